@@ -1,0 +1,80 @@
+#include "core/base/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "core/base/error.hpp"
+
+namespace eseal {
+
+namespace {
+std::string errnoText() { return std::strerror(errno); }
+}  // namespace
+
+AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
+    std::filesystem::path p(target_);
+    std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+    std::string pattern = (dir / ("." + p.filename().string() + ".eseal-XXXXXX")).string();
+    fd_ = ::mkstemp(pattern.data());
+    if (fd_ < 0) {
+        throw Error(ErrorCategory::Io, "cannot create output in " + dir.string() + ": " + errnoText(),
+                    target_);
+    }
+    tempPath_ = pattern;
+    ::fchmod(fd_, 0644 & ~[] {
+        mode_t m = ::umask(0);
+        ::umask(m);
+        return m;
+    }());
+}
+
+AtomicFile::~AtomicFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_ && !tempPath_.empty()) ::unlink(tempPath_.c_str());
+}
+
+void AtomicFile::write(ByteView data) { write(data.data(), data.size()); }
+
+void AtomicFile::write(const void* data, std::size_t size) {
+    const char* p = static_cast<const char*>(data);
+    while (size > 0) {
+        ssize_t n = ::write(fd_, p, size);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw Error(ErrorCategory::Io, "write failed: " + errnoText(), target_);
+        }
+        p += n;
+        size -= static_cast<std::size_t>(n);
+        written_ += static_cast<std::uint64_t>(n);
+    }
+}
+
+void AtomicFile::commit() {
+    if (committed_) return;
+    if (::fsync(fd_) != 0) throw Error(ErrorCategory::Io, "fsync failed: " + errnoText(), target_);
+    if (::close(fd_) != 0) {
+        fd_ = -1;
+        throw Error(ErrorCategory::Io, "close failed: " + errnoText(), target_);
+    }
+    fd_ = -1;
+    if (::rename(tempPath_.c_str(), target_.c_str()) != 0) {
+        throw Error(ErrorCategory::Io, "rename failed: " + errnoText(), target_);
+    }
+    committed_ = true;
+}
+
+void ensureDistinctFiles(const std::string& input, const std::string& output) {
+    struct stat a {}, b {};
+    if (::stat(input.c_str(), &a) == 0 && ::stat(output.c_str(), &b) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino) {
+        throw Error(ErrorCategory::Usage, "output must not be the input file; eseal never writes in place",
+                    output);
+    }
+}
+
+}  // namespace eseal

@@ -1,0 +1,44 @@
+// Output is never written in place: bytes go to a temporary file in the target
+// directory, which commit() flushes to disk and renames over the target. If
+// commit() is not reached the temporary is removed and the target is untouched.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "core/base/bytes.hpp"
+
+namespace eseal {
+
+class AtomicFile {
+public:
+    // Throws Error(Io) when the temporary cannot be created (e.g. the target
+    // directory is not writable).
+    explicit AtomicFile(std::string target);
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+    ~AtomicFile();
+
+    void write(ByteView data);
+    void write(const void* data, std::size_t size);
+    // Bytes written so far.
+    std::uint64_t size() const noexcept { return written_; }
+    // fsync + rename onto the target; after this the object is inert.
+    void commit();
+
+    const std::string& target() const noexcept { return target_; }
+    const std::string& temporaryPath() const noexcept { return tempPath_; }
+
+private:
+    std::string target_;
+    std::string tempPath_;
+    int fd_ = -1;
+    std::uint64_t written_ = 0;
+    bool committed_ = false;
+};
+
+// Refuses when input and output name the same file (by inode), so the input is
+// never replaced by its own sealed copy.
+void ensureDistinctFiles(const std::string& input, const std::string& output);
+
+}  // namespace eseal

@@ -1,0 +1,36 @@
+// CMS SignedData, detached, meeting CAdES-BES and PAdES baseline B-B
+// (ETSI EN 319 122-1 5.1/5.2, ETSI EN 319 142-1 5.3): signed attributes
+// content-type, message-digest, signing-certificate-v2; the chain included.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "core/base/bytes.hpp"
+#include "core/crypto/algorithms.hpp"
+#include "core/token/key.hpp"
+
+namespace eseal {
+
+struct CmsSignOptions {
+    // Which of key.algorithms() to use; nullopt picks the key's first one
+    // whose digest equals `digest`.
+    std::optional<SignatureAlgorithm> algorithm;
+    DigestAlgorithm digest = DigestAlgorithm::Sha256;
+    // PAdES (ETSI EN 319 142-1 5.2.3) forbids the signing-time attribute: the
+    // claimed time goes in the PDF /M entry. Other containers may want it.
+    std::optional<std::time_t> signingTimeAttribute;
+    // Certificates to embed beyond key.certificateChain().
+    std::vector<Bytes> extraCertificates;
+};
+
+// Builds the DER ContentInfo for a detached signature over content whose
+// digest (with options.digest) is contentDigest. The key signs the digest of
+// the DER-encoded signed attributes; the private key never leaves the key.
+Bytes buildDetachedCms(ByteView contentDigest, Key& key, const CmsSignOptions& options);
+
+// An upper bound of the DER size buildDetachedCms will produce for this key,
+// so a container can reserve room (PDF /Contents) before signing.
+std::size_t estimateCmsSize(const Key& key, const CmsSignOptions& options);
+
+}  // namespace eseal

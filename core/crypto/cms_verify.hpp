@@ -1,0 +1,36 @@
+#pragma once
+
+#include <ctime>
+#include <functional>
+#include <optional>
+
+#include "core/base/bytes.hpp"
+#include "core/crypto/algorithms.hpp"
+#include "core/crypto/trust.hpp"
+#include "core/report/report.hpp"
+
+namespace eseal {
+
+// Gives the digest of the signed content with the algorithm the CMS names, so
+// the caller can stream the content (PDF byte ranges) without loading it.
+using ContentDigester = std::function<Bytes(DigestAlgorithm)>;
+
+struct CmsVerifyInput {
+    ByteView cms;                         // DER ContentInfo (trailing zero padding allowed)
+    ContentDigester digestContent;
+    // A claimed signing time from the container (PDF /M), used when the CMS
+    // carries none.
+    std::optional<std::time_t> claimedSigningTime;
+};
+
+// Checks the CMS signature and the signer's chain and fills the
+// format-independent parts of `out`: signer, certificates, algorithms, signing
+// time, integrity, chain, indication / sub-indication. Never throws for a bad
+// signature: the verdict is a value. A CMS that cannot be parsed gives FAILED /
+// FORMAT_FAILURE.
+// Subject, issuer, validity, fingerprint and key usage of a DER certificate.
+CertificateInfo describeCertificate(ByteView der);
+
+void verifyDetachedCms(const CmsVerifyInput& input, const TrustPolicy& policy, SignatureReport& out);
+
+}  // namespace eseal

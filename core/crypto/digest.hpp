@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "core/base/bytes.hpp"
+#include "core/crypto/algorithms.hpp"
+#include "core/crypto/ossl.hpp"
+
+namespace eseal {
+
+// Incremental digest over data that arrives in pieces (PDF byte ranges are
+// streamed, never loaded whole).
+class Hasher {
+public:
+    explicit Hasher(DigestAlgorithm algorithm);
+    void update(ByteView data);
+    void update(const void* data, std::size_t size);
+    Bytes finish();
+    DigestAlgorithm algorithm() const noexcept { return algorithm_; }
+
+private:
+    DigestAlgorithm algorithm_;
+    ossl::EvpMdCtxPtr ctx_;
+};
+
+Bytes digest(DigestAlgorithm algorithm, ByteView data);
+const EVP_MD* evpMd(DigestAlgorithm algorithm);
+
+}  // namespace eseal

@@ -1,0 +1,41 @@
+// Seal images. A seal is drawn from an RGBA raster: the colour goes to the PDF
+// image XObject, the alpha to its /SMask (ISO 32000-1 11.6.5.3), so the paper
+// and text under a seal show through as they do under real red ink.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/base/bytes.hpp"
+
+namespace eseal {
+
+struct RgbaImage {
+    std::uint32_t width = 0;
+    std::uint32_t height = 0;
+    Bytes pixels;  // width * height * 4, row-major, top row first, RGBA 8 bits, not premultiplied
+
+    bool hasTransparency() const noexcept;
+};
+
+// Decodes any PNG (palette, grey, 16-bit, tRNS, interlaced) to RGBA 8-bit.
+// Hostile input is bounded: at most 8192 x 8192 pixels. Throws Error(BadInput)
+// naming the file.
+RgbaImage loadPng(const std::string& path);
+RgbaImage decodePng(ByteView png, const std::string& nameForErrors = "seal image");
+Bytes encodePng(const RgbaImage& image);
+
+// Text on a demo seal. Demo seals say they are demo seals: they are not legal seals.
+struct DemoSealText {
+    std::string unitName;      // around the upper arc, e.g. "ESEAL 演示单位"
+    std::string centreLine;    // below the star, e.g. "演示专用章"
+    std::string bottomLine;    // small text at the bottom, e.g. "DEMO · 非法定印章"
+};
+
+// Draws a round red official-seal style image (ring, five-pointed star, unit
+// name on the arc, a horizontal line below) with a transparent background,
+// `pixels` across. Uses FreeType with a CJK font found through fontconfig's
+// usual locations; throws Error(Unsupported) when no usable font exists.
+RgbaImage drawDemoSeal(const DemoSealText& text, std::uint32_t pixels = 600);
+
+}  // namespace eseal

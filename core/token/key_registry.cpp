@@ -1,0 +1,33 @@
+#include "core/token/key_registry.hpp"
+
+#include "core/base/error.hpp"
+#include "core/token/file_key.hpp"
+#include "core/token/pkcs11_key.hpp"
+
+namespace eseal {
+
+const std::vector<KeyScheme>& keySchemes() {
+    static const std::vector<KeyScheme> table = {
+        {"pkcs11", "a key on a USB Key or other PKCS#11 token, named by an RFC 7512 URI",
+         [](std::string_view spec, PinSource& pins) { return openPkcs11Key(spec, pins); }},
+        {"p12", "a PKCS#12 file: p12:/path/unit.p12",
+         [](std::string_view spec, PinSource& pins) {
+             return openPkcs12Key(std::string(spec.substr(spec.find(':') + 1)), pins);
+         }},
+    };
+    return table;
+}
+
+std::unique_ptr<Key> openKey(std::string_view spec, PinSource& pins) {
+    auto colon = spec.find(':');
+    if (colon != std::string_view::npos) {
+        std::string_view scheme = spec.substr(0, colon);
+        for (const auto& entry : keySchemes())
+            if (entry.scheme == scheme) return entry.open(spec, pins);
+    }
+    std::string known;
+    for (const auto& entry : keySchemes()) known += (known.empty() ? "" : ", ") + entry.scheme + ":";
+    throw Error(ErrorCategory::Usage, "unknown key '" + std::string(spec) + "'; a key is named " + known);
+}
+
+}  // namespace eseal

@@ -1,0 +1,32 @@
+// Opens a key from its name. The registry maps a URI scheme to the
+// implementation that understands it:
+//   pkcs11:token=Unit;object=seal?module-path=/usr/lib/softhsm/libsofthsm2.so   (RFC 7512)
+//   p12:/path/unit.p12
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/token/key.hpp"
+#include "core/token/pin.hpp"
+
+namespace eseal {
+
+using KeyFactory = std::function<std::unique_ptr<Key>(std::string_view spec, PinSource& pins)>;
+
+struct KeyScheme {
+    std::string scheme;       // "pkcs11", "p12"
+    std::string description;  // for --help
+    KeyFactory open;
+};
+
+// The one table of key implementations.
+const std::vector<KeyScheme>& keySchemes();
+
+// Throws Error(Usage) for an unknown scheme, TokenError for token failures.
+std::unique_ptr<Key> openKey(std::string_view spec, PinSource& pins);
+
+}  // namespace eseal

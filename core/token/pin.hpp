@@ -1,0 +1,52 @@
+// PIN state is first-class. Nothing in eseal retries a PIN on its own: one
+// wrong PIN ends the operation with TokenError(WrongPin).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/base/secret.hpp"
+
+namespace eseal {
+
+struct PinState {
+    bool initialized = true;       // CKF_USER_PIN_INITIALIZED
+    bool countLow = false;         // CKF_USER_PIN_COUNT_LOW: a wrong PIN was entered since last success
+    bool finalTry = false;         // CKF_USER_PIN_FINAL_TRY: one more wrong PIN locks the key
+    bool locked = false;           // CKF_USER_PIN_LOCKED
+    bool mustChange = false;       // CKF_USER_PIN_TO_BE_CHANGED (often: default PIN still set)
+    std::optional<int> retriesLeft;  // SKF reports a count; PKCS#11 only flags
+    bool protectedPath = false;    // CKF_PROTECTED_AUTHENTICATION_PATH: PIN pad on the device
+
+    // One line for people: "PIN OK", "PIN locked", "final try before lock" ...
+    std::string summary() const;
+};
+
+// What the prompt shows before asking.
+struct PinPrompt {
+    std::string tokenLabel;
+    PinState state;
+    bool soPin = false;      // asking for the SO/admin PIN
+    std::string purpose;     // "user PIN", "new user PIN", "SO (admin) PIN"
+};
+
+// Where a PIN comes from: the terminal (no echo), an environment variable or a
+// file. Implementations never cache across tokens and never retry.
+class PinSource {
+public:
+    virtual ~PinSource() = default;
+    // Throws TokenError(PinRequired) when no PIN can be had.
+    virtual SecretString get(const PinPrompt& prompt) = 0;
+};
+
+// A fixed PIN (tests, PKCS#12 passwords given by the caller).
+class FixedPin final : public PinSource {
+public:
+    explicit FixedPin(std::string_view pin) : pin_(pin) {}
+    SecretString get(const PinPrompt&) override { return SecretString(pin_.view()); }
+
+private:
+    SecretString pin_;
+};
+
+}  // namespace eseal

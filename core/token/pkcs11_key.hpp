@@ -1,0 +1,16 @@
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "core/token/key.hpp"
+#include "core/token/pin.hpp"
+
+namespace eseal {
+
+// Opens the private key (and its certificate) named by an RFC 7512 PKCS#11 URI
+// and logs in once; the returned key keeps the session for every signature it
+// makes (one login per command, also for many files).
+std::unique_ptr<Key> openPkcs11Key(std::string_view uri, PinSource& pins);
+
+}  // namespace eseal

@@ -1,0 +1,29 @@
+#include "formats/format.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "core/base/error.hpp"
+#include "formats/pdf/pdf_format.hpp"
+
+namespace eseal {
+
+const std::vector<const FormatAdapter*>& formatAdapters() {
+    static const std::vector<const FormatAdapter*> table = {&pdfFormat()};
+    return table;
+}
+
+const FormatAdapter& adapterFor(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorCategory::Io, std::string("cannot open: ") + std::strerror(errno), path);
+    Bytes head(1024);
+    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    if (head.empty()) throw Error(ErrorCategory::BadInput, "file is empty", path);
+    for (const FormatAdapter* adapter : formatAdapters())
+        if (adapter->detect(head)) return *adapter;
+    throw Error(ErrorCategory::BadInput, "not a format eseal knows (PDF)", path);
+}
+
+}  // namespace eseal
