@@ -3,6 +3,7 @@
 // content-type, message-digest, signing-certificate-v2; the chain included.
 #pragma once
 
+#include <ctime>
 #include <optional>
 #include <vector>
 

@@ -1,0 +1,38 @@
+#include "formats/pdf/pdf_format.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include "formats/pdf/pdf_sign.hpp"
+#include "formats/pdf/pdf_verify.hpp"
+
+namespace eseal {
+
+namespace {
+
+class PdfFormat final : public FormatAdapter {
+public:
+    std::string_view name() const override { return "PDF"; }
+
+    // ISO 32000-1 7.5.2: the header is "%PDF-1.n"; readers accept it within the
+    // first 1024 bytes, as Acrobat does.
+    bool detect(ByteView head) const override {
+        std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
+        return text.find("%PDF-") != std::string_view::npos;
+    }
+
+    SealResult seal(const SealRequest& request, Key& key) const override { return sealPdf(request, key); }
+
+    Report verify(const std::string& path, const TrustPolicy& policy) const override {
+        return verifyPdf(path, policy);
+    }
+};
+
+}  // namespace
+
+const FormatAdapter& pdfFormat() {
+    static const PdfFormat format;
+    return format;
+}
+
+}  // namespace eseal
