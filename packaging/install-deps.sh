@@ -8,7 +8,7 @@ PACKAGES="
   libssl-dev openssl libqpdf-dev libp11-kit-dev p11-kit libpng-dev zlib1g-dev
   libboost-test-dev nlohmann-json3-dev libfreetype-dev
   softhsm2 opensc
-  poppler-utils qpdf mupdf-tools
+  poppler-utils qpdf mupdf-tools libnss3-tools
   libreoffice-writer-nogui fonts-noto-cjk
   python3 python3-pikepdf
   time ca-certificates

@@ -37,6 +37,9 @@ public:
     virtual ~PinSource() = default;
     // Throws TokenError(PinRequired) when no PIN can be had.
     virtual SecretString get(const PinPrompt& prompt) = 0;
+    // Something the person should know about the key (default PIN still set,
+    // PIN must be changed, final try). The CLI prints it; tests may collect it.
+    virtual void notice(const std::string& message) { (void)message; }
 };
 
 // A fixed PIN (tests, PKCS#12 passwords given by the caller).

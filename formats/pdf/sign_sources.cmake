@@ -1,0 +1,1 @@
+set(ESEAL_PDF_SIGN_SOURCES pdf_sign.cpp)

@@ -1,0 +1,1 @@
+set(ESEAL_PDF_VERIFY_SOURCES pdf_revisions.cpp pdf_verify.cpp)
