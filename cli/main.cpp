@@ -1,1 +1,109 @@
-int main() { return 0; }
+// eseal command line: a thin layer that builds requests for the core and
+// formats, and renders results. See `eseal --help`.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "core/base/error.hpp"
+
+namespace {
+
+using namespace eseal;
+using namespace eseal::cli;
+
+const char* kVersion = "eseal 0.1.0";
+
+std::vector<const Command*> commands() {
+    return {&signCommand(), &verifyCommand(), &tokenListCommand(), &tokenUnlockCommand(),
+            &tokenChangePinCommand(), &demoCommand()};
+}
+
+void printOverview(std::ostream& out) {
+    out << "eseal: electronic seals (电子签章) for PDF, signed with a USB Key (PKCS#11) or a PKCS#12 file.\n\n"
+           "Usage: eseal <command> [options]\n\nCommands:\n";
+    for (const Command* c : commands()) {
+        std::string left = "  " + c->spec.name;
+        out << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') << c->spec.summary << "\n";
+    }
+    out << "\nRun 'eseal <command> --help' for the options of a command.\n\n"
+           "Exit codes:\n"
+           "  0   success; verify: every signature PASSED\n"
+           "  1   verify: a signature FAILED\n"
+           "  2   verify: otherwise INDETERMINATE (e.g. certificate chain not trusted)\n"
+           "  3   verify: the file has no signature\n"
+           "  4   input unreadable or not valid (document, seal image)\n"
+           "  5   USB Key / token / PIN error (wrong PIN, locked, no PIN given)\n"
+           "  6   output cannot be written\n"
+           "  7   cryptographic failure\n"
+           "  64  usage error\n"
+           "  70  internal error\n";
+}
+
+int exitCodeFor(const Error& e) {
+    switch (e.category()) {
+        case ErrorCategory::BadInput: return kBadInput;
+        case ErrorCategory::Unsupported: return kBadInput;
+        case ErrorCategory::Token: return kTokenError;
+        case ErrorCategory::Crypto: return kCryptoError;
+        case ErrorCategory::Io: return kOutputError;
+        case ErrorCategory::Usage: return kUsage;
+        case ErrorCategory::Internal: return kInternal;
+    }
+    return kInternal;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> words(argv + 1, argv + argc);
+    if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
+        printOverview(std::cout);
+        return words.empty() ? kUsage : kOk;
+    }
+    if (words[0] == "--version") {
+        std::cout << kVersion << "\n";
+        return kOk;
+    }
+    // Two-word commands ("token list") are matched first.
+    const Command* chosen = nullptr;
+    std::size_t used = 0;
+    for (const Command* c : commands()) {
+        const std::string& name = c->spec.name;
+        auto space = name.find(' ');
+        if (space == std::string::npos) {
+            if (words[0] == name) chosen = c, used = 1;
+        } else if (words.size() >= 2 && words[0] == name.substr(0, space) && words[1] == name.substr(space + 1)) {
+            chosen = c, used = 2;
+        }
+    }
+    if (!chosen && words[0] == "token") {
+        std::cerr << "eseal: token needs a subcommand: list, unlock, change-pin (see eseal --help)\n";
+        return (words.size() >= 2 && (words[1] == "--help" || words[1] == "-h")) ? kOk : kUsage;
+    }
+    if (!chosen) {
+        std::cerr << "eseal: unknown command '" << words[0] << "' (see eseal --help)\n";
+        return kUsage;
+    }
+    try {
+        std::vector<std::string> rest(words.begin() + static_cast<std::ptrdiff_t>(used), words.end());
+        Args args(chosen->spec, rest);
+        if (args.helpRequested()) {
+            std::cout << helpText(chosen->spec);
+            return kOk;
+        }
+        return chosen->run(args);
+    } catch (const TokenError& e) {
+        std::cerr << "eseal: " << e.what() << "\n";
+        return kTokenError;
+    } catch (const Error& e) {
+        std::cerr << "eseal: " << e.what() << "\n";
+        return exitCodeFor(e);
+    } catch (const std::bad_alloc&) {
+        std::cerr << "eseal: out of memory\n";
+        return kInternal;
+    } catch (const std::exception& e) {
+        std::cerr << "eseal: internal error: " << e.what() << "\n";
+        return kInternal;
+    }
+}

@@ -1,1 +1,275 @@
-// placeholder: being written
+#include "core/crypto/cms_sign.hpp"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/objects.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "core/base/error.hpp"
+#include "core/crypto/der.hpp"
+#include "core/crypto/digest.hpp"
+#include "core/crypto/ossl.hpp"
+
+namespace eseal {
+
+namespace {
+
+// RFC 5652 / RFC 5035 / RFC 4055 / RFC 5758 / GM/T 0006 object identifiers.
+constexpr const char* kIdData = "1.2.840.113549.1.7.1";
+constexpr const char* kIdSignedData = "1.2.840.113549.1.7.2";
+constexpr const char* kContentTypeAttr = "1.2.840.113549.1.9.3";
+constexpr const char* kMessageDigestAttr = "1.2.840.113549.1.9.4";
+constexpr const char* kSigningTimeAttr = "1.2.840.113549.1.9.5";
+constexpr const char* kSigningCertificateV2Attr = "1.2.840.113549.1.9.16.2.47";
+constexpr const char* kRsaEncryption = "1.2.840.113549.1.1.1";
+constexpr const char* kRsassaPss = "1.2.840.113549.1.1.10";
+constexpr const char* kMgf1 = "1.2.840.113549.1.1.8";
+constexpr const char* kSm2WithSm3 = "1.2.156.10197.1.501";
+
+const char* digestOid(DigestAlgorithm d) {
+    switch (d) {
+        case DigestAlgorithm::Sha256:
+            return "2.16.840.1.101.3.4.2.1";
+        case DigestAlgorithm::Sha384:
+            return "2.16.840.1.101.3.4.2.2";
+        case DigestAlgorithm::Sha512:
+            return "2.16.840.1.101.3.4.2.3";
+        case DigestAlgorithm::Sm3:
+            return "1.2.156.10197.1.401";
+    }
+    throw Error(ErrorCategory::Internal, "unknown digest algorithm");
+}
+
+// RFC 5754 2: SHA-2 identifiers in SignerInfo are generated without parameters.
+Bytes digestAlgorithmId(DigestAlgorithm d) { return der::sequence({der::oid(digestOid(d))}); }
+
+// RFC 4055 2.1: inside RSASSA-PSS-params the hash identifiers carry NULL.
+Bytes digestAlgorithmIdWithNull(DigestAlgorithm d) {
+    return der::sequence({der::oid(digestOid(d)), der::null()});
+}
+
+Bytes signatureAlgorithmId(const SignatureAlgorithm& a) {
+    switch (a.scheme) {
+        case SignatureScheme::RsaPkcs1v15:
+            // rsaEncryption with NULL (RFC 3370 3.2): what Adobe Reader and Poppler expect.
+            return der::sequence({der::oid(kRsaEncryption), der::null()});
+        case SignatureScheme::RsaPss: {
+            // RFC 4055 3.1: explicit parameters; MGF1 with the same digest, salt = digest
+            // length, trailer field 1 (the DEFAULT, omitted).
+            Bytes hash = digestAlgorithmIdWithNull(a.digest);
+            Bytes mgf = der::sequence({der::oid(kMgf1), hash});
+            Bytes params = der::sequence(
+                {der::wrap(der::contextConstructed(0), {hash}), der::wrap(der::contextConstructed(1), {mgf}),
+                 der::wrap(der::contextConstructed(2),
+                           {der::integer(static_cast<long>(digestSize(a.digest)))})});
+            return der::sequence({der::oid(kRsassaPss), params});
+        }
+        case SignatureScheme::Ecdsa: {
+            // RFC 5758 3.2: ecdsa-with-SHA*, parameters absent.
+            const char* oid = a.digest == DigestAlgorithm::Sha256   ? "1.2.840.10045.4.3.2"
+                              : a.digest == DigestAlgorithm::Sha384 ? "1.2.840.10045.4.3.3"
+                              : a.digest == DigestAlgorithm::Sha512 ? "1.2.840.10045.4.3.4"
+                                                                    : nullptr;
+            if (!oid)
+                throw Error(ErrorCategory::Unsupported, "ECDSA with " + std::string(toString(a.digest)));
+            return der::sequence({der::oid(oid)});
+        }
+        case SignatureScheme::Sm2:
+            if (a.digest != DigestAlgorithm::Sm3) throw Error(ErrorCategory::Unsupported, "SM2 needs SM3");
+            // GM/T 0010 / GM/T 0006: sm2sign-with-sm3, parameters absent.
+            return der::sequence({der::oid(kSm2WithSm3)});
+    }
+    throw Error(ErrorCategory::Internal, "unknown signature scheme");
+}
+
+SignatureAlgorithm chooseAlgorithm(const Key& key, const CmsSignOptions& options) {
+    const auto available = key.algorithms();
+    if (options.algorithm) {
+        if (std::find(available.begin(), available.end(), *options.algorithm) == available.end())
+            throw Error(ErrorCategory::Unsupported,
+                        key.description() + " cannot sign with " + toString(*options.algorithm));
+        return *options.algorithm;
+    }
+    for (const auto& a : available)
+        if (a.digest == options.digest) return a;
+    throw Error(ErrorCategory::Unsupported,
+                key.description() + " offers no signature algorithm with " + toString(options.digest));
+}
+
+Bytes nameDer(const X509_NAME* name) {
+    unsigned char* buf = nullptr;
+    const int len = i2d_X509_NAME(name, &buf);
+    if (len <= 0) throw CryptoError("cannot encode certificate issuer name");
+    Bytes out(buf, buf + len);
+    OPENSSL_free(buf);
+    return out;
+}
+
+Bytes serialDer(const X509* cert) {
+    unsigned char* buf = nullptr;
+    const int len = i2d_ASN1_INTEGER(X509_get0_serialNumber(cert), &buf);
+    if (len <= 0) throw CryptoError("cannot encode certificate serial number");
+    Bytes out(buf, buf + len);
+    OPENSSL_free(buf);
+    return out;
+}
+
+Bytes timeDer(std::time_t t) {
+    // RFC 5652 11.3: UTCTime for 1950..2049, GeneralizedTime otherwise; ASN1_TIME_set chooses so.
+    std::unique_ptr<ASN1_TIME, void (*)(ASN1_TIME*)> at(ASN1_TIME_set(nullptr, t), ASN1_TIME_free);
+    if (!at) throw CryptoError("cannot encode the signing time");
+    unsigned char* buf = nullptr;
+    const int len = i2d_ASN1_TIME(at.get(), &buf);
+    if (len <= 0) throw CryptoError("cannot encode the signing time");
+    Bytes out(buf, buf + len);
+    OPENSSL_free(buf);
+    return out;
+}
+
+Bytes attribute(const char* type, Bytes value) {
+    return der::sequence({der::oid(type), der::setOf({std::move(value)})});
+}
+
+// The DER SET OF signed attributes (tag 0x31, RFC 5652 5.4).
+Bytes signedAttributes(ByteView contentDigest, const X509* signer, ByteView signerDer,
+                       const CmsSignOptions& options) {
+    std::vector<Bytes> attrs;
+    attrs.push_back(attribute(kContentTypeAttr, der::oid(kIdData)));
+    attrs.push_back(attribute(kMessageDigestAttr, der::octetString(contentDigest)));
+    if (options.signingTimeAttribute)
+        attrs.push_back(attribute(kSigningTimeAttr, timeDer(*options.signingTimeAttribute)));
+    // RFC 5035 3: ESSCertIDv2 with a SHA-256 hash, so hashAlgorithm is the DEFAULT
+    // and omitted; issuerSerial names the certificate unambiguously (ETSI EN 319 122-1 5.2.2.3).
+    Bytes certHash = digest(DigestAlgorithm::Sha256, signerDer);
+    Bytes generalNames =
+        der::sequence({der::wrap(der::contextConstructed(4), {nameDer(X509_get_issuer_name(signer))})});
+    Bytes issuerSerial = der::sequence({generalNames, serialDer(signer)});
+    Bytes certId = der::sequence({der::octetString(certHash), issuerSerial});
+    attrs.push_back(attribute(kSigningCertificateV2Attr, der::sequence({der::sequence({certId})})));
+    return der::setOf(std::move(attrs));
+}
+
+// GB/T 32918.2 5.5 / GM/T 0009 8.1: Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA)
+// with the default ID "1234567812345678"; the key signs e = SM3(Z || M).
+Bytes sm2Z(const X509* signer) {
+    static const char kId[] = "1234567812345678";
+    EVP_PKEY* pkey = X509_get0_pubkey(signer);
+    if (!pkey) throw CryptoError("the signer certificate has no usable public key");
+    std::unique_ptr<EC_GROUP, void (*)(EC_GROUP*)> group(EC_GROUP_new_by_curve_name(NID_sm2), EC_GROUP_free);
+    std::unique_ptr<BN_CTX, void (*)(BN_CTX*)> bnctx(BN_CTX_new(), BN_CTX_free);
+    auto bn = [] { return std::unique_ptr<BIGNUM, void (*)(BIGNUM*)>(BN_new(), BN_free); };
+    auto p = bn(), a = bn(), b = bn(), gx = bn(), gy = bn();
+    BIGNUM* px = nullptr;
+    BIGNUM* py = nullptr;
+    if (!group || !bnctx || !p || !a || !b || !gx || !gy ||
+        EC_GROUP_get_curve(group.get(), p.get(), a.get(), b.get(), bnctx.get()) != 1 ||
+        EC_POINT_get_affine_coordinates(group.get(), EC_GROUP_get0_generator(group.get()), gx.get(), gy.get(),
+                                        bnctx.get()) != 1 ||
+        EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X, &px) != 1 ||
+        EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &py) != 1) {
+        BN_free(px);
+        BN_free(py);
+        throw CryptoError("cannot read the SM2 public key of the signer certificate");
+    }
+    std::unique_ptr<BIGNUM, void (*)(BIGNUM*)> x(px, BN_free), y(py, BN_free);
+    Hasher h(DigestAlgorithm::Sm3);
+    const std::size_t idBits = (sizeof kId - 1) * 8;
+    const std::uint8_t entl[2] = {static_cast<std::uint8_t>(idBits >> 8),
+                                  static_cast<std::uint8_t>(idBits & 0xff)};
+    h.update(entl, 2);
+    h.update(kId, sizeof kId - 1);
+    for (const BIGNUM* v : {a.get(), b.get(), gx.get(), gy.get(), x.get(), y.get()}) {
+        std::uint8_t buf[32];
+        if (BN_bn2binpad(v, buf, sizeof buf) != 32) throw CryptoError("SM2 coordinate out of range");
+        h.update(buf, sizeof buf);
+    }
+    return h.finish();
+}
+
+struct Prepared {
+    SignatureAlgorithm algorithm;
+    ossl::X509Ptr signer;
+    std::vector<Bytes> certificates;  // chain + extras, without duplicates
+};
+
+Prepared prepare(const Key& key, const CmsSignOptions& options) {
+    const auto& chain = key.certificateChain();
+    if (chain.empty()) throw Error(ErrorCategory::BadInput, key.description() + " holds no certificate");
+    Prepared p{chooseAlgorithm(key, options), ossl::parseCertificate(chain.front()), {}};
+    auto add = [&](const Bytes& der) {
+        if (std::find(p.certificates.begin(), p.certificates.end(), der) == p.certificates.end())
+            p.certificates.push_back(der);
+    };
+    for (const auto& c : chain) add(c);
+    for (const auto& c : options.extraCertificates) {
+        ossl::parseCertificate(c);  // refuse to embed something that is not a certificate
+        add(c);
+    }
+    return p;
+}
+
+Bytes assemble(const Prepared& p, const Bytes& attrs, ByteView signature) {
+    const Bytes digestAlg = digestAlgorithmId(p.algorithm.digest);
+    // The signed attributes go in as [0] IMPLICIT: same content, context tag (RFC 5652 5.3).
+    Bytes implicitAttrs;
+    implicitAttrs.reserve(attrs.size());
+    implicitAttrs.push_back(der::contextConstructed(0));
+    implicitAttrs.insert(implicitAttrs.end(), attrs.begin() + 1, attrs.end());
+    const Bytes sid =
+        der::sequence({nameDer(X509_get_issuer_name(p.signer.get())), serialDer(p.signer.get())});
+    // RFC 5652 5.3: version 1 with issuerAndSerialNumber.
+    const Bytes signerInfo = der::sequence({der::integer(1), sid, digestAlg, implicitAttrs,
+                                            signatureAlgorithmId(p.algorithm), der::octetString(signature)});
+    // RFC 5652 5.1: version 1 (no attribute or other certificates, id-data, v1 SignerInfo).
+    // No eContent: the signature is detached.
+    const Bytes signedData =
+        der::sequence({der::integer(1), der::setOf({digestAlg}), der::sequence({der::oid(kIdData)}),
+                       der::setOf(p.certificates, der::contextConstructed(0)), der::setOf({signerInfo})});
+    return der::sequence({der::oid(kIdSignedData), der::wrap(der::contextConstructed(0), {signedData})});
+}
+
+}  // namespace
+
+Bytes buildDetachedCms(ByteView contentDigest, Key& key, const CmsSignOptions& options) {
+    Prepared p = prepare(key, options);
+    if (contentDigest.size() != digestSize(p.algorithm.digest))
+        throw Error(ErrorCategory::Internal,
+                    "content digest length does not match " + std::string(toString(p.algorithm.digest)));
+    const Bytes attrs = signedAttributes(contentDigest, p.signer.get(), p.certificates.front(), options);
+    // The key signs the digest of exactly these bytes, the ones embedded below.
+    Bytes toSign;
+    if (p.algorithm.scheme == SignatureScheme::Sm2) {
+        Hasher h(DigestAlgorithm::Sm3);
+        h.update(sm2Z(p.signer.get()));
+        h.update(attrs);
+        toSign = h.finish();
+    } else {
+        toSign = digest(p.algorithm.digest, attrs);
+    }
+    const Bytes signature = key.sign(toSign, p.algorithm);
+    if (signature.empty()) throw CryptoError(key.description() + " returned an empty signature");
+    return assemble(p, attrs, signature);
+}
+
+std::size_t estimateCmsSize(const Key& key, const CmsSignOptions& options) {
+    Prepared p = prepare(key, options);
+    EVP_PKEY* pub = X509_get0_pubkey(p.signer.get());
+    if (!pub) throw CryptoError("the signer certificate has no usable public key");
+    // EVP_PKEY_get_size: the largest signature the key can make (RSA modulus
+    // length; DER ECDSA/SM2 signature with maximal r and s).
+    const int maxSig = EVP_PKEY_get_size(pub);
+    if (maxSig <= 0) throw CryptoError("cannot tell the signature size of the signer key");
+    CmsSignOptions o = options;
+    // GeneralizedTime is 2 bytes longer than UTCTime.
+    if (o.signingTimeAttribute) o.signingTimeAttribute = std::time_t{4102444800};  // 2100-01-01
+    const Bytes zeros(digestSize(p.algorithm.digest), 0);
+    const Bytes attrs = signedAttributes(zeros, p.signer.get(), p.certificates.front(), o);
+    const Bytes dummy(static_cast<std::size_t>(maxSig) + 16, 0xff);
+    // Margin for length octets that grow and for a key that pads differently.
+    return assemble(p, attrs, dummy).size() + 256;
+}
+
+}  // namespace eseal

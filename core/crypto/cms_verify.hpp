@@ -3,6 +3,7 @@
 #include <ctime>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "core/base/bytes.hpp"
 #include "core/crypto/algorithms.hpp"
@@ -21,6 +22,8 @@ struct CmsVerifyInput {
     // A claimed signing time from the container (PDF /M), used when the CMS
     // carries none.
     std::optional<std::time_t> claimedSigningTime;
+    // How the report names where claimedSigningTime came from.
+    std::string claimedSigningTimeSource = "claimed (PDF /M)";
 };
 
 // Checks the CMS signature and the signer's chain and fills the

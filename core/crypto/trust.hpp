@@ -12,8 +12,9 @@ struct TrustPolicy {
     bool useSystemStore = true;            // /etc/ssl/certs
     std::vector<std::string> trustFiles;   // --trust FILE (PEM, may hold several)
     std::vector<std::string> trustDirs;    // $XDG_CONFIG_HOME/eseal/trust and the like
-    // The time at which certificates must be valid; nullopt = the signing time
-    // the signature claims, else now.
+    // The time at which certificates must be valid; nullopt = now. A claimed
+    // signing time is not used: without a timestamp nothing proves it
+    // (a B-B signature carries no proof of existence, ETSI EN 319 102-1).
     std::optional<std::time_t> validationTime;
 };
 

@@ -23,6 +23,9 @@ struct Placement {
     int page = 1;          // 1-based; -1 = last page
     double xMm = 0;        // centre of the seal
     double yMm = 0;
+    // When true, xMm / yMm are measured from the right and bottom edges of the
+    // displayed page instead (the default spot: a signature block, lower right).
+    bool fromBottomRight = false;
     double sizeMm = 42;    // width of the seal; 42 mm is the usual official round seal
     // Keyword placement
     std::string keyword;

@@ -1,1 +1,560 @@
-// placeholder: being written
+#include "formats/pdf/pdf_verify.hpp"
+
+#ifndef POINTERHOLDER_TRANSITION
+#define POINTERHOLDER_TRANSITION 4  // qpdf 11: no PointerHolder in our use
+#endif
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFExc.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <set>
+
+#include "core/base/error.hpp"
+#include "core/base/time.hpp"
+#include "core/crypto/cms_verify.hpp"
+#include "core/crypto/digest.hpp"
+#include "formats/pdf/pdf_diff.hpp"
+#include "formats/pdf/pdf_input.hpp"
+#include "formats/pdf/pdf_revisions.hpp"
+
+namespace eseal {
+
+namespace {
+
+using OH = QPDFObjectHandle;
+using pdf::FileReader;
+
+constexpr int kMaxDepth = 64;  // /Kids and /Parent chains
+constexpr std::size_t kMaxSignatures = 1000;
+constexpr std::uint64_t kMaxContentsBytes = 64u << 20;  // hex /Contents; a CMS is far smaller
+
+std::string ref(QPDFObjGen og) {
+    return std::to_string(og.getObj()) + " " + std::to_string(og.getGen()) + " R";
+}
+
+// A PDF text string (7.9.2.2) as UTF-8: UTF-16BE with BOM, UTF-8 with BOM
+// (ISO 32000-2), else PDFDocEncoding.
+std::string textString(OH o) {
+    if (!o.isString()) return {};
+    std::string raw = o.getStringValue();
+    if (raw.size() >= 3 && raw.compare(0, 3, "\xEF\xBB\xBF") == 0) return raw.substr(3);
+    return o.getUTF8Value();
+}
+
+struct Inherited {
+    std::string type;  // /FT
+    std::string name;  // fully qualified field name (12.7.3.2)
+};
+
+Inherited inherit(OH field) {
+    Inherited out;
+    std::set<QPDFObjGen> seen;
+    std::vector<std::string> parts;
+    for (int i = 0; i < kMaxDepth && field.isDictionary(); ++i) {
+        if (field.isIndirect() && !seen.insert(field.getObjGen()).second) break;
+        OH ft = field.getKey("/FT");
+        if (out.type.empty() && ft.isName()) out.type = ft.getName();
+        OH t = field.getKey("/T");
+        if (t.isString()) parts.push_back(textString(t));
+        field = field.getKey("/Parent");
+    }
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it) out.name += (out.name.empty() ? "" : ".") + *it;
+    return out;
+}
+
+struct SigField {
+    OH field;
+    OH sig;
+    std::string name;
+    std::vector<OH> widgets;
+};
+
+class FieldCollector {
+public:
+    explicit FieldCollector(QPDF& q) : q_(q) {}
+
+    std::vector<SigField> collect() {
+        OH acro = q_.getRoot().getKey("/AcroForm");
+        OH fields = acro.getKey("/Fields");
+        if (fields.isArray())
+            for (auto& f : fields.aitems()) walk(f, 0);
+        // Signature widgets reachable only from a page (missing from /Fields).
+        for (OH page : q_.getAllPages()) {
+            OH annots = page.getKey("/Annots");
+            if (!annots.isArray()) continue;
+            for (auto& a : annots.aitems()) {
+                if (out_.size() >= kMaxSignatures) break;
+                if (isName(a.getKey("/Subtype"), "/Widget")) walkUp(a);
+            }
+        }
+        return std::move(out_);
+    }
+
+private:
+    static bool isName(OH o, const char* n) { return o.isName() && o.getName() == n; }
+
+    void walk(OH node, int depth) {
+        if (depth > kMaxDepth || !node.isDictionary() || out_.size() >= kMaxSignatures) return;
+        if (node.isIndirect() && !seen_.insert(node.getObjGen()).second) return;  // cycle or shared
+        consider(node);
+        OH kids = node.getKey("/Kids");
+        if (kids.isArray())
+            for (auto& kid : kids.aitems()) walk(kid, depth + 1);
+    }
+
+    // A widget found on a page: the field is itself or the parent holding /V.
+    void walkUp(OH widget) {
+        OH node = widget;
+        std::set<QPDFObjGen> seen;
+        for (int i = 0; i < kMaxDepth && node.isDictionary(); ++i) {
+            if (node.isIndirect() && !seen.insert(node.getObjGen()).second) return;
+            if (node.hasKey("/V")) {
+                if (!node.isIndirect() || seen_.insert(node.getObjGen()).second) consider(node);
+                return;
+            }
+            node = node.getKey("/Parent");
+        }
+    }
+
+    void consider(OH node) {
+        OH v = node.getKey("/V");
+        if (!v.isDictionary()) return;
+        Inherited inh = inherit(node);
+        if (inh.type != "/Sig") return;
+        if (v.isIndirect() && !sigDicts_.insert(v.getObjGen()).second) return;
+        SigField sf;
+        sf.field = node;
+        sf.sig = v;
+        sf.name = inh.name.empty() ? (node.isIndirect() ? "field " + ref(node.getObjGen()) : "unnamed field")
+                                   : inh.name;
+        if (isName(node.getKey("/Subtype"), "/Widget")) sf.widgets.push_back(node);
+        OH kids = node.getKey("/Kids");
+        if (kids.isArray())
+            for (auto& kid : kids.aitems())
+                if (kid.isDictionary() && !kid.hasKey("/T")) sf.widgets.push_back(kid);
+        out_.push_back(std::move(sf));
+    }
+
+    QPDF& q_;
+    std::set<QPDFObjGen> seen_;
+    std::set<QPDFObjGen> sigDicts_;
+    std::vector<SigField> out_;
+};
+
+struct ByteRange {
+    bool valid = false;
+    std::uint64_t a = 0, b = 0, c = 0;  // [0, a) and [b, b + c)
+    std::string problem;
+};
+
+ByteRange readByteRange(OH sig, std::uint64_t fileSize) {
+    ByteRange r;
+    OH br = sig.getKey("/ByteRange");
+    if (!br.isArray() || br.getArrayNItems() != 4) {
+        r.problem = "/ByteRange is missing or does not hold 4 numbers";
+        return r;
+    }
+    long long v[4];
+    for (int i = 0; i < 4; ++i) {
+        OH item = br.getArrayItem(i);
+        if (!item.isInteger() || item.getIntValue() < 0) {
+            r.problem = "/ByteRange holds a value that is not a non-negative integer";
+            return r;
+        }
+        v[i] = item.getIntValue();
+    }
+    if (v[0] != 0) {
+        r.problem = "/ByteRange does not start at byte 0";
+        return r;
+    }
+    r.a = static_cast<std::uint64_t>(v[1]);
+    r.b = static_cast<std::uint64_t>(v[2]);
+    r.c = static_cast<std::uint64_t>(v[3]);
+    if (r.a >= r.b) {
+        r.problem = "/ByteRange ranges overlap or are out of order";
+        return r;
+    }
+    if (r.b > fileSize || r.c > fileSize - r.b) {
+        r.problem = "/ByteRange reaches beyond the end of the file";
+        return r;
+    }
+    r.valid = true;
+    return r;
+}
+
+// ISO 32000-1 12.8.1: the gap [a, b) must be exactly the /Contents hex string,
+// delimiters included. Returns the decoded bytes or sets `problem`.
+std::optional<Bytes> readContentsGap(const FileReader& file, const ByteRange& r, OH sig,
+                                     std::string& problem) {
+    std::uint64_t len = r.b - r.a;
+    if (len < 2 || len > kMaxContentsBytes) {
+        problem = "the gap in /ByteRange is not a plausible /Contents string";
+        return std::nullopt;
+    }
+    // The key right before the gap must be /Contents of this dictionary.
+    std::uint64_t back = std::min<std::uint64_t>(r.a, 64);
+    std::string before = file.readString(r.a - back, static_cast<std::size_t>(back));
+    while (!before.empty() && std::string_view(" \t\r\n\f", 5).find(before.back()) != std::string_view::npos)
+        before.pop_back();
+    if (before.size() < 9 || before.compare(before.size() - 9, 9, "/Contents") != 0) {
+        problem = "the gap in /ByteRange is not the /Contents entry";
+        return std::nullopt;
+    }
+    std::string gap = file.readString(r.a, static_cast<std::size_t>(len));
+    if (gap.size() != len || gap.front() != '<' || gap.back() != '>') {
+        problem = "the gap in /ByteRange is not a hex string <...>";
+        return std::nullopt;
+    }
+    Bytes der;
+    der.reserve(static_cast<std::size_t>(len / 2));
+    int high = -1;
+    for (std::size_t i = 1; i + 1 < gap.size(); ++i) {
+        char ch = gap[i];
+        int v = -1;
+        if (ch >= '0' && ch <= '9')
+            v = ch - '0';
+        else if (ch >= 'a' && ch <= 'f')
+            v = ch - 'a' + 10;
+        else if (ch >= 'A' && ch <= 'F')
+            v = ch - 'A' + 10;
+        else if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' || ch == '\0')
+            continue;
+        if (v < 0) {
+            problem = "the gap in /ByteRange holds something other than hex digits";
+            return std::nullopt;
+        }
+        if (high < 0) {
+            high = v;
+        } else {
+            der.push_back(static_cast<std::uint8_t>(high << 4 | v));
+            high = -1;
+        }
+    }
+    if (high >= 0)
+        der.push_back(static_cast<std::uint8_t>(high << 4));  // 7.3.4.3: a final odd digit is followed by 0
+    OH contents = sig.getKey("/Contents");
+    if (!contents.isString() || contents.getStringValue() != std::string(der.begin(), der.end())) {
+        problem = "the gap in /ByteRange does not hold this signature's /Contents";
+        return std::nullopt;
+    }
+    return der;
+}
+
+Bytes digestRanges(const FileReader& file, const ByteRange& r, DigestAlgorithm alg) {
+    Hasher h(alg);
+    std::vector<char> buf(1 << 16);
+    auto feed = [&](std::uint64_t from, std::uint64_t len) {
+        while (len > 0) {
+            std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(len, buf.size()));
+            std::size_t got = file.readAt(from, buf.data(), n);
+            if (got != n) throw Error(ErrorCategory::Io, "the file changed while it was read", file.path());
+            h.update(buf.data(), got);
+            from += got;
+            len -= got;
+        }
+    };
+    feed(0, r.a);
+    feed(r.b, r.c);
+    return h.finish();
+}
+
+// DocMDP level of a certification signature (12.8.2.2): /Reference entries
+// with /TransformMethod /DocMDP, /TransformParams /P (default 2).
+int docMdpLevel(OH sig) {
+    OH refs = sig.getKey("/Reference");
+    if (!refs.isArray()) return 0;
+    for (auto& r : refs.aitems()) {
+        OH tm = r.getKey("/TransformMethod");
+        if (!tm.isName() || tm.getName() != "/DocMDP") continue;
+        OH p = r.getKey("/TransformParams").getKey("/P");
+        if (p.isInteger() && p.getIntValue() >= 1 && p.getIntValue() <= 3)
+            return static_cast<int>(p.getIntValue());
+        return 2;
+    }
+    return 0;
+}
+
+void fail(SignatureReport& s, SubIndication sub, const std::string& error) {
+    if (s.indication != Indication::Failed) {
+        s.indication = Indication::Failed;
+        s.subIndication = sub;
+    }
+    s.errors.push_back(error);
+}
+
+std::string revisionList(const std::vector<int>& revs) {
+    std::string out;
+    for (int r : revs) out += (out.empty() ? "" : ", ") + std::to_string(r);
+    return out;
+}
+
+std::map<QPDFObjGen, int> annotPages(QPDF& q) {
+    std::map<QPDFObjGen, int> out;
+    int n = 0;
+    for (OH page : q.getAllPages()) {
+        ++n;
+        OH annots = page.getKey("/Annots");
+        if (!annots.isArray()) continue;
+        for (auto& a : annots.aitems())
+            if (a.isIndirect()) out.emplace(a.getObjGen(), n);
+    }
+    return out;
+}
+
+void appearances(QPDF& q, const SigField& f, const std::map<QPDFObjGen, int>& onPage, SignatureReport& s) {
+    std::map<QPDFObjGen, int> pageNumbers;
+    int n = 0;
+    for (OH page : q.getAllPages()) pageNumbers.emplace(page.getObjGen(), ++n);
+    for (OH w : f.widgets) {
+        OH rect = w.getKey("/Rect");
+        if (!rect.isArray() || rect.getArrayNItems() != 4) continue;
+        double v[4];
+        bool ok = true;
+        for (int i = 0; i < 4; ++i) {
+            OH item = rect.getArrayItem(i);
+            if (!item.isNumber())
+                ok = false;
+            else
+                v[i] = item.getNumericValue();
+            if (ok && !std::isfinite(v[i])) ok = false;
+        }
+        if (!ok) continue;
+        SealAppearance a;
+        a.x = std::min(v[0], v[2]);
+        a.y = std::min(v[1], v[3]);
+        a.width = std::fabs(v[2] - v[0]);
+        a.height = std::fabs(v[3] - v[1]);
+        if (a.width == 0 || a.height == 0) continue;  // invisible signature
+        a.fieldName = f.name;
+        if (w.isIndirect()) {
+            auto it = onPage.find(w.getObjGen());
+            if (it != onPage.end()) a.page = it->second;
+        }
+        if (a.page == 0) {
+            OH p = w.getKey("/P");
+            auto it = p.isIndirect() ? pageNumbers.find(p.getObjGen()) : pageNumbers.end();
+            if (it != pageNumbers.end()) a.page = it->second;
+        }
+        s.appearances.push_back(a);
+    }
+}
+
+struct Ordered {
+    SigField field;
+    ByteRange range;
+};
+
+}  // namespace
+
+namespace detail {
+Report verifyPdfUnguarded(const std::string& path, const TrustPolicy& policy);
+}
+
+Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& policy) {
+    Report report;
+    report.file = path;
+    report.format = "PDF";
+    auto unreadable = [&](const std::string& why) {
+        report.readable = false;
+        report.errors.push_back(why);
+        report.signatures.clear();
+        return report;
+    };
+
+    std::unique_ptr<FileReader> file;
+    std::vector<PdfRevision> revisions;
+    try {
+        file = std::make_unique<FileReader>(path);
+        report.fileSize = file->size();
+        if (file->size() == 0) return unreadable("the file is empty");
+        revisions = scanRevisions(path);
+    } catch (const Error& e) {
+        return unreadable(e.file().empty() ? e.what() : std::string(e.what()).substr(e.file().size() + 2));
+    } catch (const std::exception& e) {
+        return unreadable(e.what());
+    }
+    report.revisions = static_cast<int>(revisions.size());
+    const PdfRevision& last = revisions.back();
+
+    pdf::RevisionDocuments docs(path, revisions);
+    // The document as readers show it: all revisions, not what follows the
+    // last %%EOF. Its own instance: qpdf's page helpers may normalise objects
+    // in memory, which must not leak into the revision comparison.
+    QPDF q;
+    std::string repaired;
+    try {
+        q.setSuppressWarnings(true);
+        q.processInputSource(pdf::openClippedInput(path, last.end));
+        if (q.isEncrypted()) return unreadable("the PDF is encrypted; eseal does not verify encrypted PDFs");
+        q.getRoot();
+    } catch (const QPDFExc& e) {
+        if (e.getErrorCode() == qpdf_e_password)
+            return unreadable("the PDF is encrypted; eseal does not verify encrypted PDFs");
+        return unreadable(std::string("not a readable PDF: ") + e.getMessageDetail());
+    } catch (const std::exception& e) {
+        return unreadable(std::string("not a readable PDF: ") + e.what());
+    }
+
+    std::vector<Ordered> sigs;
+    std::map<QPDFObjGen, int> onPage;
+    try {
+        for (auto& f : FieldCollector(q).collect())
+            sigs.push_back({f, readByteRange(f.sig, report.fileSize)});
+        onPage = annotPages(q);
+    } catch (const std::exception& e) {
+        return unreadable(std::string("the document structure cannot be read: ") + e.what());
+    }
+    // qpdf reports damage it worked around as warnings, found while reading objects.
+    if (q.anyWarnings()) {
+        auto w = q.getWarnings();
+        repaired = "the file is damaged and was read with repairs (" +
+                   std::string(w.front().getMessageDetail()) +
+                   (w.size() > 1 ? ", and " + std::to_string(w.size() - 1) + " more problems" : "") + ")";
+    }
+    std::stable_sort(sigs.begin(), sigs.end(), [](const Ordered& x, const Ordered& y) {
+        auto key = [](const Ordered& o) {
+            return o.range.valid ? o.range.b + o.range.c : std::numeric_limits<std::uint64_t>::max();
+        };
+        return key(x) < key(y);
+    });
+
+    pdf::RevisionDiffer differ(docs);
+    for (auto& [f, range] : sigs) {
+        SignatureReport s;
+        s.id = f.name;
+        try {
+            OH sig = f.sig;
+            OH subFilter = sig.getKey("/SubFilter");
+            s.format = subFilter.isName() ? subFilter.getName().substr(1) : "";
+            s.reason = textString(sig.getKey("/Reason"));
+            s.location = textString(sig.getKey("/Location"));
+            s.contactInfo = textString(sig.getKey("/ContactInfo"));
+            appearances(q, f, onPage, s);
+            if (!repaired.empty()) s.warnings.push_back(repaired);
+
+            if (!range.valid) {
+                s.coverage = Coverage::BrokenRange;
+                fail(s, SubIndication::FormatFailure, range.problem);
+                report.signatures.push_back(std::move(s));
+                continue;
+            }
+            s.coverageDetail = "bytes 0-" + std::to_string(range.a - 1) + " and " + std::to_string(range.b) +
+                               "-" + std::to_string(range.b + range.c - 1) + " of " +
+                               std::to_string(report.fileSize);
+            std::string problem;
+            auto cms = readContentsGap(*file, range, sig, problem);
+            if (!cms) {
+                s.coverage = Coverage::BrokenRange;
+                fail(s, SubIndication::FormatFailure, problem);
+                report.signatures.push_back(std::move(s));
+                continue;
+            }
+
+            // Coverage: the signed bytes must end where a revision ends.
+            std::uint64_t signedEnd = range.b + range.c;
+            const PdfRevision* closes = nullptr;
+            for (const auto& rev : revisions) {
+                // A signer may leave the EOL after %%EOF outside the range.
+                if (signedEnd <= rev.end && rev.end - signedEnd <= 2) {
+                    std::string tail =
+                        file->readString(signedEnd, static_cast<std::size_t>(rev.end - signedEnd));
+                    if (tail.find_first_not_of("\r\n") == std::string::npos) {
+                        closes = &rev;
+                        break;
+                    }
+                }
+            }
+            if (signedEnd == report.fileSize) {
+                s.coverage = Coverage::EntireFile;
+                s.revision = closes ? closes->index : static_cast<int>(revisions.size());
+            } else if (closes) {
+                s.coverage = Coverage::EarlierRevision;
+                s.revision = closes->index;
+                for (const auto& rev : revisions)
+                    if (rev.index > closes->index) s.laterRevisions.push_back(rev.index);
+                if (closes->index == last.index)
+                    s.warnings.push_back(
+                        std::to_string(report.fileSize - last.end) + " bytes after the last %%EOF (byte " +
+                        std::to_string(last.end) +
+                        ") belong to no revision: they are not covered by this seal and are ignored");
+            } else {
+                s.coverage = Coverage::BrokenRange;
+            }
+
+            if (s.format == "ETSI.RFC3161" || s.format == "adbe.x509.rsa_sha1") {
+                s.indication = Indication::Indeterminate;
+                s.errors.push_back("signatures of type " + s.format + " are not verified by eseal yet");
+            } else {
+                CmsVerifyInput input;
+                input.cms = *cms;
+                const FileReader& fr = *file;
+                ByteRange r = range;
+                input.digestContent = [&fr, r](DigestAlgorithm alg) { return digestRanges(fr, r, alg); };
+                OH m = sig.getKey("/M");
+                if (m.isString()) input.claimedSigningTime = parsePdfDate(m.getStringValue());
+                verifyDetachedCms(input, policy, s);
+                s.format = subFilter.isName() ? subFilter.getName().substr(1) : s.format;
+            }
+
+            if (s.coverage == Coverage::BrokenRange) {
+                // Whatever the CMS says, the range does not sign a revision (12.8.1).
+                s.indication = Indication::Failed;
+                s.subIndication = SubIndication::FormatFailure;
+                s.errors.push_back("the signed range ends at byte " + std::to_string(signedEnd) +
+                                   ", which is neither the end of the file nor the end of a revision");
+                report.signatures.push_back(std::move(s));
+                continue;
+            }
+
+            if (!s.laterRevisions.empty()) {
+                int level = docMdpLevel(sig);
+                pdf::DiffOutcome diff = differ.changesAfter(s.revision, level);
+                s.modifications = diff.modifications;
+                std::vector<const Modification*> bad;
+                for (const auto& mod : s.modifications)
+                    if (!mod.allowed) bad.push_back(&mod);
+                for (const Modification* mod : bad)
+                    fail(s, SubIndication::SigConstraintsFailure,
+                         mod->description + (mod->description.find("after this seal") == std::string::npos
+                                                 ? " after this seal was applied"
+                                                 : ""));
+                if (!diff.complete) {
+                    if (s.indication == Indication::Passed) s.indication = Indication::Indeterminate;
+                    s.errors.push_back("the changes made after this seal could not be fully checked: " +
+                                       diff.problem);
+                }
+                if (bad.empty())
+                    s.warnings.push_back("revision" + std::string(s.laterRevisions.size() > 1 ? "s " : " ") +
+                                         revisionList(s.laterRevisions) +
+                                         (s.laterRevisions.size() > 1 ? " were" : " was") +
+                                         " added after this seal, making only changes a seal allows "
+                                         "(signatures, validation data)");
+            }
+        } catch (const std::exception& e) {
+            if (s.indication == Indication::Passed) s.indication = Indication::Indeterminate;
+            s.errors.push_back(std::string("this signature could not be checked: ") + e.what());
+        }
+        report.signatures.push_back(std::move(s));
+    }
+    return report;
+}
+
+Report verifyPdf(const std::string& path, const TrustPolicy& policy) {
+    // A verdict is a value: nothing may escape, not even a bug or exhaustion.
+    try {
+        return detail::verifyPdfUnguarded(path, policy);
+    } catch (const std::exception& e) {
+        Report report;
+        report.file = path;
+        report.format = "PDF";
+        report.readable = false;
+        report.errors.push_back(std::string("the file could not be verified: ") + e.what());
+        return report;
+    }
+}
+
+}  // namespace eseal

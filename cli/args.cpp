@@ -1,0 +1,103 @@
+#include "cli/args.hpp"
+
+#include <sstream>
+
+#include "core/base/error.hpp"
+
+namespace eseal::cli {
+
+namespace {
+const OptionSpec* find(const CommandSpec& spec, const std::string& token) {
+    for (const auto& o : spec.options)
+        if (o.name == token || (!o.shortName.empty() && o.shortName == token)) return &o;
+    return nullptr;
+}
+
+[[noreturn]] void usage(const CommandSpec& spec, const std::string& message) {
+    throw Error(ErrorCategory::Usage, message + " (see: eseal " + spec.name + " --help)");
+}
+}  // namespace
+
+Args::Args(const CommandSpec& spec, const std::vector<std::string>& argv) {
+    bool onlyPositional = false;
+    for (std::size_t i = 0; i < argv.size(); ++i) {
+        const std::string& a = argv[i];
+        if (onlyPositional || a.size() < 2 || a[0] != '-') {
+            positional_.push_back(a);
+            continue;
+        }
+        if (a == "--") {
+            onlyPositional = true;
+            continue;
+        }
+        if (a == "--help" || a == "-h") {
+            help_ = true;
+            continue;
+        }
+        std::string name = a;
+        std::optional<std::string> inlineValue;
+        if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
+            name = a.substr(0, eq);
+            inlineValue = a.substr(eq + 1);
+        }
+        if (name == "--pin" || name == "--so-pin" || name == "--new-pin" || name == "--password")
+            usage(spec, "PINs are never accepted on the command line (they end up in shell history and "
+                        "process lists); use a terminal prompt, --pin-env VAR or --pin-file FILE");
+        const OptionSpec* o = find(spec, name);
+        if (!o) usage(spec, "unknown option " + name);
+        std::string value;
+        if (o->takesValue) {
+            if (inlineValue) {
+                value = *inlineValue;
+            } else {
+                if (i + 1 >= argv.size()) usage(spec, o->name + " needs a value (" + o->valueName + ")");
+                value = argv[++i];
+            }
+        } else if (inlineValue) {
+            usage(spec, o->name + " takes no value");
+        }
+        auto& slot = values_[o->name];
+        if (!slot.empty() && !o->repeatable) usage(spec, o->name + " given more than once");
+        slot.push_back(value);
+    }
+}
+
+std::optional<std::string> Args::get(const std::string& name) const {
+    auto it = values_.find(name);
+    if (it == values_.end() || it->second.empty()) return std::nullopt;
+    return it->second.back();
+}
+
+std::vector<std::string> Args::all(const std::string& name) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::string helpText(const CommandSpec& spec) {
+    std::ostringstream out;
+    out << "Usage: eseal " << spec.name << " " << spec.synopsis << "\n\n" << spec.summary << "\n";
+    if (!spec.options.empty()) {
+        out << "\nOptions:\n";
+        for (const auto& o : spec.options) {
+            std::string left = "  ";
+            if (!o.shortName.empty()) left += o.shortName + ", ";
+            left += o.name;
+            if (o.takesValue) left += " " + o.valueName;
+            out << left;
+            if (left.size() < 28) out << std::string(28 - left.size(), ' ');
+            else out << "\n" << std::string(28, ' ');
+            // Indent continuation lines of multi-line help.
+            for (char c : o.help) {
+                out << c;
+                if (c == '\n') out << std::string(28, ' ');
+            }
+            out << "\n";
+        }
+        out << "  -h, --help                Show this help.\n";
+    }
+    if (!spec.details.empty()) out << "\n" << spec.details;
+    if (spec.details.empty() || spec.details.back() != '\n') out << "\n";
+    return out.str();
+}
+
+}  // namespace eseal::cli

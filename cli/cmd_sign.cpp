@@ -1,0 +1,160 @@
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/pin_sources.hpp"
+#include "core/base/error.hpp"
+#include "core/token/key_registry.hpp"
+#include "formats/format.hpp"
+
+namespace eseal::cli {
+
+namespace {
+
+double parseNumber(const std::string& text, const std::string& option) {
+    errno = 0;
+    char* end = nullptr;
+    double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || errno != 0 || !end || *end != '\0' || !std::isfinite(v))
+        throw Error(ErrorCategory::Usage, option + " needs a number, got '" + text + "'");
+    return v;
+}
+
+std::pair<double, double> parsePoint(const std::string& text) {
+    auto comma = text.find(',');
+    if (comma == std::string::npos)
+        throw Error(ErrorCategory::Usage, "--at needs X,Y in millimetres, e.g. --at 150,230");
+    return {parseNumber(text.substr(0, comma), "--at"), parseNumber(text.substr(comma + 1), "--at")};
+}
+
+int run(const Args& args) {
+    const auto& inputs = args.positional();
+    if (inputs.empty()) throw Error(ErrorCategory::Usage, "no input file (see: eseal sign --help)");
+    auto out = args.get("--out");
+    auto outDir = args.get("--out-dir");
+    if (out && outDir) throw Error(ErrorCategory::Usage, "give either -o OUT or --out-dir DIR, not both");
+    if (!out && !outDir) throw Error(ErrorCategory::Usage, "where should the sealed file go? give -o OUT.pdf");
+    if (out && inputs.size() > 1)
+        throw Error(ErrorCategory::Usage, "several inputs need --out-dir DIR instead of -o");
+    auto keySpec = args.get("--key");
+    if (!keySpec) throw Error(ErrorCategory::Usage, "--key is required (pkcs11:... or p12:FILE)");
+    auto seal = args.get("--seal");
+    if (!seal) throw Error(ErrorCategory::Usage, "--seal SEAL.png is required");
+
+    SealRequest base;
+    base.sealImage = *seal;
+    if (auto v = args.get("--size")) {
+        base.placement.sizeMm = parseNumber(*v, "--size");
+        if (base.placement.sizeMm < 5 || base.placement.sizeMm > 300)
+            throw Error(ErrorCategory::Usage, "--size must be between 5 and 300 mm");
+    }
+    if (auto v = args.get("--page")) {
+        double p = parseNumber(*v, "--page");
+        if (p != static_cast<int>(p) || p == 0 || p < -1)
+            throw Error(ErrorCategory::Usage, "--page needs a page number from 1, or -1 for the last page");
+        base.placement.page = static_cast<int>(p);
+    }
+    if (auto v = args.get("--at")) {
+        auto [x, y] = parsePoint(*v);
+        base.placement.xMm = x;
+        base.placement.yMm = y;
+    } else {
+        base.placement.fromBottomRight = true;  // lower right, like a signature block
+        base.placement.xMm = 30 + base.placement.sizeMm / 2;
+        base.placement.yMm = 50 + base.placement.sizeMm / 2;
+    }
+    if (auto v = args.get("--digest")) {
+        auto d = parseDigest(*v);
+        if (!d || *d == DigestAlgorithm::Sm3)
+            throw Error(ErrorCategory::Usage, "--digest must be sha256, sha384 or sha512");
+        base.profile.digest = *d;
+    }
+    base.reason = args.get("--reason").value_or("");
+    base.location = args.get("--location").value_or("");
+    base.fieldName = args.get("--field").value_or("");
+    if (!base.fieldName.empty() && inputs.size() > 1)
+        throw Error(ErrorCategory::Usage, "--field names one field; it cannot be used with several inputs");
+
+    // Check everything that needs no PIN before asking for one.
+    if (!std::filesystem::exists(base.sealImage))
+        throw Error(ErrorCategory::BadInput, "seal image not found", base.sealImage);
+    for (const auto& in : inputs) (void)adapterFor(in);
+
+    auto pinEnv = args.get("--pin-env");
+    auto pinFile = args.get("--pin-file");
+    auto pins = makePinSource(pinEnv ? &*pinEnv : nullptr, pinFile ? &*pinFile : nullptr);
+    // One login for every file of the command.
+    auto key = openKey(*keySpec, *pins);
+
+    int status = kOk;
+    for (const auto& in : inputs) {
+        SealRequest request = base;
+        request.input = in;
+        request.output = out ? *out : (std::filesystem::path(*outDir) / std::filesystem::path(in).filename()).string();
+        try {
+            const FormatAdapter& format = adapterFor(in);
+            SealResult result = format.seal(request, *key);
+            std::cout << "sealed " << in << " -> " << result.output << " (field " << result.fieldName;
+            if (!result.appearances.empty()) std::cout << ", page " << result.appearances.front().page;
+            std::cout << ")\n";
+        } catch (const TokenError&) {
+            throw;  // the key is gone or refuses: stop the batch
+        } catch (const Error& e) {
+            std::cerr << "eseal: " << e.what() << "\n";
+            if (status == kOk) {
+                switch (e.category()) {
+                    case ErrorCategory::Io: status = kOutputError; break;
+                    case ErrorCategory::Crypto: status = kCryptoError; break;
+                    case ErrorCategory::Usage: status = kUsage; break;
+                    case ErrorCategory::Internal: status = kInternal; break;
+                    default: status = kBadInput; break;
+                }
+            }
+        }
+    }
+    return status;
+}
+
+}  // namespace
+
+const Command& signCommand() {
+    static const Command command{
+        {"sign",
+         "IN.pdf [IN2.pdf ...] (-o OUT.pdf | --out-dir DIR) --key KEY --seal SEAL.png [options]",
+         "Seal documents: place the seal image and sign with the key (PAdES).",
+         "KEY is one of:\n"
+         "  pkcs11:token=LABEL;object=LABEL?module-path=/usr/lib/softhsm/libsofthsm2.so\n"
+         "      a key on a USB Key or other PKCS#11 token (RFC 7512 URI); without module-path the\n"
+         "      modules registered with p11-kit are searched. See 'eseal token list'.\n"
+         "  p12:/path/unit.p12\n"
+         "      a PKCS#12 file (its password is asked like a PIN).\n\n"
+         "The PIN is asked on the terminal without echo, after showing the token's PIN state. It is\n"
+         "never accepted on the command line. A wrong PIN ends the command; eseal never retries.\n"
+         "Positions are millimetres from the top-left corner of the page as it is displayed\n"
+         "(crop box and page rotation applied). The input is never modified: the sealed copy is\n"
+         "written to a temporary file next to the output and renamed when complete.\n",
+         {
+             {"--out", "-o", true, false, "OUT", "Write the sealed document here (one input)."},
+             {"--out-dir", "", true, false, "DIR", "Write each sealed document into DIR (several inputs)."},
+             {"--key", "", true, false, "KEY", "The signing key (see below)."},
+             {"--seal", "", true, false, "SEAL.png", "The seal image (PNG; transparency is kept)."},
+             {"--size", "", true, false, "MM", "Width of the seal in millimetres (default 42)."},
+             {"--page", "", true, false, "N", "Page to seal, from 1; -1 is the last page (default 1)."},
+             {"--at", "", true, false, "X,Y",
+              "Centre of the seal, mm from the top-left of the page\n(default: lower right, 30 mm from the "
+              "right and 50 mm\nfrom the bottom edge)."},
+             {"--reason", "", true, false, "TEXT", "Reason recorded in the signature."},
+             {"--location", "", true, false, "TEXT", "Location recorded in the signature."},
+             {"--field", "", true, false, "NAME", "Signature field name (default Seal1, Seal2, ...)."},
+             {"--digest", "", true, false, "ALG", "sha256 (default), sha384 or sha512."},
+             {"--pin-env", "", true, false, "VAR", "Read the PIN from environment variable VAR."},
+             {"--pin-file", "", true, false, "FILE", "Read the PIN from the first line of FILE."},
+         }},
+        run};
+    return command;
+}
+
+}  // namespace eseal::cli

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <memory>
+
+#include "core/base/error.hpp"
+#include "core/token/pin.hpp"
+
+namespace eseal::cli {
+
+// For a new PIN typed on a terminal: asks twice and requires both to match.
+// Script sources (env, file) are read once.
+class ConfirmedPin final : public PinSource {
+public:
+    ConfirmedPin(std::unique_ptr<PinSource> inner, bool interactive)
+        : inner_(std::move(inner)), interactive_(interactive) {}
+
+    SecretString get(const PinPrompt& prompt) override {
+        SecretString first = inner_->get(prompt);
+        if (first.view().size() < 4)
+            throw TokenError(TokenError::Kind::Other, "the new PIN is too short (at least 4 characters)");
+        if (!interactive_) return first;
+        PinPrompt again = prompt;
+        again.purpose = prompt.purpose + " again";
+        SecretString second = inner_->get(again);
+        if (first.view() != second.view())
+            throw TokenError(TokenError::Kind::Other, "the two new PINs differ; nothing was changed");
+        return first;
+    }
+    void notice(const std::string& message) override { inner_->notice(message); }
+
+private:
+    std::unique_ptr<PinSource> inner_;
+    bool interactive_;
+};
+
+}  // namespace eseal::cli

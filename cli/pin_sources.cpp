@@ -1,0 +1,116 @@
+#include "cli/pin_sources.hpp"
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <openssl/crypto.h>
+
+#include "core/base/error.hpp"
+
+namespace eseal::cli {
+
+namespace {
+
+void printNotice(const std::string& message) { std::cerr << "eseal: note: " << message << "\n"; }
+
+std::string stateLine(const PinPrompt& prompt) {
+    return prompt.tokenLabel + ": " + prompt.state.summary();
+}
+
+// Restores terminal echo whatever happens.
+class EchoOff {
+public:
+    explicit EchoOff(int fd) : fd_(fd) {
+        if (tcgetattr(fd_, &saved_) == 0) {
+            termios quiet = saved_;
+            quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            quiet.c_lflag |= ECHONL;
+            active_ = tcsetattr(fd_, TCSAFLUSH, &quiet) == 0;
+        }
+    }
+    ~EchoOff() {
+        if (active_) tcsetattr(fd_, TCSAFLUSH, &saved_);
+    }
+    EchoOff(const EchoOff&) = delete;
+    EchoOff& operator=(const EchoOff&) = delete;
+
+private:
+    int fd_;
+    termios saved_ {};
+    bool active_ = false;
+};
+
+}  // namespace
+
+SecretString TerminalPin::get(const PinPrompt& prompt) {
+    int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0 || !::isatty(fd)) {
+        if (fd >= 0) ::close(fd);
+        throw TokenError(TokenError::Kind::PinRequired,
+                         "a PIN is needed for " + prompt.tokenLabel +
+                             " but there is no terminal to ask on; use --pin-env VAR or --pin-file FILE");
+    }
+    std::string text = stateLine(prompt) + "\nEnter " +
+                       (prompt.purpose.empty() ? std::string("PIN") : prompt.purpose) + ": ";
+    if (::write(fd, text.data(), text.size()) < 0) { /* prompt is best effort */ }
+    std::string line;
+    {
+        EchoOff quiet(fd);
+        char c = 0;
+        while (true) {
+            ssize_t n = ::read(fd, &c, 1);
+            if (n <= 0 || c == '\n' || c == '\r') break;
+            line.push_back(c);
+            if (line.size() > 256) break;
+        }
+    }
+    ::close(fd);
+    SecretString pin(line);
+    OPENSSL_cleanse(line.data(), line.capacity());
+    if (pin.empty()) throw TokenError(TokenError::Kind::PinRequired, "no PIN entered; nothing was signed");
+    return pin;
+}
+
+void TerminalPin::notice(const std::string& message) { printNotice(message); }
+
+SecretString EnvPin::get(const PinPrompt& prompt) {
+    const char* value = std::getenv(variable_.c_str());
+    if (!value || !*value)
+        throw TokenError(TokenError::Kind::PinRequired, "a PIN is needed for " + prompt.tokenLabel +
+                                                            " but the environment variable " + variable_ +
+                                                            " is not set");
+    return SecretString(value);
+}
+
+void EnvPin::notice(const std::string& message) { printNotice(message); }
+
+SecretString FilePin::get(const PinPrompt& prompt) {
+    std::ifstream in(path_);
+    if (!in) throw Error(ErrorCategory::Io, "cannot read the PIN file", path_);
+    std::string line;
+    std::getline(in, line);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    SecretString pin(line);
+    OPENSSL_cleanse(line.data(), line.capacity());
+    if (pin.empty())
+        throw TokenError(TokenError::Kind::PinRequired,
+                         "the PIN file " + path_ + " is empty (" + prompt.tokenLabel + ")");
+    return pin;
+}
+
+void FilePin::notice(const std::string& message) { printNotice(message); }
+
+std::unique_ptr<PinSource> makePinSource(const std::string* envVar, const std::string* file) {
+    if (envVar && file) throw Error(ErrorCategory::Usage, "give either a PIN variable or a PIN file, not both");
+    if (envVar) return std::make_unique<EnvPin>(*envVar);
+    if (file) return std::make_unique<FilePin>(*file);
+    return std::make_unique<TerminalPin>();
+}
+
+}  // namespace eseal::cli

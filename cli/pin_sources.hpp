@@ -1,0 +1,43 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/token/pin.hpp"
+
+namespace eseal::cli {
+
+// Asks on the controlling terminal with echo off, after printing the token's
+// PIN state. No terminal -> TokenError(PinRequired).
+class TerminalPin final : public PinSource {
+public:
+    SecretString get(const PinPrompt& prompt) override;
+    void notice(const std::string& message) override;
+};
+
+// Reads the PIN from an environment variable (scripts, CI).
+class EnvPin final : public PinSource {
+public:
+    explicit EnvPin(std::string variable) : variable_(std::move(variable)) {}
+    SecretString get(const PinPrompt& prompt) override;
+    void notice(const std::string& message) override;
+
+private:
+    std::string variable_;
+};
+
+// Reads the PIN from the first line of a file.
+class FilePin final : public PinSource {
+public:
+    explicit FilePin(std::string path) : path_(std::move(path)) {}
+    SecretString get(const PinPrompt& prompt) override;
+    void notice(const std::string& message) override;
+
+private:
+    std::string path_;
+};
+
+// --X-env VAR / --X-file F / else the terminal.
+std::unique_ptr<PinSource> makePinSource(const std::string* envVar, const std::string* file);
+
+}  // namespace eseal::cli

@@ -1,0 +1,276 @@
+#include "core/token/pkcs11_token.hpp"
+
+#include <openssl/crypto.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "core/base/error.hpp"
+
+namespace eseal::pkcs11 {
+
+PinState pinStateOf(const CK_TOKEN_INFO& info, bool so) {
+    PinState s;
+    CK_FLAGS f = info.flags;
+    if (so) {
+        s.initialized = (f & CKF_TOKEN_INITIALIZED) != 0;
+        s.countLow = (f & CKF_SO_PIN_COUNT_LOW) != 0;
+        s.finalTry = (f & CKF_SO_PIN_FINAL_TRY) != 0;
+        s.locked = (f & CKF_SO_PIN_LOCKED) != 0;
+        s.mustChange = (f & CKF_SO_PIN_TO_BE_CHANGED) != 0;
+    } else {
+        s.initialized = (f & CKF_USER_PIN_INITIALIZED) != 0;
+        s.countLow = (f & CKF_USER_PIN_COUNT_LOW) != 0;
+        s.finalTry = (f & CKF_USER_PIN_FINAL_TRY) != 0;
+        s.locked = (f & CKF_USER_PIN_LOCKED) != 0;
+        s.mustChange = (f & CKF_USER_PIN_TO_BE_CHANGED) != 0;
+    }
+    s.protectedPath = (f & CKF_PROTECTED_AUTHENTICATION_PATH) != 0;
+    return s;
+}
+
+bool isCommonDefaultPin(std::string_view pin) {
+    for (std::string_view d : {"123456", "12345678", "000000", "00000000", "1234", "111111"})
+        if (pin == d) return true;
+    return false;
+}
+
+std::vector<Module> openModules(const Pkcs11Uri& uri) {
+    std::vector<Module> modules;
+    if (uri.modulePath) {
+        modules.push_back(Module::open(*uri.modulePath));
+        return modules;
+    }
+    std::vector<std::string> failures;
+    modules = Module::openRegistered(uri.moduleName, &failures);
+    if (modules.empty()) {
+        std::string msg = uri.moduleName
+                              ? "no PKCS#11 module named '" + *uri.moduleName + "' is registered with p11-kit"
+                              : "no PKCS#11 module is registered with p11-kit";
+        for (const auto& f : failures) msg += "; " + f;
+        msg += "; name the module with ?module-path=/path/to/module.so";
+        throw TokenError(TokenError::Kind::NotFound, msg);
+    }
+    return modules;
+}
+
+namespace {
+
+bool versionMatches(const std::string& want, const CK_VERSION& v) {
+    auto dot = want.find('.');
+    unsigned long major = std::stoul(want.substr(0, dot));
+    unsigned long minor = dot == std::string::npos ? 0 : std::stoul(want.substr(dot + 1));
+    return major == v.major && minor == v.minor;
+}
+
+std::string describeToken(const CK_TOKEN_INFO& t) {
+    return "'" + fieldText(t.label) + "' (" + fieldText(t.manufacturerID) + " " + fieldText(t.model) +
+           ", serial " + fieldText(t.serialNumber) + ")";
+}
+
+}  // namespace
+
+bool tokenMatches(const Pkcs11Uri& uri, const CK_INFO& library, CK_SLOT_ID slot, const CK_SLOT_INFO& slotInfo,
+                  const CK_TOKEN_INFO& token) {
+    if (uri.libraryManufacturer && *uri.libraryManufacturer != fieldText(library.manufacturerID))
+        return false;
+    if (uri.libraryDescription && *uri.libraryDescription != fieldText(library.libraryDescription))
+        return false;
+    if (uri.libraryVersion && !versionMatches(*uri.libraryVersion, library.libraryVersion)) return false;
+    if (uri.slotId && *uri.slotId != slot) return false;
+    if (uri.slotDescription && *uri.slotDescription != fieldText(slotInfo.slotDescription)) return false;
+    if (uri.slotManufacturer && *uri.slotManufacturer != fieldText(slotInfo.manufacturerID)) return false;
+    if (uri.token && *uri.token != fieldText(token.label)) return false;
+    if (uri.manufacturer && *uri.manufacturer != fieldText(token.manufacturerID)) return false;
+    if (uri.model && *uri.model != fieldText(token.model)) return false;
+    if (uri.serial && *uri.serial != fieldText(token.serialNumber)) return false;
+    return true;
+}
+
+std::string tokenUriFor(const Module& module, const CK_TOKEN_INFO& token, bool withSerial) {
+    Pkcs11Uri u;
+    u.token = fieldText(token.label);
+    if (withSerial) u.serial = fieldText(token.serialNumber);
+    if (module.fromRegistry() && !module.name().empty())
+        u.moduleName = module.name();
+    else
+        u.modulePath = module.path();
+    return u.toString();
+}
+
+TokenRef openToken(const Pkcs11Uri& uri) {
+    std::vector<Module> modules = openModules(uri);
+    struct Match {
+        std::size_t module;
+        CK_SLOT_ID slot;
+        CK_TOKEN_INFO info;
+        bool ambiguousLabel;
+    };
+    std::vector<Match> matches;
+    std::vector<std::string> present;
+    for (std::size_t m = 0; m < modules.size(); ++m) {
+        CK_INFO lib = modules[m].info();
+        std::vector<std::pair<CK_SLOT_ID, CK_TOKEN_INFO>> tokens;
+        for (CK_SLOT_ID slot : modules[m].slots()) {
+            CK_TOKEN_INFO t{};
+            // A token pulled out between the calls is simply not there.
+            if (modules[m].fn()->C_GetTokenInfo(slot, &t) != CKR_OK) continue;
+            if (!(t.flags & CKF_TOKEN_INITIALIZED)) continue;
+            tokens.emplace_back(slot, t);
+        }
+        for (const auto& [slot, t] : tokens) {
+            present.push_back(describeToken(t));
+            CK_SLOT_INFO si{};
+            if (modules[m].fn()->C_GetSlotInfo(slot, &si) != CKR_OK) continue;
+            if (!tokenMatches(uri, lib, slot, si, t)) continue;
+            bool ambiguous = false;
+            for (const auto& other : tokens)
+                if (other.first != slot && fieldText(other.second.label) == fieldText(t.label))
+                    ambiguous = true;
+            matches.push_back({m, slot, t, ambiguous});
+        }
+    }
+    std::string wanted = uri.tokenOnly().toString();
+    if (matches.empty()) {
+        std::string msg = "no token matches " + wanted;
+        if (present.empty())
+            msg += "; no initialised token is present (is the USB Key plugged in?)";
+        else {
+            msg += "; tokens present:";
+            for (const auto& p : present) msg += " " + p;
+        }
+        throw TokenError(TokenError::Kind::NotFound, msg);
+    }
+    if (matches.size() > 1) {
+        std::string msg = std::to_string(matches.size()) + " tokens match " + wanted + "; name one:";
+        for (const auto& mt : matches) msg += " " + tokenUriFor(modules[mt.module], mt.info, true);
+        throw TokenError(TokenError::Kind::NotFound, msg);
+    }
+    const Match& only = matches.front();
+    TokenRef ref{std::move(modules[only.module]), only.slot, only.info, fieldText(only.info.label), {}};
+    ref.uri = tokenUriFor(ref.module, ref.info, only.ambiguousLabel);
+    return ref;
+}
+
+std::string unlockCommand(const std::string& tokenUri) {
+    return "eseal token unlock --token '" + tokenUri + "'";
+}
+std::string changePinCommand(const std::string& tokenUri) {
+    return "eseal token change-pin --token '" + tokenUri + "'";
+}
+
+SecretString loginUser(Session& session, const Module& module, CK_SLOT_ID slot, const std::string& label,
+                       const std::string& tokenUri, PinSource& pins) {
+    struct View {
+        const Module& module;
+        CK_SLOT_ID slot;
+        const std::string& label;
+        const std::string& uri;
+        CK_TOKEN_INFO info;
+    } token{module, slot, label, tokenUri, module.tokenInfo(slot)};
+    // PKCS#11 2.40 3.2: without CKF_LOGIN_REQUIRED the token's objects are usable
+    // without a login.
+    if (!(token.info.flags & CKF_LOGIN_REQUIRED)) return {};
+    // Already logged in by this process (another key of the same command): one
+    // login per command, so no second question.
+    if (session.userLoggedIn()) {
+        session.joinExistingLogin();
+        return {};
+    }
+    PinState state = pinStateOf(token.info);
+    if (!state.initialized)
+        throw TokenError(TokenError::Kind::Other, "the user PIN of token '" + token.label +
+                                                      "' has not been set; set it with the SO (admin) PIN: " +
+                                                      unlockCommand(token.uri));
+    if (state.locked)
+        throw TokenError(TokenError::Kind::PinLocked,
+                         "the key on token '" + token.label +
+                             "' is locked (too many wrong PINs); unlock it with the "
+                             "SO (admin) PIN: " +
+                             unlockCommand(token.uri),
+                         CKR_PIN_LOCKED);
+
+    SecretString pin;
+    CK_RV rv;
+    if (state.protectedPath) {
+        pins.notice("enter the PIN on the PIN pad of token '" + token.label + "'");
+        rv = session.login(CKU_USER, nullptr);
+    } else {
+        PinPrompt prompt;
+        prompt.tokenLabel = token.label;
+        prompt.state = state;
+        prompt.purpose = "user PIN";
+        pin = pins.get(prompt);
+        rv = session.login(CKU_USER, &pin);
+    }
+    switch (rv) {
+        case CKR_OK:
+            break;
+        case CKR_PIN_INCORRECT:
+        case CKR_PIN_LEN_RANGE: {
+            // Re-read so the message says where the count stands now. Never retried.
+            PinState after = state;
+            CK_TOKEN_INFO info{};
+            if (token.module.fn()->C_GetTokenInfo(token.slot, &info) == CKR_OK) after = pinStateOf(info);
+            std::string msg = "wrong PIN for token '" + token.label + "': ";
+            if (after.locked)
+                msg +=
+                    "the key is now locked; unlock it with the SO (admin) PIN: " + unlockCommand(token.uri);
+            else
+                msg += after.summary();
+            if (rv == CKR_PIN_LEN_RANGE)
+                msg += " (the token takes PINs of " + std::to_string(token.info.ulMinPinLen) + " to " +
+                       std::to_string(token.info.ulMaxPinLen) + " characters)";
+            throw TokenError(TokenError::Kind::WrongPin, msg, rv);
+        }
+        case CKR_PIN_LOCKED:
+            throw TokenError(TokenError::Kind::PinLocked,
+                             "the key on token '" + token.label +
+                                 "' is locked (too many wrong PINs); unlock it with "
+                                 "the SO (admin) PIN: " +
+                                 unlockCommand(token.uri),
+                             rv);
+        case CKR_PIN_EXPIRED:
+            pins.notice("the PIN of token '" + token.label +
+                        "' has expired; change it with: " + changePinCommand(token.uri));
+            throw TokenError(TokenError::Kind::PinExpired,
+                             "the PIN of token '" + token.label +
+                                 "' has expired and must be changed first: " + changePinCommand(token.uri),
+                             rv);
+        default:
+            check(rv, "logging in to token '" + token.label + "' (C_Login)");
+    }
+    if (state.mustChange)
+        pins.notice("the PIN of token '" + token.label +
+                    "' must be changed (a factory PIN may still be set): " + changePinCommand(token.uri));
+    else if (isCommonDefaultPin(pin.view()))
+        pins.notice("token '" + token.label +
+                    "' still uses a well-known default PIN; change it: " + changePinCommand(token.uri));
+    return pin;
+}
+
+SecretString FilePinSource::get(const PinPrompt& prompt) {
+    std::FILE* f = std::fopen(path_.c_str(), "rb");
+    if (!f)
+        throw TokenError(
+            TokenError::Kind::PinRequired,
+            "cannot read the " + prompt.purpose + " from pin-source " + path_ + ": " + std::strerror(errno));
+    char buf[1025];
+    std::size_t n = std::fread(buf, 1, sizeof buf, f);
+    std::fclose(f);
+    if (n == sizeof buf) {
+        OPENSSL_cleanse(buf, sizeof buf);
+        throw TokenError(TokenError::Kind::PinRequired, "pin-source " + path_ + " is too long to hold a PIN");
+    }
+    std::size_t len = n;
+    // One line: a trailing newline is not part of the PIN.
+    if (len > 0 && buf[len - 1] == '\n') --len;
+    if (len > 0 && buf[len - 1] == '\r') --len;
+    SecretString pin(std::string_view(buf, len));
+    OPENSSL_cleanse(buf, sizeof buf);
+    if (pin.empty()) throw TokenError(TokenError::Kind::PinRequired, "pin-source " + path_ + " is empty");
+    return pin;
+}
+
+}  // namespace eseal::pkcs11

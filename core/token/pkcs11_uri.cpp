@@ -1,0 +1,287 @@
+#include "core/token/pkcs11_uri.hpp"
+
+#include <cctype>
+#include <cstdio>
+#include <limits>
+
+#include "core/base/error.hpp"
+
+namespace eseal {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& why) {
+    throw Error(ErrorCategory::Usage, "invalid PKCS#11 URI: " + why);
+}
+
+bool isUnreserved(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+}
+
+// RFC 7512 2.3: pk11-pchar / pk11-qchar besides unreserved and %XX.
+bool isAllowedRaw(char c, bool query) {
+    if (isUnreserved(c)) return true;
+    static const std::string_view common = ":[]@!$'()*+,=";
+    if (common.find(c) != std::string_view::npos) return true;
+    if (!query) return c == '&';
+    return c == '/' || c == '?' || c == '|';
+}
+
+int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string describeChar(char c) {
+    char buf[16];
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 0x21 && u < 0x7f)
+        std::snprintf(buf, sizeof buf, "'%c'", c);
+    else
+        std::snprintf(buf, sizeof buf, "byte 0x%02X", u);
+    return buf;
+}
+
+std::string decode(std::string_view name, std::string_view raw, bool query) {
+    std::string out;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        char c = raw[i];
+        if (c == '%') {
+            int hi = i + 2 < raw.size() ? hexValue(raw[i + 1]) : -1;
+            int lo = i + 2 < raw.size() ? hexValue(raw[i + 2]) : -1;
+            if (i + 2 >= raw.size() || hi < 0 || lo < 0)
+                fail("bad percent-encoding in " + std::string(name) +
+                     " (a '%' must be followed by two hex digits)");
+            out.push_back(static_cast<char>(hi * 16 + lo));
+            i += 2;
+        } else if (isAllowedRaw(c, query)) {
+            out.push_back(c);
+        } else {
+            char enc[8];
+            std::snprintf(enc, sizeof enc, "%%%02X", static_cast<unsigned char>(c));
+            fail(describeChar(c) + " in " + std::string(name) + " must be percent-encoded as " + enc);
+        }
+    }
+    return out;
+}
+
+// RFC 7512 2.3 allows pin-value; eseal does not: a PIN in a key name ends up
+// in shell history, process lists and logs.
+[[noreturn]] void refusePinValue() {
+    fail(
+        "pin-value is refused: a PIN is never accepted on the command line or in a key name; "
+        "use the prompt, --pin-env VAR, --pin-file FILE or pin-source=FILE");
+}
+
+template <typename T>
+void setOnce(std::optional<T>& slot, std::string_view name, T value) {
+    if (slot) fail("attribute '" + std::string(name) + "' given twice");
+    slot = std::move(value);
+}
+
+unsigned long parseSlotId(const std::string& v) {
+    if (v.empty() || v.size() > 20) fail("slot-id must be a decimal number");
+    unsigned long long n = 0;
+    for (char c : v) {
+        if (c < '0' || c > '9') fail("slot-id must be a decimal number, not '" + v + "'");
+        unsigned long long next = n * 10 + static_cast<unsigned>(c - '0');
+        if (next < n || next > std::numeric_limits<unsigned long>::max()) fail("slot-id is too large");
+        n = next;
+    }
+    return static_cast<unsigned long>(n);
+}
+
+void checkVersion(const std::string& v) {
+    // RFC 7512 2.3: library-version = 1*DIGIT [ "." 1*DIGIT ]
+    auto dot = v.find('.');
+    auto digits = [](std::string_view s) {
+        if (s.empty() || s.size() > 3) return false;
+        for (char c : s)
+            if (c < '0' || c > '9') return false;
+        return true;
+    };
+    bool ok = dot == std::string::npos
+                  ? digits(v)
+                  : digits(std::string_view(v).substr(0, dot)) && digits(std::string_view(v).substr(dot + 1));
+    if (!ok) fail("library-version must look like 2 or 2.6, not '" + v + "'");
+}
+
+std::string pinSourcePath(const std::string& v) {
+    if (v.empty()) fail("pin-source is empty");
+    std::string_view s = v;
+    if (s.rfind("file:", 0) == 0) {
+        s.remove_prefix(5);
+        if (s.rfind("//", 0) == 0) {
+            s.remove_prefix(2);
+            if (s.rfind("localhost/", 0) == 0) s.remove_prefix(9);
+            if (s.empty() || s[0] != '/') fail("pin-source file: URI must name a local absolute path");
+        }
+        if (s.empty()) fail("pin-source file: URI names no file");
+        return std::string(s);
+    }
+    if (s[0] == '|') fail("pin-source must name a file; running a program for the PIN is not supported");
+    if (s.find(':') != std::string_view::npos && s[0] != '/' && s[0] != '.')
+        fail("pin-source must be a file path or a file: URI, not '" + v + "'");
+    return std::string(s);
+}
+
+}  // namespace
+
+Pkcs11Uri Pkcs11Uri::parse(std::string_view text) {
+    constexpr std::string_view scheme = "pkcs11:";
+    if (text.size() < scheme.size()) fail("it must start with 'pkcs11:'");
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(text[i])) != scheme[i])
+            fail("it must start with 'pkcs11:'");
+    if (text.size() > 8192) fail("it is longer than 8192 characters");
+    std::string_view rest = text.substr(scheme.size());
+    std::string_view path = rest, query;
+    bool hasQuery = false;
+    if (auto q = rest.find('?'); q != std::string_view::npos) {
+        path = rest.substr(0, q);
+        query = rest.substr(q + 1);
+        hasQuery = true;
+    }
+
+    Pkcs11Uri uri;
+    auto each = [](std::string_view list, char sep, auto&& fn) {
+        std::size_t start = 0;
+        while (start <= list.size()) {
+            std::size_t end = list.find(sep, start);
+            if (end == std::string_view::npos) end = list.size();
+            fn(list.substr(start, end - start));
+            start = end + 1;
+        }
+    };
+
+    if (!path.empty()) {
+        each(path, ';', [&](std::string_view item) {
+            auto eq = item.find('=');
+            if (item.empty()) fail("empty attribute (two ';' in a row, or a trailing ';')");
+            if (eq == std::string_view::npos) fail("'" + std::string(item) + "' is not name=value");
+            std::string name(item.substr(0, eq));
+            if (name == "pin-value") refusePinValue();
+            if (name == "pin-source" || name == "module-path" || name == "module-name")
+                fail("'" + name + "' belongs in the query part, after '?'");
+            std::string value = decode(name, item.substr(eq + 1), false);
+            if (name == "token")
+                setOnce(uri.token, name, value);
+            else if (name == "manufacturer")
+                setOnce(uri.manufacturer, name, value);
+            else if (name == "serial")
+                setOnce(uri.serial, name, value);
+            else if (name == "model")
+                setOnce(uri.model, name, value);
+            else if (name == "library-manufacturer")
+                setOnce(uri.libraryManufacturer, name, value);
+            else if (name == "library-description")
+                setOnce(uri.libraryDescription, name, value);
+            else if (name == "library-version") {
+                checkVersion(value);
+                setOnce(uri.libraryVersion, name, value);
+            } else if (name == "slot-id")
+                setOnce(uri.slotId, name, parseSlotId(value));
+            else if (name == "slot-description")
+                setOnce(uri.slotDescription, name, value);
+            else if (name == "slot-manufacturer")
+                setOnce(uri.slotManufacturer, name, value);
+            else if (name == "object")
+                setOnce(uri.object, name, value);
+            else if (name == "id")
+                setOnce(uri.id, name, Bytes(value.begin(), value.end()));
+            else if (name == "type") {
+                if (value == "secret-key" || value == "data")
+                    fail("type=" + value + " objects cannot sign; use type=private (or cert)");
+                if (value != "private" && value != "cert" && value != "public")
+                    fail("type must be private, cert or public, not '" + value + "'");
+                setOnce(uri.type, name, value);
+            } else {
+                fail("unknown attribute '" + name +
+                     "' (known: token, manufacturer, serial, model, library-manufacturer, "
+                     "library-description, library-version, slot-id, slot-description, "
+                     "slot-manufacturer, object, id, type)");
+            }
+        });
+    }
+    if (hasQuery) {
+        if (query.empty()) fail("empty query after '?'");
+        each(query, '&', [&](std::string_view item) {
+            auto eq = item.find('=');
+            if (item.empty()) fail("empty query attribute (two '&' in a row, or a trailing '&')");
+            if (eq == std::string_view::npos) fail("'" + std::string(item) + "' is not name=value");
+            std::string name(item.substr(0, eq));
+            if (name == "pin-value") refusePinValue();
+            std::string value = decode(name, item.substr(eq + 1), true);
+            if (name == "module-path") {
+                if (value.empty()) fail("module-path is empty");
+                setOnce(uri.modulePath, name, value);
+            } else if (name == "module-name") {
+                if (value.empty()) fail("module-name is empty");
+                setOnce(uri.moduleName, name, value);
+            } else if (name == "pin-source") {
+                setOnce(uri.pinSource, name, pinSourcePath(value));
+            } else {
+                fail("unknown query attribute '" + name + "' (known: module-path, module-name, pin-source)");
+            }
+        });
+    }
+    return uri;
+}
+
+std::string pkcs11PercentEncode(std::string_view value, bool query) {
+    std::string out;
+    for (char c : value) {
+        if (isUnreserved(c) || (query && c == '/')) {
+            out.push_back(c);
+        } else {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+            out += buf;
+        }
+    }
+    return out;
+}
+
+std::string Pkcs11Uri::toString() const {
+    std::string path, query;
+    auto add = [](std::string& to, char sep, const char* name, std::string_view value, bool q) {
+        if (!to.empty()) to.push_back(sep);
+        to += name;
+        to.push_back('=');
+        to += pkcs11PercentEncode(value, q);
+    };
+    if (token) add(path, ';', "token", *token, false);
+    if (manufacturer) add(path, ';', "manufacturer", *manufacturer, false);
+    if (model) add(path, ';', "model", *model, false);
+    if (serial) add(path, ';', "serial", *serial, false);
+    if (slotId) add(path, ';', "slot-id", std::to_string(*slotId), false);
+    if (slotDescription) add(path, ';', "slot-description", *slotDescription, false);
+    if (slotManufacturer) add(path, ';', "slot-manufacturer", *slotManufacturer, false);
+    if (libraryManufacturer) add(path, ';', "library-manufacturer", *libraryManufacturer, false);
+    if (libraryDescription) add(path, ';', "library-description", *libraryDescription, false);
+    if (libraryVersion) add(path, ';', "library-version", *libraryVersion, false);
+    if (object) add(path, ';', "object", *object, false);
+    if (id)
+        add(path, ';', "id", std::string_view(reinterpret_cast<const char*>(id->data()), id->size()), false);
+    if (type) add(path, ';', "type", *type, false);
+    if (moduleName) add(query, '&', "module-name", *moduleName, true);
+    if (modulePath) add(query, '&', "module-path", *modulePath, true);
+    if (pinSource) add(query, '&', "pin-source", *pinSource, true);
+    std::string out = "pkcs11:" + path;
+    if (!query.empty()) out += "?" + query;
+    return out;
+}
+
+Pkcs11Uri Pkcs11Uri::tokenOnly() const {
+    Pkcs11Uri t = *this;
+    t.object.reset();
+    t.id.reset();
+    t.type.reset();
+    t.pinSource.reset();
+    return t;
+}
+
+}  // namespace eseal

@@ -1,0 +1,47 @@
+// RFC 7512 PKCS#11 URIs: pkcs11:token=Unit;object=seal;type=private?module-path=/usr/lib/x.so
+// A small strict parser: unknown or repeated attributes are errors, values are
+// percent-decoded, and pin-value is refused (PINs never appear on a command line).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/base/bytes.hpp"
+
+namespace eseal {
+
+struct Pkcs11Uri {
+    // Path attributes (RFC 7512 2.3). Absent attributes match anything.
+    std::optional<std::string> token;                // CK_TOKEN_INFO label
+    std::optional<std::string> manufacturer;         // CK_TOKEN_INFO manufacturerID
+    std::optional<std::string> serial;               // CK_TOKEN_INFO serialNumber
+    std::optional<std::string> model;                // CK_TOKEN_INFO model
+    std::optional<std::string> libraryManufacturer;  // CK_INFO manufacturerID
+    std::optional<std::string> libraryDescription;   // CK_INFO libraryDescription
+    std::optional<std::string> libraryVersion;       // CK_INFO libraryVersion, "M" or "M.m"
+    std::optional<unsigned long> slotId;
+    std::optional<std::string> slotDescription;
+    std::optional<std::string> slotManufacturer;
+    std::optional<std::string> object;  // CKA_LABEL
+    std::optional<Bytes> id;            // CKA_ID
+    std::optional<std::string> type;    // "private", "cert" or "public"
+    // Query attributes.
+    std::optional<std::string> modulePath;
+    std::optional<std::string> moduleName;
+    std::optional<std::string> pinSource;  // a file path (file: URIs are reduced to the path)
+
+    // Throws Error(Usage) naming the problem.
+    static Pkcs11Uri parse(std::string_view text);
+    // The URI again, every value percent-encoded where RFC 7512 needs it (and
+    // "'" too, so it can be pasted between single quotes in a shell).
+    std::string toString() const;
+    // Only the token-selecting parts (no object, id, type, pin-source).
+    Pkcs11Uri tokenOnly() const;
+};
+
+// Percent-encodes all but RFC 3986 unreserved characters (and "/" when
+// `query`), so the result is valid in an RFC 7512 path or query value.
+std::string pkcs11PercentEncode(std::string_view value, bool query);
+
+}  // namespace eseal

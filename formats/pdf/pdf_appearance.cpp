@@ -1,0 +1,95 @@
+#include "formats/pdf/pdf_appearance.hpp"
+
+#include "core/base/error.hpp"
+#include "formats/pdf/pdf_object_io.hpp"
+
+namespace eseal::pdf {
+
+namespace {
+
+std::string ref(int num) { return std::to_string(num) + " 0 R"; }
+
+}  // namespace
+
+std::string appearanceContent(const SealBox& box) {
+    const double w = box.sealWidth, h = box.sealHeight;
+    // cm maps the image's unit square (8.9.5) into the box. The page is shown
+    // turned clockwise by /Rotate, so the image is turned counter-clockwise by
+    // the same angle: its right edge must point to the reader's right.
+    double m[6] = {w, 0, 0, h, 0, 0};
+    switch (box.rotate) {
+        case 0:
+            break;
+        case 90:
+            m[0] = 0;
+            m[1] = w;
+            m[2] = -h;
+            m[3] = 0;
+            m[4] = h;
+            m[5] = 0;
+            break;
+        case 180:
+            m[0] = -w;
+            m[1] = 0;
+            m[2] = 0;
+            m[3] = -h;
+            m[4] = w;
+            m[5] = h;
+            break;
+        case 270:
+            m[0] = 0;
+            m[1] = -w;
+            m[2] = h;
+            m[3] = 0;
+            m[4] = 0;
+            m[5] = w;
+            break;
+        default:
+            throw Error(ErrorCategory::Internal, "page rotation not normalised");
+    }
+    std::string s = "q";
+    for (double v : m) s += " " + formatNumber(v);
+    s += " cm /Im0 Do Q\n";
+    return s;
+}
+
+void writeSealAppearance(UpdateWriter& out, const RgbaImage& image, const SealBox& box,
+                         const AppearanceNumbers& numbers) {
+    const std::size_t count = static_cast<std::size_t>(image.width) * image.height;
+    if (image.width == 0 || image.height == 0 || image.pixels.size() != count * 4) {
+        throw Error(ErrorCategory::BadInput, "seal image is empty or inconsistent");
+    }
+    const bool alpha = image.hasTransparency();
+    if (alpha != numbers.smask.has_value()) throw Error(ErrorCategory::Internal, "soft mask number mismatch");
+    const std::string size =
+        " /Width " + std::to_string(image.width) + " /Height " + std::to_string(image.height);
+    {
+        Bytes rgb;
+        rgb.reserve(count * 3);
+        for (std::size_t i = 0; i < count; ++i) {
+            rgb.insert(rgb.end(), image.pixels.begin() + static_cast<std::ptrdiff_t>(i * 4),
+                       image.pixels.begin() + static_cast<std::ptrdiff_t>(i * 4 + 3));
+        }
+        std::string dict = "/Type /XObject /Subtype /Image" + size +
+                           " /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode";
+        if (alpha) dict += " /SMask " + ref(*numbers.smask);
+        out.streamObject(numbers.image, 0, dict, flate(rgb));
+    }
+    if (alpha) {
+        Bytes a(count);
+        for (std::size_t i = 0; i < count; ++i) a[i] = image.pixels[i * 4 + 3];
+        // 11.6.5.3: a soft-mask image is DeviceGray and has no /SMask of its own.
+        out.streamObject(*numbers.smask, 0,
+                         "/Type /XObject /Subtype /Image" + size +
+                             " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+                         flate(a));
+    }
+    const std::string content = appearanceContent(box);
+    out.streamObject(numbers.form, 0,
+                     "/Type /XObject /Subtype /Form /BBox [0 0 " + formatNumber(box.width) + " " +
+                         formatNumber(box.height) + "] /Resources << /XObject << /Im0 " + ref(numbers.image) +
+                         " >> >>",
+                     asBytes(content));
+}
+
+}  // namespace eseal::pdf

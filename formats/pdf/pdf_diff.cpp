@@ -1,0 +1,640 @@
+#include "formats/pdf/pdf_diff.hpp"
+
+#ifndef POINTERHOLDER_TRANSITION
+#define POINTERHOLDER_TRANSITION 4  // qpdf 11: no PointerHolder in our use
+#endif
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <qpdf/Buffer.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <qpdf/QPDFXRefEntry.hh>
+#include <set>
+
+#include "core/base/error.hpp"
+#include "formats/pdf/pdf_input.hpp"
+
+namespace eseal::pdf {
+
+namespace {
+
+using OH = QPDFObjectHandle;
+
+constexpr int kMaxDepth = 64;                // nesting of /Kids, /Parent, page tree
+constexpr std::size_t kMaxObjects = 100000;  // objects compared over all revision pairs
+
+struct BudgetExceeded {};
+
+std::string ref(QPDFObjGen og) {
+    return std::to_string(og.getObj()) + " " + std::to_string(og.getGen()) + " R";
+}
+
+bool isName(OH o, const char* name) { return o.isName() && o.getName() == name; }
+
+// The values of a dictionary or array, not following references.
+void directRefs(OH o, std::set<QPDFObjGen>& out, int depth = 0) {
+    if (depth > kMaxDepth) return;
+    if (depth > 0 && o.isIndirect()) {
+        out.insert(o.getObjGen());
+        return;
+    }
+    if (o.isStream()) {
+        directRefs(o.getDict(), out, depth + 1);
+    } else if (o.isArray()) {
+        for (auto& item : o.aitems()) directRefs(item, out, depth + 1);
+    } else if (o.isDictionary()) {
+        for (auto& [key, value] : o.ditems()) directRefs(value, out, depth + 1);
+    }
+}
+
+// Structure of one revision's document that the classification needs.
+struct Roles {
+    QPDFObjGen root;
+    QPDFObjGen info;
+    QPDFObjGen acroForm;  // when indirect
+    QPDFObjGen fieldsArray;
+    std::map<QPDFObjGen, int> pages;        // page object -> 1-based number
+    std::set<QPDFObjGen> pageTree;          // /Pages nodes
+    std::map<QPDFObjGen, int> contents;     // content streams (and arrays) -> page
+    std::map<QPDFObjGen, int> annotArrays;  // indirect /Annots arrays -> page
+    std::map<QPDFObjGen, int> annots;       // annotations -> page
+    std::set<QPDFObjGen> fields;            // every field node (and its widgets)
+    std::set<QPDFObjGen> sigFields;         // fields of type /Sig (inherited)
+    std::set<QPDFObjGen> sigDicts;          // their /V values
+};
+
+std::string fieldType(OH field) {
+    std::set<QPDFObjGen> seen;
+    for (int i = 0; i < kMaxDepth && field.isDictionary(); ++i) {
+        if (field.isIndirect() && !seen.insert(field.getObjGen()).second) break;
+        OH ft = field.getKey("/FT");
+        if (ft.isName()) return ft.getName();
+        field = field.getKey("/Parent");
+    }
+    return {};
+}
+
+void walkPageTree(OH node, Roles& r, std::set<QPDFObjGen>& seen, int depth, int& pageNo) {
+    if (depth > kMaxDepth || !node.isDictionary()) return;
+    if (node.isIndirect() && !seen.insert(node.getObjGen()).second) return;
+    OH kids = node.getKey("/Kids");
+    if (isName(node.getKey("/Type"), "/Pages") || kids.isArray()) {
+        if (node.isIndirect()) r.pageTree.insert(node.getObjGen());
+        if (kids.isArray())
+            for (auto& kid : kids.aitems()) walkPageTree(kid, r, seen, depth + 1, pageNo);
+        return;
+    }
+    int page = ++pageNo;
+    if (node.isIndirect()) r.pages[node.getObjGen()] = page;
+    OH contents = node.getKey("/Contents");
+    if (contents.isIndirect()) r.contents[contents.getObjGen()] = page;
+    if (contents.isArray())
+        for (auto& c : contents.aitems())
+            if (c.isIndirect()) r.contents[c.getObjGen()] = page;
+    OH annots = node.getKey("/Annots");
+    if (annots.isIndirect()) r.annotArrays[annots.getObjGen()] = page;
+    if (annots.isArray())
+        for (auto& a : annots.aitems())
+            if (a.isIndirect()) r.annots[a.getObjGen()] = page;
+}
+
+void walkFields(OH node, Roles& r, std::set<QPDFObjGen>& seen, int depth) {
+    if (depth > kMaxDepth || !node.isDictionary() || !node.isIndirect()) return;
+    if (!seen.insert(node.getObjGen()).second) return;
+    r.fields.insert(node.getObjGen());
+    if (fieldType(node) == "/Sig") {
+        r.sigFields.insert(node.getObjGen());
+        OH v = node.getKey("/V");
+        if (v.isIndirect()) r.sigDicts.insert(v.getObjGen());
+    }
+    OH kids = node.getKey("/Kids");
+    if (kids.isArray())
+        for (auto& kid : kids.aitems()) walkFields(kid, r, seen, depth + 1);
+}
+
+Roles rolesOf(QPDF& q) {
+    Roles r;
+    OH trailer = q.getTrailer();
+    OH root = trailer.getKey("/Root");
+    r.root = root.getObjGen();
+    r.info = trailer.getKey("/Info").getObjGen();
+    std::set<QPDFObjGen> seen;
+    int pageNo = 0;
+    walkPageTree(root.getKey("/Pages"), r, seen, 0, pageNo);
+    OH acro = root.getKey("/AcroForm");
+    if (acro.isIndirect()) r.acroForm = acro.getObjGen();
+    OH fields = acro.getKey("/Fields");
+    if (fields.isIndirect()) r.fieldsArray = fields.getObjGen();
+    seen.clear();
+    if (fields.isArray())
+        for (auto& f : fields.aitems()) walkFields(f, r, seen, 0);
+    // Signature widgets that are on a page but missing from /Fields.
+    for (auto& [og, page] : r.annots) {
+        OH a = q.getObject(og);
+        if (fieldType(a) == "/Sig") walkFields(a, r, seen, 0);
+    }
+    return r;
+}
+
+// Every object the pages of a document draw with: their resources and
+// content, and each annotation with its appearance streams; not through
+// /Parent or /P, which lead back into the page tree.
+template <typename Spend>
+std::set<QPDFObjGen> pageUsedObjects(QPDF& q, const Roles& r, Spend spend) {
+    std::set<QPDFObjGen> seen;
+    std::deque<OH> todo;
+    for (const auto& [og, page] : r.pages) {
+        OH p = q.getObject(og);
+        todo.push_back(p.getKey("/Resources"));
+        todo.push_back(p.getKey("/Contents"));
+    }
+    for (const auto& [og, page] : r.annots) todo.push_back(q.getObject(og));
+    while (!todo.empty()) {
+        OH o = todo.front();
+        todo.pop_front();
+        if (o.isIndirect() && !seen.insert(o.getObjGen()).second) continue;
+        if (o.isIndirect()) spend(1);
+        std::set<QPDFObjGen> refs;
+        OH dict = o.isStream() ? o.getDict() : o;
+        if (dict.isDictionary()) {
+            for (auto& [key, value] : dict.ditems())
+                if (key != "/P" && key != "/Parent") directRefs(value, refs, 1);
+        } else {
+            directRefs(o, refs, 0);
+        }
+        for (const auto& og : refs)
+            if (!seen.count(og) && !r.pages.count(og) && !r.pageTree.count(og))
+                todo.push_back(q.getObject(og));
+    }
+    return seen;
+}
+
+bool isStructure(OH o) {
+    if (!o.isStream()) return false;
+    OH type = o.getDict().getKey("/Type");
+    return isName(type, "/XRef") || isName(type, "/ObjStm");
+}
+
+bool sameEntry(const QPDFXRefEntry& a, const QPDFXRefEntry& b) {
+    if (a.getType() != b.getType()) return false;
+    if (a.getType() == 1) return a.getOffset() == b.getOffset();
+    if (a.getType() == 2)
+        return a.getObjStreamNumber() == b.getObjStreamNumber() &&
+               a.getObjStreamIndex() == b.getObjStreamIndex();
+    return true;
+}
+
+bool sameObject(OH a, OH b) {
+    if (a.isStream() != b.isStream()) return false;
+    if (!a.isStream()) return a.unparseResolved() == b.unparseResolved();
+    if (a.getDict().unparse() != b.getDict().unparse()) return false;
+    auto da = a.getRawStreamData();
+    auto db = b.getRawStreamData();
+    return da->getSize() == db->getSize() &&
+           std::memcmp(da->getBuffer(), db->getBuffer(), da->getSize()) == 0;
+}
+
+// The entries of an array given directly or by reference, as object numbers.
+std::vector<QPDFObjGen> arrayRefs(OH a) {
+    std::vector<QPDFObjGen> out;
+    if (!a.isArray()) return out;
+    for (auto& item : a.aitems()) out.push_back(item.isIndirect() ? item.getObjGen() : QPDFObjGen());
+    return out;
+}
+
+// True when `after` keeps every entry of `before` and each added entry is in `allowed`.
+bool onlyAppends(OH before, OH after, const std::set<QPDFObjGen>& allowed) {
+    auto b = arrayRefs(before);
+    auto a = arrayRefs(after);
+    std::multiset<QPDFObjGen> remaining(a.begin(), a.end());
+    for (const auto& og : b) {
+        auto it = remaining.find(og);
+        if (it == remaining.end()) return false;
+        remaining.erase(it);
+    }
+    for (const auto& og : remaining)
+        if (!allowed.count(og)) return false;
+    return true;
+}
+
+struct Classifier {
+    int revision;
+    QPDF& q0;
+    QPDF& q1;
+    const Roles& r0;
+    const Roles& r1;
+    const std::set<QPDFObjGen>& changed;  // new or changed in this revision
+    std::set<QPDFObjGen> newSig;          // added signature fields, widgets, signature dicts, appearances
+    std::set<QPDFObjGen> dss;             // /DSS and what it holds (ETSI EN 319 142-1 5.4)
+    std::set<QPDFObjGen> formResources;   // AcroForm /DR
+    std::set<QPDFObjGen> metadata;        // /Info
+    std::set<QPDFObjGen> pageUsed;        // what the pages of the older revision use
+    std::vector<Modification> out;
+
+    void add(const std::string& kind, QPDFObjGen og, const std::string& description, bool allowed) {
+        Modification m;
+        m.revision = revision;
+        m.kind = kind;
+        m.object = og.getObj() ? ref(og) : "";
+        m.description = description;
+        m.allowed = allowed;
+        out.push_back(std::move(m));
+    }
+
+    std::string rev() const { return "revision " + std::to_string(revision); }
+
+    // Objects reachable from `start` through objects this revision added or
+    // changed, not through /P or /Parent and never into pages, content
+    // streams, the catalog or existing fields and annotations: those have
+    // their own rules.
+    bool stops(QPDFObjGen og) const {
+        return og == r1.root || og == r0.root || r1.pages.count(og) || r0.pages.count(og) ||
+               r1.pageTree.count(og) || r0.pageTree.count(og) || r1.contents.count(og) ||
+               r0.contents.count(og) || r0.fields.count(og) || r0.annots.count(og) || r0.sigDicts.count(og) ||
+               r0.annotArrays.count(og);
+    }
+
+    void reachChanged(OH start, std::set<QPDFObjGen>& into) {
+        std::deque<std::pair<OH, int>> todo{{start, 0}};
+        while (!todo.empty()) {
+            auto [o, depth] = todo.front();
+            todo.pop_front();
+            if (depth > kMaxDepth) continue;
+            if (o.isIndirect()) {
+                QPDFObjGen og = o.getObjGen();
+                if (!changed.count(og) || into.count(og) || (depth > 0 && stops(og))) continue;
+                into.insert(og);
+            }
+            std::set<QPDFObjGen> refs;
+            OH dict = o.isStream() ? o.getDict() : o;
+            if (dict.isDictionary()) {
+                for (auto& [key, value] : dict.ditems())
+                    if (key != "/P" && key != "/Parent") directRefs(value, refs, 1);
+            } else {
+                directRefs(o, refs, 0);
+            }
+            for (const auto& og : refs) todo.emplace_back(q1.getObject(og), depth + 1);
+        }
+    }
+
+    void prepare() {
+        // A signature field is new when it was no signature field before, or
+        // when it was an empty one that is now signed.
+        for (const auto& og : r1.sigFields) {
+            OH f1 = q1.getObject(og);
+            bool existed = r0.sigFields.count(og) > 0;
+            bool wasEmpty = existed && !q0.getObject(og).getKey("/V").isDictionary();
+            if (existed && !wasEmpty) continue;
+            if (!changed.count(og)) continue;
+            reachChanged(f1, newSig);
+        }
+        OH root1 = q1.getTrailer().getKey("/Root");
+        reachChanged(root1.getKey("/DSS"), dss);
+        reachChanged(root1.getKey("/AcroForm").getKey("/DR"), formResources);
+        reachChanged(q1.getTrailer().getKey("/Info"), metadata);
+        OH meta = root1.getKey("/Metadata");
+        if (meta.isIndirect() && changed.count(meta.getObjGen())) metadata.insert(meta.getObjGen());
+    }
+
+    void catalog(OH c0, OH c1, QPDFObjGen og) {
+        std::set<std::string> keys = c0.getKeys();
+        for (auto& k : c1.getKeys()) keys.insert(k);
+        for (const auto& k : keys) {
+            OH v0 = c0.getKey(k);
+            OH v1 = c1.getKey(k);
+            if (v0.unparse() == v1.unparse()) continue;
+            if (k == "/DSS") {
+                add("dss", og, rev() + " added or updated the document security store (/DSS)", true);
+            } else if (k == "/AcroForm") {
+                acroForm(v0, v1, og, true);
+            } else {
+                add("catalog", og, rev() + " changed the document catalog entry " + k + " (" + ref(og) + ")",
+                    false);
+            }
+        }
+    }
+
+    void acroForm(OH a0, OH a1, QPDFObjGen og, bool inCatalog) {
+        if (!a1.isDictionary()) {
+            add("form-field", og, rev() + " removed the interactive form (/AcroForm)", false);
+            return;
+        }
+        std::set<std::string> keys = a1.getKeys();
+        if (a0.isDictionary())
+            for (auto& k : a0.getKeys()) keys.insert(k);
+        bool changedAny = false;
+        for (const auto& k : keys) {
+            OH v0 = a0.isDictionary() ? a0.getKey(k) : OH::newNull();
+            OH v1 = a1.getKey(k);
+            if (v0.unparse() == v1.unparse()) continue;
+            if (k == "/Fields") {
+                if (!v1.isIndirect() && !onlyAppends(v0, v1, newSig)) {
+                    add("form-field", og,
+                        rev() + " changed the form's field list other than by adding a signature", false);
+                    return;
+                }
+                if (v1.isIndirect() && v0.isIndirect()) {
+                    add("form-field", og, rev() + " replaced the form's field list", false);
+                    return;
+                }
+            } else if (k != "/SigFlags" && k != "/DR") {
+                add("form-field", og, rev() + " changed the form entry " + k + " (" + ref(og) + ")", false);
+                return;
+            }
+            changedAny = true;
+        }
+        if (changedAny)
+            add("signature-added", og,
+                rev() +
+                    (inCatalog ? " updated the interactive form in the catalog"
+                               : " updated the interactive form") +
+                    " for a new signature",
+                true);
+    }
+
+    void page(OH p0, OH p1, QPDFObjGen og, int number) {
+        std::set<std::string> keys = p0.getKeys();
+        for (auto& k : p1.getKeys()) keys.insert(k);
+        std::string where = "page " + std::to_string(number) + " (" + ref(og) + ")";
+        bool annotsOk = false;
+        for (const auto& k : keys) {
+            OH v0 = p0.getKey(k);
+            OH v1 = p1.getKey(k);
+            if (v0.unparse() == v1.unparse()) continue;
+            if (k == "/Contents" || k == "/Resources") {
+                add("page-content", og,
+                    rev() + " changed the content of " + where + " after this seal was applied", false);
+            } else if (k == "/Annots") {
+                if (onlyAppends(v0, v1, newSig)) {
+                    annotsOk = true;
+                } else {
+                    add("annotation", og, rev() + " changed the annotations of " + where, false);
+                }
+            } else {
+                add("page", og, rev() + " changed " + k + " of " + where, false);
+            }
+        }
+        if (annotsOk) add("annotation-added", og, rev() + " added a signature widget to " + where, true);
+    }
+
+    void field(OH f0, OH f1, QPDFObjGen og, bool isAnnot, int pageNo) {
+        // Signing a field that was empty: /V and its appearance may be set (12.7.4.5).
+        bool wasEmptySig =
+            r0.sigFields.count(og) && !f0.getKey("/V").isDictionary() && f1.getKey("/V").isDictionary();
+        std::set<std::string> keys = f0.getKeys();
+        for (auto& k : f1.getKeys()) keys.insert(k);
+        std::vector<std::string> bad;
+        for (const auto& k : keys) {
+            if (f0.getKey(k).unparse() == f1.getKey(k).unparse()) continue;
+            if (wasEmptySig && (k == "/V" || k == "/AP" || k == "/AS" || k == "/M")) continue;
+            bad.push_back(k);
+        }
+        if (bad.empty()) {
+            add("signature-added", og, rev() + " signed the empty signature field " + ref(og), true);
+            return;
+        }
+        std::string list;
+        for (const auto& k : bad) list += (list.empty() ? "" : ", ") + k;
+        bool isField = r0.fields.count(og) > 0;
+        std::string what = isField ? "form field " : "annotation ";
+        std::string where = pageNo ? " on page " + std::to_string(pageNo) : "";
+        add(isField ? "form-field" : "annotation", og,
+            rev() + " changed " + list + " of the " + what + ref(og) + where, false);
+        (void)isAnnot;
+    }
+
+    void classifyChanged(QPDFObjGen og) {
+        OH o0 = q0.getObject(og);
+        OH o1 = q1.getObject(og);
+        if (og == r0.root) return catalog(o0, o1, og);
+        if (og.getObj() && og == r0.acroForm) return acroForm(o0, o1, og, false);
+        if (og.getObj() && og == r0.fieldsArray) {
+            if (onlyAppends(o0, o1, newSig))
+                add("signature-added", og, rev() + " added a signature field to the form's field list", true);
+            else
+                add("form-field", og, rev() + " changed the form's field list", false);
+            return;
+        }
+        if (auto it = r0.pages.find(og); it != r0.pages.end()) return page(o0, o1, og, it->second);
+        if (r0.pageTree.count(og)) {
+            add("page", og, rev() + " changed the page tree (" + ref(og) + ")", false);
+            return;
+        }
+        if (auto it = r0.annotArrays.find(og); it != r0.annotArrays.end()) {
+            std::string where = "page " + std::to_string(it->second);
+            if (onlyAppends(o0, o1, newSig))
+                add("annotation-added", og, rev() + " added a signature widget to " + where, true);
+            else
+                add("annotation", og, rev() + " changed the annotations of " + where, false);
+            return;
+        }
+        if (auto it = r0.contents.find(og); it != r0.contents.end()) {
+            add("page-content", og,
+                rev() + " changed the content of page " + std::to_string(it->second) + " (" + ref(og) +
+                    ") after this seal was applied",
+                false);
+            return;
+        }
+        if (r0.sigDicts.count(og)) {
+            add("signature", og, rev() + " changed the existing signature dictionary " + ref(og), false);
+            return;
+        }
+        if (r0.fields.count(og) || r0.annots.count(og)) {
+            auto a = r0.annots.find(og);
+            return field(o0, o1, og, a != r0.annots.end(), a != r0.annots.end() ? a->second : 0);
+        }
+        // An existing object that a page shows (its resources, content or an
+        // annotation's appearance) is never allowed to change, whatever else
+        // now refers to it.
+        if (!pageUsed.count(og)) {
+            if (dss.count(og)) return add("dss", og, rev() + " updated validation data in /DSS", true);
+            if (metadata.count(og))
+                return add("metadata", og, rev() + " updated the document information", true);
+            if (newSig.count(og))
+                return add("signature-added", og, rev() + " updated the new signature's objects", true);
+            if (formResources.count(og))
+                return add("form-resources", og, rev() + " updated the form's resources", true);
+        }
+        add("other", og, rev() + " changed object " + ref(og), false);
+    }
+
+    void classifyNew(QPDFObjGen og, const std::set<QPDFObjGen>& referenced) {
+        if (r1.sigDicts.count(og) && newSig.count(og))
+            return add("signature-added", og, rev() + " added a signature (" + ref(og) + ")", true);
+        if (r1.sigFields.count(og) && newSig.count(og))
+            return add("signature-added", og, rev() + " added the signature field " + ref(og), true);
+        if (newSig.count(og))
+            return add("signature-added", og, rev() + " added an object of a new signature (" + ref(og) + ")",
+                       true);
+        if (dss.count(og)) return add("dss", og, rev() + " added validation data to /DSS", true);
+        if (formResources.count(og)) return add("form-resources", og, rev() + " added a form resource", true);
+        if (metadata.count(og)) return add("metadata", og, rev() + " added document information", true);
+        if (auto it = r1.contents.find(og); it != r1.contents.end())
+            return add("page-content", og,
+                       rev() + " added content to page " + std::to_string(it->second) + " (" + ref(og) + ")",
+                       false);
+        if (auto it = r1.annots.find(og); it != r1.annots.end())
+            return add(
+                "annotation", og,
+                rev() + " added an annotation to page " + std::to_string(it->second) + " (" + ref(og) + ")",
+                false);
+        if (r1.pages.count(og) || r1.pageTree.count(og))
+            return add("page", og, rev() + " added a page (" + ref(og) + ")", false);
+        if (r1.fields.count(og))
+            return add("form-field", og, rev() + " added the form field " + ref(og), false);
+        if (og == r1.root) return add("catalog", og, rev() + " replaced the document catalog", false);
+        if (og == r1.acroForm) return acroForm(OH::newNull(), q1.getObject(og), og, false);
+        if (og == r1.fieldsArray || r1.annotArrays.count(og)) {
+            // A new array object for /Fields or a page's /Annots: it may hold
+            // only what was there before plus the new signature's objects (the
+            // owner's change is checked on its own).
+            bool ok = true;
+            for (const auto& item : arrayRefs(q1.getObject(og)))
+                if (!newSig.count(item) && !r0.fields.count(item) && !r0.annots.count(item)) ok = false;
+            if (og == r1.fieldsArray)
+                return add(ok ? "signature-added" : "form-field", og,
+                           rev() + (ok ? " added a signature field to the form's field list"
+                                       : " changed the form's field list"),
+                           ok);
+            return add(ok ? "annotation-added" : "annotation", og,
+                       rev() +
+                           (ok ? " added a signature widget to page " : " changed the annotations of page ") +
+                           std::to_string(r1.annotArrays.at(og)),
+                       ok);
+        }
+        if (!referenced.count(og))
+            return add("unused", og, rev() + " added object " + ref(og) + ", which nothing uses", true);
+        add("other", og, rev() + " added object " + ref(og), false);
+    }
+};
+
+}  // namespace
+
+RevisionDocuments::RevisionDocuments(std::string path, std::vector<PdfRevision> revisions)
+    : path_(std::move(path)), revisions_(std::move(revisions)) {}
+
+RevisionDocuments::~RevisionDocuments() = default;
+
+QPDF& RevisionDocuments::open(int revision) {
+    if (revision < 1 || static_cast<std::size_t>(revision) > revisions_.size())
+        throw Error(ErrorCategory::Internal, "no revision " + std::to_string(revision), path_);
+    auto& slot = open_[revision];
+    if (!slot) {
+        auto q = std::make_shared<QPDF>();
+        q->setSuppressWarnings(true);
+        // A revision must read as written: no reconstruction of a damaged xref.
+        q->setAttemptRecovery(false);
+        q->processInputSource(
+            openClippedInput(path_, revisions_[static_cast<std::size_t>(revision - 1)].end));
+        slot = q;
+    }
+    return *slot;
+}
+
+RevisionDiffer::RevisionDiffer(RevisionDocuments& docs) : docs_(docs), budget_(kMaxObjects) {}
+RevisionDiffer::~RevisionDiffer() = default;
+
+const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
+    auto it = pairs_.find(revision);
+    if (it != pairs_.end()) return it->second;
+    PairResult result;
+    try {
+        QPDF& q0 = docs_.open(revision - 1);
+        QPDF& q1 = docs_.open(revision);
+        auto x0 = q0.getXRefTable();
+        auto x1 = q1.getXRefTable();
+        auto spend = [&](std::size_t n) {
+            if (n > budget_) throw BudgetExceeded{};
+            budget_ -= n;
+        };
+        spend(x1.size());
+
+        // Objects whose cross-reference entry this revision set. An object
+        // stream rewritten in place changes every object it holds.
+        std::set<QPDFObjGen> candidates;
+        std::set<int> rewrittenStreams;
+        for (const auto& [og, entry] : x1) {
+            auto old = x0.find(og);
+            if (old == x0.end() || !sameEntry(old->second, entry)) {
+                candidates.insert(og);
+                if (entry.getType() == 1) rewrittenStreams.insert(og.getObj());
+            }
+        }
+        for (const auto& [og, entry] : x1)
+            if (entry.getType() == 2 && rewrittenStreams.count(entry.getObjStreamNumber()))
+                candidates.insert(og);
+
+        std::set<QPDFObjGen> changed;
+        std::set<QPDFObjGen> added;
+        for (const auto& og : candidates) {
+            OH o1 = q1.getObject(og);
+            // Cross-reference and object streams are structure, not content
+            // (7.5.7, 7.5.8); what an object stream holds is compared object
+            // by object. Only a structure stream that replaces another one is
+            // skipped, so that no content stream can hide as one.
+            if (isStructure(o1) && (!x0.count(og) || isStructure(q0.getObject(og)))) continue;
+            if (!x0.count(og)) {
+                changed.insert(og);
+                added.insert(og);
+                continue;
+            }
+            spend(1);
+            if (!sameObject(q0.getObject(og), o1)) changed.insert(og);
+        }
+
+        Roles r0 = rolesOf(q0);
+        Roles r1 = rolesOf(q1);
+        spend(r0.pages.size() + r1.pages.size() + r0.fields.size() + r1.fields.size());
+        Classifier c{revision, q0, q1, r0, r1, changed, {}, {}, {}, {}, {}, {}};
+        c.prepare();
+        c.pageUsed = pageUsedObjects(q0, r0, spend);
+
+        if (r0.root != r1.root) c.add("catalog", r1.root, c.rev() + " replaced the document catalog", false);
+        std::set<QPDFObjGen> referenced;
+        for (const auto& og : changed) directRefs(q1.getObject(og), referenced, 0);
+        // The trailer can reference new objects (/Root, /Info, /Encrypt).
+        directRefs(q1.getTrailer(), referenced, 0);
+        for (const auto& og : changed) {
+            if (added.count(og))
+                c.classifyNew(og, referenced);
+            else
+                c.classifyChanged(og);
+        }
+        for (const auto& [og, entry] : x0)
+            if (!x1.count(og)) c.add("other", og, c.rev() + " deleted object " + ref(og), false);
+        result.modifications = std::move(c.out);
+    } catch (const BudgetExceeded&) {
+        result.complete = false;
+        result.problem = "the later revisions change more objects than eseal compares (limit " +
+                         std::to_string(kMaxObjects) + ")";
+    } catch (const std::exception& e) {
+        result.complete = false;
+        result.problem =
+            "revision " + std::to_string(revision) + " cannot be compared with the one before: " + e.what();
+    }
+    return pairs_.emplace(revision, std::move(result)).first->second;
+}
+
+DiffOutcome RevisionDiffer::changesAfter(int signedRevision, int docMdpLevel) {
+    DiffOutcome out;
+    int last = static_cast<int>(docs_.revisions().size());
+    for (int k = signedRevision + 1; k <= last; ++k) {
+        const PairResult& p = pair(k);
+        for (Modification m : p.modifications) {
+            // DocMDP P=1: nothing may change but validation data (12.8.2.2.2,
+            // ETSI EN 319 142-1 5.4); P=3 also allows annotations.
+            if (docMdpLevel == 1 && m.kind != "dss" && m.kind != "unused") m.allowed = false;
+            if (docMdpLevel == 3 && m.kind == "annotation") m.allowed = true;
+            out.modifications.push_back(std::move(m));
+        }
+        if (!p.complete) {
+            out.complete = false;
+            if (out.problem.empty()) out.problem = p.problem;
+        }
+    }
+    return out;
+}
+
+}  // namespace eseal::pdf

@@ -1,0 +1,71 @@
+// What the incremental updates after a signed revision changed, and whether a
+// signature's permissions allow it (ISO 32000-1 12.8.2.2 DocMDP; the model is
+// pyHanko's difference analysis). Internal to the PDF adapter.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/report/report.hpp"
+#include "formats/pdf/pdf_revisions.hpp"
+
+class QPDF;
+
+namespace eseal::pdf {
+
+// Opens the revisions of one file, each as the document it was when that
+// revision was the last one (qpdf sees only the file's first `end` bytes).
+class RevisionDocuments {
+public:
+    RevisionDocuments(std::string path, std::vector<PdfRevision> revisions);
+    ~RevisionDocuments();
+    RevisionDocuments(const RevisionDocuments&) = delete;
+    RevisionDocuments& operator=(const RevisionDocuments&) = delete;
+
+    // 1-based revision index. Throws (qpdf's or eseal's exceptions) when the
+    // revision cannot be read.
+    QPDF& open(int revision);
+    const std::vector<PdfRevision>& revisions() const noexcept { return revisions_; }
+
+private:
+    std::string path_;
+    std::vector<PdfRevision> revisions_;
+    std::map<int, std::shared_ptr<QPDF>> open_;
+};
+
+// DocMDP permission level P (12.8.2.2.2): 1 no changes, 2 form filling and
+// signing, 3 also annotations. 0 = no DocMDP transform (treated as 2).
+struct DiffOutcome {
+    std::vector<Modification> modifications;
+    bool complete = true;  // false: the work limit was reached or a revision could not be read
+    std::string problem;   // why it is not complete
+};
+
+// Changes made by revisions signedRevision+1 .. last. Results per revision
+// pair are cached, so several signatures share the work.
+class RevisionDiffer {
+public:
+    explicit RevisionDiffer(RevisionDocuments& docs);
+    ~RevisionDiffer();
+    RevisionDiffer(const RevisionDiffer&) = delete;
+    RevisionDiffer& operator=(const RevisionDiffer&) = delete;
+
+    DiffOutcome changesAfter(int signedRevision, int docMdpLevel);
+
+private:
+    struct PairResult {
+        std::vector<Modification> modifications;
+        bool complete = true;
+        std::string problem;
+    };
+    const PairResult& pair(int revision);  // revision-1 -> revision
+
+    RevisionDocuments& docs_;
+    std::map<int, PairResult> pairs_;
+    std::size_t budget_;
+};
+
+}  // namespace eseal::pdf

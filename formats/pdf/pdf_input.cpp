@@ -1,0 +1,159 @@
+#include "formats/pdf/pdf_input.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+
+// qpdf 11: PointerHolder is gone from our use; silences its transition #warning.
+#ifndef POINTERHOLDER_TRANSITION
+#define POINTERHOLDER_TRANSITION 4
+#endif
+#include <qpdf/InputSource.hh>
+
+#include "core/base/error.hpp"
+
+namespace eseal::pdf {
+
+FileReader::FileReader(const std::string& path) : path_(path) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw Error(ErrorCategory::Io, std::string("cannot open: ") + std::strerror(errno), path);
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd_);
+        fd_ = -1;
+        throw Error(ErrorCategory::Io, "not a regular file", path);
+    }
+    size_ = static_cast<std::uint64_t>(st.st_size);
+}
+
+FileReader::~FileReader() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+std::size_t FileReader::readAt(std::uint64_t offset, void* buffer, std::size_t n) const {
+    if (offset >= size_) return 0;
+    n = static_cast<std::size_t>(std::min<std::uint64_t>(n, size_ - offset));
+    std::size_t done = 0;
+    auto* out = static_cast<char*>(buffer);
+    while (done < n) {
+        ssize_t got = ::pread(fd_, out + done, n - done, static_cast<off_t>(offset + done));
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            throw Error(ErrorCategory::Io, std::string("read failed: ") + std::strerror(errno), path_);
+        }
+        if (got == 0) break;  // the file shrank under us
+        done += static_cast<std::size_t>(got);
+    }
+    return done;
+}
+
+std::string FileReader::readString(std::uint64_t offset, std::size_t n) const {
+    std::string s(n, '\0');
+    s.resize(readAt(offset, s.data(), n));
+    return s;
+}
+
+Cursor::Cursor(const FileReader& file, std::uint64_t pos, std::uint64_t limit)
+    : file_(file), pos_(pos), limit_(std::min(limit, file.size())), buf_(16384) {}
+
+int Cursor::peek() {
+    if (pos_ >= limit_) return -1;
+    if (pos_ < bufStart_ || pos_ >= bufStart_ + bufLen_) {
+        bufStart_ = pos_;
+        bufLen_ = file_.readAt(pos_, buf_.data(), buf_.size());
+        if (bufLen_ == 0) return -1;
+    }
+    return static_cast<unsigned char>(buf_[static_cast<std::size_t>(pos_ - bufStart_)]);
+}
+
+int Cursor::get() {
+    int c = peek();
+    if (c >= 0) ++pos_;
+    return c;
+}
+
+namespace {
+
+// Behaves as qpdf's FileInputSource, but ends at `limit`: qpdf then finds the
+// startxref of that revision and sees nothing appended after it.
+class ClippedInputSource final : public InputSource {
+public:
+    ClippedInputSource(const std::string& path, std::uint64_t limit) : file_(path), name_(path) {
+        limit_ = static_cast<qpdf_offset_t>(std::min(limit, file_.size()));
+    }
+
+    qpdf_offset_t findAndSkipNextEOL() override {
+        // Returns the offset of the next CR or LF and leaves the position past
+        // the whole run of EOL characters (qpdf's FileInputSource contract).
+        char buf[4096];
+        while (true) {
+            qpdf_offset_t start = pos_;
+            std::size_t len = read(buf, sizeof buf);
+            if (len == 0) return pos_;
+            for (std::size_t i = 0; i < len; ++i) {
+                if (buf[i] == '\r' || buf[i] == '\n') {
+                    qpdf_offset_t eol = start + static_cast<qpdf_offset_t>(i);
+                    pos_ = eol + 1;
+                    char ch = 0;
+                    while (read(&ch, 1) == 1) {
+                        if (ch != '\r' && ch != '\n') {
+                            --pos_;
+                            break;
+                        }
+                    }
+                    return eol;
+                }
+            }
+        }
+    }
+
+    std::string const& getName() const override { return name_; }
+    qpdf_offset_t tell() override { return pos_; }
+
+    void seek(qpdf_offset_t offset, int whence) override {
+        qpdf_offset_t base = 0;
+        if (whence == SEEK_CUR)
+            base = pos_;
+        else if (whence == SEEK_END)
+            base = limit_;
+        qpdf_offset_t target = base + offset;
+        if (target < 0) throw Error(ErrorCategory::BadInput, "seek before the start of the file", name_);
+        pos_ = target;
+    }
+
+    void rewind() override { pos_ = 0; }
+
+    std::size_t read(char* out, std::size_t length) override {
+        last_offset = pos_;
+        if (pos_ >= limit_) return 0;
+        std::size_t n = static_cast<std::size_t>(
+            std::min<qpdf_offset_t>(static_cast<qpdf_offset_t>(length), limit_ - pos_));
+        std::size_t got = file_.readAt(static_cast<std::uint64_t>(pos_), out, n);
+        pos_ += static_cast<qpdf_offset_t>(got);
+        return got;
+    }
+
+    void unreadCh(char) override {
+        if (pos_ > 0) --pos_;
+    }
+
+private:
+    FileReader file_;
+    std::string name_;
+    qpdf_offset_t limit_ = 0;
+    qpdf_offset_t pos_ = 0;
+};
+
+}  // namespace
+
+std::shared_ptr<InputSource> openClippedInput(const std::string& path, std::uint64_t limit) {
+    return std::make_shared<ClippedInputSource>(path, limit);
+}
+
+}  // namespace eseal::pdf

@@ -1,0 +1,82 @@
+// eseal --help, eseal <command> --help, --version and usage errors, against
+// the CLI contract (notes/cli-spec.md): every documented option is mentioned.
+#define BOOST_TEST_MODULE integ_cli_help
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include "tests/integration/support.hpp"
+
+using namespace integ;
+namespace bdata = boost::unit_test::data;
+
+namespace {
+
+struct HelpCase {
+    std::vector<std::string> args;  // without --help
+    std::vector<std::string> mentions;
+};
+std::ostream& operator<<(std::ostream& os, const HelpCase& c) {
+    for (const auto& a : c.args) os << a << ' ';
+    return os << "--help";
+}
+
+const std::vector<HelpCase> kHelp{
+    {{}, {"sign", "verify", "token", "demo", "--help", "--version"}},
+    {{"sign"},
+     {"-o", "--out-dir", "--key", "--seal", "--size", "--page", "--at", "--reason", "--location", "--field",
+      "--digest", "--pin-env", "--pin-file", "pkcs11:", "p12:", "sha256", "sha384", "sha512"}},
+    {{"verify"}, {"--json", "--trust", "--no-system-trust"}},
+    {{"token"},
+     {"list", "unlock", "change-pin", "--module", "--login", "--pin-env", "--pin-file", "--token",
+      "--so-pin-env", "--so-pin-file", "--new-pin-env", "--new-pin-file"}},
+    {{"demo"}, {"DIR"}},
+};
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(help_exits_0_and_mentions_every_option, bdata::make(kHelp), c) {
+    std::vector<std::string> args = c.args;
+    args.push_back("--help");
+    RunResult r = eseal(args);
+    BOOST_CHECK_MESSAGE(r.exitCode == 0, r.describe());
+    const std::string text = r.out + r.err;
+    BOOST_CHECK_MESSAGE(!r.out.empty(), "help goes to stdout");
+    for (const auto& m : c.mentions) BOOST_CHECK_MESSAGE(text.find(m) != std::string::npos, "help lacks " << m);
+}
+
+BOOST_AUTO_TEST_CASE(token_subcommand_help_exits_0) {
+    for (const char* sub : {"list", "unlock", "change-pin"}) {
+        RunResult r = eseal({"token", sub, "--help"});
+        BOOST_CHECK_MESSAGE(r.exitCode == 0, "token " << sub << " --help: " << r.describe());
+        BOOST_CHECK(!r.out.empty());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(version_exits_0) {
+    RunResult r = eseal({"--version"});
+    BOOST_CHECK_MESSAGE(r.exitCode == 0, r.describe());
+    BOOST_CHECK_MESSAGE(r.out.find("eseal") != std::string::npos, r.out);
+    BOOST_CHECK_MESSAGE(r.out.find("0.1") != std::string::npos, "version number: " << r.out);
+}
+
+BOOST_AUTO_TEST_CASE(usage_errors_exit_64) {
+    const std::vector<std::vector<std::string>> bad{
+        {},                                       // no command
+        {"frobnicate"},                           // unknown command
+        {"verify", "--no-such-option", "x.pdf"},  // unknown option
+        {"verify", "--trust"},                    // missing argument
+        {"sign", "in.pdf", "-o"},                 // missing argument
+        {"sign", "in.pdf", "--pin", "1234", "-o", "out.pdf", "--key", "p12:/x.p12", "--seal", "s.png"},
+        {"sign", "a.pdf", "b.pdf", "-o", "out.pdf", "--key", "p12:/x.p12", "--seal", "s.png"},  // 2 in, -o
+    };
+    for (const auto& args : bad) {
+        RunResult r = eseal(args);
+        std::string joined;
+        for (const auto& a : args) joined += a + " ";
+        BOOST_CHECK_MESSAGE(r.exitCode == 64, "eseal " << joined << ": " << r.describe());
+        if (args.empty())  // no command at all: the usage text, on either stream
+            BOOST_CHECK_MESSAGE(!(r.out + r.err).empty(), "eseal: prints nothing");
+        else
+            BOOST_CHECK_MESSAGE(!r.err.empty(), "eseal " << joined << ": no message on stderr");
+    }
+}

@@ -1,0 +1,220 @@
+// Verification of changed and broken files: a flipped byte in the signed
+// range, an incremental update that changes the page after sealing, and files
+// that are not PDFs at all.
+#define BOOST_TEST_MODULE integ_tamper
+#include <boost/test/unit_test.hpp>
+#include <regex>
+
+#include "tests/integration/support.hpp"
+
+using namespace integ;
+
+namespace {
+
+struct ByteRange {
+    std::size_t a = 0, b = 0, c = 0, d = 0;
+};
+
+// The /ByteRange of the last signature dictionary in the file (ISO 32000-1 12.8.1).
+ByteRange lastByteRange(const std::string& pdf) {
+    static const std::regex re(R"(/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\])");
+    ByteRange br;
+    for (auto it = std::sregex_iterator(pdf.begin(), pdf.end(), re); it != std::sregex_iterator(); ++it) {
+        br = {std::stoul((*it)[1]), std::stoul((*it)[2]), std::stoul((*it)[3]), std::stoul((*it)[4])};
+    }
+    return br;
+}
+
+// A sealed copy of letter.pdf in dir.
+fs::path sealedLetter(const TempDir& dir) {
+    const fs::path out = dir / "sealed.pdf";
+    RunResult r = sign({inputsDir() / "letter.pdf"}, {"-o", out.string()}, "signer-ec", {"--at", "151,212"});
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    BOOST_REQUIRE(fs::exists(out));
+    return out;
+}
+
+void expectFailed(const fs::path& file, const std::string& what) {
+    BOOST_TEST_CONTEXT(what) {
+        Verified v = verifyJson(file);
+        BOOST_CHECK_MESSAGE(v.run.exitCode == 1, v.run.describe());
+        BOOST_REQUIRE_MESSAGE(v.report.is_object(), v.run.describe());
+        BOOST_CHECK_EQUAL(v.report.value("indication", std::string()), "FAILED");
+        const auto* s = findSignature(v.report, "Seal1");
+        BOOST_REQUIRE_MESSAGE(s != nullptr, v.report.dump(1));
+        BOOST_CHECK_EQUAL(s->value("indication", std::string()), "FAILED");
+        BOOST_CHECK_MESSAGE(!s->value("digestMatches", true), s->dump(1));
+        BOOST_CHECK_EQUAL(s->value("subIndication", std::string()), "HASH_FAILURE");
+        BOOST_CHECK(!s->value("errors", nlohmann::json::array()).empty());
+
+        PdfsigResult p = pdfsig(file);
+        BOOST_REQUIRE_EQUAL(p.signatures.size(), 1u);
+        BOOST_CHECK_MESSAGE(!p.signatures[0].valid, "pdfsig still says " << p.signatures[0].validation);
+    }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(flipped_byte_in_first_range_fails) {
+    TempDir dir("flip1");
+    const fs::path sealed = sealedLetter(dir);
+    std::string bytes = readFile(sealed);
+    const ByteRange br = lastByteRange(bytes);
+    BOOST_REQUIRE_MESSAGE(br.a == 0 && br.b > 0 && br.c > br.b && br.c + br.d == bytes.size(),
+                          "odd /ByteRange " << br.a << " " << br.b << " " << br.c << " " << br.d);
+
+    // A byte of the binary comment on line 2 (ISO 32000-1 7.5.2): no structure changes.
+    std::string f1 = bytes;
+    BOOST_REQUIRE(f1[9] == '%');
+    f1[11] = static_cast<char>(f1[11] ^ 0x01);
+    writeFile(dir / "comment.pdf", f1);
+    expectFailed(dir / "comment.pdf", "binary comment byte flipped");
+
+    // A byte of the chart image's sample data: the page looks different.
+    std::string f2 = bytes;
+    auto img = f2.find("/Subtype/Image");
+    if (img == std::string::npos) img = f2.find("/Subtype /Image");
+    BOOST_REQUIRE_MESSAGE(img != std::string::npos && img < br.b, "no image XObject in letter.pdf");
+    auto data = f2.find("stream", img);
+    BOOST_REQUIRE(data != std::string::npos && data + 100 < br.b);
+    f2[data + 60] = static_cast<char>(f2[data + 60] ^ 0x20);
+    writeFile(dir / "image.pdf", f2);
+    expectFailed(dir / "image.pdf", "image byte flipped");
+}
+
+BOOST_AUTO_TEST_CASE(flipped_byte_in_second_range_fails) {
+    TempDir dir("flip2");
+    const fs::path sealed = sealedLetter(dir);
+    std::string bytes = readFile(sealed);
+    const ByteRange br = lastByteRange(bytes);
+    // The end-of-line after an "endobj" behind /Contents becomes a space: same
+    // length, same meaning to a parser (7.2.2 white-space), different bytes.
+    auto e = bytes.find("endobj", br.c);
+    BOOST_REQUIRE_MESSAGE(e != std::string::npos, "no endobj after /Contents");
+    const std::size_t at = e + 6;
+    BOOST_REQUIRE(at < bytes.size() && (bytes[at] == '\n' || bytes[at] == '\r'));
+    bytes[at] = ' ';
+    writeFile(dir / "eol.pdf", bytes);
+    expectFailed(dir / "eol.pdf", "EOL in the second range changed");
+}
+
+BOOST_AUTO_TEST_CASE(changed_signature_value_is_not_passed) {
+    TempDir dir("flipsig");
+    const fs::path sealed = sealedLetter(dir);
+    std::string bytes = readFile(sealed);
+    const ByteRange br = lastByteRange(bytes);
+    // /Contents is "<hex>" between the ranges; its DER starts at br.b + 1.
+    BOOST_REQUIRE(bytes[br.b] == '<');
+    std::size_t at = br.b + 1 + 200;  // well inside the CMS structure, not in the zero padding
+    bytes[at] = bytes[at] == '0' ? '1' : '0';
+    writeFile(dir / "sig.pdf", bytes);
+    Verified v = verifyJson(dir / "sig.pdf");
+    BOOST_CHECK_MESSAGE(v.run.exitCode == 1 || v.run.exitCode == 2, v.run.describe());
+    BOOST_REQUIRE(v.report.is_object());
+    BOOST_CHECK_NE(v.report.value("indication", std::string()), "PASSED");
+    PdfsigResult p = pdfsig(dir / "sig.pdf");
+    BOOST_CHECK(p.signatures.empty() || !p.signatures[0].valid);
+}
+
+BOOST_AUTO_TEST_CASE(page_changed_in_a_later_revision_is_not_passed) {
+    TempDir dir("update");
+    const fs::path sealed = sealedLetter(dir);
+    const fs::path changed = dir / "changed.pdf";
+    RunResult u = run({"/usr/bin/python3", std::string(ESEAL_INTEG_DIR) + "/append-update.py", sealed.string(),
+                       changed.string()});
+    BOOST_REQUIRE_MESSAGE(u.exitCode == 0, u.describe());
+    const std::string pageObj = std::to_string(std::stoi(u.out)) + " 0 R";
+    // The update itself is a well-formed PDF revision (independent checks).
+    std::string qpdfOut;
+    BOOST_REQUIRE_MESSAGE(qpdfCheck(changed, &qpdfOut), qpdfOut);
+    PdfsigResult p = pdfsig(changed);
+    BOOST_REQUIRE_EQUAL(p.signatures.size(), 1u);
+    BOOST_CHECK(p.signatures[0].valid);
+    BOOST_CHECK_MESSAGE(!p.signatures[0].totalDocument, "pdfsig should see bytes after the signed range");
+
+    Verified v = verifyJson(changed);
+    BOOST_CHECK_MESSAGE(v.run.exitCode == 1 || v.run.exitCode == 2, v.run.describe());
+    BOOST_REQUIRE_MESSAGE(v.report.is_object(), v.run.describe());
+    BOOST_CHECK_NE(v.report.value("indication", std::string()), "PASSED");
+    BOOST_CHECK_EQUAL(v.report.value("revisions", 0), 3);
+    const auto* s = findSignature(v.report, "Seal1");
+    BOOST_REQUIRE_MESSAGE(s != nullptr, v.report.dump(1));
+    BOOST_CHECK_NE(s->value("indication", std::string()), "PASSED");
+    BOOST_CHECK_EQUAL(s->value("coverage", std::string()), "earlier-revision");
+    BOOST_CHECK(s->value("digestMatches", false));  // the signed bytes themselves are intact
+    BOOST_CHECK_EQUAL(s->value("revision", 0), 2);
+    BOOST_CHECK(s->value("laterRevisions", nlohmann::json::array()) == nlohmann::json::array({3}));
+    const auto mods = s->value("modifications", nlohmann::json::array());
+    bool named = false;
+    for (const auto& m : mods) {
+        if (m.value("revision", 0) == 3 && m.value("kind", std::string()) == "page-content" &&
+            !m.value("allowed", true))
+            named = true;
+    }
+    BOOST_CHECK_MESSAGE(named, "no disallowed page-content modification in revision 3 (page " << pageObj
+                                                                                               << "): "
+                                                                                               << mods.dump(1));
+}
+
+BOOST_AUTO_TEST_CASE(unsigned_file_exits_3) {
+    Verified v = verifyJson(inputsDir() / "letter.pdf");
+    BOOST_CHECK_MESSAGE(v.run.exitCode == 3, v.run.describe());
+    BOOST_REQUIRE(v.report.is_object());
+    BOOST_CHECK_EQUAL(v.report.value("indication", std::string()), "NO_SIGNATURE");
+    BOOST_CHECK(v.report.value("signatures", nlohmann::json::array({1})).empty());
+}
+
+BOOST_AUTO_TEST_CASE(unreadable_inputs_exit_4) {
+    TempDir dir("bad");
+    const std::string letter = readFile(inputsDir() / "letter.pdf");
+    writeFile(dir / "empty.pdf", "");
+    writeFile(dir / "truncated.pdf", letter.substr(0, 600));
+    std::string garbage;
+    std::uint32_t x = 2463534242u;  // xorshift32: fixed garbage
+    for (int i = 0; i < 50000; ++i) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        garbage += static_cast<char>(x & 0xff);
+    }
+    writeFile(dir / "garbage.pdf", garbage);
+    writeFile(dir / "text.pdf", "this is not a PDF\n");
+    const std::vector<fs::path> files{dir / "empty.pdf", dir / "truncated.pdf", dir / "garbage.pdf",
+                                      dir / "text.pdf", dir / "missing.pdf", inputsDir() / "encrypted.pdf"};
+    for (const auto& f : files) {
+        BOOST_TEST_CONTEXT(f.filename().string()) {
+            Verified v = verifyJson(f);
+            BOOST_CHECK_MESSAGE(v.run.exitCode == 4, v.run.describe());
+            if (v.report.is_object()) {
+                BOOST_CHECK(!v.report.value("readable", true));
+                BOOST_CHECK_EQUAL(v.report.value("indication", std::string()), "UNREADABLE");
+                BOOST_CHECK(!v.report.value("errors", nlohmann::json::array()).empty());
+            } else {
+                BOOST_CHECK_MESSAGE(v.run.err.find(f.filename().string()) != std::string::npos,
+                                    "no JSON and stderr does not name the file: " << v.run.err);
+            }
+            // Without --json too, and the message names the file.
+            RunResult t = eseal({"verify", f.string(), "--trust", trustPem().string(), "--no-system-trust"});
+            BOOST_CHECK_MESSAGE(t.exitCode == 4, t.describe());
+            BOOST_CHECK_MESSAGE((t.out + t.err).find(f.filename().string()) != std::string::npos,
+                                "output does not name the file");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(several_files_exit_code_is_the_worst) {
+    TempDir dir("multi");
+    const fs::path sealed = sealedLetter(dir);
+    const fs::path broken = dir / "broken.pdf";
+    std::string bytes = readFile(sealed);
+    bytes[11] = static_cast<char>(bytes[11] ^ 0x01);
+    writeFile(broken, bytes);
+    // Any FAILED makes the exit code 1, whatever the other files say.
+    Verified f = verifyJson({sealed, broken});
+    BOOST_CHECK_MESSAGE(f.run.exitCode == 1, f.run.describe());
+    // The mixed case of PASSED + no signature has no fixed code in cli-spec: only the reports.
+    Verified v = verifyJson({sealed, inputsDir() / "letter.pdf"});
+    BOOST_REQUIRE_MESSAGE(v.report.is_array() && v.report.size() == 2, v.run.out.substr(0, 2000));
+    BOOST_CHECK_EQUAL(v.report[0].value("indication", std::string()), "PASSED");
+    BOOST_CHECK_EQUAL(v.report[1].value("indication", std::string()), "NO_SIGNATURE");
+}
