@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/pin_sources.hpp"
 #include "core/base/error.hpp"
+#include "core/seal/image.hpp"
 #include "core/token/key_registry.hpp"
 #include "formats/format.hpp"
 
@@ -78,10 +79,16 @@ int run(const Args& args) {
     if (!base.fieldName.empty() && inputs.size() > 1)
         throw Error(ErrorCategory::Usage, "--field names one field; it cannot be used with several inputs");
 
-    // Check everything that needs no PIN before asking for one.
-    if (!std::filesystem::exists(base.sealImage))
-        throw Error(ErrorCategory::BadInput, "seal image not found", base.sealImage);
-    for (const auto& in : inputs) (void)adapterFor(in);
+    // Check everything that needs no PIN before asking for one: a bad seal
+    // image or an unreadable document must not cost a PIN entry.
+    try {
+        (void)loadPng(base.sealImage);
+        for (const auto& in : inputs) (void)adapterFor(in);
+    } catch (const Error& e) {
+        // Reading an input is never an output problem (exit 6): it is bad input.
+        if (e.category() == ErrorCategory::Io) throw Error(ErrorCategory::BadInput, e.what());
+        throw;
+    }
 
     auto pinEnv = args.get("--pin-env");
     auto pinFile = args.get("--pin-file");

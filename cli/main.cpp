@@ -26,7 +26,9 @@ void printOverview(std::ostream& out) {
         std::string left = "  " + c->spec.name;
         out << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') << c->spec.summary << "\n";
     }
-    out << "\nRun 'eseal <command> --help' for the options of a command.\n\n"
+    out << "\nGeneral options:\n"
+           "  -h, --help            Show this help; 'eseal <command> --help' shows a command's options.\n"
+           "  --version             Show the version.\n\n"
            "Exit codes:\n"
            "  0   success; verify: every signature PASSED\n"
            "  1   verify: a signature FAILED\n"
@@ -57,9 +59,14 @@ int exitCodeFor(const Error& e) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> words(argv + 1, argv + argc);
-    if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
+    if (words.empty()) {
+        std::cerr << "eseal: no command given\n\n";
+        printOverview(std::cerr);
+        return kUsage;
+    }
+    if (words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
         printOverview(std::cout);
-        return words.empty() ? kUsage : kOk;
+        return kOk;
     }
     if (words[0] == "--version") {
         std::cout << kVersion << "\n";
@@ -78,8 +85,14 @@ int main(int argc, char** argv) {
         }
     }
     if (!chosen && words[0] == "token") {
-        std::cerr << "eseal: token needs a subcommand: list, unlock, change-pin (see eseal --help)\n";
-        return (words.size() >= 2 && (words[1] == "--help" || words[1] == "-h")) ? kOk : kUsage;
+        if (words.size() >= 2 && (words[1] == "--help" || words[1] == "-h")) {
+            std::cout << "eseal token: manage USB Keys (PKCS#11 tokens).\n";
+            for (const Command* c : commands())
+                if (c->spec.name.rfind("token ", 0) == 0) std::cout << "\n" << helpText(c->spec);
+            return kOk;
+        }
+        std::cerr << "eseal: token needs a subcommand: list, unlock or change-pin (see eseal token --help)\n";
+        return kUsage;
     }
     if (!chosen) {
         std::cerr << "eseal: unknown command '" << words[0] << "' (see eseal --help)\n";

@@ -231,6 +231,7 @@ struct Classifier {
     std::set<QPDFObjGen> formResources;   // AcroForm /DR
     std::set<QPDFObjGen> metadata;        // /Info
     std::set<QPDFObjGen> pageUsed;        // what the pages of the older revision use
+    std::set<QPDFObjGen> pageUsed1;       // ... and of the newer one
     std::vector<Modification> out;
 
     void add(const std::string& kind, QPDFObjGen og, const std::string& description, bool allowed) {
@@ -468,6 +469,13 @@ struct Classifier {
         if (newSig.count(og))
             return add("signature-added", og, rev() + " added an object of a new signature (" + ref(og) + ")",
                        true);
+        // A new object that a page now draws with, other than the new
+        // signature's appearance: either the page was changed (reported on its
+        // own) or an old reference to a missing object, which read as null
+        // (7.3.10), now finds content.
+        if (pageUsed1.count(og))
+            return add("page-content", og, rev() + " added object " + ref(og) + ", which a page shows",
+                       false);
         if (dss.count(og)) return add("dss", og, rev() + " added validation data to /DSS", true);
         if (formResources.count(og)) return add("form-resources", og, rev() + " added a form resource", true);
         if (metadata.count(og)) return add("metadata", og, rev() + " added document information", true);
@@ -587,9 +595,10 @@ const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
         Roles r0 = rolesOf(q0);
         Roles r1 = rolesOf(q1);
         spend(r0.pages.size() + r1.pages.size() + r0.fields.size() + r1.fields.size());
-        Classifier c{revision, q0, q1, r0, r1, changed, {}, {}, {}, {}, {}, {}};
+        Classifier c{revision, q0, q1, r0, r1, changed, {}, {}, {}, {}, {}, {}, {}};
         c.prepare();
         c.pageUsed = pageUsedObjects(q0, r0, spend);
+        c.pageUsed1 = pageUsedObjects(q1, r1, spend);
 
         if (r0.root != r1.root) c.add("catalog", r1.root, c.rev() + " replaced the document catalog", false);
         std::set<QPDFObjGen> referenced;

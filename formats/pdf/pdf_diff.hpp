@@ -36,8 +36,6 @@ private:
     std::map<int, std::shared_ptr<QPDF>> open_;
 };
 
-// DocMDP permission level P (12.8.2.2.2): 1 no changes, 2 form filling and
-// signing, 3 also annotations. 0 = no DocMDP transform (treated as 2).
 struct DiffOutcome {
     std::vector<Modification> modifications;
     bool complete = true;  // false: the work limit was reached or a revision could not be read
@@ -53,6 +51,9 @@ public:
     RevisionDiffer(const RevisionDiffer&) = delete;
     RevisionDiffer& operator=(const RevisionDiffer&) = delete;
 
+    // docMdpLevel is the DocMDP permission P of a certification signature
+    // (12.8.2.2.2): 1 no changes, 2 form filling and signing, 3 also
+    // annotations; 0 = no DocMDP transform (treated as 2).
     DiffOutcome changesAfter(int signedRevision, int docMdpLevel);
 
 private:

@@ -41,8 +41,8 @@ const std::vector<Case> kCases{
 };
 
 struct RedStats {
-    long inside = 0, outside = 0;
-    double sumX = 0, sumY = 0, maxR = 0;
+    long inside = 0, outside = 0, all = 0;
+    double sumX = 0, sumY = 0, maxR = 0, allX = 0, allY = 0;
     long firstOutsideX = -1, firstOutsideY = -1;
 };
 
@@ -53,6 +53,9 @@ RedStats compare(const Raster& before, const Raster& after, double cx, double cy
     for (int y = 0; y < after.height; ++y) {
         for (int x = 0; x < after.width; ++x) {
             if (!after.isRed(x, y) || before.isRed(x, y)) continue;
+            ++s.all;
+            s.allX += x + 0.5;
+            s.allY += y + 0.5;
             const double d = std::hypot(x + 0.5 - cx, y + 0.5 - cy);
             if (d <= inner) {
                 ++s.inside;
@@ -106,7 +109,10 @@ BOOST_DATA_TEST_CASE(seal_is_drawn_at_the_requested_spot, bdata::make(kCases), c
                               << " new red px inside, " << s.outside << " outside, ring ~" << ring);
     const auto inside = static_cast<double>(s.inside);
     BOOST_CHECK_MESSAGE(inside >= 0.4 * ring, "too few red pixels in the seal's circle: " << s.inside);
-    BOOST_CHECK_MESSAGE(s.outside == 0, s.outside << " new red pixels outside the seal's circle, first at ("
+    const double all = std::max(1.0, static_cast<double>(s.all));
+    BOOST_CHECK_MESSAGE(s.outside == 0, s.outside << " new red pixels outside the seal's circle (all new red has its"
+                                                  << " centroid at (" << s.allX / all / kPxPerMm << ", "
+                                                  << s.allY / all / kPxPerMm << ") mm), first at ("
                                                   << static_cast<double>(s.firstOutsideX) / kPxPerMm << ", "
                                                   << static_cast<double>(s.firstOutsideY) / kPxPerMm << ") mm");
     if (s.inside > 0) {

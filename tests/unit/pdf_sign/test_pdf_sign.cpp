@@ -669,4 +669,40 @@ BOOST_AUTO_TEST_CASE(refusals_leave_no_output) {
     }
 }
 
+// Hostile input: damaged copies either seal (the damage missed everything
+// sealing reads) or fail with an eseal::Error and leave no output; nothing
+// else escapes and nothing crashes.
+BOOST_AUTO_TEST_CASE(mutated_inputs) {
+    auto k = key("signer-ec");
+    const std::string original = slurp(makePdf("mutate-base.pdf", {.pages = 2, .objectStreams = true}));
+    std::uint32_t state = 12345;
+    auto rnd = [&state] {
+        state = state * 1103515245u + 12345u;
+        return state >> 8;
+    };
+    int sealed = 0, refused = 0;
+    // ESEAL_PDF_MUTATIONS raises the count for a longer run.
+    const char* env = std::getenv("ESEAL_PDF_MUTATIONS");
+    const int rounds = env ? std::atoi(env) : 60;
+    for (int i = 0; i < rounds; ++i) {
+        std::string data = original;
+        const int flips = 1 + static_cast<int>(rnd() % 4);
+        for (int f = 0; f < flips; ++f) data[rnd() % data.size()] = static_cast<char>(rnd() & 0xFF);
+        if (i % 5 == 0) data.resize(rnd() % data.size());
+        const std::string in = pathFor("mutant.pdf"), out = pathFor("mutant-out.pdf");
+        fs::remove(out);
+        spit(in, data);
+        try {
+            sealPdf(request(in, out, 1, 50, 50), *k);
+            ++sealed;
+            BOOST_TEST(fs::exists(out));
+        } catch (const Error& e) {
+            ++refused;
+            BOOST_TEST(!fs::exists(out), e.what());
+        }
+    }
+    BOOST_TEST_MESSAGE(sealed << " sealed, " << refused << " refused");
+    BOOST_TEST(refused > 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -744,3 +744,30 @@ BOOST_AUTO_TEST_CASE(pdfsig_signing_existing_empty_fields) {
         BOOST_TEST(eseal::verifyExitCode(r) == 0);
     }
 }
+
+BOOST_AUTO_TEST_CASE(defining_a_dangling_reference_later_is_found) {
+    // The original's page names an XObject that does not exist (null); a
+    // later revision defines it and so adds content to the page.
+    TempDir dir("v-dangling");
+    auto objs = onePageObjects();
+    std::string content = "q 100 0 0 100 100 100 cm /X1 Do Q BT /F1 24 Tf 72 720 Td (Hello eseal) Tj ET";
+    objs[3] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+              "/Resources << /Font << /F1 5 0 R >> /XObject << /X1 40 0 R >> >> >>";
+    objs[4] = "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream";
+    fs::path base = dir / "dangling.pdf";
+    writeAll(base, buildPdf(objs, 1));
+    fs::path f = dir / "signed.pdf";
+    nss().sign(base, f, "Seal1");
+    std::string data = readAll(f);
+    std::string form = "0 0 1 rg 0 0 1 1 re f";
+    appendAll(f, tableUpdate(data.size(),
+                             {{40, "<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Length " +
+                                       std::to_string(form.size()) + " >>\nstream\n" + form + "\nendstream"}},
+                             41, 1, lastStartxref(data)));
+    Report r = verify(f);
+    BOOST_TEST_CONTEXT(describe(r)) {
+        BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
+        BOOST_TEST(r.signatures[0].indication == Indication::Failed);
+        BOOST_TEST(hasModification(r.signatures[0], "page-content", 3, false));
+    }
+}
