@@ -26,14 +26,18 @@ struct CmsVerifyInput {
     std::string claimedSigningTimeSource = "claimed (PDF /M)";
 };
 
+// Subject, issuer, validity, fingerprint and key usage of a DER certificate.
+// Throws CryptoError when der is not a certificate.
+CertificateInfo describeCertificate(ByteView der);
+
 // Checks the CMS signature and the signer's chain and fills the
 // format-independent parts of `out`: signer, certificates, algorithms, signing
 // time, integrity, chain, indication / sub-indication. Never throws for a bad
 // signature: the verdict is a value. A CMS that cannot be parsed gives FAILED /
 // FORMAT_FAILURE.
-// Subject, issuer, validity, fingerprint and key usage of a DER certificate.
-CertificateInfo describeCertificate(ByteView der);
-
+// A verdict the caller set before the call (FAILED, or INDETERMINATE with a
+// sub-indication) is merged, worst wins: FAILED > INDETERMINATE > PASSED, the
+// caller's on a tie. The default INDETERMINATE without sub-indication is no verdict.
 void verifyDetachedCms(const CmsVerifyInput& input, const TrustPolicy& policy, SignatureReport& out);
 
 }  // namespace eseal

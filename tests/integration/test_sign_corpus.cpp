@@ -6,6 +6,7 @@
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+#include <tuple>
 
 #include "tests/integration/support.hpp"
 
@@ -100,4 +101,33 @@ BOOST_AUTO_TEST_CASE(pdfsig_input_sealed_twice) {
     auto lines = parseSealedLines(r2.out);
     BOOST_REQUIRE_EQUAL(lines.size(), 1u);
     checkSealed(twice, lines[0].field, "signer-ec", 3);
+}
+
+// --digest and --field reach the signature: SHA-384/512 message digests
+// (RFC 5652 5.4) that eseal and pdfsig both accept, under the field name asked for.
+BOOST_AUTO_TEST_CASE(digest_and_field_options) {
+    TempDir dir("digest");
+    for (const auto& [digest, name, key] :
+         {std::tuple<std::string, std::string, std::string>{"sha384", "SHA-384", "signer-ec"},
+          std::tuple<std::string, std::string, std::string>{"sha512", "SHA-512", "signer-rsa"}}) {
+        BOOST_TEST_CONTEXT(digest) {
+            const fs::path out = dir / (digest + ".pdf");
+            RunResult r = sign({inputsDir() / "letter.pdf"}, {"-o", out.string()}, key,
+                               {"--digest", digest, "--field", "公章-" + digest});
+            BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+            auto lines = parseSealedLines(r.out);
+            BOOST_REQUIRE_EQUAL(lines.size(), 1u);
+            BOOST_CHECK_EQUAL(lines[0].field, "公章-" + digest);
+            Verified v = verifyJson(out);
+            const auto* s = findSignature(v.report, "公章-" + digest);
+            BOOST_REQUIRE_MESSAGE(s != nullptr, v.run.describe());
+            BOOST_CHECK_EQUAL(s->value("indication", std::string()), "PASSED");
+            BOOST_CHECK_EQUAL(s->value("digestAlgorithm", std::string()), name);
+            PdfsigResult p = pdfsig(out);
+            BOOST_REQUIRE_EQUAL(p.signatures.size(), 1u);
+            BOOST_CHECK_MESSAGE(p.signatures[0].valid, p.signatures[0].validation);
+            BOOST_CHECK_EQUAL(p.signatures[0].hash, name);
+            BOOST_CHECK_EQUAL(p.signatures[0].fieldName, "公章-" + digest);
+        }
+    }
 }

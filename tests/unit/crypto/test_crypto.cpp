@@ -721,6 +721,36 @@ BOOST_AUTO_TEST_CASE(openssl_sha1_is_not_accepted) {
     BOOST_TEST(r.digestAlgorithm == "SHA-1");
 }
 
+BOOST_AUTO_TEST_CASE(signing_certificate_mismatch) {
+    // A second certificate for signer-rsa's key (same subjectKeyIdentifier), embedded
+    // instead of the one signing-certificate-v2 names: the sid (by key id) finds it,
+    // the signed attribute does not name it.
+    TempDir dir;
+    const std::string cnf = dir / "ext.cnf";
+    {
+        std::ofstream c(cnf);
+        c << "[ext]\nbasicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\n"
+             "subjectKeyIdentifier=hash\n";
+    }
+    writeFile(dir / "content.bin", asBytes(kContent));
+    const Run r = run("openssl req -new -key " + pki("signer-rsa.key") + " -subj '/CN=Twin' -out " + (dir / "twin.csr") +
+                      " && openssl x509 -req -in " + (dir / "twin.csr") + " -CA " + pki("intermediate-ca.crt") +
+                      " -CAkey " + pki("intermediate-ca.key") + " -set_serial 99 -days 30 -sha256 -extfile " + cnf +
+                      " -extensions ext -out " + (dir / "twin.crt") + " && cat " + (dir / "twin.crt") + " " +
+                      pki("ca-chain.pem") + " > " + (dir / "certs.pem") +
+                      " && openssl cms -sign -binary -cades -keyid -nocerts -md sha256 -in " + (dir / "content.bin") +
+                      " -signer " + pki("signer-rsa.crt") + " -inkey " + pki("signer-rsa.key") + " -certfile " +
+                      (dir / "certs.pem") + " -outform DER -out " + (dir / "sig.der"));
+    BOOST_REQUIRE_MESSAGE(r.rc == 0, r.output);
+    const auto v = verifyOurs(readFile(dir / "sig.der"), kContent);
+    BOOST_TEST(v.indication == Indication::Failed, describe(v));
+    BOOST_TEST(v.subIndication == SubIndication::FormatFailure);
+    BOOST_TEST(!v.signingCertificateBound);
+    BOOST_REQUIRE(v.signer);
+    BOOST_TEST(v.signer->commonName == "Twin");
+    BOOST_TEST(v.signatureValid);  // same key: only the binding tells the certificates apart
+}
+
 BOOST_AUTO_TEST_CASE(two_signers_rejected) {
     TempDir dir;
     writeFile(dir / "content.bin", asBytes(kContent));

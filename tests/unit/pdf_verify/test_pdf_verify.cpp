@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <functional>
-#include <regex>
 
 #include "core/report/report.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
@@ -91,9 +90,11 @@ struct Nss {
         std::string log;
         run("pdfsig -nssdir sql:" + dir.string() + " " + quote(f), &log);
         std::vector<std::string> out;
-        std::regex re("Signature Validation: ([^\\n]*)");
-        for (auto it = std::sregex_iterator(log.begin(), log.end(), re); it != std::sregex_iterator(); ++it)
-            out.push_back((*it)[1].str() == "Signature is Valid." ? "valid" : (*it)[1].str());
+        const std::string key = "Signature Validation: ";
+        for (auto p = log.find(key); p != std::string::npos; p = log.find(key, p + 1)) {
+            std::string verdict = log.substr(p + key.size(), log.find('\n', p) - p - key.size());
+            out.push_back(verdict == "Signature is Valid." ? "valid" : verdict);
+        }
         return out;
     }
 };
@@ -415,6 +416,13 @@ fs::path signedFixture(const TempDir& dir, const std::string& name) {
     return f;
 }
 
+// The integer that follows the first `key` in `s`.
+int numberAfter(const std::string& s, const std::string& key) {
+    auto p = s.find(key);
+    BOOST_REQUIRE_MESSAGE(p != std::string::npos, "'" + key + "' not in " + s);
+    return std::stoi(s.substr(p + key.size(), 20));
+}
+
 std::string replaced(std::string s, const std::string& from, const std::string& to) {
     auto p = s.find(from);
     BOOST_REQUIRE_MESSAGE(p != std::string::npos, "'" + from + "' not in " + s);
@@ -640,23 +648,17 @@ BOOST_AUTO_TEST_CASE(rewritten_object_stream_changes_are_found) {
     nss().sign(basePdf(dir, "os", "--object-streams=generate"), f, "Seal1");
     std::string pages;
     BOOST_REQUIRE_EQUAL(run("qpdf --show-pages " + quote(f), &pages), 0);
-    std::smatch m;
-    BOOST_REQUIRE(std::regex_search(pages, m, std::regex("page 1: (\\d+) 0 R")));
     // The page itself is rewritten by pdfsig; its parent (the page tree root)
     // stays in the object stream. /Rotate there is inherited (7.7.3.4).
-    std::string pageText = showObject(f, std::stoi(m[1]));
-    BOOST_REQUIRE(std::regex_search(pageText, m, std::regex("/Parent (\\d+) 0 R")));
-    int page = std::stoi(m[1]);
+    std::string pageText = showObject(f, numberAfter(pages, "page 1: "));
+    int page = numberAfter(pageText, "/Parent ");
     std::string xref;
     BOOST_REQUIRE_EQUAL(run("qpdf --show-xref " + quote(f), &xref), 0);
-    BOOST_REQUIRE_MESSAGE(
-        std::regex_search(
-            xref, m, std::regex(std::to_string(page) + "/0: compressed; stream = (\\d+), index = (\\d+)")),
-        xref);
-    int stream = std::stoi(m[1]);
+    std::string entry = "\n" + std::to_string(page) + "/0: compressed; stream = ";
+    BOOST_REQUIRE_MESSAGE(xref.find(entry) != std::string::npos, xref);
+    int stream = numberAfter(xref, entry);
     std::string dict = showObject(f, stream);
-    BOOST_REQUIRE(std::regex_search(dict, m, std::regex("/First (\\d+)")));
-    std::size_t first = std::stoul(m[1]);
+    std::size_t first = static_cast<std::size_t>(numberAfter(dict, "/First "));
     std::string body;
     BOOST_REQUIRE_EQUAL(
         run("qpdf --show-object=" + std::to_string(stream) + " --filtered-stream-data " + quote(f), &body),
@@ -751,8 +753,9 @@ BOOST_AUTO_TEST_CASE(defining_a_dangling_reference_later_is_found) {
     TempDir dir("v-dangling");
     auto objs = onePageObjects();
     std::string content = "q 100 0 0 100 100 100 cm /X1 Do Q BT /F1 24 Tf 72 720 Td (Hello eseal) Tj ET";
-    objs[3] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-              "/Resources << /Font << /F1 5 0 R >> /XObject << /X1 40 0 R >> >> >>";
+    objs[3] =
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> /XObject << /X1 40 0 R >> >> >>";
     objs[4] = "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream";
     fs::path base = dir / "dangling.pdf";
     writeAll(base, buildPdf(objs, 1));
