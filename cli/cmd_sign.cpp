@@ -69,7 +69,7 @@ int run(const Args& args) {
     }
     if (auto v = args.get("--digest")) {
         auto d = parseDigest(*v);
-        if (!d || *d == DigestAlgorithm::Sm3)
+        if (!d || *d == DigestAlgorithm::Sm3 || *d == DigestAlgorithm::Sha1)
             throw Error(ErrorCategory::Usage, "--digest must be sha256, sha384 or sha512");
         base.profile.digest = *d;
     }

@@ -11,6 +11,7 @@ const char* toString(DigestAlgorithm d) noexcept {
         case DigestAlgorithm::Sha384: return "SHA-384";
         case DigestAlgorithm::Sha512: return "SHA-512";
         case DigestAlgorithm::Sm3: return "SM3";
+        case DigestAlgorithm::Sha1: return "SHA-1";
     }
     return "?";
 }
@@ -46,6 +47,7 @@ std::size_t digestSize(DigestAlgorithm d) noexcept {
         case DigestAlgorithm::Sha384: return 48;
         case DigestAlgorithm::Sha512: return 64;
         case DigestAlgorithm::Sm3: return 32;
+        case DigestAlgorithm::Sha1: return 20;
     }
     return 0;
 }

@@ -6,7 +6,9 @@
 
 namespace eseal {
 
-enum class DigestAlgorithm { Sha256, Sha384, Sha512, Sm3 };
+// Sha1 exists only to check signatures others made (mutool signs with SHA-1);
+// eseal never signs with it, and a SHA-1 signature is at best INDETERMINATE.
+enum class DigestAlgorithm { Sha256, Sha384, Sha512, Sm3, Sha1 };
 
 enum class SignatureScheme {
     RsaPkcs1v15,  // RFC 8017 8.2, digest wrapped in DigestInfo by the key

@@ -39,6 +39,8 @@ const char* digestOid(DigestAlgorithm d) {
             return "2.16.840.1.101.3.4.2.3";
         case DigestAlgorithm::Sm3:
             return "1.2.156.10197.1.401";
+        case DigestAlgorithm::Sha1:
+            break;  // never signed with: SHA-1 collisions are practical (SHAttered, 2017)
     }
     throw Error(ErrorCategory::Internal, "unknown digest algorithm");
 }

@@ -147,6 +147,8 @@ std::optional<DigestAlgorithm> digestFromNid(int nid) {
             return DigestAlgorithm::Sha512;
         case NID_sm3:
             return DigestAlgorithm::Sm3;
+        case NID_sha1:
+            return DigestAlgorithm::Sha1;  // verified, then judged too weak (see weakDigest)
         default:
             return std::nullopt;
     }

@@ -10,6 +10,7 @@ const EVP_MD* evpMd(DigestAlgorithm algorithm) {
         case DigestAlgorithm::Sha384: return EVP_sha384();
         case DigestAlgorithm::Sha512: return EVP_sha512();
         case DigestAlgorithm::Sm3: return EVP_sm3();
+        case DigestAlgorithm::Sha1: return EVP_sha1();
     }
     throw Error(ErrorCategory::Internal, "unknown digest algorithm");
 }

@@ -31,6 +31,7 @@ Bytes digestInfoPrefix(DigestAlgorithm d) {
             return {0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
                     0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40};
         case DigestAlgorithm::Sm3:
+        case DigestAlgorithm::Sha1:  // eseal never signs with SHA-1
             break;
     }
     throw Error(ErrorCategory::Unsupported,
@@ -192,7 +193,9 @@ public:
                         pss = {CKM_SHA512, CKG_MGF1_SHA512, 64};
                         break;
                     case DigestAlgorithm::Sm3:
-                        throw Error(ErrorCategory::Unsupported, "RSA-PSS with SM3 is not supported");
+                    case DigestAlgorithm::Sha1:
+                        throw Error(ErrorCategory::Unsupported,
+                                    std::string("RSA-PSS with ") + toString(algorithm.digest) + " is not supported");
                 }
                 mech.pParameter = &pss;
                 mech.ulParameterLen = sizeof pss;

@@ -17,7 +17,6 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
-#include <regex>
 #include <sstream>
 
 extern char** environ;
@@ -202,7 +201,9 @@ TempDir::~TempDir() {
 std::string readFile(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + p.string());
-    return {std::istreambuf_iterator<char>(in), {}};
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
 }
 void writeFile(const fs::path& p, const std::string& data) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
@@ -231,6 +232,18 @@ std::string sha256File(const fs::path& p) {
         s += hex[md[i] & 15];
     }
     return s;
+}
+
+bool containsAny(const std::string& hay, const std::vector<std::string>& needles) {
+    auto lower = [](std::string s) {
+        for (auto& c : s)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        return s;
+    };
+    const std::string h = lower(hay);
+    for (const auto& n : needles)
+        if (h.find(lower(n)) != std::string::npos) return true;
+    return false;
 }
 
 std::vector<std::string> listDir(const fs::path& dir) {
@@ -335,14 +348,28 @@ Raster render(const fs::path& pdf, int page, int dpi) {
 }
 
 std::vector<SealedLine> parseSealedLines(const std::string& out) {
-    static const std::regex re(R"(^sealed (.+) -> (.+) \(field ([^,]+), page (-?[0-9]+)\)\s*$)");
     std::vector<SealedLine> lines;
     std::istringstream in(out);
     std::string line;
-    std::smatch m;
     while (std::getline(in, line)) {
-        if (std::regex_match(line, m, re))
-            lines.push_back({m[1].str(), m[2].str(), m[3].str(), std::stoi(m[4].str())});
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (line.rfind("sealed ", 0) != 0 || line.empty() || line.back() != ')') continue;
+        const auto arrow = line.find(" -> ", 7);
+        const auto field = line.rfind(" (field ");
+        const auto page = line.rfind(", page ");
+        if (arrow == std::string::npos || field == std::string::npos || page == std::string::npos ||
+            !(arrow < field && field < page))
+            continue;
+        SealedLine l;
+        l.in = line.substr(7, arrow - 7);
+        l.out = line.substr(arrow + 4, field - arrow - 4);
+        l.field = line.substr(field + 8, page - field - 8);
+        try {
+            l.page = std::stoi(line.substr(page + 7, line.size() - 1 - page - 7));
+        } catch (const std::exception&) {
+            continue;
+        }
+        lines.push_back(l);
     }
     return lines;
 }

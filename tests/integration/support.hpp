@@ -69,6 +69,9 @@ std::string readFile(const fs::path& p);
 void writeFile(const fs::path& p, const std::string& data);
 std::string sha256File(const fs::path& p);  // hex, by OpenSSL's EVP API
 std::vector<std::string> listDir(const fs::path& dir);  // sorted names
+// Whether hay contains any of needles, ASCII letters compared case-insensitively.
+// (No std::regex here: GCC 12 warns inside <regex> under the sanitizer build.)
+bool containsAny(const std::string& hay, const std::vector<std::string>& needles);
 
 // ---- eseal verify --json ----
 struct Verified {

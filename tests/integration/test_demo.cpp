@@ -2,7 +2,6 @@
 // sample documents of cli/demo/ and says that demo seals are not legal seals.
 #define BOOST_TEST_MODULE integ_demo
 #include <boost/test/unit_test.hpp>
-#include <regex>
 #include <set>
 
 #include "tests/integration/support.hpp"
@@ -40,8 +39,7 @@ BOOST_AUTO_TEST_CASE(demo_seals_samples_and_reuses_its_token) {
 
     RunResult r1 = eseal({"demo", out1.string()}, env, 300);
     BOOST_REQUIRE_MESSAGE(r1.exitCode == 0, r1.describe());
-    static const std::regex notLegal(R"(not (a )?legal|非法定|不具有法律效力)", std::regex::icase);
-    BOOST_CHECK_MESSAGE(std::regex_search(r1.out + r1.err, notLegal),
+    BOOST_CHECK_MESSAGE(containsAny(r1.out + r1.err, {"not legal", "not a legal", "非法定", "不具有法律效力"}),
                         "the demo does not say its seals are not legal seals:\n"
                             << r1.out);
     const fs::path demoDir = home / "data" / "eseal" / "demo";

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
-#include <regex>
 
 #include "tests/integration/support.hpp"
 
@@ -62,12 +61,12 @@ BOOST_AUTO_TEST_CASE(wrong_pin_exit_5_after_exactly_one_login) {
     TokenCopy token;
     const Env tokenEnv{{"SOFTHSM2_CONF", token.conf.string()}};
     // CKF_USER_PIN_COUNT_LOW as eseal words it, or by its name.
-    static const std::regex countLow("count[ _-]?low|wrong PIN was entered", std::regex::icase);
+    const std::vector<std::string> countLow{"count low", "count_low", "count-low", "wrong PIN was entered"};
 
     RunResult before = eseal({"token", "list", "--module", kSoftHsmModule}, tokenEnv);
     BOOST_REQUIRE_MESSAGE(before.exitCode == 0, before.describe());
     BOOST_REQUIRE_MESSAGE(before.out.find("eseal-test") != std::string::npos, before.out);
-    BOOST_REQUIRE_MESSAGE(!std::regex_search(before.out, countLow), "fresh token copy already count low");
+    BOOST_REQUIRE_MESSAGE(!containsAny(before.out, countLow), "fresh token copy already count low");
 
     const fs::path log = token.dir / "spy.log";
     RunResult r = eseal({"sign", j.in.string(), "-o", j.out.string(), "--key", keyUri("signer-ec", kSpyModule),
@@ -86,7 +85,7 @@ BOOST_AUTO_TEST_CASE(wrong_pin_exit_5_after_exactly_one_login) {
     // The token now reports the failed attempt (CKF_USER_PIN_COUNT_LOW, PKCS#11 2.40 table 11).
     RunResult after = eseal({"token", "list", "--module", kSoftHsmModule}, tokenEnv);
     BOOST_CHECK_MESSAGE(after.exitCode == 0, after.describe());
-    BOOST_CHECK_MESSAGE(std::regex_search(after.out, countLow), "token list shows no PIN count low:\n"
+    BOOST_CHECK_MESSAGE(containsAny(after.out, countLow), "token list shows no PIN count low:\n"
                                                                     << after.out);
 }
 

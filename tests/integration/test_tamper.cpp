@@ -3,7 +3,7 @@
 // that are not PDFs at all.
 #define BOOST_TEST_MODULE integ_tamper
 #include <boost/test/unit_test.hpp>
-#include <regex>
+#include <cstdlib>
 
 #include "tests/integration/support.hpp"
 
@@ -17,12 +17,20 @@ struct ByteRange {
 
 // The /ByteRange of the last signature dictionary in the file (ISO 32000-1 12.8.1).
 ByteRange lastByteRange(const std::string& pdf) {
-    static const std::regex re(R"(/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\])");
     ByteRange br;
-    for (auto it = std::sregex_iterator(pdf.begin(), pdf.end(), re); it != std::sregex_iterator(); ++it) {
-        br = {std::stoul((*it)[1]), std::stoul((*it)[2]), std::stoul((*it)[3]), std::stoul((*it)[4])};
+    const auto key = pdf.rfind("/ByteRange");
+    if (key == std::string::npos) return br;
+    const char* p = pdf.c_str() + key + 10;
+    while (*p == ' ' || *p == '\r' || *p == '\n') ++p;
+    if (*p++ != '[') return br;
+    std::size_t v[4] = {0, 0, 0, 0};
+    for (auto& n : v) {
+        char* end = nullptr;
+        n = std::strtoul(p, &end, 10);
+        if (end == p) return {};
+        p = end;
     }
-    return br;
+    return {v[0], v[1], v[2], v[3]};
 }
 
 // A sealed copy of letter.pdf in dir.
