@@ -80,10 +80,10 @@ ROWS=()
 # seconds from GNU time's "h:mm:ss" or "m:ss.ss"
 to_seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.3f", s }'; }
 
-# measure ID LABEL PREP CMD: RUNS runs under /usr/bin/time -v (PREP before each, untimed),
-# then hyperfine when present.
+# measure ID LABEL PREP CMD [CHECK]: RUNS runs under /usr/bin/time -v (PREP before each,
+# untimed), CHECK (untimed) on the last run's result, then hyperfine when present.
 measure() {
-  local id=$1 label=$2 prep=$3 cmd=$4 walls=() rss=0 status=ok
+  local id=$1 label=$2 prep=$3 cmd=$4 check=${5:-true} walls=() rss=0 status=ok
   echo "bench: $label"
   for _ in $(seq "$RUNS"); do
     sh -c "$prep"
@@ -95,6 +95,9 @@ measure() {
     r=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/time.txt")
     [ "$r" -gt "$rss" ] && rss=$r
   done
+  if [ "$status" = ok ] && ! sh -c "$check" >"$WORK/check.log" 2>&1; then
+    status="output rejected: $(tail -n 1 "$WORK/check.log" | cut -c1-100)"
+  fi
   local median
   median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
   local mean="" sd=""
@@ -111,19 +114,21 @@ measure() {
 
 OUT="$WORK/out.pdf"
 CLEAN="rm -f '$OUT'"
+# A sealed output counts only if pdfsig finds every signature in it valid.
+VALID="pdfsig -nssdir 'sql:$NSS' '$OUT' 2>&1 | grep 'Signature Validation' | grep -v -q 'Signature is Valid' && exit 1; pdfsig -nssdir 'sql:$NSS' '$OUT' 2>&1 | grep -q 'Signature is Valid'"
 
 # ---- signing ----
 measure floor-sign "cp + openssl dgst -sha256 (floor)" "$CLEAN" \
   "cp '$BIG' '$OUT' && openssl dgst -sha256 '$BIG' >/dev/null"
 measure eseal-p12 "eseal sign, PKCS#12 key (RSA-2048)" "$CLEAN" \
-  "'$ESEAL' sign '$BIG' -o '$OUT' --key '$P12KEY' --seal '$SEAL' --pin-env ESEAL_BENCH_P12"
+  "'$ESEAL' sign '$BIG' -o '$OUT' --key '$P12KEY' --seal '$SEAL' --pin-env ESEAL_BENCH_P12" "$VALID"
 measure eseal-p11 "eseal sign, SoftHSM2 key (RSA-2048)" "$CLEAN" \
-  "'$ESEAL' sign '$BIG' -o '$OUT' --key '$P11KEY' --seal '$SEAL' --pin-env ESEAL_BENCH_PIN"
+  "'$ESEAL' sign '$BIG' -o '$OUT' --key '$P11KEY' --seal '$SEAL' --pin-env ESEAL_BENCH_PIN" "$VALID"
 [ -f "$OUT" ] && cp "$OUT" "$WORK/sealed-eseal.pdf"
 measure pdfsig-sign "pdfsig -add-signature (Poppler $(pdfsig -v 2>&1 | sed -n 's/pdfsig version //p'), NSS, RSA-2048)" \
-  "$CLEAN" "pdfsig -nssdir 'sql:$NSS' -add-signature -nick '$NICK' '$BIG' '$OUT'"
+  "$CLEAN" "pdfsig -nssdir 'sql:$NSS' -add-signature -nick '$NICK' '$BIG' '$OUT'" "$VALID"
 measure mutool-sign "mutool sign ($(mutool -v 2>&1 | sed -n 's/mutool version //p'), PKCS#12, RSA-2048, SHA-1)" \
-  "$CLEAN" "mutool sign -s '$CACHE/pki/signer-rsa.p12' -P test -o '$OUT' '$BIGF' $FIELD"
+  "$CLEAN" "mutool sign -s '$CACHE/pki/signer-rsa.p12' -P test -o '$OUT' '$BIGF' $FIELD" "$VALID"
 
 # ---- verifying (the file eseal sealed with the SoftHSM key) ----
 if [ -f "$WORK/sealed-eseal.pdf" ]; then
@@ -154,7 +159,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
   echo "Input: $(basename "$BIG"), $(stat -c %s "$BIG") bytes, $(qpdf --show-npages "$BIG") pages of random RGB"
   echo "images (incompressible); mutool signs $(basename "$BIGF") (same content plus an empty signature"
   echo "field). Page cache warm. Wall = median of $RUNS runs under \`/usr/bin/time -v\`; peak RSS = the"
-  echo "largest of those runs; hyperfine = mean ± σ of $HF_RUNS runs after one warm-up$([ "$HAVE_HF" = 1 ] || echo " (hyperfine not installed: column empty)")."
+  echo "largest of those runs; status \"ok\" = every run exited 0 and pdfsig finds every signature"
+  echo "in the output valid; hyperfine = mean ± σ of $HF_RUNS runs after one warm-up$([ "$HAVE_HF" = 1 ] || echo " (hyperfine not installed: column empty)")."
   echo
   echo "## Machine"
   echo

@@ -11,7 +11,7 @@ PACKAGES="
   poppler-utils qpdf mupdf-tools libnss3-tools
   libreoffice-writer-nogui fonts-noto-cjk
   python3 python3-pikepdf
-  time ca-certificates
+  time ca-certificates hyperfine
 "
 
 missing=""

@@ -38,6 +38,13 @@ fs::path sealPng() { return inputsDir() / "seal-red.png"; }
 std::string keyUri(const std::string& object, const std::string& module) {
     return "pkcs11:token=eseal-test;object=" + object + "?module-path=" + module;
 }
+Env spyEnv(const fs::path& log) {
+    return {{"PKCS11SPY", kSoftHsmModule},
+            {"PKCS11SPY_OUTPUT", log.string()},
+            {"LSAN_OPTIONS",
+             "suppressions=" + std::string(ESEAL_SOURCE_DIR) + "/tests/lsan.supp:print_suppressions=0"}};
+}
+
 std::string tokenUri(const std::string& module) { return "pkcs11:token=eseal-test?module-path=" + module; }
 
 std::string RunResult::describe() const {
@@ -327,8 +334,8 @@ Raster render(const fs::path& pdf, int page, int dpi) {
     TempDir dir("render");
     const std::string prefix = (dir.path / "page").string();
     // -cropbox: the visible page, which --at positions are relative to.
-    RunResult r = run({"pdftoppm", "-r", std::to_string(dpi), "-png", "-cropbox", "-f", std::to_string(page), "-l",
-                       std::to_string(page), "-singlefile", pdf.string(), prefix});
+    RunResult r = run({"pdftoppm", "-r", std::to_string(dpi), "-png", "-cropbox", "-f", std::to_string(page),
+                       "-l", std::to_string(page), "-singlefile", pdf.string(), prefix});
     if (r.exitCode != 0) throw std::runtime_error("pdftoppm failed on " + pdf.string() + ": " + r.err);
     const std::string png = prefix + ".png";
     png_image img{};
@@ -411,7 +418,7 @@ nlohmann::json checkSealed(const fs::path& out, const std::string& field, const 
         BOOST_CHECK_EQUAL(rep.value("fileSize", std::uint64_t{0}), fs::file_size(out));
         const nlohmann::json* sig = findSignature(rep, field);
         BOOST_REQUIRE_MESSAGE(sig != nullptr, "verify report has no signature " << field << "\n"
-                                                                              << rep.dump(1));
+                                                                                << rep.dump(1));
         const auto& s = *sig;
         BOOST_CHECK_MESSAGE(s.value("indication", std::string()) == "PASSED", "not PASSED:\n" << s.dump(1));
         BOOST_CHECK_EQUAL(s.value("coverage", std::string()), "entire-file");
@@ -439,10 +446,10 @@ nlohmann::json checkSealed(const fs::path& out, const std::string& field, const 
         BOOST_CHECK_MESSAGE(shown, "no appearance of " << field << " in the report");
 
         PdfsigResult p = pdfsig(out);
-        BOOST_CHECK_MESSAGE(p.signatures.size() == pdfsigCount,
-                            "pdfsig found " << p.signatures.size() << " signatures, expected " << pdfsigCount
-                                            << "\n"
-                                            << p.run.describe());
+        BOOST_CHECK_MESSAGE(p.signatures.size() == pdfsigCount, "pdfsig found " << p.signatures.size()
+                                                                                << " signatures, expected "
+                                                                                << pdfsigCount << "\n"
+                                                                                << p.run.describe());
         bool found = false;
         for (const auto& ps : p.signatures) {
             BOOST_CHECK_MESSAGE(ps.valid, "pdfsig: " << ps.fieldName << ": " << ps.validation);

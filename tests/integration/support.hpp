@@ -7,25 +7,24 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace integ {
 
 namespace fs = std::filesystem;
 
 // ---- the test environment (paths come from CMake) ----
-const std::string& esealBin();           // ESEAL_BIN
-fs::path pkiDir();                       // ESEAL_TEST_PKI
-fs::path inputsDir();                    // ESEAL_TEST_DATA/inputs (fixture "inputs")
-fs::path softhsmDir();                   // ESEAL_TEST_SOFTHSM
-fs::path sourceDir();                    // ESEAL_SOURCE_DIR
-fs::path trustPem();                     // pki/trust.pem (root-ca only)
-fs::path nssDb();                        // inputs/nssdb: root-ca trusted, for pdfsig
-fs::path sealPng();                      // inputs/seal-red.png
+const std::string& esealBin();  // ESEAL_BIN
+fs::path pkiDir();              // ESEAL_TEST_PKI
+fs::path inputsDir();           // ESEAL_TEST_DATA/inputs (fixture "inputs")
+fs::path softhsmDir();          // ESEAL_TEST_SOFTHSM
+fs::path sourceDir();           // ESEAL_SOURCE_DIR
+fs::path trustPem();            // pki/trust.pem (root-ca only)
+fs::path nssDb();               // inputs/nssdb: root-ca trusted, for pdfsig
+fs::path sealPng();             // inputs/seal-red.png
 
 inline constexpr const char* kSoftHsmModule = "/usr/lib/softhsm/libsofthsm2.so";
 inline constexpr const char* kSpyModule = "/usr/lib/x86_64-linux-gnu/pkcs11-spy.so";
@@ -38,7 +37,7 @@ std::string tokenUri(const std::string& module = kSoftHsmModule);
 
 // ---- subprocesses ----
 struct RunResult {
-    int exitCode = -1;      // exit status; 128+N when killed by signal N; -1 spawn failure
+    int exitCode = -1;  // exit status; 128+N when killed by signal N; -1 spawn failure
     std::string out, err;
     bool timedOut = false;
     std::string describe() const;  // for failure messages
@@ -46,6 +45,11 @@ struct RunResult {
 
 using Env = std::map<std::string, std::string>;  // overrides; value kUnset removes the variable
 inline constexpr const char* kUnset = "\x01unset";
+
+// Environment for a run through OpenSC's PKCS#11 spy (kSpyModule) in front of
+// SoftHSM2, logging every call to log; also suppresses the spy's own leak for
+// sanitizer builds of eseal.
+Env spyEnv(const fs::path& log);
 
 // Runs argv[0] (looked up in PATH when it has no slash) in a new session
 // (setsid: no controlling terminal, so a PIN prompt cannot block), stdin from
@@ -67,7 +71,7 @@ struct TempDir {
 };
 std::string readFile(const fs::path& p);
 void writeFile(const fs::path& p, const std::string& data);
-std::string sha256File(const fs::path& p);  // hex, by OpenSSL's EVP API
+std::string sha256File(const fs::path& p);              // hex, by OpenSSL's EVP API
 std::vector<std::string> listDir(const fs::path& dir);  // sorted names
 // Whether hay contains any of needles, ASCII letters compared case-insensitively.
 // (No std::regex here: GCC 12 warns inside <regex> under the sanitizer build.)
@@ -87,12 +91,12 @@ const nlohmann::json* findSignature(const nlohmann::json& report, const std::str
 struct PdfsigSignature {
     std::string fieldName;
     std::string commonName;
-    std::string hash;         // "SHA-256"
-    std::string type;         // "ETSI.CAdES.detached"
-    bool valid = false;       // "Signature is Valid."
+    std::string hash;    // "SHA-256"
+    std::string type;    // "ETSI.CAdES.detached"
+    bool valid = false;  // "Signature is Valid."
     bool totalDocument = false;
-    bool certTrusted = false; // "Certificate is Trusted." with the inputs' NSS db
-    std::string validation;   // the raw validation line
+    bool certTrusted = false;  // "Certificate is Trusted." with the inputs' NSS db
+    std::string validation;    // the raw validation line
 };
 struct PdfsigResult {
     RunResult run;
@@ -106,7 +110,7 @@ bool qpdfCheck(const fs::path& file, std::string* output = nullptr);
 // ---- rendering ----
 struct Raster {
     int width = 0, height = 0;
-    std::vector<std::uint8_t> rgb;  // width*height*3
+    std::vector<std::uint8_t> rgb;   // width*height*3
     bool isRed(int x, int y) const;  // R > 150, G < 90, B < 90
 };
 // pdftoppm -r dpi -png -cropbox of one page (1-based), decoded with libpng.

@@ -41,7 +41,8 @@ BOOST_DATA_TEST_CASE(help_exits_0_and_mentions_every_option, bdata::make(kHelp),
     BOOST_CHECK_MESSAGE(r.exitCode == 0, r.describe());
     const std::string text = r.out + r.err;
     BOOST_CHECK_MESSAGE(!r.out.empty(), "help goes to stdout");
-    for (const auto& m : c.mentions) BOOST_CHECK_MESSAGE(text.find(m) != std::string::npos, "help lacks " << m);
+    for (const auto& m : c.mentions)
+        BOOST_CHECK_MESSAGE(text.find(m) != std::string::npos, "help lacks " << m);
 }
 
 BOOST_AUTO_TEST_CASE(token_subcommand_help_exits_0) {

@@ -2,7 +2,9 @@
 // sample documents of cli/demo/ and says that demo seals are not legal seals.
 #define BOOST_TEST_MODULE integ_demo
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <set>
+#include <sstream>
 
 #include "tests/integration/support.hpp"
 
@@ -39,9 +41,10 @@ BOOST_AUTO_TEST_CASE(demo_seals_samples_and_reuses_its_token) {
 
     RunResult r1 = eseal({"demo", out1.string()}, env, 300);
     BOOST_REQUIRE_MESSAGE(r1.exitCode == 0, r1.describe());
-    BOOST_CHECK_MESSAGE(containsAny(r1.out + r1.err, {"not legal", "not a legal", "非法定", "不具有法律效力"}),
-                        "the demo does not say its seals are not legal seals:\n"
-                            << r1.out);
+    BOOST_CHECK_MESSAGE(
+        containsAny(r1.out + r1.err, {"not legal", "not a legal", "非法定", "不具有法律效力"}),
+        "the demo does not say its seals are not legal seals:\n"
+            << r1.out);
     const fs::path demoDir = home / "data" / "eseal" / "demo";
     BOOST_REQUIRE_MESSAGE(fs::is_directory(demoDir), "no demo token/CA under XDG_DATA_HOME/eseal/demo");
     BOOST_CHECK_MESSAGE(!fs::exists(home / "home" / ".local" / "share" / "eseal"),
@@ -75,8 +78,49 @@ BOOST_AUTO_TEST_CASE(demo_seals_samples_and_reuses_its_token) {
     // The sample documents themselves are not modified by the demo.
     for (const auto& n : listDir(sourceDir() / "cli" / "demo"))
         if (fs::path(n).extension() == ".pdf")
-            BOOST_CHECK_MESSAGE(readFile(sourceDir() / "cli" / "demo" / n).find("/ByteRange") == std::string::npos,
-                                "cli/demo/" << n << " carries a signature");
+            BOOST_CHECK_MESSAGE(
+                readFile(sourceDir() / "cli" / "demo" / n).find("/ByteRange") == std::string::npos,
+                "cli/demo/" << n << " carries a signature");
+
+    // Each seal lands on the spot cli/demo/samples.tsv (and README.md) gives.
+    std::istringstream tsv(readFile(sourceDir() / "cli" / "demo" / "samples.tsv"));
+    std::string line;
+    int checked = 0;
+    while (std::getline(tsv, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream f(line);
+        std::string file, page, x, y;
+        std::getline(f, file, '\t');
+        std::getline(f, page, '\t');
+        std::getline(f, x, '\t');
+        std::getline(f, y, '\t');
+        const std::string stem = fs::path(file).stem().string();
+        fs::path sealed;
+        for (const auto& p : pdfs1)
+            if (p.filename().string().rfind(stem, 0) == 0) sealed = p;
+        BOOST_TEST_CONTEXT(file) {
+            BOOST_REQUIRE_MESSAGE(!sealed.empty(), "no sealed output for " << file);
+            const int pg = std::stoi(page);
+            const Raster before = render(sourceDir() / "cli" / "demo" / file, pg), after = render(sealed, pg);
+            BOOST_REQUIRE_EQUAL(before.width, after.width);
+            double n = 0, sx = 0, sy = 0;
+            for (int py = 0; py < after.height; ++py)
+                for (int px = 0; px < after.width; ++px)
+                    if (after.isRed(px, py) && !before.isRed(px, py)) {
+                        n += 1;
+                        sx += px + 0.5;
+                        sy += py + 0.5;
+                    }
+            const double k = 50 / 25.4;
+            BOOST_REQUIRE_MESSAGE(n > 200, "hardly any new red on the sealed page: " << n);
+            const double cx = sx / n / k, cy = sy / n / k;
+            BOOST_CHECK_MESSAGE(
+                std::hypot(cx - std::stod(x), cy - std::stod(y)) < 4.0,
+                "seal centroid (" << cx << ", " << cy << ") mm, samples.tsv says (" << x << ", " << y << ")");
+            ++checked;
+        }
+    }
+    BOOST_CHECK_GE(checked, 2);
 
     // Second run: the same demo token and key, nothing regenerated.
     const auto state1 = snapshot(demoDir);

@@ -36,7 +36,8 @@ std::size_t count(const std::string& hay, const std::string& needle) {
 void expectCleanFailure(const RunResult& r, int code, const fs::path& in, const std::string& inHash,
                         const fs::path& out, const std::vector<std::string>& outDirBefore) {
     BOOST_CHECK_MESSAGE(r.exitCode == code, "expected exit " << code << ", got " << r.describe());
-    BOOST_CHECK_MESSAGE(r.err.rfind("eseal: ", 0) == 0, "stderr is not 'eseal: <file>: <message>': " << r.err);
+    BOOST_CHECK_MESSAGE(r.err.rfind("eseal: ", 0) == 0,
+                        "stderr is not 'eseal: <file>: <message>': " << r.err);
     BOOST_CHECK_MESSAGE(!fs::exists(out), "a file exists under the output name " << out);
     if (fs::exists(in)) BOOST_CHECK_EQUAL(sha256File(in), inHash);
     if (fs::is_directory(out.parent_path()))
@@ -69,12 +70,14 @@ BOOST_AUTO_TEST_CASE(wrong_pin_exit_5_after_exactly_one_login) {
     BOOST_REQUIRE_MESSAGE(!containsAny(before.out, countLow), "fresh token copy already count low");
 
     const fs::path log = token.dir / "spy.log";
-    RunResult r = eseal({"sign", j.in.string(), "-o", j.out.string(), "--key", keyUri("signer-ec", kSpyModule),
-                         "--seal", sealPng().string(), "--pin-env", kPinVar},
-                        {{"SOFTHSM2_CONF", token.conf.string()},
-                         {kPinVar, "87654321"},
-                         {"PKCS11SPY", kSoftHsmModule},
-                         {"PKCS11SPY_OUTPUT", log.string()}});
+    RunResult r = eseal({"sign", j.in.string(), "-o", j.out.string(), "--key",
+                         keyUri("signer-ec", kSpyModule), "--seal", sealPng().string(), "--pin-env", kPinVar},
+                        [&] {
+                            Env e = spyEnv(log);
+                            e["SOFTHSM2_CONF"] = token.conf.string();
+                            e[kPinVar] = "87654321";
+                            return e;
+                        }());
     expectCleanFailure(r, 5, j.in, j.inHash, j.out, {});
     BOOST_CHECK_MESSAGE(r.err.find("wrong PIN") != std::string::npos, r.err);
     const std::string spy = fs::exists(log) ? readFile(log) : std::string();
@@ -86,16 +89,20 @@ BOOST_AUTO_TEST_CASE(wrong_pin_exit_5_after_exactly_one_login) {
     RunResult after = eseal({"token", "list", "--module", kSoftHsmModule}, tokenEnv);
     BOOST_CHECK_MESSAGE(after.exitCode == 0, after.describe());
     BOOST_CHECK_MESSAGE(containsAny(after.out, countLow), "token list shows no PIN count low:\n"
-                                                                    << after.out);
+                                                              << after.out);
 }
 
 BOOST_AUTO_TEST_CASE(no_pin_source_and_no_terminal_exit_5_without_login) {
     Job j;
     const fs::path log = j.dir / "spy.log";
     // run() starts eseal in a new session with stdin from /dev/null: no terminal.
-    RunResult r = eseal({"sign", j.in.string(), "-o", j.out.string(), "--key", keyUri("signer-ec", kSpyModule),
-                         "--seal", sealPng().string()},
-                        {{kPinVar, kUnset}, {"PKCS11SPY", kSoftHsmModule}, {"PKCS11SPY_OUTPUT", log.string()}});
+    RunResult r = eseal({"sign", j.in.string(), "-o", j.out.string(), "--key",
+                         keyUri("signer-ec", kSpyModule), "--seal", sealPng().string()},
+                        [&] {
+                            Env e = spyEnv(log);
+                            e[kPinVar] = kUnset;
+                            return e;
+                        }());
     expectCleanFailure(r, 5, j.in, j.inHash, j.out, {});
     BOOST_CHECK_MESSAGE(r.err.find("a PIN is needed") != std::string::npos, r.err);
     if (fs::exists(log)) BOOST_CHECK_EQUAL(count(readFile(log), ": C_Login\n"), 0u);
@@ -104,9 +111,10 @@ BOOST_AUTO_TEST_CASE(no_pin_source_and_no_terminal_exit_5_without_login) {
 BOOST_AUTO_TEST_CASE(pin_on_the_command_line_is_a_usage_error) {
     Job j;
     for (const std::vector<std::string>& pinArgs :
-         {std::vector<std::string>{"--pin", kUserPin}, std::vector<std::string>{std::string("--pin=") + kUserPin}}) {
-        std::vector<std::string> args{"sign", j.in.string(), "-o", j.out.string(), "--key", keyUri("signer-ec"),
-                                      "--seal", sealPng().string()};
+         {std::vector<std::string>{"--pin", kUserPin},
+          std::vector<std::string>{std::string("--pin=") + kUserPin}}) {
+        std::vector<std::string> args{"sign",  j.in.string(),       "-o",     j.out.string(),
+                                      "--key", keyUri("signer-ec"), "--seal", sealPng().string()};
         args.insert(args.end(), pinArgs.begin(), pinArgs.end());
         RunResult r = eseal(args);
         BOOST_CHECK_MESSAGE(r.exitCode == 64, r.describe());
@@ -137,8 +145,8 @@ BOOST_AUTO_TEST_CASE(bad_inputs_exit_4) {
     Job j;
     writeFile(j.dir / "empty.pdf", "");
     writeFile(j.dir / "garbage.pdf", std::string(4096, '\x7f'));
-    for (const fs::path& in : {j.dir / "empty.pdf", j.dir / "garbage.pdf", j.dir / "missing.pdf",
-                               inputsDir() / "encrypted.pdf"}) {
+    for (const fs::path& in :
+         {j.dir / "empty.pdf", j.dir / "garbage.pdf", j.dir / "missing.pdf", inputsDir() / "encrypted.pdf"}) {
         BOOST_TEST_CONTEXT(in.filename().string()) {
             const std::string h = fs::exists(in) ? sha256File(in) : "";
             RunResult r = sign({in}, {"-o", j.out.string()}, "signer-ec");
@@ -198,12 +206,13 @@ BOOST_AUTO_TEST_CASE(unknown_key_object_exit_5) {
 BOOST_AUTO_TEST_CASE(pkcs12_key_signs_and_wrong_password_exit_5) {
     Job j;
     const std::string key = "p12:" + (pkiDir() / "signer-rsa.p12").string();
-    RunResult bad = eseal({"sign", j.in.string(), "-o", j.out.string(), "--key", key, "--seal",
-                           sealPng().string(), "--pin-env", kPinVar});  // kPinVar holds the token PIN, not "test"
+    RunResult bad =
+        eseal({"sign", j.in.string(), "-o", j.out.string(), "--key", key, "--seal", sealPng().string(),
+               "--pin-env", kPinVar});  // kPinVar holds the token PIN, not "test"
     expectCleanFailure(bad, 5, j.in, j.inHash, j.out, {});
 
-    RunResult ok = eseal({"sign", j.in.string(), "-o", j.out.string(), "--key", key, "--seal", sealPng().string(),
-                          "--pin-env", kPinVar},
+    RunResult ok = eseal({"sign", j.in.string(), "-o", j.out.string(), "--key", key, "--seal",
+                          sealPng().string(), "--pin-env", kPinVar},
                          {{kPinVar, "test"}});
     BOOST_REQUIRE_MESSAGE(ok.exitCode == 0, ok.describe());
     checkSealed(j.out, "Seal1", "signer-rsa", 1);

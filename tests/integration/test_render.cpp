@@ -98,8 +98,10 @@ BOOST_DATA_TEST_CASE(seal_is_drawn_at_the_requested_spot, bdata::make(kCases), c
     BOOST_REQUIRE_EQUAL(before.height, after.height);
 
     const double wMm = before.width / kPxPerMm, hMm = before.height / kPxPerMm;
-    // Default spot (cli-spec): 30 mm from the right edge, 50 mm from the bottom.
-    const double xMm = c.at ? c.at->first : wMm - 30, yMm = c.at ? c.at->second : hMm - 50;
+    // Default spot (cli-spec.md): lower right, the seal's edge 30 mm from the right edge
+    // and 50 mm from the bottom edge, i.e. centre at (width-30-size/2, height-50-size/2).
+    const double xMm = c.at ? c.at->first : wMm - 30 - c.size / 2,
+                 yMm = c.at ? c.at->second : hMm - 50 - c.size / 2;
     const double cx = xMm * kPxPerMm, cy = yMm * kPxPerMm, radius = c.size / 2 * kPxPerMm;
     const RedStats s = compare(before, after, cx, cy, radius);
 
@@ -110,16 +112,17 @@ BOOST_DATA_TEST_CASE(seal_is_drawn_at_the_requested_spot, bdata::make(kCases), c
     const auto inside = static_cast<double>(s.inside);
     BOOST_CHECK_MESSAGE(inside >= 0.4 * ring, "too few red pixels in the seal's circle: " << s.inside);
     const double all = std::max(1.0, static_cast<double>(s.all));
-    BOOST_CHECK_MESSAGE(s.outside == 0, s.outside << " new red pixels outside the seal's circle (all new red has its"
-                                                  << " centroid at (" << s.allX / all / kPxPerMm << ", "
-                                                  << s.allY / all / kPxPerMm << ") mm), first at ("
-                                                  << static_cast<double>(s.firstOutsideX) / kPxPerMm << ", "
-                                                  << static_cast<double>(s.firstOutsideY) / kPxPerMm << ") mm");
+    BOOST_CHECK_MESSAGE(s.outside == 0,
+                        s.outside << " new red pixels outside the seal's circle (all new red has its"
+                                  << " centroid at (" << s.allX / all / kPxPerMm << ", "
+                                  << s.allY / all / kPxPerMm << ") mm), first at ("
+                                  << static_cast<double>(s.firstOutsideX) / kPxPerMm << ", "
+                                  << static_cast<double>(s.firstOutsideY) / kPxPerMm << ") mm");
     if (s.inside > 0) {
         const double mx = s.sumX / inside / kPxPerMm, my = s.sumY / inside / kPxPerMm;
-        BOOST_CHECK_MESSAGE(std::hypot(mx - xMm, my - yMm) < 2.5,
-                            "red centroid at (" << mx << ", " << my << ") mm, asked for (" << xMm << ", "
-                                                << yMm << ")");
+        BOOST_CHECK_MESSAGE(
+            std::hypot(mx - xMm, my - yMm) < 2.5,
+            "red centroid at (" << mx << ", " << my << ") mm, asked for (" << xMm << ", " << yMm << ")");
         // True physical size: the ring reaches the requested diameter.
         BOOST_CHECK_MESSAGE(s.maxR / kPxPerMm > c.size / 2 - 2.0,
                             "seal radius " << s.maxR / kPxPerMm << " mm, expected ~" << c.size / 2);

@@ -90,10 +90,11 @@ BOOST_AUTO_TEST_CASE(batch_logs_in_once) {
     const fs::path outDir = dir / "out";
     fs::create_directory(outDir);
     const fs::path log = dir / "spy.log";
-    RunResult r = eseal({"sign", (inputsDir() / "letter.pdf").string(), (inputsDir() / "objstm.pdf").string(),
-                         (inputsDir() / "twopage.pdf").string(), "--out-dir", outDir.string(), "--key",
-                         keyUri("signer-rsa", kSpyModule), "--seal", sealPng().string(), "--pin-env", kPinVar},
-                        {{"PKCS11SPY", kSoftHsmModule}, {"PKCS11SPY_OUTPUT", log.string()}});
+    RunResult r =
+        eseal({"sign", (inputsDir() / "letter.pdf").string(), (inputsDir() / "objstm.pdf").string(),
+               (inputsDir() / "twopage.pdf").string(), "--out-dir", outDir.string(), "--key",
+               keyUri("signer-rsa", kSpyModule), "--seal", sealPng().string(), "--pin-env", kPinVar},
+              spyEnv(log));
     BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
     BOOST_CHECK_EQUAL(parseSealedLines(r.out).size(), 3u);
     const std::string spy = readFile(log);

@@ -23,9 +23,12 @@ struct Input {
 std::ostream& operator<<(std::ostream& os, const Input& i) { return os << i.file; }
 
 const std::vector<Input> kInputs{
-    {"letter.pdf", 0, ""},         {"twopage.pdf", 0, ""},
-    {"objstm.pdf", 0, ""},         {"linearized.pdf", 0, ""},
-    {"rotated.pdf", 0, ""},        {"pdfsig-signed.pdf", 1, "PopplerSig"},
+    {"letter.pdf", 0, ""},
+    {"twopage.pdf", 0, ""},
+    {"objstm.pdf", 0, ""},
+    {"linearized.pdf", 0, ""},
+    {"rotated.pdf", 0, ""},
+    {"pdfsig-signed.pdf", 1, "PopplerSig"},
     {"mutool-signed.pdf", 1, "MuPDFSig"},
 };
 const std::vector<std::string> kKeys{"signer-ec", "signer-rsa"};
@@ -81,8 +84,8 @@ BOOST_DATA_TEST_CASE(seal_corpus_input, bdata::make(kInputs) * bdata::make(kKeys
                 BOOST_CHECK_EQUAL(prior->value("indication", std::string()), "PASSED");
             }
             for (const auto& m : prior->value("modifications", nlohmann::json::array()))
-                BOOST_CHECK_MESSAGE(m.value("allowed", false), "our seal counted as a disallowed change: "
-                                                                   << m.dump());
+                BOOST_CHECK_MESSAGE(m.value("allowed", false),
+                                    "our seal counted as a disallowed change: " << m.dump());
         }
     }
 }

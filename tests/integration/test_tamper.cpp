@@ -140,8 +140,8 @@ BOOST_AUTO_TEST_CASE(page_changed_in_a_later_revision_is_not_passed) {
     TempDir dir("update");
     const fs::path sealed = sealedLetter(dir);
     const fs::path changed = dir / "changed.pdf";
-    RunResult u = run({"/usr/bin/python3", std::string(ESEAL_INTEG_DIR) + "/append-update.py", sealed.string(),
-                       changed.string()});
+    RunResult u = run({"/usr/bin/python3", std::string(ESEAL_INTEG_DIR) + "/append-update.py",
+                       sealed.string(), changed.string()});
     BOOST_REQUIRE_MESSAGE(u.exitCode == 0, u.describe());
     const std::string pageObj = std::to_string(std::stoi(u.out)) + " 0 R";
     // The update itself is a well-formed PDF revision (independent checks).
@@ -171,9 +171,8 @@ BOOST_AUTO_TEST_CASE(page_changed_in_a_later_revision_is_not_passed) {
             !m.value("allowed", true))
             named = true;
     }
-    BOOST_CHECK_MESSAGE(named, "no disallowed page-content modification in revision 3 (page " << pageObj
-                                                                                               << "): "
-                                                                                               << mods.dump(1));
+    BOOST_CHECK_MESSAGE(named, "no disallowed page-content modification in revision 3 (page "
+                                   << pageObj << "): " << mods.dump(1));
 }
 
 BOOST_AUTO_TEST_CASE(unsigned_file_exits_3) {
@@ -199,8 +198,9 @@ BOOST_AUTO_TEST_CASE(unreadable_inputs_exit_4) {
     }
     writeFile(dir / "garbage.pdf", garbage);
     writeFile(dir / "text.pdf", "this is not a PDF\n");
-    const std::vector<fs::path> files{dir / "empty.pdf", dir / "truncated.pdf", dir / "garbage.pdf",
-                                      dir / "text.pdf", dir / "missing.pdf", inputsDir() / "encrypted.pdf"};
+    const std::vector<fs::path> files{dir / "empty.pdf",   dir / "truncated.pdf",
+                                      dir / "garbage.pdf", dir / "text.pdf",
+                                      dir / "missing.pdf", inputsDir() / "encrypted.pdf"};
     for (const auto& f : files) {
         BOOST_TEST_CONTEXT(f.filename().string()) {
             Verified v = verifyJson(f);
