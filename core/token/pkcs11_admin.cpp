@@ -326,17 +326,7 @@ void changeUserPin(std::string_view tokenUri, PinSource& oldPins, PinSource& new
     Session session(token.module, token.slot, true);
     token.refresh();
     PinState state = pinStateOf(token.info);
-    if (!state.initialized)
-        throw TokenError(TokenError::Kind::Other, "the user PIN of token '" + token.label +
-                                                      "' has not been set; set it with the SO (admin) PIN: " +
-                                                      unlockCommand(token.uri));
-    if (state.locked)
-        throw TokenError(TokenError::Kind::PinLocked,
-                         "the key on token '" + token.label +
-                             "' is locked (too many wrong PINs); unlock it with the SO "
-                             "(admin) PIN: " +
-                             unlockCommand(token.uri),
-                         CKR_PIN_LOCKED);
+    requireUsableUserPin(state, token.label, token.uri);
     CK_FUNCTION_LIST* fn = token.module.fn();
     CK_RV rv;
     SecretString newPin;

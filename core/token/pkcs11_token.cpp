@@ -160,6 +160,19 @@ std::string changePinCommand(const std::string& tokenUri) {
     return "eseal token change-pin --token '" + tokenUri + "'";
 }
 
+void requireUsableUserPin(const PinState& state, const std::string& label, const std::string& tokenUri) {
+    if (!state.initialized)
+        throw TokenError(TokenError::Kind::Other, "the user PIN of token '" + label +
+                                                      "' has not been set; set it with the SO (admin) PIN: " +
+                                                      unlockCommand(tokenUri));
+    if (state.locked)
+        throw TokenError(TokenError::Kind::PinLocked,
+                         "the key on token '" + label +
+                             "' is locked (too many wrong PINs); unlock it with the SO (admin) PIN: " +
+                             unlockCommand(tokenUri),
+                         CKR_PIN_LOCKED);
+}
+
 SecretString loginUser(Session& session, const Module& module, CK_SLOT_ID slot, const std::string& label,
                        const std::string& tokenUri, PinSource& pins) {
     struct View {
@@ -179,17 +192,7 @@ SecretString loginUser(Session& session, const Module& module, CK_SLOT_ID slot, 
         return {};
     }
     PinState state = pinStateOf(token.info);
-    if (!state.initialized)
-        throw TokenError(TokenError::Kind::Other, "the user PIN of token '" + token.label +
-                                                      "' has not been set; set it with the SO (admin) PIN: " +
-                                                      unlockCommand(token.uri));
-    if (state.locked)
-        throw TokenError(TokenError::Kind::PinLocked,
-                         "the key on token '" + token.label +
-                             "' is locked (too many wrong PINs); unlock it with the "
-                             "SO (admin) PIN: " +
-                             unlockCommand(token.uri),
-                         CKR_PIN_LOCKED);
+    requireUsableUserPin(state, token.label, token.uri);
 
     SecretString pin;
     CK_RV rv;

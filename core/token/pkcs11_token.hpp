@@ -55,6 +55,10 @@ inline SecretString loginUser(Session& session, TokenRef& token, PinSource& pins
     return loginUser(session, token.module, token.slot, token.label, token.uri, pins);
 }
 
+// Throws when the user PIN cannot be used: not set yet, or locked (then the
+// message names the unlock command). Called before asking for a PIN.
+void requireUsableUserPin(const PinState& state, const std::string& label, const std::string& tokenUri);
+
 // The commands that unlock / change the PIN of the token with this URI.
 std::string unlockCommand(const std::string& tokenUri);
 std::string changePinCommand(const std::string& tokenUri);

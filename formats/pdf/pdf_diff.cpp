@@ -49,6 +49,20 @@ void directRefs(OH o, std::set<QPDFObjGen>& out, int depth = 0) {
     }
 }
 
+// The objects o refers to, not counting the back-links /P and /Parent (which
+// point up the page or field tree, not at what o uses).
+std::set<QPDFObjGen> forwardRefs(OH o) {
+    std::set<QPDFObjGen> refs;
+    OH dict = o.isStream() ? o.getDict() : o;
+    if (dict.isDictionary()) {
+        for (auto& [key, value] : dict.ditems())
+            if (key != "/P" && key != "/Parent") directRefs(value, refs, 1);
+    } else {
+        directRefs(o, refs, 0);
+    }
+    return refs;
+}
+
 // Structure of one revision's document that the classification needs.
 struct Roles {
     QPDFObjGen root;
@@ -156,14 +170,7 @@ std::set<QPDFObjGen> pageUsedObjects(QPDF& q, const Roles& r, Spend spend) {
         todo.pop_front();
         if (o.isIndirect() && !seen.insert(o.getObjGen()).second) continue;
         if (o.isIndirect()) spend(1);
-        std::set<QPDFObjGen> refs;
-        OH dict = o.isStream() ? o.getDict() : o;
-        if (dict.isDictionary()) {
-            for (auto& [key, value] : dict.ditems())
-                if (key != "/P" && key != "/Parent") directRefs(value, refs, 1);
-        } else {
-            directRefs(o, refs, 0);
-        }
+        std::set<QPDFObjGen> refs = forwardRefs(o);
         for (const auto& og : refs)
             if (!seen.count(og) && !r.pages.count(og) && !r.pageTree.count(og))
                 todo.push_back(q.getObject(og));
@@ -268,14 +275,7 @@ struct Classifier {
                 if (!changed.count(og) || into.count(og) || (depth > 0 && stops(og))) continue;
                 into.insert(og);
             }
-            std::set<QPDFObjGen> refs;
-            OH dict = o.isStream() ? o.getDict() : o;
-            if (dict.isDictionary()) {
-                for (auto& [key, value] : dict.ditems())
-                    if (key != "/P" && key != "/Parent") directRefs(value, refs, 1);
-            } else {
-                directRefs(o, refs, 0);
-            }
+            std::set<QPDFObjGen> refs = forwardRefs(o);
             for (const auto& og : refs) todo.emplace_back(q1.getObject(og), depth + 1);
         }
     }
