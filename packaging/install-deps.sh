@@ -10,7 +10,7 @@ PACKAGES="
   softhsm2 opensc
   poppler-utils qpdf mupdf-tools libnss3-tools
   libreoffice-writer-nogui fonts-noto-cjk
-  python3 python3-pikepdf
+  python3 python3-pikepdf python3-uno
   time ca-certificates hyperfine
 "
 
