@@ -109,6 +109,14 @@ void checkVersion(const std::string& v) {
     if (!ok) fail("library-version must look like 2 or 2.6, not '" + v + "'");
 }
 
+// A path that can stand as a pin-source value without the file: prefix: not a
+// program ("|prog", RFC 7512 2.3 leaves its meaning to the application) and
+// not something that reads as another URI scheme ("https:...").
+bool isBarePinSourcePath(std::string_view s) {
+    if (s.empty() || s[0] == '|') return false;
+    return s.find(':') == std::string_view::npos || s[0] == '/' || s[0] == '.';
+}
+
 std::string pinSourcePath(const std::string& v) {
     if (v.empty()) fail("pin-source is empty");
     std::string_view s = v;
@@ -122,9 +130,10 @@ std::string pinSourcePath(const std::string& v) {
         if (s.empty()) fail("pin-source file: URI names no file");
         return std::string(s);
     }
-    if (s[0] == '|') fail("pin-source must name a file; running a program for the PIN is not supported");
-    if (s.find(':') != std::string_view::npos && s[0] != '/' && s[0] != '.')
+    if (!isBarePinSourcePath(s)) {
+        if (s[0] == '|') fail("pin-source must name a file; running a program for the PIN is not supported");
         fail("pin-source must be a file path or a file: URI, not '" + v + "'");
+    }
     return std::string(s);
 }
 
@@ -269,7 +278,10 @@ std::string Pkcs11Uri::toString() const {
     if (type) add(path, ';', "type", *type, false);
     if (moduleName) add(query, '&', "module-name", *moduleName, true);
     if (modulePath) add(query, '&', "module-path", *modulePath, true);
-    if (pinSource) add(query, '&', "pin-source", *pinSource, true);
+    // A path from a file: URI may hold ':' or start with '|'; print it in the
+    // file: form then, so the text parses back to the same path.
+    if (pinSource)
+        add(query, '&', "pin-source", isBarePinSourcePath(*pinSource) ? *pinSource : "file:" + *pinSource, true);
     std::string out = "pkcs11:" + path;
     if (!query.empty()) out += "?" + query;
     return out;

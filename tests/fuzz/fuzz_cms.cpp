@@ -19,10 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55};
         return fixed;
     };
-    input.claimedSigningTime = 1700000000;
+    input.claimedSigningTime = 1893456000;  // 2030-01-01, inside the seed certificates' validity
     eseal::TrustPolicy policy;
     policy.useSystemStore = false;
-    policy.validationTime = 1700000000;  // fixed, so a run does not depend on the clock
+    policy.validationTime = 1893456000;  // fixed (2030-01-01), so a run does not depend on the clock
     eseal::SignatureReport report;
     try {
         eseal::verifyDetachedCms(input, policy, report);

@@ -3,6 +3,7 @@
 // parses must print back to a URI that parses to the same string again.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -25,10 +26,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     eseal::Pkcs11Uri again;
     try {
         again = eseal::Pkcs11Uri::parse(printed);
-    } catch (const eseal::Error&) {
-        std::abort();  // toString() produced something parse() refuses
+    } catch (const eseal::Error& e) {
+        // toString() produced something parse() refuses.
+        std::fprintf(stderr, "round trip failed: toString() gave '%s', which parse() refuses: %s\n",
+                     printed.c_str(), e.what());
+        std::abort();
     }
-    if (again.toString() != printed) std::abort();
+    if (again.toString() != printed) {
+        std::fprintf(stderr, "round trip unstable: '%s' then '%s'\n", printed.c_str(), again.toString().c_str());
+        std::abort();
+    }
     (void)uri.tokenOnly().toString();
     return 0;
 }

@@ -5,8 +5,36 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include <zlib.h>
+
 #include "core/base/error.hpp"
 #include "core/seal/image.hpp"
+
+#ifdef ESEAL_LIBFUZZER
+extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t maxSize);
+
+// libpng rejects a chunk whose CRC does not match (PNG spec 5.3) long before the
+// decoding code, and libFuzzer cannot learn CRC-32 from uninstrumented libpng.
+// So after each mutation the CRC of every whole chunk is recomputed.
+extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size, std::size_t maxSize,
+                                               unsigned int /*seed*/) {
+    size = LLVMFuzzerMutate(data, size, maxSize);
+    std::size_t pos = 8;  // after the signature
+    while (pos + 12 <= size) {
+        const std::uint32_t length = (std::uint32_t{data[pos]} << 24) | (std::uint32_t{data[pos + 1]} << 16) |
+                                     (std::uint32_t{data[pos + 2]} << 8) | std::uint32_t{data[pos + 3]};
+        if (length > size - pos - 12) break;
+        const uLong crc = crc32(0L, data + pos + 4, static_cast<uInt>(length) + 4);  // type + data
+        std::uint8_t* out = data + pos + 8 + length;
+        out[0] = static_cast<std::uint8_t>(crc >> 24);
+        out[1] = static_cast<std::uint8_t>(crc >> 16);
+        out[2] = static_cast<std::uint8_t>(crc >> 8);
+        out[3] = static_cast<std::uint8_t>(crc);
+        pos += std::size_t{length} + 12;
+    }
+    return size;
+}
+#endif
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size > (1u << 20)) return 0;  // keep each run short
