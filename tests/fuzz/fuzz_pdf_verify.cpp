@@ -2,51 +2,19 @@
 // dictionaries, /ByteRange, CMS, later-revision diff) must never throw on any
 // file, and eseal::scanRevisions may only throw Error. Both take a path, so the
 // input goes to an in-memory file (memfd) reused for the whole process.
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "core/base/error.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
 #include "formats/pdf/pdf_verify.hpp"
-
-namespace {
-
-// One memfd per process; /proc/self/fd/N opens it by name like a regular file.
-int inputFd() {
-    static const int fd = [] {
-        const int created = memfd_create("eseal-fuzz-pdf", MFD_CLOEXEC);
-        if (created < 0) {
-            std::perror("memfd_create");
-            std::abort();
-        }
-        return created;
-    }();
-    return fd;
-}
-
-void writeInput(int fd, const std::uint8_t* data, std::size_t size) {
-    if (ftruncate(fd, 0) != 0) std::abort();
-    std::size_t done = 0;
-    while (done < size) {
-        const ssize_t n = pwrite(fd, data + done, size - done, static_cast<off_t>(done));
-        if (n <= 0) std::abort();
-        done += static_cast<std::size_t>(n);
-    }
-}
-
-}  // namespace
+#include "tests/fuzz/memfd_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size > (1u << 20)) return 0;
-    const int fd = inputFd();
-    writeInput(fd, data, size);
-    const std::string path = "/proc/self/fd/" + std::to_string(fd);
+    const std::string path = eseal::fuzz::inputAsFile(data, size);
 
     eseal::TrustPolicy policy;
     policy.useSystemStore = false;
