@@ -8,8 +8,10 @@
 #include <openssl/x509_vfy.h>
 
 #include <memory>
+#include <string>
 
 #include "core/base/bytes.hpp"
+#include "core/base/error.hpp"
 
 namespace eseal::ossl {
 
@@ -29,6 +31,18 @@ using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 
 inline void freeX509Stack(STACK_OF(X509) * s) { sk_X509_pop_free(s, X509_free); }
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), Deleter<STACK_OF(X509), freeX509Stack>>;
+
+// The DER encoding of any OpenSSL object through its i2d_ function
+// (i2d_PUBKEY, i2d_X509_NAME, i2d_ECDSA_SIG, ...). Throws CryptoError naming what.
+template <typename T, typename I2d>
+Bytes i2dBytes(T* object, I2d i2d, const char* what) {
+    unsigned char* der = nullptr;
+    const int len = i2d(object, &der);
+    if (len <= 0 || der == nullptr) throw CryptoError(std::string("encoding ") + what);
+    Bytes out(der, der + len);
+    OPENSSL_free(der);
+    return out;
+}
 
 // Throws CryptoError when the DER is not a certificate.
 X509Ptr parseCertificate(ByteView der);

@@ -196,14 +196,7 @@ ossl::EvpPkeyPtr publicKeyFromData(const char* type, OSSL_PARAM_BLD* bld) {
     return ossl::EvpPkeyPtr(key);
 }
 
-Bytes spkiDer(const EVP_PKEY* key) {
-    unsigned char* der = nullptr;
-    int len = i2d_PUBKEY(key, &der);
-    if (len <= 0) throw CryptoError("encoding the public key");
-    Bytes out(der, der + len);
-    OPENSSL_free(der);
-    return out;
-}
+Bytes spkiDer(const EVP_PKEY* key) { return ossl::i2dBytes(key, i2d_PUBKEY, "the public key"); }
 
 }  // namespace
 
@@ -504,17 +497,9 @@ void storeCertificate(std::string_view tokenUri, PinSource& pins, const std::str
         ERR_clear_error();
         throw Error(ErrorCategory::BadInput, "not a DER X.509 certificate");
     }
-    auto der = [](auto* obj, auto i2d) {
-        unsigned char* out = nullptr;
-        int len = i2d(obj, &out);
-        if (len <= 0) throw CryptoError("encoding a certificate field");
-        Bytes b(out, out + len);
-        OPENSSL_free(out);
-        return b;
-    };
-    Bytes subject = der(X509_get_subject_name(cert.get()), i2d_X509_NAME);
-    Bytes issuer = der(X509_get_issuer_name(cert.get()), i2d_X509_NAME);
-    Bytes serial = der(X509_get0_serialNumber(cert.get()), i2d_ASN1_INTEGER);
+    Bytes subject = ossl::i2dBytes(X509_get_subject_name(cert.get()), i2d_X509_NAME, "the certificate subject");
+    Bytes issuer = ossl::i2dBytes(X509_get_issuer_name(cert.get()), i2d_X509_NAME, "the certificate issuer");
+    Bytes serial = ossl::i2dBytes(X509_get0_serialNumber(cert.get()), i2d_ASN1_INTEGER, "the serial number");
     Bytes value(certDer.begin(), certDer.end());
     Bytes idCopy(id.begin(), id.end());
     std::string labelCopy = label;

@@ -54,13 +54,8 @@ Bytes ecdsaRawToDer(ByteView raw) {
         ECDSA_SIG_free(sig);
         throw CryptoError("building the ECDSA signature");
     }
-    unsigned char* der = nullptr;
-    int len = i2d_ECDSA_SIG(sig, &der);
-    ECDSA_SIG_free(sig);
-    if (len <= 0) throw CryptoError("encoding the ECDSA signature");
-    Bytes out(der, der + len);
-    OPENSSL_free(der);
-    return out;
+    std::unique_ptr<ECDSA_SIG, ossl::Deleter<ECDSA_SIG, ECDSA_SIG_free>> owned(sig);
+    return ossl::i2dBytes(owned.get(), i2d_ECDSA_SIG, "the ECDSA signature");
 }
 
 }  // namespace pkcs11

@@ -12,6 +12,8 @@
 #include <map>
 #include <sstream>
 #include <string>
+
+#include <boost/test/unit_test.hpp>
 #include <vector>
 
 namespace pdftest {
@@ -109,6 +111,16 @@ inline std::map<int, std::string> onePageObjects(const std::string& text = "Hell
     };
 }
 
+
+// A one-page base file written by hand, then (optionally) rewritten by qpdf.
+inline fs::path basePdf(const TempDir& dir, const std::string& name = "base", const std::string& qpdfArgs = "") {
+    fs::path raw = dir / (name + ".raw.pdf");
+    writeAll(raw, buildPdf(onePageObjects(), 1));
+    if (qpdfArgs.empty()) return raw;
+    fs::path out = dir / (name + ".pdf");
+    BOOST_REQUIRE_EQUAL(run("qpdf --static-id " + qpdfArgs + " " + quote(raw) + " " + quote(out)), 0);
+    return out;
+}
 // The offset the last startxref of a file names.
 inline std::uint64_t lastStartxref(const std::string& data) {
     auto p = data.rfind("startxref");

@@ -11,20 +11,6 @@ using namespace pdftest;
 using eseal::PdfRevision;
 using eseal::scanRevisions;
 
-namespace {
-
-// A base file written by hand, then (optionally) rewritten by qpdf.
-fs::path basePdf(const TempDir& dir, const std::string& name, const std::string& qpdfArgs = "") {
-    fs::path raw = dir / (name + ".raw.pdf");
-    writeAll(raw, buildPdf(onePageObjects(), 1));
-    if (qpdfArgs.empty()) return raw;
-    fs::path out = dir / (name + ".pdf");
-    BOOST_REQUIRE_EQUAL(run("qpdf --static-id " + qpdfArgs + " " + quote(raw) + " " + quote(out)), 0);
-    return out;
-}
-
-}  // namespace
-
 BOOST_AUTO_TEST_CASE(plain_table_file_is_one_revision) {
     TempDir dir("rev-plain");
     fs::path f = basePdf(dir, "plain");

@@ -104,15 +104,6 @@ Nss& nss() {
     return instance;
 }
 
-fs::path basePdf(const TempDir& dir, const std::string& name = "base", const std::string& qpdfArgs = "") {
-    fs::path raw = dir / (name + ".raw.pdf");
-    writeAll(raw, buildPdf(onePageObjects(), 1));
-    if (qpdfArgs.empty()) return raw;
-    fs::path out = dir / (name + ".pdf");
-    BOOST_REQUIRE_EQUAL(run("qpdf --static-id " + qpdfArgs + " " + quote(raw) + " " + quote(out)), 0);
-    return out;
-}
-
 // The text of an object as qpdf prints it.
 std::string showObject(const fs::path& f, int num) {
     std::string out;
