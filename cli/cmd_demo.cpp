@@ -132,6 +132,9 @@ Demo prepare() {
     writePrivate(conf, "# eseal demo token (not the system SoftHSM store)\ndirectories.tokendir = " +
                            (d.home / "tokens").string() + "\nobjectstore.backend = file\nlog.level = ERROR\n");
 
+    // The demo token's PINs are random and kept in 0600 files beside it, so later
+    // demo runs can log in without asking: acceptable for a throwaway demo token
+    // whose CA nobody trusts, never done for a real USB Key.
     d.userPin = randomDigits(8);
     SecretString soPin(randomDigits(10)), userPin(d.userPin);
     writePrivate(d.home / "user-pin", d.userPin);
