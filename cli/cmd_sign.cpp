@@ -111,15 +111,7 @@ int run(const Args& args) {
             throw;  // the key is gone or refuses: stop the batch
         } catch (const Error& e) {
             std::cerr << "eseal: " << e.what() << "\n";
-            if (status == kOk) {
-                switch (e.category()) {
-                    case ErrorCategory::Io: status = kOutputError; break;
-                    case ErrorCategory::Crypto: status = kCryptoError; break;
-                    case ErrorCategory::Usage: status = kUsage; break;
-                    case ErrorCategory::Internal: status = kInternal; break;
-                    default: status = kBadInput; break;
-                }
-            }
+            if (status == kOk) status = exitCodeFor(e);  // the batch goes on; the first failure decides
         }
     }
     return status;

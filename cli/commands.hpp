@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/args.hpp"
+#include "core/base/error.hpp"
 
 namespace eseal::cli {
 
@@ -20,6 +21,9 @@ enum Exit : int {
     kUsage = 64,
     kInternal = 70,
 };
+
+// The exit code for an error that ends a command (see the enum above).
+int exitCodeFor(const Error& e);
 
 struct Command {
     CommandSpec spec;

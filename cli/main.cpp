@@ -42,7 +42,9 @@ void printOverview(std::ostream& out) {
            "  70  internal error\n";
 }
 
-int exitCodeFor(const Error& e) {
+}  // namespace
+
+int eseal::cli::exitCodeFor(const Error& e) {
     switch (e.category()) {
         case ErrorCategory::BadInput: return kBadInput;
         case ErrorCategory::Unsupported: return kBadInput;
@@ -54,8 +56,6 @@ int exitCodeFor(const Error& e) {
     }
     return kInternal;
 }
-
-}  // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> words(argv + 1, argv + argc);
