@@ -13,9 +13,10 @@
 
 #include "cli/commands.hpp"
 #include "core/base/error.hpp"
+#include "core/ossl/error.hpp"
 #include "core/base/time.hpp"
-#include "core/crypto/issue.hpp"
-#include "core/seal/image.hpp"
+#include "cli/demo_kit/demo_ca.hpp"
+#include "cli/demo_kit/demo_seal.hpp"
 #include "core/token/key_registry.hpp"
 #include "core/token/pkcs11_admin.hpp"
 #include "formats/format.hpp"
@@ -58,16 +59,16 @@ std::string softhsmModule() {
 
 void writePrivate(const fs::path& p, const std::string& content) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(ErrorCategory::Io, "cannot write", p.string());
+    if (!out) throw Error(ErrorCategory::OutputNotWritable, "cannot write", p.string());
     out << content;
     out.close();
-    if (!out) throw Error(ErrorCategory::Io, "cannot write", p.string());
+    if (!out) throw Error(ErrorCategory::OutputNotWritable, "cannot write", p.string());
     ::chmod(p.c_str(), 0600);
 }
 
 std::string readText(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
-    if (!in) throw Error(ErrorCategory::Io, "cannot read (remove the demo folder to start again)", p.string());
+    if (!in) throw Error(ErrorCategory::InputUnreadable, "cannot read (remove the demo folder to start again)", p.string());
     return {std::istreambuf_iterator<char>(in), {}};
 }
 

@@ -81,14 +81,8 @@ int run(const Args& args) {
 
     // Check everything that needs no PIN before asking for one: a bad seal
     // image or an unreadable document must not cost a PIN entry.
-    try {
-        (void)loadPng(base.sealImage);
-        for (const auto& in : inputs) (void)adapterFor(in);
-    } catch (const Error& e) {
-        // Reading an input is never an output problem (exit 6): it is bad input.
-        if (e.category() == ErrorCategory::Io) throw Error(ErrorCategory::BadInput, e.what());
-        throw;
-    }
+    (void)loadPng(base.sealImage);
+    for (const auto& in : inputs) (void)adapterFor(in);
 
     auto pinEnv = args.get("--pin-env");
     auto pinFile = args.get("--pin-file");

@@ -5,21 +5,23 @@
 
 #include "cli/args.hpp"
 #include "core/base/error.hpp"
+#include "core/base/exit_code.hpp"
+#include "core/ossl/error.hpp"
 
 namespace eseal::cli {
 
-// CLI exit codes (see README and `eseal --help`).
+// Short names for the exit codes of core/base/exit_code.hpp (the one table).
 enum Exit : int {
-    kOk = 0,
-    kVerifyFailed = 1,
-    kVerifyIndeterminate = 2,
-    kNoSignature = 3,
-    kBadInput = 4,
-    kTokenError = 5,
-    kOutputError = 6,
-    kCryptoError = 7,
-    kUsage = 64,
-    kInternal = 70,
+    kOk = toInt(ExitCode::Ok),
+    kVerifyFailed = toInt(ExitCode::VerifyFailed),
+    kVerifyIndeterminate = toInt(ExitCode::VerifyIndeterminate),
+    kNoSignature = toInt(ExitCode::NoSignature),
+    kBadInput = toInt(ExitCode::BadInput),
+    kTokenError = toInt(ExitCode::Token),
+    kOutputError = toInt(ExitCode::OutputNotWritable),
+    kCryptoError = toInt(ExitCode::Crypto),
+    kUsage = toInt(ExitCode::Usage),
+    kInternal = toInt(ExitCode::Internal),
 };
 
 // The exit code for an error that ends a command (see the enum above).

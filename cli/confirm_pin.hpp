@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "core/base/error.hpp"
-#include "core/token/pin.hpp"
+#include "core/key/pin.hpp"
 
 namespace eseal::cli {
 

@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "core/base/error.hpp"
+#include "core/ossl/error.hpp"
 
 namespace {
 
@@ -44,18 +45,7 @@ void printOverview(std::ostream& out) {
 
 }  // namespace
 
-int eseal::cli::exitCodeFor(const Error& e) {
-    switch (e.category()) {
-        case ErrorCategory::BadInput: return kBadInput;
-        case ErrorCategory::Unsupported: return kBadInput;
-        case ErrorCategory::Token: return kTokenError;
-        case ErrorCategory::Crypto: return kCryptoError;
-        case ErrorCategory::Io: return kOutputError;
-        case ErrorCategory::Usage: return kUsage;
-        case ErrorCategory::Internal: return kInternal;
-    }
-    return kInternal;
-}
+int eseal::cli::exitCodeFor(const Error& e) { return toInt(eseal::exitCodeFor(e.category())); }
 
 int main(int argc, char** argv) {
     std::vector<std::string> words(argv + 1, argv + argc);

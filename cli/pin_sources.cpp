@@ -92,7 +92,7 @@ void EnvPin::notice(const std::string& message) { printNotice(message); }
 
 SecretString FilePin::get(const PinPrompt& prompt) {
     std::ifstream in(path_);
-    if (!in) throw Error(ErrorCategory::Io, "cannot read the PIN file", path_);
+    if (!in) throw TokenError(TokenError::Kind::PinRequired, "cannot read the PIN file " + path_);
     std::string line;
     std::getline(in, line);
     if (!line.empty() && line.back() == '\r') line.pop_back();

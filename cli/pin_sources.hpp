@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "core/token/pin.hpp"
+#include "core/key/pin.hpp"
 
 namespace eseal::cli {
 

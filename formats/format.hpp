@@ -12,7 +12,7 @@
 #include "core/crypto/trust.hpp"
 #include "core/report/report.hpp"
 #include "core/seal/request.hpp"
-#include "core/token/key.hpp"
+#include "core/key/key.hpp"
 
 namespace eseal {
 

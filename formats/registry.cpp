@@ -16,7 +16,7 @@ const std::vector<const FormatAdapter*>& formatAdapters() {
 
 const FormatAdapter& adapterFor(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorCategory::Io, std::string("cannot open: ") + std::strerror(errno), path);
+    if (!in) throw Error(ErrorCategory::InputUnreadable, std::string("cannot open: ") + std::strerror(errno), path);
     Bytes head(1024);
     in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));

@@ -22,7 +22,7 @@ AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
     std::string pattern = (dir / ("." + p.filename().string() + ".eseal-XXXXXX")).string();
     fd_ = ::mkstemp(pattern.data());
     if (fd_ < 0) {
-        throw Error(ErrorCategory::Io, "cannot create output in " + dir.string() + ": " + errnoText(),
+        throw Error(ErrorCategory::OutputNotWritable, "cannot create output in " + dir.string() + ": " + errnoText(),
                     target_);
     }
     tempPath_ = pattern;
@@ -46,7 +46,7 @@ void AtomicFile::write(const void* data, std::size_t size) {
         ssize_t n = ::write(fd_, p, size);
         if (n < 0) {
             if (errno == EINTR) continue;
-            throw Error(ErrorCategory::Io, "write failed: " + errnoText(), target_);
+            throw Error(ErrorCategory::OutputNotWritable, "write failed: " + errnoText(), target_);
         }
         p += n;
         size -= static_cast<std::size_t>(n);
@@ -56,14 +56,14 @@ void AtomicFile::write(const void* data, std::size_t size) {
 
 void AtomicFile::commit() {
     if (committed_) return;
-    if (::fsync(fd_) != 0) throw Error(ErrorCategory::Io, "fsync failed: " + errnoText(), target_);
+    if (::fsync(fd_) != 0) throw Error(ErrorCategory::OutputNotWritable, "fsync failed: " + errnoText(), target_);
     if (::close(fd_) != 0) {
         fd_ = -1;
-        throw Error(ErrorCategory::Io, "close failed: " + errnoText(), target_);
+        throw Error(ErrorCategory::OutputNotWritable, "close failed: " + errnoText(), target_);
     }
     fd_ = -1;
     if (::rename(tempPath_.c_str(), target_.c_str()) != 0) {
-        throw Error(ErrorCategory::Io, "rename failed: " + errnoText(), target_);
+        throw Error(ErrorCategory::OutputNotWritable, "rename failed: " + errnoText(), target_);
     }
     committed_ = true;
 }

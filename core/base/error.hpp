@@ -9,11 +9,12 @@
 namespace eseal {
 
 enum class ErrorCategory {
-    BadInput,     // the file or argument given is not what it must be
-    Token,        // USB Key / PKCS#11 / PKCS#12 failure, PIN problems
-    Crypto,       // OpenSSL or signature construction failure
-    Io,           // reading or writing files
-    Unsupported,  // a valid input eseal does not handle (yet)
+    BadInput,          // the document or seal image is not what it must be
+    InputUnreadable,   // the document or seal image cannot be read (missing, no permission, read error)
+    OutputNotWritable, // the output cannot be created, written, flushed or renamed
+    Token,             // USB Key / PKCS#11 / PKCS#12 failure, PIN problems, key or PIN file unreadable
+    Crypto,            // OpenSSL or signature construction failure
+    Unsupported,       // a valid input eseal does not handle (yet)
     Usage,        // command-line misuse
     Internal,     // a bug in eseal
 };
@@ -25,11 +26,14 @@ public:
     Error(ErrorCategory category, const std::string& message, std::string file = {});
 
     ErrorCategory category() const noexcept { return category_; }
+    // The message without the file name (what() is "file: message").
+    const std::string& message() const noexcept { return message_; }
     // The file the error is about, empty when none.
     const std::string& file() const noexcept { return file_; }
 
 private:
     ErrorCategory category_;
+    std::string message_;
     std::string file_;
 };
 
@@ -53,12 +57,6 @@ public:
 private:
     Kind kind_;
     unsigned long nativeCode_;
-};
-
-// Drains the OpenSSL error queue into the message.
-class CryptoError : public Error {
-public:
-    explicit CryptoError(const std::string& what);
 };
 
 }  // namespace eseal

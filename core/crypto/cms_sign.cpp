@@ -11,7 +11,7 @@
 #include "core/base/error.hpp"
 #include "core/crypto/der.hpp"
 #include "core/crypto/digest.hpp"
-#include "core/crypto/ossl.hpp"
+#include "core/ossl/ossl.hpp"
 
 namespace eseal {
 

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/base/bytes.hpp"
-#include "core/crypto/algorithms.hpp"
-#include "core/token/key.hpp"
+#include "core/key/algorithms.hpp"
+#include "core/key/key.hpp"
 
 namespace eseal {
 

@@ -16,7 +16,7 @@
 #include "core/base/time.hpp"
 #include "core/crypto/der.hpp"
 #include "core/crypto/digest.hpp"
-#include "core/crypto/ossl.hpp"
+#include "core/ossl/ossl.hpp"
 
 namespace eseal {
 

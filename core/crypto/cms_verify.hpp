@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/base/bytes.hpp"
-#include "core/crypto/algorithms.hpp"
+#include "core/key/algorithms.hpp"
 #include "core/crypto/trust.hpp"
 #include "core/report/report.hpp"
 

@@ -1,6 +1,7 @@
 #include "core/crypto/digest.hpp"
 
 #include "core/base/error.hpp"
+#include "core/ossl/error.hpp"
 
 namespace eseal {
 

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "core/base/bytes.hpp"
-#include "core/crypto/algorithms.hpp"
-#include "core/crypto/ossl.hpp"
+#include "core/key/algorithms.hpp"
+#include "core/ossl/ossl.hpp"
 
 namespace eseal {
 

@@ -1,5 +1,7 @@
 #include "core/report/report.hpp"
 
+#include "core/base/exit_code.hpp"
+
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -216,18 +218,13 @@ std::string joinInts(const std::vector<int>& v) {
 
 int verifyExitCode(const Report& report) noexcept {
     switch (overall(report)) {
-        case Overall::Passed:
-            return 0;
-        case Overall::Failed:
-            return 1;
-        case Overall::Indeterminate:
-            return 2;
-        case Overall::NoSignature:
-            return 3;
-        case Overall::Unreadable:
-            return 4;
+        case Overall::Passed: return toInt(ExitCode::Ok);
+        case Overall::Failed: return toInt(ExitCode::VerifyFailed);
+        case Overall::Indeterminate: return toInt(ExitCode::VerifyIndeterminate);
+        case Overall::NoSignature: return toInt(ExitCode::NoSignature);
+        case Overall::Unreadable: return toInt(ExitCode::BadInput);
     }
-    return 4;
+    return toInt(ExitCode::BadInput);
 }
 
 std::string toJson(const Report& report, bool pretty) {

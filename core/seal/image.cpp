@@ -246,7 +246,7 @@ RgbaImage decodePng(ByteView png, const std::string& nameForErrors) {
 RgbaImage loadPng(const std::string& path) {
     std::error_code ec;
     const std::uintmax_t size = std::filesystem::file_size(path, ec);
-    if (ec) throw Error(ErrorCategory::Io, "cannot read seal image: " + ec.message(), path);
+    if (ec) throw Error(ErrorCategory::InputUnreadable, "cannot read seal image: " + ec.message(), path);
     if (size > kMaxFileBytes) {
         throw Error(ErrorCategory::BadInput,
                     "file is " + std::to_string(size) + " bytes; a seal image may be at most " +
@@ -254,11 +254,11 @@ RgbaImage loadPng(const std::string& path) {
                     path);
     }
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorCategory::Io, "cannot open seal image", path);
+    if (!in) throw Error(ErrorCategory::InputUnreadable, "cannot open seal image", path);
     Bytes data(static_cast<std::size_t>(size));
     in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(data.size()));
     if (in.gcount() != static_cast<std::streamsize>(data.size())) {
-        throw Error(ErrorCategory::Io, "read failed (file changed while reading?)", path);
+        throw Error(ErrorCategory::InputUnreadable, "read failed (file changed while reading?)", path);
     }
     return decodePng(data, path);
 }

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "core/crypto/algorithms.hpp"
+#include "core/key/algorithms.hpp"
 
 namespace eseal {
 

@@ -8,7 +8,7 @@
 
 #include "core/base/error.hpp"
 #include "core/crypto/digest.hpp"
-#include "core/crypto/ossl.hpp"
+#include "core/ossl/ossl.hpp"
 
 namespace eseal {
 
@@ -81,11 +81,18 @@ private:
 }  // namespace
 
 std::unique_ptr<Key> openPkcs12Key(const std::string& path, PinSource& pins) {
-    Bytes data = readFile(path);
+    // The key file is part of the key: a missing or unreadable one is a key
+    // problem (exit 5), not a document problem.
+    Bytes data;
+    try {
+        data = readFile(path);
+    } catch (const Error& e) {
+        throw TokenError(TokenError::Kind::NotFound, path + ": " + e.message());
+    }
     const unsigned char* p = data.data();
     std::unique_ptr<PKCS12, ossl::Deleter<PKCS12, PKCS12_free>> p12(
         d2i_PKCS12(nullptr, &p, static_cast<long>(data.size())));
-    if (!p12) throw Error(ErrorCategory::BadInput, "not a PKCS#12 file", path);
+    if (!p12) throw TokenError(TokenError::Kind::NotFound, path + ": not a PKCS#12 file");
 
     PinPrompt prompt;
     prompt.tokenLabel = path;

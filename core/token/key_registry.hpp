@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/token/key.hpp"
-#include "core/token/pin.hpp"
+#include "core/key/key.hpp"
+#include "core/key/pin.hpp"
 
 namespace eseal {
 

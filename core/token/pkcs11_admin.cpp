@@ -11,7 +11,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/time.hpp"
-#include "core/crypto/ossl.hpp"
+#include "core/ossl/ossl.hpp"
 #include "core/token/pkcs11_token.hpp"
 #include "core/token/pkcs11_uri.hpp"
 

@@ -11,7 +11,7 @@
 
 #include "core/base/bytes.hpp"
 #include "core/base/secret.hpp"
-#include "core/token/pin.hpp"
+#include "core/key/pin.hpp"
 
 namespace eseal {
 

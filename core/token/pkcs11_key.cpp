@@ -10,7 +10,7 @@
 #include <cstring>
 
 #include "core/base/error.hpp"
-#include "core/crypto/ossl.hpp"
+#include "core/ossl/ossl.hpp"
 #include "core/token/pkcs11_token.hpp"
 #include "core/token/pkcs11_uri.hpp"
 

@@ -3,8 +3,8 @@
 #include <memory>
 #include <string_view>
 
-#include "core/token/key.hpp"
-#include "core/token/pin.hpp"
+#include "core/key/key.hpp"
+#include "core/key/pin.hpp"
 
 namespace eseal {
 

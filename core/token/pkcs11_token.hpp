@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/token/pin.hpp"
+#include "core/key/pin.hpp"
 #include "core/token/pkcs11_module.hpp"
 #include "core/token/pkcs11_uri.hpp"
 

@@ -59,14 +59,14 @@ struct InputFile {
 InputFile openInput(const std::string& path) {
     InputFile in;
     in.file.reset(std::fopen(path.c_str(), "rb"));
-    if (!in.file) throw Error(ErrorCategory::Io, "cannot open the PDF to seal", path);
+    if (!in.file) throw Error(ErrorCategory::InputUnreadable, "cannot open the PDF to seal", path);
     struct stat st {};
     if (::fstat(::fileno(in.file.get()), &st) != 0 || !S_ISREG(st.st_mode)) {
-        throw Error(ErrorCategory::Io, "not a regular file", path);
+        throw Error(ErrorCategory::InputUnreadable, "not a regular file", path);
     }
     in.size = static_cast<std::uint64_t>(st.st_size);
     if (in.size < 8) throw Error(ErrorCategory::BadInput, "not a PDF file (too short)", path);
-    if (std::fseek(in.file.get(), -1, SEEK_END) != 0) throw Error(ErrorCategory::Io, "cannot read", path);
+    if (std::fseek(in.file.get(), -1, SEEK_END) != 0) throw Error(ErrorCategory::InputUnreadable, "cannot read", path);
     int last = std::fgetc(in.file.get());
     in.endsWithEol = last == '\n' || last == '\r';
     std::rewind(in.file.get());
@@ -463,9 +463,9 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
             output.write(piece);
             copied += n;
         }
-        if (std::ferror(in.file.get())) throw Error(ErrorCategory::Io, "read error", file);
+        if (std::ferror(in.file.get())) throw Error(ErrorCategory::InputUnreadable, "read error", file);
         if (copied != in.size)
-            throw Error(ErrorCategory::Io, "the file changed while it was being sealed", file);
+            throw Error(ErrorCategory::InputUnreadable, "the file changed while it was being sealed", file);
     }
     hasher.update(ByteView(update.data(), plan.slot.contentsAt));
     hasher.update(ByteView(update.data() + plan.slot.contentsEnd, update.size() - plan.slot.contentsEnd));

@@ -251,7 +251,7 @@ Bytes digestRanges(const FileReader& file, const ByteRange& r, DigestAlgorithm a
         while (len > 0) {
             std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(len, buf.size()));
             std::size_t got = file.readAt(from, buf.data(), n);
-            if (got != n) throw Error(ErrorCategory::Io, "the file changed while it was read", file.path());
+            if (got != n) throw Error(ErrorCategory::InputUnreadable, "the file changed while it was read", file.path());
             h.update(buf.data(), got);
             from += got;
             len -= got;
@@ -373,7 +373,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& po
         if (file->size() == 0) return unreadable("the file is empty");
         revisions = scanRevisions(path);
     } catch (const Error& e) {
-        return unreadable(e.file().empty() ? e.what() : std::string(e.what()).substr(e.file().size() + 2));
+        return unreadable(e.message());
     } catch (const std::exception& e) {
         return unreadable(e.what());
     }

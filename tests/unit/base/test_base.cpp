@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(atomic_file_in_unwritable_directory_is_an_io_error) {
             AtomicFile f("/nonexistent-eseal-dir/out.pdf");
             BOOST_FAIL("expected an error");
         } catch (const Error& e) {
-            BOOST_TEST(static_cast<int>(e.category()) == static_cast<int>(ErrorCategory::Io));
+            BOOST_TEST(static_cast<int>(e.category()) == static_cast<int>(ErrorCategory::OutputNotWritable));
         }
         return;
     }

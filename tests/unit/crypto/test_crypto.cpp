@@ -616,7 +616,7 @@ BOOST_AUTO_TEST_CASE(unreadable_content) {
     const Bytes cms = sign("signer-rsa");
     in.cms = cms;
     in.digestContent = [](DigestAlgorithm) -> Bytes {
-        throw Error(ErrorCategory::Io, "read failed", "x.pdf");
+        throw Error(ErrorCategory::InputUnreadable, "read failed", "x.pdf");
     };
     SignatureReport r;
     verifyDetachedCms(in, testTrust(), r);

@@ -633,7 +633,7 @@ BOOST_AUTO_TEST_CASE(refusals_leave_no_output) {
     expect(request(good, pathFor("off-out.pdf"), 1, 500, 50), ErrorCategory::BadInput, "outside page 1");
 
     const std::string before = sha256File(good);
-    expect(request(good, workDir() + "/no-such-dir/out.pdf", 1, 50, 50), ErrorCategory::Io, "");
+    expect(request(good, workDir() + "/no-such-dir/out.pdf", 1, 50, 50), ErrorCategory::OutputNotWritable, "");
     try {
         sealPdf(request(good, good, 1, 50, 50), *k);
         BOOST_ERROR("sealing a file onto itself should have failed");

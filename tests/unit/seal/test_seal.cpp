@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/base/error.hpp"
-#include "core/seal/image.hpp"
+#include "cli/demo_kit/demo_seal.hpp"
 
 namespace eseal {
 // For Boost.Test messages.
@@ -711,7 +711,7 @@ BOOST_AUTO_TEST_CASE(load_png_files) {
         eseal::loadPng(missing);
         BOOST_ERROR("missing file loaded");
     } catch (const eseal::Error& e) {
-        BOOST_TEST(e.category() == ErrorCategory::Io);
+        BOOST_TEST(e.category() == ErrorCategory::InputUnreadable);
         BOOST_TEST(e.file() == missing);
         BOOST_TEST(std::string(e.what()).find(missing) != std::string::npos);
     }

@@ -14,7 +14,7 @@
 
 #include "core/base/error.hpp"
 #include "core/crypto/digest.hpp"
-#include "core/crypto/ossl.hpp"
+#include "core/ossl/ossl.hpp"
 #include "core/token/pkcs11_admin.hpp"
 #include "token_test.hpp"
 

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/base/bytes.hpp"
-#include "core/crypto/algorithms.hpp"
-#include "core/token/pin.hpp"
+#include "core/key/algorithms.hpp"
+#include "core/key/pin.hpp"
 
 namespace eseal::test {
 

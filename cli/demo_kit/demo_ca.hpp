@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/base/bytes.hpp"
-#include "core/crypto/ossl.hpp"
+#include "core/ossl/ossl.hpp"
 
 namespace eseal {
 

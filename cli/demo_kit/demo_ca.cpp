@@ -1,4 +1,4 @@
-#include "core/crypto/issue.hpp"
+#include "cli/demo_kit/demo_ca.hpp"
 
 #include <openssl/ec.h>
 #include <openssl/pem.h>
@@ -6,6 +6,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/base/error.hpp"
+#include "core/ossl/error.hpp"
 
 namespace eseal {
 

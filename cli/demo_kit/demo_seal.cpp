@@ -4,7 +4,7 @@
 // the same everywhere, so scaling the image later never darkens its edges.
 #include <ft2build.h>
 
-#include "core/seal/image.hpp"
+#include "cli/demo_kit/demo_seal.hpp"
 #include FT_FREETYPE_H
 #include FT_ADVANCES_H
 #include FT_OUTLINE_H

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/base/bytes.hpp"
-#include "core/crypto/algorithms.hpp"
+#include "core/key/algorithms.hpp"
 
 namespace eseal {
 

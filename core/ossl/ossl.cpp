@@ -1,4 +1,4 @@
-#include "core/crypto/ossl.hpp"
+#include "core/ossl/ossl.hpp"
 
 #include "core/base/error.hpp"
 

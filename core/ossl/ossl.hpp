@@ -12,6 +12,7 @@
 
 #include "core/base/bytes.hpp"
 #include "core/base/error.hpp"
+#include "core/ossl/error.hpp"
 
 namespace eseal::ossl {
 

@@ -1,4 +1,4 @@
-#include "core/crypto/algorithms.hpp"
+#include "core/key/algorithms.hpp"
 
 #include <algorithm>
 #include <cctype>

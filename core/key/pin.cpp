@@ -1,4 +1,4 @@
-#include "core/token/pin.hpp"
+#include "core/key/pin.hpp"
 
 namespace eseal {
 
