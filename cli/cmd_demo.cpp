@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/install_paths.hpp"
 #include "core/base/error.hpp"
 #include "core/ossl/error.hpp"
 #include "core/base/time.hpp"
@@ -43,8 +44,12 @@ fs::path dataHome() {
 
 fs::path demoDocuments() {
     if (const char* d = std::getenv("ESEAL_DEMO_DOCS"); d && *d) return d;
-    for (const char* candidate : {ESEAL_DEMO_DIR_SOURCE, ESEAL_DEMO_DIR_INSTALLED})
-        if (fs::exists(fs::path(candidate) / "samples.tsv")) return candidate;
+    // Installed beside the executable first (also an unpacked package), then
+    // the configured prefix, then the source tree of a build.
+    const fs::path installed = installedDataDir().empty() ? fs::path() : installedDataDir() / "demo";
+    for (const fs::path& candidate :
+         {installed, fs::path(ESEAL_DEMO_DIR_INSTALLED), fs::path(ESEAL_DEMO_DIR_SOURCE)})
+        if (!candidate.empty() && fs::exists(candidate / "samples.tsv")) return candidate;
     throw Error(ErrorCategory::BadInput, "the demo documents (samples.tsv) are not installed; set ESEAL_DEMO_DOCS");
 }
 

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/install_paths.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/ossl/error.hpp"
 
 namespace {
@@ -13,7 +15,7 @@ namespace {
 using namespace eseal;
 using namespace eseal::cli;
 
-const char* kVersion = "eseal 0.1.0";
+const char* kVersion = "eseal " ESEAL_VERSION;
 
 std::vector<const Command*> commands() {
     return {&signCommand(), &verifyCommand(), &tokenListCommand(), &tokenUnlockCommand(),
@@ -48,9 +50,10 @@ void printOverview(std::ostream& out) {
 int eseal::cli::exitCodeFor(const Error& e) { return toInt(eseal::exitCodeFor(e.category())); }
 
 int main(int argc, char** argv) {
+    initTranslations(translationsDir().string());
     std::vector<std::string> words(argv + 1, argv + argc);
     if (words.empty()) {
-        std::cerr << "eseal: no command given\n\n";
+        std::cerr << tr("eseal: no command given") << "\n\n";
         printOverview(std::cerr);
         return kUsage;
     }

@@ -1,0 +1,35 @@
+#include "cli/install_paths.hpp"
+
+#include <system_error>
+
+namespace eseal::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+fs::path prefix() {
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec || exe.empty()) return {};
+    return exe.parent_path().parent_path();
+}
+}  // namespace
+
+fs::path installedDataDir() {
+    const fs::path p = prefix();
+    return p.empty() ? p : p / "share" / "eseal";
+}
+
+fs::path installedLocaleDir() {
+    const fs::path p = prefix();
+    return p.empty() ? p : p / "share" / "locale";
+}
+
+fs::path translationsDir() {
+    const fs::path installed = installedLocaleDir();
+    std::error_code ec;
+    if (!installed.empty() && fs::exists(installed / "zh_CN" / "LC_MESSAGES" / "eseal.mo", ec)) return installed;
+    return ESEAL_BUILD_LOCALE_DIR;
+}
+
+}  // namespace eseal::cli
