@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "cli/config.hpp"
 #include "core/base/error.hpp"
 
 namespace eseal::cli {
@@ -60,6 +61,25 @@ Args::Args(const CommandSpec& spec, const std::vector<std::string>& argv) {
         if (!slot.empty() && !o->repeatable) usage(spec, o->name + " given more than once");
         slot.push_back(value);
     }
+}
+
+void Args::applyDefaults(const CommandSpec& spec, const Config& config) {
+    std::map<std::string, std::vector<std::string>> fromConfig;
+    for (const ConfigEntry& e : config.entries) {
+        const OptionSpec* o = find(spec, "--" + e.name);
+        if (!o || values_.count(o->name)) continue;  // another command's option, or given on the command line
+        if (!o->takesValue) {
+            if (e.value != "yes" && e.value != "true" && e.value != "1") continue;
+            fromConfig[o->name].push_back({});
+        } else {
+            auto& slot = fromConfig[o->name];
+            if (!slot.empty() && !o->repeatable)
+                throw Error(ErrorCategory::Usage, "--" + e.name + " is set twice (line " + std::to_string(e.line) + ")",
+                            config.file.string());
+            slot.push_back(e.value);
+        }
+    }
+    for (auto& [name, values] : fromConfig) values_[name] = std::move(values);
 }
 
 std::optional<std::string> Args::get(const std::string& name) const {

@@ -9,6 +9,8 @@
 
 namespace eseal::cli {
 
+struct Config;
+
 struct OptionSpec {
     std::string name;         // "--out", without value syntax
     std::string shortName;    // "-o" or ""
@@ -36,6 +38,11 @@ public:
     std::vector<std::string> all(const std::string& name) const;
     const std::vector<std::string>& positional() const { return positional_; }
     bool helpRequested() const { return help_; }
+    // Takes an option's value from the configuration file when the command
+    // line did not give it (the command line wins; a flag option is set by
+    // "yes"/"true"/"1"). Config entries for options this command lacks are
+    // ignored: they belong to other commands.
+    void applyDefaults(const CommandSpec& spec, const Config& config);
 
 private:
     std::map<std::string, std::vector<std::string>> values_;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/config.hpp"
 #include "cli/install_paths.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
@@ -20,6 +21,14 @@ const char* kVersion = "eseal " ESEAL_VERSION;
 std::vector<const Command*> commands() {
     return {&signCommand(), &verifyCommand(), &tokenListCommand(), &tokenUnlockCommand(),
             &tokenChangePinCommand(), &demoCommand()};
+}
+
+// Every option name of every command, without "--": what the configuration file may set.
+std::vector<std::string> knownOptionNames() {
+    std::vector<std::string> names;
+    for (const Command* c : commands())
+        for (const OptionSpec& o : c->spec.options) names.push_back(o.name.substr(2));
+    return names;
 }
 
 void printOverview(std::ostream& out) {
@@ -98,6 +107,9 @@ int main(int argc, char** argv) {
             std::cout << helpText(chosen->spec);
             return kOk;
         }
+        const Config config = loadConfig(configPath());
+        checkConfigNames(config, knownOptionNames());
+        args.applyDefaults(chosen->spec, config);
         return chosen->run(args);
     } catch (const TokenError& e) {
         std::cerr << "eseal: " << e.what() << "\n";

@@ -97,6 +97,8 @@ RunResult run(const std::vector<std::string>& argv, const Env& env, int timeoutS
         if (eq != std::string::npos) vars[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
     vars["SOFTHSM2_CONF"] = (softhsmDir() / "softhsm2.conf").string();
+    // A configuration file of the person running the tests must not change them.
+    vars["ESEAL_CONFIG"] = "/dev/null";
     vars[kPinVar] = kUserPin;
     for (const auto& [k, v] : env) {
         if (v == kUnset)
