@@ -5,8 +5,10 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/outputs.hpp"
 #include "cli/pin_sources.hpp"
 #include "core/base/error.hpp"
+#include "core/base/interrupt.hpp"
 #include "core/seal/image.hpp"
 #include "core/token/key_registry.hpp"
 #include "formats/format.hpp"
@@ -31,15 +33,31 @@ std::pair<double, double> parsePoint(const std::string& text) {
     return {parseNumber(text.substr(0, comma), "--at"), parseNumber(text.substr(comma + 1), "--at")};
 }
 
+// What a batch did, for the summary at its end and for an interrupt.
+struct BatchTally {
+    std::vector<std::string> sealed, failed, skipped;
+
+    std::string summary() const {
+        return "sealed " + std::to_string(sealed.size()) + ", failed " + std::to_string(failed.size()) +
+               ", skipped " + std::to_string(skipped.size());
+    }
+    // Before plans[current] starts: it and the ones after it are not sealed.
+    std::string interruptText(const std::vector<OutputPlan>& plans, std::size_t current) const {
+        std::string text = summary() + "\n";
+        for (const auto& s : sealed) text += "  sealed: " + s + "\n";
+        for (const auto& f : failed) text += "  failed: " + f + "\n";
+        for (std::size_t i = current; i < plans.size(); ++i)
+            if (!plans[i].skip) text += "  not sealed: " + plans[i].input + "\n";
+        text += "  (rerun with --skip-existing to seal only what is missing)\n";
+        return text;
+    }
+};
+
 int run(const Args& args) {
     const auto& inputs = args.positional();
-    if (inputs.empty()) throw Error(ErrorCategory::Usage, "no input file (see: eseal sign --help)");
-    auto out = args.get("--out");
-    auto outDir = args.get("--out-dir");
-    if (out && outDir) throw Error(ErrorCategory::Usage, "give either -o OUT or --out-dir DIR, not both");
-    if (!out && !outDir) throw Error(ErrorCategory::Usage, "where should the sealed file go? give -o OUT.pdf");
-    if (out && inputs.size() > 1)
-        throw Error(ErrorCategory::Usage, "several inputs need --out-dir DIR instead of -o");
+    const OutputOptions outputOptions{args.get("--out"), args.get("--out-dir"), args.has("--force"),
+                                      args.has("--skip-existing")};
+    const std::vector<OutputPlan> plans = planOutputs(inputs, outputOptions);
     auto keySpec = args.get("--key");
     if (!keySpec) throw Error(ErrorCategory::Usage, "--key is required (pkcs11:... or p12:FILE)");
     auto seal = args.get("--seal");
@@ -83,6 +101,7 @@ int run(const Args& args) {
     // image or an unreadable document must not cost a PIN entry.
     (void)loadPng(base.sealImage);
     for (const auto& in : inputs) (void)adapterFor(in);
+    createOutputDir(outputOptions);
 
     auto pinEnv = args.get("--pin-env");
     auto pinFile = args.get("--pin-file");
@@ -91,23 +110,36 @@ int run(const Args& args) {
     auto key = openKey(*keySpec, *pins);
 
     int status = kOk;
-    for (const auto& in : inputs) {
+    BatchTally tally;
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+        const OutputPlan& plan = plans[i];
+        if (plan.skip) {
+            std::cout << "skipped " << plan.input << " (" << plan.output << " exists)\n";
+            tally.skipped.push_back(plan.input);
+            continue;
+        }
+        // What a Ctrl-C now would leave: printed by the signal handler.
+        setInterruptSummary(tally.interruptText(plans, i));
         SealRequest request = base;
-        request.input = in;
-        request.output = out ? *out : (std::filesystem::path(*outDir) / std::filesystem::path(in).filename()).string();
+        request.input = plan.input;
+        request.output = plan.output;
         try {
-            const FormatAdapter& format = adapterFor(in);
+            const FormatAdapter& format = adapterFor(plan.input);
             SealResult result = format.seal(request, *key);
-            std::cout << "sealed " << in << " -> " << result.output << " (field " << result.fieldName;
+            std::cout << "sealed " << plan.input << " -> " << result.output << " (field " << result.fieldName;
             if (!result.appearances.empty()) std::cout << ", page " << result.appearances.front().page;
             std::cout << ")\n";
+            tally.sealed.push_back(plan.input);
         } catch (const TokenError&) {
             throw;  // the key is gone or refuses: stop the batch
         } catch (const Error& e) {
             std::cerr << "eseal: " << e.what() << "\n";
+            tally.failed.push_back(plan.input);
             if (status == kOk) status = exitCodeFor(e);  // the batch goes on; the first failure decides
         }
     }
+    setInterruptSummary({});
+    if (plans.size() > 1) std::cout << tally.summary() << "\n";
     return status;
 }
 
@@ -116,7 +148,7 @@ int run(const Args& args) {
 const Command& signCommand() {
     static const Command command{
         {"sign",
-         "IN.pdf [IN2.pdf ...] (-o OUT.pdf | --out-dir DIR) --key KEY --seal SEAL.png [options]",
+         "IN.pdf [IN2.pdf ...] [-o OUT.pdf | --out-dir DIR] --key KEY --seal SEAL.png [options]",
          "Seal documents: place the seal image and sign with the key (PAdES).",
          "KEY is one of:\n"
          "  pkcs11:token=LABEL;object=LABEL?module-path=/usr/lib/softhsm/libsofthsm2.so\n"
@@ -128,10 +160,16 @@ const Command& signCommand() {
          "never accepted on the command line. A wrong PIN ends the command; eseal never retries.\n"
          "Positions are millimetres from the top-left corner of the page as it is displayed\n"
          "(crop box and page rotation applied). The input is never modified: the sealed copy is\n"
-         "written to a temporary file next to the output and renamed when complete.\n",
+         "written to a temporary file next to the output and renamed when complete; an existing\n"
+         "output is replaced only with --force. Without -o or --out-dir the sealed copy goes beside\n"
+         "the input as NAME-sealed.pdf (NAME-已盖章.pdf in a Chinese locale). Ctrl-C removes the\n"
+         "unfinished output, lists what was and was not sealed, and exits with 130.\n",
          {
              {"--out", "-o", true, false, "OUT", "Write the sealed document here (one input)."},
-             {"--out-dir", "", true, false, "DIR", "Write each sealed document into DIR (several inputs)."},
+             {"--out-dir", "", true, false, "DIR",
+              "Write each sealed document into DIR (several inputs;\ncreated when missing)."},
+             {"--force", "", false, false, "", "Replace an output file that exists already."},
+             {"--skip-existing", "", false, false, "", "Leave inputs whose output exists (resume a batch)."},
              {"--key", "", true, false, "KEY", "The signing key (see below)."},
              {"--seal", "", true, false, "SEAL.png", "The seal image (PNG; transparency is kept)."},
              {"--size", "", true, false, "MM", "Width of the seal in millimetres (default 42)."},

@@ -9,6 +9,7 @@
 #include "cli/install_paths.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
+#include "core/base/interrupt.hpp"
 #include "core/ossl/error.hpp"
 
 namespace {
@@ -60,6 +61,7 @@ int eseal::cli::exitCodeFor(const Error& e) { return toInt(eseal::exitCodeFor(e.
 
 int main(int argc, char** argv) {
     initTranslations(translationsDir().string());
+    installInterruptCleanup();
     std::vector<std::string> words(argv + 1, argv + argc);
     if (words.empty()) {
         std::cerr << tr("eseal: no command given") << "\n\n";

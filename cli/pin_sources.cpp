@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "core/base/error.hpp"
+#include "core/base/interrupt.hpp"
 
 namespace eseal::cli {
 
@@ -32,10 +33,14 @@ public:
             quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
             quiet.c_lflag |= ECHONL;
             active_ = tcsetattr(fd_, TCSAFLUSH, &quiet) == 0;
+            if (active_) rememberTerminal(fd_, saved_);  // Ctrl-C while typing gives the echo back
         }
     }
     ~EchoOff() {
-        if (active_) tcsetattr(fd_, TCSAFLUSH, &saved_);
+        if (active_) {
+            forgetTerminal();
+            tcsetattr(fd_, TCSAFLUSH, &saved_);
+        }
     }
     EchoOff(const EchoOff&) = delete;
     EchoOff& operator=(const EchoOff&) = delete;

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "core/base/error.hpp"
+#include "core/base/interrupt.hpp"
 
 namespace eseal {
 
@@ -26,6 +27,7 @@ AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
                     target_);
     }
     tempPath_ = pattern;
+    interruptSlot_ = rememberTemporary(tempPath_);
     ::fchmod(fd_, 0644 & ~[] {
         mode_t m = ::umask(0);
         ::umask(m);
@@ -36,6 +38,7 @@ AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
 AtomicFile::~AtomicFile() {
     if (fd_ >= 0) ::close(fd_);
     if (!committed_ && !tempPath_.empty()) ::unlink(tempPath_.c_str());
+    forgetTemporary(interruptSlot_);
 }
 
 void AtomicFile::write(ByteView data) { write(data.data(), data.size()); }
@@ -66,6 +69,8 @@ void AtomicFile::commit() {
         throw Error(ErrorCategory::OutputNotWritable, "rename failed: " + errnoText(), target_);
     }
     committed_ = true;
+    forgetTemporary(interruptSlot_);
+    interruptSlot_ = -1;
 }
 
 void ensureDistinctFiles(const std::string& input, const std::string& output) {

@@ -1,6 +1,7 @@
 // Output is never written in place: bytes go to a temporary file in the target
 // directory, which commit() flushes to disk and renames over the target. If
-// commit() is not reached the temporary is removed and the target is untouched.
+// commit() is not reached the temporary is removed and the target is untouched,
+// also when the process is interrupted (core/base/interrupt.hpp).
 #pragma once
 
 #include <cstdio>
@@ -33,6 +34,7 @@ private:
     std::string target_;
     std::string tempPath_;
     int fd_ = -1;
+    int interruptSlot_ = -1;  // see core/base/interrupt.hpp
     std::uint64_t written_ = 0;
     bool committed_ = false;
 };

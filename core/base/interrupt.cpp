@@ -1,0 +1,100 @@
+#include "core/base/interrupt.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstring>
+
+namespace eseal {
+
+namespace {
+
+constexpr std::size_t kSlots = 16;
+constexpr std::size_t kPathMax = 4096;
+
+// A slot is claimed by a compare-exchange on `state` (0 free, 1 being
+// written, 2 ready); the handler reads only ready slots.
+struct Slot {
+    std::atomic<int> state{0};
+    char path[kPathMax];
+};
+std::array<Slot, kSlots> g_slots;
+
+// Two summary buffers: the writer fills the one not shown, then flips the index.
+constexpr std::size_t kSummaryMax = 4096;
+char g_summary[2][kSummaryMax];
+std::atomic<std::size_t> g_summaryLength[2];
+std::atomic<int> g_summaryIndex{0};
+
+std::atomic<int> g_terminalFd{-1};
+termios g_terminal{};
+
+std::atomic<bool> g_installed{false};
+
+void writeAll(int fd, const char* p, std::size_t n) noexcept {
+    while (n > 0) {
+        const ssize_t w = ::write(fd, p, n);
+        if (w <= 0) return;
+        p += w;
+        n -= static_cast<std::size_t>(w);
+    }
+}
+
+extern "C" void onInterrupt(int) {
+    for (Slot& s : g_slots)
+        if (s.state.load() == 2) ::unlink(s.path);
+    if (const int fd = g_terminalFd.load(); fd >= 0) ::tcsetattr(fd, TCSAFLUSH, &g_terminal);
+    static const char kHead[] = "\neseal: interrupted; unfinished output removed\n";
+    writeAll(STDERR_FILENO, kHead, sizeof kHead - 1);
+    const int i = g_summaryIndex.load();
+    writeAll(STDERR_FILENO, g_summary[i], g_summaryLength[i].load());
+    ::_exit(kInterruptedExitCode);
+}
+
+}  // namespace
+
+void installInterruptCleanup() {
+    if (g_installed.exchange(true)) return;
+    struct sigaction sa {};
+    sa.sa_handler = onInterrupt;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&sa.sa_mask, sig);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
+}
+
+int rememberTemporary(const std::string& path) noexcept {
+    if (path.size() >= kPathMax) return -1;
+    for (std::size_t i = 0; i < kSlots; ++i) {
+        int expected = 0;
+        if (g_slots[i].state.compare_exchange_strong(expected, 1)) {
+            std::memcpy(g_slots[i].path, path.c_str(), path.size() + 1);
+            g_slots[i].state.store(2);
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+void forgetTemporary(int slot) noexcept {
+    if (slot >= 0 && static_cast<std::size_t>(slot) < kSlots) g_slots[static_cast<std::size_t>(slot)].state.store(0);
+}
+
+void setInterruptSummary(const std::string& text) noexcept {
+    const int next = 1 - g_summaryIndex.load();
+    const std::size_t n = std::min(text.size(), kSummaryMax);
+    std::memcpy(g_summary[next], text.data(), n);
+    g_summaryLength[next].store(n);
+    g_summaryIndex.store(next);
+}
+
+void rememberTerminal(int fd, const termios& saved) noexcept {
+    g_terminal = saved;
+    g_terminalFd.store(fd);
+}
+
+void forgetTerminal() noexcept { g_terminalFd.store(-1); }
+
+}  // namespace eseal
