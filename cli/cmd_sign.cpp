@@ -59,7 +59,7 @@ int run(const Args& args) {
                                       args.has("--skip-existing")};
     const std::vector<OutputPlan> plans = planOutputs(inputs, outputOptions);
     auto keySpec = args.get("--key");
-    if (!keySpec) throw Error(ErrorCategory::Usage, "--key is required (pkcs11:... or p12:FILE)");
+    if (!keySpec) throw Error(ErrorCategory::Usage, "--key is required (pkcs11:..., p12:FILE or skf:LIB?...)");
     auto seal = args.get("--seal");
     if (!seal) throw Error(ErrorCategory::Usage, "--seal SEAL.png is required");
 
@@ -155,7 +155,10 @@ const Command& signCommand() {
          "      a key on a USB Key or other PKCS#11 token (RFC 7512 URI); without module-path the\n"
          "      modules registered with p11-kit are searched. See 'eseal token list'.\n"
          "  p12:/path/unit.p12\n"
-         "      a PKCS#12 file (its password is asked like a PIN).\n\n"
+         "      a PKCS#12 file (its password is asked like a PIN).\n"
+         "  skf:/usr/lib/libvendor.so?device=D&app=A&container=C\n"
+         "      a key on an SKF (GM/T 0016) USB Key through the vendor's library; see\n"
+         "      'eseal token list --module LIB'. SM2 keys sign with SM3 (adbe.pkcs7.detached).\n\n"
          "The PIN is asked on the terminal without echo, after showing the token's PIN state. It is\n"
          "never accepted on the command line. A wrong PIN ends the command; eseal never retries.\n"
          "Positions are millimetres from the top-left corner of the page as it is displayed\n"

@@ -5,6 +5,8 @@
 #include "cli/pin_sources.hpp"
 #include "core/base/error.hpp"
 #include "core/token/pkcs11_admin.hpp"
+#include "core/token/skf_key.hpp"
+#include "core/token/token.hpp"
 
 namespace eseal::cli {
 
@@ -37,8 +39,39 @@ void printAdvice(const Pkcs11TokenInfo& t) {
         std::cout << "      -> the PIN must be changed: eseal token change-pin --token '" << t.uri << "'\n";
 }
 
+// An SKF (GM/T 0016) library given as --module: devices, applications, PIN
+// state with the exact retries left, containers and their certificates.
+int listSkfLibrary(const std::string& library) {
+    const auto devices = listSkf(library);
+    std::cout << "SKF library " << library << "\n";
+    if (devices.empty()) std::cout << "No SKF device present.\n";
+    for (const auto& d : devices) {
+        std::cout << "  device \"" << d.name << "\" (" << d.manufacturer << " " << d.label << ", serial "
+                  << d.serial << ")\n";
+        if (!d.error.empty()) std::cout << "    error: " << d.error << "\n";
+        for (const auto& a : d.apps) {
+            std::cout << "    application \"" << a.name << "\"\n"
+                      << "      token:     " << a.tokenSpec << "\n"
+                      << "      PIN:       " << a.userPin.summary() << "\n"
+                      << "      admin PIN: " << a.adminPin.summary() << "\n";
+            if (a.userPin.locked)
+                std::cout << "      -> the user PIN is locked; unlock with the admin PIN:\n"
+                             "         eseal token unlock --token '" << a.tokenSpec << "'\n";
+            for (const auto& c : a.containers) {
+                std::cout << "      container \"" << c.name << "\" " << c.keyType << "\n";
+                if (!c.subject.empty())
+                    std::cout << "        subject:   " << c.subject << "\n        issuer:    " << c.issuer
+                              << "\n        not after: " << c.notAfter << "\n";
+                std::cout << "        --key " << c.keySpec << "\n";
+            }
+        }
+    }
+    return kOk;
+}
+
 int runList(const Args& args) {
     auto module = args.get("--module");
+    if (module && isSkfLibrary(*module)) return listSkfLibrary(*module);
     std::unique_ptr<PinSource> pins;
     if (args.has("--login")) pins = pinSourceFrom(args, "pin");
     auto modules = listTokens(module, pins.get());
@@ -82,7 +115,7 @@ int runUnlock(const Args& args) {
     std::string token = requiredToken(args);
     auto so = pinSourceFrom(args, "so-pin");
     auto fresh = newPinSource(args);
-    unlockUserPin(token, *so, *fresh);
+    unlockTokenPin(token, *so, *fresh);
     std::cout << "user PIN reset with the SO PIN; the key is unlocked\n";
     return kOk;
 }
@@ -91,7 +124,7 @@ int runChangePin(const Args& args) {
     std::string token = requiredToken(args);
     auto old = pinSourceFrom(args, "pin");
     auto fresh = newPinSource(args);
-    changeUserPin(token, *old, *fresh);
+    changeTokenPin(token, *old, *fresh);
     std::cout << "user PIN changed\n";
     return kOk;
 }
@@ -110,7 +143,8 @@ const Command& tokenListCommand() {
          "Without --module every module registered with p11-kit is listed. Each private key is\n"
          "shown with the --key URI to give to 'eseal sign'.\n" + kPinOptionsNote,
          {
-             {"--module", "", true, false, "PATH", "Only this PKCS#11 module (library path)."},
+             {"--module", "", true, false, "PATH",
+              "Only this PKCS#11 module or SKF (GM/T 0016) library (library path)."},
              {"--login", "", false, false, "", "Log in (asks the PIN) to list private keys too."},
              {"--pin-env", "", true, false, "VAR", "Read the PIN from environment variable VAR."},
              {"--pin-file", "", true, false, "FILE", "Read the PIN from the first line of FILE."},
@@ -124,9 +158,11 @@ const Command& tokenUnlockCommand() {
         {"token unlock",
          "--token URI [--so-pin-env VAR | --so-pin-file F] [--new-pin-env VAR | --new-pin-file F]",
          "Unlock a locked USB Key: set a new user PIN with the SO (admin) PIN.",
-         "URI names the token, e.g. 'pkcs11:token=Unit?module-path=/usr/lib/x/libx.so'.\n" + kPinOptionsNote,
+         "URI names the token, e.g. 'pkcs11:token=Unit?module-path=/usr/lib/x/libx.so' or, for an SKF\n"
+         "(GM/T 0016) key, 'skf:/usr/lib/libvendor.so?device=D&app=A' (the admin PIN unblocks it).\n" +
+             kPinOptionsNote,
          {
-             {"--token", "", true, false, "URI", "The token (RFC 7512 PKCS#11 URI)."},
+             {"--token", "", true, false, "URI", "The token (RFC 7512 PKCS#11 URI or skf: key spec)."},
              {"--so-pin-env", "", true, false, "VAR", "Read the SO (admin) PIN from variable VAR."},
              {"--so-pin-file", "", true, false, "FILE", "Read the SO (admin) PIN from FILE."},
              {"--new-pin-env", "", true, false, "VAR", "Read the new user PIN from variable VAR."},
@@ -143,7 +179,7 @@ const Command& tokenChangePinCommand() {
          "Change the user PIN of a USB Key (e.g. when the default PIN is still set).",
          "A wrong current PIN ends the command; eseal never retries.\n" + kPinOptionsNote,
          {
-             {"--token", "", true, false, "URI", "The token (RFC 7512 PKCS#11 URI)."},
+             {"--token", "", true, false, "URI", "The token (RFC 7512 PKCS#11 URI or skf: key spec)."},
              {"--pin-env", "", true, false, "VAR", "Read the current PIN from variable VAR."},
              {"--pin-file", "", true, false, "FILE", "Read the current PIN from FILE."},
              {"--new-pin-env", "", true, false, "VAR", "Read the new user PIN from variable VAR."},

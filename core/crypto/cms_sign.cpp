@@ -1,8 +1,5 @@
 #include "core/crypto/cms_sign.hpp"
 
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/ec.h>
 #include <openssl/objects.h>
 
 #include <algorithm>
@@ -11,6 +8,7 @@
 #include "core/base/error.hpp"
 #include "core/crypto/der.hpp"
 #include "core/crypto/digest.hpp"
+#include "core/crypto/sm2.hpp"
 #include "core/ossl/ossl.hpp"
 
 namespace eseal {
@@ -154,43 +152,6 @@ Bytes signedAttributes(ByteView contentDigest, const X509* signer, ByteView sign
     return der::setOf(std::move(attrs));
 }
 
-// GB/T 32918.2 5.5 / GM/T 0009 8.1: Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA)
-// with the default ID "1234567812345678"; the key signs e = SM3(Z || M).
-Bytes sm2Z(const X509* signer) {
-    static const char kId[] = "1234567812345678";
-    EVP_PKEY* pkey = X509_get0_pubkey(signer);
-    if (!pkey) throw CryptoError("the signer certificate has no usable public key");
-    std::unique_ptr<EC_GROUP, void (*)(EC_GROUP*)> group(EC_GROUP_new_by_curve_name(NID_sm2), EC_GROUP_free);
-    std::unique_ptr<BN_CTX, void (*)(BN_CTX*)> bnctx(BN_CTX_new(), BN_CTX_free);
-    auto bn = [] { return std::unique_ptr<BIGNUM, void (*)(BIGNUM*)>(BN_new(), BN_free); };
-    auto p = bn(), a = bn(), b = bn(), gx = bn(), gy = bn();
-    BIGNUM* px = nullptr;
-    BIGNUM* py = nullptr;
-    if (!group || !bnctx || !p || !a || !b || !gx || !gy ||
-        EC_GROUP_get_curve(group.get(), p.get(), a.get(), b.get(), bnctx.get()) != 1 ||
-        EC_POINT_get_affine_coordinates(group.get(), EC_GROUP_get0_generator(group.get()), gx.get(), gy.get(),
-                                        bnctx.get()) != 1 ||
-        EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X, &px) != 1 ||
-        EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &py) != 1) {
-        BN_free(px);
-        BN_free(py);
-        throw CryptoError("cannot read the SM2 public key of the signer certificate");
-    }
-    std::unique_ptr<BIGNUM, void (*)(BIGNUM*)> x(px, BN_free), y(py, BN_free);
-    Hasher h(DigestAlgorithm::Sm3);
-    const std::size_t idBits = (sizeof kId - 1) * 8;
-    const std::uint8_t entl[2] = {static_cast<std::uint8_t>(idBits >> 8),
-                                  static_cast<std::uint8_t>(idBits & 0xff)};
-    h.update(entl, 2);
-    h.update(kId, sizeof kId - 1);
-    for (const BIGNUM* v : {a.get(), b.get(), gx.get(), gy.get(), x.get(), y.get()}) {
-        std::uint8_t buf[32];
-        if (BN_bn2binpad(v, buf, sizeof buf) != 32) throw CryptoError("SM2 coordinate out of range");
-        h.update(buf, sizeof buf);
-    }
-    return h.finish();
-}
-
 struct Prepared {
     SignatureAlgorithm algorithm;
     ossl::X509Ptr signer;
@@ -244,10 +205,8 @@ Bytes buildDetachedCms(ByteView contentDigest, Key& key, const CmsSignOptions& o
     // The key signs the digest of exactly these bytes, the ones embedded below.
     Bytes toSign;
     if (p.algorithm.scheme == SignatureScheme::Sm2) {
-        Hasher h(DigestAlgorithm::Sm3);
-        h.update(sm2Z(p.signer.get()));
-        h.update(attrs);
-        toSign = h.finish();
+        // GM/T 0010 / GB/T 32918.2 6.1: the key signs e = SM3(Z || signed attributes).
+        toSign = sm2::signedDigest(X509_get0_pubkey(p.signer.get()), attrs);
     } else {
         toSign = digest(p.algorithm.digest, attrs);
     }

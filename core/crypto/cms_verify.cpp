@@ -16,6 +16,7 @@
 #include "core/base/time.hpp"
 #include "core/crypto/der.hpp"
 #include "core/crypto/digest.hpp"
+#include "core/crypto/sm2.hpp"
 #include "core/ossl/ossl.hpp"
 
 namespace eseal {
@@ -317,35 +318,12 @@ bool configure(EVP_PKEY_CTX* pctx, const SignatureMethod& m) {
 
 // Verifies `signature` over `data` (signed attributes) with the digest of the method.
 bool verifyOverData(EVP_PKEY* pub, const SignatureMethod& m, ByteView data, ByteView signature) {
-    ossl::EvpPkeyPtr key(pub);
-    EVP_PKEY_up_ref(pub);
-    if (m.scheme == SignatureScheme::Sm2 && !EVP_PKEY_is_a(key.get(), "SM2")) {
-        // An EC key on the SM2 curve that OpenSSL did not type as SM2.
-        EVP_PKEY* copy = EVP_PKEY_dup(pub);
-        if (!copy || EVP_PKEY_set_type(copy, EVP_PKEY_SM2) != 1) {
-            EVP_PKEY_free(copy);
-            return false;
-        }
-        key.reset(copy);
-    }
+    // SM2: e = SM3(Z || data) with the GM/T 0009 default ID (core/crypto/sm2).
+    if (m.scheme == SignatureScheme::Sm2) return sm2::verify(pub, data, signature);
     ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     if (!ctx) return false;
-    if (m.scheme == SignatureScheme::Sm2) {
-        // The distinguishing ID must be set before the Z value is computed.
-        ossl::EvpPkeyCtxPtr own(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
-        if (!own || !configure(own.get(), m)) return false;
-        EVP_MD_CTX_set_pkey_ctx(ctx.get(), own.get());
-        if (EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_get_digestbynid(m.mdNid), nullptr, key.get()) != 1) {
-            EVP_MD_CTX_set_pkey_ctx(ctx.get(), nullptr);
-            return false;
-        }
-        const bool ok =
-            EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size()) == 1;
-        EVP_MD_CTX_set_pkey_ctx(ctx.get(), nullptr);
-        return ok;
-    }
-    if (EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_get_digestbynid(m.mdNid), nullptr, key.get()) != 1)
+    if (EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_get_digestbynid(m.mdNid), nullptr, pub) != 1)
         return false;
     if (!configure(pctx, m)) return false;
     return EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size()) == 1;
@@ -529,12 +507,14 @@ int addCertificates(X509_STORE* store, const std::string& path, std::vector<std:
     while (bio) {
         ossl::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
         if (!cert) break;
+        sm2::useDefaultIdForCertificate(cert.get());
         if (X509_STORE_add_cert(store, cert.get()) == 1) ++added;
     }
     ERR_clear_error();
     if (added == 0) {
         const unsigned char* p = data.data();
         ossl::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(data.size())));
+        sm2::useDefaultIdForCertificate(cert.get());
         if (cert && X509_STORE_add_cert(store, cert.get()) == 1) ++added;
         ERR_clear_error();
     }
@@ -640,6 +620,10 @@ void checkChain(X509* signer, STACK_OF(X509) * embedded, const TrustPolicy& poli
     ossl::X509StorePtr store = buildStore(policy, out.warnings);
     ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     std::vector<ChainError> errors;
+    // SM2 certificate signatures are checked with the GM/T 0009 default ID.
+    sm2::useDefaultIdForCertificate(signer);
+    for (int i = 0; embedded && i < sk_X509_num(embedded); ++i)
+        sm2::useDefaultIdForCertificate(sk_X509_value(embedded, i));
     if (!store || !ctx || X509_STORE_CTX_init(ctx.get(), store.get(), signer, embedded) != 1) {
         out.chain.status = ChainStatus::NotChecked;
         out.chain.message = "the certificate chain could not be checked: " + opensslErrors();

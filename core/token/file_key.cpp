@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pkcs12.h>
+#include <openssl/provider.h>
 #include <openssl/rsa.h>
 
 #include <cstdio>
@@ -78,6 +79,12 @@ private:
     std::vector<Bytes> chain_;
 };
 
+// Loaded once, next to the default provider, only when a file needs it.
+bool loadLegacyProvider() {
+    static OSSL_PROVIDER* legacy = OSSL_PROVIDER_try_load(nullptr, "legacy", 1);
+    return legacy != nullptr;
+}
+
 }  // namespace
 
 std::unique_ptr<Key> openPkcs12Key(const std::string& path, PinSource& pins) {
@@ -103,11 +110,19 @@ std::unique_ptr<Key> openPkcs12Key(const std::string& path, PinSource& pins) {
     EVP_PKEY* pkey = nullptr;
     X509* cert = nullptr;
     STACK_OF(X509)* ca = nullptr;
-    int ok = PKCS12_parse(p12.get(), pw.c_str(), &pkey, &cert, &ca);
+    const bool macOk = PKCS12_mac_present(p12.get()) != 1 ||
+                       PKCS12_verify_mac(p12.get(), pw.c_str(), static_cast<int>(pw.size())) == 1;
+    int ok = macOk ? PKCS12_parse(p12.get(), pw.c_str(), &pkey, &cert, &ca) : 0;
+    if (macOk && ok != 1 && loadLegacyProvider()) {
+        // Files from older tools (many SM2 ones) use RC2-40 or 3DES, which OpenSSL 3 keeps in its legacy provider.
+        ERR_clear_error();
+        ok = PKCS12_parse(p12.get(), pw.c_str(), &pkey, &cert, &ca);
+    }
     OPENSSL_cleanse(pw.data(), pw.size());
     if (ok != 1) {
         ERR_clear_error();
-        throw TokenError(TokenError::Kind::WrongPin, path + ": wrong password or damaged PKCS#12 file");
+        if (!macOk) throw TokenError(TokenError::Kind::WrongPin, path + ": wrong PIN (the PKCS#12 password)");
+        throw TokenError(TokenError::Kind::Other, path + ": damaged PKCS#12 file or unsupported encryption");
     }
     ossl::EvpPkeyPtr key(pkey);
     ossl::X509Ptr signer(cert);

@@ -3,6 +3,7 @@
 #include "core/base/error.hpp"
 #include "core/token/file_key.hpp"
 #include "core/token/pkcs11_key.hpp"
+#include "core/token/skf_key.hpp"
 
 namespace eseal {
 
@@ -14,6 +15,8 @@ const std::vector<KeyScheme>& keySchemes() {
          [](std::string_view spec, PinSource& pins) {
              return openPkcs12Key(std::string(spec.substr(spec.find(':') + 1)), pins);
          }},
+        {"skf", "a key on an SKF (GM/T 0016) USB Key: skf:/path/libvendor.so?device=D&app=A&container=C",
+         [](std::string_view spec, PinSource& pins) { return openSkfKey(spec, pins); }},
     };
     return table;
 }

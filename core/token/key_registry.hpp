@@ -2,6 +2,7 @@
 // implementation that understands it:
 //   pkcs11:token=Unit;object=seal?module-path=/usr/lib/softhsm/libsofthsm2.so   (RFC 7512)
 //   p12:/path/unit.p12
+//   skf:/usr/lib/libgm3000.1.0.so?device=D&app=A&container=C                      (GM/T 0016)
 #pragma once
 
 #include <functional>

@@ -248,6 +248,9 @@ SignatureAlgorithm chooseAlgorithm(Key& key, DigestAlgorithm digestAlg) {
     for (const SignatureAlgorithm& a : key.algorithms()) {
         if (a.digest == digestAlg) return a;
     }
+    // GM/T 0010: SM2 signs with SM3 whatever digest the profile names for other keys.
+    for (const SignatureAlgorithm& a : key.algorithms())
+        if (a.scheme == SignatureScheme::Sm2) return a;
     throw Error(ErrorCategory::Unsupported,
                 std::string("the key '") + key.description() + "' cannot sign with " + toString(digestAlg));
 }
@@ -274,7 +277,7 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
     const SignatureAlgorithm algorithm = chooseAlgorithm(key, request.profile.digest);
     CmsSignOptions cmsOptions;
     cmsOptions.algorithm = algorithm;
-    cmsOptions.digest = request.profile.digest;
+    cmsOptions.digest = algorithm.digest;
     const std::size_t reserve = estimateCmsSize(key, cmsOptions) + kContentsMargin;
     const std::time_t signingTime = request.signingTime ? *request.signingTime : now();
 
@@ -450,7 +453,7 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
 
     // Stage 4: copy the input into the output while digesting it.
     AtomicFile output(request.output);
-    Hasher hasher(request.profile.digest);
+    Hasher hasher(algorithm.digest);
     {
         Bytes chunk(kCopyChunk);
         std::rewind(in.file.get());

@@ -1,0 +1,427 @@
+#include "core/token/skf_key.hpp"
+
+#include <dlfcn.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "core/base/error.hpp"
+#include "core/crypto/der.hpp"
+#include "core/crypto/sm2.hpp"
+#include "core/ossl/ossl.hpp"
+#include "core/token/skf_library.hpp"
+
+namespace eseal {
+
+namespace {
+
+using skf::ULONG;
+
+[[noreturn]] void usage(const std::string& msg) {
+    throw Error(ErrorCategory::Usage,
+                msg + " (an SKF key is named skf:/path/libvendor.so?device=D&app=A&container=C)");
+}
+
+int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string percentDecode(std::string_view raw) {
+    std::string out;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] != '%') {
+            out += raw[i];
+            continue;
+        }
+        if (i + 2 >= raw.size()) usage("bad percent-encoding in SKF key");
+        const int hi = hexValue(raw[i + 1]), lo = hexValue(raw[i + 2]);
+        if (hi < 0 || lo < 0) usage("bad percent-encoding in SKF key");
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+    }
+    return out;
+}
+
+std::string percentEncode(std::string_view s, bool path) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || (path && c == '/')) {
+            out += static_cast<char>(c);
+        } else {
+            static const char* hex = "0123456789ABCDEF";
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::string nameText(const X509_NAME* name) {
+    ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+    X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
+std::string timeText(const ASN1_TIME* t) {
+    ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+    ASN1_TIME_print(bio.get(), t);
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
+// Picks `wanted` from `names`, or the only name when `wanted` is empty.
+std::string pick(const std::vector<std::string>& names, const std::string& wanted, const std::string& what,
+                 const std::string& attr) {
+    std::string all;
+    for (const auto& n : names) all += (all.empty() ? "'" : ", '") + n + "'";
+    if (wanted.empty()) {
+        if (names.size() == 1) return names.front();
+        if (names.empty()) throw TokenError(TokenError::Kind::NotFound, "no " + what + " found");
+        throw TokenError(TokenError::Kind::NotFound,
+                         "several " + what + "s (" + all + "); choose one with " + attr + "=NAME");
+    }
+    for (const auto& n : names)
+        if (n == wanted) return n;
+    throw TokenError(TokenError::Kind::NotFound, "no " + what + " '" + wanted + "'" +
+                                                     (names.empty() ? std::string(" (none present)")
+                                                                    : " (present: " + all + ")"));
+}
+
+PinState pinInfo(const skf::Application& app, ULONG type) {
+    ULONG max = 0, left = 0;
+    skf::BOOL isDefault = skf::kFalse;
+    skf::check(app.lib().GetPINInfo(app.get(), type, &max, &left, &isDefault),
+               "reading the PIN state of application '" + app.name() + "' (SKF_GetPINInfo)");
+    PinState s;
+    s.retriesLeft = static_cast<int>(left);
+    s.locked = left == 0;
+    s.finalTry = left == 1;
+    s.countLow = left < max;
+    s.mustChange = isDefault != skf::kFalse;
+    return s;
+}
+
+struct Opened {
+    SkfSpec spec;  // with device and app filled in
+    std::shared_ptr<skf::Application> app;
+};
+
+Opened openApplication(const SkfSpec& spec) {
+    auto lib = skf::Library::open(spec.library);
+    Opened o{spec, nullptr};
+    o.spec.device = pick(lib->enumDevices(), spec.device, "SKF device in " + spec.library, "device");
+    auto dev = std::make_shared<skf::Device>(lib, o.spec.device);
+    o.spec.app = pick(lib->enumApplications(dev->get()), spec.app,
+                      "application on SKF device '" + o.spec.device + "'", "app");
+    o.app = std::make_shared<skf::Application>(dev, o.spec.app);
+    return o;
+}
+
+std::string unlockCommand(const SkfSpec& spec) {
+    SkfSpec t = spec;
+    t.container.clear();
+    return "eseal token unlock --token '" + t.toString() + "'";
+}
+
+std::string appLabel(const Opened& o) { return "SKF application '" + o.spec.app + "' on '" + o.spec.device + "'"; }
+
+void refuseLocked(const Opened& o, const PinState& state) {
+    if (state.locked)
+        throw TokenError(TokenError::Kind::PinLocked,
+                         "the " + appLabel(o) + " is locked (too many wrong PINs); unlock it with the admin PIN: " +
+                             unlockCommand(o.spec),
+                         skf::SAR_PIN_LOCKED);
+}
+
+// SKF_VerifyPIN of the user PIN; a wrong PIN ends here with the retries left.
+void login(Opened& o, PinSource& pins) {
+    const PinState state = pinInfo(*o.app, skf::USER_TYPE);
+    refuseLocked(o, state);
+    PinPrompt prompt;
+    prompt.tokenLabel = appLabel(o);
+    prompt.state = state;
+    prompt.purpose = "user PIN";
+    SecretString pin = pins.get(prompt);
+    std::string buf(pin.view());
+    ULONG retries = 0;
+    const ULONG rv = o.app->lib().VerifyPIN(o.app->get(), skf::USER_TYPE, buf.data(), &retries);
+    std::fill(buf.begin(), buf.end(), '\0');
+    if (rv == skf::SAR_PIN_INCORRECT || rv == skf::SAR_PIN_LEN_RANGE || rv == skf::SAR_PIN_INVALID) {
+        std::string msg = "wrong PIN for " + appLabel(o) + ": ";
+        if (retries == 0)
+            msg += "the key is now locked; unlock it with the admin PIN: " + unlockCommand(o.spec);
+        else
+            msg += std::to_string(retries) + (retries == 1 ? " try" : " tries") + " left before the key locks";
+        throw TokenError(TokenError::Kind::WrongPin, msg, rv);
+    }
+    if (rv == skf::SAR_PIN_LOCKED) {
+        PinState locked;
+        locked.locked = true;
+        refuseLocked(o, locked);
+    }
+    skf::check(rv, "logging in to " + appLabel(o) + " (SKF_VerifyPIN)");
+    o.app->loggedIn = true;
+    if (state.mustChange)
+        pins.notice("the PIN of " + appLabel(o) + " is still the default PIN; change it with: eseal token change-pin "
+                    "--token '" + o.spec.toString() + "'");
+}
+
+// RFC 8017 9.2 step 2: DigestInfo for the RSA signature.
+Bytes digestInfo(ByteView digestValue, DigestAlgorithm d) {
+    const char* oid = d == DigestAlgorithm::Sha256   ? "2.16.840.1.101.3.4.2.1"
+                      : d == DigestAlgorithm::Sha384 ? "2.16.840.1.101.3.4.2.2"
+                      : d == DigestAlgorithm::Sha512 ? "2.16.840.1.101.3.4.2.3"
+                                                     : nullptr;
+    if (!oid) throw Error(ErrorCategory::Unsupported, std::string("RSA with ") + toString(d) + " on an SKF key");
+    return der::sequence({der::sequence({der::oid(oid), der::null()}), der::octetString(digestValue)});
+}
+
+class SkfKey final : public Key {
+public:
+    SkfKey(Opened o, std::unique_ptr<skf::Container> container, ULONG type, std::vector<Bytes> chain)
+        : o_(std::move(o)), container_(std::move(container)), type_(type), chain_(std::move(chain)) {}
+
+    std::string description() const override {
+        return "SKF container '" + container_->name() + "' in " + appLabel(o_);
+    }
+    const std::vector<Bytes>& certificateChain() const override { return chain_; }
+
+    std::vector<SignatureAlgorithm> algorithms() const override {
+        if (type_ == skf::kContainerEcc) return {{SignatureScheme::Sm2, DigestAlgorithm::Sm3}};
+        return {{SignatureScheme::RsaPkcs1v15, DigestAlgorithm::Sha256},
+                {SignatureScheme::RsaPkcs1v15, DigestAlgorithm::Sha384},
+                {SignatureScheme::RsaPkcs1v15, DigestAlgorithm::Sha512}};
+    }
+
+    Bytes sign(ByteView digestValue, const SignatureAlgorithm& algorithm) override {
+        const std::string what = "signing with " + description();
+        if (digestValue.size() != digestSize(algorithm.digest))
+            throw Error(ErrorCategory::Internal, "digest length does not match " +
+                                                     std::string(toString(algorithm.digest)));
+        if (type_ == skf::kContainerEcc) {
+            if (algorithm.scheme != SignatureScheme::Sm2)
+                throw Error(ErrorCategory::Unsupported, description() + " signs with SM2 only");
+            // GM/T 0016 7.6.13: the device signs e; Z and e were computed by the caller (sm2::signedDigest).
+            skf::ECCSIGNATUREBLOB blob{};
+            Bytes e(digestValue.begin(), digestValue.end());
+            skf::check(container_->lib().ECCSignData(container_->get(), e.data(), static_cast<ULONG>(e.size()),
+                                                     &blob),
+                       what + " (SKF_ECCSignData)");
+            return sm2::derFromRaw(ByteView(blob.r, sizeof blob.r), ByteView(blob.s, sizeof blob.s));
+        }
+        if (algorithm.scheme != SignatureScheme::RsaPkcs1v15)
+            throw Error(ErrorCategory::Unsupported, description() + " signs with RSA PKCS#1 v1.5 only");
+        // GM/T 0016 7.6.6: the device pads (PKCS#1 v1.5 type 1) what it is given: the DigestInfo.
+        Bytes info = digestInfo(digestValue, algorithm.digest);
+        Bytes sig(skf::kMaxRsaModulusLen * 2);
+        ULONG len = static_cast<ULONG>(sig.size());
+        skf::check(container_->lib().RSASignData(container_->get(), info.data(), static_cast<ULONG>(info.size()),
+                                                 sig.data(), &len),
+                   what + " (SKF_RSASignData)");
+        if (len == 0 || len > sig.size()) throw TokenError(TokenError::Kind::Other, what + ": bad signature length");
+        sig.resize(len);
+        return sig;
+    }
+
+private:
+    Opened o_;
+    std::unique_ptr<skf::Container> container_;
+    ULONG type_;
+    std::vector<Bytes> chain_;
+};
+
+}  // namespace
+
+SkfSpec SkfSpec::parse(std::string_view spec) {
+    if (spec.substr(0, 4) != "skf:") usage("not an SKF key '" + std::string(spec) + "'");
+    std::string_view rest = spec.substr(4);
+    const auto q = rest.find('?');
+    SkfSpec s;
+    s.library = percentDecode(rest.substr(0, q));
+    if (s.library.empty()) usage("the SKF key names no library");
+    if (q == std::string_view::npos) return s;
+    std::string_view query = rest.substr(q + 1);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        std::string_view item = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (item.empty()) continue;
+        const auto eq = item.find('=');
+        if (eq == std::string_view::npos) usage("attribute '" + std::string(item) + "' has no value");
+        const std::string_view name = item.substr(0, eq);
+        std::string value = percentDecode(item.substr(eq + 1));
+        if (name == "device")
+            s.device = std::move(value);
+        else if (name == "app")
+            s.app = std::move(value);
+        else if (name == "container")
+            s.container = std::move(value);
+        else
+            usage("unknown attribute '" + std::string(name) + "' in SKF key");
+    }
+    return s;
+}
+
+std::string SkfSpec::toString() const {
+    std::string out = "skf:" + percentEncode(library, true);
+    char sep = '?';
+    for (const auto& [name, value] : {std::pair<const char*, const std::string&>{"device", device},
+                                      {"app", app},
+                                      {"container", container}}) {
+        if (value.empty()) continue;
+        out += sep;
+        out += std::string(name) + "=" + percentEncode(value, false);
+        sep = '&';
+    }
+    return out;
+}
+
+std::unique_ptr<Key> openSkfKey(std::string_view specText, PinSource& pins) {
+    Opened o = openApplication(SkfSpec::parse(specText));
+    o.spec.container = pick(o.app->lib().enumContainers(o.app->get()), o.spec.container,
+                            "container in " + appLabel(o), "container");
+    auto container = std::make_unique<skf::Container>(o.app, o.spec.container);
+    const ULONG type = container->type();
+    if (type != skf::kContainerEcc && type != skf::kContainerRsa)
+        throw TokenError(TokenError::Kind::NotFound, "container '" + o.spec.container + "' holds no key pair");
+    Bytes cert = container->signCertificate();
+    if (cert.empty())
+        throw TokenError(TokenError::Kind::NotFound, "container '" + o.spec.container +
+                                                         "' holds no signing certificate (import one first)");
+    ossl::parseCertificate(cert);  // a device returning garbage is refused before the PIN is asked
+    // The PIN is asked only once everything else is known to work.
+    login(o, pins);
+    return std::make_unique<SkfKey>(std::move(o), std::move(container), type, std::vector<Bytes>{std::move(cert)});
+}
+
+bool isSkfLibrary(const std::string& path) {
+    void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!h) return false;
+    const bool yes = ::dlsym(h, "SKF_EnumDev") != nullptr;
+    ::dlclose(h);
+    return yes;
+}
+
+std::vector<SkfDeviceInfo> listSkf(const std::string& library) {
+    auto lib = skf::Library::open(library);
+    std::vector<SkfDeviceInfo> out;
+    for (const auto& devName : lib->enumDevices()) {
+        SkfDeviceInfo d;
+        d.name = devName;
+        try {
+            auto dev = std::make_shared<skf::Device>(lib, devName);
+            skf::DEVINFO info{};
+            if (lib->GetDevInfo(dev->get(), &info) == skf::SAR_OK) {
+                auto field = [](const char* p, std::size_t n) { return std::string(p, strnlen(p, n)); };
+                d.label = field(info.Label, sizeof info.Label);
+                d.manufacturer = field(info.Manufacturer, sizeof info.Manufacturer);
+                d.serial = field(info.SerialNumber, sizeof info.SerialNumber);
+            }
+            for (const auto& appName : lib->enumApplications(dev->get())) {
+                SkfAppInfo a;
+                a.name = appName;
+                auto app = std::make_shared<skf::Application>(dev, appName);
+                a.userPin = pinInfo(*app, skf::USER_TYPE);
+                a.adminPin = pinInfo(*app, skf::ADMIN_TYPE);
+                a.tokenSpec = SkfSpec{library, devName, appName, {}}.toString();
+                for (const auto& cName : lib->enumContainers(app->get())) {
+                    SkfContainerInfo c;
+                    c.name = cName;
+                    c.keySpec = SkfSpec{library, devName, appName, cName}.toString();
+                    skf::Container container(app, cName);
+                    const ULONG t = container.type();
+                    c.keyType = t == skf::kContainerEcc ? "SM2" : t == skf::kContainerRsa ? "RSA" : "empty";
+                    const Bytes der = container.signCertificate();
+                    if (!der.empty()) {
+                        try {
+                            auto x = ossl::parseCertificate(der);
+                            c.subject = nameText(X509_get_subject_name(x.get()));
+                            c.issuer = nameText(X509_get_issuer_name(x.get()));
+                            c.notAfter = timeText(X509_get0_notAfter(x.get()));
+                        } catch (const Error&) {
+                            c.subject = "(not a readable X.509 certificate)";
+                        }
+                    }
+                    a.containers.push_back(std::move(c));
+                }
+                d.apps.push_back(std::move(a));
+            }
+        } catch (const Error& e) {
+            d.error = e.message();
+        }
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+PinState skfUserPinState(std::string_view spec) {
+    Opened o = openApplication(SkfSpec::parse(spec));
+    return pinInfo(*o.app, skf::USER_TYPE);
+}
+
+void changeSkfPin(std::string_view spec, PinSource& oldPins, PinSource& newPins) {
+    Opened o = openApplication(SkfSpec::parse(spec));
+    const PinState state = pinInfo(*o.app, skf::USER_TYPE);
+    refuseLocked(o, state);
+    PinPrompt prompt;
+    prompt.tokenLabel = appLabel(o);
+    prompt.state = state;
+    prompt.purpose = "user PIN";
+    SecretString oldPin = oldPins.get(prompt);
+    prompt.purpose = "new user PIN";
+    SecretString newPin = newPins.get(prompt);
+    std::string a(oldPin.view()), b(newPin.view());
+    ULONG retries = 0;
+    const ULONG rv = o.app->lib().ChangePIN(o.app->get(), skf::USER_TYPE, a.data(), b.data(), &retries);
+    std::fill(a.begin(), a.end(), '\0');
+    std::fill(b.begin(), b.end(), '\0');
+    if (rv == skf::SAR_PIN_INCORRECT) {
+        std::string msg = "wrong PIN for " + appLabel(o) + ": ";
+        msg += retries == 0 ? "the key is now locked; unlock it with the admin PIN: " + unlockCommand(o.spec)
+                            : std::to_string(retries) + (retries == 1 ? " try" : " tries") +
+                                  " left before the key locks; the PIN was not changed";
+        throw TokenError(TokenError::Kind::WrongPin, msg, rv);
+    }
+    skf::check(rv, "changing the PIN of " + appLabel(o) + " (SKF_ChangePIN)");
+}
+
+void unlockSkfPin(std::string_view spec, PinSource& adminPins, PinSource& newPins) {
+    Opened o = openApplication(SkfSpec::parse(spec));
+    const PinState admin = pinInfo(*o.app, skf::ADMIN_TYPE);
+    if (admin.locked)
+        throw TokenError(TokenError::Kind::PinLocked,
+                         "the admin PIN of " + appLabel(o) + " is locked too; only the issuer of the key can help",
+                         skf::SAR_PIN_LOCKED);
+    PinPrompt prompt;
+    prompt.tokenLabel = appLabel(o);
+    prompt.state = admin;
+    prompt.soPin = true;
+    prompt.purpose = "admin PIN";
+    SecretString adminPin = adminPins.get(prompt);
+    prompt.soPin = false;
+    prompt.state = pinInfo(*o.app, skf::USER_TYPE);
+    prompt.purpose = "new user PIN";
+    SecretString newPin = newPins.get(prompt);
+    std::string a(adminPin.view()), b(newPin.view());
+    ULONG retries = 0;
+    const ULONG rv = o.app->lib().UnblockPIN(o.app->get(), a.data(), b.data(), &retries);
+    std::fill(a.begin(), a.end(), '\0');
+    std::fill(b.begin(), b.end(), '\0');
+    if (rv == skf::SAR_PIN_INCORRECT)
+        throw TokenError(TokenError::Kind::WrongPin,
+                         "wrong admin PIN for " + appLabel(o) + ": " + std::to_string(retries) +
+                             (retries == 1 ? " try" : " tries") + " left before the admin PIN locks",
+                         rv);
+    skf::check(rv, "unlocking " + appLabel(o) + " (SKF_UnblockPIN)");
+}
+
+}  // namespace eseal

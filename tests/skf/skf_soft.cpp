@@ -1,0 +1,472 @@
+// A test SKF (GM/T 0016) library over software keys. eseal's SKF backend
+// loads it with dlopen and calls it exactly as it would call a vendor's
+// library. It is a test double of a USB Key, not part of eseal.
+//
+// Configuration: the file named by $ESEAL_SKF_SOFT_CONFIG, one setting a line:
+//   device NAME            the one device (SKF_EnumDev lists it)
+//   app NAME               the one application
+//   user-pin PIN           initial user PIN      admin-pin PIN   initial admin PIN
+//   max-retries N          tries before a PIN locks (both PINs)
+//   default-pin 0|1        SKF_GetPINInfo's pbDefaultPin until the PIN is changed
+//   state FILE             where PINs and retry counters persist across processes
+//   container NAME KEY.pem CERT.pem    a signing key pair (SM2 or RSA) with its certificate
+// PIN state lives in the state file, rewritten atomically after every change,
+// so a second process sees the counters the first one left.
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/token/skf_api.hpp"
+
+using namespace eseal::skf;
+
+namespace {
+
+struct ContainerCfg {
+    std::string name, keyPath, certPath;
+};
+
+struct Config {
+    std::string device = "soft-skf-0", app = "ESEAL", userPin = "123456", adminPin = "12345678", state;
+    ULONG maxRetries = 6;
+    bool defaultPin = false;
+    std::vector<ContainerCfg> containers;
+};
+
+struct State {
+    std::string userPin, adminPin;
+    ULONG userLeft = 0, adminLeft = 0;
+    bool userDefault = false;
+};
+
+constexpr std::uint32_t kDevMagic = 0x44455631, kAppMagic = 0x41505031, kConMagic = 0x434f4e31;
+
+struct Dev {
+    std::uint32_t magic = kDevMagic;
+};
+struct App {
+    std::uint32_t magic = kAppMagic;
+    bool loggedIn = false;
+};
+struct Con {
+    std::uint32_t magic = kConMagic;
+    App* app = nullptr;
+    ContainerCfg cfg;
+};
+
+std::mutex g_mutex;
+
+bool loadConfig(Config& c) {
+    const char* path = std::getenv("ESEAL_SKF_SOFT_CONFIG");
+    if (!path) return false;
+    std::ifstream in(path);
+    if (!in) return false;
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream ls(line);
+        std::string key;
+        if (!(ls >> key) || key[0] == '#') continue;
+        if (key == "device") ls >> c.device;
+        else if (key == "app") ls >> c.app;
+        else if (key == "user-pin") ls >> c.userPin;
+        else if (key == "admin-pin") ls >> c.adminPin;
+        else if (key == "max-retries") ls >> c.maxRetries;
+        else if (key == "default-pin") ls >> c.defaultPin;
+        else if (key == "state") ls >> c.state;
+        else if (key == "container") {
+            ContainerCfg cc;
+            ls >> cc.name >> cc.keyPath >> cc.certPath;
+            c.containers.push_back(cc);
+        }
+    }
+    return !c.state.empty();
+}
+
+State loadState(const Config& c) {
+    State s{c.userPin, c.adminPin, c.maxRetries, c.maxRetries, c.defaultPin};
+    std::ifstream in(c.state);
+    std::string key;
+    while (in >> key) {
+        if (key == "user-pin") in >> s.userPin;
+        else if (key == "admin-pin") in >> s.adminPin;
+        else if (key == "user-left") in >> s.userLeft;
+        else if (key == "admin-left") in >> s.adminLeft;
+        else if (key == "user-default") in >> s.userDefault;
+    }
+    return s;
+}
+
+bool saveState(const Config& c, const State& s) {
+    const std::string tmp = c.state + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << "user-pin " << s.userPin << "\nadmin-pin " << s.adminPin << "\nuser-left " << s.userLeft
+            << "\nadmin-left " << s.adminLeft << "\nuser-default " << s.userDefault << "\n";
+        if (!out.flush()) return false;
+    }
+    return std::rename(tmp.c_str(), c.state.c_str()) == 0;
+}
+
+ULONG putList(const std::vector<std::string>& names, LPSTR out, ULONG* size) {
+    if (!size) return SAR_INVALIDPARAMERR;
+    std::string list;
+    for (const auto& n : names) list += n + '\0';
+    list += '\0';
+    if (!out) {
+        *size = static_cast<ULONG>(list.size());
+        return SAR_OK;
+    }
+    if (*size < list.size()) {
+        *size = static_cast<ULONG>(list.size());
+        return SAR_BUFFER_TOO_SMALL;
+    }
+    std::memcpy(out, list.data(), list.size());
+    *size = static_cast<ULONG>(list.size());
+    return SAR_OK;
+}
+
+App* asApp(HANDLE h) {
+    auto* a = static_cast<App*>(h);
+    return a && a->magic == kAppMagic ? a : nullptr;
+}
+Con* asCon(HANDLE h) {
+    auto* c = static_cast<Con*>(h);
+    return c && c->magic == kConMagic ? c : nullptr;
+}
+
+EVP_PKEY* loadKey(const std::string& path) {
+    FILE* f = std::fopen(path.c_str(), "r");
+    if (!f) return nullptr;
+    EVP_PKEY* k = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+    std::fclose(f);
+    return k;
+}
+
+std::vector<unsigned char> loadCertDer(const std::string& path) {
+    FILE* f = std::fopen(path.c_str(), "r");
+    if (!f) return {};
+    X509* x = PEM_read_X509(f, nullptr, nullptr, nullptr);
+    std::fclose(f);
+    if (!x) return {};
+    unsigned char* der = nullptr;
+    const int len = i2d_X509(x, &der);
+    X509_free(x);
+    if (len <= 0) return {};
+    std::vector<unsigned char> out(der, der + len);
+    OPENSSL_free(der);
+    return out;
+}
+
+bool isEc(EVP_PKEY* k) { return EVP_PKEY_is_a(k, "SM2") || EVP_PKEY_is_a(k, "EC"); }
+
+// One PIN check against the persisted counters (GM/T 0016 7.3.3 / 7.3.4).
+ULONG checkPin(const Config& c, State& s, ULONG type, const char* pin, ULONG* retries) {
+    std::string& right = type == ADMIN_TYPE ? s.adminPin : s.userPin;
+    ULONG& left = type == ADMIN_TYPE ? s.adminLeft : s.userLeft;
+    if (left == 0) {
+        if (retries) *retries = 0;
+        return SAR_PIN_LOCKED;
+    }
+    if (right == pin) {
+        left = c.maxRetries;
+        if (retries) *retries = left;
+        return saveState(c, s) ? SAR_OK : SAR_FAIL;
+    }
+    --left;
+    if (retries) *retries = left;
+    saveState(c, s);
+    return SAR_PIN_INCORRECT;
+}
+
+}  // namespace
+
+extern "C" {
+
+#define ESEAL_SKF_EXPORT __attribute__((visibility("default")))
+
+ESEAL_SKF_EXPORT ULONG SKF_EnumDev(BOOL, LPSTR szNameList, ULONG* pulSize) {
+    Config c;
+    if (!loadConfig(c)) return putList({}, szNameList, pulSize);
+    return putList({c.device}, szNameList, pulSize);
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_ConnectDev(LPSTR szName, DEVHANDLE* phDev) {
+    Config c;
+    if (!szName || !phDev) return SAR_INVALIDPARAMERR;
+    if (!loadConfig(c) || c.device != szName) return SAR_DEVICE_REMOVED;
+    *phDev = new Dev;
+    return SAR_OK;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_DisConnectDev(DEVHANDLE hDev) {
+    auto* d = static_cast<Dev*>(hDev);
+    if (!d || d->magic != kDevMagic) return SAR_INVALIDHANDLEERR;
+    d->magic = 0;
+    delete d;
+    return SAR_OK;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_GetDevInfo(DEVHANDLE hDev, DEVINFO* info) {
+    if (!hDev || !info) return SAR_INVALIDPARAMERR;
+    std::memset(info, 0, sizeof *info);
+    info->Version = {1, 0};
+    std::snprintf(info->Manufacturer, sizeof info->Manufacturer, "eseal tests");
+    std::snprintf(info->Label, sizeof info->Label, "soft SKF key");
+    std::snprintf(info->SerialNumber, sizeof info->SerialNumber, "0001");
+    info->AlgAsymCap = SGD_SM2_1 | SGD_RSA;
+    return SAR_OK;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_EnumApplication(DEVHANDLE hDev, LPSTR szAppName, ULONG* pulSize) {
+    Config c;
+    if (!hDev || !loadConfig(c)) return SAR_INVALIDHANDLEERR;
+    return putList({c.app}, szAppName, pulSize);
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_OpenApplication(DEVHANDLE hDev, LPSTR szAppName, HAPPLICATION* phApp) {
+    Config c;
+    if (!hDev || !szAppName || !phApp || !loadConfig(c)) return SAR_INVALIDPARAMERR;
+    if (c.app != szAppName) return SAR_APPLICATION_NOT_EXISTS;
+    *phApp = new App;
+    return SAR_OK;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_CloseApplication(HAPPLICATION hApp) {
+    App* a = asApp(hApp);
+    if (!a) return SAR_INVALIDHANDLEERR;
+    a->magic = 0;
+    delete a;
+    return SAR_OK;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_GetPINInfo(HAPPLICATION hApp, ULONG type, ULONG* pulMax, ULONG* pulRemain,
+                                     BOOL* pbDefault) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Config c;
+    if (!asApp(hApp) || !pulMax || !pulRemain || !pbDefault || !loadConfig(c)) return SAR_INVALIDPARAMERR;
+    const State s = loadState(c);
+    *pulMax = c.maxRetries;
+    *pulRemain = type == ADMIN_TYPE ? s.adminLeft : s.userLeft;
+    *pbDefault = type == USER_TYPE && s.userDefault ? 1 : 0;
+    return SAR_OK;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_VerifyPIN(HAPPLICATION hApp, ULONG type, LPSTR szPIN, ULONG* pulRetryCount) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Config c;
+    App* a = asApp(hApp);
+    if (!a || !szPIN || !loadConfig(c)) return SAR_INVALIDPARAMERR;
+    if (const char* log = std::getenv("ESEAL_SKF_SOFT_LOG")) {
+        std::ofstream(log, std::ios::app) << "VerifyPIN " << type << "\n";
+    }
+    State s = loadState(c);
+    const ULONG rv = checkPin(c, s, type, szPIN, pulRetryCount);
+    if (rv == SAR_OK && type == USER_TYPE) a->loggedIn = true;
+    return rv;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_ChangePIN(HAPPLICATION hApp, ULONG type, LPSTR szOld, LPSTR szNew, ULONG* pulRetry) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Config c;
+    if (!asApp(hApp) || !szOld || !szNew || !loadConfig(c)) return SAR_INVALIDPARAMERR;
+    const std::size_t n = std::strlen(szNew);
+    if (n < 6 || n > 16) return SAR_PIN_LEN_RANGE;
+    State s = loadState(c);
+    const ULONG rv = checkPin(c, s, type, szOld, pulRetry);
+    if (rv != SAR_OK) return rv;
+    (type == ADMIN_TYPE ? s.adminPin : s.userPin) = szNew;
+    if (type == USER_TYPE) s.userDefault = false;
+    return saveState(c, s) ? SAR_OK : SAR_FAIL;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_UnblockPIN(HAPPLICATION hApp, LPSTR szAdminPIN, LPSTR szNewUserPIN, ULONG* pulRetry) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Config c;
+    if (!asApp(hApp) || !szAdminPIN || !szNewUserPIN || !loadConfig(c)) return SAR_INVALIDPARAMERR;
+    const std::size_t n = std::strlen(szNewUserPIN);
+    if (n < 6 || n > 16) return SAR_PIN_LEN_RANGE;
+    State s = loadState(c);
+    const ULONG rv = checkPin(c, s, ADMIN_TYPE, szAdminPIN, pulRetry);
+    if (rv != SAR_OK) return rv;
+    s.userPin = szNewUserPIN;
+    s.userLeft = c.maxRetries;
+    s.userDefault = false;
+    return saveState(c, s) ? SAR_OK : SAR_FAIL;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_ClearSecureState(HAPPLICATION hApp) {
+    App* a = asApp(hApp);
+    if (!a) return SAR_INVALIDHANDLEERR;
+    a->loggedIn = false;
+    return SAR_OK;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_EnumContainer(HAPPLICATION hApp, LPSTR szNames, ULONG* pulSize) {
+    Config c;
+    if (!asApp(hApp) || !loadConfig(c)) return SAR_INVALIDHANDLEERR;
+    std::vector<std::string> names;
+    for (const auto& cc : c.containers) names.push_back(cc.name);
+    return putList(names, szNames, pulSize);
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_OpenContainer(HAPPLICATION hApp, LPSTR szName, HCONTAINER* phContainer) {
+    Config c;
+    App* a = asApp(hApp);
+    if (!a || !szName || !phContainer || !loadConfig(c)) return SAR_INVALIDPARAMERR;
+    for (const auto& cc : c.containers) {
+        if (cc.name != szName) continue;
+        auto* con = new Con;
+        con->app = a;
+        con->cfg = cc;
+        *phContainer = con;
+        return SAR_OK;
+    }
+    return SAR_INVALIDPARAMERR;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_CloseContainer(HCONTAINER h) {
+    Con* con = asCon(h);
+    if (!con) return SAR_INVALIDHANDLEERR;
+    con->magic = 0;
+    delete con;
+    return SAR_OK;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_GetContainerType(HCONTAINER h, ULONG* type) {
+    Con* con = asCon(h);
+    if (!con || !type) return SAR_INVALIDPARAMERR;
+    EVP_PKEY* k = loadKey(con->cfg.keyPath);
+    *type = !k ? 0 : isEc(k) ? 2 : 1;
+    EVP_PKEY_free(k);
+    return SAR_OK;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_ExportCertificate(HCONTAINER h, BOOL bSignFlag, BYTE* pbCert, ULONG* pulLen) {
+    Con* con = asCon(h);
+    if (!con || !pulLen) return SAR_INVALIDPARAMERR;
+    if (!bSignFlag) return SAR_CERTNOTFOUNTERR;  // no encryption certificate in this double
+    const auto der = loadCertDer(con->cfg.certPath);
+    if (der.empty()) return SAR_CERTNOTFOUNTERR;
+    if (!pbCert) {
+        *pulLen = static_cast<ULONG>(der.size());
+        return SAR_OK;
+    }
+    if (*pulLen < der.size()) {
+        *pulLen = static_cast<ULONG>(der.size());
+        return SAR_BUFFER_TOO_SMALL;
+    }
+    std::memcpy(pbCert, der.data(), der.size());
+    *pulLen = static_cast<ULONG>(der.size());
+    return SAR_OK;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_ExportPublicKey(HCONTAINER h, BOOL, BYTE* pbBlob, ULONG* pulLen) {
+    Con* con = asCon(h);
+    if (!con || !pulLen) return SAR_INVALIDPARAMERR;
+    EVP_PKEY* k = loadKey(con->cfg.keyPath);
+    if (!k) return SAR_KEYNOTFOUNTERR;
+    ULONG rv = SAR_NOTSUPPORTYETERR;
+    if (isEc(k)) {
+        if (!pbBlob) {
+            *pulLen = sizeof(ECCPUBLICKEYBLOB);
+            rv = SAR_OK;
+        } else if (*pulLen < sizeof(ECCPUBLICKEYBLOB)) {
+            rv = SAR_BUFFER_TOO_SMALL;
+        } else {
+            ECCPUBLICKEYBLOB blob{};
+            blob.BitLen = 256;
+            BIGNUM *x = nullptr, *y = nullptr;
+            EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_EC_PUB_X, &x);
+            EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_EC_PUB_Y, &y);
+            if (x && y) {
+                BN_bn2binpad(x, blob.XCoordinate + 32, 32);
+                BN_bn2binpad(y, blob.YCoordinate + 32, 32);
+                std::memcpy(pbBlob, &blob, sizeof blob);
+                *pulLen = sizeof blob;
+                rv = SAR_OK;
+            } else {
+                rv = SAR_FAIL;
+            }
+            BN_free(x);
+            BN_free(y);
+        }
+    }
+    EVP_PKEY_free(k);
+    return rv;
+}
+
+// GM/T 0016 7.6.6: PKCS#1 v1.5 signature over the given data (a DigestInfo).
+ESEAL_SKF_EXPORT ULONG SKF_RSASignData(HCONTAINER h, BYTE* pbData, ULONG ulDataLen, BYTE* pbSig, ULONG* pulSigLen) {
+    Con* con = asCon(h);
+    if (!con || !pbData || !pulSigLen) return SAR_INVALIDPARAMERR;
+    if (!con->app || !con->app->loggedIn) return SAR_USER_NOT_LOGGED_IN;
+    EVP_PKEY* k = loadKey(con->cfg.keyPath);
+    if (!k || isEc(k)) {
+        EVP_PKEY_free(k);
+        return SAR_KEYNOTFOUNTERR;
+    }
+    ULONG rv = SAR_FAIL;
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, k, nullptr);
+    std::size_t len = static_cast<std::size_t>(EVP_PKEY_get_size(k));
+    if (!pbSig) {
+        *pulSigLen = static_cast<ULONG>(len);
+        rv = SAR_OK;
+    } else if (*pulSigLen < len) {
+        rv = SAR_BUFFER_TOO_SMALL;
+    } else if (ctx && EVP_PKEY_sign_init(ctx) == 1 && EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
+               EVP_PKEY_sign(ctx, pbSig, &len, pbData, ulDataLen) == 1) {
+        *pulSigLen = static_cast<ULONG>(len);
+        rv = SAR_OK;
+    }
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(k);
+    return rv;
+}
+
+// GM/T 0016 7.6.13: signs the 32-byte e (SM3(Z || M), computed by the caller).
+ESEAL_SKF_EXPORT ULONG SKF_ECCSignData(HCONTAINER h, BYTE* pbDigest, ULONG ulDigestLen, ECCSIGNATUREBLOB* pSig) {
+    Con* con = asCon(h);
+    if (!con || !pbDigest || !pSig) return SAR_INVALIDPARAMERR;
+    if (ulDigestLen != 32) return SAR_INDATALENERR;
+    if (!con->app || !con->app->loggedIn) return SAR_USER_NOT_LOGGED_IN;
+    EVP_PKEY* k = loadKey(con->cfg.keyPath);
+    if (!k || !isEc(k)) {
+        EVP_PKEY_free(k);
+        return SAR_KEYNOTFOUNTERR;
+    }
+    ULONG rv = SAR_FAIL;
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, k, nullptr);
+    unsigned char der[128];
+    std::size_t len = sizeof der;
+    if (ctx && EVP_PKEY_sign_init(ctx) == 1 && EVP_PKEY_sign(ctx, der, &len, pbDigest, ulDigestLen) == 1) {
+        const unsigned char* p = der;
+        ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len));
+        if (sig) {
+            std::memset(pSig, 0, sizeof *pSig);
+            BN_bn2binpad(ECDSA_SIG_get0_r(sig), pSig->r + 32, 32);
+            BN_bn2binpad(ECDSA_SIG_get0_s(sig), pSig->s + 32, 32);
+            ECDSA_SIG_free(sig);
+            rv = SAR_OK;
+        }
+    }
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(k);
+    return rv;
+}
+
+}  // extern "C"
