@@ -81,9 +81,7 @@ int run(const Args& args) {
         base.placement.xMm = x;
         base.placement.yMm = y;
     } else {
-        base.placement.fromBottomRight = true;  // lower right, like a signature block
-        base.placement.xMm = 30 + base.placement.sizeMm / 2;
-        base.placement.yMm = 50 + base.placement.sizeMm / 2;
+        base.placement = withDefaultSpot(base.placement);
     }
     if (auto v = args.get("--digest")) {
         auto d = parseDigest(*v);
@@ -98,10 +96,41 @@ int run(const Args& args) {
         throw Error(ErrorCategory::Usage, "--field names one field; it cannot be used with several inputs");
 
     // Check everything that needs no PIN before asking for one: a bad seal
-    // image or an unreadable document must not cost a PIN entry.
-    (void)loadPng(base.sealImage);
-    for (const auto& in : inputs) (void)adapterFor(in);
+    // image, an unreadable document, a page that does not exist, a seal off the
+    // page or an output that cannot be written must not cost a PIN entry. The
+    // picture is decoded and each file's format detected once, here.
+    base.sealPicture = std::make_shared<const RgbaImage>(loadPng(base.sealImage));
     createOutputDir(outputOptions);
+    // In a batch a file that fails its check is reported and left out; the
+    // others are still sealed. With one file, its error ends the command.
+    int status = kOk;
+    BatchTally tally;
+    std::vector<const FormatAdapter*> formats(plans.size(), nullptr);
+    std::size_t toSeal = 0;
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+        if (plans[i].skip) continue;
+        SealRequest request = base;
+        request.input = plans[i].input;
+        request.output = plans[i].output;
+        try {
+            const FormatAdapter& format = adapterFor(plans[i].input);
+            format.check(request);
+            formats[i] = &format;
+            ++toSeal;
+        } catch (const Error& e) {
+            if (plans.size() == 1) throw;
+            std::cerr << "eseal: " << e.what() << "\n";
+            tally.failed.push_back(plans[i].input);
+            if (status == kOk) status = exitCodeFor(e);
+        }
+    }
+    if (toSeal == 0) {
+        for (const OutputPlan& plan : plans)
+            if (plan.skip) std::cout << "skipped " << plan.input << " (" << plan.output << " exists)\n";
+        if (plans.size() > 1) std::cout << "sealed 0, failed " << tally.failed.size() << ", skipped "
+                                        << plans.size() - tally.failed.size() << "\n";
+        return status;
+    }
 
     auto pinEnv = args.get("--pin-env");
     auto pinFile = args.get("--pin-file");
@@ -109,10 +138,9 @@ int run(const Args& args) {
     // One login for every file of the command.
     auto key = openKey(*keySpec, *pins);
 
-    int status = kOk;
-    BatchTally tally;
     for (std::size_t i = 0; i < plans.size(); ++i) {
         const OutputPlan& plan = plans[i];
+        if (!plan.skip && formats[i] == nullptr) continue;  // failed its check, reported above
         if (plan.skip) {
             std::cout << "skipped " << plan.input << " (" << plan.output << " exists)\n";
             tally.skipped.push_back(plan.input);
@@ -124,8 +152,7 @@ int run(const Args& args) {
         request.input = plan.input;
         request.output = plan.output;
         try {
-            const FormatAdapter& format = adapterFor(plan.input);
-            SealResult result = format.seal(request, *key);
+            SealResult result = formats[i]->seal(request, *key);
             std::cout << "sealed " << plan.input << " -> " << result.output << " (field " << result.fieldName;
             if (!result.appearances.empty()) std::cout << ", page " << result.appearances.front().page;
             std::cout << ")\n";

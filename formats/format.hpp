@@ -29,8 +29,17 @@ public:
     virtual std::string_view name() const = 0;  // "PDF"
     // True when the first bytes (up to 1024) of a file are this format.
     virtual bool detect(ByteView head) const = 0;
+    // Checks a request completely before any key is opened, so that nothing a
+    // person must fix costs a PIN entry: the input is this format and readable,
+    // the page exists, the whole seal lies inside it, the field name is free,
+    // the seal picture decodes, the output is not the input and its folder
+    // exists and is writable. Throws eseal::Error (its category decides the
+    // exit code) naming the file; writes nothing. The CLI calls it for every
+    // file before it asks for a PIN; the LibreOffice extension does the same.
+    virtual void check(const SealRequest& request) const = 0;
     // Seals request.input into request.output atomically; the input is never
-    // modified. Throws eseal::Error with a message naming the file.
+    // modified. Throws eseal::Error with a message naming the file. Runs the
+    // same checks as check() first.
     virtual SealResult seal(const SealRequest& request, Key& key) const = 0;
     // Never throws for a bad file: problems are recorded in the report.
     virtual Report verify(const std::string& path, const TrustPolicy& policy) const = 0;

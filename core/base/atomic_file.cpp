@@ -82,4 +82,24 @@ void ensureDistinctFiles(const std::string& input, const std::string& output) {
     }
 }
 
+void checkOutputTarget(const std::string& input, const std::string& output) {
+    if (output.empty()) throw Error(ErrorCategory::Usage, "no output file given", input);
+    ensureDistinctFiles(input, output);
+    std::error_code ec;
+    const std::filesystem::path p(output);
+    if (std::filesystem::is_directory(p, ec)) {
+        throw Error(ErrorCategory::OutputNotWritable, "the output is a folder, not a file name", output);
+    }
+    const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+    if (!std::filesystem::is_directory(dir, ec)) {
+        throw Error(ErrorCategory::OutputNotWritable, "the output folder " + dir.string() + " does not exist",
+                    output);
+    }
+    // The temporary file is created in this folder (see AtomicFile).
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        throw Error(ErrorCategory::OutputNotWritable,
+                    "cannot create files in the output folder " + dir.string() + ": " + errnoText(), output);
+    }
+}
+
 }  // namespace eseal

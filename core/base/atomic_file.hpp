@@ -43,4 +43,10 @@ private:
 // never replaced by its own sealed copy.
 void ensureDistinctFiles(const std::string& input, const std::string& output);
 
+// Everything about an output that can be known before any work: it is not the
+// input, it is not a folder, and its folder exists and lets us create files.
+// Throws Error(Usage) for output == input, Error(OutputNotWritable) otherwise,
+// with a message saying which.
+void checkOutputTarget(const std::string& input, const std::string& output);
+
 }  // namespace eseal

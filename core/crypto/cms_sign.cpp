@@ -95,38 +95,26 @@ SignatureAlgorithm chooseAlgorithm(const Key& key, const CmsSignOptions& options
     }
     for (const auto& a : available)
         if (a.digest == options.digest) return a;
+    // GM/T 0010: SM2 signs with SM3 whatever digest the profile names for other keys.
+    for (const auto& a : available)
+        if (a.scheme == SignatureScheme::Sm2) return a;
     throw Error(ErrorCategory::Unsupported,
                 key.description() + " offers no signature algorithm with " + toString(options.digest));
 }
 
 Bytes nameDer(const X509_NAME* name) {
-    unsigned char* buf = nullptr;
-    const int len = i2d_X509_NAME(name, &buf);
-    if (len <= 0) throw CryptoError("cannot encode certificate issuer name");
-    Bytes out(buf, buf + len);
-    OPENSSL_free(buf);
-    return out;
+    return ossl::i2dBytes(name, i2d_X509_NAME, "the certificate issuer name");
 }
 
 Bytes serialDer(const X509* cert) {
-    unsigned char* buf = nullptr;
-    const int len = i2d_ASN1_INTEGER(X509_get0_serialNumber(cert), &buf);
-    if (len <= 0) throw CryptoError("cannot encode certificate serial number");
-    Bytes out(buf, buf + len);
-    OPENSSL_free(buf);
-    return out;
+    return ossl::i2dBytes(X509_get0_serialNumber(cert), i2d_ASN1_INTEGER, "the certificate serial number");
 }
 
 Bytes timeDer(std::time_t t) {
     // RFC 5652 11.3: UTCTime for 1950..2049, GeneralizedTime otherwise; ASN1_TIME_set chooses so.
-    std::unique_ptr<ASN1_TIME, void (*)(ASN1_TIME*)> at(ASN1_TIME_set(nullptr, t), ASN1_TIME_free);
+    std::unique_ptr<ASN1_TIME, ossl::Deleter<ASN1_TIME, ASN1_TIME_free>> at(ASN1_TIME_set(nullptr, t));
     if (!at) throw CryptoError("cannot encode the signing time");
-    unsigned char* buf = nullptr;
-    const int len = i2d_ASN1_TIME(at.get(), &buf);
-    if (len <= 0) throw CryptoError("cannot encode the signing time");
-    Bytes out(buf, buf + len);
-    OPENSSL_free(buf);
-    return out;
+    return ossl::i2dBytes(at.get(), i2d_ASN1_TIME, "the signing time");
 }
 
 Bytes attribute(const char* type, Bytes value) {
@@ -196,12 +184,26 @@ Bytes assemble(const Prepared& p, const Bytes& attrs, ByteView signature) {
 
 }  // namespace
 
-Bytes buildDetachedCms(ByteView contentDigest, Key& key, const CmsSignOptions& options) {
-    Prepared p = prepare(key, options);
+struct CmsSigner::State {
+    Prepared prepared;
+};
+
+CmsSigner::CmsSigner(const Key& key, const CmsSignOptions& options)
+    : state_(std::make_unique<State>(State{prepare(key, options)})), options_(options) {}
+CmsSigner::CmsSigner(CmsSigner&&) noexcept = default;
+CmsSigner& CmsSigner::operator=(CmsSigner&&) noexcept = default;
+CmsSigner::~CmsSigner() = default;
+
+const SignatureAlgorithm& CmsSigner::algorithm() const noexcept { return state_->prepared.algorithm; }
+
+DigestAlgorithm CmsSigner::contentDigestAlgorithm() const noexcept { return state_->prepared.algorithm.digest; }
+
+Bytes CmsSigner::sign(ByteView contentDigest, Key& key) const {
+    const Prepared& p = state_->prepared;
     if (contentDigest.size() != digestSize(p.algorithm.digest))
         throw Error(ErrorCategory::Internal,
                     "content digest length does not match " + std::string(toString(p.algorithm.digest)));
-    const Bytes attrs = signedAttributes(contentDigest, p.signer.get(), p.certificates.front(), options);
+    const Bytes attrs = signedAttributes(contentDigest, p.signer.get(), p.certificates.front(), options_);
     // The key signs the digest of exactly these bytes, the ones embedded below.
     Bytes toSign;
     if (p.algorithm.scheme == SignatureScheme::Sm2) {
@@ -215,15 +217,15 @@ Bytes buildDetachedCms(ByteView contentDigest, Key& key, const CmsSignOptions& o
     return assemble(p, attrs, signature);
 }
 
-std::size_t estimateCmsSize(const Key& key, const CmsSignOptions& options) {
-    Prepared p = prepare(key, options);
+std::size_t CmsSigner::maxSize() const {
+    const Prepared& p = state_->prepared;
     EVP_PKEY* pub = X509_get0_pubkey(p.signer.get());
     if (!pub) throw CryptoError("the signer certificate has no usable public key");
     // EVP_PKEY_get_size: the largest signature the key can make (RSA modulus
     // length; DER ECDSA/SM2 signature with maximal r and s).
     const int maxSig = EVP_PKEY_get_size(pub);
     if (maxSig <= 0) throw CryptoError("cannot tell the signature size of the signer key");
-    CmsSignOptions o = options;
+    CmsSignOptions o = options_;
     // GeneralizedTime is 2 bytes longer than UTCTime.
     if (o.signingTimeAttribute) o.signingTimeAttribute = std::time_t{4102444800};  // 2100-01-01
     const Bytes zeros(digestSize(p.algorithm.digest), 0);
@@ -231,6 +233,14 @@ std::size_t estimateCmsSize(const Key& key, const CmsSignOptions& options) {
     const Bytes dummy(static_cast<std::size_t>(maxSig) + 16, 0xff);
     // Margin for length octets that grow and for a key that pads differently.
     return assemble(p, attrs, dummy).size() + 256;
+}
+
+Bytes buildDetachedCms(ByteView contentDigest, Key& key, const CmsSignOptions& options) {
+    return CmsSigner(key, options).sign(contentDigest, key);
+}
+
+std::size_t estimateCmsSize(const Key& key, const CmsSignOptions& options) {
+    return CmsSigner(key, options).maxSize();
 }
 
 }  // namespace eseal

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -23,6 +24,32 @@ struct CmsSignOptions {
     std::optional<std::time_t> signingTimeAttribute;
     // Certificates to embed beyond key.certificateChain().
     std::vector<Bytes> extraCertificates;
+};
+
+// One signer for one key and one set of options: the certificate is parsed and
+// the algorithm chosen once, then the same values size the reservation
+// (maxSize) and make the signature (sign), so the two always agree.
+class CmsSigner {
+public:
+    // Throws Error(BadInput) when the key holds no certificate, Error(Unsupported)
+    // when it cannot sign with options.digest, CryptoError for a bad certificate.
+    CmsSigner(const Key& key, const CmsSignOptions& options);
+    CmsSigner(CmsSigner&&) noexcept;
+    CmsSigner& operator=(CmsSigner&&) noexcept;
+    ~CmsSigner();
+
+    const SignatureAlgorithm& algorithm() const noexcept;
+    // The digest the content must be hashed with (SM3 for SM2 keys).
+    DigestAlgorithm contentDigestAlgorithm() const noexcept;
+    // An upper bound of the DER size sign() produces.
+    std::size_t maxSize() const;
+    // The DER ContentInfo; `key` must be the key given to the constructor.
+    Bytes sign(ByteView contentDigest, Key& key) const;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+    CmsSignOptions options_;
 };
 
 // Builds the DER ContentInfo for a detached signature over content whose

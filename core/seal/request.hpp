@@ -2,41 +2,15 @@
 #pragma once
 
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "core/key/algorithms.hpp"
+#include "core/seal/image.hpp"
+#include "core/seal/placement.hpp"
 
 namespace eseal {
-
-// Where the seal goes. Positions are in millimetres from the top-left corner of
-// the page as a person sees it (CropBox and /Rotate applied): users measure
-// paper, not PDF points.
-struct Placement {
-    enum class Mode {
-        Position,   // page + (xMm, yMm) centre
-        Keyword,    // centred on the occurrence-th match of keyword (later issue)
-        CrossPage,  // 骑缝章: slices of the seal on each page's edge (later issue)
-        Cell,       // a spreadsheet cell (later issue)
-    };
-    Mode mode = Mode::Position;
-    int page = 1;          // 1-based; -1 = last page
-    double xMm = 0;        // centre of the seal
-    double yMm = 0;
-    // When true, xMm / yMm are measured from the right and bottom edges of the
-    // displayed page instead (the default spot: a signature block, lower right).
-    bool fromBottomRight = false;
-    double sizeMm = 42;    // width of the seal; 42 mm is the usual official round seal
-    // Keyword placement
-    std::string keyword;
-    int occurrence = 1;
-    double offsetXMm = 0, offsetYMm = 0;
-    // Cross-page seal
-    int firstPage = 1, lastPage = -1;
-    enum class Edge { Right, Left, Top, Bottom } edge = Edge::Right;
-    // Spreadsheet cell
-    std::string cell;      // "Sheet1!D20"
-};
 
 enum class PadesLevel { BB, BT, BLT, BLTA };
 
@@ -52,6 +26,9 @@ struct SealRequest {
     std::string input;
     std::string output;
     std::string sealImage;   // PNG path
+    // The seal picture decoded once per command (a batch seals many files with
+    // one picture); empty = the adapter decodes sealImage.
+    std::shared_ptr<const RgbaImage> sealPicture;
     Placement placement;
     SigningProfile profile;
     std::string reason;
@@ -61,5 +38,9 @@ struct SealRequest {
     // The claimed signing time; nullopt = eseal::now().
     std::optional<std::time_t> signingTime;
 };
+
+// The request's seal picture: the one decoded for the command, or sealImage
+// decoded now. Throws Error(BadInput / InputUnreadable) naming the image.
+std::shared_ptr<const RgbaImage> sealPictureOf(const SealRequest& request);
 
 }  // namespace eseal

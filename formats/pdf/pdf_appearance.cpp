@@ -7,7 +7,6 @@ namespace eseal::pdf {
 
 namespace {
 
-std::string ref(int num) { return std::to_string(num) + " 0 R"; }
 
 }  // namespace
 
@@ -72,7 +71,7 @@ void writeSealAppearance(UpdateWriter& out, const RgbaImage& image, const SealBo
         }
         std::string dict = "/Type /XObject /Subtype /Image" + size +
                            " /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode";
-        if (alpha) dict += " /SMask " + ref(*numbers.smask);
+        if (alpha) dict += " /SMask " + objectRef(*numbers.smask);
         out.streamObject(numbers.image, 0, dict, flate(rgb));
     }
     if (alpha) {
@@ -87,7 +86,7 @@ void writeSealAppearance(UpdateWriter& out, const RgbaImage& image, const SealBo
     const std::string content = appearanceContent(box);
     out.streamObject(numbers.form, 0,
                      "/Type /XObject /Subtype /Form /BBox [0 0 " + formatNumber(box.width) + " " +
-                         formatNumber(box.height) + "] /Resources << /XObject << /Im0 " + ref(numbers.image) +
+                         formatNumber(box.height) + "] /Resources << /XObject << /Im0 " + objectRef(numbers.image) +
                          " >> >>",
                      asBytes(content));
 }

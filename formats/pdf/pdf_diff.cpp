@@ -1,8 +1,5 @@
 #include "formats/pdf/pdf_diff.hpp"
 
-#ifndef POINTERHOLDER_TRANSITION
-#define POINTERHOLDER_TRANSITION 4  // qpdf 11: no PointerHolder in our use
-#endif
 
 #include <algorithm>
 #include <cstring>

@@ -21,7 +21,9 @@ public:
         return text.find("%PDF-") != std::string_view::npos;
     }
 
-    SealResult seal(const SealRequest& request, Key& key) const override { return sealPdf(request, key); }
+    void check(const SealRequest& request) const override { pdf::checkPdfRequest(request); }
+
+    SealResult seal(const SealRequest& request, Key& key) const override { return pdf::sealPdf(request, key); }
 
     Report verify(const std::string& path, const TrustPolicy& policy) const override {
         return verifyPdf(path, policy);

@@ -11,9 +11,6 @@
 #include <limits>
 
 // qpdf 11: PointerHolder is gone from our use; silences its transition #warning.
-#ifndef POINTERHOLDER_TRANSITION
-#define POINTERHOLDER_TRANSITION 4
-#endif
 #include <qpdf/InputSource.hh>
 
 #include "core/base/error.hpp"

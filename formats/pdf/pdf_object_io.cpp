@@ -65,7 +65,9 @@ std::u32string decodeUtf8(std::string_view s) {
 
 }  // namespace
 
-std::string textString(std::string_view utf8) {
+std::string objectRef(int num, int gen) { return std::to_string(num) + " " + std::to_string(gen) + " R"; }
+
+std::string encodeTextString(std::string_view utf8) {
     std::u32string cps = decodeUtf8(utf8);
     bool ascii = true;
     for (char32_t cp : cps) {

@@ -112,6 +112,22 @@ SealBox placeSeal(const PageGeometry& page, const Placement& placement, double a
                         formatNumber(shownW / perMm) + " x " + formatNumber(shownH / perMm) + " mm",
                     file);
     }
+    // The whole seal must be on the page: a seal cut by the page edge is not
+    // what the person meant, and viewers would clip it. Checked on the page as
+    // displayed, in mm, with the picture's own aspect.
+    const double pageWmm = shownW / perMm, pageHmm = shownH / perMm;
+    const MmRect r = displayedRect(placement, aspect, pageWmm, pageHmm);
+    constexpr double kToleranceMm = 0.01;  // rounding of mm given with two decimals
+    if (r.left < -kToleranceMm || r.top < -kToleranceMm || r.left + r.width > pageWmm + kToleranceMm ||
+        r.top + r.height > pageHmm + kToleranceMm) {
+        throw Error(ErrorCategory::BadInput,
+                    "the seal (" + formatNumber(r.width) + " x " + formatNumber(r.height) + " mm) centred at " +
+                        formatNumber(r.left + r.width / 2) + "," + formatNumber(r.top + r.height / 2) +
+                        " mm from the top-left reaches past the edge of page " + std::to_string(pageNumber) + ", which is " +
+                        formatNumber(pageWmm) + " x " + formatNumber(pageHmm) +
+                        " mm; move it inwards or make it smaller (--size)",
+                    file);
+    }
     // The displayed top-left corner and the displayed axes in user space, per rotation.
     double cx = 0, cy = 0;
     switch (page.rotate) {

@@ -4,9 +4,6 @@
 
 #include <string>
 
-#ifndef POINTERHOLDER_TRANSITION
-#define POINTERHOLDER_TRANSITION 4  // qpdf 11: std::shared_ptr API only, no PointerHolder
-#endif
 #include <qpdf/QPDFObjectHandle.hh>
 
 #include "core/seal/request.hpp"

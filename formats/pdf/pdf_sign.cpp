@@ -8,9 +8,6 @@
 #include <optional>
 #include <set>
 
-#ifndef POINTERHOLDER_TRANSITION
-#define POINTERHOLDER_TRANSITION 4  // qpdf 11: std::shared_ptr API only, no PointerHolder
-#endif
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFObjectHandle.hh>
@@ -25,66 +22,22 @@
 #include "formats/pdf/pdf_object_io.hpp"
 #include "formats/pdf/pdf_placement.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
+#include "formats/pdf/pdf_sign_stages.hpp"
 #include "formats/pdf/pdf_writer.hpp"
 
-namespace eseal {
+namespace eseal::pdf {
 
 namespace {
-
-using pdf::UpdateWriter;
 
 constexpr std::size_t kCopyChunk = 1 << 20;
 constexpr int kMaxFieldDepth = 32;
 constexpr std::size_t kMaxFieldNodes = 100000;
-// Room beyond estimateCmsSize, in bytes of DER, so a slightly larger
+// Room beyond CmsSigner::maxSize, in bytes of DER, so a slightly larger
 // signature than estimated still fits.
-constexpr std::size_t kContentsMargin = 256;
+constexpr std::size_t kContentsMarginBytes = 256;
 // /ByteRange is written before the offsets are known; this many characters
 // between the brackets hold "0 a b c" for any 64-bit offsets.
 constexpr std::size_t kByteRangeWidth = 1 + 3 * 21;
-
-struct FileCloser {
-    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-};
-using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
-
-// The input, opened once: qpdf reads it and the copy stage streams it, so both
-// see the same file.
-struct InputFile {
-    FilePtr file;
-    std::uint64_t size = 0;
-    bool endsWithEol = false;
-};
-
-InputFile openInput(const std::string& path) {
-    InputFile in;
-    in.file.reset(std::fopen(path.c_str(), "rb"));
-    if (!in.file) throw Error(ErrorCategory::InputUnreadable, "cannot open the PDF to seal", path);
-    struct stat st {};
-    if (::fstat(::fileno(in.file.get()), &st) != 0 || !S_ISREG(st.st_mode)) {
-        throw Error(ErrorCategory::InputUnreadable, "not a regular file", path);
-    }
-    in.size = static_cast<std::uint64_t>(st.st_size);
-    if (in.size < 8) throw Error(ErrorCategory::BadInput, "not a PDF file (too short)", path);
-    if (std::fseek(in.file.get(), -1, SEEK_END) != 0) throw Error(ErrorCategory::InputUnreadable, "cannot read", path);
-    int last = std::fgetc(in.file.get());
-    in.endsWithEol = last == '\n' || last == '\r';
-    std::rewind(in.file.get());
-    return in;
-}
-
-// Everything the update needs from the document, read with qpdf.
-struct DocumentFacts {
-    int pageCount = 0;
-    int pageNumber = 0;  // 1-based, resolved
-    QPDFObjectHandle page;
-    QPDFObjectHandle root;
-    QPDFObjectHandle trailer;
-    std::set<std::string> fieldNames;  // fully qualified, every node of the field tree
-    bool signedFields = false;         // a signature field with a value exists
-    bool certified = false;            // the catalog has /Perms /DocMDP
-    int nextObject = 0;                // first free object number (trailer /Size)
-};
 
 Error damaged(const std::string& file, const std::string& what) {
     return Error(ErrorCategory::BadInput, "damaged PDF (" + what + "); repair it first, e.g. with qpdf",
@@ -221,7 +174,6 @@ std::string arrayWith(QPDFObjectHandle array, const std::string& extra) {
     return s + extra + "]";
 }
 
-std::string ref(int num) { return std::to_string(num) + " 0 R"; }
 
 // A second /ID element that changes with every update but is reproducible
 // for a fixed clock (14.4: the second element identifies this version).
@@ -231,35 +183,29 @@ std::string idString(ByteView seed) {
     return "<" + toHex(d, true) + ">";
 }
 
-struct SignatureSlot {
-    std::size_t byteRangeAt = 0;  // first character after "/ByteRange ["
-    std::size_t contentsAt = 0;   // the '<' of /Contents
-    std::size_t contentsEnd = 0;  // just past the '>'
-};
-
-struct UpdatePlan {
-    int pageNumber = 0;
-    std::string fieldName;
-    pdf::SealBox box;
-    SignatureSlot slot;
-};
-
-SignatureAlgorithm chooseAlgorithm(Key& key, DigestAlgorithm digestAlg) {
-    for (const SignatureAlgorithm& a : key.algorithms()) {
-        if (a.digest == digestAlg) return a;
-    }
-    // GM/T 0010: SM2 signs with SM3 whatever digest the profile names for other keys.
-    for (const SignatureAlgorithm& a : key.algorithms())
-        if (a.scheme == SignatureScheme::Sm2) return a;
-    throw Error(ErrorCategory::Unsupported,
-                std::string("the key '") + key.description() + "' cannot sign with " + toString(digestAlg));
-}
-
 }  // namespace
 
-SealResult sealPdf(const SealRequest& request, Key& key) {
+InputFile openInput(const std::string& path) {
+    InputFile in;
+    in.file.reset(std::fopen(path.c_str(), "rb"));
+    if (!in.file) throw Error(ErrorCategory::InputUnreadable, "cannot open the PDF to seal", path);
+    struct stat st {};
+    if (::fstat(::fileno(in.file.get()), &st) != 0 || !S_ISREG(st.st_mode)) {
+        throw Error(ErrorCategory::InputUnreadable, "not a regular file", path);
+    }
+    in.size = static_cast<std::uint64_t>(st.st_size);
+    if (in.size < 8) throw Error(ErrorCategory::BadInput, "not a PDF file (too short)", path);
+    if (std::fseek(in.file.get(), -1, SEEK_END) != 0) throw Error(ErrorCategory::InputUnreadable, "cannot read", path);
+    int last = std::fgetc(in.file.get());
+    in.endsWithEol = last == '\n' || last == '\r';
+    std::rewind(in.file.get());
+    return in;
+}
+
+namespace {
+
+void validateRequest(const SealRequest& request) {
     const std::string& file = request.input;
-    if (request.output.empty()) throw Error(ErrorCategory::Usage, "no output file given", file);
     if (request.placement.mode != Placement::Mode::Position) {
         throw Error(ErrorCategory::Unsupported, "only page + position placement is supported for PDF yet",
                     file);
@@ -271,107 +217,139 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
     if (certification && (*certification < 1 || *certification > 3)) {
         throw Error(ErrorCategory::Usage, "certification level must be 1, 2 or 3", file);
     }
-    ensureDistinctFiles(file, request.output);
+}
 
-    const RgbaImage image = loadPng(request.sealImage);
-    const SignatureAlgorithm algorithm = chooseAlgorithm(key, request.profile.digest);
-    CmsSignOptions cmsOptions;
-    cmsOptions.algorithm = algorithm;
-    cmsOptions.digest = algorithm.digest;
-    const std::size_t reserve = estimateCmsSize(key, cmsOptions) + kContentsMargin;
-    const std::time_t signingTime = request.signingTime ? *request.signingTime : now();
+// qpdf reports what it had to repair as warnings; objects the seal needs that
+// were repaired would be written from qpdf's guess, so the file is refused.
+void refuseRepaired(QPDF& qpdf, const std::string& file) {
+    if (!qpdf.anyWarnings()) return;
+    std::vector<QPDFExc> warnings = qpdf.getWarnings();
+    throw damaged(file, warnings.empty() ? "qpdf had to repair it" : warnings.front().getMessageDetail());
+}
 
-    InputFile in = openInput(file);
-    const std::vector<PdfRevision> revisions = scanRevisions(file);
-    if (revisions.empty()) throw damaged(file, "no cross-reference section");
-    const PdfRevision& last = revisions.back();
-
-    QPDF qpdf;
-    qpdf.setSuppressWarnings(true);
-    UpdateWriter out(in.size, !in.endsWithEol);
-    UpdatePlan plan;
+// qpdf and the standard library report trouble with their own exceptions;
+// past this point only eseal::Error leaves a stage.
+template <typename F>
+auto asDamaged(const std::string& file, F&& stage) {
     try {
-        DocumentFacts doc = readDocument(qpdf, in, request);
+        return stage();
+    } catch (const Error&) {
+        throw;
+    } catch (const QPDFExc& e) {
+        throw damaged(file, e.getMessageDetail());
+    } catch (const std::exception& e) {
+        throw damaged(file, e.what());
+    }
+}
 
-        // Stage 2: place the seal.
-        const pdf::PageGeometry geometry = pdf::readPageGeometry(doc.page, file);
+}  // namespace
+
+SealPlan planSeal(const SealRequest& request) {
+    validateRequest(request);
+    SealPlan plan;
+    plan.input = request.input;
+    plan.certification = request.profile.certificationLevel;
+    plan.picture = sealPictureOf(request);
+    plan.in = openInput(request.input);
+    const std::vector<PdfRevision> revisions = scanRevisions(request.input);
+    if (revisions.empty()) throw damaged(request.input, "no cross-reference section");
+    plan.last = revisions.back();
+    plan.qpdf = std::make_unique<QPDF>();
+    plan.qpdf->setSuppressWarnings(true);
+    asDamaged(request.input, [&] {
+        plan.doc = readDocument(*plan.qpdf, plan.in, request);
+        const PageGeometry geometry = readPageGeometry(plan.doc.page, request.input);
+        const RgbaImage& image = *plan.picture;
         const double aspect = static_cast<double>(image.height) / static_cast<double>(image.width);
-        plan.box = pdf::placeSeal(geometry, request.placement, aspect, doc.pageNumber, file);
-        plan.fieldName = chooseFieldName(request, doc.fieldNames);
+        plan.box = placeSeal(geometry, request.placement, aspect, plan.doc.pageNumber, request.input);
+        plan.fieldName = chooseFieldName(request, plan.doc.fieldNames);
         // 12.8.2.2.1: only one DocMDP signature, and it is the first signature.
-        if (certification && (doc.signedFields || doc.certified)) {
+        if (plan.certification && (plan.doc.signedFields || plan.doc.certified)) {
             throw Error(ErrorCategory::BadInput,
                         "a certification signature must be the document's first signature; this PDF is "
                         "already signed",
-                        file);
+                        request.input);
         }
-        plan.pageNumber = doc.pageNumber;
+        refuseRepaired(*plan.qpdf, request.input);
+        return 0;
+    });
+    return plan;
+}
 
-        // Stage 3: the update, with /ByteRange and /Contents reserved.
+PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, bool sm2, std::size_t reserve,
+                           std::time_t signingTime) {
+    const std::string& file = plan.input;
+    const DocumentFacts& doc = plan.doc;
+    UpdateWriter out(plan.in.size, !plan.in.endsWithEol);
+    std::size_t byteRangeAt = 0;
+    PreparedUpdate update;
+    update.base = plan.in.size;
+    asDamaged(file, [&] {
         int next = doc.nextObject;
-        pdf::AppearanceNumbers numbers;
+        AppearanceNumbers numbers;
         numbers.image = next++;
-        if (image.hasTransparency()) numbers.smask = next++;
+        if (plan.picture->hasTransparency()) numbers.smask = next++;
         numbers.form = next++;
         const int fieldNum = next++;
         const int sigNum = next++;
-        const int xrefNum = last.xrefStream ? next++ : 0;  // 0: classic table, no object
+        const int xrefNum = plan.last.xrefStream ? next++ : 0;  // 0: classic table, no object
         const int newSize = next;
 
-        pdf::writeSealAppearance(out, image, plan.box, numbers);
+        writeSealAppearance(out, *plan.picture, plan.box, numbers);
 
         // The signature dictionary (12.8.1, Table 252).
         out.beginObject(sigNum, 0);
-        const bool sm2 = algorithm.scheme == SignatureScheme::Sm2;
         out.append(std::string("<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter ") +
                    (sm2 ? "/adbe.pkcs7.detached" : "/ETSI.CAdES.detached") + " /M " +
-                   pdf::textString(pdfDate(signingTime)));
-        if (!request.reason.empty()) out.append(" /Reason " + pdf::textString(request.reason));
-        if (!request.location.empty()) out.append(" /Location " + pdf::textString(request.location));
-        if (!request.contactInfo.empty()) out.append(" /ContactInfo " + pdf::textString(request.contactInfo));
-        if (certification) {
+                   encodeTextString(pdfDate(signingTime)));
+        if (!request.reason.empty()) out.append(" /Reason " + encodeTextString(request.reason));
+        if (!request.location.empty()) out.append(" /Location " + encodeTextString(request.location));
+        if (!request.contactInfo.empty()) out.append(" /ContactInfo " + encodeTextString(request.contactInfo));
+        if (plan.certification) {
             // 12.8.2.2, Table 253/254: the DocMDP transform with its permission level.
             out.append(
                 "\n/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
                 "/TransformParams /P " +
-                std::to_string(*certification) + " /V /1.2 >> >>]");
+                std::to_string(*plan.certification) + " /V /1.2 >> >>]");
         }
         out.append("\n/ByteRange [");
-        plan.slot.byteRangeAt = out.mark();
+        byteRangeAt = out.mark();
         out.append(std::string(kByteRangeWidth, ' '));
         out.append("]\n/Contents ");
-        plan.slot.contentsAt = out.mark();
+        update.contentsAt = out.mark();
         out.append("<" + std::string(reserve * 2, '0') + ">");
-        plan.slot.contentsEnd = out.mark();
+        update.contentsEnd = out.mark();
         out.append(" >>");
         out.endObject();
 
         // The field merged with its widget (12.5.6.19, 12.7.4.5).
-        const std::string bbox = pdf::formatNumber(plan.box.x) + " " + pdf::formatNumber(plan.box.y) + " " +
-                                 pdf::formatNumber(plan.box.x + plan.box.width) + " " +
-                                 pdf::formatNumber(plan.box.y + plan.box.height);
+        const SealBox& box = plan.box;
+        const std::string rect = formatNumber(box.x) + " " + formatNumber(box.y) + " " +
+                                 formatNumber(box.x + box.width) + " " + formatNumber(box.y + box.height);
         // /F 132 = Print (4) + Locked (128), Table 165.
         out.object(fieldNum, 0,
-                   "<< /Type /Annot /Subtype /Widget /FT /Sig /T " + pdf::textString(plan.fieldName) +
-                       " /F 132 /P " + doc.page.unparse() + " /Rect [" + bbox + "] /AP << /N " +
-                       ref(numbers.form) + " >> /V " + ref(sigNum) + " >>");
+                   "<< /Type /Annot /Subtype /Widget /FT /Sig /T " + encodeTextString(plan.fieldName) +
+                       " /F 132 /P " + QPDFObjectHandle(doc.page).unparse() + " /Rect [" + rect + "] /AP << /N " +
+                       objectRef(numbers.form) + " >> /V " + objectRef(sigNum) + " >>");
 
         // The page's /Annots gets the widget.
-        const std::string widget = ref(fieldNum);
-        QPDFObjectHandle annots = doc.page.getKey("/Annots");
+        const std::string widget = objectRef(fieldNum);
+        QPDFObjectHandle page = doc.page;
+        QPDFObjectHandle annots = page.getKey("/Annots");
         std::optional<QPDFObjGen> annotsArray;
         if (annots.isIndirect() && annots.isArray()) {
             annotsArray = annots.getObjGen();
             out.object(annots.getObjectID(), annots.getGeneration(), arrayWith(annots, widget));
         } else if (annots.isNull() || annots.isArray()) {
-            out.object(doc.page.getObjectID(), doc.page.getGeneration(),
-                       dictionaryWith(doc.page, {{"/Annots", arrayWith(annots, widget)}}));
+            out.object(page.getObjectID(), page.getGeneration(),
+                       dictionaryWith(page, {{"/Annots", arrayWith(annots, widget)}}));
         } else {
             throw damaged(file, "page /Annots is not an array");
         }
 
         // The AcroForm's /Fields gets the field; /SigFlags 3 = SignaturesExist | AppendOnly (Table 219).
-        QPDFObjectHandle acro = doc.root.getKey("/AcroForm");
+        QPDFObjectHandle root = doc.root;
+        QPDFObjectHandle acro = root.getKey("/AcroForm");
         QPDFObjectHandle fields = acro.isDictionary() ? acro.getKey("/Fields") : QPDFObjectHandle::newNull();
         if (!fields.isNull() && !fields.isArray()) throw damaged(file, "/AcroForm /Fields is not an array");
         long long flags = acro.isDictionary() && acro.getKey("/SigFlags").isInteger()
@@ -393,108 +371,126 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
             catalogChanges["/AcroForm"] = acro.isDictionary() ? dictionaryWith(acro, acroChanges)
                                                               : "<< /Fields [" + widget + "] /SigFlags 3 >>";
         }
-        if (certification) {
+        if (plan.certification) {
             // 12.8.4: the catalog's /Perms names the certification signature.
-            QPDFObjectHandle perms = doc.root.getKey("/Perms");
+            QPDFObjectHandle perms = root.getKey("/Perms");
             if (perms.isIndirect())
                 throw Error(ErrorCategory::Unsupported, "indirect /Perms is not supported", file);
             catalogChanges["/Perms"] = perms.isDictionary()
-                                           ? dictionaryWith(perms, {{"/DocMDP", ref(sigNum)}})
-                                           : "<< /DocMDP " + ref(sigNum) + " >>";
+                                           ? dictionaryWith(perms, {{"/DocMDP", objectRef(sigNum)}})
+                                           : "<< /DocMDP " + objectRef(sigNum) + " >>";
         }
         if (!catalogChanges.empty()) {
-            if (doc.root.getObjGen() == doc.page.getObjGen()) throw damaged(file, "the catalog is a page");
-            out.object(doc.root.getObjectID(), doc.root.getGeneration(),
-                       dictionaryWith(doc.root, catalogChanges));
+            if (root.getObjGen() == page.getObjGen()) throw damaged(file, "the catalog is a page");
+            out.object(root.getObjectID(), root.getGeneration(), dictionaryWith(root, catalogChanges));
         }
 
         // Trailer entries (7.5.5, 14.4): /ID keeps its first element.
-        std::string seed = std::to_string(in.size) + "|" + std::to_string(last.startxref) + "|" +
+        QPDFObjectHandle trailerDict = doc.trailer;
+        std::string seed = std::to_string(plan.in.size) + "|" + std::to_string(plan.last.startxref) + "|" +
                            std::to_string(signingTime) + "|" + plan.fieldName;
-        QPDFObjectHandle id = doc.trailer.getKey("/ID");
+        QPDFObjectHandle id = trailerDict.getKey("/ID");
         std::string firstId;
         if (id.isArray() && id.getArrayNItems() >= 1 && id.getArrayItem(0).isString()) {
             firstId = "<" + toHex(asBytes(id.getArrayItem(0).getStringValue()), true) + ">";
         } else {
             firstId = idString(asBytes("first|" + seed));
         }
-        std::string trailer = "/Root " + doc.root.unparse();
-        if (doc.trailer.hasKey("/Info")) trailer += " /Info " + doc.trailer.getKey("/Info").unparse();
+        std::string trailer = "/Root " + root.unparse();
+        if (trailerDict.hasKey("/Info")) trailer += " /Info " + trailerDict.getKey("/Info").unparse();
         trailer += " /ID [" + firstId + " " + idString(asBytes(firstId + "|" + seed)) + "]";
 
-        if (last.xrefStream) {
-            out.finishWithStream(xrefNum, newSize, last.startxref, trailer);
+        if (plan.last.xrefStream) {
+            out.finishWithStream(xrefNum, newSize, plan.last.startxref, trailer);
         } else {
-            out.finishWithTable(newSize, last.startxref, trailer);
+            out.finishWithTable(newSize, plan.last.startxref, trailer);
         }
         // Objects the update needed may have made qpdf repair the file.
-        if (qpdf.anyWarnings()) {
-            std::vector<QPDFExc> warnings = qpdf.getWarnings();
-            throw damaged(file,
-                          warnings.empty() ? "qpdf had to repair it" : warnings.front().getMessageDetail());
-        }
-    } catch (const Error&) {
-        throw;
-    } catch (const QPDFExc& e) {
-        throw damaged(file, e.getMessageDetail());
-    } catch (const std::exception& e) {
-        throw damaged(file, e.what());
-    }
+        refuseRepaired(*plan.qpdf, file);
+        return 0;
+    });
 
     // The /ByteRange (12.8.1): everything but the /Contents hex string, brackets included.
-    Bytes& update = out.buffer();
-    const std::uint64_t total = in.size + update.size();
-    const std::uint64_t a = in.size + plan.slot.contentsAt;
-    const std::uint64_t b = in.size + plan.slot.contentsEnd;
+    update.bytes = std::move(out.buffer());
+    const std::uint64_t total = update.totalSize();
+    const std::uint64_t a = update.base + update.contentsAt;
+    const std::uint64_t b = update.base + update.contentsEnd;
     std::string ranges = "0 " + std::to_string(a) + " " + std::to_string(b) + " " + std::to_string(total - b);
     if (ranges.size() > kByteRangeWidth) throw Error(ErrorCategory::Internal, "byte range does not fit");
-    std::copy(ranges.begin(), ranges.end(),
-              update.begin() + static_cast<std::ptrdiff_t>(plan.slot.byteRangeAt));
+    std::copy(ranges.begin(), ranges.end(), update.bytes.begin() + static_cast<std::ptrdiff_t>(byteRangeAt));
+    return update;
+}
 
-    // Stage 4: copy the input into the output while digesting it.
-    AtomicFile output(request.output);
-    Hasher hasher(algorithm.digest);
-    {
-        Bytes chunk(kCopyChunk);
-        std::rewind(in.file.get());
-        std::uint64_t copied = 0;
-        for (;;) {
-            std::size_t n = std::fread(chunk.data(), 1, chunk.size(), in.file.get());
-            if (n == 0) break;
-            ByteView piece(chunk.data(), n);
-            hasher.update(piece);
-            output.write(piece);
-            copied += n;
-        }
-        if (std::ferror(in.file.get())) throw Error(ErrorCategory::InputUnreadable, "read error", file);
-        if (copied != in.size)
-            throw Error(ErrorCategory::InputUnreadable, "the file changed while it was being sealed", file);
+Bytes copyAndDigest(InputFile& in, const std::string& inputName, const PreparedUpdate& update,
+                    DigestAlgorithm algorithm, AtomicFile& output) {
+    Hasher hasher(algorithm);
+    Bytes chunk(kCopyChunk);
+    std::rewind(in.file.get());
+    std::uint64_t copied = 0;
+    for (;;) {
+        std::size_t n = std::fread(chunk.data(), 1, chunk.size(), in.file.get());
+        if (n == 0) break;
+        ByteView piece(chunk.data(), n);
+        hasher.update(piece);
+        output.write(piece);
+        copied += n;
     }
-    hasher.update(ByteView(update.data(), plan.slot.contentsAt));
-    hasher.update(ByteView(update.data() + plan.slot.contentsEnd, update.size() - plan.slot.contentsEnd));
-    const Bytes contentDigest = hasher.finish();
+    if (std::ferror(in.file.get())) throw Error(ErrorCategory::InputUnreadable, "read error", inputName);
+    if (copied != in.size || copied != update.base)
+        throw Error(ErrorCategory::InputUnreadable, "the file changed while it was being sealed", inputName);
+    const Bytes& u = update.bytes;
+    hasher.update(ByteView(u.data(), update.contentsAt));
+    hasher.update(ByteView(u.data() + update.contentsEnd, u.size() - update.contentsEnd));
+    return hasher.finish();
+}
 
-    // Stage 5: sign on the key, embed.
-    const Bytes cms = buildDetachedCms(contentDigest, key, cmsOptions);
+void embedSignature(PreparedUpdate& update, ByteView cms, const std::string& inputName) {
     const std::string hex = toHex(cms, true);
-    if (hex.size() > reserve * 2) {
+    const std::size_t room = update.contentsEnd - update.contentsAt - 2;  // between '<' and '>'
+    if (hex.size() > room) {
         throw Error(ErrorCategory::Internal,
                     "the signature (" + std::to_string(cms.size()) + " bytes) is larger than the " +
-                        std::to_string(reserve) + " bytes reserved for it",
-                    file);
+                        std::to_string(room / 2) + " bytes reserved for it",
+                    inputName);
     }
-    std::copy(hex.begin(), hex.end(), update.begin() + static_cast<std::ptrdiff_t>(plan.slot.contentsAt + 1));
+    std::copy(hex.begin(), hex.end(), update.bytes.begin() + static_cast<std::ptrdiff_t>(update.contentsAt + 1));
+}
 
-    // Stage 6: commit.
-    output.write(update);
+void commitUpdate(AtomicFile& output, const PreparedUpdate& update) {
+    output.write(update.bytes);
     output.commit();
+}
+
+void checkPdfRequest(const SealRequest& request) {
+    checkOutputTarget(request.input, request.output);
+    (void)planSeal(request);
+}
+
+SealResult sealPdf(const SealRequest& request, Key& key) {
+    checkOutputTarget(request.input, request.output);
+    SealPlan plan = planSeal(request);
+
+    CmsSignOptions cmsOptions;
+    cmsOptions.digest = request.profile.digest;
+    const CmsSigner signer(key, cmsOptions);
+    const bool sm2 = signer.algorithm().scheme == SignatureScheme::Sm2;
+    const std::size_t reserve = signer.maxSize() + kContentsMarginBytes;
+    const std::time_t signingTime = request.signingTime ? *request.signingTime : now();
+    PreparedUpdate update = buildUpdate(plan, request, sm2, reserve, signingTime);
+
+    AtomicFile output(request.output);
+    const Bytes contentDigest =
+        copyAndDigest(plan.in, request.input, update, signer.contentDigestAlgorithm(), output);
+    const Bytes cms = signer.sign(contentDigest, key);
+    embedSignature(update, cms, request.input);
+    commitUpdate(output, update);
 
     SealResult result;
     result.output = request.output;
     result.fieldName = plan.fieldName;
-    result.outputSize = total;
+    result.outputSize = update.totalSize();
     SealAppearance appearance;
-    appearance.page = plan.pageNumber;
+    appearance.page = plan.doc.pageNumber;
     appearance.x = plan.box.x;
     appearance.y = plan.box.y;
     appearance.width = plan.box.width;
@@ -504,4 +500,4 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
     return result;
 }
 
-}  // namespace eseal
+}  // namespace eseal::pdf

@@ -2,12 +2,17 @@
 
 #include "formats/format.hpp"
 
-namespace eseal {
+namespace eseal::pdf {
 
-// PAdES sealing as an incremental update (ISO 32000-1 7.5.6, 12.8; ETSI EN 319 142-1).
-// Stages: read the document -> place the seal -> write the update with a
-// reserved /Contents -> digest the /ByteRange while copying -> sign on the key
-// -> embed -> commit the output atomically.
+// PAdES sealing as an incremental update (ISO 32000-1 7.5.6, 12.8; ETSI EN 319 142-1),
+// run as the stages of formats/pdf/pdf_sign_stages.hpp.
 SealResult sealPdf(const SealRequest& request, Key& key);
 
-}  // namespace eseal
+// Everything sealPdf would refuse that needs no key: the request's options,
+// the document (readable, not encrypted, the page exists, the whole seal on
+// the page, the field name free, certification allowed), the seal picture
+// and the output (not the input, its folder present and writable). Throws
+// eseal::Error naming the file; writes nothing.
+void checkPdfRequest(const SealRequest& request);
+
+}  // namespace eseal::pdf

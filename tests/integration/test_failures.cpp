@@ -217,3 +217,76 @@ BOOST_AUTO_TEST_CASE(pkcs12_key_signs_and_wrong_password_exit_5) {
     BOOST_REQUIRE_MESSAGE(ok.exitCode == 0, ok.describe());
     checkSealed(j.out, "Seal1", "signer-rsa", 1);
 }
+
+// FormatAdapter::check runs for every file before the key is opened: each of
+// these must end the command with its exit code and a message naming the
+// problem, and the PKCS#11 log must show that no session was ever logged in
+// (the PIN is available, so a late check would have logged in first).
+BOOST_AUTO_TEST_CASE(request_problems_are_refused_before_the_key_is_opened) {
+    struct Case {
+        std::string what;
+        std::vector<std::string> extra;
+        std::string output;  // relative to the job's output folder
+        int code;
+        std::string message;
+    };
+    const std::vector<Case> cases = {
+        {"page that does not exist", {"--page", "99"}, "sealed.pdf", 4, "page 99 does not exist"},
+        {"centre off the page", {"--at", "500,500"}, "sealed.pdf", 4, "outside page 1"},
+        {"seal half off the page", {"--at", "200,290"}, "sealed.pdf", 4, "reaches past the edge of page 1"},
+        {"seal wider than the page", {"--size", "210"}, "sealed.pdf", 4, "reaches past the edge of page 1"},
+        {"output folder missing", {}, "missing/sealed.pdf", 6, "does not exist"},
+        {"field name taken", {"--field", "Seal1"}, "sealed.pdf", 4, "already has a field named Seal1"},
+    };
+    // A sealed letter already has a field Seal1.
+    TempDir base("check");
+    RunResult once = sign({inputsDir() / "letter.pdf"}, {"-o", (base / "once.pdf").string()}, "signer-ec");
+    BOOST_REQUIRE_MESSAGE(once.exitCode == 0, once.describe());
+    for (const Case& c : cases) {
+        BOOST_TEST_CONTEXT(c.what) {
+            Job j;
+            const fs::path in = c.what == "field name taken" ? base / "once.pdf" : j.in;
+            const std::string inHash = sha256File(in);
+            const fs::path out = j.outDir / c.output;
+            const fs::path log = j.dir / "spy.log";
+            std::vector<std::string> args{"sign",  in.string(),       "-o",      out.string(),
+                                          "--key", keyUri("signer-ec", kSpyModule), "--seal",
+                                          sealPng().string(), "--pin-env", kPinVar};
+            args.insert(args.end(), c.extra.begin(), c.extra.end());
+            RunResult r = eseal(args, spyEnv(log));
+            expectCleanFailure(r, c.code, in, inHash, out, {});
+            BOOST_CHECK_MESSAGE(r.err.find(c.message) != std::string::npos, r.err);
+            const std::string spy = fs::exists(log) ? readFile(log) : std::string();
+            BOOST_CHECK_EQUAL(count(spy, ": C_Login\n"), 0u);
+            BOOST_CHECK_EQUAL(count(spy, ": C_OpenSession\n"), 0u);
+        }
+    }
+}
+
+// In a batch a file that fails its check is reported and left out; the others
+// are sealed with the one PIN entry, and the exit code tells of the failure.
+BOOST_AUTO_TEST_CASE(batch_leaves_out_a_file_that_fails_its_check) {
+    Job j;
+    const fs::path bad = j.dir / "short.pdf";
+    writeFile(bad, "%PDF-1.7\n% cut off\n");
+    RunResult r = sign({j.in, bad}, {"--out-dir", j.outDir.string()}, "signer-ec");
+    BOOST_CHECK_MESSAGE(r.exitCode == 4, r.describe());
+    BOOST_CHECK_MESSAGE(r.err.find("short.pdf") != std::string::npos, r.err);
+    BOOST_CHECK_MESSAGE(r.out.find("sealed 1, failed 1, skipped 0") != std::string::npos, r.out);
+    BOOST_CHECK(fs::exists(j.outDir / "letter.pdf"));
+    BOOST_CHECK(!fs::exists(j.outDir / "short.pdf"));
+    if (fs::exists(j.outDir / "letter.pdf")) checkSealed(j.outDir / "letter.pdf", "Seal1", "signer-ec", 1);
+}
+
+// Exit 5 is everything about the key or PIN, also files that hold them
+// (docs/CLI.md): an unreadable PIN file or PKCS#12 file is not an output error.
+BOOST_AUTO_TEST_CASE(key_and_pin_files_that_cannot_be_read_exit_5) {
+    Job j;
+    RunResult pinFile = eseal({"sign", j.in.string(), "-o", j.out.string(), "--key", keyUri("signer-ec"),
+                               "--seal", sealPng().string(), "--pin-file", (j.dir / "no-such-pin").string()});
+    expectCleanFailure(pinFile, 5, j.in, j.inHash, j.out, {});
+    RunResult p12 = eseal({"sign", j.in.string(), "-o", j.out.string(), "--key",
+                           "p12:" + (j.dir / "no-such.p12").string(), "--seal", sealPng().string(),
+                           "--pin-env", kPinVar});
+    expectCleanFailure(p12, 5, j.in, j.inHash, j.out, {});
+}

@@ -14,9 +14,6 @@
 #include <sstream>
 #include <string>
 
-#ifndef POINTERHOLDER_TRANSITION
-#define POINTERHOLDER_TRANSITION 4  // qpdf 11: std::shared_ptr API only, no PointerHolder
-#endif
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
@@ -323,12 +320,12 @@ void checkNoOutput(const std::string& out) { BOOST_TEST(!fs::exists(out), out <<
 BOOST_AUTO_TEST_SUITE(pdf_sign)
 
 BOOST_AUTO_TEST_CASE(text_strings) {
-    BOOST_TEST(pdf::textString("Beijing (HQ)") == "(Beijing \\(HQ\\))");
-    BOOST_TEST(pdf::textString("盖章") == "<FEFF76D67AE0>");
+    BOOST_TEST(pdf::encodeTextString("Beijing (HQ)") == "(Beijing \\(HQ\\))");
+    BOOST_TEST(pdf::encodeTextString("盖章") == "<FEFF76D67AE0>");
     BOOST_TEST(pdf::formatNumber(1.0 / 3) == "0.3333");
     BOOST_TEST(pdf::formatNumber(-2.5) == "-2.5");
     BOOST_TEST(pdf::formatNumber(1e-9) == "0");
-    BOOST_CHECK_THROW(pdf::textString("\xC3"), Error);
+    BOOST_CHECK_THROW(pdf::encodeTextString("\xC3"), Error);
 }
 
 // Hand-computed rectangles: crop box [100 200 400 600] (300 x 400 units),
@@ -376,7 +373,7 @@ BOOST_AUTO_TEST_CASE(classic_xref_rsa) {
     const std::string before = sha256File(in);
     const std::string out = pathFor("classic-sealed.pdf");
     auto k = key("signer-rsa");
-    SealResult r = sealPdf(request(in, out, 1, 150, 200), *k);
+    SealResult r = pdf::sealPdf(request(in, out, 1, 150, 200), *k);
     BOOST_TEST(r.fieldName == "Seal1");
     BOOST_TEST(r.appearances[0].page == 1);
     checkSealed(in, out, r, 1, 150, 200);
@@ -389,7 +386,7 @@ BOOST_AUTO_TEST_CASE(classic_xref_rsa) {
     // Sealing the sealed file again: both signatures valid, only the newest total.
     const std::string out2 = pathFor("classic-sealed2.pdf");
     auto ec = key("signer-ec");
-    SealResult r2 = sealPdf(request(out, out2, 1, 60, 250), *ec);
+    SealResult r2 = pdf::sealPdf(request(out, out2, 1, 60, 250), *ec);
     BOOST_TEST(r2.fieldName == "Seal2");
     checkSealed(out, out2, r2, 1, 60, 250, {{150, 200}});
 }
@@ -401,7 +398,7 @@ BOOST_AUTO_TEST_CASE(xref_stream_input_ec) {
     auto k = key("signer-ec");
     SealRequest rq = request(in, out, -1, 105, 260);
     rq.fieldName = "签章 Finance";
-    SealResult r = sealPdf(rq, *k);
+    SealResult r = pdf::sealPdf(rq, *k);
     BOOST_TEST(r.fieldName == "签章 Finance");
     BOOST_TEST(r.appearances[0].page == 3);
     checkSealed(in, out, r, 3, 105, 260);
@@ -412,7 +409,7 @@ BOOST_AUTO_TEST_CASE(xref_stream_input_ec) {
     const std::string out2 = pathFor("objstm-sealed2.pdf");
     rq.input = out;
     rq.output = out2;
-    BOOST_CHECK_THROW(sealPdf(rq, *k), Error);
+    BOOST_CHECK_THROW(pdf::sealPdf(rq, *k), Error);
     checkNoOutput(out2);
 }
 
@@ -420,7 +417,7 @@ BOOST_AUTO_TEST_CASE(linearized_input) {
     const std::string in = makePdf("linear.pdf", {.pages = 2, .linearize = true});
     const std::string out = pathFor("linear-sealed.pdf");
     auto k = key("signer-rsa");
-    SealResult r = sealPdf(request(in, out, 2, 40, 40), *k);
+    SealResult r = pdf::sealPdf(request(in, out, 2, 40, 40), *k);
     checkSealed(in, out, r, 2, 40, 40);
 }
 
@@ -432,7 +429,7 @@ BOOST_AUTO_TEST_CASE(rotated_pages_with_cropbox) {
             const std::string in = makePdf(name + ".pdf", {.rotate = rotate, .cropBox = true});
             const std::string out = pathFor(name + "-sealed.pdf");
             // Displayed size: 495 x 642 pt = 174.6 x 226.5 mm, turned for 90/270.
-            SealResult r = sealPdf(request(in, out, 1, 50, 70), *k);
+            SealResult r = pdf::sealPdf(request(in, out, 1, 50, 70), *k);
             checkSealed(in, out, r, 1, 50, 70);
             // The same spot measured from the bottom-right corner.
             const double shownW = rotate == 180 ? 495 * 25.4 / 72 : 642 * 25.4 / 72;
@@ -440,7 +437,7 @@ BOOST_AUTO_TEST_CASE(rotated_pages_with_cropbox) {
             const std::string out2 = pathFor(name + "-sealed-br.pdf");
             SealRequest rq = request(in, out2, 1, shownW - 50, shownH - 70);
             rq.placement.fromBottomRight = true;
-            SealResult r2 = sealPdf(rq, *k);
+            SealResult r2 = pdf::sealPdf(rq, *k);
             checkSealed(in, out2, r2, 1, 50, 70);
             BOOST_TEST(std::fabs(r2.appearances[0].x - r.appearances[0].x) < 0.01);
             BOOST_TEST(std::fabs(r2.appearances[0].y - r.appearances[0].y) < 0.01);
@@ -454,7 +451,7 @@ BOOST_AUTO_TEST_CASE(file_with_incremental_update_and_no_final_eol) {
     BOOST_REQUIRE(run("qpdf --check " + quote(in)).status == 0);
     const std::string out = pathFor("updated-sealed.pdf");
     auto k = key("signer-rsa");
-    SealResult r = sealPdf(request(in, out, 1, 100, 100), *k);
+    SealResult r = pdf::sealPdf(request(in, out, 1, 100, 100), *k);
     checkSealed(in, out, r, 1, 100, 100);
     // The /Info of the newest revision is kept.
     BOOST_TEST(run("qpdf --show-object=trailer " + quote(out)).output.find("/Info") != std::string::npos);
@@ -464,8 +461,8 @@ BOOST_AUTO_TEST_CASE(deterministic_for_fixed_time) {
     const std::string in = makePdf("det.pdf", {});
     auto k = key("signer-rsa");
     ::setenv("ESEAL_FIXED_TIME", "1790000000", 1);
-    SealResult a = sealPdf(request(in, pathFor("det-a.pdf"), 1, 100, 100), *k);
-    SealResult b = sealPdf(request(in, pathFor("det-b.pdf"), 1, 100, 100), *k);
+    SealResult a = pdf::sealPdf(request(in, pathFor("det-a.pdf"), 1, 100, 100), *k);
+    SealResult b = pdf::sealPdf(request(in, pathFor("det-b.pdf"), 1, 100, 100), *k);
     ::unsetenv("ESEAL_FIXED_TIME");
     BOOST_TEST(slurp(a.output) == slurp(b.output));
     BOOST_TEST(slurp(a.output).find("/M (D:20260921") != std::string::npos);
@@ -509,7 +506,7 @@ BOOST_AUTO_TEST_CASE(existing_form_and_annotations) {
             auto k = key("signer-rsa");
             SealRequest rq = request(in, out, 1, 150, 150);
             rq.contactInfo = "seal-office@example.cn";
-            SealResult r = sealPdf(rq, *k);
+            SealResult r = pdf::sealPdf(rq, *k);
             BOOST_TEST(r.fieldName == "Seal2");
             checkSealed(in, out, r, 1, 150, 150);
             QPDF q;
@@ -541,7 +538,7 @@ BOOST_AUTO_TEST_CASE(opaque_seal_image) {
     rq.sealImage = png;
     rq.placement.sizeMm = 30;
     auto k = key("signer-ec");
-    SealResult r = sealPdf(rq, *k);
+    SealResult r = pdf::sealPdf(rq, *k);
     BOOST_TEST(slurp(out).find("/SMask") == std::string::npos);
     // 30 x 20 mm: the /Rect is 3:2.
     BOOST_TEST(std::fabs(r.appearances[0].width - 30 * 72 / 25.4) < 0.01);
@@ -565,7 +562,7 @@ BOOST_AUTO_TEST_CASE(certification) {
             const std::string certified = pathFor("certified-p" + std::to_string(level) + ".pdf");
             SealRequest rq = request(in, certified, 1, 100, 100);
             rq.profile.certificationLevel = level;
-            SealResult r = sealPdf(rq, *k);
+            SealResult r = pdf::sealPdf(rq, *k);
             checkSealed(in, certified, r, 1, 100, 100);
             {
                 QPDF q;
@@ -579,18 +576,18 @@ BOOST_AUTO_TEST_CASE(certification) {
             const std::string approved = pathFor("certified-p" + std::to_string(level) + "-approved.pdf");
             SealRequest second = request(certified, approved, 1, 60, 60);
             if (level == 1) {
-                BOOST_CHECK_EXCEPTION(sealPdf(second, *k), Error, [](const Error& e) {
+                BOOST_CHECK_EXCEPTION(pdf::sealPdf(second, *k), Error, [](const Error& e) {
                     return e.category() == ErrorCategory::BadInput &&
                            std::string(e.what()).find("DocMDP") != std::string::npos;
                 });
                 checkNoOutput(approved);
             } else {
-                SealResult r2 = sealPdf(second, *k);
+                SealResult r2 = pdf::sealPdf(second, *k);
                 checkSealed(certified, approved, r2, 1, 60, 60, {{100, 100}});
                 // Certifying an already signed file is refused.
                 SealRequest third = request(approved, pathFor("recertified.pdf"), 1, 150, 150);
                 third.profile.certificationLevel = 2;
-                BOOST_CHECK_THROW(sealPdf(third, *k), Error);
+                BOOST_CHECK_THROW(pdf::sealPdf(third, *k), Error);
                 checkNoOutput(third.output);
             }
         }
@@ -602,7 +599,7 @@ BOOST_AUTO_TEST_CASE(refusals_leave_no_output) {
     const std::string good = makePdf("good.pdf", {});
     auto expect = [&](const SealRequest& rq, ErrorCategory category, const std::string& text) {
         try {
-            sealPdf(rq, *k);
+            pdf::sealPdf(rq, *k);
             BOOST_ERROR("sealing " << rq.input << " should have failed");
         } catch (const Error& e) {
             BOOST_TEST_MESSAGE(e.what());
@@ -635,7 +632,7 @@ BOOST_AUTO_TEST_CASE(refusals_leave_no_output) {
     const std::string before = sha256File(good);
     expect(request(good, workDir() + "/no-such-dir/out.pdf", 1, 50, 50), ErrorCategory::OutputNotWritable, "");
     try {
-        sealPdf(request(good, good, 1, 50, 50), *k);
+        pdf::sealPdf(request(good, good, 1, 50, 50), *k);
         BOOST_ERROR("sealing a file onto itself should have failed");
     } catch (const Error& e) {
         BOOST_TEST(static_cast<int>(e.category()) == static_cast<int>(ErrorCategory::Usage), e.what());
@@ -693,7 +690,7 @@ BOOST_AUTO_TEST_CASE(mutated_inputs) {
         fs::remove(out);
         spit(in, data);
         try {
-            sealPdf(request(in, out, 1, 50, 50), *k);
+            pdf::sealPdf(request(in, out, 1, 50, 50), *k);
             ++sealed;
             BOOST_TEST(fs::exists(out));
         } catch (const Error& e) {
