@@ -12,7 +12,7 @@ PACKAGES="
   libreoffice-writer-nogui fonts-noto-cjk
   python3 python3-pikepdf python3-uno
   time ca-certificates hyperfine
-  gettext lintian dpkg-dev file
+  gettext lintian dpkg-dev file clang-format ccache
 "
 
 missing=""

@@ -7,7 +7,7 @@
 
 namespace eseal {
 
-// Keys keep the order of cli-spec.md, for people reading the output.
+// Keys keep the order of docs/CLI.md, for people reading the output.
 using Json = nlohmann::ordered_json;
 
 const char* toString(Indication i) noexcept {

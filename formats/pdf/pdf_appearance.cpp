@@ -1,14 +1,11 @@
 #include "formats/pdf/pdf_appearance.hpp"
 
+#include <mutex>
+
 #include "core/base/error.hpp"
 #include "formats/pdf/pdf_object_io.hpp"
 
 namespace eseal::pdf {
-
-namespace {
-
-
-}  // namespace
 
 std::string appearanceContent(const SealBox& box) {
     const double w = box.sealWidth, h = box.sealHeight;
@@ -52,36 +49,59 @@ std::string appearanceContent(const SealBox& box) {
     return s;
 }
 
-void writeSealAppearance(UpdateWriter& out, const RgbaImage& image, const SealBox& box,
-                         const AppearanceNumbers& numbers) {
+EncodedSealImage encodeSealImage(const RgbaImage& image) {
     const std::size_t count = static_cast<std::size_t>(image.width) * image.height;
     if (image.width == 0 || image.height == 0 || image.pixels.size() != count * 4) {
         throw Error(ErrorCategory::BadInput, "seal image is empty or inconsistent");
     }
-    const bool alpha = image.hasTransparency();
+    EncodedSealImage e;
+    e.width = image.width;
+    e.height = image.height;
+    Bytes rgb;
+    rgb.reserve(count * 3);
+    for (std::size_t i = 0; i < count; ++i) {
+        rgb.insert(rgb.end(), image.pixels.begin() + static_cast<std::ptrdiff_t>(i * 4),
+                   image.pixels.begin() + static_cast<std::ptrdiff_t>(i * 4 + 3));
+    }
+    e.colour = flate(rgb);
+    if (image.hasTransparency()) {
+        Bytes a(count);
+        for (std::size_t i = 0; i < count; ++i) a[i] = image.pixels[i * 4 + 3];
+        e.alpha = flate(a);
+    }
+    return e;
+}
+
+std::shared_ptr<const EncodedSealImage> encodedSealImage(const std::shared_ptr<const RgbaImage>& image) {
+    // One entry: a batch seals every file with the same picture.
+    static std::mutex mutex;
+    static std::weak_ptr<const RgbaImage> lastImage;
+    static std::shared_ptr<const EncodedSealImage> lastEncoded;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (lastEncoded && !lastImage.owner_before(image) && !image.owner_before(lastImage) && !lastImage.expired())
+        return lastEncoded;
+    auto encoded = std::make_shared<const EncodedSealImage>(encodeSealImage(*image));
+    lastImage = image;
+    lastEncoded = encoded;
+    return encoded;
+}
+
+void writeSealAppearance(UpdateWriter& out, const EncodedSealImage& image, const SealBox& box,
+                         const AppearanceNumbers& numbers) {
+    const bool alpha = image.alpha.has_value();
     if (alpha != numbers.smask.has_value()) throw Error(ErrorCategory::Internal, "soft mask number mismatch");
     const std::string size =
         " /Width " + std::to_string(image.width) + " /Height " + std::to_string(image.height);
-    {
-        Bytes rgb;
-        rgb.reserve(count * 3);
-        for (std::size_t i = 0; i < count; ++i) {
-            rgb.insert(rgb.end(), image.pixels.begin() + static_cast<std::ptrdiff_t>(i * 4),
-                       image.pixels.begin() + static_cast<std::ptrdiff_t>(i * 4 + 3));
-        }
-        std::string dict = "/Type /XObject /Subtype /Image" + size +
-                           " /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode";
-        if (alpha) dict += " /SMask " + objectRef(*numbers.smask);
-        out.streamObject(numbers.image, 0, dict, flate(rgb));
-    }
+    std::string dict = "/Type /XObject /Subtype /Image" + size +
+                       " /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode";
+    if (alpha) dict += " /SMask " + objectRef(*numbers.smask);
+    out.streamObject(numbers.image, 0, dict, image.colour);
     if (alpha) {
-        Bytes a(count);
-        for (std::size_t i = 0; i < count; ++i) a[i] = image.pixels[i * 4 + 3];
         // 11.6.5.3: a soft-mask image is DeviceGray and has no /SMask of its own.
         out.streamObject(*numbers.smask, 0,
                          "/Type /XObject /Subtype /Image" + size +
                              " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
-                         flate(a));
+                         *image.alpha);
     }
     const std::string content = appearanceContent(box);
     out.streamObject(numbers.form, 0,

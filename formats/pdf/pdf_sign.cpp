@@ -295,7 +295,7 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
         const int xrefNum = plan.last.xrefStream ? next++ : 0;  // 0: classic table, no object
         const int newSize = next;
 
-        writeSealAppearance(out, *plan.picture, plan.box, numbers);
+        writeSealAppearance(out, *encodedSealImage(plan.picture), plan.box, numbers);
 
         // The signature dictionary (12.8.1, Table 252).
         out.beginObject(sigNum, 0);

@@ -1,5 +1,5 @@
 // eseal --help, eseal <command> --help, --version and usage errors, against
-// the CLI contract (notes/cli-spec.md): every documented option is mentioned.
+// the CLI contract (docs/CLI.md): every documented option is mentioned.
 #define BOOST_TEST_MODULE integ_cli_help
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>

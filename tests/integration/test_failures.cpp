@@ -1,5 +1,5 @@
 // eseal sign failures: wrong PIN, no PIN, PIN on the command line, bad inputs,
-// unwritable outputs. Each must exit with the code of cli-spec.md, leave no file
+// unwritable outputs. Each must exit with the code of docs/CLI.md, leave no file
 // under the output name, no stray temporary in the output directory, and the
 // input unchanged.
 #define BOOST_TEST_MODULE integ_failures

@@ -98,7 +98,7 @@ BOOST_DATA_TEST_CASE(seal_is_drawn_at_the_requested_spot, bdata::make(kCases), c
     BOOST_REQUIRE_EQUAL(before.height, after.height);
 
     const double wMm = before.width / kPxPerMm, hMm = before.height / kPxPerMm;
-    // Default spot (cli-spec.md): lower right, the seal's edge 30 mm from the right edge
+    // Default spot (docs/CLI.md, core/seal/placement): lower right, the seal's edge 30 mm from the right edge
     // and 50 mm from the bottom edge, i.e. centre at (width-30-size/2, height-50-size/2).
     const double xMm = c.at ? c.at->first : wMm - 30 - c.size / 2,
                  yMm = c.at ? c.at->second : hMm - 50 - c.size / 2;

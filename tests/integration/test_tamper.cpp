@@ -232,7 +232,7 @@ BOOST_AUTO_TEST_CASE(several_files_exit_code_is_the_worst) {
     // Any FAILED makes the exit code 1, whatever the other files say.
     Verified f = verifyJson({sealed, broken});
     BOOST_CHECK_MESSAGE(f.run.exitCode == 1, f.run.describe());
-    // The mixed case of PASSED + no signature has no fixed code in cli-spec: only the reports.
+    // The mixed case of PASSED + no signature has no fixed code in docs/CLI.md: only the reports.
     Verified v = verifyJson({sealed, inputsDir() / "letter.pdf"});
     BOOST_REQUIRE_MESSAGE(v.report.is_array() && v.report.size() == 2, v.run.out.substr(0, 2000));
     BOOST_CHECK_EQUAL(v.report[0].value("indication", std::string()), "PASSED");

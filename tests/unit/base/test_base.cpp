@@ -12,7 +12,7 @@
 #include "core/base/secret.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/digest.hpp"
-#include "core/token/file_key.hpp"
+#include "core/token/pkcs12_key.hpp"
 #include "core/token/key_registry.hpp"
 
 namespace fs = std::filesystem;

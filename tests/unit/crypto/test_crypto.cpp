@@ -20,7 +20,7 @@
 #include "core/crypto/der.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/crypto/trust.hpp"
-#include "core/token/file_key.hpp"
+#include "core/token/pkcs12_key.hpp"
 
 // Readable failure messages for the report enums.
 namespace eseal {

@@ -1,4 +1,4 @@
-// The report model's strings, exit codes, JSON (cli-spec.md) and text.
+// The report model's strings, exit codes, JSON (docs/CLI.md) and text.
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>

@@ -23,7 +23,7 @@
 #include "core/base/error.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/seal/image.hpp"
-#include "core/token/file_key.hpp"
+#include "core/token/pkcs12_key.hpp"
 #include "formats/pdf/pdf_object_io.hpp"
 #include "formats/pdf/pdf_placement.hpp"
 #include "formats/pdf/pdf_sign.hpp"

@@ -22,7 +22,7 @@
 #include "core/crypto/cms_sign.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/key/pin.hpp"
-#include "core/token/file_key.hpp"
+#include "core/token/pkcs12_key.hpp"
 #include "formats/pdf/pdf_sign.hpp"
 #include "formats/pdf/pdf_sign_stages.hpp"
 

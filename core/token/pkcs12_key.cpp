@@ -1,4 +1,4 @@
-#include "core/token/file_key.hpp"
+#include "core/token/pkcs12_key.hpp"
 
 #include <openssl/err.h>
 #include <openssl/pkcs12.h>
