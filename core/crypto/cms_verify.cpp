@@ -23,32 +23,6 @@ namespace eseal {
 
 namespace {
 
-// ---------------------------------------------------------------------------
-// Verdicts. Worst wins: FAILED > INDETERMINATE > PASSED; at equal level the
-// first problem found keeps its sub-indication.
-int rank(Indication i) {
-    switch (i) {
-        case Indication::Passed:
-            return 0;
-        case Indication::Indeterminate:
-            return 1;
-        case Indication::Failed:
-            return 2;
-    }
-    return 1;
-}
-
-struct Verdict {
-    Indication indication = Indication::Passed;
-    SubIndication sub = SubIndication::None;
-    void lower(Indication i, SubIndication s) {
-        if (rank(i) > rank(indication)) {
-            indication = i;
-            sub = s;
-        }
-    }
-};
-
 std::string opensslErrors() {
     std::string text;
     unsigned long code = 0;
@@ -738,7 +712,7 @@ struct CertStackDeleter {
 
 void verifyInto(const CmsVerifyInput& input, const TrustPolicy& policy, SignatureReport& out, Verdict& v) {
     auto fail = [&](Indication i, SubIndication s, std::string message) {
-        v.lower(i, s);
+        v.worsenTo(i, s);
         out.errors.push_back(std::move(message));
     };
 
@@ -992,7 +966,7 @@ void verifyInto(const CmsVerifyInput& input, const TrustPolicy& policy, Signatur
         weak.push_back("an EC key of " + std::to_string(bits) + " bits");
     for (const auto& w : weak)
         out.warnings.push_back("The signature uses " + w + ", which is too weak to be relied on today.");
-    if (!weak.empty() && v.indication == Indication::Passed)
+    if (!weak.empty() && v.passed())
         fail(Indication::Indeterminate, SubIndication::CryptoConstraintsFailure,
              "The signature is intact but uses weak cryptography (see warnings).");
 }
@@ -1004,29 +978,19 @@ CertificateInfo describeCertificate(ByteView der) {
     return describe(cert.get(), der);
 }
 
-// Merge rule with what the caller set before the call (e.g. a broken PDF byte
-// range): worst wins, FAILED > INDETERMINATE > PASSED. The struct's default
-// INDETERMINATE with no sub-indication carries no verdict and is not a
-// caller's finding; a caller's verdict wins ties, so its sub-indication stays.
 void verifyDetachedCms(const CmsVerifyInput& input, const TrustPolicy& policy, SignatureReport& out) {
-    const bool callerVerdict =
-        out.indication == Indication::Failed ||
-        (out.indication == Indication::Indeterminate && out.subIndication != SubIndication::None);
-    Verdict caller{out.indication, out.subIndication};
-    Verdict v;
+    Verdict v = out.verdict;
     out.digestMatches = false;
     out.signatureValid = false;
     out.signingCertificateBound = false;
     try {
         verifyInto(input, policy, out, v);
     } catch (const std::exception& e) {
-        v.lower(Indication::Failed, SubIndication::FormatFailure);
+        v.worsenTo(Indication::Failed, SubIndication::FormatFailure);
         out.errors.push_back(std::string("The signature could not be processed: ") + e.what());
     }
     ERR_clear_error();
-    if (callerVerdict && rank(caller.indication) >= rank(v.indication)) v = caller;
-    out.indication = v.indication;
-    out.subIndication = v.sub;
+    out.verdict = v;
 }
 
 }  // namespace eseal

@@ -279,10 +279,7 @@ int docMdpLevel(OH sig) {
 }
 
 void fail(SignatureReport& s, SubIndication sub, const std::string& error) {
-    if (s.indication != Indication::Failed) {
-        s.indication = Indication::Failed;
-        s.subIndication = sub;
-    }
+    s.verdict.worsenTo(Indication::Failed, sub);
     s.errors.push_back(error);
 }
 
@@ -485,8 +482,12 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& po
                 s.coverage = Coverage::BrokenRange;
             }
 
+            // Whatever the CMS says, a range that does not sign a revision fails (12.8.1);
+            // decided first, so its sub-indication is the one kept.
+            if (s.coverage == Coverage::BrokenRange) s.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);
+
             if (s.format == "ETSI.RFC3161" || s.format == "adbe.x509.rsa_sha1") {
-                s.indication = Indication::Indeterminate;
+                s.verdict.worsenTo(Indication::Indeterminate);
                 s.errors.push_back("signatures of type " + s.format + " are not verified by eseal yet");
             } else {
                 CmsVerifyInput input;
@@ -501,9 +502,6 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& po
             }
 
             if (s.coverage == Coverage::BrokenRange) {
-                // Whatever the CMS says, the range does not sign a revision (12.8.1).
-                s.indication = Indication::Failed;
-                s.subIndication = SubIndication::FormatFailure;
                 s.errors.push_back("the signed range ends at byte " + std::to_string(signedEnd) +
                                    ", which is neither the end of the file nor the end of a revision");
                 report.signatures.push_back(std::move(s));
@@ -523,7 +521,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& po
                                                  ? " after this seal was applied"
                                                  : ""));
                 if (!diff.complete) {
-                    if (s.indication == Indication::Passed) s.indication = Indication::Indeterminate;
+                    s.verdict.worsenTo(Indication::Indeterminate);
                     s.errors.push_back("the changes made after this seal could not be fully checked: " +
                                        diff.problem);
                 }
@@ -535,7 +533,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& po
                                          "(signatures, validation data)");
             }
         } catch (const std::exception& e) {
-            if (s.indication == Indication::Passed) s.indication = Indication::Indeterminate;
+            s.verdict.worsenTo(Indication::Indeterminate);
             s.errors.push_back(std::string("this signature could not be checked: ") + e.what());
         }
         report.signatures.push_back(std::move(s));

@@ -108,7 +108,7 @@ SignatureReport verifyOurs(ByteView cms, const std::string& content, const Trust
 }
 
 std::string describe(const SignatureReport& r) {
-    std::string s = std::string(toString(r.indication)) + "/" + toString(r.subIndication) +
+    std::string s = std::string(toString(r.verdict.indication())) + "/" + toString(r.verdict.subIndication()) +
                     " chain=" + toString(r.chain.status) + " (" + r.chain.message + ")";
     for (const auto& e : r.errors) s += " | error: " + e;
     for (const auto& w : r.warnings) s += " | warning: " + w;
@@ -169,8 +169,8 @@ void checkSignedAttributes(const std::string& fullPrint, bool signingTime) {
 }
 
 void checkPassed(const SignatureReport& r) {
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::None);
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::None);
     BOOST_TEST(r.digestMatches);
     BOOST_TEST(r.signatureValid);
     BOOST_TEST(r.signingCertificateBound);
@@ -381,8 +381,8 @@ BOOST_AUTO_TEST_SUITE(verify_negative)
 
 BOOST_AUTO_TEST_CASE(wrong_content_is_hash_failure) {
     const auto r = verifyOurs(sign("signer-rsa"), kContent + "x");
-    BOOST_TEST(r.indication == Indication::Failed, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::HashFailure);
+    BOOST_TEST(r.verdict.indication() == Indication::Failed, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::HashFailure);
     BOOST_TEST(!r.digestMatches);
     BOOST_TEST(r.signatureValid);  // the signed attributes themselves are intact
     BOOST_TEST(!r.errors.empty());
@@ -394,8 +394,8 @@ BOOST_AUTO_TEST_CASE(flipped_signature_byte_is_sig_crypto_failure) {
         // The signature value is the last field of the only SignerInfo, so the last bytes of the CMS.
         cms[cms.size() - 3] ^= 0x01;
         const auto r = verifyOurs(cms, kContent);
-        BOOST_TEST(r.indication == Indication::Failed, describe(r));
-        BOOST_TEST(r.subIndication == SubIndication::SigCryptoFailure, describe(r));
+        BOOST_TEST(r.verdict.indication() == Indication::Failed, describe(r));
+        BOOST_TEST(r.verdict.subIndication() == SubIndication::SigCryptoFailure, describe(r));
         BOOST_TEST(r.digestMatches);
         BOOST_TEST(!r.signatureValid);
     }
@@ -404,8 +404,8 @@ BOOST_AUTO_TEST_CASE(flipped_signature_byte_is_sig_crypto_failure) {
 BOOST_AUTO_TEST_CASE(expired_signer) {
     const Bytes cms = sign("signer-expired");
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::OutOfBoundsNoPoe);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::OutOfBoundsNoPoe);
     BOOST_TEST(r.chain.status == ChainStatus::Expired);
     BOOST_TEST(r.digestMatches);
     BOOST_TEST(r.signatureValid);
@@ -414,21 +414,21 @@ BOOST_AUTO_TEST_CASE(expired_signer) {
     past.validationTime = std::time_t{1590969600};  // 2020-06-01
     const auto p = verifyOurs(cms, kContent, past);
     BOOST_TEST(p.chain.status == ChainStatus::NotYetValid, describe(p));
-    BOOST_TEST(p.subIndication == SubIndication::NotYetValid);
+    BOOST_TEST(p.verdict.subIndication() == SubIndication::NotYetValid);
     BOOST_TEST(p.chain.validationTime == "2020-06-01T00:00:00Z");
 }
 
 BOOST_AUTO_TEST_CASE(untrusted_signer) {
     const auto r = verifyOurs(sign("signer-untrusted"), kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::NoCertificateChainFound);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::NoCertificateChainFound);
     BOOST_TEST(r.chain.status == ChainStatus::Untrusted);
     BOOST_TEST(r.signatureValid);
     // Its root given as an anchor, the same signature passes.
     TrustPolicy p = testTrust();
     p.trustFiles.push_back(pki("untrusted-root.crt"));
     const auto q = verifyOurs(sign("signer-untrusted"), kContent, p);
-    BOOST_TEST(q.indication == Indication::Passed, describe(q));
+    BOOST_TEST(q.verdict.indication() == Indication::Passed, describe(q));
     BOOST_TEST(q.chain.status == ChainStatus::Trusted);
     BOOST_TEST(q.chain.path.size() == 2u);
 }
@@ -438,20 +438,20 @@ BOOST_AUTO_TEST_CASE(incomplete_chain) {
     const Bytes cms = buildDetachedCms(digest(DigestAlgorithm::Sha256, asBytes(kContent)), key, {});
     BOOST_TEST(embeddedCertificateCount(cms) == 1);
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::NoCertificateChainFound);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::NoCertificateChainFound);
     BOOST_TEST(r.chain.status == ChainStatus::Incomplete);
     // With the intermediate as a trust anchor (a partial chain) it passes.
     TrustPolicy p = testTrust();
     p.trustFiles = {pki("intermediate-ca.crt")};
     const auto q = verifyOurs(cms, kContent, p);
-    BOOST_TEST(q.indication == Indication::Passed, describe(q));
+    BOOST_TEST(q.verdict.indication() == Indication::Passed, describe(q));
 }
 
 BOOST_AUTO_TEST_CASE(bad_key_usage) {
     const auto r = verifyOurs(sign("signer-badku"), kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::ChainConstraintsFailure);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::ChainConstraintsFailure);
     BOOST_TEST(r.chain.status == ChainStatus::KeyUsageInvalid);
     BOOST_REQUIRE(r.signer);
     BOOST_TEST(r.signer->keyUsage == std::vector<std::string>{"keyEncipherment"});
@@ -465,8 +465,8 @@ BOOST_AUTO_TEST_CASE(broken_ca_signature_is_chain_general_failure) {
     // The last byte of a certificate is in its signature value.
     *(at + static_cast<long>(intermediate.size()) - 1) ^= 0x01;
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::CertificateChainGeneralFailure);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::CertificateChainGeneralFailure);
     BOOST_TEST(r.chain.status == ChainStatus::Invalid);
     BOOST_TEST(r.signatureValid);
 }
@@ -489,33 +489,33 @@ BOOST_AUTO_TEST_CASE(weak_rsa_key_is_crypto_constraints_failure) {
                       " -certfile " + pki("ca-chain.pem") + " -outform DER -out " + (dir / "sig.der"));
     BOOST_REQUIRE_MESSAGE(r.rc == 0, r.output);
     const auto v = verifyOurs(readFile(dir / "sig.der"), kContent);
-    BOOST_TEST(v.indication == Indication::Indeterminate, describe(v));
-    BOOST_TEST(v.subIndication == SubIndication::CryptoConstraintsFailure);
+    BOOST_TEST(v.verdict.indication() == Indication::Indeterminate, describe(v));
+    BOOST_TEST(v.verdict.subIndication() == SubIndication::CryptoConstraintsFailure);
     BOOST_TEST(v.digestMatches);
     BOOST_TEST(v.signatureValid);
     BOOST_TEST(v.chain.status == ChainStatus::Trusted);
     BOOST_TEST(!v.warnings.empty());
     // Something worse wins over the weak key.
-    BOOST_TEST(verifyOurs(readFile(dir / "sig.der"), kContent + "?").subIndication == SubIndication::HashFailure);
+    BOOST_TEST(verifyOurs(readFile(dir / "sig.der"), kContent + "?").verdict.subIndication() == SubIndication::HashFailure);
 }
 
 BOOST_AUTO_TEST_CASE(no_trust_anchor_at_all) {
     TrustPolicy none;
     none.useSystemStore = false;
     const auto r = verifyOurs(sign("signer-rsa"), kContent, none);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::NoCertificateChainFound);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::NoCertificateChainFound);
     // The system store does not hold the test root either.
     TrustPolicy system;
     const auto s = verifyOurs(sign("signer-rsa"), kContent, system);
-    BOOST_TEST(s.subIndication == SubIndication::NoCertificateChainFound, describe(s));
+    BOOST_TEST(s.verdict.subIndication() == SubIndication::NoCertificateChainFound, describe(s));
 }
 
 BOOST_AUTO_TEST_CASE(garbage_and_truncation) {
     const Bytes cms = sign("signer-rsa");
     auto expectFormatFailure = [](const SignatureReport& r) {
-        BOOST_TEST(r.indication == Indication::Failed, describe(r));
-        BOOST_TEST(r.subIndication == SubIndication::FormatFailure, describe(r));
+        BOOST_TEST(r.verdict.indication() == Indication::Failed, describe(r));
+        BOOST_TEST(r.verdict.subIndication() == SubIndication::FormatFailure, describe(r));
         BOOST_TEST(!r.errors.empty());
     };
     expectFormatFailure(verifyOurs(Bytes{}, kContent));
@@ -526,7 +526,7 @@ BOOST_AUTO_TEST_CASE(garbage_and_truncation) {
     // Every truncation and random damage: never a crash, never PASSED.
     for (std::size_t n = 0; n < cms.size(); n += 7) {
         const auto r = verifyOurs(Bytes(cms.begin(), cms.begin() + static_cast<long>(n)), kContent);
-        BOOST_TEST(r.indication != Indication::Passed);
+        BOOST_TEST(r.verdict.indication() != Indication::Passed);
     }
     // Random bit flips in what the signature depends on: the SignerInfo after
     // its version, and the signer certificate. (The embedded root copy and the
@@ -568,7 +568,7 @@ BOOST_AUTO_TEST_CASE(garbage_and_truncation) {
         const std::size_t p = pos(rng);
         damaged[p] ^= static_cast<std::uint8_t>(1u << (i % 8));
         const auto r = verifyOurs(damaged, kContent);
-        BOOST_TEST(r.indication != Indication::Passed,
+        BOOST_TEST(r.verdict.indication() != Indication::Passed,
                    "damaged CMS passed: flip at " << p << " of " << cms.size());
     }
 }
@@ -580,8 +580,8 @@ BOOST_AUTO_TEST_CASE(trailing_bytes) {
     checkPassed(verifyOurs(padded, kContent));
     padded[cms.size() + 100] = 0x42;
     const auto r = verifyOurs(padded, kContent);
-    BOOST_TEST(r.indication == Indication::Failed, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::FormatFailure);
+    BOOST_TEST(r.verdict.indication() == Indication::Failed, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::FormatFailure);
 }
 
 BOOST_AUTO_TEST_CASE(caller_failed_is_not_upgraded) {
@@ -590,25 +590,24 @@ BOOST_AUTO_TEST_CASE(caller_failed_is_not_upgraded) {
     in.cms = cms;
     in.digestContent = [](DigestAlgorithm d) { return digest(d, asBytes(kContent)); };
     SignatureReport r;
-    r.indication = Indication::Failed;
-    r.subIndication = SubIndication::FormatFailure;  // e.g. a broken /ByteRange found by the PDF layer
+    r.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);  // e.g. a broken /ByteRange found by the PDF layer
     verifyDetachedCms(in, testTrust(), r);
-    BOOST_TEST(r.indication == Indication::Failed);
-    BOOST_TEST(r.subIndication == SubIndication::FormatFailure);
+    BOOST_TEST(r.verdict.indication() == Indication::Failed);
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::FormatFailure);
     BOOST_TEST(r.signatureValid);  // the CMS facts are still filled
     // A caller's INDETERMINATE is kept over our PASSED too.
     SignatureReport q;
-    q.subIndication = SubIndication::SigConstraintsFailure;
+    q.verdict.worsenTo(Indication::Indeterminate, SubIndication::SigConstraintsFailure);
     verifyDetachedCms(in, testTrust(), q);
-    BOOST_TEST(q.indication == Indication::Indeterminate);
-    BOOST_TEST(q.subIndication == SubIndication::SigConstraintsFailure);
+    BOOST_TEST(q.verdict.indication() == Indication::Indeterminate);
+    BOOST_TEST(q.verdict.subIndication() == SubIndication::SigConstraintsFailure);
     // Ours worse than the caller's: ours wins.
     SignatureReport w;
-    w.subIndication = SubIndication::SigConstraintsFailure;
+    w.verdict.worsenTo(Indication::Indeterminate, SubIndication::SigConstraintsFailure);
     in.digestContent = [](DigestAlgorithm d) { return digest(d, asBytes("other")); };
     verifyDetachedCms(in, testTrust(), w);
-    BOOST_TEST(w.indication == Indication::Failed);
-    BOOST_TEST(w.subIndication == SubIndication::HashFailure);
+    BOOST_TEST(w.verdict.indication() == Indication::Failed);
+    BOOST_TEST(w.verdict.subIndication() == SubIndication::HashFailure);
 }
 
 BOOST_AUTO_TEST_CASE(unreadable_content) {
@@ -620,8 +619,8 @@ BOOST_AUTO_TEST_CASE(unreadable_content) {
     };
     SignatureReport r;
     verifyDetachedCms(in, testTrust(), r);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::SignedDataNotFound);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::SignedDataNotFound);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -642,14 +641,14 @@ BOOST_AUTO_TEST_CASE(openssl_default_with_signing_time) {
     TempDir dir;
     const Bytes cms = opensslSign(dir, "signer-rsa", "");
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.signatureValid);
     BOOST_TEST(r.digestMatches);
     BOOST_TEST(!r.signingCertificateBound);  // OpenSSL adds no signing-certificate attribute by default
     BOOST_TEST(!r.warnings.empty());
     BOOST_TEST(r.signingTimeSource == "signing-time attribute");
     BOOST_TEST(r.signingTime.has_value());
-    BOOST_TEST(verifyOurs(cms, kContent + " ").subIndication == SubIndication::HashFailure);
+    BOOST_TEST(verifyOurs(cms, kContent + " ").verdict.subIndication() == SubIndication::HashFailure);
 }
 
 BOOST_AUTO_TEST_CASE(openssl_cades_ec_keyid) {
@@ -657,7 +656,7 @@ BOOST_AUTO_TEST_CASE(openssl_cades_ec_keyid) {
     // -cades adds signing-certificate-v2; -keyid names the signer by subjectKeyIdentifier.
     const Bytes cms = opensslSign(dir, "signer-ec", "-cades -keyid");
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.signingCertificateBound);
     BOOST_TEST(r.signatureAlgorithm == "ECDSA with SHA-256");
 }
@@ -666,12 +665,12 @@ BOOST_AUTO_TEST_CASE(openssl_without_signed_attributes) {
     TempDir dir;
     const Bytes cms = opensslSign(dir, "signer-rsa", "-noattr");
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.signatureValid);
     BOOST_TEST(!r.signingCertificateBound);
     const auto bad = verifyOurs(cms, kContent + "!");
-    BOOST_TEST(bad.indication == Indication::Failed, describe(bad));
-    BOOST_TEST(bad.subIndication == SubIndication::SigCryptoFailure);
+    BOOST_TEST(bad.verdict.indication() == Indication::Failed, describe(bad));
+    BOOST_TEST(bad.verdict.subIndication() == SubIndication::SigCryptoFailure);
 }
 
 BOOST_AUTO_TEST_CASE(ber_indefinite_length) {
@@ -694,9 +693,9 @@ BOOST_AUTO_TEST_CASE(ber_indefinite_length) {
     Bytes padded = ber;
     padded.resize(ber.size() + 100, 0);
     const auto r = verifyOurs(padded, kContent);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.signingCertificateBound);
-    BOOST_TEST(verifyOurs(ber, kContent + ".").subIndication == SubIndication::HashFailure);
+    BOOST_TEST(verifyOurs(ber, kContent + ".").verdict.subIndication() == SubIndication::HashFailure);
 }
 
 BOOST_AUTO_TEST_CASE(openssl_pss) {
@@ -704,7 +703,7 @@ BOOST_AUTO_TEST_CASE(openssl_pss) {
     const Bytes cms =
         opensslSign(dir, "signer-rsa", "-keyopt rsa_padding_mode:pss -keyopt rsa_pss_saltlen:32");
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.signatureAlgorithm == "RSA-PSS with SHA-256");
 }
 
@@ -716,8 +715,8 @@ BOOST_AUTO_TEST_CASE(openssl_sha1_is_not_accepted) {
                       pki("ca-chain.pem") + " -outform DER -out " + (dir / "sig.der"));
     BOOST_REQUIRE_MESSAGE(s.rc == 0, s.output);
     const auto r = verifyOurs(readFile(dir / "sig.der"), kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::CryptoConstraintsFailure);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::CryptoConstraintsFailure);
     BOOST_TEST(r.digestAlgorithm == "SHA-1");
 }
 
@@ -743,8 +742,8 @@ BOOST_AUTO_TEST_CASE(signing_certificate_mismatch) {
                       (dir / "certs.pem") + " -outform DER -out " + (dir / "sig.der"));
     BOOST_REQUIRE_MESSAGE(r.rc == 0, r.output);
     const auto v = verifyOurs(readFile(dir / "sig.der"), kContent);
-    BOOST_TEST(v.indication == Indication::Failed, describe(v));
-    BOOST_TEST(v.subIndication == SubIndication::FormatFailure);
+    BOOST_TEST(v.verdict.indication() == Indication::Failed, describe(v));
+    BOOST_TEST(v.verdict.subIndication() == SubIndication::FormatFailure);
     BOOST_TEST(!v.signingCertificateBound);
     BOOST_REQUIRE(v.signer);
     BOOST_TEST(v.signer->commonName == "Twin");
@@ -760,8 +759,8 @@ BOOST_AUTO_TEST_CASE(two_signers_rejected) {
             " -inkey " + pki("signer-ec.key") + " -outform DER -out " + (dir / "sig.der"));
     BOOST_REQUIRE_MESSAGE(s.rc == 0, s.output);
     const auto r = verifyOurs(readFile(dir / "sig.der"), kContent);
-    BOOST_TEST(r.indication == Indication::Failed, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::FormatFailure);
+    BOOST_TEST(r.verdict.indication() == Indication::Failed, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::FormatFailure);
 }
 
 BOOST_AUTO_TEST_CASE(signer_certificate_missing) {
@@ -772,8 +771,8 @@ BOOST_AUTO_TEST_CASE(signer_certificate_missing) {
                       " -outform DER -out " + (dir / "sig.der"));
     BOOST_REQUIRE_MESSAGE(s.rc == 0, s.output);
     const auto r = verifyOurs(readFile(dir / "sig.der"), kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::NoSigningCertificateFound);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::NoSigningCertificateFound);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -806,12 +805,12 @@ BOOST_AUTO_TEST_CASE(sm2_sign_and_verify) {
     const Bytes cms = buildDetachedCms(digest(DigestAlgorithm::Sm3, asBytes(kContent)), *key, o);
     BOOST_TEST(cms.size() <= estimateCmsSize(*key, o));
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.signatureAlgorithm == "SM2 with SM3");
     BOOST_TEST(r.digestAlgorithm == "SM3");
     Bytes bad = cms;
     bad[bad.size() - 3] ^= 0x01;
-    BOOST_TEST(verifyOurs(bad, kContent).indication == Indication::Failed);
+    BOOST_TEST(verifyOurs(bad, kContent).verdict.indication() == Indication::Failed);
     writeFile(dir / "sig.der", cms);
     const Run print = run("openssl cms -cmsout -print -inform DER -in " + (dir / "sig.der"));
     BOOST_TEST(print.output.find("algorithm: SM2-with-SM3") != std::string::npos, print.output);
@@ -843,17 +842,17 @@ BOOST_AUTO_TEST_CASE(trust_dir_pem_and_der) {
     p.useSystemStore = false;
     p.trustDirs = {dir.path.string()};
     const auto r = verifyOurs(sign("signer-rsa"), kContent, p);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.warnings.size() == 1u);  // broken.crt, named
     if (!r.warnings.empty()) BOOST_TEST(r.warnings.front().find("broken.crt") != std::string::npos);
-    BOOST_TEST(verifyOurs(sign("signer-untrusted"), kContent, p).indication == Indication::Passed);
+    BOOST_TEST(verifyOurs(sign("signer-untrusted"), kContent, p).verdict.indication() == Indication::Passed);
 }
 
 BOOST_AUTO_TEST_CASE(missing_trust_file_is_a_warning) {
     TrustPolicy p = testTrust();
     p.trustFiles.push_back("/nonexistent/eseal-trust.pem");
     const auto r = verifyOurs(sign("signer-rsa"), kContent, p);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.warnings.size() == 1u);
 }
 

@@ -12,8 +12,7 @@ namespace {
 SignatureReport signature(Indication i, SubIndication s = SubIndication::None) {
     SignatureReport r;
     r.id = "Seal1";
-    r.indication = i;
-    r.subIndication = s;
+    r.verdict.worsenTo(i, s);
     return r;
 }
 
@@ -52,8 +51,8 @@ Report fullReport() {
     s.coverageDetail = "bytes 0-100 and 200-300 of 400";
     s.revision = 1;
     s.laterRevisions = {2};
-    s.modifications = {{2, "page-content", "5 0 R", "page 1 content replaced", false},
-                       {2, "annotation-added", "", "a comment", true}};
+    s.modifications = {{2, ModificationKind::PageContent, "5 0 R", "page 1 content replaced", false},
+                       {2, ModificationKind::AnnotationAdded, "", "a comment", true}};
     s.chain.status = ChainStatus::Untrusted;
     s.chain.message = "self-signed certificate in certificate chain (the issuing CA certificate at depth 2)";
     s.chain.path = {c, c};

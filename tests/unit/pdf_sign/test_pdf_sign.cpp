@@ -292,7 +292,7 @@ void checkSealed(const std::string& in, const std::string& out, const SealResult
     Report report = verifyPdf(out, trust);
     BOOST_TEST_REQUIRE(report.signatures.size() == expectedSignatures, toText(report));
     for (const SignatureReport& s : report.signatures) {
-        BOOST_TEST((s.indication == Indication::Passed), s.id << ": " << toText(report));
+        BOOST_TEST((s.verdict.indication() == Indication::Passed), s.id << ": " << toText(report));
     }
     BOOST_TEST(report.signatures.back().id == result.fieldName);
     BOOST_TEST((report.signatures.back().coverage == Coverage::EntireFile));
