@@ -348,10 +348,10 @@ struct Ordered {
 }  // namespace
 
 namespace detail {
-Report verifyPdfUnguarded(const std::string& path, const TrustPolicy& policy);
+Report verifyPdfUnguarded(const std::string& path, const TrustStore& trust, const VerifyOptions& options);
 }
 
-Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& policy) {
+Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& trust, const VerifyOptions& options) {
     Report report;
     report.file = path;
     report.format = "PDF";
@@ -490,14 +490,28 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& po
                 s.verdict.worsenTo(Indication::Indeterminate);
                 s.errors.push_back("signatures of type " + s.format + " are not verified by eseal yet");
             } else {
-                CmsVerifyInput input;
-                input.cms = *cms;
-                const FileReader& fr = *file;
-                ByteRange r = range;
-                input.digestContent = [&fr, r](DigestAlgorithm alg) { return digestRanges(fr, r, alg); };
+                const ParsedCms parsed = parseCms(*cms);
+                CmsVerifyOptions cmsOptions;
+                cmsOptions.validationTime = options.validationTime;
                 OH m = sig.getKey("/M");
-                if (m.isString()) input.claimedSigningTime = parsePdfDate(m.getStringValue());
-                verifyDetachedCms(input, policy, s);
+                if (m.isString()) cmsOptions.claimedSigningTime = parsePdfDate(m.getStringValue());
+                CmsVerification result;
+                if (const auto alg = parsed.digestAlgorithm()) {
+                    // The digest of the byte range, streamed here (12.8.1); a read
+                    // failure stays in the format.
+                    std::optional<Bytes> digest;
+                    std::string readError;
+                    try {
+                        digest = digestRanges(*file, range, *alg);
+                    } catch (const std::exception& e) {
+                        readError = e.what();
+                    }
+                    result = digest ? verifyCms(parsed, *digest, trust, cmsOptions)
+                                    : contentUnreadable(parsed, cmsOptions, readError);
+                } else {
+                    result = verifyCms(parsed, {}, trust, cmsOptions);
+                }
+                result.recordIn(s);
                 s.format = subFilter.isName() ? subFilter.getName().substr(1) : s.format;
             }
 
@@ -541,10 +555,10 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& po
     return report;
 }
 
-Report verifyPdf(const std::string& path, const TrustPolicy& policy) {
+Report verifyPdf(const std::string& path, const TrustStore& trust, const VerifyOptions& options) {
     // A verdict is a value: nothing may escape, not even a bug or exhaustion.
     try {
-        return detail::verifyPdfUnguarded(path, policy);
+        return detail::verifyPdfUnguarded(path, trust, options);
     } catch (const std::exception& e) {
         Report report;
         report.file = path;

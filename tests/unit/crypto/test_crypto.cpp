@@ -97,13 +97,17 @@ TrustPolicy testTrust() {
 }
 
 SignatureReport verifyOurs(ByteView cms, const std::string& content, const TrustPolicy& policy = testTrust(),
-                           std::optional<std::time_t> claimed = std::nullopt) {
-    CmsVerifyInput in;
-    in.cms = cms;
-    in.digestContent = [&](DigestAlgorithm d) { return digest(d, asBytes(content)); };
-    in.claimedSigningTime = claimed;
+                           std::optional<std::time_t> claimed = std::nullopt,
+                           std::optional<std::time_t> validationTime = std::nullopt) {
+    const TrustStore trust(policy);
+    const ParsedCms parsed = parseCms(cms);
+    Bytes contentDigest;
+    if (const auto alg = parsed.digestAlgorithm()) contentDigest = digest(*alg, asBytes(content));
+    CmsVerifyOptions options;
+    options.claimedSigningTime = claimed;
+    options.validationTime = validationTime;
     SignatureReport r;
-    verifyDetachedCms(in, policy, r);
+    verifyCms(parsed, contentDigest, trust, options).recordIn(r);
     return r;
 }
 
@@ -410,9 +414,7 @@ BOOST_AUTO_TEST_CASE(expired_signer) {
     BOOST_TEST(r.digestMatches);
     BOOST_TEST(r.signatureValid);
     // At a validation time inside the signer's validity the CAs are not valid yet.
-    TrustPolicy past = testTrust();
-    past.validationTime = std::time_t{1590969600};  // 2020-06-01
-    const auto p = verifyOurs(cms, kContent, past);
+    const auto p = verifyOurs(cms, kContent, testTrust(), std::nullopt, std::time_t{1590969600});  // 2020-06-01
     BOOST_TEST(p.chain.status == ChainStatus::NotYetValid, describe(p));
     BOOST_TEST(p.verdict.subIndication() == SubIndication::NotYetValid);
     BOOST_TEST(p.chain.validationTime == "2020-06-01T00:00:00Z");
@@ -584,43 +586,40 @@ BOOST_AUTO_TEST_CASE(trailing_bytes) {
     BOOST_TEST(r.verdict.subIndication() == SubIndication::FormatFailure);
 }
 
-BOOST_AUTO_TEST_CASE(caller_failed_is_not_upgraded) {
+BOOST_AUTO_TEST_CASE(format_finding_is_not_upgraded) {
     const Bytes cms = sign("signer-rsa");
-    CmsVerifyInput in;
-    in.cms = cms;
-    in.digestContent = [](DigestAlgorithm d) { return digest(d, asBytes(kContent)); };
     SignatureReport r;
-    r.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);  // e.g. a broken /ByteRange found by the PDF layer
-    verifyDetachedCms(in, testTrust(), r);
+    r.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);  // e.g. a broken /ByteRange
+    const TrustStore trust(testTrust());
+    const ParsedCms parsed = parseCms(cms);
+    verifyCms(parsed, digest(DigestAlgorithm::Sha256, asBytes(kContent)), trust, {}).recordIn(r);
     BOOST_TEST(r.verdict.indication() == Indication::Failed);
     BOOST_TEST(r.verdict.subIndication() == SubIndication::FormatFailure);
     BOOST_TEST(r.signatureValid);  // the CMS facts are still filled
-    // A caller's INDETERMINATE is kept over our PASSED too.
+    // A format's INDETERMINATE is kept over the CMS's PASSED too.
     SignatureReport q;
     q.verdict.worsenTo(Indication::Indeterminate, SubIndication::SigConstraintsFailure);
-    verifyDetachedCms(in, testTrust(), q);
+    verifyCms(parsed, digest(DigestAlgorithm::Sha256, asBytes(kContent)), trust, {}).recordIn(q);
     BOOST_TEST(q.verdict.indication() == Indication::Indeterminate);
     BOOST_TEST(q.verdict.subIndication() == SubIndication::SigConstraintsFailure);
-    // Ours worse than the caller's: ours wins.
+    // The CMS's worse than the format's: the CMS's wins.
     SignatureReport w;
     w.verdict.worsenTo(Indication::Indeterminate, SubIndication::SigConstraintsFailure);
-    in.digestContent = [](DigestAlgorithm d) { return digest(d, asBytes("other")); };
-    verifyDetachedCms(in, testTrust(), w);
+    verifyCms(parsed, digest(DigestAlgorithm::Sha256, asBytes("other")), trust, {}).recordIn(w);
     BOOST_TEST(w.verdict.indication() == Indication::Failed);
     BOOST_TEST(w.verdict.subIndication() == SubIndication::HashFailure);
 }
 
 BOOST_AUTO_TEST_CASE(unreadable_content) {
-    CmsVerifyInput in;
     const Bytes cms = sign("signer-rsa");
-    in.cms = cms;
-    in.digestContent = [](DigestAlgorithm) -> Bytes {
-        throw Error(ErrorCategory::InputUnreadable, "read failed", "x.pdf");
-    };
-    SignatureReport r;
-    verifyDetachedCms(in, testTrust(), r);
-    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    const ParsedCms parsed = parseCms(cms);
+    BOOST_REQUIRE(parsed.ok());
+    const CmsVerification r = contentUnreadable(parsed, {}, "read failed");
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate);
     BOOST_TEST(r.verdict.subIndication() == SubIndication::SignedDataNotFound);
+    BOOST_REQUIRE(r.signer);  // what the CMS tells about itself is still there
+    BOOST_TEST(r.signer->commonName == "测试单位 RSA 签章人");
+    BOOST_TEST(r.digestAlgorithm == "SHA-256");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -868,7 +867,6 @@ BOOST_AUTO_TEST_CASE(default_policy) {
     p = defaultTrustPolicy();
     BOOST_REQUIRE(p.trustDirs.size() == 1u);
     BOOST_TEST(p.trustDirs.front() == (dir.path / "eseal" / "trust").string());
-    BOOST_TEST(!p.validationTime);
     if (old)
         ::setenv("XDG_CONFIG_HOME", saved.c_str(), 1);
     else
@@ -894,6 +892,115 @@ BOOST_AUTO_TEST_CASE(describe_certificate) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     BOOST_TEST(info.serialHex == s);
     BOOST_CHECK_THROW(describeCertificate(asBytes("junk")), Error);
+}
+
+BOOST_AUTO_TEST_CASE(parse_cms_garbage_and_truncated) {
+    for (const std::string& junk : {std::string(), std::string("junk"), std::string(64, '\0'),
+                                   std::string("\x30\x82\xff\xff")}) {
+        const ParsedCms p = parseCms(asBytes(junk));
+        BOOST_TEST(!p.ok());
+        BOOST_TEST(!p.error().empty());
+        BOOST_TEST(!p.digestAlgorithm());
+        BOOST_TEST(!p.signer());
+        const CmsVerification r = verifyCms(p, {}, TrustStore(testTrust()), {});
+        BOOST_TEST(r.verdict.indication() == Indication::Failed);
+        BOOST_TEST(r.verdict.subIndication() == SubIndication::FormatFailure);
+    }
+    const Bytes cms = sign("signer-rsa");
+    for (std::size_t cut : {std::size_t{1}, cms.size() / 2, cms.size() - 1}) {
+        const ParsedCms p = parseCms(ByteView(cms).first(cut));
+        BOOST_TEST(!p.ok(), "cut at " << cut);
+    }
+    // Trailing zeros are padding; anything else is not.
+    Bytes padded = cms;
+    padded.resize(cms.size() + 100, 0);
+    BOOST_TEST(parseCms(padded).ok());
+    padded.back() = 1;
+    const ParsedCms tail = parseCms(padded);
+    BOOST_TEST(!tail.ok());
+    BOOST_TEST(tail.error().find("zero padding") != std::string::npos, tail.error());
+}
+
+BOOST_AUTO_TEST_CASE(parse_cms_facts) {
+    const ParsedCms p = parseCms(sign("signer-ec"));
+    BOOST_REQUIRE(p.ok());
+    BOOST_TEST((p.digestAlgorithm() == DigestAlgorithm::Sha256));
+    BOOST_TEST(p.digestAlgorithmName() == "SHA-256");
+    BOOST_TEST(p.signatureAlgorithmName() == "ECDSA with SHA-256");
+    BOOST_REQUIRE(p.signer());
+    BOOST_TEST(p.signer()->describe().commonName == "测试单位 ECDSA 签章人");
+    BOOST_TEST(p.certificates().size() >= 2u);
+    BOOST_TEST(p.hasSignedAttributes());
+    BOOST_TEST(p.signedAttributes().size() > 0u);
+    BOOST_TEST(p.signedAttributes()[0] == der::kSet);
+}
+
+BOOST_AUTO_TEST_CASE(verify_cms_wrong_digest_is_hash_failure) {
+    const ParsedCms p = parseCms(sign("signer-rsa"));
+    BOOST_REQUIRE(p.ok());
+    const TrustStore trust(testTrust());
+    const Bytes right = digest(DigestAlgorithm::Sha256, asBytes(kContent));
+    BOOST_TEST(verifyCms(p, right, trust, {}).verdict.passed());
+    Bytes wrong = right;
+    wrong[0] ^= 0x01;
+    for (const Bytes& d : {wrong, Bytes{}, Bytes(right.begin(), right.end() - 1)}) {
+        const CmsVerification r = verifyCms(p, d, trust, {});
+        BOOST_TEST(r.verdict.indication() == Indication::Failed);
+        BOOST_TEST(r.verdict.subIndication() == SubIndication::HashFailure);
+        BOOST_TEST(!r.digestMatches);
+        BOOST_TEST(r.signatureValid);  // the signed attributes themselves are intact
+    }
+}
+
+BOOST_AUTO_TEST_CASE(validate_chain_at_a_time) {
+    const TrustStore trust(testTrust());
+    const Certificate signer = Certificate::fromDer(readFile(pki("signer-rsa.der")));
+    const std::vector<Certificate> extra{Certificate::fromDer(readFile(pki("intermediate-ca.der")))};
+    const std::time_t inside = 1893456000;  // 2030-01-01
+    const ChainReport ok = validateChain(signer, extra, trust, inside, KeyUsagePurpose::DocumentSigning);
+    BOOST_TEST(ok.status == ChainStatus::Trusted, ok.message);
+    BOOST_TEST(ok.path.size() == 3u);
+    BOOST_TEST(ok.validationTime == "2030-01-01T00:00:00Z");
+    // The signer's notBefore is 2025-01-01T00:00:00Z, its notAfter 2045-12-31T23:59:59Z.
+    const ChainReport early =
+        validateChain(signer, extra, trust, 1735689600 - 1, KeyUsagePurpose::DocumentSigning);
+    BOOST_TEST(early.status == ChainStatus::NotYetValid, early.message);
+    BOOST_TEST(early.message.find("not yet valid") != std::string::npos, early.message);
+    const ChainReport late =
+        validateChain(signer, extra, trust, 2398377599 + 1, KeyUsagePurpose::DocumentSigning);
+    BOOST_TEST(late.status == ChainStatus::Expired, late.message);
+    BOOST_TEST(late.message.find("expired") != std::string::npos, late.message);
+    BOOST_TEST(chainSubIndication(late.status) == SubIndication::OutOfBoundsNoPoe);
+    // Without the intermediate the path is incomplete.
+    BOOST_TEST(validateChain(signer, {}, trust, inside, KeyUsagePurpose::DocumentSigning).status ==
+               ChainStatus::Incomplete);
+    // Key usage is checked only for the purpose that needs it.
+    const Certificate badku = Certificate::fromDer(readFile(pki("signer-badku.der")));
+    BOOST_TEST(validateChain(badku, extra, trust, inside, KeyUsagePurpose::DocumentSigning).status ==
+               ChainStatus::KeyUsageInvalid);
+    BOOST_TEST(validateChain(badku, extra, trust, inside, KeyUsagePurpose::Any).status == ChainStatus::Trusted);
+}
+
+BOOST_AUTO_TEST_CASE(trust_store_is_read_once) {
+    TempDir dir;
+    const fs::path anchor = dir.path / "trust.pem";
+    fs::copy_file(pki("trust.pem"), anchor);
+    TrustPolicy policy;
+    policy.useSystemStore = false;
+    policy.trustFiles = {anchor.string()};
+    const TrustStore trust(policy);
+    BOOST_TEST(trust.filesRead() == 1);
+    fs::remove(anchor);  // gone after the store is built: nothing reads it again
+    for (const char* signer : {"signer-rsa", "signer-ec"}) {
+        const ParsedCms p = parseCms(sign(signer));
+        BOOST_REQUIRE(p.ok());
+        const CmsVerification r =
+            verifyCms(p, digest(*p.digestAlgorithm(), asBytes(kContent)), trust, {});
+        BOOST_TEST(r.verdict.passed(), signer << ": " << (r.errors.empty() ? "" : r.errors.front()));
+        BOOST_TEST(r.chain.status == ChainStatus::Trusted);
+        BOOST_TEST(r.warnings.empty());
+    }
+    BOOST_TEST(trust.filesRead() == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
