@@ -233,6 +233,7 @@ int run(const Args& args) {
     TrustPolicy policy;
     policy.useSystemStore = false;
     policy.trustFiles.push_back(demo.caCert.string());
+    const TrustStore trust(policy);
 
     int status = kOk;
     for (const auto& s : samples) {
@@ -249,7 +250,7 @@ int run(const Args& args) {
         const FormatAdapter& format = adapterFor(request.input);
         SealResult result = format.seal(request, *key);
         std::cout << "sealed " << request.input << " -> " << result.output << "\n\n";
-        Report report = format.verify(result.output, policy);
+        Report report = format.verify(result.output, trust, VerifyOptions{});
         std::cout << toText(report) << "\n";
         int code = verifyExitCode(report);
         if (code != 0 && status == kOk) status = code;

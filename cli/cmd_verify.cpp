@@ -9,9 +9,9 @@ namespace eseal::cli {
 
 namespace {
 
-Report verifyOne(const std::string& path, const TrustPolicy& policy) {
+Report verifyOne(const std::string& path, const TrustStore& trust) {
     try {
-        return adapterFor(path).verify(path, policy);
+        return adapterFor(path).verify(path, trust, VerifyOptions{});
     } catch (const Error& e) {
         Report report;
         report.file = path;
@@ -35,12 +35,13 @@ int run(const Args& args) {
     TrustPolicy policy = defaultTrustPolicy();
     if (args.has("--no-system-trust")) policy.useSystemStore = false;
     for (const auto& t : args.all("--trust")) policy.trustFiles.push_back(t);
+    const TrustStore trust(policy);  // read once, for every file and signature
 
     bool json = args.has("--json");
     int status = kOk;
     std::string jsonOut = files.size() > 1 ? "[\n" : "";
     for (std::size_t i = 0; i < files.size(); ++i) {
-        Report report = verifyOne(files[i], policy);
+        Report report = verifyOne(files[i], trust);
         status = i == 0 ? verifyExitCode(report) : combine(status, verifyExitCode(report));
         if (json) {
             jsonOut += toJson(report);

@@ -41,8 +41,10 @@ public:
     // modified. Throws eseal::Error with a message naming the file. Runs the
     // same checks as check() first.
     virtual SealResult seal(const SealRequest& request, Key& key) const = 0;
-    // Never throws for a bad file: problems are recorded in the report.
-    virtual Report verify(const std::string& path, const TrustPolicy& policy) const = 0;
+    // Never throws for a bad file: problems are recorded in the report. The
+    // trust store is built once per command and shared by every file.
+    virtual Report verify(const std::string& path, const TrustStore& trust,
+                          const VerifyOptions& options) const = 0;
 };
 
 const std::vector<const FormatAdapter*>& formatAdapters();

@@ -1,43 +1,59 @@
+// Verification of a parsed detached CMS signature against a digest the format
+// computed of its own bytes. Nothing calls back into the format.
 #pragma once
 
 #include <ctime>
-#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/base/bytes.hpp"
-#include "core/key/algorithms.hpp"
+#include "core/crypto/chain.hpp"
+#include "core/crypto/cms_parse.hpp"
 #include "core/crypto/trust.hpp"
 #include "core/report/report.hpp"
 
 namespace eseal {
 
-// Gives the digest of the signed content with the algorithm the CMS names, so
-// the caller can stream the content (PDF byte ranges) without loading it.
-using ContentDigester = std::function<Bytes(DigestAlgorithm)>;
-
-struct CmsVerifyInput {
-    ByteView cms;                         // DER ContentInfo (trailing zero padding allowed)
-    ContentDigester digestContent;
-    // A claimed signing time from the container (PDF /M), used when the CMS
-    // carries none.
+struct CmsVerifyOptions {
+    // Certificates must be valid at this time; nullopt = now.
+    std::optional<std::time_t> validationTime;
+    // A claimed signing time from the container (PDF /M), reported when the
+    // CMS carries none.
     std::optional<std::time_t> claimedSigningTime;
     // How the report names where claimedSigningTime came from.
     std::string claimedSigningTimeSource = "claimed (PDF /M)";
 };
 
-// Subject, issuer, validity, fingerprint and key usage of a DER certificate.
-// Throws CryptoError when der is not a certificate.
-CertificateInfo describeCertificate(ByteView der);
+// The format-independent facts and verdict of one CMS signature.
+struct CmsVerification {
+    Verdict verdict;
+    std::vector<std::string> errors;  // why it is not PASSED, for people
+    std::vector<std::string> warnings;
+    std::optional<CertificateInfo> signer;
+    std::string digestAlgorithm;             // "SHA-256"
+    std::string signatureAlgorithm;          // "ECDSA with SHA-256"
+    std::optional<std::string> signingTime;  // ISO 8601 UTC
+    std::string signingTimeSource;
+    bool digestMatches = false;            // message-digest attribute equals the content digest
+    bool signatureValid = false;           // the signature value verifies with the signer's key
+    bool signingCertificateBound = false;  // signing-certificate-v2 names the signer certificate
+    ChainReport chain;
 
-// Checks the CMS signature and the signer's chain and fills the
-// format-independent parts of `out`: signer, certificates, algorithms, signing
-// time, integrity, chain, indication / sub-indication. Never throws for a bad
-// signature: the verdict is a value. A CMS that cannot be parsed gives FAILED /
-// FORMAT_FAILURE.
-// A verdict the caller set before the call (FAILED, or INDETERMINATE with a
-// sub-indication) is merged, worst wins: FAILED > INDETERMINATE > PASSED, the
-// caller's on a tie. The default INDETERMINATE without sub-indication is no verdict.
-void verifyDetachedCms(const CmsVerifyInput& input, const TrustPolicy& policy, SignatureReport& out);
+    // Copies the facts into a signature report and worsens its verdict with
+    // this one (a finding the format made earlier keeps its sub-indication).
+    void recordIn(SignatureReport& report) const;
+};
+
+// Checks the CMS signature over contentDigest (the digest of the signed
+// content with parsed.digestAlgorithm(); ignored when that is nullopt) and the
+// signer's chain. Never throws: an unparsable CMS is FAILED / FORMAT_FAILURE.
+CmsVerification verifyCms(const ParsedCms& parsed, ByteView contentDigest, const TrustStore& trust,
+                          const CmsVerifyOptions& options);
+
+// When the format could not read the signed content: what the CMS tells about
+// itself (signer, algorithms, signing time), INDETERMINATE / SIGNED_DATA_NOT_FOUND.
+CmsVerification contentUnreadable(const ParsedCms& parsed, const CmsVerifyOptions& options,
+                                  const std::string& why);
 
 }  // namespace eseal

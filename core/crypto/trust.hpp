@@ -5,20 +5,45 @@
 #include <string>
 #include <vector>
 
+#include "core/ossl/ossl.hpp"
+
 namespace eseal {
 
 // Which certificates a verification trusts as anchors.
 struct TrustPolicy {
-    bool useSystemStore = true;            // /etc/ssl/certs
-    std::vector<std::string> trustFiles;   // --trust FILE (PEM, may hold several)
-    std::vector<std::string> trustDirs;    // $XDG_CONFIG_HOME/eseal/trust and the like
+    bool useSystemStore = true;           // /etc/ssl/certs
+    std::vector<std::string> trustFiles;  // --trust FILE (PEM, may hold several)
+    std::vector<std::string> trustDirs;   // $XDG_CONFIG_HOME/eseal/trust and the like
+};
+
+// The default: system store + ${XDG_CONFIG_HOME:-~/.config}/eseal/trust/.
+TrustPolicy defaultTrustPolicy();
+
+// The trust anchors of one command, read once when it is built (every file of
+// the policy; the system store as OpenSSL looks it up) and shared by every
+// signature the command verifies. Unreadable files are warnings, not errors.
+class TrustStore {
+public:
+    explicit TrustStore(const TrustPolicy& policy);
+
+    X509_STORE* get() const noexcept { return store_.get(); }
+    // Problems met while reading the anchors, for the reports.
+    const std::vector<std::string>& warnings() const noexcept { return warnings_; }
+    // How many trust files were read (the tests check "once per command").
+    int filesRead() const noexcept { return filesRead_; }
+
+private:
+    ossl::X509StorePtr store_;
+    std::vector<std::string> warnings_;
+    int filesRead_ = 0;
+};
+
+// How a verification is run.
+struct VerifyOptions {
     // The time at which certificates must be valid; nullopt = now. A claimed
     // signing time is not used: without a timestamp nothing proves it
     // (a B-B signature carries no proof of existence, ETSI EN 319 102-1).
     std::optional<std::time_t> validationTime;
 };
-
-// The default: system store + ${XDG_CONFIG_HOME:-~/.config}/eseal/trust/.
-TrustPolicy defaultTrustPolicy();
 
 }  // namespace eseal

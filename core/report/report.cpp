@@ -62,6 +62,38 @@ const char* toString(SubIndication s) noexcept {
     return "";
 }
 
+const char* toString(ModificationKind k) noexcept {
+    switch (k) {
+        case ModificationKind::SignatureAdded:
+            return "signature-added";
+        case ModificationKind::AnnotationAdded:
+            return "annotation-added";
+        case ModificationKind::PageContent:
+            return "page-content";
+        case ModificationKind::Page:
+            return "page";
+        case ModificationKind::Annotation:
+            return "annotation";
+        case ModificationKind::FormField:
+            return "form-field";
+        case ModificationKind::FormResources:
+            return "form-resources";
+        case ModificationKind::Catalog:
+            return "catalog";
+        case ModificationKind::Signature:
+            return "signature";
+        case ModificationKind::Dss:
+            return "dss";
+        case ModificationKind::Metadata:
+            return "metadata";
+        case ModificationKind::Unused:
+            return "unused";
+        case ModificationKind::Other:
+            return "other";
+    }
+    return "other";
+}
+
 const char* toString(ChainStatus s) noexcept {
     switch (s) {
         case ChainStatus::Trusted:
@@ -108,8 +140,8 @@ Overall overall(const Report& report) noexcept {
     if (report.signatures.empty()) return Overall::NoSignature;
     bool indeterminate = false;
     for (const auto& s : report.signatures) {
-        if (s.indication == Indication::Failed) return Overall::Failed;
-        if (s.indication == Indication::Indeterminate) indeterminate = true;
+        if (s.verdict.indication() == Indication::Failed) return Overall::Failed;
+        if (s.verdict.indication() == Indication::Indeterminate) indeterminate = true;
     }
     return indeterminate ? Overall::Indeterminate : Overall::Passed;
 }
@@ -139,8 +171,8 @@ Json certJson(const CertificateInfo& c) {
 Json signatureJson(const SignatureReport& s) {
     Json j;
     j["id"] = s.id;
-    j["indication"] = toString(s.indication);
-    j["subIndication"] = toString(s.subIndication);
+    j["indication"] = toString(s.verdict.indication());
+    j["subIndication"] = toString(s.verdict.subIndication());
     j["errors"] = s.errors;
     j["warnings"] = s.warnings;
     j["signer"] = s.signer ? certJson(*s.signer) : Json(nullptr);
@@ -163,7 +195,7 @@ Json signatureJson(const SignatureReport& s) {
     auto mods = Json::array();
     for (const auto& m : s.modifications)
         mods.push_back({{"revision", m.revision},
-                        {"kind", m.kind},
+                        {"kind", toString(m.kind)},
                         {"object", m.object},
                         {"description", m.description},
                         {"allowed", m.allowed}});
@@ -264,8 +296,8 @@ std::string toText(const Report& report) {
     }
     for (const auto& s : report.signatures) {
         out.add("");
-        std::string verdict = toString(s.indication);
-        if (s.subIndication != SubIndication::None) verdict += std::string(" / ") + toString(s.subIndication);
+        std::string verdict = toString(s.verdict.indication());
+        if (s.verdict.subIndication() != SubIndication::None) verdict += std::string(" / ") + toString(s.verdict.subIndication());
         out.add("  Signature " + (s.id.empty() ? std::string("(unnamed)") : s.id) + ": " + verdict);
         if (s.signer) {
             out.add("    Signer:       " +
@@ -304,7 +336,7 @@ std::string toText(const Report& report) {
         if (s.revision > 0) out.add("    Revision:     " + std::to_string(s.revision));
         if (!s.laterRevisions.empty()) out.add("    Later revisions: " + joinInts(s.laterRevisions));
         for (const auto& m : s.modifications)
-            out.add("    Change in revision " + std::to_string(m.revision) + ": " + m.kind +
+            out.add("    Change in revision " + std::to_string(m.revision) + ": " + toString(m.kind) +
                     (m.object.empty() ? "" : " " + m.object) +
                     (m.description.empty() ? "" : " - " + m.description) +
                     (m.allowed ? " (allowed)" : " (NOT allowed)"));

@@ -9,33 +9,9 @@
 #include <vector>
 
 #include "core/base/bytes.hpp"
+#include "core/report/verdict.hpp"
 
 namespace eseal {
-
-enum class Indication { Passed, Indeterminate, Failed };
-
-enum class SubIndication {
-    None,
-    FormatFailure,                   // FORMAT_FAILURE
-    HashFailure,                     // HASH_FAILURE
-    SigCryptoFailure,                // SIG_CRYPTO_FAILURE
-    Revoked,                         // REVOKED
-    Expired,                         // EXPIRED
-    NotYetValid,                     // NOT_YET_VALID
-    SigConstraintsFailure,           // SIG_CONSTRAINTS_FAILURE
-    ChainConstraintsFailure,         // CHAIN_CONSTRAINTS_FAILURE
-    CertificateChainGeneralFailure,  // CERTIFICATE_CHAIN_GENERAL_FAILURE
-    CryptoConstraintsFailure,        // CRYPTO_CONSTRAINTS_FAILURE
-    NoSigningCertificateFound,       // NO_SIGNING_CERTIFICATE_FOUND
-    NoCertificateChainFound,         // NO_CERTIFICATE_CHAIN_FOUND
-    OutOfBoundsNoPoe,                // OUT_OF_BOUNDS_NO_POE
-    OutOfBoundsNotRevoked,           // OUT_OF_BOUNDS_NOT_REVOKED
-    TryLater,                        // TRY_LATER
-    SignedDataNotFound,              // SIGNED_DATA_NOT_FOUND
-};
-
-const char* toString(Indication i) noexcept;     // "PASSED"
-const char* toString(SubIndication s) noexcept;  // "HASH_FAILURE", "" for None
 
 struct CertificateInfo {
     std::string subject;      // RFC 2253 form
@@ -75,10 +51,28 @@ enum class Coverage {
 };
 const char* toString(Coverage c) noexcept;  // "entire-file"
 
+// What a later revision changed; the JSON names are in toString (docs/CLI.md).
+enum class ModificationKind {
+    SignatureAdded,   // "signature-added"
+    AnnotationAdded,  // "annotation-added"
+    PageContent,      // "page-content"
+    Page,             // "page"
+    Annotation,       // "annotation"
+    FormField,        // "form-field"
+    FormResources,    // "form-resources"
+    Catalog,          // "catalog"
+    Signature,        // "signature": an existing signature dictionary changed
+    Dss,              // "dss"
+    Metadata,         // "metadata"
+    Unused,           // "unused"
+    Other,            // "other"
+};
+const char* toString(ModificationKind k) noexcept;  // "signature-added"
+
 // Something that changed after the signature, in a later revision.
 struct Modification {
     int revision = 0;          // 1 = the original file, each incremental update adds one
-    std::string kind;          // "signature-added", "annotation-added", "page-content", "form-field", "catalog", "other"
+    ModificationKind kind = ModificationKind::Other;
     std::string object;        // "12 0 R", or "" when not about one object
     std::string description;
     bool allowed = false;      // allowed by the signature's permissions (ISO 32000-1 12.8.2.2)
@@ -93,8 +87,9 @@ struct SealAppearance {
 
 struct SignatureReport {
     std::string id;                       // field name or signature id
-    Indication indication = Indication::Indeterminate;
-    SubIndication subIndication = SubIndication::None;
+    // Starts PASSED; a format worsens it with every finding (and must worsen it
+    // to INDETERMINATE when it checks nothing).
+    Verdict verdict;
     std::vector<std::string> errors;      // why it is not PASSED, for people
     std::vector<std::string> warnings;
 

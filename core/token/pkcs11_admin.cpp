@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "core/base/error.hpp"
+#include "core/crypto/certificate.hpp"
 #include "core/base/time.hpp"
 #include "core/ossl/ossl.hpp"
 #include "core/token/pkcs11_token.hpp"
@@ -23,22 +24,6 @@ namespace {
 
 std::string versionText(const CK_VERSION& v) {
     return std::to_string(v.major) + "." + std::to_string(v.minor);
-}
-
-std::string nameText(const X509_NAME* name) {
-    ossl::BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!bio) return {};
-    // RFC 2253 order, UTF-8 kept as is (Chinese unit names stay readable).
-    X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-    char* data = nullptr;
-    long len = BIO_get_mem_data(bio.get(), &data);
-    return len > 0 ? std::string(data, static_cast<std::size_t>(len)) : std::string();
-}
-
-std::string timeText(const ASN1_TIME* t) {
-    std::tm tm{};
-    if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return {};
-    return isoUtc(timegm(&tm));
 }
 
 const char* className(CK_OBJECT_CLASS c) {
@@ -94,13 +79,12 @@ std::vector<Pkcs11ObjectInfo> listObjects(const Session& session, const std::str
             if (auto k = session.ulongAttribute(h, CKA_KEY_TYPE)) r.info.keyType = keyTypeName(*k);
         if (r.cls == CKO_CERTIFICATE) {
             if (auto der = session.attribute(h, CKA_VALUE)) {
-                const unsigned char* p = der->data();
-                ossl::X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der->size())));
-                if (x) {
-                    r.info.subject = nameText(X509_get_subject_name(x.get()));
-                    r.info.issuer = nameText(X509_get_issuer_name(x.get()));
-                    r.info.notAfter = timeText(X509_get0_notAfter(x.get()));
-                } else {
+                try {
+                    const CertificateInfo c = describeCertificate(*der);
+                    r.info.subject = c.subject;
+                    r.info.issuer = c.issuer;
+                    r.info.notAfter = c.notAfter;
+                } catch (const Error&) {
                     ERR_clear_error();
                     r.info.subject = "(not a readable X.509 certificate)";
                 }

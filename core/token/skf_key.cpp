@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/base/error.hpp"
+#include "core/crypto/certificate.hpp"
 #include "core/crypto/der.hpp"
 #include "core/crypto/sm2.hpp"
 #include "core/ossl/ossl.hpp"
@@ -62,21 +63,6 @@ std::string percentEncode(std::string_view s, bool path) {
     return out;
 }
 
-std::string nameText(const X509_NAME* name) {
-    ossl::BioPtr bio(BIO_new(BIO_s_mem()));
-    X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-    char* data = nullptr;
-    const long len = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(len));
-}
-
-std::string timeText(const ASN1_TIME* t) {
-    ossl::BioPtr bio(BIO_new(BIO_s_mem()));
-    ASN1_TIME_print(bio.get(), t);
-    char* data = nullptr;
-    const long len = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(len));
-}
 
 // Picks `wanted` from `names`, or the only name when `wanted` is empty.
 std::string pick(const std::vector<std::string>& names, const std::string& wanted, const std::string& what,
@@ -343,10 +329,10 @@ std::vector<SkfDeviceInfo> listSkf(const std::string& library) {
                     const Bytes der = container.signCertificate();
                     if (!der.empty()) {
                         try {
-                            auto x = ossl::parseCertificate(der);
-                            c.subject = nameText(X509_get_subject_name(x.get()));
-                            c.issuer = nameText(X509_get_issuer_name(x.get()));
-                            c.notAfter = timeText(X509_get0_notAfter(x.get()));
+                            const CertificateInfo cert = describeCertificate(der);
+                            c.subject = cert.subject;
+                            c.issuer = cert.issuer;
+                            c.notAfter = cert.notAfter;
                         } catch (const Error&) {
                             c.subject = "(not a readable X.509 certificate)";
                         }

@@ -18,6 +18,7 @@ namespace eseal::pdf {
 namespace {
 
 using OH = QPDFObjectHandle;
+using K = ModificationKind;
 
 constexpr int kMaxDepth = 64;                // nesting of /Kids, /Parent, page tree
 constexpr std::size_t kMaxObjects = 100000;  // objects compared over all revision pairs
@@ -238,7 +239,7 @@ struct Classifier {
     std::set<QPDFObjGen> pageUsed1;       // ... and of the newer one
     std::vector<Modification> out;
 
-    void add(const std::string& kind, QPDFObjGen og, const std::string& description, bool allowed) {
+    void add(ModificationKind kind, QPDFObjGen og, const std::string& description, bool allowed) {
         Modification m;
         m.revision = revision;
         m.kind = kind;
@@ -304,11 +305,11 @@ struct Classifier {
             OH v1 = c1.getKey(k);
             if (v0.unparse() == v1.unparse()) continue;
             if (k == "/DSS") {
-                add("dss", og, rev() + " added or updated the document security store (/DSS)", true);
+                add(K::Dss, og, rev() + " added or updated the document security store (/DSS)", true);
             } else if (k == "/AcroForm") {
                 acroForm(v0, v1, og, true);
             } else {
-                add("catalog", og, rev() + " changed the document catalog entry " + k + " (" + ref(og) + ")",
+                add(K::Catalog, og, rev() + " changed the document catalog entry " + k + " (" + ref(og) + ")",
                     false);
             }
         }
@@ -316,7 +317,7 @@ struct Classifier {
 
     void acroForm(OH a0, OH a1, QPDFObjGen og, bool inCatalog) {
         if (!a1.isDictionary()) {
-            add("form-field", og, rev() + " removed the interactive form (/AcroForm)", false);
+            add(K::FormField, og, rev() + " removed the interactive form (/AcroForm)", false);
             return;
         }
         std::set<std::string> keys = a1.getKeys();
@@ -329,22 +330,22 @@ struct Classifier {
             if (v0.unparse() == v1.unparse()) continue;
             if (k == "/Fields") {
                 if (!v1.isIndirect() && !onlyAppends(v0, v1, newSig)) {
-                    add("form-field", og,
+                    add(K::FormField, og,
                         rev() + " changed the form's field list other than by adding a signature", false);
                     return;
                 }
                 if (v1.isIndirect() && v0.isIndirect()) {
-                    add("form-field", og, rev() + " replaced the form's field list", false);
+                    add(K::FormField, og, rev() + " replaced the form's field list", false);
                     return;
                 }
             } else if (k != "/SigFlags" && k != "/DR") {
-                add("form-field", og, rev() + " changed the form entry " + k + " (" + ref(og) + ")", false);
+                add(K::FormField, og, rev() + " changed the form entry " + k + " (" + ref(og) + ")", false);
                 return;
             }
             changedAny = true;
         }
         if (changedAny)
-            add("signature-added", og,
+            add(K::SignatureAdded, og,
                 rev() +
                     (inCatalog ? " updated the interactive form in the catalog"
                                : " updated the interactive form") +
@@ -362,19 +363,19 @@ struct Classifier {
             OH v1 = p1.getKey(k);
             if (v0.unparse() == v1.unparse()) continue;
             if (k == "/Contents" || k == "/Resources") {
-                add("page-content", og,
+                add(K::PageContent, og,
                     rev() + " changed the content of " + where + " after this seal was applied", false);
             } else if (k == "/Annots") {
                 if (onlyAppends(v0, v1, newSig)) {
                     annotsOk = true;
                 } else {
-                    add("annotation", og, rev() + " changed the annotations of " + where, false);
+                    add(K::Annotation, og, rev() + " changed the annotations of " + where, false);
                 }
             } else {
-                add("page", og, rev() + " changed " + k + " of " + where, false);
+                add(K::Page, og, rev() + " changed " + k + " of " + where, false);
             }
         }
-        if (annotsOk) add("annotation-added", og, rev() + " added a signature widget to " + where, true);
+        if (annotsOk) add(K::AnnotationAdded, og, rev() + " added a signature widget to " + where, true);
     }
 
     void field(OH f0, OH f1, QPDFObjGen og, bool isAnnot, int pageNo) {
@@ -390,7 +391,7 @@ struct Classifier {
             bad.push_back(k);
         }
         if (bad.empty()) {
-            add("signature-added", og, rev() + " signed the empty signature field " + ref(og), true);
+            add(K::SignatureAdded, og, rev() + " signed the empty signature field " + ref(og), true);
             return;
         }
         std::string list;
@@ -398,7 +399,7 @@ struct Classifier {
         bool isField = r0.fields.count(og) > 0;
         std::string what = isField ? "form field " : "annotation ";
         std::string where = pageNo ? " on page " + std::to_string(pageNo) : "";
-        add(isField ? "form-field" : "annotation", og,
+        add(isField ? K::FormField : K::Annotation, og,
             rev() + " changed " + list + " of the " + what + ref(og) + where, false);
         (void)isAnnot;
     }
@@ -410,33 +411,33 @@ struct Classifier {
         if (og.getObj() && og == r0.acroForm) return acroForm(o0, o1, og, false);
         if (og.getObj() && og == r0.fieldsArray) {
             if (onlyAppends(o0, o1, newSig))
-                add("signature-added", og, rev() + " added a signature field to the form's field list", true);
+                add(K::SignatureAdded, og, rev() + " added a signature field to the form's field list", true);
             else
-                add("form-field", og, rev() + " changed the form's field list", false);
+                add(K::FormField, og, rev() + " changed the form's field list", false);
             return;
         }
         if (auto it = r0.pages.find(og); it != r0.pages.end()) return page(o0, o1, og, it->second);
         if (r0.pageTree.count(og)) {
-            add("page", og, rev() + " changed the page tree (" + ref(og) + ")", false);
+            add(K::Page, og, rev() + " changed the page tree (" + ref(og) + ")", false);
             return;
         }
         if (auto it = r0.annotArrays.find(og); it != r0.annotArrays.end()) {
             std::string where = "page " + std::to_string(it->second);
             if (onlyAppends(o0, o1, newSig))
-                add("annotation-added", og, rev() + " added a signature widget to " + where, true);
+                add(K::AnnotationAdded, og, rev() + " added a signature widget to " + where, true);
             else
-                add("annotation", og, rev() + " changed the annotations of " + where, false);
+                add(K::Annotation, og, rev() + " changed the annotations of " + where, false);
             return;
         }
         if (auto it = r0.contents.find(og); it != r0.contents.end()) {
-            add("page-content", og,
+            add(K::PageContent, og,
                 rev() + " changed the content of page " + std::to_string(it->second) + " (" + ref(og) +
                     ") after this seal was applied",
                 false);
             return;
         }
         if (r0.sigDicts.count(og)) {
-            add("signature", og, rev() + " changed the existing signature dictionary " + ref(og), false);
+            add(K::Signature, og, rev() + " changed the existing signature dictionary " + ref(og), false);
             return;
         }
         if (r0.fields.count(og) || r0.annots.count(og)) {
@@ -447,49 +448,49 @@ struct Classifier {
         // annotation's appearance) is never allowed to change, whatever else
         // now refers to it.
         if (!pageUsed.count(og)) {
-            if (dss.count(og)) return add("dss", og, rev() + " updated validation data in /DSS", true);
+            if (dss.count(og)) return add(K::Dss, og, rev() + " updated validation data in /DSS", true);
             if (metadata.count(og))
-                return add("metadata", og, rev() + " updated the document information", true);
+                return add(K::Metadata, og, rev() + " updated the document information", true);
             if (newSig.count(og))
-                return add("signature-added", og, rev() + " updated the new signature's objects", true);
+                return add(K::SignatureAdded, og, rev() + " updated the new signature's objects", true);
             if (formResources.count(og))
-                return add("form-resources", og, rev() + " updated the form's resources", true);
+                return add(K::FormResources, og, rev() + " updated the form's resources", true);
         }
-        add("other", og, rev() + " changed object " + ref(og), false);
+        add(K::Other, og, rev() + " changed object " + ref(og), false);
     }
 
     void classifyNew(QPDFObjGen og, const std::set<QPDFObjGen>& referenced) {
         if (r1.sigDicts.count(og) && newSig.count(og))
-            return add("signature-added", og, rev() + " added a signature (" + ref(og) + ")", true);
+            return add(K::SignatureAdded, og, rev() + " added a signature (" + ref(og) + ")", true);
         if (r1.sigFields.count(og) && newSig.count(og))
-            return add("signature-added", og, rev() + " added the signature field " + ref(og), true);
+            return add(K::SignatureAdded, og, rev() + " added the signature field " + ref(og), true);
         if (newSig.count(og))
-            return add("signature-added", og, rev() + " added an object of a new signature (" + ref(og) + ")",
+            return add(K::SignatureAdded, og, rev() + " added an object of a new signature (" + ref(og) + ")",
                        true);
         // A new object that a page now draws with, other than the new
         // signature's appearance: either the page was changed (reported on its
         // own) or an old reference to a missing object, which read as null
         // (7.3.10), now finds content.
         if (pageUsed1.count(og))
-            return add("page-content", og, rev() + " added object " + ref(og) + ", which a page shows",
+            return add(K::PageContent, og, rev() + " added object " + ref(og) + ", which a page shows",
                        false);
-        if (dss.count(og)) return add("dss", og, rev() + " added validation data to /DSS", true);
-        if (formResources.count(og)) return add("form-resources", og, rev() + " added a form resource", true);
-        if (metadata.count(og)) return add("metadata", og, rev() + " added document information", true);
+        if (dss.count(og)) return add(K::Dss, og, rev() + " added validation data to /DSS", true);
+        if (formResources.count(og)) return add(K::FormResources, og, rev() + " added a form resource", true);
+        if (metadata.count(og)) return add(K::Metadata, og, rev() + " added document information", true);
         if (auto it = r1.contents.find(og); it != r1.contents.end())
-            return add("page-content", og,
+            return add(K::PageContent, og,
                        rev() + " added content to page " + std::to_string(it->second) + " (" + ref(og) + ")",
                        false);
         if (auto it = r1.annots.find(og); it != r1.annots.end())
             return add(
-                "annotation", og,
+                K::Annotation, og,
                 rev() + " added an annotation to page " + std::to_string(it->second) + " (" + ref(og) + ")",
                 false);
         if (r1.pages.count(og) || r1.pageTree.count(og))
-            return add("page", og, rev() + " added a page (" + ref(og) + ")", false);
+            return add(K::Page, og, rev() + " added a page (" + ref(og) + ")", false);
         if (r1.fields.count(og))
-            return add("form-field", og, rev() + " added the form field " + ref(og), false);
-        if (og == r1.root) return add("catalog", og, rev() + " replaced the document catalog", false);
+            return add(K::FormField, og, rev() + " added the form field " + ref(og), false);
+        if (og == r1.root) return add(K::Catalog, og, rev() + " replaced the document catalog", false);
         if (og == r1.acroForm) return acroForm(OH::newNull(), q1.getObject(og), og, false);
         if (og == r1.fieldsArray || r1.annotArrays.count(og)) {
             // A new array object for /Fields or a page's /Annots: it may hold
@@ -499,19 +500,19 @@ struct Classifier {
             for (const auto& item : arrayRefs(q1.getObject(og)))
                 if (!newSig.count(item) && !r0.fields.count(item) && !r0.annots.count(item)) ok = false;
             if (og == r1.fieldsArray)
-                return add(ok ? "signature-added" : "form-field", og,
+                return add(ok ? K::SignatureAdded : K::FormField, og,
                            rev() + (ok ? " added a signature field to the form's field list"
                                        : " changed the form's field list"),
                            ok);
-            return add(ok ? "annotation-added" : "annotation", og,
+            return add(ok ? K::AnnotationAdded : K::Annotation, og,
                        rev() +
                            (ok ? " added a signature widget to page " : " changed the annotations of page ") +
                            std::to_string(r1.annotArrays.at(og)),
                        ok);
         }
         if (!referenced.count(og))
-            return add("unused", og, rev() + " added object " + ref(og) + ", which nothing uses", true);
-        add("other", og, rev() + " added object " + ref(og), false);
+            return add(K::Unused, og, rev() + " added object " + ref(og) + ", which nothing uses", true);
+        add(K::Other, og, rev() + " added object " + ref(og), false);
     }
 };
 
@@ -597,7 +598,7 @@ const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
         c.pageUsed = pageUsedObjects(q0, r0, spend);
         c.pageUsed1 = pageUsedObjects(q1, r1, spend);
 
-        if (r0.root != r1.root) c.add("catalog", r1.root, c.rev() + " replaced the document catalog", false);
+        if (r0.root != r1.root) c.add(K::Catalog, r1.root, c.rev() + " replaced the document catalog", false);
         std::set<QPDFObjGen> referenced;
         for (const auto& og : changed) directRefs(q1.getObject(og), referenced, 0);
         // The trailer can reference new objects (/Root, /Info, /Encrypt).
@@ -609,7 +610,7 @@ const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
                 c.classifyChanged(og);
         }
         for (const auto& [og, entry] : x0)
-            if (!x1.count(og)) c.add("other", og, c.rev() + " deleted object " + ref(og), false);
+            if (!x1.count(og)) c.add(K::Other, og, c.rev() + " deleted object " + ref(og), false);
         result.modifications = std::move(c.out);
     } catch (const BudgetExceeded&) {
         result.complete = false;
@@ -631,8 +632,8 @@ DiffOutcome RevisionDiffer::changesAfter(int signedRevision, int docMdpLevel) {
         for (Modification m : p.modifications) {
             // DocMDP P=1: nothing may change but validation data (12.8.2.2.2,
             // ETSI EN 319 142-1 5.4); P=3 also allows annotations.
-            if (docMdpLevel == 1 && m.kind != "dss" && m.kind != "unused") m.allowed = false;
-            if (docMdpLevel == 3 && m.kind == "annotation") m.allowed = true;
+            if (docMdpLevel == 1 && m.kind != ModificationKind::Dss && m.kind != ModificationKind::Unused) m.allowed = false;
+            if (docMdpLevel == 3 && m.kind == ModificationKind::Annotation) m.allowed = true;
             out.modifications.push_back(std::move(m));
         }
         if (!p.complete) {

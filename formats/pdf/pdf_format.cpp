@@ -25,8 +25,8 @@ public:
 
     SealResult seal(const SealRequest& request, Key& key) const override { return pdf::sealPdf(request, key); }
 
-    Report verify(const std::string& path, const TrustPolicy& policy) const override {
-        return verifyPdf(path, policy);
+    Report verify(const std::string& path, const TrustStore& trust, const VerifyOptions& options) const override {
+        return verifyPdf(path, trust, options);
     }
 };
 

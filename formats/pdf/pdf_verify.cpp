@@ -276,10 +276,7 @@ int docMdpLevel(OH sig) {
 }
 
 void fail(SignatureReport& s, SubIndication sub, const std::string& error) {
-    if (s.indication != Indication::Failed) {
-        s.indication = Indication::Failed;
-        s.subIndication = sub;
-    }
+    s.verdict.worsenTo(Indication::Failed, sub);
     s.errors.push_back(error);
 }
 
@@ -348,10 +345,10 @@ struct Ordered {
 }  // namespace
 
 namespace detail {
-Report verifyPdfUnguarded(const std::string& path, const TrustPolicy& policy);
+Report verifyPdfUnguarded(const std::string& path, const TrustStore& trust, const VerifyOptions& options);
 }
 
-Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& policy) {
+Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& trust, const VerifyOptions& options) {
     Report report;
     report.file = path;
     report.format = "PDF";
@@ -482,25 +479,40 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& po
                 s.coverage = Coverage::BrokenRange;
             }
 
+            // Whatever the CMS says, a range that does not sign a revision fails (12.8.1);
+            // decided first, so its sub-indication is the one kept.
+            if (s.coverage == Coverage::BrokenRange) s.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);
+
             if (s.format == "ETSI.RFC3161" || s.format == "adbe.x509.rsa_sha1") {
-                s.indication = Indication::Indeterminate;
+                s.verdict.worsenTo(Indication::Indeterminate);
                 s.errors.push_back("signatures of type " + s.format + " are not verified by eseal yet");
             } else {
-                CmsVerifyInput input;
-                input.cms = *cms;
-                const FileReader& fr = *file;
-                ByteRange r = range;
-                input.digestContent = [&fr, r](DigestAlgorithm alg) { return digestRanges(fr, r, alg); };
+                const ParsedCms parsed = parseCms(*cms);
+                CmsVerifyOptions cmsOptions;
+                cmsOptions.validationTime = options.validationTime;
                 OH m = sig.getKey("/M");
-                if (m.isString()) input.claimedSigningTime = parsePdfDate(m.getStringValue());
-                verifyDetachedCms(input, policy, s);
+                if (m.isString()) cmsOptions.claimedSigningTime = parsePdfDate(m.getStringValue());
+                CmsVerification result;
+                if (const auto alg = parsed.digestAlgorithm()) {
+                    // The digest of the byte range, streamed here (12.8.1); a read
+                    // failure stays in the format.
+                    std::optional<Bytes> digest;
+                    std::string readError;
+                    try {
+                        digest = digestRanges(*file, range, *alg);
+                    } catch (const std::exception& e) {
+                        readError = e.what();
+                    }
+                    result = digest ? verifyCms(parsed, *digest, trust, cmsOptions)
+                                    : contentUnreadable(parsed, cmsOptions, readError);
+                } else {
+                    result = verifyCms(parsed, {}, trust, cmsOptions);
+                }
+                result.recordIn(s);
                 s.format = subFilter.isName() ? subFilter.getName().substr(1) : s.format;
             }
 
             if (s.coverage == Coverage::BrokenRange) {
-                // Whatever the CMS says, the range does not sign a revision (12.8.1).
-                s.indication = Indication::Failed;
-                s.subIndication = SubIndication::FormatFailure;
                 s.errors.push_back("the signed range ends at byte " + std::to_string(signedEnd) +
                                    ", which is neither the end of the file nor the end of a revision");
                 report.signatures.push_back(std::move(s));
@@ -520,7 +532,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& po
                                                  ? " after this seal was applied"
                                                  : ""));
                 if (!diff.complete) {
-                    if (s.indication == Indication::Passed) s.indication = Indication::Indeterminate;
+                    s.verdict.worsenTo(Indication::Indeterminate);
                     s.errors.push_back("the changes made after this seal could not be fully checked: " +
                                        diff.problem);
                 }
@@ -532,7 +544,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& po
                                          "(signatures, validation data)");
             }
         } catch (const std::exception& e) {
-            if (s.indication == Indication::Passed) s.indication = Indication::Indeterminate;
+            s.verdict.worsenTo(Indication::Indeterminate);
             s.errors.push_back(std::string("this signature could not be checked: ") + e.what());
         }
         report.signatures.push_back(std::move(s));
@@ -540,10 +552,10 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustPolicy& po
     return report;
 }
 
-Report verifyPdf(const std::string& path, const TrustPolicy& policy) {
+Report verifyPdf(const std::string& path, const TrustStore& trust, const VerifyOptions& options) {
     // A verdict is a value: nothing may escape, not even a bug or exhaustion.
     try {
-        return detail::verifyPdfUnguarded(path, policy);
+        return detail::verifyPdfUnguarded(path, trust, options);
     } catch (const std::exception& e) {
         Report report;
         report.file = path;

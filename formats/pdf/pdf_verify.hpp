@@ -9,6 +9,6 @@ namespace eseal {
 
 // Every signature of a PDF: CMS and chain, /ByteRange coverage, the revision it
 // closes and what later revisions changed. Never throws for a bad file.
-Report verifyPdf(const std::string& path, const TrustPolicy& policy);
+Report verifyPdf(const std::string& path, const TrustStore& trust, const VerifyOptions& options);
 
 }  // namespace eseal

@@ -16,11 +16,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size > (1u << 20)) return 0;
     const std::string path = eseal::fuzz::inputAsFile(data, size);
 
-    eseal::TrustPolicy policy;
-    policy.useSystemStore = false;
-    policy.validationTime = 1893456000;  // fixed (2030-01-01), so a run does not depend on the clock
+    static const eseal::TrustStore trust([] {
+        eseal::TrustPolicy policy;
+        policy.useSystemStore = false;
+        return policy;
+    }());
+    eseal::VerifyOptions options;
+    options.validationTime = 1893456000;  // fixed (2030-01-01), so a run does not depend on the clock
     try {
-        const eseal::Report report = eseal::verifyPdf(path, policy);
+        const eseal::Report report = eseal::verifyPdf(path, trust, options);
         if (report.signatures.size() > size) std::abort();  // each signature needs bytes of its own
     } catch (...) {
         std::abort();  // verifyPdf must never throw for a bad file

@@ -97,18 +97,22 @@ TrustPolicy testTrust() {
 }
 
 SignatureReport verifyOurs(ByteView cms, const std::string& content, const TrustPolicy& policy = testTrust(),
-                           std::optional<std::time_t> claimed = std::nullopt) {
-    CmsVerifyInput in;
-    in.cms = cms;
-    in.digestContent = [&](DigestAlgorithm d) { return digest(d, asBytes(content)); };
-    in.claimedSigningTime = claimed;
+                           std::optional<std::time_t> claimed = std::nullopt,
+                           std::optional<std::time_t> validationTime = std::nullopt) {
+    const TrustStore trust(policy);
+    const ParsedCms parsed = parseCms(cms);
+    Bytes contentDigest;
+    if (const auto alg = parsed.digestAlgorithm()) contentDigest = digest(*alg, asBytes(content));
+    CmsVerifyOptions options;
+    options.claimedSigningTime = claimed;
+    options.validationTime = validationTime;
     SignatureReport r;
-    verifyDetachedCms(in, policy, r);
+    verifyCms(parsed, contentDigest, trust, options).recordIn(r);
     return r;
 }
 
 std::string describe(const SignatureReport& r) {
-    std::string s = std::string(toString(r.indication)) + "/" + toString(r.subIndication) +
+    std::string s = std::string(toString(r.verdict.indication())) + "/" + toString(r.verdict.subIndication()) +
                     " chain=" + toString(r.chain.status) + " (" + r.chain.message + ")";
     for (const auto& e : r.errors) s += " | error: " + e;
     for (const auto& w : r.warnings) s += " | warning: " + w;
@@ -169,8 +173,8 @@ void checkSignedAttributes(const std::string& fullPrint, bool signingTime) {
 }
 
 void checkPassed(const SignatureReport& r) {
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::None);
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::None);
     BOOST_TEST(r.digestMatches);
     BOOST_TEST(r.signatureValid);
     BOOST_TEST(r.signingCertificateBound);
@@ -381,8 +385,8 @@ BOOST_AUTO_TEST_SUITE(verify_negative)
 
 BOOST_AUTO_TEST_CASE(wrong_content_is_hash_failure) {
     const auto r = verifyOurs(sign("signer-rsa"), kContent + "x");
-    BOOST_TEST(r.indication == Indication::Failed, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::HashFailure);
+    BOOST_TEST(r.verdict.indication() == Indication::Failed, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::HashFailure);
     BOOST_TEST(!r.digestMatches);
     BOOST_TEST(r.signatureValid);  // the signed attributes themselves are intact
     BOOST_TEST(!r.errors.empty());
@@ -394,8 +398,8 @@ BOOST_AUTO_TEST_CASE(flipped_signature_byte_is_sig_crypto_failure) {
         // The signature value is the last field of the only SignerInfo, so the last bytes of the CMS.
         cms[cms.size() - 3] ^= 0x01;
         const auto r = verifyOurs(cms, kContent);
-        BOOST_TEST(r.indication == Indication::Failed, describe(r));
-        BOOST_TEST(r.subIndication == SubIndication::SigCryptoFailure, describe(r));
+        BOOST_TEST(r.verdict.indication() == Indication::Failed, describe(r));
+        BOOST_TEST(r.verdict.subIndication() == SubIndication::SigCryptoFailure, describe(r));
         BOOST_TEST(r.digestMatches);
         BOOST_TEST(!r.signatureValid);
     }
@@ -404,31 +408,29 @@ BOOST_AUTO_TEST_CASE(flipped_signature_byte_is_sig_crypto_failure) {
 BOOST_AUTO_TEST_CASE(expired_signer) {
     const Bytes cms = sign("signer-expired");
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::OutOfBoundsNoPoe);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::OutOfBoundsNoPoe);
     BOOST_TEST(r.chain.status == ChainStatus::Expired);
     BOOST_TEST(r.digestMatches);
     BOOST_TEST(r.signatureValid);
     // At a validation time inside the signer's validity the CAs are not valid yet.
-    TrustPolicy past = testTrust();
-    past.validationTime = std::time_t{1590969600};  // 2020-06-01
-    const auto p = verifyOurs(cms, kContent, past);
+    const auto p = verifyOurs(cms, kContent, testTrust(), std::nullopt, std::time_t{1590969600});  // 2020-06-01
     BOOST_TEST(p.chain.status == ChainStatus::NotYetValid, describe(p));
-    BOOST_TEST(p.subIndication == SubIndication::NotYetValid);
+    BOOST_TEST(p.verdict.subIndication() == SubIndication::NotYetValid);
     BOOST_TEST(p.chain.validationTime == "2020-06-01T00:00:00Z");
 }
 
 BOOST_AUTO_TEST_CASE(untrusted_signer) {
     const auto r = verifyOurs(sign("signer-untrusted"), kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::NoCertificateChainFound);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::NoCertificateChainFound);
     BOOST_TEST(r.chain.status == ChainStatus::Untrusted);
     BOOST_TEST(r.signatureValid);
     // Its root given as an anchor, the same signature passes.
     TrustPolicy p = testTrust();
     p.trustFiles.push_back(pki("untrusted-root.crt"));
     const auto q = verifyOurs(sign("signer-untrusted"), kContent, p);
-    BOOST_TEST(q.indication == Indication::Passed, describe(q));
+    BOOST_TEST(q.verdict.indication() == Indication::Passed, describe(q));
     BOOST_TEST(q.chain.status == ChainStatus::Trusted);
     BOOST_TEST(q.chain.path.size() == 2u);
 }
@@ -438,20 +440,20 @@ BOOST_AUTO_TEST_CASE(incomplete_chain) {
     const Bytes cms = buildDetachedCms(digest(DigestAlgorithm::Sha256, asBytes(kContent)), key, {});
     BOOST_TEST(embeddedCertificateCount(cms) == 1);
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::NoCertificateChainFound);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::NoCertificateChainFound);
     BOOST_TEST(r.chain.status == ChainStatus::Incomplete);
     // With the intermediate as a trust anchor (a partial chain) it passes.
     TrustPolicy p = testTrust();
     p.trustFiles = {pki("intermediate-ca.crt")};
     const auto q = verifyOurs(cms, kContent, p);
-    BOOST_TEST(q.indication == Indication::Passed, describe(q));
+    BOOST_TEST(q.verdict.indication() == Indication::Passed, describe(q));
 }
 
 BOOST_AUTO_TEST_CASE(bad_key_usage) {
     const auto r = verifyOurs(sign("signer-badku"), kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::ChainConstraintsFailure);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::ChainConstraintsFailure);
     BOOST_TEST(r.chain.status == ChainStatus::KeyUsageInvalid);
     BOOST_REQUIRE(r.signer);
     BOOST_TEST(r.signer->keyUsage == std::vector<std::string>{"keyEncipherment"});
@@ -465,8 +467,8 @@ BOOST_AUTO_TEST_CASE(broken_ca_signature_is_chain_general_failure) {
     // The last byte of a certificate is in its signature value.
     *(at + static_cast<long>(intermediate.size()) - 1) ^= 0x01;
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::CertificateChainGeneralFailure);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::CertificateChainGeneralFailure);
     BOOST_TEST(r.chain.status == ChainStatus::Invalid);
     BOOST_TEST(r.signatureValid);
 }
@@ -489,33 +491,33 @@ BOOST_AUTO_TEST_CASE(weak_rsa_key_is_crypto_constraints_failure) {
                       " -certfile " + pki("ca-chain.pem") + " -outform DER -out " + (dir / "sig.der"));
     BOOST_REQUIRE_MESSAGE(r.rc == 0, r.output);
     const auto v = verifyOurs(readFile(dir / "sig.der"), kContent);
-    BOOST_TEST(v.indication == Indication::Indeterminate, describe(v));
-    BOOST_TEST(v.subIndication == SubIndication::CryptoConstraintsFailure);
+    BOOST_TEST(v.verdict.indication() == Indication::Indeterminate, describe(v));
+    BOOST_TEST(v.verdict.subIndication() == SubIndication::CryptoConstraintsFailure);
     BOOST_TEST(v.digestMatches);
     BOOST_TEST(v.signatureValid);
     BOOST_TEST(v.chain.status == ChainStatus::Trusted);
     BOOST_TEST(!v.warnings.empty());
     // Something worse wins over the weak key.
-    BOOST_TEST(verifyOurs(readFile(dir / "sig.der"), kContent + "?").subIndication == SubIndication::HashFailure);
+    BOOST_TEST(verifyOurs(readFile(dir / "sig.der"), kContent + "?").verdict.subIndication() == SubIndication::HashFailure);
 }
 
 BOOST_AUTO_TEST_CASE(no_trust_anchor_at_all) {
     TrustPolicy none;
     none.useSystemStore = false;
     const auto r = verifyOurs(sign("signer-rsa"), kContent, none);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::NoCertificateChainFound);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::NoCertificateChainFound);
     // The system store does not hold the test root either.
     TrustPolicy system;
     const auto s = verifyOurs(sign("signer-rsa"), kContent, system);
-    BOOST_TEST(s.subIndication == SubIndication::NoCertificateChainFound, describe(s));
+    BOOST_TEST(s.verdict.subIndication() == SubIndication::NoCertificateChainFound, describe(s));
 }
 
 BOOST_AUTO_TEST_CASE(garbage_and_truncation) {
     const Bytes cms = sign("signer-rsa");
     auto expectFormatFailure = [](const SignatureReport& r) {
-        BOOST_TEST(r.indication == Indication::Failed, describe(r));
-        BOOST_TEST(r.subIndication == SubIndication::FormatFailure, describe(r));
+        BOOST_TEST(r.verdict.indication() == Indication::Failed, describe(r));
+        BOOST_TEST(r.verdict.subIndication() == SubIndication::FormatFailure, describe(r));
         BOOST_TEST(!r.errors.empty());
     };
     expectFormatFailure(verifyOurs(Bytes{}, kContent));
@@ -526,7 +528,7 @@ BOOST_AUTO_TEST_CASE(garbage_and_truncation) {
     // Every truncation and random damage: never a crash, never PASSED.
     for (std::size_t n = 0; n < cms.size(); n += 7) {
         const auto r = verifyOurs(Bytes(cms.begin(), cms.begin() + static_cast<long>(n)), kContent);
-        BOOST_TEST(r.indication != Indication::Passed);
+        BOOST_TEST(r.verdict.indication() != Indication::Passed);
     }
     // Random bit flips in what the signature depends on: the SignerInfo after
     // its version, and the signer certificate. (The embedded root copy and the
@@ -568,7 +570,7 @@ BOOST_AUTO_TEST_CASE(garbage_and_truncation) {
         const std::size_t p = pos(rng);
         damaged[p] ^= static_cast<std::uint8_t>(1u << (i % 8));
         const auto r = verifyOurs(damaged, kContent);
-        BOOST_TEST(r.indication != Indication::Passed,
+        BOOST_TEST(r.verdict.indication() != Indication::Passed,
                    "damaged CMS passed: flip at " << p << " of " << cms.size());
     }
 }
@@ -580,48 +582,44 @@ BOOST_AUTO_TEST_CASE(trailing_bytes) {
     checkPassed(verifyOurs(padded, kContent));
     padded[cms.size() + 100] = 0x42;
     const auto r = verifyOurs(padded, kContent);
-    BOOST_TEST(r.indication == Indication::Failed, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::FormatFailure);
+    BOOST_TEST(r.verdict.indication() == Indication::Failed, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::FormatFailure);
 }
 
-BOOST_AUTO_TEST_CASE(caller_failed_is_not_upgraded) {
+BOOST_AUTO_TEST_CASE(format_finding_is_not_upgraded) {
     const Bytes cms = sign("signer-rsa");
-    CmsVerifyInput in;
-    in.cms = cms;
-    in.digestContent = [](DigestAlgorithm d) { return digest(d, asBytes(kContent)); };
     SignatureReport r;
-    r.indication = Indication::Failed;
-    r.subIndication = SubIndication::FormatFailure;  // e.g. a broken /ByteRange found by the PDF layer
-    verifyDetachedCms(in, testTrust(), r);
-    BOOST_TEST(r.indication == Indication::Failed);
-    BOOST_TEST(r.subIndication == SubIndication::FormatFailure);
+    r.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);  // e.g. a broken /ByteRange
+    const TrustStore trust(testTrust());
+    const ParsedCms parsed = parseCms(cms);
+    verifyCms(parsed, digest(DigestAlgorithm::Sha256, asBytes(kContent)), trust, {}).recordIn(r);
+    BOOST_TEST(r.verdict.indication() == Indication::Failed);
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::FormatFailure);
     BOOST_TEST(r.signatureValid);  // the CMS facts are still filled
-    // A caller's INDETERMINATE is kept over our PASSED too.
+    // A format's INDETERMINATE is kept over the CMS's PASSED too.
     SignatureReport q;
-    q.subIndication = SubIndication::SigConstraintsFailure;
-    verifyDetachedCms(in, testTrust(), q);
-    BOOST_TEST(q.indication == Indication::Indeterminate);
-    BOOST_TEST(q.subIndication == SubIndication::SigConstraintsFailure);
-    // Ours worse than the caller's: ours wins.
+    q.verdict.worsenTo(Indication::Indeterminate, SubIndication::SigConstraintsFailure);
+    verifyCms(parsed, digest(DigestAlgorithm::Sha256, asBytes(kContent)), trust, {}).recordIn(q);
+    BOOST_TEST(q.verdict.indication() == Indication::Indeterminate);
+    BOOST_TEST(q.verdict.subIndication() == SubIndication::SigConstraintsFailure);
+    // The CMS's worse than the format's: the CMS's wins.
     SignatureReport w;
-    w.subIndication = SubIndication::SigConstraintsFailure;
-    in.digestContent = [](DigestAlgorithm d) { return digest(d, asBytes("other")); };
-    verifyDetachedCms(in, testTrust(), w);
-    BOOST_TEST(w.indication == Indication::Failed);
-    BOOST_TEST(w.subIndication == SubIndication::HashFailure);
+    w.verdict.worsenTo(Indication::Indeterminate, SubIndication::SigConstraintsFailure);
+    verifyCms(parsed, digest(DigestAlgorithm::Sha256, asBytes("other")), trust, {}).recordIn(w);
+    BOOST_TEST(w.verdict.indication() == Indication::Failed);
+    BOOST_TEST(w.verdict.subIndication() == SubIndication::HashFailure);
 }
 
 BOOST_AUTO_TEST_CASE(unreadable_content) {
-    CmsVerifyInput in;
     const Bytes cms = sign("signer-rsa");
-    in.cms = cms;
-    in.digestContent = [](DigestAlgorithm) -> Bytes {
-        throw Error(ErrorCategory::InputUnreadable, "read failed", "x.pdf");
-    };
-    SignatureReport r;
-    verifyDetachedCms(in, testTrust(), r);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::SignedDataNotFound);
+    const ParsedCms parsed = parseCms(cms);
+    BOOST_REQUIRE(parsed.ok());
+    const CmsVerification r = contentUnreadable(parsed, {}, "read failed");
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate);
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::SignedDataNotFound);
+    BOOST_REQUIRE(r.signer);  // what the CMS tells about itself is still there
+    BOOST_TEST(r.signer->commonName == "测试单位 RSA 签章人");
+    BOOST_TEST(r.digestAlgorithm == "SHA-256");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -642,14 +640,14 @@ BOOST_AUTO_TEST_CASE(openssl_default_with_signing_time) {
     TempDir dir;
     const Bytes cms = opensslSign(dir, "signer-rsa", "");
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.signatureValid);
     BOOST_TEST(r.digestMatches);
     BOOST_TEST(!r.signingCertificateBound);  // OpenSSL adds no signing-certificate attribute by default
     BOOST_TEST(!r.warnings.empty());
     BOOST_TEST(r.signingTimeSource == "signing-time attribute");
     BOOST_TEST(r.signingTime.has_value());
-    BOOST_TEST(verifyOurs(cms, kContent + " ").subIndication == SubIndication::HashFailure);
+    BOOST_TEST(verifyOurs(cms, kContent + " ").verdict.subIndication() == SubIndication::HashFailure);
 }
 
 BOOST_AUTO_TEST_CASE(openssl_cades_ec_keyid) {
@@ -657,7 +655,7 @@ BOOST_AUTO_TEST_CASE(openssl_cades_ec_keyid) {
     // -cades adds signing-certificate-v2; -keyid names the signer by subjectKeyIdentifier.
     const Bytes cms = opensslSign(dir, "signer-ec", "-cades -keyid");
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.signingCertificateBound);
     BOOST_TEST(r.signatureAlgorithm == "ECDSA with SHA-256");
 }
@@ -666,12 +664,12 @@ BOOST_AUTO_TEST_CASE(openssl_without_signed_attributes) {
     TempDir dir;
     const Bytes cms = opensslSign(dir, "signer-rsa", "-noattr");
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.signatureValid);
     BOOST_TEST(!r.signingCertificateBound);
     const auto bad = verifyOurs(cms, kContent + "!");
-    BOOST_TEST(bad.indication == Indication::Failed, describe(bad));
-    BOOST_TEST(bad.subIndication == SubIndication::SigCryptoFailure);
+    BOOST_TEST(bad.verdict.indication() == Indication::Failed, describe(bad));
+    BOOST_TEST(bad.verdict.subIndication() == SubIndication::SigCryptoFailure);
 }
 
 BOOST_AUTO_TEST_CASE(ber_indefinite_length) {
@@ -694,9 +692,9 @@ BOOST_AUTO_TEST_CASE(ber_indefinite_length) {
     Bytes padded = ber;
     padded.resize(ber.size() + 100, 0);
     const auto r = verifyOurs(padded, kContent);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.signingCertificateBound);
-    BOOST_TEST(verifyOurs(ber, kContent + ".").subIndication == SubIndication::HashFailure);
+    BOOST_TEST(verifyOurs(ber, kContent + ".").verdict.subIndication() == SubIndication::HashFailure);
 }
 
 BOOST_AUTO_TEST_CASE(openssl_pss) {
@@ -704,7 +702,7 @@ BOOST_AUTO_TEST_CASE(openssl_pss) {
     const Bytes cms =
         opensslSign(dir, "signer-rsa", "-keyopt rsa_padding_mode:pss -keyopt rsa_pss_saltlen:32");
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.signatureAlgorithm == "RSA-PSS with SHA-256");
 }
 
@@ -716,8 +714,8 @@ BOOST_AUTO_TEST_CASE(openssl_sha1_is_not_accepted) {
                       pki("ca-chain.pem") + " -outform DER -out " + (dir / "sig.der"));
     BOOST_REQUIRE_MESSAGE(s.rc == 0, s.output);
     const auto r = verifyOurs(readFile(dir / "sig.der"), kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::CryptoConstraintsFailure);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::CryptoConstraintsFailure);
     BOOST_TEST(r.digestAlgorithm == "SHA-1");
 }
 
@@ -743,8 +741,8 @@ BOOST_AUTO_TEST_CASE(signing_certificate_mismatch) {
                       (dir / "certs.pem") + " -outform DER -out " + (dir / "sig.der"));
     BOOST_REQUIRE_MESSAGE(r.rc == 0, r.output);
     const auto v = verifyOurs(readFile(dir / "sig.der"), kContent);
-    BOOST_TEST(v.indication == Indication::Failed, describe(v));
-    BOOST_TEST(v.subIndication == SubIndication::FormatFailure);
+    BOOST_TEST(v.verdict.indication() == Indication::Failed, describe(v));
+    BOOST_TEST(v.verdict.subIndication() == SubIndication::FormatFailure);
     BOOST_TEST(!v.signingCertificateBound);
     BOOST_REQUIRE(v.signer);
     BOOST_TEST(v.signer->commonName == "Twin");
@@ -760,8 +758,8 @@ BOOST_AUTO_TEST_CASE(two_signers_rejected) {
             " -inkey " + pki("signer-ec.key") + " -outform DER -out " + (dir / "sig.der"));
     BOOST_REQUIRE_MESSAGE(s.rc == 0, s.output);
     const auto r = verifyOurs(readFile(dir / "sig.der"), kContent);
-    BOOST_TEST(r.indication == Indication::Failed, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::FormatFailure);
+    BOOST_TEST(r.verdict.indication() == Indication::Failed, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::FormatFailure);
 }
 
 BOOST_AUTO_TEST_CASE(signer_certificate_missing) {
@@ -772,8 +770,8 @@ BOOST_AUTO_TEST_CASE(signer_certificate_missing) {
                       " -outform DER -out " + (dir / "sig.der"));
     BOOST_REQUIRE_MESSAGE(s.rc == 0, s.output);
     const auto r = verifyOurs(readFile(dir / "sig.der"), kContent);
-    BOOST_TEST(r.indication == Indication::Indeterminate, describe(r));
-    BOOST_TEST(r.subIndication == SubIndication::NoSigningCertificateFound);
+    BOOST_TEST(r.verdict.indication() == Indication::Indeterminate, describe(r));
+    BOOST_TEST(r.verdict.subIndication() == SubIndication::NoSigningCertificateFound);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -806,12 +804,12 @@ BOOST_AUTO_TEST_CASE(sm2_sign_and_verify) {
     const Bytes cms = buildDetachedCms(digest(DigestAlgorithm::Sm3, asBytes(kContent)), *key, o);
     BOOST_TEST(cms.size() <= estimateCmsSize(*key, o));
     const auto r = verifyOurs(cms, kContent);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.signatureAlgorithm == "SM2 with SM3");
     BOOST_TEST(r.digestAlgorithm == "SM3");
     Bytes bad = cms;
     bad[bad.size() - 3] ^= 0x01;
-    BOOST_TEST(verifyOurs(bad, kContent).indication == Indication::Failed);
+    BOOST_TEST(verifyOurs(bad, kContent).verdict.indication() == Indication::Failed);
     writeFile(dir / "sig.der", cms);
     const Run print = run("openssl cms -cmsout -print -inform DER -in " + (dir / "sig.der"));
     BOOST_TEST(print.output.find("algorithm: SM2-with-SM3") != std::string::npos, print.output);
@@ -843,17 +841,17 @@ BOOST_AUTO_TEST_CASE(trust_dir_pem_and_der) {
     p.useSystemStore = false;
     p.trustDirs = {dir.path.string()};
     const auto r = verifyOurs(sign("signer-rsa"), kContent, p);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.warnings.size() == 1u);  // broken.crt, named
     if (!r.warnings.empty()) BOOST_TEST(r.warnings.front().find("broken.crt") != std::string::npos);
-    BOOST_TEST(verifyOurs(sign("signer-untrusted"), kContent, p).indication == Indication::Passed);
+    BOOST_TEST(verifyOurs(sign("signer-untrusted"), kContent, p).verdict.indication() == Indication::Passed);
 }
 
 BOOST_AUTO_TEST_CASE(missing_trust_file_is_a_warning) {
     TrustPolicy p = testTrust();
     p.trustFiles.push_back("/nonexistent/eseal-trust.pem");
     const auto r = verifyOurs(sign("signer-rsa"), kContent, p);
-    BOOST_TEST(r.indication == Indication::Passed, describe(r));
+    BOOST_TEST(r.verdict.indication() == Indication::Passed, describe(r));
     BOOST_TEST(r.warnings.size() == 1u);
 }
 
@@ -869,7 +867,6 @@ BOOST_AUTO_TEST_CASE(default_policy) {
     p = defaultTrustPolicy();
     BOOST_REQUIRE(p.trustDirs.size() == 1u);
     BOOST_TEST(p.trustDirs.front() == (dir.path / "eseal" / "trust").string());
-    BOOST_TEST(!p.validationTime);
     if (old)
         ::setenv("XDG_CONFIG_HOME", saved.c_str(), 1);
     else
@@ -895,6 +892,115 @@ BOOST_AUTO_TEST_CASE(describe_certificate) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     BOOST_TEST(info.serialHex == s);
     BOOST_CHECK_THROW(describeCertificate(asBytes("junk")), Error);
+}
+
+BOOST_AUTO_TEST_CASE(parse_cms_garbage_and_truncated) {
+    for (const std::string& junk : {std::string(), std::string("junk"), std::string(64, '\0'),
+                                   std::string("\x30\x82\xff\xff")}) {
+        const ParsedCms p = parseCms(asBytes(junk));
+        BOOST_TEST(!p.ok());
+        BOOST_TEST(!p.error().empty());
+        BOOST_TEST(!p.digestAlgorithm());
+        BOOST_TEST(!p.signer());
+        const CmsVerification r = verifyCms(p, {}, TrustStore(testTrust()), {});
+        BOOST_TEST(r.verdict.indication() == Indication::Failed);
+        BOOST_TEST(r.verdict.subIndication() == SubIndication::FormatFailure);
+    }
+    const Bytes cms = sign("signer-rsa");
+    for (std::size_t cut : {std::size_t{1}, cms.size() / 2, cms.size() - 1}) {
+        const ParsedCms p = parseCms(ByteView(cms).first(cut));
+        BOOST_TEST(!p.ok(), "cut at " << cut);
+    }
+    // Trailing zeros are padding; anything else is not.
+    Bytes padded = cms;
+    padded.resize(cms.size() + 100, 0);
+    BOOST_TEST(parseCms(padded).ok());
+    padded.back() = 1;
+    const ParsedCms tail = parseCms(padded);
+    BOOST_TEST(!tail.ok());
+    BOOST_TEST(tail.error().find("zero padding") != std::string::npos, tail.error());
+}
+
+BOOST_AUTO_TEST_CASE(parse_cms_facts) {
+    const ParsedCms p = parseCms(sign("signer-ec"));
+    BOOST_REQUIRE(p.ok());
+    BOOST_TEST((p.digestAlgorithm() == DigestAlgorithm::Sha256));
+    BOOST_TEST(p.digestAlgorithmName() == "SHA-256");
+    BOOST_TEST(p.signatureAlgorithmName() == "ECDSA with SHA-256");
+    BOOST_REQUIRE(p.signer());
+    BOOST_TEST(p.signer()->describe().commonName == "测试单位 ECDSA 签章人");
+    BOOST_TEST(p.certificates().size() >= 2u);
+    BOOST_TEST(p.hasSignedAttributes());
+    BOOST_TEST(p.signedAttributes().size() > 0u);
+    BOOST_TEST(p.signedAttributes()[0] == der::kSet);
+}
+
+BOOST_AUTO_TEST_CASE(verify_cms_wrong_digest_is_hash_failure) {
+    const ParsedCms p = parseCms(sign("signer-rsa"));
+    BOOST_REQUIRE(p.ok());
+    const TrustStore trust(testTrust());
+    const Bytes right = digest(DigestAlgorithm::Sha256, asBytes(kContent));
+    BOOST_TEST(verifyCms(p, right, trust, {}).verdict.passed());
+    Bytes wrong = right;
+    wrong[0] ^= 0x01;
+    for (const Bytes& d : {wrong, Bytes{}, Bytes(right.begin(), right.end() - 1)}) {
+        const CmsVerification r = verifyCms(p, d, trust, {});
+        BOOST_TEST(r.verdict.indication() == Indication::Failed);
+        BOOST_TEST(r.verdict.subIndication() == SubIndication::HashFailure);
+        BOOST_TEST(!r.digestMatches);
+        BOOST_TEST(r.signatureValid);  // the signed attributes themselves are intact
+    }
+}
+
+BOOST_AUTO_TEST_CASE(validate_chain_at_a_time) {
+    const TrustStore trust(testTrust());
+    const Certificate signer = Certificate::fromDer(readFile(pki("signer-rsa.der")));
+    const std::vector<Certificate> extra{Certificate::fromDer(readFile(pki("intermediate-ca.der")))};
+    const std::time_t inside = 1893456000;  // 2030-01-01
+    const ChainReport ok = validateChain(signer, extra, trust, inside, KeyUsagePurpose::DocumentSigning);
+    BOOST_TEST(ok.status == ChainStatus::Trusted, ok.message);
+    BOOST_TEST(ok.path.size() == 3u);
+    BOOST_TEST(ok.validationTime == "2030-01-01T00:00:00Z");
+    // The signer's notBefore is 2025-01-01T00:00:00Z, its notAfter 2045-12-31T23:59:59Z.
+    const ChainReport early =
+        validateChain(signer, extra, trust, 1735689600 - 1, KeyUsagePurpose::DocumentSigning);
+    BOOST_TEST(early.status == ChainStatus::NotYetValid, early.message);
+    BOOST_TEST(early.message.find("not yet valid") != std::string::npos, early.message);
+    const ChainReport late =
+        validateChain(signer, extra, trust, 2398377599 + 1, KeyUsagePurpose::DocumentSigning);
+    BOOST_TEST(late.status == ChainStatus::Expired, late.message);
+    BOOST_TEST(late.message.find("expired") != std::string::npos, late.message);
+    BOOST_TEST(chainSubIndication(late.status) == SubIndication::OutOfBoundsNoPoe);
+    // Without the intermediate the path is incomplete.
+    BOOST_TEST(validateChain(signer, {}, trust, inside, KeyUsagePurpose::DocumentSigning).status ==
+               ChainStatus::Incomplete);
+    // Key usage is checked only for the purpose that needs it.
+    const Certificate badku = Certificate::fromDer(readFile(pki("signer-badku.der")));
+    BOOST_TEST(validateChain(badku, extra, trust, inside, KeyUsagePurpose::DocumentSigning).status ==
+               ChainStatus::KeyUsageInvalid);
+    BOOST_TEST(validateChain(badku, extra, trust, inside, KeyUsagePurpose::Any).status == ChainStatus::Trusted);
+}
+
+BOOST_AUTO_TEST_CASE(trust_store_is_read_once) {
+    TempDir dir;
+    const fs::path anchor = dir.path / "trust.pem";
+    fs::copy_file(pki("trust.pem"), anchor);
+    TrustPolicy policy;
+    policy.useSystemStore = false;
+    policy.trustFiles = {anchor.string()};
+    const TrustStore trust(policy);
+    BOOST_TEST(trust.filesRead() == 1);
+    fs::remove(anchor);  // gone after the store is built: nothing reads it again
+    for (const char* signer : {"signer-rsa", "signer-ec"}) {
+        const ParsedCms p = parseCms(sign(signer));
+        BOOST_REQUIRE(p.ok());
+        const CmsVerification r =
+            verifyCms(p, digest(*p.digestAlgorithm(), asBytes(kContent)), trust, {});
+        BOOST_TEST(r.verdict.passed(), signer << ": " << (r.errors.empty() ? "" : r.errors.front()));
+        BOOST_TEST(r.chain.status == ChainStatus::Trusted);
+        BOOST_TEST(r.warnings.empty());
+    }
+    BOOST_TEST(trust.filesRead() == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

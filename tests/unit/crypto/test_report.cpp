@@ -12,8 +12,7 @@ namespace {
 SignatureReport signature(Indication i, SubIndication s = SubIndication::None) {
     SignatureReport r;
     r.id = "Seal1";
-    r.indication = i;
-    r.subIndication = s;
+    r.verdict.worsenTo(i, s);
     return r;
 }
 
@@ -52,8 +51,8 @@ Report fullReport() {
     s.coverageDetail = "bytes 0-100 and 200-300 of 400";
     s.revision = 1;
     s.laterRevisions = {2};
-    s.modifications = {{2, "page-content", "5 0 R", "page 1 content replaced", false},
-                       {2, "annotation-added", "", "a comment", true}};
+    s.modifications = {{2, ModificationKind::PageContent, "5 0 R", "page 1 content replaced", false},
+                       {2, ModificationKind::AnnotationAdded, "", "a comment", true}};
     s.chain.status = ChainStatus::Untrusted;
     s.chain.message = "self-signed certificate in certificate chain (the issuing CA certificate at depth 2)";
     s.chain.path = {c, c};
@@ -222,6 +221,59 @@ BOOST_AUTO_TEST_CASE(text_report) {
     u.file = "x.pdf";
     u.readable = false;
     BOOST_TEST(toText(u).find("UNREADABLE") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(verdict_worsen_never_improves) {
+    Verdict v;
+    BOOST_TEST(v.passed());
+    BOOST_TEST((v.subIndication() == SubIndication::None));
+    v.worsenTo(Indication::Passed);
+    BOOST_TEST(v.passed());
+    v.worsenTo(Indication::Indeterminate, SubIndication::NoCertificateChainFound);
+    BOOST_TEST((v.indication() == Indication::Indeterminate));
+    // A tie keeps the first finding's sub-indication.
+    v.worsenTo(Indication::Indeterminate, SubIndication::CryptoConstraintsFailure);
+    BOOST_TEST((v.subIndication() == SubIndication::NoCertificateChainFound));
+    // Better findings change nothing.
+    v.worsenTo(Indication::Passed);
+    BOOST_TEST((v.indication() == Indication::Indeterminate));
+    BOOST_TEST((v.subIndication() == SubIndication::NoCertificateChainFound));
+    // Worse wins, with its own sub-indication.
+    v.worsenTo(Indication::Failed, SubIndication::HashFailure);
+    BOOST_TEST((v.indication() == Indication::Failed));
+    BOOST_TEST((v.subIndication() == SubIndication::HashFailure));
+    v.worsenTo(Indication::Failed, SubIndication::FormatFailure);
+    v.worsenTo(Indication::Indeterminate, SubIndication::TryLater);
+    v.worsenTo(Indication::Passed);
+    BOOST_TEST((v.indication() == Indication::Failed));
+    BOOST_TEST((v.subIndication() == SubIndication::HashFailure));
+    // Merging whole verdicts follows the same rule, in any order.
+    Verdict a, b;
+    a.worsenTo(Indication::Indeterminate, SubIndication::OutOfBoundsNoPoe);
+    b.worsenTo(Indication::Failed, SubIndication::SigCryptoFailure);
+    Verdict ab = a, ba = b;
+    ab.worsenTo(b);
+    ba.worsenTo(a);
+    BOOST_TEST((ab == ba));
+    BOOST_TEST((ab.subIndication() == SubIndication::SigCryptoFailure));
+    Verdict passed;
+    a.worsenTo(passed);
+    BOOST_TEST((a.subIndication() == SubIndication::OutOfBoundsNoPoe));
+}
+
+BOOST_AUTO_TEST_CASE(modification_kind_names) {
+    const std::pair<ModificationKind, const char*> names[] = {
+        {ModificationKind::SignatureAdded, "signature-added"}, {ModificationKind::AnnotationAdded, "annotation-added"},
+        {ModificationKind::PageContent, "page-content"},       {ModificationKind::Page, "page"},
+        {ModificationKind::Annotation, "annotation"},          {ModificationKind::FormField, "form-field"},
+        {ModificationKind::FormResources, "form-resources"},   {ModificationKind::Catalog, "catalog"},
+        {ModificationKind::Signature, "signature"},            {ModificationKind::Dss, "dss"},
+        {ModificationKind::Metadata, "metadata"},              {ModificationKind::Unused, "unused"},
+        {ModificationKind::Other, "other"}};
+    for (const auto& [kind, name] : names) BOOST_TEST(std::string(toString(kind)) == name);
+    const auto j = nlohmann::json::parse(toJson(fullReport()));
+    BOOST_TEST(j["signatures"][0]["modifications"][0]["kind"] == "page-content");
+    BOOST_TEST(j["signatures"][0]["modifications"][1]["kind"] == "annotation-added");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -283,13 +283,13 @@ void checkSealed(const std::string& in, const std::string& out, const SealResult
     for (std::size_t i = 0; i + 1 < sigs.size(); ++i) BOOST_TEST(!sigs[i].total);
 
     // The project's own verifier, trusting the test root only.
-    TrustPolicy trust;
-    trust.useSystemStore = false;
-    trust.trustFiles.push_back(std::string(ESEAL_TEST_PKI) + "/trust.pem");
-    Report report = verifyPdf(out, trust);
+    TrustPolicy policy;
+    policy.useSystemStore = false;
+    policy.trustFiles.push_back(std::string(ESEAL_TEST_PKI) + "/trust.pem");
+    Report report = verifyPdf(out, TrustStore(policy), {});
     BOOST_TEST_REQUIRE(report.signatures.size() == expectedSignatures, toText(report));
     for (const SignatureReport& s : report.signatures) {
-        BOOST_TEST((s.indication == Indication::Passed), s.id << ": " << toText(report));
+        BOOST_TEST((s.verdict.indication() == Indication::Passed), s.id << ": " << toText(report));
     }
     BOOST_TEST(report.signatures.back().id == result.fieldName);
     BOOST_TEST((report.signatures.back().coverage == Coverage::EntireFile));

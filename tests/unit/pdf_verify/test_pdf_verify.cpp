@@ -35,18 +35,21 @@ eseal::TrustPolicy testPolicy() {
     return p;
 }
 
-Report verify(const fs::path& f) { return eseal::verifyPdf(f.string(), testPolicy()); }
+Report verify(const fs::path& f) {
+    static const eseal::TrustStore trust(testPolicy());
+    return eseal::verifyPdf(f.string(), trust, {});
+}
 
 std::string describe(const Report& r) {
     std::string out = "readable=" + std::to_string(r.readable) + " revisions=" + std::to_string(r.revisions);
     for (const auto& e : r.errors) out += "\n  file error: " + e;
     for (const auto& s : r.signatures) {
-        out += "\n  " + s.id + ": " + eseal::toString(s.indication) + "/" + eseal::toString(s.subIndication) +
+        out += "\n  " + s.id + ": " + eseal::toString(s.verdict.indication()) + "/" + eseal::toString(s.verdict.subIndication()) +
                " coverage=" + eseal::toString(s.coverage) + " rev=" + std::to_string(s.revision);
         for (const auto& e : s.errors) out += "\n    error: " + e;
         for (const auto& w : s.warnings) out += "\n    warning: " + w;
         for (const auto& m : s.modifications)
-            out += "\n    mod r" + std::to_string(m.revision) + " " + m.kind + " " + m.object + " " +
+            out += "\n    mod r" + std::to_string(m.revision) + " " + toString(m.kind) + " " + m.object + " " +
                    (m.allowed ? "allowed" : "NOT allowed") + ": " + m.description;
     }
     return out;
@@ -114,7 +117,7 @@ std::string showObject(const fs::path& f, int num) {
 
 bool hasModification(const SignatureReport& s, const std::string& kind, int revision, bool allowed) {
     return std::any_of(s.modifications.begin(), s.modifications.end(), [&](const eseal::Modification& m) {
-        return m.kind == kind && m.revision == revision && m.allowed == allowed;
+        return toString(m.kind) == kind && m.revision == revision && m.allowed == allowed;
     });
 }
 
@@ -163,8 +166,8 @@ BOOST_AUTO_TEST_CASE(pdfsig_signature_passes_and_pdfsig_agrees) {
         BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
         const SignatureReport& s = r.signatures[0];
         BOOST_TEST(s.id == "Seal1");
-        BOOST_TEST(s.indication == Indication::Passed);
-        BOOST_TEST(s.subIndication == SubIndication::None);
+        BOOST_TEST(s.verdict.indication() == Indication::Passed);
+        BOOST_TEST(s.verdict.subIndication() == SubIndication::None);
         BOOST_TEST(s.errors.empty());
         BOOST_TEST(s.coverage == Coverage::EntireFile);
         BOOST_TEST(s.revision == 2);
@@ -192,7 +195,7 @@ BOOST_AUTO_TEST_CASE(linearized_and_object_stream_inputs) {
         BOOST_TEST_CONTEXT(args << "\n" << describe(r)) {
             BOOST_TEST(r.revisions == 2);
             BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
-            BOOST_TEST(r.signatures[0].indication == Indication::Passed);
+            BOOST_TEST(r.signatures[0].verdict.indication() == Indication::Passed);
             BOOST_TEST(r.signatures[0].coverage == Coverage::EntireFile);
         }
     }
@@ -212,8 +215,8 @@ BOOST_AUTO_TEST_CASE(flipped_byte_in_signed_range_is_hash_failure) {
     Report r = verify(signedPdf);
     BOOST_TEST_CONTEXT(describe(r)) {
         BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
-        BOOST_TEST(r.signatures[0].indication == Indication::Failed);
-        BOOST_TEST(r.signatures[0].subIndication == SubIndication::HashFailure);
+        BOOST_TEST(r.signatures[0].verdict.indication() == Indication::Failed);
+        BOOST_TEST(r.signatures[0].verdict.subIndication() == SubIndication::HashFailure);
         BOOST_TEST(!r.signatures[0].digestMatches);
         BOOST_TEST(eseal::verifyExitCode(r) == 1);
     }
@@ -249,8 +252,8 @@ BOOST_AUTO_TEST_CASE(update_that_changes_page_content_fails) {
             BOOST_TEST(r.revisions == 3);
             BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
             const SignatureReport& s = r.signatures[0];
-            BOOST_TEST(s.indication == Indication::Failed);
-            BOOST_TEST(s.subIndication == SubIndication::SigConstraintsFailure);
+            BOOST_TEST(s.verdict.indication() == Indication::Failed);
+            BOOST_TEST(s.verdict.subIndication() == SubIndication::SigConstraintsFailure);
             BOOST_TEST(s.coverage == Coverage::EarlierRevision);
             BOOST_TEST(s.revision == 2);
             BOOST_TEST(s.laterRevisions == std::vector<int>{3});
@@ -281,10 +284,10 @@ BOOST_AUTO_TEST_CASE(second_pdfsig_signature_is_an_allowed_change) {
         const SignatureReport& second = r.signatures[1];
         BOOST_TEST(first.id == "Seal1");
         BOOST_TEST(second.id == "Seal2");
-        BOOST_TEST(first.indication != Indication::Failed);
-        BOOST_TEST(second.indication != Indication::Failed);
-        BOOST_TEST(first.indication == Indication::Passed);
-        BOOST_TEST(second.indication == Indication::Passed);
+        BOOST_TEST(first.verdict.indication() != Indication::Failed);
+        BOOST_TEST(second.verdict.indication() != Indication::Failed);
+        BOOST_TEST(first.verdict.indication() == Indication::Passed);
+        BOOST_TEST(second.verdict.indication() == Indication::Passed);
         BOOST_TEST(first.coverage == Coverage::EarlierRevision);
         BOOST_TEST(first.revision == 2);
         BOOST_TEST(first.laterRevisions == std::vector<int>{3});
@@ -328,8 +331,8 @@ BOOST_AUTO_TEST_CASE(broken_byte_ranges_are_format_failures) {
         Report rep = verify(f);
         BOOST_TEST_CONTEXT(name << "\n" << describe(rep)) {
             BOOST_REQUIRE_EQUAL(rep.signatures.size(), 1u);
-            BOOST_TEST(rep.signatures[0].indication == Indication::Failed);
-            BOOST_TEST(rep.signatures[0].subIndication == SubIndication::FormatFailure);
+            BOOST_TEST(rep.signatures[0].verdict.indication() == Indication::Failed);
+            BOOST_TEST(rep.signatures[0].verdict.subIndication() == SubIndication::FormatFailure);
             BOOST_TEST(rep.signatures[0].coverage == Coverage::BrokenRange);
             BOOST_TEST(eseal::verifyExitCode(rep) == 1);
         }
@@ -345,7 +348,7 @@ BOOST_AUTO_TEST_CASE(trailing_garbage_is_not_covered) {
     BOOST_TEST_CONTEXT(describe(r)) {
         BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
         BOOST_TEST(r.signatures[0].coverage == Coverage::EarlierRevision);
-        BOOST_TEST(r.signatures[0].indication == Indication::Passed);
+        BOOST_TEST(r.signatures[0].verdict.indication() == Indication::Passed);
         BOOST_TEST(!r.signatures[0].warnings.empty());
     }
 }
@@ -484,8 +487,8 @@ BOOST_AUTO_TEST_CASE(later_changes_a_seal_does_not_allow) {
         BOOST_TEST_CONTEXT(c.name << "\n" << describe(r)) {
             BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
             const SignatureReport& s = r.signatures[0];
-            BOOST_TEST(s.indication == Indication::Failed);
-            BOOST_TEST(s.subIndication == SubIndication::SigConstraintsFailure);
+            BOOST_TEST(s.verdict.indication() == Indication::Failed);
+            BOOST_TEST(s.verdict.subIndication() == SubIndication::SigConstraintsFailure);
             BOOST_TEST(hasModification(s, c.kind, 3, false));
             BOOST_TEST(!s.errors.empty());
         }
@@ -503,7 +506,7 @@ BOOST_AUTO_TEST_CASE(later_changes_a_seal_does_not_allow) {
         BOOST_TEST_CONTEXT("freed object\n" << describe(r)) {
             BOOST_REQUIRE_EQUAL(r.revisions, 3);
             BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
-            BOOST_TEST(r.signatures[0].indication == Indication::Failed);
+            BOOST_TEST(r.signatures[0].verdict.indication() == Indication::Failed);
             BOOST_TEST(hasModification(r.signatures[0], "other", 3, false));
         }
     }
@@ -530,7 +533,7 @@ BOOST_AUTO_TEST_CASE(later_changes_a_seal_allows) {
     BOOST_TEST_CONTEXT(describe(r)) {
         BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
         const SignatureReport& s = r.signatures[0];
-        BOOST_TEST(s.indication == Indication::Passed);
+        BOOST_TEST(s.verdict.indication() == Indication::Passed);
         BOOST_TEST(s.coverage == Coverage::EarlierRevision);
         BOOST_TEST(hasModification(s, "dss", 3, true));
         for (const auto& m : s.modifications) BOOST_TEST(m.allowed);
@@ -570,8 +573,8 @@ BOOST_AUTO_TEST_CASE(fields_widgets_and_hostile_structure) {
         BOOST_REQUIRE_EQUAL(r.signatures.size(), 2u);
         const SignatureReport* parent = nullptr;
         for (const auto& s : r.signatures) {
-            BOOST_TEST(s.indication == Indication::Failed);
-            BOOST_TEST(s.subIndication == SubIndication::FormatFailure);
+            BOOST_TEST(s.verdict.indication() == Indication::Failed);
+            BOOST_TEST(s.verdict.subIndication() == SubIndication::FormatFailure);
             BOOST_TEST(s.coverage == Coverage::BrokenRange);
             if (s.id == "Parent") parent = &s;
         }
@@ -682,8 +685,8 @@ BOOST_AUTO_TEST_CASE(rewritten_object_stream_changes_are_found) {
     Report r = verify(f);
     BOOST_TEST_CONTEXT(describe(r)) {
         BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
-        BOOST_TEST(r.signatures[0].indication == Indication::Failed);
-        BOOST_TEST(r.signatures[0].subIndication == SubIndication::SigConstraintsFailure);
+        BOOST_TEST(r.signatures[0].verdict.indication() == Indication::Failed);
+        BOOST_TEST(r.signatures[0].verdict.subIndication() == SubIndication::SigConstraintsFailure);
         BOOST_TEST(hasModification(r.signatures[0], "page", 3, false));
     }
 }
@@ -719,12 +722,12 @@ BOOST_AUTO_TEST_CASE(pdfsig_signing_existing_empty_fields) {
         BOOST_TEST(r.revisions == 3);
         BOOST_REQUIRE_EQUAL(r.signatures.size(), 2u);
         BOOST_TEST(r.signatures[0].id == "Seal1");
-        BOOST_TEST(r.signatures[0].indication == Indication::Passed);
+        BOOST_TEST(r.signatures[0].verdict.indication() == Indication::Passed);
         BOOST_TEST(r.signatures[0].coverage == Coverage::EarlierRevision);
         BOOST_TEST(hasModification(r.signatures[0], "signature-added", 3, true));
         for (const auto& m : r.signatures[0].modifications) BOOST_TEST(m.allowed);
         BOOST_TEST(r.signatures[1].id == "Seal2");
-        BOOST_TEST(r.signatures[1].indication == Indication::Passed);
+        BOOST_TEST(r.signatures[1].verdict.indication() == Indication::Passed);
         BOOST_TEST(r.signatures[1].coverage == Coverage::EntireFile);
         // Visible widgets: the seal's place on the page, /Rect normalised.
         BOOST_REQUIRE_EQUAL(r.signatures[1].appearances.size(), 1u);
@@ -761,7 +764,7 @@ BOOST_AUTO_TEST_CASE(defining_a_dangling_reference_later_is_found) {
     Report r = verify(f);
     BOOST_TEST_CONTEXT(describe(r)) {
         BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
-        BOOST_TEST(r.signatures[0].indication == Indication::Failed);
+        BOOST_TEST(r.signatures[0].verdict.indication() == Indication::Failed);
         BOOST_TEST(hasModification(r.signatures[0], "page-content", 3, false));
     }
 }
