@@ -38,5 +38,6 @@ const Command& tokenListCommand();
 const Command& tokenUnlockCommand();
 const Command& tokenChangePinCommand();
 const Command& demoCommand();
+const Command& sealShowCommand();
 
 }  // namespace eseal::cli

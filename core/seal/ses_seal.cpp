@@ -240,7 +240,7 @@ SesSeal readSeal(ByteView der, const std::string& name) {
     return seal;
 }
 
-SesSeal loadSeal(const std::string& path) {
+Bytes loadSealBytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorCategory::InputUnreadable, "cannot open the seal file", path);
     Bytes data;
@@ -252,8 +252,10 @@ SesSeal loadSeal(const std::string& path) {
             throw Error(ErrorCategory::BadInput, "not an electronic seal: larger than 16 MiB", path);
     }
     if (in.bad()) throw Error(ErrorCategory::InputUnreadable, "cannot read the seal file", path);
-    return readSeal(data, path);
+    return data;
 }
+
+SesSeal loadSeal(const std::string& path) { return readSeal(loadSealBytes(path), path); }
 
 namespace {
 
@@ -358,6 +360,42 @@ SesSignature readSignature(ByteView der, const std::string& name) {
     if (s.signatureAlgorithm.empty()) outer.fail("the signature algorithm is not an OID");
     s.signedBytes.assign(tbsTlv.whole.begin(), tbsTlv.whole.end());
     return s;
+}
+
+namespace {
+
+std::string nameText(const X509_NAME* name) {
+    ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || !name) return {};
+    X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio.get(), &data);
+    return n > 0 ? std::string(data, static_cast<std::size_t>(n)) : std::string();
+}
+
+std::time_t timeOf(const ASN1_TIME* t) {
+    std::tm tm{};
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+    return timegm(&tm);
+}
+
+}  // namespace
+
+CertSummary describeCertificate(ByteView der) {
+    CertSummary out;
+    try {
+        const ossl::X509Ptr cert = ossl::parseCertificate(der);
+        out.subject = nameText(X509_get_subject_name(cert.get()));
+        out.issuer = nameText(X509_get_issuer_name(cert.get()));
+        const ASN1_INTEGER* serial = X509_get0_serialNumber(cert.get());
+        if (serial) out.serialHex = toHex(ByteView(serial->data, static_cast<std::size_t>(serial->length)));
+        out.notBefore = timeOf(X509_get0_notBefore(cert.get()));
+        out.notAfter = timeOf(X509_get0_notAfter(cert.get()));
+        out.readable = true;
+    } catch (const Error&) {
+    }
+    ERR_clear_error();
+    return out;
 }
 
 const char* layoutName(SealLayout layout) noexcept {

@@ -80,6 +80,8 @@ struct SesSeal {
 // Error(Unsupported) for header versions other than 1, 4 and 5.
 SesSeal readSeal(ByteView der, const std::string& name = "seal");
 SesSeal loadSeal(const std::string& path);
+// A file's bytes, at most kMaxSealBytes (Error InputUnreadable / BadInput).
+Bytes loadSealBytes(const std::string& path);
 
 struct MakerCheck {
     bool valid = false;
@@ -90,6 +92,17 @@ struct MakerCheck {
 // and the GM/T 0009 default ID, or RSA / ECDSA by the algorithm OID.
 // Never throws for hostile input.
 MakerCheck checkMakerSignature(const SesSeal& seal);
+
+// What a person needs to recognise a certificate a seal carries.
+struct CertSummary {
+    bool readable = false;
+    std::string subject;  // RFC 2253, UTF-8
+    std::string issuer;
+    std::string serialHex;
+    std::time_t notBefore = 0;
+    std::time_t notAfter = 0;
+};
+CertSummary describeCertificate(ByteView der);
 
 // Human names.
 const char* layoutName(SealLayout layout) noexcept;
