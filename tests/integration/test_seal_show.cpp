@@ -116,3 +116,27 @@ BOOST_AUTO_TEST_CASE(bad_input_and_usage) {
     BOOST_TEST(eseal({"seal"}).exitCode == 64);
     BOOST_TEST(eseal({"seal", "show", file("UserV4.esl"), "--bogus"}).exitCode == 64);
 }
+
+BOOST_AUTO_TEST_CASE(verify_ofd_through_the_cli) {
+    const fs::path ofd = data() / "ofd" / "jiangsu-tax-signed.ofd";
+    Verified v = verifyJson(ofd);
+    BOOST_TEST(v.run.exitCode == 2, v.run.describe());  // integrity holds, chain not established
+    BOOST_REQUIRE(v.report.is_object());
+    BOOST_TEST(v.report["format"].get<std::string>() == "OFD");
+    BOOST_REQUIRE(v.report["signatures"].size() == 1u);
+    const auto& s = v.report["signatures"][0];
+    BOOST_TEST(s["electronicSeal"]["name"].get<std::string>() == "国家税务总局江苏省税务局");
+    BOOST_TEST(s["electronicSeal"]["makerSignatureValid"].get<bool>());
+    BOOST_TEST(s["signatureValid"].get<bool>());
+    BOOST_TEST(s["indication"].get<std::string>() == "INDETERMINATE");
+
+    TempDir dir("ofd-cli");
+    const fs::path bad = dir / "changed.ofd";
+    RunResult t = run({"python3", (sourceDir() / "tests" / "unit" / "ofd" / "tamper_ofd.py").string(), ofd.string(),
+                       bad.string(), "Doc_0/Attachs/original_invoice.xml"});
+    BOOST_REQUIRE(t.exitCode == 0);
+    RunResult text = eseal({"verify", bad.string()});
+    BOOST_TEST(text.exitCode == 1, text.describe());
+    BOOST_TEST(text.out.find("FAILED / HASH_FAILURE") != std::string::npos, text.out);
+    BOOST_TEST(text.out.find("original_invoice.xml") != std::string::npos);
+}
