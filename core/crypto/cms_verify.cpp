@@ -1004,6 +1004,42 @@ CertificateInfo describeCertificate(ByteView der) {
     return describe(cert.get(), der);
 }
 
+ChainStatus validateSignerChain(ByteView signerDer, const std::vector<Bytes>& extra, const TrustPolicy& policy,
+                                SignatureReport& out) {
+    const std::time_t at = policy.validationTime ? *policy.validationTime : now();
+    out.chain = ChainReport{};
+    out.chain.validationTime = isoUtc(at);
+    try {
+        ossl::X509Ptr signer = ossl::parseCertificate(signerDer);
+        ossl::X509StackPtr certs(sk_X509_new_null());
+        for (const auto& der : extra) {
+            try {
+                ossl::X509Ptr c = ossl::parseCertificate(der);
+                if (certs && sk_X509_push(certs.get(), c.get()) > 0) c.release();
+            } catch (const Error&) {
+                out.warnings.push_back("A certificate carried with the signature cannot be read; it was ignored.");
+            }
+        }
+        checkChain(signer.get(), certs.get(), policy, at, out);
+    } catch (const Error& e) {
+        out.chain.status = ChainStatus::Invalid;
+        out.chain.message = e.what();
+    }
+    ERR_clear_error();
+    if (out.chain.status != ChainStatus::Trusted) {
+        const SubIndication sub = chainSubIndication(out.chain.status);
+        // Worst wins: a FAILED or an INDETERMINATE with its reason stays.
+        if (out.indication == Indication::Passed ||
+            (out.indication == Indication::Indeterminate && out.subIndication == SubIndication::None)) {
+            out.indication = Indication::Indeterminate;
+            out.subIndication = sub;
+        }
+        const std::string why = chainError(out.chain.status, out);
+        if (!why.empty()) out.errors.push_back(why);
+    }
+    return out.chain.status;
+}
+
 // Merge rule with what the caller set before the call (e.g. a broken PDF byte
 // range): worst wins, FAILED > INDETERMINATE > PASSED. The struct's default
 // INDETERMINATE with no sub-indication carries no verdict and is not a

@@ -30,6 +30,15 @@ struct CmsVerifyInput {
 // Throws CryptoError when der is not a certificate.
 CertificateInfo describeCertificate(ByteView der);
 
+// The chain of a signer certificate carried outside CMS (GB/T 38540
+// signatures), with `extra` as untrusted intermediates, at the policy's time
+// (else now). Fills out.chain and out.warnings; when the chain is not trusted
+// adds the error and lowers out's verdict to INDETERMINATE with the
+// sub-indication verifyDetachedCms would give (worst wins). Never throws for a
+// bad certificate (Invalid). Returns the chain status.
+ChainStatus validateSignerChain(ByteView signerDer, const std::vector<Bytes>& extra, const TrustPolicy& policy,
+                                SignatureReport& out);
+
 // Checks the CMS signature and the signer's chain and fills the
 // format-independent parts of `out`: signer, certificates, algorithms, signing
 // time, integrity, chain, indication / sub-indication. Never throws for a bad

@@ -64,7 +64,8 @@ void fail(SignatureReport& r, SubIndication s, const std::string& why) {
 
 // One Signature.xml and what it protects.
 SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id, const std::string& type,
-                          const std::string& signatureXml, std::set<std::string>& signatureFiles) {
+                          const std::string& signatureXml, const TrustPolicy& policy,
+                          std::set<std::string>& signatureFiles) {
     SignatureReport r;
     r.id = id;
     r.indication = Indication::Passed;
@@ -201,11 +202,8 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
         r.warnings.push_back("the seal was not within its validity period at the claimed signing time");
     r.electronicSeal = e;
 
-    // Chain validation of SM2 signer certificates goes through the shared trust
-    // code once its public API lands (branch core-verify); until then: not checked.
-    r.chain.status = ChainStatus::NotChecked;
-    r.chain.message = "the signer's certificate chain is not validated for OFD yet";
-    worsen(r, Indication::Indeterminate, SubIndication::NoCertificateChainFound);
+    // The signer's chain; the seal's certificates may hold intermediates.
+    validateSignerChain(sig.signerCertificate, s.property.certificates, policy, r);
     return r;
 }
 
@@ -234,7 +232,6 @@ std::string resolveLoc(const std::string& baseDir, const std::string& loc) {
 }
 
 Report verifyOfd(const std::string& path, const TrustPolicy& policy) {
-    (void)policy;
     Report report;
     report.file = path;
     report.format = "OFD";
@@ -262,7 +259,7 @@ Report verifyOfd(const std::string& path, const TrustPolicy& policy) {
                 const std::string loc = package::attribute(s, "BaseLoc").value_or("");
                 const std::string file = resolveLoc(dirOf(sigsFile), loc);
                 try {
-                    report.signatures.push_back(verifyOne(zip, id + " (" + loc + ")", type, file,
+                    report.signatures.push_back(verifyOne(zip, id + " (" + loc + ")", type, file, policy,
                                                           signatureFiles));
                 } catch (const Error& e) {
                     SignatureReport r;

@@ -8,9 +8,14 @@
 #include <filesystem>
 #include <string>
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "core/base/error.hpp"
+#include "core/seal/ses_signature.hpp"
 #include "core/package/zip.hpp"
 #include "formats/format.hpp"
+#include "formats/ofd/ofd_format.hpp"
 #include "formats/ofd/ofd_verify.hpp"
 
 namespace fs = std::filesystem;
@@ -92,7 +97,10 @@ BOOST_AUTO_TEST_CASE(sealed_documents_verify_their_integrity_and_show_their_seal
             BOOST_TEST(r.format == "OFD");
             BOOST_REQUIRE(r.signatures.size() == 1u);
             const SignatureReport& s = r.signatures[0];
-            BOOST_TEST(s.errors.empty());
+            // The only error: the vendor's root is not trusted here (no issuer certificate).
+            BOOST_TEST(s.errors.size() == 1u);
+            BOOST_TEST((s.chain.status == ChainStatus::Incomplete));
+            BOOST_TEST((s.subIndication == SubIndication::NoCertificateChainFound));
             BOOST_TEST(s.signatureValid);
             BOOST_TEST(s.digestMatches);
             BOOST_TEST((s.coverage == Coverage::EntireFile));
@@ -164,4 +172,37 @@ BOOST_AUTO_TEST_CASE(a_plain_signature_without_seal_is_indeterminate) {
     // Its protected files are still checked.
     const Report t = verifyFile(tampered("plain-sm2-no-seal.ofd", "Doc_0/Document.xml"));
     BOOST_TEST((t.signatures.at(0).indication == Indication::Failed));
+}
+
+BOOST_AUTO_TEST_CASE(a_trusted_signer_passes_within_its_validity) {
+    // Trust the signer certificate itself (a partial chain ends at a trusted
+    // certificate) and check at a time when it was valid.
+    const fs::path file = ofdDir() / "ofdrw-v4-signed.ofd";
+    const package::ZipArchive zip(file.string());
+    const seal::SesSignature sig = seal::readSignature(zip.read("Doc_0/Signs/Sign_0/SignedValue.dat"));
+    const fs::path pem = fs::path(ESEAL_TEST_DATA) / "ofdrw-signer.pem";
+    {
+        const unsigned char* p = sig.signerCertificate.data();
+        X509* cert = d2i_X509(nullptr, &p, static_cast<long>(sig.signerCertificate.size()));
+        BOOST_REQUIRE(cert);
+        FILE* f = std::fopen(pem.c_str(), "w");
+        BOOST_REQUIRE(f);
+        PEM_write_X509(f, cert);
+        std::fclose(f);
+        X509_free(cert);
+    }
+    TrustPolicy policy = noTrust();
+    policy.trustFiles.push_back(pem.string());
+    policy.validationTime = 1622505600;  // 2021-06-01
+    const Report ok = ofdFormat().verify(file.string(), policy);
+    BOOST_REQUIRE(ok.signatures.size() == 1u);
+    BOOST_TEST((ok.signatures[0].chain.status == ChainStatus::Trusted));
+    BOOST_TEST((ok.signatures[0].indication == Indication::Passed), ok.signatures[0].errors.size());
+    BOOST_TEST(verifyExitCode(ok) == 0);
+
+    // Today the certificate has expired and no timestamp proves the signing time.
+    policy.validationTime.reset();
+    const Report late = ofdFormat().verify(file.string(), policy);
+    BOOST_TEST((late.signatures.at(0).chain.status == ChainStatus::Expired));
+    BOOST_TEST((late.signatures.at(0).subIndication == SubIndication::OutOfBoundsNoPoe));
 }
