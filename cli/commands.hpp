@@ -39,5 +39,6 @@ const Command& tokenUnlockCommand();
 const Command& tokenChangePinCommand();
 const Command& demoCommand();
 const Command& sealShowCommand();
+const Command& sealMakeCommand();
 
 }  // namespace eseal::cli

@@ -259,6 +259,55 @@ SesSeal loadSeal(const std::string& path) { return readSeal(loadSealBytes(path),
 
 namespace {
 
+Bytes text(std::uint8_t tag, const std::string& s) { return der::tlv(tag, asBytes(s)); }
+
+Bytes generalizedTime(std::time_t t) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return text(kGeneralizedTime, buf);
+}
+
+}  // namespace
+
+Bytes encodeSealInfoV4(const SesSeal& s) {
+    const Bytes header = der::sequence({text(kIa5String, s.header.id), der::integer(s.header.version),
+                                        text(kIa5String, s.header.vendorId)});
+    std::vector<Bytes> certs;
+    for (const auto& c : s.property.certificates) certs.push_back(der::octetString(c));
+    const Bytes property = der::sequence({der::integer(s.property.type), text(kUtf8String, s.property.name),
+                                          der::integer(1), der::sequence(certs),
+                                          generalizedTime(s.property.createDate),
+                                          generalizedTime(s.property.validStart),
+                                          generalizedTime(s.property.validEnd)});
+    const Bytes picture = der::sequence({text(kIa5String, s.picture.type), der::octetString(s.picture.data),
+                                         der::integer(s.picture.widthMm), der::integer(s.picture.heightMm)});
+    std::vector<Bytes> parts{header, text(kIa5String, s.esId), property, picture};
+    if (!s.extensions.empty()) {
+        std::vector<Bytes> ext;
+        for (const auto& e : s.extensions) {
+            std::vector<Bytes> f{der::oid(e.oid)};
+            if (e.critical) f.push_back(Bytes{kBoolean, 0x01, 0xff});  // DER: FALSE is omitted (X.690 11.5)
+            f.push_back(der::octetString(e.value));
+            ext.push_back(der::sequence(f));
+        }
+        parts.push_back(der::sequence(ext));
+    }
+    return der::sequence(parts);
+}
+
+Bytes encodeSealV4(ByteView sealInfo, ByteView makerCertificate, const std::string& algorithmOid,
+                   ByteView signature) {
+    Bytes bits{0x00};  // no unused bits
+    bits.insert(bits.end(), signature.begin(), signature.end());
+    return der::sequence({Bytes(sealInfo.begin(), sealInfo.end()), der::octetString(makerCertificate),
+                          der::oid(algorithmOid), der::tlv(kBitString, bits)});
+}
+
+namespace {
+
 MakerCheck verifyWith(ByteView certificate, const std::string& algorithm, ByteView signedBytes, ByteView signature) {
     MakerCheck out;
     ossl::X509Ptr cert;

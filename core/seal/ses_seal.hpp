@@ -83,6 +83,14 @@ SesSeal loadSeal(const std::string& path);
 // A file's bytes, at most kMaxSealBytes (Error InputUnreadable / BadInput).
 Bytes loadSealBytes(const std::string& path);
 
+// GB/T 38540-2020 7.1 encoding (DER) of a V4 seal's SES_SealInfo from
+// header, esId, property (certificates, certListType 1), picture and
+// extensions; the bytes the maker signs.
+Bytes encodeSealInfoV4(const SesSeal& seal);
+// SES_Seal { sealInfo, cert, signAlgID, signedValue BIT STRING }.
+Bytes encodeSealV4(ByteView sealInfo, ByteView makerCertificate, const std::string& algorithmOid,
+                   ByteView signature);
+
 struct MakerCheck {
     bool valid = false;
     std::string detail;  // why not, or the algorithm checked

@@ -30,7 +30,8 @@ const std::vector<HelpCase> kHelp{
      {"list", "unlock", "change-pin", "--module", "--login", "--pin-env", "--pin-file", "--token",
       "--so-pin-env", "--so-pin-file", "--new-pin-env", "--new-pin-file"}},
     {{"demo"}, {"DIR"}},
-    {{"seal"}, {"show", "--json", "--image", "GB/T 38540"}},
+    {{"seal"}, {"show", "make", "--json", "--image", "GB/T 38540"}},
+    {{"seal", "make"}, {"--image", "--size", "--name", "--type", "--cert", "--valid", "--maker-key", "--pin-env", "-o"}},
     {{"seal", "show"}, {"--json", "--image", "GM/T 0031"}},
 };
 

@@ -140,3 +140,133 @@ BOOST_AUTO_TEST_CASE(verify_ofd_through_the_cli) {
     BOOST_TEST(text.out.find("FAILED / HASH_FAILURE") != std::string::npos, text.out);
     BOOST_TEST(text.out.find("original_invoice.xml") != std::string::npos);
 }
+
+namespace {
+
+// The (depth, kind) outline of `openssl asn1parse -i`: offsets, lengths and
+// values removed, so two seals compare by structure only.
+std::vector<std::string> outline(const fs::path& der) {
+    RunResult r = run({"openssl", "asn1parse", "-inform", "DER", "-in", der.string(), "-i"});
+    BOOST_REQUIRE(r.exitCode == 0);
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos < r.out.size()) {
+        std::size_t end = r.out.find('\n', pos);
+        if (end == std::string::npos) end = r.out.size();
+        std::string line = r.out.substr(pos, end - pos);
+        pos = end + 1;
+        const auto d = line.find("d=");
+        auto p = line.find("cons:");
+        if (p == std::string::npos) p = line.find("prim:");
+        if (d == std::string::npos || p == std::string::npos) continue;
+        const auto colon = line.find(':', p + 5);
+        std::string kind = line.substr(p, colon == std::string::npos ? std::string::npos : colon - p);
+        while (!kind.empty() && kind.back() == ' ') kind.pop_back();
+        out.push_back(line.substr(d, line.find(' ', d) - d) + " " + kind);
+    }
+    return out;
+}
+
+// The content of the TLV at `offset` of der, and its full length.
+std::pair<std::string, std::size_t> tlvAt(const std::string& der, std::size_t offset) {
+    std::size_t len = static_cast<unsigned char>(der.at(offset + 1)), head = 2;
+    if (len & 0x80) {
+        const std::size_t n = len & 0x7f;
+        len = 0;
+        for (std::size_t i = 0; i < n; ++i) len = len << 8 | static_cast<unsigned char>(der.at(offset + 2 + i));
+        head += n;
+    }
+    return {der.substr(offset + head, len), head + len};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(seal_make_reads_back_and_matches_the_third_party_structure) {
+    TempDir dir("seal-make");
+    const fs::path seal = dir / "seal.esl";
+    const Env pin{{kPinVar, "test"}};  // the fixture PKCS#12 password
+    RunResult made = eseal({"seal", "make", "--image", (sourceDir() / "docs" / "sealed-page.png").string(), "--size",
+                            "42", "--name", "业务专用章", "--type", "unit", "--cert",
+                            (pkiDir() / "signer-sm2.crt").string(), "--cert", (pkiDir() / "signer-ec.crt").string(),
+                            "--valid", "2026-01-01..2028-12-31", "--maker-key",
+                            "p12:" + (pkiDir() / "signer-sm2.p12").string(), "--pin-env", kPinVar, "--id",
+                            "eseal-test-0001", "-o", seal.string()},
+                           pin);
+    BOOST_REQUIRE_MESSAGE(made.exitCode == 0, made.describe());
+
+    // Reads back with what was given.
+    RunResult shown = eseal({"seal", "show", seal.string(), "--json"});
+    BOOST_TEST(shown.exitCode == 0, shown.describe());
+    const auto j = nlohmann::json::parse(shown.out, nullptr, false);
+    BOOST_REQUIRE(j.is_object());
+    BOOST_TEST(j["header"]["version"].get<int>() == 4);
+    BOOST_TEST(j["header"]["vendorId"].get<std::string>() == "eseal");
+    BOOST_TEST(j["esID"].get<std::string>() == "eseal-test-0001");
+    BOOST_TEST(j["property"]["name"].get<std::string>() == "业务专用章");
+    BOOST_TEST(j["property"]["type"].get<int>() == 1);
+    BOOST_TEST(j["property"]["certListType"].get<int>() == 1);
+    BOOST_TEST(j["property"]["certificates"].size() == 2u);
+    BOOST_TEST(j["property"]["validStart"].get<std::string>() == "2026-01-01T00:00:00Z");
+    BOOST_TEST(j["property"]["validEnd"].get<std::string>() == "2028-12-31T23:59:59Z");
+    BOOST_TEST(j["picture"]["type"].get<std::string>() == "PNG");
+    BOOST_TEST(j["picture"]["widthMm"].get<int>() == 42);
+    BOOST_TEST(j["makerSignature"]["valid"].get<bool>());
+    BOOST_TEST(j["warnings"].empty());
+    const fs::path png = dir / "back.png";
+    BOOST_TEST(eseal({"seal", "show", seal.string(), "--image", png.string()}).exitCode == 0);
+    BOOST_TEST(readFile(png) == readFile(sourceDir() / "docs" / "sealed-page.png"));
+
+    // Field for field the structure of ofdrw's V4 seal (one more certificate here).
+    std::vector<std::string> ours = outline(seal), theirs = outline(data() / "UserV4.esl");
+    BOOST_REQUIRE(ours.size() == theirs.size() + 1);
+    ours.erase(ours.begin() + 12);  // the second certificate's OCTET STRING
+    BOOST_TEST(ours == theirs, [&] {
+        std::string s;
+        for (std::size_t i = 0; i < ours.size(); ++i) s += ours[i] + " | " + theirs[i] + "\n";
+        return s;
+    }());
+
+    // OpenSSL checks the maker signature over DER(SES_SealInfo) with SM3 and the default ID.
+    const std::string der = readFile(seal);
+    const auto outer = tlvAt(der, 0);
+    const std::size_t start = der.size() - outer.first.size();
+    const auto info = tlvAt(der, start);
+    writeFile(dir / "info.der", der.substr(start, info.second));
+    std::size_t at = start + info.second;
+    at += tlvAt(der, at).second;  // cert
+    at += tlvAt(der, at).second;  // signAlgID
+    const auto bits = tlvAt(der, at);
+    BOOST_REQUIRE(bits.first.at(0) == '\0');
+    writeFile(dir / "sig.der", bits.first.substr(1));
+    RunResult pub = run({"openssl", "x509", "-in", (pkiDir() / "signer-sm2.crt").string(), "-noout", "-pubkey"});
+    writeFile(dir / "pub.pem", pub.out);
+    RunResult v = run({"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", (dir / "pub.pem").string(), "-rawin",
+                       "-digest", "sm3", "-pkeyopt", "distid:1234567812345678", "-in", (dir / "info.der").string(),
+                       "-sigfile", (dir / "sig.der").string()});
+    BOOST_TEST(v.exitCode == 0, v.describe());
+    BOOST_TEST(v.out.find("Signature Verified Successfully") != std::string::npos);
+
+    // A changed byte breaks it.
+    std::string changed = der;
+    changed[der.size() / 2] ^= 1;  // inside the picture
+    writeFile(dir / "changed.esl", changed);
+    BOOST_TEST(eseal({"seal", "show", (dir / "changed.esl").string()}).exitCode == 1);
+}
+
+BOOST_AUTO_TEST_CASE(seal_make_refuses_before_the_pin) {
+    TempDir dir("seal-make-bad");
+    const Env pin{{kPinVar, "test"}};
+    auto make = [&](const std::string& key, const std::string& valid, const std::string& cert) {
+        return eseal({"seal", "make", "--image", (sourceDir() / "docs" / "sealed-page.png").string(), "--size", "42",
+                      "--name", "章", "--cert", cert, "--valid", valid, "--maker-key", key, "--pin-env", kPinVar,
+                      "-o", (dir / "s.esl").string()},
+                     pin);
+    };
+    const std::string sm2 = "p12:" + (pkiDir() / "signer-sm2.p12").string();
+    const std::string cert = (pkiDir() / "signer-sm2.crt").string();
+    BOOST_TEST(make("p12:" + (pkiDir() / "signer-rsa.p12").string(), "2026-01-01..2027-01-01", cert).exitCode == 64);
+    BOOST_TEST(make(sm2, "2027-01-01..2026-01-01", cert).exitCode == 64);
+    BOOST_TEST(make(sm2, "2026-13-01..2027-01-01", cert).exitCode == 64);
+    BOOST_TEST(make(sm2, "2026-01-01..2027-01-01", (sourceDir() / "README.md").string()).exitCode == 4);
+    BOOST_TEST(!fs::exists(dir / "s.esl"));
+}
