@@ -66,6 +66,9 @@ const Command& verifyCommand() {
          "signature covers (entire file / an earlier revision / broken range), the certificate chain,\n"
          "and the revisions added after it with what they changed. Indications follow ETSI EN 319\n"
          "102-1: PASSED, INDETERMINATE or FAILED with a sub-indication as EU DSS names them.\n"
+         "OFD documents (GB/T 33190): each GB/T 38540 signature's SM2 signature, dataHash (SM3 of its\n"
+         "Signature.xml), the hash of every protected file, and the seal inside (maker signature, signer\n"
+         "listed); a changed protected file gives FAILED / HASH_FAILURE.\n"
          "Trust anchors: the system store, ${XDG_CONFIG_HOME:-~/.config}/eseal/trust/, and --trust.\n\n"
          "Exit codes: 0 every signature PASSED, 1 any FAILED, 2 otherwise INDETERMINATE,\n"
          "3 no signature, 4 input unreadable.\n",

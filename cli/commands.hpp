@@ -38,5 +38,7 @@ const Command& tokenListCommand();
 const Command& tokenUnlockCommand();
 const Command& tokenChangePinCommand();
 const Command& demoCommand();
+const Command& sealShowCommand();
+const Command& sealMakeCommand();
 
 }  // namespace eseal::cli

@@ -21,7 +21,8 @@ const char* kVersion = "eseal " ESEAL_VERSION;
 
 std::vector<const Command*> commands() {
     return {&signCommand(), &verifyCommand(), &tokenListCommand(), &tokenUnlockCommand(),
-            &tokenChangePinCommand(), &demoCommand()};
+            &tokenChangePinCommand(), &sealShowCommand(), &sealMakeCommand(),
+            &demoCommand()};
 }
 
 // Every option name of every command, without "--": what the configuration file may set.
@@ -96,6 +97,16 @@ int main(int argc, char** argv) {
             return kOk;
         }
         std::cerr << "eseal: token needs a subcommand: list, unlock or change-pin (see eseal token --help)\n";
+        return kUsage;
+    }
+    if (!chosen && words[0] == "seal") {
+        if (words.size() >= 2 && (words[1] == "--help" || words[1] == "-h")) {
+            std::cout << "eseal seal: electronic seals (GB/T 38540, GM/T 0031).\n";
+            for (const Command* c : commands())
+                if (c->spec.name.rfind("seal ", 0) == 0) std::cout << "\n" << helpText(c->spec);
+            return kOk;
+        }
+        std::cerr << "eseal: seal needs a subcommand: show or make (see eseal seal --help)\n";
         return kUsage;
     }
     if (!chosen) {

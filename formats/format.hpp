@@ -29,6 +29,12 @@ public:
     virtual std::string_view name() const = 0;  // "PDF"
     // True when the first bytes (up to 1024) of a file are this format.
     virtual bool detect(ByteView head) const = 0;
+    // For containers whose head does not tell (ZIP packages: OFD, OOXML, ODF),
+    // a look inside the file; by default the head decides.
+    virtual bool detectFile(const std::string& path, ByteView head) const {
+        (void)path;
+        return detect(head);
+    }
     // Checks a request completely before any key is opened, so that nothing a
     // person must fix costs a PIN entry: the input is this format and readable,
     // the page exists, the whole seal lies inside it, the field name is free,

@@ -5,12 +5,13 @@
 #include <fstream>
 
 #include "core/base/error.hpp"
+#include "formats/ofd/ofd_format.hpp"
 #include "formats/pdf/pdf_format.hpp"
 
 namespace eseal {
 
 const std::vector<const FormatAdapter*>& formatAdapters() {
-    static const std::vector<const FormatAdapter*> table = {&pdfFormat()};
+    static const std::vector<const FormatAdapter*> table = {&pdfFormat(), &ofdFormat()};
     return table;
 }
 
@@ -22,8 +23,8 @@ const FormatAdapter& adapterFor(const std::string& path) {
     head.resize(static_cast<std::size_t>(in.gcount()));
     if (head.empty()) throw Error(ErrorCategory::BadInput, "file is empty", path);
     for (const FormatAdapter* adapter : formatAdapters())
-        if (adapter->detect(head)) return *adapter;
-    throw Error(ErrorCategory::BadInput, "not a format eseal knows (PDF)", path);
+        if (adapter->detectFile(path, head)) return *adapter;
+    throw Error(ErrorCategory::BadInput, "not a format eseal knows (PDF, OFD)", path);
 }
 
 }  // namespace eseal

@@ -215,6 +215,17 @@ Json signatureJson(const SignatureReport& s) {
                         {"height", a.height},
                         {"fieldName", a.fieldName}});
     j["appearances"] = std::move(apps);
+    if (s.electronicSeal) {
+        const ElectronicSealInfo& e = *s.electronicSeal;
+        j["electronicSeal"] = {{"standard", e.standard},   {"version", e.version},
+                               {"name", e.name},           {"esID", e.esId},
+                               {"vendorId", e.vendorId},   {"type", e.type},
+                               {"validStart", e.validStart}, {"validEnd", e.validEnd},
+                               {"pictureType", e.pictureType}, {"widthMm", e.widthMm},
+                               {"heightMm", e.heightMm},   {"maker", e.maker},
+                               {"makerSignatureValid", e.makerSignatureValid},
+                               {"signerListed", e.signerListed}};
+    }
     return j;
 }
 
@@ -323,7 +334,18 @@ std::string toText(const Report& report) {
             out.add("    Seal:         page " + std::to_string(a.page) + " at x=" + number(a.x) +
                     " y=" + number(a.y) + " (" + number(a.width) + " x " + number(a.height) + " pt)" +
                     (a.fieldName.empty() ? "" : ", field " + a.fieldName));
-        if (s.appearances.empty()) out.add("    Seal:         no visible seal");
+        if (s.electronicSeal) {
+            const ElectronicSealInfo& e = *s.electronicSeal;
+            out.add("    Seal:         " + e.name + " (" + e.standard + " V" + std::to_string(e.version) + ", ID " +
+                    e.esId + ", vendor " + e.vendorId + ")");
+            out.add("    Seal valid:   " + e.validStart + " to " + e.validEnd + "; picture " + e.pictureType + " " +
+                    std::to_string(e.widthMm) + " x " + std::to_string(e.heightMm) + " mm");
+            out.add("    Seal maker:   " + e.maker + ", maker signature " +
+                    (e.makerSignatureValid ? "valid" : "NOT valid") + ", signer " +
+                    (e.signerListed ? "listed in the seal" : "NOT listed in the seal"));
+        } else if (s.appearances.empty()) {
+            out.add("    Seal:         no visible seal");
+        }
         if (s.signer)
             out.add(std::string("    Integrity:    content digest ") +
                     (s.digestMatches ? "matches" : "does NOT match") + ", signature " +

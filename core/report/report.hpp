@@ -85,6 +85,22 @@ struct SealAppearance {
     std::string fieldName;
 };
 
+// The electronic seal (GB/T 38540 SES_Seal) a signature carries.
+struct ElectronicSealInfo {
+    std::string standard;     // "GB/T 38540-2020", "GM/T 0031-2014"
+    long version = 0;         // header version
+    std::string name;
+    std::string esId;
+    std::string vendorId;
+    long type = 0;
+    std::string validStart, validEnd;  // ISO 8601 UTC
+    std::string pictureType;
+    long widthMm = 0, heightMm = 0;
+    std::string maker;        // the maker certificate's subject
+    bool makerSignatureValid = false;
+    bool signerListed = false;  // the signer certificate is one the seal binds
+};
+
 struct SignatureReport {
     std::string id;                       // field name or signature id
     // Starts PASSED; a format worsens it with every finding (and must worsen it
@@ -114,6 +130,7 @@ struct SignatureReport {
 
     ChainReport chain;
     std::vector<SealAppearance> appearances;
+    std::optional<ElectronicSealInfo> electronicSeal;  // GB/T 38540 signatures only
 };
 
 struct Report {

@@ -30,6 +30,9 @@ const std::vector<HelpCase> kHelp{
      {"list", "unlock", "change-pin", "--module", "--login", "--pin-env", "--pin-file", "--token",
       "--so-pin-env", "--so-pin-file", "--new-pin-env", "--new-pin-file"}},
     {{"demo"}, {"DIR"}},
+    {{"seal"}, {"show", "make", "--json", "--image", "GB/T 38540"}},
+    {{"seal", "make"}, {"--image", "--size", "--name", "--type", "--cert", "--valid", "--maker-key", "--pin-env", "-o"}},
+    {{"seal", "show"}, {"--json", "--image", "GM/T 0031"}},
 };
 
 }  // namespace

@@ -1,0 +1,41 @@
+// Reading XML parts of packages safely (libxml2): no network, no DTD (so no
+// external entities and no entity expansion at all), bounded size.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/bytes.hpp"
+
+typedef struct _xmlDoc xmlDoc;
+typedef struct _xmlNode xmlNode;
+
+namespace eseal::package {
+
+inline constexpr std::size_t kMaxXmlBytes = 64u << 20;
+
+class XmlDocument {
+public:
+    // Throws Error(BadInput) naming `name` for malformed XML, any DOCTYPE, or
+    // more than kMaxXmlBytes.
+    XmlDocument(ByteView data, const std::string& name);
+    ~XmlDocument();
+    XmlDocument(const XmlDocument&) = delete;
+    XmlDocument& operator=(const XmlDocument&) = delete;
+
+    const xmlNode* root() const noexcept;
+
+private:
+    xmlDoc* doc_ = nullptr;
+};
+
+// Element helpers by local name (namespace prefixes vary between writers).
+std::string localName(const xmlNode* node);
+std::vector<const xmlNode*> children(const xmlNode* node, const std::string& local);
+const xmlNode* child(const xmlNode* node, const std::string& local);  // the first, or nullptr
+std::string text(const xmlNode* node);  // concatenated text content, "" for nullptr
+std::optional<std::string> attribute(const xmlNode* node, const std::string& name);
+
+}  // namespace eseal::package
