@@ -26,7 +26,11 @@ double parseNumber(const std::string& text, const std::string& option) {
     return v;
 }
 
-std::pair<double, double> parsePoint(const std::string& text) {
+std::pair<double, double> parsePoint(std::string text) {
+    // A Chinese input method types the full-width comma (U+FF0C) in "138，86".
+    static const std::string kFullWidthComma = "\xEF\xBC\x8C";
+    for (auto at = text.find(kFullWidthComma); at != std::string::npos; at = text.find(kFullWidthComma))
+        text.replace(at, kFullWidthComma.size(), ",");
     auto comma = text.find(',');
     if (comma == std::string::npos)
         throw Error(ErrorCategory::Usage, "--at needs X,Y in millimetres, e.g. --at 150,230");
