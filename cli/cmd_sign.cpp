@@ -1,6 +1,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 
@@ -8,9 +9,11 @@
 #include "cli/outputs.hpp"
 #include "cli/pin_sources.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/interrupt.hpp"
 #include "core/seal/image.hpp"
 #include "core/token/key_registry.hpp"
+#include "core/token/signing_certificate.hpp"
 #include "formats/format.hpp"
 
 namespace eseal::cli {
@@ -112,6 +115,11 @@ int run(const Args& args) {
     auto pins = makePinSource(pinEnv ? &*pinEnv : nullptr, pinFile ? &*pinFile : nullptr);
     // One login for every file of the command.
     auto key = openKey(*keySpec, *pins);
+    // Keys whose certificate was not readable before the PIN (PKCS#12, SKF).
+    if (auto warning = key->certificateChain().empty()
+                           ? std::nullopt
+                           : requireSigningCertificate(key->certificateChain().front(), std::time(nullptr)))
+        std::cerr << "eseal: " << tr("warning: ") << *warning << "\n";
 
     int status = kOk;
     BatchTally tally;

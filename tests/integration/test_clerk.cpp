@@ -1,10 +1,54 @@
-// The clerk's habits and safety rails (issue 10).
+// The clerk's habits and safety rails (issue 10): a full-width comma in --at,
+// certificates that may not seal refused before the PIN is asked, the signing
+// key of a dual-certificate pair picked by itself.
 #define BOOST_TEST_MODULE integ_clerk
 #include <boost/test/unit_test.hpp>
 
 #include "tests/integration/support.hpp"
 
 using namespace integ;
+
+namespace {
+
+// A SoftHSM2 token of its own with the test PKI's problem certificates:
+//   signer-expired (id 03), signer-badku (id 04, encryption only), and a
+//   dual pair under one label "dual": signer-badku (id 05) + signer-rsa (id 06).
+struct ClerkToken {
+    TempDir dir{"clerk-token"};
+    fs::path conf = dir / "softhsm2.conf";
+    ClerkToken() {
+        fs::create_directory(dir / "tokens");
+        writeFile(conf, "directories.tokendir = " + (dir / "tokens").string() +
+                            "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
+        const std::string pki = pkiDir().string();
+        std::string script =
+            "set -e\n"
+            "softhsm2-util --init-token --free --label 'Clerk Test' --so-pin 12345678 --pin 11223344 >/dev/null\n"
+            "add() { softhsm2-util --import " + pki + "/$1.key --token 'Clerk Test' --label $3 --id $2"
+            " --pin 11223344 >/dev/null; pkcs11-tool --module " + std::string(kSoftHsmModule) +
+            " --token-label 'Clerk Test' --login --pin 11223344 --write-object " + pki +
+            "/$1.der --type cert --id $2 --label $3 >/dev/null 2>&1; }\n"
+            "add signer-expired 03 signer-expired\n"
+            "add signer-badku 04 signer-badku\n"
+            "add signer-badku 05 dual\n"
+            "add signer-rsa 06 dual\n";
+        RunResult r = run({"sh", "-c", script}, env());
+        BOOST_REQUIRE_MESSAGE(r.exitCode == 0, "building the clerk token: " << r.describe());
+    }
+    Env env() const { return {{"SOFTHSM2_CONF", conf.string()}}; }
+    static std::string key(const std::string& object) {
+        return "pkcs11:token=Clerk%20Test;object=" + object + "?module-path=" + kSoftHsmModule;
+    }
+};
+
+RunResult signWith(const std::string& key, const fs::path& out, const Env& env, bool withPin = true) {
+    std::vector<std::string> args{"sign", (inputsDir() / "letter.pdf").string(), "-o", out.string(), "--key", key,
+                                  "--seal", sealPng().string()};
+    if (withPin) args.insert(args.end(), {"--pin-env", kPinVar});
+    return eseal(args, env);
+}
+
+}  // namespace
 
 BOOST_AUTO_TEST_CASE(full_width_comma_in_at_places_the_seal_like_the_ascii_comma) {
     TempDir dir("clerk-comma");
@@ -20,4 +64,54 @@ BOOST_AUTO_TEST_CASE(full_width_comma_in_at_places_the_seal_like_the_ascii_comma
     const auto& appB = vb.report["signatures"].at(0)["appearances"].at(0);
     BOOST_CHECK_EQUAL(appA.dump(), appB.dump());
     BOOST_CHECK_EQUAL(vb.report["indication"], "PASSED");
+}
+
+BOOST_AUTO_TEST_CASE(expired_and_encryption_certificates_refused_before_the_pin) {
+    ClerkToken token;
+    TempDir dir("clerk-refuse");
+    // Without a PIN source, asking for the PIN would fail with "PIN required":
+    // the certificate's refusal must come first.
+    RunResult expired = signWith(ClerkToken::key("signer-expired"), dir / "e.pdf", token.env(), false);
+    BOOST_CHECK_MESSAGE(expired.exitCode == 5, expired.describe());
+    BOOST_CHECK_MESSAGE(expired.err.find("Expired Signer") != std::string::npos, expired.err);
+    BOOST_CHECK_MESSAGE(expired.err.find("expired on 2021-01-01") != std::string::npos, expired.err);
+    BOOST_CHECK_MESSAGE(expired.err.find("PIN") == std::string::npos, expired.err);
+    BOOST_CHECK(!fs::exists(dir / "e.pdf"));
+
+    RunResult badku = signWith(ClerkToken::key("signer-badku"), dir / "b.pdf", token.env(), false);
+    BOOST_CHECK_MESSAGE(badku.exitCode == 5, badku.describe());
+    BOOST_CHECK_MESSAGE(badku.err.find("Encryption Only") != std::string::npos, badku.err);
+    BOOST_CHECK_MESSAGE(badku.err.find("may not sign") != std::string::npos, badku.err);
+    BOOST_CHECK_MESSAGE(badku.err.find("PIN") == std::string::npos, badku.err);
+    BOOST_CHECK(!fs::exists(dir / "b.pdf"));
+
+    // The control: a good certificate gets as far as the PIN.
+    RunResult good = signWith(ClerkToken::key("dual"), dir / "g.pdf", token.env(), false);
+    BOOST_CHECK_MESSAGE(good.exitCode == 5 && good.err.find("PIN") != std::string::npos, good.describe());
+}
+
+BOOST_AUTO_TEST_CASE(expired_pkcs12_refused_and_names_the_certificate) {
+    TempDir dir("clerk-p12");
+    for (const auto& [name, holder] : {std::pair<std::string, std::string>{"signer-expired", "Expired Signer"},
+                                       {"signer-badku", "Encryption Only"}}) {
+        RunResult r = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / (name + ".pdf")).string(),
+                             "--key", "p12:" + (pkiDir() / (name + ".p12")).string(), "--seal",
+                             sealPng().string(), "--pin-env", "P12PASS"},
+                            {{"P12PASS", "test"}});
+        BOOST_CHECK_MESSAGE(r.exitCode == 5, r.describe());
+        BOOST_CHECK_MESSAGE(r.err.find(holder) != std::string::npos, r.err);
+        BOOST_CHECK(!fs::exists(dir / (name + ".pdf")));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(dual_certificate_label_seals_with_the_signing_key) {
+    ClerkToken token;
+    TempDir dir("clerk-dual");
+    RunResult r = signWith(ClerkToken::key("dual"), dir / "d.pdf", token.env());
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    Verified v = verifyJson(dir / "d.pdf");
+    const auto& sig = v.report["signatures"].at(0);
+    BOOST_CHECK_EQUAL(sig["signer"]["commonName"], "测试单位 RSA 签章人");
+    // This token holds no CA certificates, so the chain is incomplete; the seal itself is sound.
+    BOOST_CHECK(sig["signatureValid"] == true && sig["digestMatches"] == true);
 }
