@@ -5,15 +5,18 @@
 #include <openssl/err.h>
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <cstring>
 #include <ctime>
 
 #include "core/base/error.hpp"
 #include "core/base/time.hpp"
+#include "core/crypto/cms_verify.hpp"
 #include "core/ossl/ossl.hpp"
 #include "core/token/pkcs11_token.hpp"
 #include "core/token/pkcs11_uri.hpp"
+#include "core/token/signing_certificate.hpp"
 
 namespace eseal {
 
@@ -100,6 +103,12 @@ std::vector<Pkcs11ObjectInfo> listObjects(const Session& session, const std::str
                     r.info.subject = nameText(X509_get_subject_name(x.get()));
                     r.info.issuer = nameText(X509_get_issuer_name(x.get()));
                     r.info.notAfter = timeText(X509_get0_notAfter(x.get()));
+                    r.info.notBefore = timeText(X509_get0_notBefore(x.get()));
+                    const CertificateInfo described = describeCertificate(*der);
+                    r.info.holder = described.commonName.empty() ? described.subject : described.commonName;
+                    r.info.keyUsage = described.keyUsage;
+                    r.info.ca = X509_check_ca(x.get()) != 0;
+                    r.info.signing = isSigningCertificate(*der);
                 } else {
                     ERR_clear_error();
                     r.info.subject = "(not a readable X.509 certificate)";
@@ -200,13 +209,58 @@ Bytes spkiDer(const EVP_PKEY* key) { return ossl::i2dBytes(key, i2d_PUBKEY, "the
 
 }  // namespace
 
-std::vector<Pkcs11ModuleInfo> listTokens(const std::optional<std::string>& modulePath, PinSource* loginPins) {
+namespace {
+
+// The one token a --login listing logs in to: the one loginToken names, else
+// the only one that needs a login. One PIN never goes to two tokens: each
+// wrong try brings a real USB Key closer to its lock.
+std::pair<const Module*, CK_SLOT_ID> loginTarget(const std::vector<Module>& modules,
+                                                 const std::optional<std::string>& loginToken) {
+    std::optional<Pkcs11Uri> wanted;
+    if (loginToken) wanted = Pkcs11Uri::parse(*loginToken);
+    std::vector<std::pair<const Module*, CK_SLOT_ID>> found;
+    std::vector<std::string> uris;
+    for (const Module& module : modules) {
+        try {
+            CK_INFO lib = module.info();
+            for (CK_SLOT_ID slot : module.slots()) {
+                CK_TOKEN_INFO t{};
+                CK_SLOT_INFO si{};
+                if (module.fn()->C_GetTokenInfo(slot, &t) != CKR_OK || !(t.flags & CKF_TOKEN_INITIALIZED) ||
+                    module.fn()->C_GetSlotInfo(slot, &si) != CKR_OK)
+                    continue;
+                if (wanted ? !tokenMatches(*wanted, lib, slot, si, t) : !(t.flags & CKF_LOGIN_REQUIRED)) continue;
+                found.emplace_back(&module, slot);
+                uris.push_back(tokenUriFor(module, t, true));
+            }
+        } catch (const TokenError&) {
+            // a module that cannot be read is reported by the listing itself
+        }
+    }
+    if (found.size() == 1) return found.front();
+    std::string list;
+    for (const auto& u : uris) list += "\n  " + u;
+    if (found.empty())
+        throw TokenError(TokenError::Kind::NotFound,
+                         loginToken ? "no token matches " + *loginToken + "; nothing was logged in to"
+                                    : std::string("no token needs a login"));
+    throw Error(ErrorCategory::Usage, std::to_string(found.size()) +
+                                          " tokens match; name the one to log in to with --token URI "
+                                          "(no PIN was sent):" + list);
+}
+
+}  // namespace
+
+std::vector<Pkcs11ModuleInfo> listTokens(const std::optional<std::string>& modulePath, PinSource* loginPins,
+                                         const std::optional<std::string>& loginToken) {
     std::vector<Module> modules;
     std::vector<std::string> failures;
     if (modulePath)
         modules.push_back(Module::open(*modulePath));
     else
         modules = Module::openRegistered(std::nullopt, &failures);
+    std::pair<const Module*, CK_SLOT_ID> target{nullptr, 0};
+    if (loginPins) target = loginTarget(modules, loginToken);
 
     std::vector<Pkcs11ModuleInfo> out;
     for (const auto& f : failures) {
@@ -250,7 +304,8 @@ std::vector<Pkcs11ModuleInfo> listTokens(const std::optional<std::string>& modul
                 ti.uri = tokenUriFor(module, t, ambiguous);
 
                 Session session(module, slot, false);
-                if (loginPins && ti.loginRequired && ti.pinState.initialized && !ti.pinState.locked) {
+                if (loginPins && &module == target.first && slot == target.second && ti.loginRequired &&
+                    ti.pinState.initialized && !ti.pinState.locked) {
                     loginUser(session, module, slot, ti.label, ti.uri, *loginPins);
                     ti.loggedIn = true;
                     ti.pinState = pinStateOf(module.tokenInfo(slot));

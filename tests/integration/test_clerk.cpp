@@ -115,3 +115,105 @@ BOOST_AUTO_TEST_CASE(dual_certificate_label_seals_with_the_signing_key) {
     // This token holds no CA certificates, so the chain is incomplete; the seal itself is sound.
     BOOST_CHECK(sig["signatureValid"] == true && sig["digestMatches"] == true);
 }
+
+namespace {
+
+// The fixture token "eseal-test" (PIN 11223344) and a second token "Second"
+// (PIN 99990000, signer-ec as id 07) in one SoftHSM2 module.
+struct TwoTokens {
+    TempDir dir{"clerk-two"};
+    fs::path conf = dir / "softhsm2.conf";
+    TwoTokens() {
+        fs::copy(softhsmDir() / "tokens", dir / "tokens", fs::copy_options::recursive);
+        writeFile(conf, "directories.tokendir = " + (dir / "tokens").string() +
+                            "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
+        const std::string pki = pkiDir().string();
+        RunResult r = run({"sh", "-c",
+                           "set -e; softhsm2-util --init-token --free --label Second --so-pin 12345678 --pin 99990000"
+                           " >/dev/null; softhsm2-util --import " + pki + "/signer-ec.key --token Second --label"
+                           " second-ec --id 07 --pin 99990000 >/dev/null"},
+                          env());
+        BOOST_REQUIRE_MESSAGE(r.exitCode == 0, "building the second token: " << r.describe());
+    }
+    Env env() const { return {{"SOFTHSM2_CONF", conf.string()}, {"SECOND_PIN", "99990000"}}; }
+};
+
+const std::vector<std::string> kCountLow{"count low", "count_low", "count-low", "wrong PIN was entered"};
+
+// The value after "--key " on the line following the holder line naming `holder`.
+std::string keyValueFor(const std::string& listing, const std::string& holder) {
+    auto at = listing.find(holder);
+    if (at == std::string::npos) return {};
+    auto k = listing.find("--key '", at);
+    if (k == std::string::npos) return {};
+    k += 7;
+    return listing.substr(k, listing.find('\'', k) - k);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(token_list_shows_holder_issuer_validity_usage_and_a_key_to_paste) {
+    ClerkToken token;
+    RunResult r = eseal({"token", "list", "--module", kSoftHsmModule}, token.env());
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    for (const char* expected : {"Expired Signer", "2020-01-01 - 2021-01-01", "digitalSignature, nonRepudiation",
+                                 "keyEncipherment (encryption certificate: not for seals)", "--token 'pkcs11:"})
+        BOOST_CHECK_MESSAGE(r.out.find(expected) != std::string::npos, "no '" << expected << "' in\n" << r.out);
+    // The encryption certificate offers no --key value.
+    const std::string afterEnc = r.out.substr(r.out.find("not for seals"));
+    BOOST_CHECK_MESSAGE(afterEnc.find("--key") == std::string::npos ||
+                            afterEnc.find("--key") > afterEnc.find("    key \""),
+                        r.out);
+    // Without --all neither public keys nor CA objects are listed, and the listing says so.
+    BOOST_CHECK_MESSAGE(r.out.find("public key") == std::string::npos, r.out);
+    BOOST_CHECK_MESSAGE(r.out.find("--all shows everything") != std::string::npos, r.out);
+    RunResult all = eseal({"token", "list", "--module", kSoftHsmModule, "--all"}, token.env());
+    BOOST_CHECK_MESSAGE(all.out.find("public key RSA") != std::string::npos, all.out);
+}
+
+BOOST_AUTO_TEST_CASE(the_listed_key_value_seals_as_pasted) {
+    RunResult r = eseal({"token", "list", "--module", kSoftHsmModule});
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    const std::string key = keyValueFor(r.out, "测试单位 RSA 签章人");
+    BOOST_REQUIRE_MESSAGE(!key.empty(), "no --key for the RSA signer in\n" << r.out);
+    TempDir dir("clerk-paste");
+    RunResult s = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "p.pdf").string(), "--key",
+                         key, "--seal", sealPng().string(), "--pin-env", kPinVar});
+    BOOST_REQUIRE_MESSAGE(s.exitCode == 0, s.describe());
+    checkSealed(dir / "p.pdf", "Seal1", "signer-rsa", 1);
+}
+
+BOOST_AUTO_TEST_CASE(trust_store_module_hidden_unless_all) {
+    RunResult all = eseal({"token", "list", "--all"});
+    if (all.out.find("System Trust") == std::string::npos) {
+        BOOST_TEST_MESSAGE("p11-kit's trust module is not registered here; nothing to hide");
+        return;
+    }
+    RunResult plain = eseal({"token", "list"});
+    BOOST_CHECK_MESSAGE(plain.exitCode == 0, plain.describe());
+    BOOST_CHECK_MESSAGE(plain.out.find("System Trust") == std::string::npos, plain.out);
+    BOOST_CHECK_MESSAGE(plain.out.find("trust-store module") != std::string::npos, plain.out);
+    // The USB Key comes before anything else.
+    BOOST_CHECK_MESSAGE(plain.out.find("eseal-test") < plain.out.find("module ", 1) ||
+                            plain.out.rfind("module ", 0) == 0,
+                        plain.out);
+}
+
+BOOST_AUTO_TEST_CASE(token_list_login_sends_the_pin_to_the_named_token_only) {
+    TwoTokens tokens;
+    // Two tokens need a login and none is named: refused before any PIN is sent.
+    RunResult ambiguous =
+        eseal({"token", "list", "--module", kSoftHsmModule, "--login", "--pin-env", "SECOND_PIN"}, tokens.env());
+    BOOST_CHECK_MESSAGE(ambiguous.exitCode == 64, ambiguous.describe());
+    BOOST_CHECK_MESSAGE(ambiguous.err.find("--token") != std::string::npos, ambiguous.err);
+
+    RunResult named = eseal({"token", "list", "--module", kSoftHsmModule, "--login", "--token",
+                             "pkcs11:token=Second", "--pin-env", "SECOND_PIN"},
+                            tokens.env());
+    BOOST_REQUIRE_MESSAGE(named.exitCode == 0, named.describe());
+    BOOST_CHECK_MESSAGE(named.out.find("key \"second-ec\" (EC, id 07)") != std::string::npos, named.out);
+
+    // The fixture token never saw that PIN: no failed try is recorded on it.
+    RunResult after = eseal({"token", "list", "--module", kSoftHsmModule}, tokens.env());
+    BOOST_CHECK_MESSAGE(!containsAny(after.out, kCountLow), "a wrong PIN reached a token:\n" << after.out);
+}
