@@ -3,6 +3,7 @@
 // key of a dual-certificate pair picked by itself.
 #define BOOST_TEST_MODULE integ_clerk
 #include <boost/test/unit_test.hpp>
+#include <sstream>
 
 #include "tests/integration/support.hpp"
 
@@ -216,4 +217,84 @@ BOOST_AUTO_TEST_CASE(token_list_login_sends_the_pin_to_the_named_token_only) {
     // The fixture token never saw that PIN: no failed try is recorded on it.
     RunResult after = eseal({"token", "list", "--module", kSoftHsmModule}, tokens.env());
     BOOST_CHECK_MESSAGE(!containsAny(after.out, kCountLow), "a wrong PIN reached a token:\n" << after.out);
+}
+
+namespace {
+
+// 2026-11-29 09:34:48 UTC, 17:34:48 in Shanghai.
+constexpr const char* kSealTime = "1795944888";
+
+std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+fs::path sealAtFixedTime(const TempDir& dir, const std::string& name, const std::vector<std::string>& extra = {}) {
+    RunResult r = sign({inputsDir() / "letter.pdf"}, {"-o", (dir / name).string()}, "signer-rsa", extra,
+                       {{"ESEAL_FIXED_TIME", kSealTime}});
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    return dir / name;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(chinese_text_report_leads_with_the_verdict_in_local_time_and_mm) {
+    TempDir dir("clerk-report");
+    const fs::path sealed = sealAtFixedTime(dir, "公函-已盖章.pdf", {"--at", "138,86"});
+    const Env zh{{"LANG", "zh_CN.UTF-8"}, {"LC_ALL", kUnset}, {"LC_MESSAGES", kUnset}, {"TZ", "Asia/Shanghai"}};
+    RunResult r = eseal({"verify", sealed.string(), "--trust", trustPem().string()}, zh);
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    BOOST_CHECK_EQUAL(firstLine(r.out), "有效：测试单位 RSA 签章人于 2026-11-29 17:34 盖章，盖章后文件未被修改。");
+    for (const char* expected : {"2026-11-29 17:34:48 +08:00", "第 1 页，中心距页面左上角 138.0,86.0 毫米", "签章人"})
+        BOOST_CHECK_MESSAGE(r.out.find(expected) != std::string::npos, "no '" << expected << "' in\n" << r.out);
+    BOOST_CHECK_MESSAGE(r.out.find(" pt") == std::string::npos, "points without --verbose:\n" << r.out);
+
+    // JSON stays UTC and carries both units.
+    RunResult j = eseal({"verify", "--json", sealed.string(), "--trust", trustPem().string()}, zh);
+    auto report = nlohmann::json::parse(j.out);
+    const auto& sig = report["signatures"].at(0);
+    BOOST_CHECK_EQUAL(sig["signingTime"], "2026-11-29T09:34:48Z");
+    const auto& app = sig["appearances"].at(0);
+    BOOST_CHECK_CLOSE(app["centreXMm"].get<double>(), 138.0, 0.1);
+    BOOST_CHECK_CLOSE(app["centreYMm"].get<double>(), 86.0, 0.1);
+    BOOST_CHECK(app["x"].get<double>() > 0);
+
+    // English elsewhere, local time of the zone given.
+    RunResult en = eseal({"verify", sealed.string(), "--trust", trustPem().string()},
+                         {{"LANG", "C"}, {"LC_ALL", kUnset}, {"TZ", "UTC"}});
+    BOOST_CHECK_EQUAL(firstLine(en.out),
+                      "Valid: sealed by 测试单位 RSA 签章人 on 2026-11-29 09:34; the file has not been changed since.");
+}
+
+BOOST_AUTO_TEST_CASE(object_numbers_only_with_verbose) {
+    TempDir dir("clerk-verbose");
+    const fs::path once = sealAtFixedTime(dir, "once.pdf");
+    RunResult twice = sign({once}, {"-o", (dir / "twice.pdf").string()}, "signer-ec", {"--at", "50,50"});
+    BOOST_REQUIRE_MESSAGE(twice.exitCode == 0, twice.describe());
+    RunResult plain = eseal({"verify", (dir / "twice.pdf").string(), "--trust", trustPem().string()});
+    BOOST_CHECK_MESSAGE(plain.exitCode == 0, plain.describe());
+    BOOST_CHECK_MESSAGE(plain.out.find(" 0 R") == std::string::npos, plain.out);
+    BOOST_CHECK_MESSAGE(plain.out.find("Valid: all 2 seals are valid") == 0, plain.out);
+    RunResult verbose = eseal({"verify", "--verbose", (dir / "twice.pdf").string(), "--trust", trustPem().string()});
+    BOOST_CHECK_MESSAGE(verbose.out.find(" 0 R") != std::string::npos, verbose.out);
+    BOOST_CHECK_MESSAGE(verbose.out.find(" pt]") != std::string::npos, verbose.out);
+}
+
+BOOST_AUTO_TEST_CASE(verify_dir_one_line_per_file_and_quiet) {
+    TempDir dir("clerk-dir");
+    sealAtFixedTime(dir, "a.pdf");
+    fs::copy_file(inputsDir() / "letter.pdf", dir / "b.pdf");
+    writeFile(dir / "notes.txt", "not a document");
+    RunResult r = eseal({"verify", dir.path.string(), "--trust", trustPem().string()});
+    BOOST_CHECK_MESSAGE(r.exitCode == 3, r.describe());  // the worst: b.pdf has no seal
+    std::vector<std::string> lines;
+    std::istringstream in(r.out);
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    BOOST_REQUIRE_MESSAGE(lines.size() == 2u, r.out);
+    BOOST_CHECK_MESSAGE(lines[0].find("a.pdf: Valid: sealed by") != std::string::npos, lines[0]);
+    BOOST_CHECK_MESSAGE(lines[1].find("b.pdf: No seal") != std::string::npos, lines[1]);
+
+    RunResult q = eseal({"verify", "--quiet", dir.path.string(), "--trust", trustPem().string()});
+    BOOST_CHECK_EQUAL(q.exitCode, 3);
+    BOOST_CHECK_EQUAL(q.out, "");
+    RunResult qa = eseal({"verify", "--quiet", (dir / "a.pdf").string(), "--trust", trustPem().string()});
+    BOOST_CHECK_EQUAL(qa.exitCode, 0);
+    BOOST_CHECK_EQUAL(qa.out, "");
 }
