@@ -298,3 +298,42 @@ BOOST_AUTO_TEST_CASE(verify_dir_one_line_per_file_and_quiet) {
     BOOST_CHECK_EQUAL(qa.exitCode, 0);
     BOOST_CHECK_EQUAL(qa.out, "");
 }
+
+BOOST_AUTO_TEST_CASE(raw_utf8_token_label_accepted_and_printed_readable) {
+    TempDir dir("clerk-utf8");
+    fs::create_directory(dir / "tokens");
+    const fs::path conf = dir / "softhsm2.conf";
+    writeFile(conf, "directories.tokendir = " + (dir / "tokens").string() +
+                        "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
+    const Env env{{"SOFTHSM2_CONF", conf.string()}};
+    const std::string pki = pkiDir().string();
+    RunResult made = run({"sh", "-c",
+                          "set -e; softhsm2-util --init-token --free --label '宜昌CA-UK' --so-pin 12345678 --pin "
+                          "11223344 >/dev/null; softhsm2-util --import " + pki + "/signer-rsa.key --token '宜昌CA-UK'"
+                          " --label 公章 --id 01 --pin 11223344 >/dev/null; pkcs11-tool --module " +
+                              std::string(kSoftHsmModule) + " --token-label '宜昌CA-UK' --login --pin 11223344"
+                              " --write-object " + pki + "/signer-rsa.der --type cert --id 01 --label 公章 >/dev/null 2>&1"},
+                         env);
+    BOOST_REQUIRE_MESSAGE(made.exitCode == 0, made.describe());
+
+    RunResult list = eseal({"token", "list", "--module", kSoftHsmModule}, env);
+    BOOST_REQUIRE_MESSAGE(list.exitCode == 0, list.describe());
+    BOOST_CHECK_MESSAGE(list.out.find("--token 'pkcs11:token=宜昌CA-UK") != std::string::npos, list.out);
+    BOOST_CHECK_MESSAGE(list.out.find(";object=公章;") != std::string::npos, list.out);
+
+    const std::string module = std::string("?module-path=") + kSoftHsmModule;
+    for (const std::string& key : {"pkcs11:token=宜昌CA-UK;object=公章" + module,
+                                  "pkcs11:token=%E5%AE%9C%E6%98%8CCA-UK;object=%E5%85%AC%E7%AB%A0" + module}) {
+        BOOST_TEST_CONTEXT(key) {
+            RunResult s = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "out.pdf").string(),
+                                 "--force", "--key", key, "--seal", sealPng().string(), "--pin-env", kPinVar},
+                                env);
+            BOOST_CHECK_MESSAGE(s.exitCode == 0, s.describe());
+        }
+    }
+    // Bytes that are not UTF-8 still need percent-encoding.
+    RunResult bad = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "bad.pdf").string(), "--key",
+                           "pkcs11:token=\xff" + module, "--seal", sealPng().string(), "--pin-env", kPinVar},
+                          env);
+    BOOST_CHECK_MESSAGE(bad.exitCode == 64 && bad.err.find("percent-encoded") != std::string::npos, bad.describe());
+}
