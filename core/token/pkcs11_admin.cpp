@@ -383,6 +383,17 @@ void changeUserPin(std::string_view tokenUri, PinSource& oldPins, PinSource& new
         rv = fn->C_SetPIN(session.handle(), nullptr, 0, nullptr, 0);
     } else {
         SecretString oldPin = oldPins.get(PinPrompt{token.label, state, false, "user PIN"});
+        // The current PIN is checked (C_Login) before the new one is asked for, so
+        // a mistyped current PIN does not cost typing a new one twice.
+        CK_RV login = session.login(CKU_USER, &oldPin);
+        if (login == CKR_PIN_INCORRECT || login == CKR_PIN_LEN_RANGE)
+            wrongPin(token.module, token.slot, token.label, "PIN", false, login, token.uri);
+        if (login == CKR_PIN_LOCKED)
+            throw TokenError(TokenError::Kind::PinLocked,
+                             "the key on token '" + token.label + "' is locked; unlock it with the SO (admin) PIN: " +
+                                 unlockCommand(token.uri),
+                             login);
+        if (login != CKR_USER_ALREADY_LOGGED_IN) check(login, "checking the PIN of token '" + token.label + "'");
         newPin = newPins.get(PinPrompt{token.label, state, false, "new user PIN"});
         PinBuffer a(oldPin), b(newPin);
         // PKCS#11 2.40 5.6: in an R/W public session C_SetPIN changes the user PIN

@@ -30,11 +30,7 @@ PinState pinStateOf(const CK_TOKEN_INFO& info, bool so) {
     return s;
 }
 
-bool isCommonDefaultPin(std::string_view pin) {
-    for (std::string_view d : {"123456", "12345678", "000000", "00000000", "1234", "111111"})
-        if (pin == d) return true;
-    return false;
-}
+bool isCommonDefaultPin(std::string_view pin) { return isWellKnownDefaultPin(pin); }
 
 std::vector<Module> openModules(const Pkcs11Uri& uri) {
     std::vector<Module> modules;

@@ -15,7 +15,7 @@ namespace eseal::pkcs11 {
 // or, with so = true, for the SO PIN.
 PinState pinStateOf(const CK_TOKEN_INFO& info, bool so = false);
 
-// 123456, 12345678, 000000, 00000000, 1234, 111111: factory PINs of common USB Keys.
+// Factory PINs of common USB Keys (isWellKnownDefaultPin).
 bool isCommonDefaultPin(std::string_view pin);
 
 // The module(s) a URI names, opened: module-path, else p11-kit's registry

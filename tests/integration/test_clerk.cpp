@@ -337,3 +337,79 @@ BOOST_AUTO_TEST_CASE(raw_utf8_token_label_accepted_and_printed_readable) {
                           env);
     BOOST_CHECK_MESSAGE(bad.exitCode == 64 && bad.err.find("percent-encoded") != std::string::npos, bad.describe());
 }
+
+namespace {
+
+// A private copy of the fixture token (PIN 11223344): PIN tests here must not
+// count wrong tries on the token other tests use.
+struct TokenCopy {
+    TempDir dir{"clerk-pin"};
+    fs::path conf = dir / "softhsm2.conf";
+    TokenCopy() {
+        fs::copy(softhsmDir() / "tokens", dir / "tokens", fs::copy_options::recursive);
+        writeFile(conf, "directories.tokendir = " + (dir / "tokens").string() +
+                            "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
+    }
+    Env env(const Env& more = {}) const {
+        Env e = more;
+        e["SOFTHSM2_CONF"] = conf.string();
+        return e;
+    }
+};
+
+// eseal on a pseudo-terminal (tests/integration/pty_drive.py): pairs of
+// (text to wait for, keys to type).
+RunResult onTerminal(const std::vector<std::pair<std::string, std::string>>& dialogue,
+                     const std::vector<std::string>& args, const Env& env = {}) {
+    std::vector<std::string> argv{"python3", (sourceDir() / "tests/integration/pty_drive.py").string()};
+    for (const auto& [expect, send] : dialogue) argv.insert(argv.end(), {expect, send});
+    argv.push_back("--");
+    argv.push_back(esealBin());
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, env);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(pkcs12_password_prompt_shows_no_pin_state_and_ctrl_d_ends_the_line) {
+    TempDir dir("clerk-p12-tty");
+    RunResult r = onTerminal({{"password: ", "\\x04"}},
+                             {"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "o.pdf").string(), "--key",
+                              "p12:" + (pkiDir() / "signer-rsa.p12").string(), "--seal", sealPng().string()});
+    BOOST_CHECK_MESSAGE(r.exitCode == 5, r.describe());
+    BOOST_CHECK_MESSAGE(r.out.find("PIN OK") == std::string::npos, r.out);
+    BOOST_CHECK_MESSAGE(r.out.find("Enter PKCS#12 password: \r\neseal: ") != std::string::npos, r.out);
+    BOOST_CHECK(!fs::exists(dir / "o.pdf"));
+}
+
+BOOST_AUTO_TEST_CASE(change_pin_checks_the_current_pin_before_asking_the_new_one) {
+    TokenCopy token;
+    const std::string uri = tokenUri();
+    RunResult wrong = onTerminal({{"Enter user PIN: ", "99999999\\r"}}, {"token", "change-pin", "--token", uri},
+                                 token.env());
+    BOOST_CHECK_MESSAGE(wrong.exitCode == 5, wrong.describe());
+    BOOST_CHECK_MESSAGE(wrong.out.find("wrong PIN") != std::string::npos, wrong.out);
+    BOOST_CHECK_MESSAGE(wrong.out.find("new user PIN") == std::string::npos, "asked the new PIN anyway:\n" << wrong.out);
+
+    RunResult changed = onTerminal({{"Enter user PIN: ", "11223344\\r"},
+                                    {"Enter new user PIN: ", "55667788\\r"},
+                                    {"Enter new user PIN again: ", "55667788\\r"}},
+                                   {"token", "change-pin", "--token", uri}, token.env());
+    BOOST_CHECK_MESSAGE(changed.exitCode == 0, changed.describe());
+    RunResult list = eseal({"token", "list", "--module", kSoftHsmModule, "--login", "--pin-env", "NEWPIN"},
+                           token.env({{"NEWPIN", "55667788"}}));
+    BOOST_CHECK_MESSAGE(list.exitCode == 0 && list.out.find("(RSA, id 01)") != std::string::npos, list.describe());
+}
+
+BOOST_AUTO_TEST_CASE(change_pin_refuses_a_well_known_default_pin) {
+    TokenCopy token;
+    for (const char* weak : {"123456", "000000", "111111", "888888", "12345678"}) {
+        RunResult r = eseal({"token", "change-pin", "--token", tokenUri(), "--pin-env", kPinVar, "--new-pin-env", "NEWPIN"},
+                            token.env({{"NEWPIN", weak}}));
+        BOOST_CHECK_MESSAGE(r.exitCode == 5 && r.err.find("well-known default PIN") != std::string::npos,
+                            weak << ": " << r.describe());
+    }
+    // Nothing changed: the old PIN still opens the token.
+    RunResult list = eseal({"token", "list", "--module", kSoftHsmModule, "--login", "--pin-env", kPinVar}, token.env());
+    BOOST_CHECK_MESSAGE(list.exitCode == 0 && list.out.find("(RSA, id 01)") != std::string::npos, list.describe());
+}
