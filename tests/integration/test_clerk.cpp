@@ -413,3 +413,16 @@ BOOST_AUTO_TEST_CASE(change_pin_refuses_a_well_known_default_pin) {
     RunResult list = eseal({"token", "list", "--module", kSoftHsmModule, "--login", "--pin-env", kPinVar}, token.env());
     BOOST_CHECK_MESSAGE(list.exitCode == 0 && list.out.find("(RSA, id 01)") != std::string::npos, list.describe());
 }
+
+BOOST_AUTO_TEST_CASE(help_in_chinese_under_a_chinese_locale_english_otherwise) {
+    const Env zh{{"LANG", "zh_CN.UTF-8"}, {"LC_ALL", kUnset}, {"LC_MESSAGES", kUnset}};
+    RunResult overview = eseal({"--help"}, zh);
+    BOOST_CHECK_EQUAL(overview.exitCode, 0);
+    for (const char* expected : {"用法：eseal <命令> [选项]", "为文档盖章", "退出码：", "64  用法错误"})
+        BOOST_CHECK_MESSAGE(overview.out.find(expected) != std::string::npos, "no '" << expected << "' in\n" << overview.out);
+    RunResult sign = eseal({"sign", "--help"}, {{"LC_ALL", "zh_CN.UTF-8"}});
+    BOOST_CHECK_MESSAGE(sign.out.find("印章宽度，单位毫米") != std::string::npos, sign.out);
+    BOOST_CHECK_MESSAGE(sign.out.find("选项：") != std::string::npos, sign.out);
+    RunResult en = eseal({"--help"}, {{"LANG", "de_DE.UTF-8"}, {"LC_ALL", kUnset}, {"LC_MESSAGES", kUnset}});
+    BOOST_CHECK_MESSAGE(en.out.find("Usage: eseal <command> [options]") != std::string::npos, en.out);
+}
