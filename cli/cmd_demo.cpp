@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/install_paths.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/ossl/error.hpp"
 #include "core/base/time.hpp"
 #include "cli/demo_kit/demo_ca.hpp"
@@ -254,9 +255,16 @@ int run(const Args& args) {
         int code = verifyExitCode(report);
         if (code != 0 && status == kOk) status = code;
     }
-    std::cout << "Check them yourself:\n"
-              << "  eseal verify " << (outDir / "*.pdf").string() << " --trust " << demo.caCert.string() << "\n"
+    std::cout << tr("Check them yourself:") << "\n"
+              << "  eseal verify " << outDir.string() << " --trust " << demo.caCert.string() << "\n"
               << "  pdfsig " << (outDir / "letter-sealed.pdf").string() << "\n\n"
+              // The demo token lives in eseal's own SoftHSM configuration: say how to reach it.
+              << tr("To seal your own files with the demo key (its PIN is kept in the user-pin file):") << "\n"
+              << "  export SOFTHSM2_CONF=" << (demo.home / "softhsm2.conf").string() << "\n"
+              << "  eseal token list --module " << demo.module << "\n"
+              << "  eseal sign FILE.pdf --key '" << demo.keyUri << "' \\\n"
+              << "      --seal " << demo.seal.string() << " --pin-file " << (demo.home / "user-pin").string()
+              << "\n\n"
               << kDisclaimer;
     return status;
 }

@@ -426,3 +426,33 @@ BOOST_AUTO_TEST_CASE(help_in_chinese_under_a_chinese_locale_english_otherwise) {
     RunResult en = eseal({"--help"}, {{"LANG", "de_DE.UTF-8"}, {"LC_ALL", kUnset}, {"LC_MESSAGES", kUnset}});
     BOOST_CHECK_MESSAGE(en.out.find("Usage: eseal <command> [options]") != std::string::npos, en.out);
 }
+
+namespace {
+// The text after `marker` up to the first of `ends`.
+std::string after(const std::string& text, const std::string& marker, const std::string& ends = "\n") {
+    auto at = text.find(marker);
+    if (at == std::string::npos) return {};
+    at += marker.size();
+    return text.substr(at, text.find_first_of(ends, at) - at);
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(demo_says_how_to_reach_its_token_and_the_commands_work) {
+    TempDir home("clerk-demo");
+    const Env env{{"XDG_DATA_HOME", (home / "data").string()}, {"SOFTHSM2_CONF", kUnset}};
+    RunResult demo = eseal({"demo", (home / "out").string()}, env, 300);
+    BOOST_REQUIRE_MESSAGE(demo.exitCode == 0, demo.describe());
+    const std::string conf = after(demo.out, "export SOFTHSM2_CONF=");
+    const std::string key = after(demo.out, "--key '", "'");
+    const std::string seal = after(demo.out, "--seal ", " \n");
+    const std::string pinFile = after(demo.out, "--pin-file ");
+    BOOST_REQUIRE_MESSAGE(!conf.empty() && !key.empty() && !seal.empty() && !pinFile.empty(), demo.out);
+
+    const Env demoEnv{{"SOFTHSM2_CONF", conf}};
+    RunResult list = eseal({"token", "list", "--module", kSoftHsmModule}, demoEnv);
+    BOOST_CHECK_MESSAGE(list.exitCode == 0 && list.out.find("--key '") != std::string::npos, list.describe());
+    RunResult s = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (home / "mine.pdf").string(), "--key",
+                         key, "--seal", seal, "--pin-file", pinFile},
+                        demoEnv);
+    BOOST_CHECK_MESSAGE(s.exitCode == 0, s.describe());
+}
