@@ -456,3 +456,21 @@ BOOST_AUTO_TEST_CASE(demo_says_how_to_reach_its_token_and_the_commands_work) {
                         demoEnv);
     BOOST_CHECK_MESSAGE(s.exitCode == 0, s.describe());
 }
+
+BOOST_AUTO_TEST_CASE(certificate_with_fewer_than_30_days_left_seals_with_a_warning) {
+    TempDir dir("clerk-short");
+    const std::string d = dir.path.string();
+    RunResult made = run({"sh", "-c",
+                          "set -e; cd " + d + "; openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem -out c.pem"
+                          " -days 10 -subj '/O=测试单位/CN=Short Lived' -addext 'keyUsage=critical,digitalSignature'"
+                          " 2>/dev/null; openssl pkcs12 -export -inkey k.pem -in c.pem -passout pass:test -out s.p12"});
+    BOOST_REQUIRE_MESSAGE(made.exitCode == 0, made.describe());
+    RunResult r = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "o.pdf").string(), "--key",
+                         "p12:" + (dir / "s.p12").string(), "--seal", sealPng().string(), "--pin-env", "P12PASS"},
+                        {{"P12PASS", "test"}});
+    BOOST_CHECK_MESSAGE(r.exitCode == 0, r.describe());
+    BOOST_CHECK_MESSAGE(r.err.find("Short Lived") != std::string::npos &&
+                            r.err.find("fewer than 30 days") != std::string::npos,
+                        r.err);
+    BOOST_CHECK(fs::exists(dir / "o.pdf"));
+}
