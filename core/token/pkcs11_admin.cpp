@@ -146,21 +146,6 @@ std::string objectLabelCheck(const std::string& label) {
     return label;
 }
 
-[[noreturn]] void wrongPin(const Module& module, CK_SLOT_ID slot, const std::string& label,
-                           const std::string& what, bool so, CK_RV rv, const std::string& tokenUri) {
-    PinState after;
-    CK_TOKEN_INFO info{};
-    if (module.fn()->C_GetTokenInfo(slot, &info) == CKR_OK) after = pinStateOf(info, so);
-    std::string msg = "wrong " + what + " for token '" + label + "': ";
-    if (after.locked)
-        msg += so ? "the SO (admin) PIN is now locked; only re-initialising the token (which erases its "
-                    "keys) helps"
-                  : "the key is now locked; unlock it with the SO (admin) PIN: " + unlockCommand(tokenUri);
-    else
-        msg += after.summary();
-    throw TokenError(TokenError::Kind::WrongPin, msg, rv);
-}
-
 void newPinResult(CK_RV rv, const CK_TOKEN_INFO& info, const std::string& what) {
     if (rv == CKR_PIN_LEN_RANGE)
         throw TokenError(TokenError::Kind::Other,
@@ -347,7 +332,7 @@ void unlockUserPin(std::string_view tokenUri, PinSource& soPins, PinSource& newP
         rv = session.login(CKU_SO, &soPin);
     }
     if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LEN_RANGE)
-        wrongPin(token.module, token.slot, token.label, "SO (admin) PIN", true, rv, token.uri);
+        throwWrongPin(token.module, token.slot, token.label, "SO (admin) PIN", true, rv, token.uri);
     if (rv == CKR_PIN_LOCKED)
         throw TokenError(TokenError::Kind::PinLocked,
                          "the SO (admin) PIN of token '" + token.label + "' is locked", rv);
@@ -387,12 +372,8 @@ void changeUserPin(std::string_view tokenUri, PinSource& oldPins, PinSource& new
         // a mistyped current PIN does not cost typing a new one twice.
         CK_RV login = session.login(CKU_USER, &oldPin);
         if (login == CKR_PIN_INCORRECT || login == CKR_PIN_LEN_RANGE)
-            wrongPin(token.module, token.slot, token.label, "PIN", false, login, token.uri);
-        if (login == CKR_PIN_LOCKED)
-            throw TokenError(TokenError::Kind::PinLocked,
-                             "the key on token '" + token.label + "' is locked; unlock it with the SO (admin) PIN: " +
-                                 unlockCommand(token.uri),
-                             login);
+            throwWrongPin(token.module, token.slot, token.label, "PIN", false, login, token.uri);
+        if (login == CKR_PIN_LOCKED) throwUserPinLocked(token.label, token.uri, login);
         if (login != CKR_USER_ALREADY_LOGGED_IN) check(login, "checking the PIN of token '" + token.label + "'");
         newPin = newPins.get(PinPrompt{token.label, state, false, "new user PIN"});
         PinBuffer a(oldPin), b(newPin);
@@ -400,14 +381,8 @@ void changeUserPin(std::string_view tokenUri, PinSource& oldPins, PinSource& new
         // after checking the old one.
         rv = fn->C_SetPIN(session.handle(), a.ptr(), a.len(), b.ptr(), b.len());
     }
-    if (rv == CKR_PIN_INCORRECT) wrongPin(token.module, token.slot, token.label, "PIN", false, rv, token.uri);
-    if (rv == CKR_PIN_LOCKED)
-        throw TokenError(TokenError::Kind::PinLocked,
-                         "the key on token '" + token.label +
-                             "' is locked; unlock it with "
-                             "the SO (admin) PIN: " +
-                             unlockCommand(token.uri),
-                         rv);
+    if (rv == CKR_PIN_INCORRECT) throwWrongPin(token.module, token.slot, token.label, "PIN", false, rv, token.uri);
+    if (rv == CKR_PIN_LOCKED) throwUserPinLocked(token.label, token.uri, rv);
     newPinResult(rv, token.info, "changing the PIN of token '" + token.label + "' (C_SetPIN)");
     if (isCommonDefaultPin(newPin.view()))
         newPins.notice("the new PIN of token '" + token.label +

@@ -55,6 +55,12 @@ inline SecretString loginUser(Session& session, TokenRef& token, PinSource& pins
     return loginUser(session, token.module, token.slot, token.label, token.uri, pins);
 }
 
+// The one wrong-PIN and locked-PIN messages of the PKCS#11 code (login, change,
+// unlock): the PIN state read again after the failure, the unlock command.
+[[noreturn]] void throwWrongPin(const Module& module, CK_SLOT_ID slot, const std::string& label,
+                                const std::string& what, bool so, CK_RV rv, const std::string& tokenUri);
+[[noreturn]] void throwUserPinLocked(const std::string& label, const std::string& tokenUri, CK_RV rv);
+
 // Throws when the user PIN cannot be used: not set yet, or locked (then the
 // message names the unlock command). Called before asking for a PIN.
 void requireUsableUserPin(const PinState& state, const std::string& label, const std::string& tokenUri);
