@@ -96,8 +96,8 @@ std::vector<std::string> Args::all(const std::string& name) const {
 
 std::string helpText(const CommandSpec& spec) {
     std::ostringstream out;
-    out << tr("Usage:") << " eseal " << spec.name << " " << spec.synopsis << "\n\n" << tr(spec.summary.c_str())
-        << "\n";
+    out << tr("Usage:") << " eseal " << spec.name << " " << spec.synopsis << "\n\n"
+        << tr(spec.summary.c_str()) << "\n";
     if (!spec.options.empty()) {
         out << "\n" << tr("Options:") << "\n";
         for (const auto& o : spec.options) {

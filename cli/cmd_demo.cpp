@@ -1,9 +1,8 @@
 // `eseal demo`: seals the sample documents with a demo key that goes through
 // the real PKCS#11 path (a SoftHSM2 token of eseal's own), so a person sees the
 // whole job work on a machine without a USB Key.
-#include <sys/stat.h>
-
 #include <openssl/rand.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -12,13 +11,13 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/demo_kit/demo_ca.hpp"
+#include "cli/demo_kit/demo_seal.hpp"
 #include "cli/install_paths.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
-#include "core/ossl/error.hpp"
 #include "core/base/time.hpp"
-#include "cli/demo_kit/demo_ca.hpp"
-#include "cli/demo_kit/demo_seal.hpp"
+#include "core/ossl/error.hpp"
 #include "core/token/key_registry.hpp"
 #include "core/token/pkcs11_admin.hpp"
 #include "formats/format.hpp"
@@ -257,9 +256,11 @@ int run(const Args& args) {
     }
     std::cout << tr("Check them yourself:") << "\n"
               << "  eseal verify " << outDir.string() << " --trust " << demo.caCert.string() << "\n"
-              << "  pdfsig " << (outDir / "letter-sealed.pdf").string() << "\n\n"
+              << "  pdfsig " << (outDir / "letter-sealed.pdf").string()
+              << "\n\n"
               // The demo token lives in eseal's own SoftHSM configuration: say how to reach it.
-              << tr("To seal your own files with the demo key (its PIN is kept in the user-pin file):") << "\n"
+              << tr("To seal your own files with the demo key (its PIN is kept in the user-pin file):")
+              << "\n"
               << "  export SOFTHSM2_CONF=" << (demo.home / "softhsm2.conf").string() << "\n"
               << "  eseal token list --module " << demo.module << "\n"
               << "  eseal sign FILE.pdf --key '" << demo.keyUri << "' \\\n"

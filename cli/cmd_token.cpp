@@ -93,15 +93,18 @@ std::string joined(const std::vector<std::string>& v) {
 void printKey(const Pkcs11ObjectInfo* key, const Pkcs11ObjectInfo* cert) {
     const Pkcs11ObjectInfo& named = key ? *key : *cert;
     std::cout << "    " << tr("key") << " \"" << named.label << "\"";
-    if (key && !key->keyType.empty()) std::cout << " (" << key->keyType << ", id " << key->idHex << ")";
-    else if (!named.idHex.empty()) std::cout << " (id " << named.idHex << ")";
+    if (key && !key->keyType.empty())
+        std::cout << " (" << key->keyType << ", id " << key->idHex << ")";
+    else if (!named.idHex.empty())
+        std::cout << " (id " << named.idHex << ")";
     std::cout << "\n";
     if (cert) {
         std::cout << "      " << tr("holder:   ") << " " << cert->holder << "\n"
                   << "      " << tr("issuer:   ") << " " << cert->issuer << "\n"
                   << "      " << tr("valid:    ") << " " << cert->notBefore.substr(0, 10) << " - "
                   << cert->notAfter.substr(0, 10) << "\n"
-                  << "      " << tr("key usage:") << " " << (cert->keyUsage.empty() ? "-" : joined(cert->keyUsage))
+                  << "      " << tr("key usage:") << " "
+                  << (cert->keyUsage.empty() ? "-" : joined(cert->keyUsage))
                   << (cert->signing ? tr(" (signing certificate)")
                                     : tr(" (encryption certificate: not for seals)"))
                   << "\n";
@@ -159,22 +162,24 @@ int runList(const Args& args) {
     const bool all = args.has("--all");
     std::unique_ptr<PinSource> pins;
     if (args.has("--login")) pins = pinSourceFrom(args, "pin");
-    else if (args.has("--token")) throw Error(ErrorCategory::Usage, "--token names the token to log in to; give --login too");
+    else if (args.has("--token"))
+        throw Error(ErrorCategory::Usage, "--token names the token to log in to; give --login too");
     auto modules = listTokens(module, pins.get(), args.get("--token"));
     if (modules.empty()) {
         std::cout << tr("No PKCS#11 module found (p11-kit has none registered; give --module PATH).") << "\n";
         return kOk;
     }
     // USB Keys (tokens that need a PIN) first; trust stores last, and only with --all.
-    std::stable_sort(modules.begin(), modules.end(), [](const Pkcs11ModuleInfo& a, const Pkcs11ModuleInfo& b) {
-        auto rank = [](const Pkcs11ModuleInfo& m) {
-            if (isTrustStore(m)) return 2;
-            for (const auto& t : m.tokens)
-                if (t.loginRequired) return 0;
-            return 1;
-        };
-        return rank(a) < rank(b);
-    });
+    std::stable_sort(modules.begin(), modules.end(),
+                     [](const Pkcs11ModuleInfo& a, const Pkcs11ModuleInfo& b) {
+                         auto rank = [](const Pkcs11ModuleInfo& m) {
+                             if (isTrustStore(m)) return 2;
+                             for (const auto& t : m.tokens)
+                                 if (t.loginRequired) return 0;
+                             return 1;
+                         };
+                         return rank(a) < rank(b);
+                     });
     std::size_t tokens = 0, hiddenModules = 0, hiddenObjects = 0;
     for (const auto& m : modules) {
         if (!all && !module && isTrustStore(m)) {
@@ -200,13 +205,15 @@ int runList(const Args& args) {
             else
                 hiddenObjects += printKeys(t);
             if (!t.loggedIn && t.loginRequired)
-                std::cout << "    " << tr("(private keys are listed after login: eseal token list --login --token URI)") << "\n";
+                std::cout << "    "
+                          << tr("(private keys are listed after login: eseal token list --login --token URI)")
+                          << "\n";
         }
     }
     if (tokens == 0) std::cout << tr("No token present.") << "\n";
     if (hiddenModules || hiddenObjects)
-        std::cout << "(" << tr("not shown:") << " " << hiddenModules << " " << tr("trust-store module(s),") << " "
-                  << hiddenObjects << " " << tr("other object(s); --all shows everything") << ")\n";
+        std::cout << "(" << tr("not shown:") << " " << hiddenModules << " " << tr("trust-store module(s),")
+                  << " " << hiddenObjects << " " << tr("other object(s); --all shows everything") << ")\n";
     return kOk;
 }
 
@@ -244,13 +251,16 @@ const Command& tokenListCommand() {
          "--key value to give to 'eseal sign'; an encryption certificate (dual-certificate keys) is\n"
          "marked as not for seals. Trust stores (p11-kit's \"System Trust\") and objects that are not\n"
          "signing keys are shown only with --all. --login asks the PIN of one token only: the one\n"
-         "--token names, or the only one present.\n" + kPinOptionsNote,
+         "--token names, or the only one present.\n" +
+             kPinOptionsNote,
          {
              {"--module", "", true, false, "PATH",
               "Only this PKCS#11 module or SKF (GM/T 0016) library (library path)."},
-             {"--all", "", false, false, "", "Also trust stores, CA certificates, public keys and other objects."},
+             {"--all", "", false, false, "",
+              "Also trust stores, CA certificates, public keys and other objects."},
              {"--login", "", false, false, "", "Log in (asks the PIN) to list private keys too."},
-             {"--token", "", true, false, "URI", "With --login: the token to log in to (see the --token lines)."},
+             {"--token", "", true, false, "URI",
+              "With --login: the token to log in to (see the --token lines)."},
              {"--pin-env", "", true, false, "VAR", "Read the PIN from environment variable VAR."},
              {"--pin-file", "", true, false, "FILE", "Read the PIN from the first line of FILE."},
          }},

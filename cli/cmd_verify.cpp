@@ -119,7 +119,8 @@ const Command& verifyCommand() {
          "3 no signature, 4 input unreadable.\n",
          {
              {"--json", "", false, false, "", "Print the report as JSON."},
-             {"--verbose", "", false, false, "", "Also PDF object numbers, byte ranges and points; the\nfull report for a DIR."},
+             {"--verbose", "", false, false, "",
+              "Also PDF object numbers, byte ranges and points; the\nfull report for a DIR."},
              {"--quiet", "", false, false, "", "Print nothing; the exit code tells (for scripts)."},
              {"--trust", "", true, true, "PEM", "Also trust the certificates in PEM (repeatable)."},
              {"--no-system-trust", "", false, false, "", "Do not trust the system certificate store."},

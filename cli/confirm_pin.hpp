@@ -19,9 +19,10 @@ public:
         if (first.view().size() < 4)
             throw TokenError(TokenError::Kind::Other, "the new PIN is too short (at least 4 characters)");
         if (isWellKnownDefaultPin(first.view()))
-            throw TokenError(TokenError::Kind::Other,
-                             "the new PIN is a well-known default PIN (such as 123456, 000000, 111111, 888888 "
-                             "or 12345678) that anyone would try first; choose another; nothing was changed");
+            throw TokenError(
+                TokenError::Kind::Other,
+                "the new PIN is a well-known default PIN (such as 123456, 000000, 111111, 888888 "
+                "or 12345678) that anyone would try first; choose another; nothing was changed");
         if (!interactive_) return first;
         PinPrompt again = prompt;
         again.purpose = prompt.purpose + " again";

@@ -33,18 +33,20 @@ std::vector<std::string> knownOptionNames() {
 }
 
 void printOverview(std::ostream& out) {
-    out << tr("eseal: electronic seals (电子签章) for PDF, signed with a USB Key (PKCS#11) or a PKCS#12 file.")
+    out << tr("eseal: electronic seals (电子签章) for PDF, signed with a USB Key (PKCS#11) or a PKCS#12 "
+              "file.")
         << "\n\n"
         << tr("Usage: eseal <command> [options]") << "\n\n"
         << tr("Commands:") << "\n";
     for (const Command* c : commands()) {
         std::string left = "  " + c->spec.name;
-        out << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') << tr(c->spec.summary.c_str())
-            << "\n";
+        out << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ')
+            << tr(c->spec.summary.c_str()) << "\n";
     }
-    out << "\n" << tr("General options:") << "\n"
-        << "  -h, --help            " << tr("Show this help; 'eseal <command> --help' shows a command's options.")
-        << "\n"
+    out << "\n"
+        << tr("General options:") << "\n"
+        << "  -h, --help            "
+        << tr("Show this help; 'eseal <command> --help' shows a command's options.") << "\n"
         << "  --version             " << tr("Show the version.") << "\n\n"
         << tr("Exit codes:") << "\n";
     const std::pair<const char*, const char*> codes[] = {

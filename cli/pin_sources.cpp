@@ -79,7 +79,8 @@ SecretString TerminalPin::get(const PinPrompt& prompt) {
         }
         // Ctrl-D echoes nothing (Enter does, ECHONL): end the prompt's line so the
         // message that follows starts on its own.
-        if (endOfInput && ::write(fd, "\n", 1) < 0) { /* best effort */ }
+        if (endOfInput && ::write(fd, "\n", 1) < 0) { /* best effort */
+        }
     }
     ::close(fd);
     SecretString pin(line);

@@ -1,13 +1,13 @@
 #include "core/report/report.hpp"
 
-#include "core/base/exit_code.hpp"
-#include "core/base/i18n.hpp"
-#include "core/base/time.hpp"
-
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "core/base/exit_code.hpp"
+#include "core/base/i18n.hpp"
+#include "core/base/time.hpp"
 
 namespace eseal {
 
@@ -180,7 +180,7 @@ Json signatureJson(const SignatureReport& s) {
                   {"validationTime", s.chain.validationTime}};
     auto apps = Json::array();
     for (const auto& a : s.appearances) {
-        Json app = {{"page", a.page}, {"x", a.x},           {"y", a.y},
+        Json app = {{"page", a.page},   {"x", a.x},           {"y", a.y},
                     {"width", a.width}, {"height", a.height}, {"fieldName", a.fieldName}};
         if (a.hasMm) {
             app["centreXMm"] = a.centreXMm;
@@ -301,8 +301,9 @@ std::string withoutObjectNumbers(const std::string& text) {
             if (a + 1 < text.size() && text[a] == ' ') {
                 std::size_t b = digits(a + 1);
                 if (b > a + 1 && b < text.size() && text[b] == ' ' && b + 1 < text.size() &&
-                    text[b + 1] == 'R' && (b + 2 == text.size() || text[b + 2] == ' ' || text[b + 2] == ')' ||
-                                          text[b + 2] == ',')) {
+                    text[b + 1] == 'R' &&
+                    (b + 2 == text.size() || text[b + 2] == ' ' || text[b + 2] == ')' ||
+                     text[b + 2] == ',')) {
                     i = b + 2;
                     continue;
                 }
@@ -311,7 +312,8 @@ std::string withoutObjectNumbers(const std::string& text) {
         out += text[i++];
     }
     for (std::string junk : {" ()", "()"})
-        for (auto at = out.find(junk); at != std::string::npos; at = out.find(junk)) out.erase(at, junk.size());
+        for (auto at = out.find(junk); at != std::string::npos; at = out.find(junk))
+            out.erase(at, junk.size());
     while (!out.empty() && out.back() == ' ') out.pop_back();
     for (auto at = out.find("  "); at != std::string::npos; at = out.find("  ")) out.erase(at, 1);
     return out;
@@ -333,7 +335,8 @@ std::string verdictSentence(const SignatureReport& s) {
     const std::vector<std::pair<std::string, std::string>> v{
         {"{signer}", signerName(s)},
         {"{time}", s.signingTime ? local(*s.signingTime, false) : std::string(tr("an unstated time"))},
-        {"{reason}", s.subIndication == SubIndication::None ? toString(s.indication) : toString(s.subIndication)},
+        {"{reason}",
+         s.subIndication == SubIndication::None ? toString(s.indication) : toString(s.subIndication)},
         {"{chain}", toString(s.chain.status)}};
     switch (s.indication) {
         case Indication::Passed:
@@ -356,10 +359,11 @@ std::string verdictSentence(const SignatureReport& s) {
                         v);
         case Indication::Indeterminate:
             if (s.digestMatches && s.signatureValid && s.chain.status != ChainStatus::Trusted)
-                return fill(tr("Not confirmed: the seal of {signer} ({time}) is intact and the file unchanged, "
-                               "but the certificate is not trusted here ({chain}); give the unit's root "
-                               "certificate with --trust."),
-                            v);
+                return fill(
+                    tr("Not confirmed: the seal of {signer} ({time}) is intact and the file unchanged, "
+                       "but the certificate is not trusted here ({chain}); give the unit's root "
+                       "certificate with --trust."),
+                    v);
             return fill(tr("Not confirmed: the seal of {signer} could not be fully checked ({reason})."), v);
     }
     return {};
@@ -369,25 +373,26 @@ std::string verdictSentence(const SignatureReport& s) {
 
 std::string verdictLine(const Report& report) {
     const Overall o = overall(report);
-    if (o == Overall::Unreadable)
-        return tr("Cannot read: the file is not a readable document.");
-    if (o == Overall::NoSignature)
-        return tr("No seal: the file carries no seal or signature.");
+    if (o == Overall::Unreadable) return tr("Cannot read: the file is not a readable document.");
+    if (o == Overall::NoSignature) return tr("No seal: the file carries no seal or signature.");
     if (report.signatures.size() == 1) return verdictSentence(report.signatures.front());
     {
         // The worst signature speaks for the file; the count says there are more.
         const SignatureReport* worst = &report.signatures.front();
-        auto rank = [](Indication i) { return i == Indication::Failed ? 0 : i == Indication::Indeterminate ? 1 : 2; };
+        auto rank = [](Indication i) {
+            return i == Indication::Failed ? 0 : i == Indication::Indeterminate ? 1 : 2;
+        };
         for (const auto& s : report.signatures)
             if (rank(s.indication) < rank(worst->indication)) worst = &s;
         if (o == Overall::Passed)
-            return (fill(tr("Valid: all {n} seals are valid; the last, by {signer} on {time}, was not followed by "
-                            "any change."),
-                         {{"{n}", std::to_string(report.signatures.size())},
-                          {"{signer}", signerName(report.signatures.back())},
-                          {"{time}", report.signatures.back().signingTime
-                                         ? local(*report.signatures.back().signingTime, false)
-                                         : std::string(tr("an unstated time"))}}));
+            return (fill(
+                tr("Valid: all {n} seals are valid; the last, by {signer} on {time}, was not followed by "
+                   "any change."),
+                {{"{n}", std::to_string(report.signatures.size())},
+                 {"{signer}", signerName(report.signatures.back())},
+                 {"{time}", report.signatures.back().signingTime
+                                ? local(*report.signatures.back().signingTime, false)
+                                : std::string(tr("an unstated time"))}}));
         return verdictSentence(*worst) + " " +
                fill(tr("({n} seals in the file.)"), {{"{n}", std::to_string(report.signatures.size())}});
     }
@@ -418,26 +423,28 @@ std::string toText(const Report& report, const TextOptions& options) {
         out.add("");
         std::string verdict = toString(s.indication);
         if (s.subIndication != SubIndication::None) verdict += std::string(" / ") + toString(s.subIndication);
-        out.add(std::string("  ") + tr("Signature") + " " + (s.id.empty() ? std::string(tr("(unnamed)")) : s.id) +
-                ": " + verdict);
+        out.add(std::string("  ") + tr("Signature") + " " +
+                (s.id.empty() ? std::string(tr("(unnamed)")) : s.id) + ": " + verdict);
         if (s.signer) {
             out.add(label("Signer") + signerName(s));
             out.add(label("Issuer") + s.signer->issuer);
             out.add(label("Certificate") +
                     fill(tr("serial {serial}, valid {from} to {to}"), {{"{serial}", s.signer->serialHex},
-                                                                      {"{from}", local(s.signer->notBefore)},
-                                                                      {"{to}", local(s.signer->notAfter)}}));
+                                                                       {"{from}", local(s.signer->notBefore)},
+                                                                       {"{to}", local(s.signer->notAfter)}}));
         } else {
             out.add(label("Signer") + tr("unknown (no signer certificate found)"));
         }
         if (s.signingTime)
             out.add(label("Signing time") + local(*s.signingTime) +
-                    (s.signingTimeSource.empty() ? std::string()
-                                                 : " (" + std::string(tr("source: ")) + s.signingTimeSource + ")"));
+                    (s.signingTimeSource.empty()
+                         ? std::string()
+                         : " (" + std::string(tr("source: ")) + s.signingTimeSource + ")"));
         else
             out.add(label("Signing time") + tr("not stated"));
         if (!s.signatureAlgorithm.empty() || !s.format.empty())
-            out.add(label("Algorithm") + s.signatureAlgorithm + (s.format.empty() ? "" : "  [" + s.format + "]"));
+            out.add(label("Algorithm") + s.signatureAlgorithm +
+                    (s.format.empty() ? "" : "  [" + s.format + "]"));
         if (!s.reason.empty()) out.add(label("Reason") + s.reason);
         if (!s.location.empty()) out.add(label("Location") + s.location);
         if (!s.contactInfo.empty()) out.add(label("Contact") + s.contactInfo);
@@ -445,19 +452,24 @@ std::string toText(const Report& report, const TextOptions& options) {
             std::string where;
             if (a.hasMm)
                 where = fill(tr("page {page}, centre {x},{y} mm from the top-left, {w} x {h} mm"),
-                             {{"{page}", std::to_string(a.page)}, {"{x}", number(a.centreXMm)},
-                              {"{y}", number(a.centreYMm)}, {"{w}", number(a.widthMm)}, {"{h}", number(a.heightMm)}});
+                             {{"{page}", std::to_string(a.page)},
+                              {"{x}", number(a.centreXMm)},
+                              {"{y}", number(a.centreYMm)},
+                              {"{w}", number(a.widthMm)},
+                              {"{h}", number(a.heightMm)}});
             else
                 where = fill(tr("page {page}"), {{"{page}", std::to_string(a.page)}});
             if (options.verbose)
                 where += " [x=" + number(a.x) + " y=" + number(a.y) + " " + number(a.width) + " x " +
                          number(a.height) + " pt]";
-            out.add(label("Seal") + where + (a.fieldName.empty() ? "" : ", " + std::string(tr("field ")) + a.fieldName));
+            out.add(label("Seal") + where +
+                    (a.fieldName.empty() ? "" : ", " + std::string(tr("field ")) + a.fieldName));
         }
         if (s.appearances.empty()) out.add(label("Seal") + tr("no visible seal"));
         if (s.signer)
             out.add(label("Integrity") +
-                    fill(tr("content digest {digest}, signature {signature}, signer certificate {bound} by a signed "
+                    fill(tr("content digest {digest}, signature {signature}, signer certificate {bound} by a "
+                            "signed "
                             "attribute"),
                          {{"{digest}", s.digestMatches ? tr("matches") : tr("does NOT match")},
                           {"{signature}", s.signatureValid ? tr("valid") : tr("NOT valid")},
@@ -481,7 +493,8 @@ std::string toText(const Report& report, const TextOptions& options) {
                 std::string list;
                 for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
                 out.add("    " +
-                        fill(tr("Change in revision {n}: {kind}"), {{"{n}", std::to_string(revision)}, {"{kind}", list}}) +
+                        fill(tr("Change in revision {n}: {kind}"),
+                             {{"{n}", std::to_string(revision)}, {"{kind}", list}}) +
                         " (" + tr("allowed") + ")");
             }
             for (const auto& m : s.modifications)
@@ -489,21 +502,24 @@ std::string toText(const Report& report, const TextOptions& options) {
                     out.add("    " +
                             fill(tr("Change in revision {n}: {kind}"),
                                  {{"{n}", std::to_string(m.revision)}, {"{kind}", m.kind}}) +
-                            (m.description.empty() ? "" : " - " + withoutObjectNumbers(m.description)) + " (" +
-                            tr("NOT allowed") + ")");
+                            (m.description.empty() ? "" : " - " + withoutObjectNumbers(m.description)) +
+                            " (" + tr("NOT allowed") + ")");
         }
         for (const auto& m : s.modifications)
             if (options.verbose)
-            out.add("    " +
-                    fill(tr("Change in revision {n}: {kind}"), {{"{n}", std::to_string(m.revision)}, {"{kind}", m.kind}}) +
-                    (options.verbose && !m.object.empty() ? " " + m.object : "") +
-                    (m.description.empty() ? "" : " - " + m.description) +
-                    (m.allowed ? std::string(" (") + tr("allowed") + ")" : std::string(" (") + tr("NOT allowed") + ")"));
-        out.add(label("Chain") + toString(s.chain.status) + (s.chain.message.empty() ? "" : " - " + s.chain.message));
+                out.add("    " +
+                        fill(tr("Change in revision {n}: {kind}"),
+                             {{"{n}", std::to_string(m.revision)}, {"{kind}", m.kind}}) +
+                        (options.verbose && !m.object.empty() ? " " + m.object : "") +
+                        (m.description.empty() ? "" : " - " + m.description) +
+                        (m.allowed ? std::string(" (") + tr("allowed") + ")"
+                                   : std::string(" (") + tr("NOT allowed") + ")"));
+        out.add(label("Chain") + toString(s.chain.status) +
+                (s.chain.message.empty() ? "" : " - " + s.chain.message));
         for (std::size_t i = 0; i < s.chain.path.size(); ++i) {
             const auto& c = s.chain.path[i];
-            out.add("      " + std::to_string(i) + ": " + (c.commonName.empty() ? c.subject : c.commonName) + " (" +
-                    fill(tr("valid to {to}"), {{"{to}", local(c.notAfter)}}) + ")");
+            out.add("      " + std::to_string(i) + ": " + (c.commonName.empty() ? c.subject : c.commonName) +
+                    " (" + fill(tr("valid to {to}"), {{"{to}", local(c.notAfter)}}) + ")");
         }
         if (!s.chain.validationTime.empty()) out.add(label("Checked at") + local(s.chain.validationTime));
         for (const auto& e : s.errors) out.add(std::string("    ") + tr("error: ") + e);

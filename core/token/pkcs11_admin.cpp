@@ -214,7 +214,8 @@ std::pair<const Module*, CK_SLOT_ID> loginTarget(const std::vector<Module>& modu
                 if (module.fn()->C_GetTokenInfo(slot, &t) != CKR_OK || !(t.flags & CKF_TOKEN_INITIALIZED) ||
                     module.fn()->C_GetSlotInfo(slot, &si) != CKR_OK)
                     continue;
-                if (wanted ? !tokenMatches(*wanted, lib, slot, si, t) : !(t.flags & CKF_LOGIN_REQUIRED)) continue;
+                if (wanted ? !tokenMatches(*wanted, lib, slot, si, t) : !(t.flags & CKF_LOGIN_REQUIRED))
+                    continue;
                 found.emplace_back(&module, slot);
                 uris.push_back(tokenUriFor(module, t, true));
             }
@@ -231,7 +232,8 @@ std::pair<const Module*, CK_SLOT_ID> loginTarget(const std::vector<Module>& modu
                                     : std::string("no token needs a login"));
     throw Error(ErrorCategory::Usage, std::to_string(found.size()) +
                                           " tokens match; name the one to log in to with --token URI "
-                                          "(no PIN was sent):" + list);
+                                          "(no PIN was sent):" +
+                                          list);
 }
 
 }  // namespace
@@ -374,14 +376,16 @@ void changeUserPin(std::string_view tokenUri, PinSource& oldPins, PinSource& new
         if (login == CKR_PIN_INCORRECT || login == CKR_PIN_LEN_RANGE)
             throwWrongPin(token.module, token.slot, token.label, "PIN", false, login, token.uri);
         if (login == CKR_PIN_LOCKED) throwUserPinLocked(token.label, token.uri, login);
-        if (login != CKR_USER_ALREADY_LOGGED_IN) check(login, "checking the PIN of token '" + token.label + "'");
+        if (login != CKR_USER_ALREADY_LOGGED_IN)
+            check(login, "checking the PIN of token '" + token.label + "'");
         newPin = newPins.get(PinPrompt{token.label, state, false, "new user PIN"});
         PinBuffer a(oldPin), b(newPin);
         // PKCS#11 2.40 5.6: in an R/W public session C_SetPIN changes the user PIN
         // after checking the old one.
         rv = fn->C_SetPIN(session.handle(), a.ptr(), a.len(), b.ptr(), b.len());
     }
-    if (rv == CKR_PIN_INCORRECT) throwWrongPin(token.module, token.slot, token.label, "PIN", false, rv, token.uri);
+    if (rv == CKR_PIN_INCORRECT)
+        throwWrongPin(token.module, token.slot, token.label, "PIN", false, rv, token.uri);
     if (rv == CKR_PIN_LOCKED) throwUserPinLocked(token.label, token.uri, rv);
     newPinResult(rv, token.info, "changing the PIN of token '" + token.label + "' (C_SetPIN)");
     if (isCommonDefaultPin(newPin.view()))

@@ -315,7 +315,8 @@ void refuseUnusableCertificates(const Session& session, const Pkcs11Uri& uri) {
 // Dual-certificate keys (a signing and an encryption key pair under one label,
 // common on Chinese USB Keys): of several keys the one whose certificate may
 // sign, when exactly one may.
-std::optional<CK_OBJECT_HANDLE> signingKeyAmong(const Session& session, const std::vector<CK_OBJECT_HANDLE>& keys,
+std::optional<CK_OBJECT_HANDLE> signingKeyAmong(const Session& session,
+                                                const std::vector<CK_OBJECT_HANDLE>& keys,
                                                 const std::vector<CertEntry>& certs) {
     std::optional<CK_OBJECT_HANDLE> chosen;
     int signing = 0;

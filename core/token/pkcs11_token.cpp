@@ -158,8 +158,10 @@ std::string changePinCommand(const std::string& tokenUri) {
 
 [[noreturn]] void throwUserPinLocked(const std::string& label, const std::string& tokenUri, CK_RV rv) {
     throw TokenError(TokenError::Kind::PinLocked,
-                     "the key on token '" + label + "' is locked (too many wrong PINs); unlock it with the SO "
-                     "(admin) PIN: " + unlockCommand(tokenUri),
+                     "the key on token '" + label +
+                         "' is locked (too many wrong PINs); unlock it with the SO "
+                         "(admin) PIN: " +
+                         unlockCommand(tokenUri),
                      rv);
 }
 

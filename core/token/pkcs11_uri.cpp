@@ -312,7 +312,8 @@ std::string Pkcs11Uri::toString() const {
     if (libraryVersion) add(path, ';', "library-version", *libraryVersion, false);
     if (object) add(path, ';', "object", *object, false);
     if (id)
-        add(path, ';', "id", std::string_view(reinterpret_cast<const char*>(id->data()), id->size()), false, false);
+        add(path, ';', "id", std::string_view(reinterpret_cast<const char*>(id->data()), id->size()), false,
+            false);
     if (type) add(path, ';', "type", *type, false);
     if (moduleName) add(query, '&', "module-name", *moduleName, true);
     if (modulePath) add(query, '&', "module-path", *modulePath, true);

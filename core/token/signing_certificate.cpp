@@ -34,8 +34,8 @@ bool isSigningCertificate(ByteView der) {
 std::optional<std::string> requireSigningCertificate(ByteView der, std::time_t now) {
     ossl::X509Ptr x = ossl::parseCertificate(der);
     const CertificateInfo info = describeCertificate(der);
-    const std::string name =
-        "'" + (info.commonName.empty() ? info.subject : info.commonName) + "' (serial " + info.serialHex + ")";
+    const std::string name = "'" + (info.commonName.empty() ? info.subject : info.commonName) + "' (serial " +
+                             info.serialHex + ")";
     auto say = [&](const char* msgid) {
         return replaceAll(replaceAll(replaceAll(tr(msgid), "{cert}", name), "{from}", info.notBefore), "{to}",
                           info.notAfter);

@@ -319,10 +319,18 @@ void displayedMm(QPDFObjectHandle page, SealAppearance& a) {
     const double cx = a.x + a.width / 2, cy = a.y + a.height / 2;
     double dx = 0, dy = 0, w = a.width, h = a.height;
     switch (g.rotate) {
-        case 90: dx = cy - g.lly, dy = cx - g.llx, std::swap(w, h); break;
-        case 180: dx = g.urx - cx, dy = cy - g.lly; break;
-        case 270: dx = g.ury - cy, dy = g.urx - cx, std::swap(w, h); break;
-        default: dx = cx - g.llx, dy = g.ury - cy; break;
+        case 90:
+            dx = cy - g.lly, dy = cx - g.llx, std::swap(w, h);
+            break;
+        case 180:
+            dx = g.urx - cx, dy = cy - g.lly;
+            break;
+        case 270:
+            dx = g.ury - cy, dy = g.urx - cx, std::swap(w, h);
+            break;
+        default:
+            dx = cx - g.llx, dy = g.ury - cy;
+            break;
     }
     const double mm = g.userUnit * 25.4 / 72;
     a.hasMm = true;

@@ -24,9 +24,13 @@ struct ClerkToken {
         const std::string pki = pkiDir().string();
         std::string script =
             "set -e\n"
-            "softhsm2-util --init-token --free --label 'Clerk Test' --so-pin 12345678 --pin 11223344 >/dev/null\n"
-            "add() { softhsm2-util --import " + pki + "/$1.key --token 'Clerk Test' --label $3 --id $2"
-            " --pin 11223344 >/dev/null; pkcs11-tool --module " + std::string(kSoftHsmModule) +
+            "softhsm2-util --init-token --free --label 'Clerk Test' --so-pin 12345678 --pin 11223344 "
+            ">/dev/null\n"
+            "add() { softhsm2-util --import " +
+            pki +
+            "/$1.key --token 'Clerk Test' --label $3 --id $2"
+            " --pin 11223344 >/dev/null; pkcs11-tool --module " +
+            std::string(kSoftHsmModule) +
             " --token-label 'Clerk Test' --login --pin 11223344 --write-object " + pki +
             "/$1.der --type cert --id $2 --label $3 >/dev/null 2>&1; }\n"
             "add signer-expired 03 signer-expired\n"
@@ -43,7 +47,9 @@ struct ClerkToken {
 };
 
 RunResult signWith(const std::string& key, const fs::path& out, const Env& env, bool withPin = true) {
-    std::vector<std::string> args{"sign", (inputsDir() / "letter.pdf").string(), "-o", out.string(), "--key", key,
+    std::vector<std::string> args{"sign",   (inputsDir() / "letter.pdf").string(),
+                                  "-o",     out.string(),
+                                  "--key",  key,
                                   "--seal", sealPng().string()};
     if (withPin) args.insert(args.end(), {"--pin-env", kPinVar});
     return eseal(args, env);
@@ -56,7 +62,9 @@ BOOST_AUTO_TEST_CASE(full_width_comma_in_at_places_the_seal_like_the_ascii_comma
     RunResult a = sign({inputsDir() / "letter.pdf"}, {"-o", (dir / "ascii.pdf").string()}, "signer-ec",
                        {"--at", "138,86"});
     RunResult b = sign({inputsDir() / "letter.pdf"}, {"-o", (dir / "wide.pdf").string()}, "signer-ec",
-                       {"--at", "138\xEF\xBC\x8C" "86"});
+                       {"--at",
+                        "138\xEF\xBC\x8C"
+                        "86"});
     BOOST_REQUIRE_MESSAGE(a.exitCode == 0, a.describe());
     BOOST_REQUIRE_MESSAGE(b.exitCode == 0, b.describe());
     Verified va = verifyJson(dir / "ascii.pdf");
@@ -93,12 +101,14 @@ BOOST_AUTO_TEST_CASE(expired_and_encryption_certificates_refused_before_the_pin)
 
 BOOST_AUTO_TEST_CASE(expired_pkcs12_refused_and_names_the_certificate) {
     TempDir dir("clerk-p12");
-    for (const auto& [name, holder] : {std::pair<std::string, std::string>{"signer-expired", "Expired Signer"},
-                                       {"signer-badku", "Encryption Only"}}) {
-        RunResult r = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / (name + ".pdf")).string(),
-                             "--key", "p12:" + (pkiDir() / (name + ".p12")).string(), "--seal",
-                             sealPng().string(), "--pin-env", "P12PASS"},
-                            {{"P12PASS", "test"}});
+    for (const auto& [name, holder] :
+         {std::pair<std::string, std::string>{"signer-expired", "Expired Signer"},
+          {"signer-badku", "Encryption Only"}}) {
+        RunResult r =
+            eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / (name + ".pdf")).string(),
+                   "--key", "p12:" + (pkiDir() / (name + ".p12")).string(), "--seal", sealPng().string(),
+                   "--pin-env", "P12PASS"},
+                  {{"P12PASS", "test"}});
         BOOST_CHECK_MESSAGE(r.exitCode == 5, r.describe());
         BOOST_CHECK_MESSAGE(r.err.find(holder) != std::string::npos, r.err);
         BOOST_CHECK(!fs::exists(dir / (name + ".pdf")));
@@ -129,11 +139,14 @@ struct TwoTokens {
         writeFile(conf, "directories.tokendir = " + (dir / "tokens").string() +
                             "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
         const std::string pki = pkiDir().string();
-        RunResult r = run({"sh", "-c",
-                           "set -e; softhsm2-util --init-token --free --label Second --so-pin 12345678 --pin 99990000"
-                           " >/dev/null; softhsm2-util --import " + pki + "/signer-ec.key --token Second --label"
-                           " second-ec --id 07 --pin 99990000 >/dev/null"},
-                          env());
+        RunResult r =
+            run({"sh", "-c",
+                 "set -e; softhsm2-util --init-token --free --label Second --so-pin 12345678 --pin 99990000"
+                 " >/dev/null; softhsm2-util --import " +
+                     pki +
+                     "/signer-ec.key --token Second --label"
+                     " second-ec --id 07 --pin 99990000 >/dev/null"},
+                env());
         BOOST_REQUIRE_MESSAGE(r.exitCode == 0, "building the second token: " << r.describe());
     }
     Env env() const { return {{"SOFTHSM2_CONF", conf.string()}, {"SECOND_PIN", "99990000"}}; }
@@ -157,14 +170,16 @@ BOOST_AUTO_TEST_CASE(token_list_shows_holder_issuer_validity_usage_and_a_key_to_
     ClerkToken token;
     RunResult r = eseal({"token", "list", "--module", kSoftHsmModule}, token.env());
     BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
-    for (const char* expected : {"Expired Signer", "2020-01-01 - 2021-01-01", "digitalSignature, nonRepudiation",
-                                 "keyEncipherment (encryption certificate: not for seals)", "--token 'pkcs11:"})
-        BOOST_CHECK_MESSAGE(r.out.find(expected) != std::string::npos, "no '" << expected << "' in\n" << r.out);
+    for (const char* expected :
+         {"Expired Signer", "2020-01-01 - 2021-01-01", "digitalSignature, nonRepudiation",
+          "keyEncipherment (encryption certificate: not for seals)", "--token 'pkcs11:"})
+        BOOST_CHECK_MESSAGE(r.out.find(expected) != std::string::npos, "no '" << expected << "' in\n"
+                                                                              << r.out);
     // The encryption certificate offers no --key value.
     const std::string afterEnc = r.out.substr(r.out.find("not for seals"));
-    BOOST_CHECK_MESSAGE(afterEnc.find("--key") == std::string::npos ||
-                            afterEnc.find("--key") > afterEnc.find("    key \""),
-                        r.out);
+    BOOST_CHECK_MESSAGE(
+        afterEnc.find("--key") == std::string::npos || afterEnc.find("--key") > afterEnc.find("    key \""),
+        r.out);
     // Without --all neither public keys nor CA objects are listed, and the listing says so.
     BOOST_CHECK_MESSAGE(r.out.find("public key") == std::string::npos, r.out);
     BOOST_CHECK_MESSAGE(r.out.find("--all shows everything") != std::string::npos, r.out);
@@ -178,8 +193,8 @@ BOOST_AUTO_TEST_CASE(the_listed_key_value_seals_as_pasted) {
     const std::string key = keyValueFor(r.out, "测试单位 RSA 签章人");
     BOOST_REQUIRE_MESSAGE(!key.empty(), "no --key for the RSA signer in\n" << r.out);
     TempDir dir("clerk-paste");
-    RunResult s = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "p.pdf").string(), "--key",
-                         key, "--seal", sealPng().string(), "--pin-env", kPinVar});
+    RunResult s = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "p.pdf").string(),
+                         "--key", key, "--seal", sealPng().string(), "--pin-env", kPinVar});
     BOOST_REQUIRE_MESSAGE(s.exitCode == 0, s.describe());
     checkSealed(dir / "p.pdf", "Seal1", "signer-rsa", 1);
 }
@@ -195,16 +210,16 @@ BOOST_AUTO_TEST_CASE(trust_store_module_hidden_unless_all) {
     BOOST_CHECK_MESSAGE(plain.out.find("System Trust") == std::string::npos, plain.out);
     BOOST_CHECK_MESSAGE(plain.out.find("trust-store module") != std::string::npos, plain.out);
     // The USB Key comes before anything else.
-    BOOST_CHECK_MESSAGE(plain.out.find("eseal-test") < plain.out.find("module ", 1) ||
-                            plain.out.rfind("module ", 0) == 0,
-                        plain.out);
+    BOOST_CHECK_MESSAGE(
+        plain.out.find("eseal-test") < plain.out.find("module ", 1) || plain.out.rfind("module ", 0) == 0,
+        plain.out);
 }
 
 BOOST_AUTO_TEST_CASE(token_list_login_sends_the_pin_to_the_named_token_only) {
     TwoTokens tokens;
     // Two tokens need a login and none is named: refused before any PIN is sent.
-    RunResult ambiguous =
-        eseal({"token", "list", "--module", kSoftHsmModule, "--login", "--pin-env", "SECOND_PIN"}, tokens.env());
+    RunResult ambiguous = eseal(
+        {"token", "list", "--module", kSoftHsmModule, "--login", "--pin-env", "SECOND_PIN"}, tokens.env());
     BOOST_CHECK_MESSAGE(ambiguous.exitCode == 64, ambiguous.describe());
     BOOST_CHECK_MESSAGE(ambiguous.err.find("--token") != std::string::npos, ambiguous.err);
 
@@ -226,7 +241,8 @@ constexpr const char* kSealTime = "1795944888";
 
 std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 
-fs::path sealAtFixedTime(const TempDir& dir, const std::string& name, const std::vector<std::string>& extra = {}) {
+fs::path sealAtFixedTime(const TempDir& dir, const std::string& name,
+                         const std::vector<std::string>& extra = {}) {
     RunResult r = sign({inputsDir() / "letter.pdf"}, {"-o", (dir / name).string()}, "signer-rsa", extra,
                        {{"ESEAL_FIXED_TIME", kSealTime}});
     BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
@@ -238,12 +254,16 @@ fs::path sealAtFixedTime(const TempDir& dir, const std::string& name, const std:
 BOOST_AUTO_TEST_CASE(chinese_text_report_leads_with_the_verdict_in_local_time_and_mm) {
     TempDir dir("clerk-report");
     const fs::path sealed = sealAtFixedTime(dir, "公函-已盖章.pdf", {"--at", "138,86"});
-    const Env zh{{"LANG", "zh_CN.UTF-8"}, {"LC_ALL", kUnset}, {"LC_MESSAGES", kUnset}, {"TZ", "Asia/Shanghai"}};
+    const Env zh{
+        {"LANG", "zh_CN.UTF-8"}, {"LC_ALL", kUnset}, {"LC_MESSAGES", kUnset}, {"TZ", "Asia/Shanghai"}};
     RunResult r = eseal({"verify", sealed.string(), "--trust", trustPem().string()}, zh);
     BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
-    BOOST_CHECK_EQUAL(firstLine(r.out), "有效：测试单位 RSA 签章人于 2026-11-29 17:34 盖章，盖章后文件未被修改。");
-    for (const char* expected : {"2026-11-29 17:34:48 +08:00", "第 1 页，中心距页面左上角 138.0,86.0 毫米", "签章人"})
-        BOOST_CHECK_MESSAGE(r.out.find(expected) != std::string::npos, "no '" << expected << "' in\n" << r.out);
+    BOOST_CHECK_EQUAL(firstLine(r.out),
+                      "有效：测试单位 RSA 签章人于 2026-11-29 17:34 盖章，盖章后文件未被修改。");
+    for (const char* expected :
+         {"2026-11-29 17:34:48 +08:00", "第 1 页，中心距页面左上角 138.0,86.0 毫米", "签章人"})
+        BOOST_CHECK_MESSAGE(r.out.find(expected) != std::string::npos, "no '" << expected << "' in\n"
+                                                                              << r.out);
     BOOST_CHECK_MESSAGE(r.out.find(" pt") == std::string::npos, "points without --verbose:\n" << r.out);
 
     // JSON stays UTC and carries both units.
@@ -259,8 +279,9 @@ BOOST_AUTO_TEST_CASE(chinese_text_report_leads_with_the_verdict_in_local_time_an
     // English elsewhere, local time of the zone given.
     RunResult en = eseal({"verify", sealed.string(), "--trust", trustPem().string()},
                          {{"LANG", "C"}, {"LC_ALL", kUnset}, {"TZ", "UTC"}});
-    BOOST_CHECK_EQUAL(firstLine(en.out),
-                      "Valid: sealed by 测试单位 RSA 签章人 on 2026-11-29 09:34; the file has not been changed since.");
+    BOOST_CHECK_EQUAL(
+        firstLine(en.out),
+        "Valid: sealed by 测试单位 RSA 签章人 on 2026-11-29 09:34; the file has not been changed since.");
 }
 
 BOOST_AUTO_TEST_CASE(object_numbers_only_with_verbose) {
@@ -272,7 +293,8 @@ BOOST_AUTO_TEST_CASE(object_numbers_only_with_verbose) {
     BOOST_CHECK_MESSAGE(plain.exitCode == 0, plain.describe());
     BOOST_CHECK_MESSAGE(plain.out.find(" 0 R") == std::string::npos, plain.out);
     BOOST_CHECK_MESSAGE(plain.out.find("Valid: all 2 seals are valid") == 0, plain.out);
-    RunResult verbose = eseal({"verify", "--verbose", (dir / "twice.pdf").string(), "--trust", trustPem().string()});
+    RunResult verbose =
+        eseal({"verify", "--verbose", (dir / "twice.pdf").string(), "--trust", trustPem().string()});
     BOOST_CHECK_MESSAGE(verbose.out.find(" 0 R") != std::string::npos, verbose.out);
     BOOST_CHECK_MESSAGE(verbose.out.find(" pt]") != std::string::npos, verbose.out);
 }
@@ -307,13 +329,18 @@ BOOST_AUTO_TEST_CASE(raw_utf8_token_label_accepted_and_printed_readable) {
                         "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
     const Env env{{"SOFTHSM2_CONF", conf.string()}};
     const std::string pki = pkiDir().string();
-    RunResult made = run({"sh", "-c",
-                          "set -e; softhsm2-util --init-token --free --label '宜昌CA-UK' --so-pin 12345678 --pin "
-                          "11223344 >/dev/null; softhsm2-util --import " + pki + "/signer-rsa.key --token '宜昌CA-UK'"
-                          " --label 公章 --id 01 --pin 11223344 >/dev/null; pkcs11-tool --module " +
-                              std::string(kSoftHsmModule) + " --token-label '宜昌CA-UK' --login --pin 11223344"
-                              " --write-object " + pki + "/signer-rsa.der --type cert --id 01 --label 公章 >/dev/null 2>&1"},
-                         env);
+    RunResult made =
+        run({"sh", "-c",
+             "set -e; softhsm2-util --init-token --free --label '宜昌CA-UK' --so-pin 12345678 --pin "
+             "11223344 >/dev/null; softhsm2-util --import " +
+                 pki +
+                 "/signer-rsa.key --token '宜昌CA-UK'"
+                 " --label 公章 --id 01 --pin 11223344 >/dev/null; pkcs11-tool --module " +
+                 std::string(kSoftHsmModule) +
+                 " --token-label '宜昌CA-UK' --login --pin 11223344"
+                 " --write-object " +
+                 pki + "/signer-rsa.der --type cert --id 01 --label 公章 >/dev/null 2>&1"},
+            env);
     BOOST_REQUIRE_MESSAGE(made.exitCode == 0, made.describe());
 
     RunResult list = eseal({"token", "list", "--module", kSoftHsmModule}, env);
@@ -322,20 +349,24 @@ BOOST_AUTO_TEST_CASE(raw_utf8_token_label_accepted_and_printed_readable) {
     BOOST_CHECK_MESSAGE(list.out.find(";object=公章;") != std::string::npos, list.out);
 
     const std::string module = std::string("?module-path=") + kSoftHsmModule;
-    for (const std::string& key : {"pkcs11:token=宜昌CA-UK;object=公章" + module,
-                                  "pkcs11:token=%E5%AE%9C%E6%98%8CCA-UK;object=%E5%85%AC%E7%AB%A0" + module}) {
+    for (const std::string& key :
+         {"pkcs11:token=宜昌CA-UK;object=公章" + module,
+          "pkcs11:token=%E5%AE%9C%E6%98%8CCA-UK;object=%E5%85%AC%E7%AB%A0" + module}) {
         BOOST_TEST_CONTEXT(key) {
-            RunResult s = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "out.pdf").string(),
-                                 "--force", "--key", key, "--seal", sealPng().string(), "--pin-env", kPinVar},
-                                env);
+            RunResult s =
+                eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "out.pdf").string(),
+                       "--force", "--key", key, "--seal", sealPng().string(), "--pin-env", kPinVar},
+                      env);
             BOOST_CHECK_MESSAGE(s.exitCode == 0, s.describe());
         }
     }
     // Bytes that are not UTF-8 still need percent-encoding.
-    RunResult bad = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "bad.pdf").string(), "--key",
-                           "pkcs11:token=\xff" + module, "--seal", sealPng().string(), "--pin-env", kPinVar},
-                          env);
-    BOOST_CHECK_MESSAGE(bad.exitCode == 64 && bad.err.find("percent-encoded") != std::string::npos, bad.describe());
+    RunResult bad =
+        eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "bad.pdf").string(), "--key",
+               "pkcs11:token=\xff" + module, "--seal", sealPng().string(), "--pin-env", kPinVar},
+              env);
+    BOOST_CHECK_MESSAGE(bad.exitCode == 64 && bad.err.find("percent-encoded") != std::string::npos,
+                        bad.describe());
 }
 
 namespace {
@@ -373,9 +404,10 @@ RunResult onTerminal(const std::vector<std::pair<std::string, std::string>>& dia
 
 BOOST_AUTO_TEST_CASE(pkcs12_password_prompt_shows_no_pin_state_and_ctrl_d_ends_the_line) {
     TempDir dir("clerk-p12-tty");
-    RunResult r = onTerminal({{"password: ", "\\x04"}},
-                             {"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "o.pdf").string(), "--key",
-                              "p12:" + (pkiDir() / "signer-rsa.p12").string(), "--seal", sealPng().string()});
+    RunResult r =
+        onTerminal({{"password: ", "\\x04"}},
+                   {"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "o.pdf").string(), "--key",
+                    "p12:" + (pkiDir() / "signer-rsa.p12").string(), "--seal", sealPng().string()});
     BOOST_CHECK_MESSAGE(r.exitCode == 5, r.describe());
     BOOST_CHECK_MESSAGE(r.out.find("PIN OK") == std::string::npos, r.out);
     BOOST_CHECK_MESSAGE(r.out.find("Enter PKCS#12 password: \r\neseal: ") != std::string::npos, r.out);
@@ -385,11 +417,12 @@ BOOST_AUTO_TEST_CASE(pkcs12_password_prompt_shows_no_pin_state_and_ctrl_d_ends_t
 BOOST_AUTO_TEST_CASE(change_pin_checks_the_current_pin_before_asking_the_new_one) {
     TokenCopy token;
     const std::string uri = tokenUri();
-    RunResult wrong = onTerminal({{"Enter user PIN: ", "99999999\\r"}}, {"token", "change-pin", "--token", uri},
-                                 token.env());
+    RunResult wrong = onTerminal({{"Enter user PIN: ", "99999999\\r"}},
+                                 {"token", "change-pin", "--token", uri}, token.env());
     BOOST_CHECK_MESSAGE(wrong.exitCode == 5, wrong.describe());
     BOOST_CHECK_MESSAGE(wrong.out.find("wrong PIN") != std::string::npos, wrong.out);
-    BOOST_CHECK_MESSAGE(wrong.out.find("new user PIN") == std::string::npos, "asked the new PIN anyway:\n" << wrong.out);
+    BOOST_CHECK_MESSAGE(wrong.out.find("new user PIN") == std::string::npos, "asked the new PIN anyway:\n"
+                                                                                 << wrong.out);
 
     RunResult changed = onTerminal({{"Enter user PIN: ", "11223344\\r"},
                                     {"Enter new user PIN: ", "55667788\\r"},
@@ -398,20 +431,24 @@ BOOST_AUTO_TEST_CASE(change_pin_checks_the_current_pin_before_asking_the_new_one
     BOOST_CHECK_MESSAGE(changed.exitCode == 0, changed.describe());
     RunResult list = eseal({"token", "list", "--module", kSoftHsmModule, "--login", "--pin-env", "NEWPIN"},
                            token.env({{"NEWPIN", "55667788"}}));
-    BOOST_CHECK_MESSAGE(list.exitCode == 0 && list.out.find("(RSA, id 01)") != std::string::npos, list.describe());
+    BOOST_CHECK_MESSAGE(list.exitCode == 0 && list.out.find("(RSA, id 01)") != std::string::npos,
+                        list.describe());
 }
 
 BOOST_AUTO_TEST_CASE(change_pin_refuses_a_well_known_default_pin) {
     TokenCopy token;
     for (const char* weak : {"123456", "000000", "111111", "888888", "12345678"}) {
-        RunResult r = eseal({"token", "change-pin", "--token", tokenUri(), "--pin-env", kPinVar, "--new-pin-env", "NEWPIN"},
-                            token.env({{"NEWPIN", weak}}));
+        RunResult r = eseal(
+            {"token", "change-pin", "--token", tokenUri(), "--pin-env", kPinVar, "--new-pin-env", "NEWPIN"},
+            token.env({{"NEWPIN", weak}}));
         BOOST_CHECK_MESSAGE(r.exitCode == 5 && r.err.find("well-known default PIN") != std::string::npos,
                             weak << ": " << r.describe());
     }
     // Nothing changed: the old PIN still opens the token.
-    RunResult list = eseal({"token", "list", "--module", kSoftHsmModule, "--login", "--pin-env", kPinVar}, token.env());
-    BOOST_CHECK_MESSAGE(list.exitCode == 0 && list.out.find("(RSA, id 01)") != std::string::npos, list.describe());
+    RunResult list =
+        eseal({"token", "list", "--module", kSoftHsmModule, "--login", "--pin-env", kPinVar}, token.env());
+    BOOST_CHECK_MESSAGE(list.exitCode == 0 && list.out.find("(RSA, id 01)") != std::string::npos,
+                        list.describe());
 }
 
 BOOST_AUTO_TEST_CASE(help_in_chinese_under_a_chinese_locale_english_otherwise) {
@@ -419,7 +456,8 @@ BOOST_AUTO_TEST_CASE(help_in_chinese_under_a_chinese_locale_english_otherwise) {
     RunResult overview = eseal({"--help"}, zh);
     BOOST_CHECK_EQUAL(overview.exitCode, 0);
     for (const char* expected : {"用法：eseal <命令> [选项]", "为文档盖章", "退出码：", "64  用法错误"})
-        BOOST_CHECK_MESSAGE(overview.out.find(expected) != std::string::npos, "no '" << expected << "' in\n" << overview.out);
+        BOOST_CHECK_MESSAGE(overview.out.find(expected) != std::string::npos, "no '" << expected << "' in\n"
+                                                                                     << overview.out);
     RunResult sign = eseal({"sign", "--help"}, {{"LC_ALL", "zh_CN.UTF-8"}});
     BOOST_CHECK_MESSAGE(sign.out.find("印章宽度，单位毫米") != std::string::npos, sign.out);
     BOOST_CHECK_MESSAGE(sign.out.find("选项：") != std::string::npos, sign.out);
@@ -451,8 +489,8 @@ BOOST_AUTO_TEST_CASE(demo_says_how_to_reach_its_token_and_the_commands_work) {
     const Env demoEnv{{"SOFTHSM2_CONF", conf}};
     RunResult list = eseal({"token", "list", "--module", kSoftHsmModule}, demoEnv);
     BOOST_CHECK_MESSAGE(list.exitCode == 0 && list.out.find("--key '") != std::string::npos, list.describe());
-    RunResult s = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (home / "mine.pdf").string(), "--key",
-                         key, "--seal", seal, "--pin-file", pinFile},
+    RunResult s = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (home / "mine.pdf").string(),
+                         "--key", key, "--seal", seal, "--pin-file", pinFile},
                         demoEnv);
     BOOST_CHECK_MESSAGE(s.exitCode == 0, s.describe());
 }
@@ -460,14 +498,17 @@ BOOST_AUTO_TEST_CASE(demo_says_how_to_reach_its_token_and_the_commands_work) {
 BOOST_AUTO_TEST_CASE(certificate_with_fewer_than_30_days_left_seals_with_a_warning) {
     TempDir dir("clerk-short");
     const std::string d = dir.path.string();
-    RunResult made = run({"sh", "-c",
-                          "set -e; cd " + d + "; openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem -out c.pem"
-                          " -days 10 -subj '/O=测试单位/CN=Short Lived' -addext 'keyUsage=critical,digitalSignature'"
-                          " 2>/dev/null; openssl pkcs12 -export -inkey k.pem -in c.pem -passout pass:test -out s.p12"});
+    RunResult made = run(
+        {"sh", "-c",
+         "set -e; cd " + d +
+             "; openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem -out c.pem"
+             " -days 10 -subj '/O=测试单位/CN=Short Lived' -addext 'keyUsage=critical,digitalSignature'"
+             " 2>/dev/null; openssl pkcs12 -export -inkey k.pem -in c.pem -passout pass:test -out s.p12"});
     BOOST_REQUIRE_MESSAGE(made.exitCode == 0, made.describe());
-    RunResult r = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "o.pdf").string(), "--key",
-                         "p12:" + (dir / "s.p12").string(), "--seal", sealPng().string(), "--pin-env", "P12PASS"},
-                        {{"P12PASS", "test"}});
+    RunResult r =
+        eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "o.pdf").string(), "--key",
+               "p12:" + (dir / "s.p12").string(), "--seal", sealPng().string(), "--pin-env", "P12PASS"},
+              {{"P12PASS", "test"}});
     BOOST_CHECK_MESSAGE(r.exitCode == 0, r.describe());
     BOOST_CHECK_MESSAGE(r.err.find("Short Lived") != std::string::npos &&
                             r.err.find("fewer than 30 days") != std::string::npos,

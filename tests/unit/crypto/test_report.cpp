@@ -1,8 +1,8 @@
 // The report model's strings, exit codes, JSON (cli-spec.md) and text.
 #include <boost/test/unit_test.hpp>
-#include <nlohmann/json.hpp>
 #include <cstdlib>
 #include <ctime>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/report/report.hpp"
