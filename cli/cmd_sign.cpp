@@ -20,6 +20,13 @@ namespace eseal::cli {
 
 namespace {
 
+std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
+    for (const auto& [key, value] : values)
+        for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
+            text.replace(at, key.size(), value);
+    return text;
+}
+
 double parseNumber(const std::string& text, const std::string& option) {
     errno = 0;
     char* end = nullptr;
@@ -38,6 +45,30 @@ std::pair<double, double> parsePoint(std::string text) {
     if (comma == std::string::npos)
         throw Error(ErrorCategory::Usage, "--at needs X,Y in millimetres, e.g. --at 150,230");
     return {parseNumber(text.substr(0, comma), "--at"), parseNumber(text.substr(comma + 1), "--at")};
+}
+
+// A seal image without transparency would cover the text under it with its
+// background: refused with the reason. Below about 200 dpi at the size asked
+// for, the printed seal looks blurred: a warning.
+void checkSealImage(const RgbaImage& image, const std::string& path, double sizeMm) {
+    if (!image.hasTransparency())
+        throw Error(ErrorCategory::BadInput,
+                    tr("the seal image has no transparent background, so it would hide the text under the "
+                       "seal; save the seal as a PNG with a transparent background"),
+                    path);
+    const double dpi = image.width / (sizeMm / 25.4);
+    if (dpi < 200) {
+        const std::string needed = std::to_string(static_cast<int>(std::ceil(200 * sizeMm / 25.4)));
+        std::cerr
+            << "eseal: " << tr("warning: ") << path << ": "
+            << fill(tr("the seal image is {px} pixels wide, about {dpi} dpi at {mm} mm: it will look blurred "
+                       "in print; use at least {need} pixels"),
+                    {{"{px}", std::to_string(image.width)},
+                     {"{dpi}", std::to_string(static_cast<int>(dpi))},
+                     {"{mm}", std::to_string(static_cast<int>(sizeMm))},
+                     {"{need}", needed}})
+            << "\n";
+    }
 }
 
 // What a batch did, for the summary at its end and for an interrupt.
@@ -106,7 +137,7 @@ int run(const Args& args) {
 
     // Check everything that needs no PIN before asking for one: a bad seal
     // image or an unreadable document must not cost a PIN entry.
-    (void)loadPng(base.sealImage);
+    checkSealImage(loadPng(base.sealImage), base.sealImage, base.placement.sizeMm);
     for (const auto& in : inputs) (void)adapterFor(in);
     createOutputDir(outputOptions);
 
@@ -186,7 +217,8 @@ const Command& signCommand() {
              {"--force", "", false, false, "", "Replace an output file that exists already."},
              {"--skip-existing", "", false, false, "", "Leave inputs whose output exists (resume a batch)."},
              {"--key", "", true, false, "KEY", "The signing key (see below)."},
-             {"--seal", "", true, false, "SEAL.png", "The seal image (PNG; transparency is kept)."},
+             {"--seal", "", true, false, "SEAL.png",
+              "The seal image (PNG with a transparent background;\nbelow ~200 dpi at the size, a warning)."},
              {"--size", "", true, false, "MM", "Width of the seal in millimetres (default 42)."},
              {"--page", "", true, false, "N", "Page to seal, from 1; -1 is the last page (default 1)."},
              {"--at", "", true, false, "X,Y",

@@ -515,3 +515,35 @@ BOOST_AUTO_TEST_CASE(certificate_with_fewer_than_30_days_left_seals_with_a_warni
                         r.err);
     BOOST_CHECK(fs::exists(dir / "o.pdf"));
 }
+
+BOOST_AUTO_TEST_CASE(opaque_seal_refused_before_the_pin_low_resolution_warned) {
+    TempDir dir("clerk-png");
+    // Two PNGs from zlib and struct alone: opaque RGB, and a small RGBA one.
+    const std::string script =
+        "import zlib,struct,sys\n"
+        "def png(path,w,h,ctype,px):\n"
+        "    raw=b''.join(b'\\x00'+px*w for _ in range(h))\n"
+        "    c=lambda t,d: struct.pack('>I',len(d))+t+d+struct.pack('>I',zlib.crc32(t+d)&0xffffffff)\n"
+        "    "
+        "open(path,'wb').write(b'\\x89PNG\\r\\n\\x1a\\n'+c(b'IHDR',struct.pack('>IIBBBBB',w,h,8,ctype,0,0,0))"
+        "+c(b'IDAT',zlib.compress(raw))+c(b'IEND',b''))\n"
+        "png(sys.argv[1]+'/opaque.png',400,400,2,b'\\xff\\xff\\xff')\n"
+        "png(sys.argv[1]+'/small.png',40,40,6,b'\\xff\\x00\\x00\\x80')\n";
+    RunResult made = run({"python3", "-c", script, dir.path.string()});
+    BOOST_REQUIRE_MESSAGE(made.exitCode == 0, made.describe());
+
+    // No PIN source: a refusal after the PIN question would say "PIN".
+    RunResult opaque = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "o.pdf").string(),
+                              "--key", keyUri("signer-ec"), "--seal", (dir / "opaque.png").string()});
+    BOOST_CHECK_MESSAGE(opaque.exitCode == 4, opaque.describe());
+    BOOST_CHECK_MESSAGE(opaque.err.find("no transparent background") != std::string::npos, opaque.err);
+    BOOST_CHECK(!fs::exists(dir / "o.pdf"));
+
+    RunResult small =
+        eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "s.pdf").string(), "--key",
+               keyUri("signer-ec"), "--seal", (dir / "small.png").string(), "--pin-env", kPinVar});
+    BOOST_CHECK_MESSAGE(small.exitCode == 0, small.describe());
+    BOOST_CHECK_MESSAGE(small.err.find("about 24 dpi at 42 mm") != std::string::npos, small.err);
+    RunResult big = sign({inputsDir() / "letter.pdf"}, {"-o", (dir / "b.pdf").string()}, "signer-ec");
+    BOOST_CHECK_MESSAGE(big.exitCode == 0 && big.err.find("dpi") == std::string::npos, big.describe());
+}
