@@ -4,6 +4,7 @@
 
 #include "cli/config.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal::cli {
 
@@ -95,9 +96,10 @@ std::vector<std::string> Args::all(const std::string& name) const {
 
 std::string helpText(const CommandSpec& spec) {
     std::ostringstream out;
-    out << "Usage: eseal " << spec.name << " " << spec.synopsis << "\n\n" << spec.summary << "\n";
+    out << tr("Usage:") << " eseal " << spec.name << " " << spec.synopsis << "\n\n"
+        << tr(spec.summary.c_str()) << "\n";
     if (!spec.options.empty()) {
-        out << "\nOptions:\n";
+        out << "\n" << tr("Options:") << "\n";
         for (const auto& o : spec.options) {
             std::string left = "  ";
             if (!o.shortName.empty()) left += o.shortName + ", ";
@@ -107,13 +109,13 @@ std::string helpText(const CommandSpec& spec) {
             if (left.size() < 28) out << std::string(28 - left.size(), ' ');
             else out << "\n" << std::string(28, ' ');
             // Indent continuation lines of multi-line help.
-            for (char c : o.help) {
+            for (char c : std::string(tr(o.help.c_str()))) {
                 out << c;
                 if (c == '\n') out << std::string(28, ' ');
             }
             out << "\n";
         }
-        out << "  -h, --help                Show this help.\n";
+        out << "  -h, --help                " << tr("Show this help.") << "\n";
     }
     if (!spec.details.empty()) out << "\n" << spec.details;
     if (spec.details.empty() || spec.details.back() != '\n') out << "\n";

@@ -1,9 +1,8 @@
 // `eseal demo`: seals the sample documents with a demo key that goes through
 // the real PKCS#11 path (a SoftHSM2 token of eseal's own), so a person sees the
 // whole job work on a machine without a USB Key.
-#include <sys/stat.h>
-
 #include <openssl/rand.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -12,12 +11,13 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
-#include "cli/install_paths.hpp"
-#include "core/base/error.hpp"
-#include "core/ossl/error.hpp"
-#include "core/base/time.hpp"
 #include "cli/demo_kit/demo_ca.hpp"
 #include "cli/demo_kit/demo_seal.hpp"
+#include "cli/install_paths.hpp"
+#include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
+#include "core/base/time.hpp"
+#include "core/ossl/error.hpp"
 #include "core/token/key_registry.hpp"
 #include "core/token/pkcs11_admin.hpp"
 #include "formats/format.hpp"
@@ -255,9 +255,18 @@ int run(const Args& args) {
         int code = verifyExitCode(report);
         if (code != 0 && status == kOk) status = code;
     }
-    std::cout << "Check them yourself:\n"
-              << "  eseal verify " << (outDir / "*.pdf").string() << " --trust " << demo.caCert.string() << "\n"
-              << "  pdfsig " << (outDir / "letter-sealed.pdf").string() << "\n\n"
+    std::cout << tr("Check them yourself:") << "\n"
+              << "  eseal verify " << outDir.string() << " --trust " << demo.caCert.string() << "\n"
+              << "  pdfsig " << (outDir / "letter-sealed.pdf").string()
+              << "\n\n"
+              // The demo token lives in eseal's own SoftHSM configuration: say how to reach it.
+              << tr("To seal your own files with the demo key (its PIN is kept in the user-pin file):")
+              << "\n"
+              << "  export SOFTHSM2_CONF=" << (demo.home / "softhsm2.conf").string() << "\n"
+              << "  eseal token list --module " << demo.module << "\n"
+              << "  eseal sign FILE.pdf --key '" << demo.keyUri << "' \\\n"
+              << "      --seal " << demo.seal.string() << " --pin-file " << (demo.home / "user-pin").string()
+              << "\n\n"
               << kDisclaimer;
     return status;
 }

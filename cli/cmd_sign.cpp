@@ -1,6 +1,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 
@@ -8,14 +9,23 @@
 #include "cli/outputs.hpp"
 #include "cli/pin_sources.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/interrupt.hpp"
 #include "core/seal/image.hpp"
 #include "core/token/key_registry.hpp"
+#include "core/token/signing_certificate.hpp"
 #include "formats/format.hpp"
 
 namespace eseal::cli {
 
 namespace {
+
+std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
+    for (const auto& [key, value] : values)
+        for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
+            text.replace(at, key.size(), value);
+    return text;
+}
 
 double parseNumber(const std::string& text, const std::string& option) {
     errno = 0;
@@ -26,11 +36,39 @@ double parseNumber(const std::string& text, const std::string& option) {
     return v;
 }
 
-std::pair<double, double> parsePoint(const std::string& text) {
+std::pair<double, double> parsePoint(std::string text) {
+    // A Chinese input method types the full-width comma (U+FF0C) in "138，86".
+    static const std::string kFullWidthComma = "\xEF\xBC\x8C";
+    for (auto at = text.find(kFullWidthComma); at != std::string::npos; at = text.find(kFullWidthComma))
+        text.replace(at, kFullWidthComma.size(), ",");
     auto comma = text.find(',');
     if (comma == std::string::npos)
         throw Error(ErrorCategory::Usage, "--at needs X,Y in millimetres, e.g. --at 150,230");
     return {parseNumber(text.substr(0, comma), "--at"), parseNumber(text.substr(comma + 1), "--at")};
+}
+
+// A seal image without transparency would cover the text under it with its
+// background: refused with the reason. Below about 200 dpi at the size asked
+// for, the printed seal looks blurred: a warning.
+void checkSealImage(const RgbaImage& image, const std::string& path, double sizeMm) {
+    if (!image.hasTransparency())
+        throw Error(ErrorCategory::BadInput,
+                    tr("the seal image has no transparent background, so it would hide the text under the "
+                       "seal; save the seal as a PNG with a transparent background"),
+                    path);
+    const double dpi = image.width / (sizeMm / 25.4);
+    if (dpi < 200) {
+        const std::string needed = std::to_string(static_cast<int>(std::ceil(200 * sizeMm / 25.4)));
+        std::cerr
+            << "eseal: " << tr("warning: ") << path << ": "
+            << fill(tr("the seal image is {px} pixels wide, about {dpi} dpi at {mm} mm: it will look blurred "
+                       "in print; use at least {need} pixels"),
+                    {{"{px}", std::to_string(image.width)},
+                     {"{dpi}", std::to_string(static_cast<int>(dpi))},
+                     {"{mm}", std::to_string(static_cast<int>(sizeMm))},
+                     {"{need}", needed}})
+            << "\n";
+    }
 }
 
 // What a batch did, for the summary at its end and for an interrupt.
@@ -100,6 +138,7 @@ int run(const Args& args) {
     // page or an output that cannot be written must not cost a PIN entry. The
     // picture is decoded and each file's format detected once, here.
     base.sealPicture = std::make_shared<const RgbaImage>(loadPng(base.sealImage));
+    checkSealImage(*base.sealPicture, base.sealImage, base.placement.sizeMm);
     createOutputDir(outputOptions);
     // In a batch a file that fails its check is reported and left out; the
     // others are still sealed. With one file, its error ends the command.
@@ -137,6 +176,11 @@ int run(const Args& args) {
     auto pins = makePinSource(pinEnv ? &*pinEnv : nullptr, pinFile ? &*pinFile : nullptr);
     // One login for every file of the command.
     auto key = openKey(*keySpec, *pins);
+    // Keys whose certificate was not readable before the PIN (PKCS#12, SKF).
+    if (auto warning = key->certificateChain().empty()
+                           ? std::nullopt
+                           : requireSigningCertificate(key->certificateChain().front(), std::time(nullptr)))
+        std::cerr << "eseal: " << tr("warning: ") << *warning << "\n";
 
     for (std::size_t i = 0; i < plans.size(); ++i) {
         const OutputPlan& plan = plans[i];
@@ -201,7 +245,8 @@ const Command& signCommand() {
              {"--force", "", false, false, "", "Replace an output file that exists already."},
              {"--skip-existing", "", false, false, "", "Leave inputs whose output exists (resume a batch)."},
              {"--key", "", true, false, "KEY", "The signing key (see below)."},
-             {"--seal", "", true, false, "SEAL.png", "The seal image (PNG; transparency is kept)."},
+             {"--seal", "", true, false, "SEAL.png",
+              "The seal image (PNG with a transparent background;\nbelow ~200 dpi at the size, a warning)."},
              {"--size", "", true, false, "MM", "Width of the seal in millimetres (default 42)."},
              {"--page", "", true, false, "N", "Page to seal, from 1; -1 is the last page (default 1)."},
              {"--at", "", true, false, "X,Y",

@@ -1,9 +1,11 @@
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/confirm_pin.hpp"
 #include "cli/pin_sources.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/token/pkcs11_admin.hpp"
 #include "core/token/skf_key.hpp"
 #include "core/token/token.hpp"
@@ -69,18 +71,122 @@ int listSkfLibrary(const std::string& library) {
     return kOk;
 }
 
+// p11-kit's trust module (the system's CA certificates as a token): not a USB Key.
+bool isTrustStore(const Pkcs11ModuleInfo& m) {
+    if (m.path.find("p11-kit-trust") != std::string::npos) return true;
+    if (m.tokens.empty()) return false;
+    for (const auto& t : m.tokens)
+        if (t.label != "System Trust" && t.label != "Default Trust") return false;
+    return true;
+}
+
+std::string shellQuoted(const std::string& s) { return "'" + s + "'"; }
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+}
+
+// One signing key as a clerk needs it: who holds the certificate, who issued
+// it, how long it is valid, what it may do, and the --key value to paste.
+void printKey(const Pkcs11ObjectInfo* key, const Pkcs11ObjectInfo* cert) {
+    const Pkcs11ObjectInfo& named = key ? *key : *cert;
+    std::cout << "    " << tr("key") << " \"" << named.label << "\"";
+    if (key && !key->keyType.empty())
+        std::cout << " (" << key->keyType << ", id " << key->idHex << ")";
+    else if (!named.idHex.empty())
+        std::cout << " (id " << named.idHex << ")";
+    std::cout << "\n";
+    if (cert) {
+        std::cout << "      " << tr("holder:   ") << " " << cert->holder << "\n"
+                  << "      " << tr("issuer:   ") << " " << cert->issuer << "\n"
+                  << "      " << tr("valid:    ") << " " << cert->notBefore.substr(0, 10) << " - "
+                  << cert->notAfter.substr(0, 10) << "\n"
+                  << "      " << tr("key usage:") << " "
+                  << (cert->keyUsage.empty() ? "-" : joined(cert->keyUsage))
+                  << (cert->signing ? tr(" (signing certificate)")
+                                    : tr(" (encryption certificate: not for seals)"))
+                  << "\n";
+        if (!cert->signing) return;
+    } else {
+        std::cout << "      " << tr("(no certificate on the token for this key: it cannot seal)") << "\n";
+        return;
+    }
+    std::cout << "      --key " << shellQuoted(key ? key->uri : cert->uri) << "\n";
+}
+
+// Private keys with their certificates (same CKA_ID, PKCS#11 2.40 4.6.3);
+// before a login only the certificates are visible, and their URI is a --key
+// value too (eseal finds the private key through the certificate's id).
+// Returns how many objects were not shown.
+std::size_t printKeys(const Pkcs11TokenInfo& t) {
+    std::size_t shown = 0;
+    std::vector<const Pkcs11ObjectInfo*> certsUsed;
+    auto certFor = [&](const Pkcs11ObjectInfo& key) -> const Pkcs11ObjectInfo* {
+        for (const auto& o : t.objects)
+            if (o.objectClass == "certificate" && !o.idHex.empty() && o.idHex == key.idHex) return &o;
+        return nullptr;
+    };
+    for (const auto& o : t.objects)
+        if (o.objectClass == "private key") {
+            const Pkcs11ObjectInfo* cert = certFor(o);
+            if (cert) certsUsed.push_back(cert), ++shown;
+            printKey(&o, cert);
+            ++shown;
+        }
+    for (const auto& o : t.objects)
+        if (o.objectClass == "certificate" && !o.ca &&
+            std::find(certsUsed.begin(), certsUsed.end(), &o) == certsUsed.end()) {
+            printKey(nullptr, &o);
+            ++shown;
+        }
+    return t.objects.size() - std::min(shown, t.objects.size());
+}
+
+void printObjects(const Pkcs11TokenInfo& t) {
+    for (const auto& o : t.objects) {
+        std::cout << "    " << o.objectClass;
+        if (!o.keyType.empty()) std::cout << " " << o.keyType;
+        std::cout << " \"" << o.label << "\" id " << (o.idHex.empty() ? "-" : o.idHex) << "\n";
+        if (!o.subject.empty())
+            std::cout << "      subject:   " << o.subject << "\n      issuer:    " << o.issuer
+                      << "\n      not after: " << o.notAfter << "\n";
+        if (!o.uri.empty()) std::cout << "      URI: " << o.uri << "\n";
+    }
+}
+
 int runList(const Args& args) {
     auto module = args.get("--module");
     if (module && isSkfLibrary(*module)) return listSkfLibrary(*module);
+    const bool all = args.has("--all");
     std::unique_ptr<PinSource> pins;
     if (args.has("--login")) pins = pinSourceFrom(args, "pin");
-    auto modules = listTokens(module, pins.get());
+    else if (args.has("--token"))
+        throw Error(ErrorCategory::Usage, "--token names the token to log in to; give --login too");
+    auto modules = listTokens(module, pins.get(), args.get("--token"));
     if (modules.empty()) {
-        std::cout << "No PKCS#11 module found (p11-kit has none registered; give --module PATH).\n";
+        std::cout << tr("No PKCS#11 module found (p11-kit has none registered; give --module PATH).") << "\n";
         return kOk;
     }
-    std::size_t tokens = 0;
+    // USB Keys (tokens that need a PIN) first; trust stores last, and only with --all.
+    std::stable_sort(modules.begin(), modules.end(),
+                     [](const Pkcs11ModuleInfo& a, const Pkcs11ModuleInfo& b) {
+                         auto rank = [](const Pkcs11ModuleInfo& m) {
+                             if (isTrustStore(m)) return 2;
+                             for (const auto& t : m.tokens)
+                                 if (t.loginRequired) return 0;
+                             return 1;
+                         };
+                         return rank(a) < rank(b);
+                     });
+    std::size_t tokens = 0, hiddenModules = 0, hiddenObjects = 0;
     for (const auto& m : modules) {
+        if (!all && !module && isTrustStore(m)) {
+            ++hiddenModules;
+            continue;
+        }
+        if (!all && !module && m.tokens.empty() && m.error.empty()) continue;  // a reader with no key in it
         std::cout << "module " << m.name << " (" << m.path << ")";
         if (!m.libraryDescription.empty()) std::cout << ": " << m.libraryDescription << " " << m.libraryVersion;
         std::cout << "\n";
@@ -89,25 +195,25 @@ int runList(const Args& args) {
             ++tokens;
             std::cout << "  token \"" << t.label << "\" (" << t.manufacturer << " " << t.model << ", serial "
                       << t.serial << ", slot " << t.slotId << ")\n"
-                      << "    URI:     " << t.uri << "\n"
-                      << "    PIN:     " << t.pinState.summary() << "\n"
-                      << "    SO PIN:  " << t.soPinState.summary() << "\n";
+                      << "    --token " << shellQuoted(t.uri) << "\n"
+                      << "    PIN:     " << t.pinState.summary() << "\n";
+            if (all) std::cout << "    SO PIN:  " << t.soPinState.summary() << "\n";
             printAdvice(t);
             if (t.objects.empty()) std::cout << "    (no objects visible" << (t.loggedIn ? ")" : " without login; try --login)") << "\n";
-            for (const auto& o : t.objects) {
-                std::cout << "    " << o.objectClass;
-                if (!o.keyType.empty()) std::cout << " " << o.keyType;
-                std::cout << " \"" << o.label << "\" id " << (o.idHex.empty() ? "-" : o.idHex) << "\n";
-                if (!o.subject.empty())
-                    std::cout << "      subject:   " << o.subject << "\n      issuer:    " << o.issuer
-                              << "\n      not after: " << o.notAfter << "\n";
-                std::cout << "      " << (o.objectClass == "private key" ? "--key " : "URI: ") << o.uri << "\n";
-            }
+            if (all)
+                printObjects(t);
+            else
+                hiddenObjects += printKeys(t);
             if (!t.loggedIn && t.loginRequired)
-                std::cout << "    (private keys are listed after login: eseal token list --login)\n";
+                std::cout << "    "
+                          << tr("(private keys are listed after login: eseal token list --login --token URI)")
+                          << "\n";
         }
     }
-    if (tokens == 0) std::cout << "No token present.\n";
+    if (tokens == 0) std::cout << tr("No token present.") << "\n";
+    if (hiddenModules || hiddenObjects)
+        std::cout << "(" << tr("not shown:") << " " << hiddenModules << " " << tr("trust-store module(s),")
+                  << " " << hiddenObjects << " " << tr("other object(s); --all shows everything") << ")\n";
     return kOk;
 }
 
@@ -138,14 +244,23 @@ const std::string kPinOptionsNote =
 const Command& tokenListCommand() {
     static const Command command{
         {"token list",
-         "[--module PATH] [--login] [--pin-env VAR | --pin-file FILE]",
-         "List PKCS#11 modules, tokens (USB Keys), PIN state, keys and certificates.",
-         "Without --module every module registered with p11-kit is listed. Each private key is\n"
-         "shown with the --key URI to give to 'eseal sign'.\n" + kPinOptionsNote,
+         "[--module PATH] [--all] [--login [--token URI]] [--pin-env VAR | --pin-file FILE]",
+         "List USB Keys (PKCS#11 tokens): PIN state, signing keys and their certificates.",
+         "Without --module every module registered with p11-kit is listed, USB Keys first. Each\n"
+         "signing key is shown with its certificate's holder, issuer, validity and key usage, and the\n"
+         "--key value to give to 'eseal sign'; an encryption certificate (dual-certificate keys) is\n"
+         "marked as not for seals. Trust stores (p11-kit's \"System Trust\") and objects that are not\n"
+         "signing keys are shown only with --all. --login asks the PIN of one token only: the one\n"
+         "--token names, or the only one present.\n" +
+             kPinOptionsNote,
          {
              {"--module", "", true, false, "PATH",
               "Only this PKCS#11 module or SKF (GM/T 0016) library (library path)."},
+             {"--all", "", false, false, "",
+              "Also trust stores, CA certificates, public keys and other objects."},
              {"--login", "", false, false, "", "Log in (asks the PIN) to list private keys too."},
+             {"--token", "", true, false, "URI",
+              "With --login: the token to log in to (see the --token lines)."},
              {"--pin-env", "", true, false, "VAR", "Read the PIN from environment variable VAR."},
              {"--pin-file", "", true, false, "FILE", "Read the PIN from the first line of FILE."},
          }},

@@ -18,6 +18,11 @@ public:
         SecretString first = inner_->get(prompt);
         if (first.view().size() < 4)
             throw TokenError(TokenError::Kind::Other, "the new PIN is too short (at least 4 characters)");
+        if (isWellKnownDefaultPin(first.view()))
+            throw TokenError(
+                TokenError::Kind::Other,
+                "the new PIN is a well-known default PIN (such as 123456, 000000, 111111, 888888 "
+                "or 12345678) that anyone would try first; choose another; nothing was changed");
         if (!interactive_) return first;
         PinPrompt again = prompt;
         again.purpose = prompt.purpose + " again";

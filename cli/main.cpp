@@ -34,26 +34,34 @@ std::vector<std::string> knownOptionNames() {
 }
 
 void printOverview(std::ostream& out) {
-    out << "eseal: electronic seals (电子签章) for PDF, signed with a USB Key (PKCS#11) or a PKCS#12 file.\n\n"
-           "Usage: eseal <command> [options]\n\nCommands:\n";
+    out << tr("eseal: electronic seals (电子签章) for PDF, signed with a USB Key (PKCS#11) or a PKCS#12 "
+              "file.")
+        << "\n\n"
+        << tr("Usage: eseal <command> [options]") << "\n\n"
+        << tr("Commands:") << "\n";
     for (const Command* c : commands()) {
         std::string left = "  " + c->spec.name;
-        out << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') << c->spec.summary << "\n";
+        out << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ')
+            << tr(c->spec.summary.c_str()) << "\n";
     }
-    out << "\nGeneral options:\n"
-           "  -h, --help            Show this help; 'eseal <command> --help' shows a command's options.\n"
-           "  --version             Show the version.\n\n"
-           "Exit codes:\n"
-           "  0   success; verify: every signature PASSED\n"
-           "  1   verify: a signature FAILED\n"
-           "  2   verify: otherwise INDETERMINATE (e.g. certificate chain not trusted)\n"
-           "  3   verify: the file has no signature\n"
-           "  4   input unreadable or not valid (document, seal image)\n"
-           "  5   USB Key / token / PIN error (wrong PIN, locked, no PIN given)\n"
-           "  6   output cannot be written\n"
-           "  7   cryptographic failure\n"
-           "  64  usage error\n"
-           "  70  internal error\n";
+    out << "\n"
+        << tr("General options:") << "\n"
+        << "  -h, --help            "
+        << tr("Show this help; 'eseal <command> --help' shows a command's options.") << "\n"
+        << "  --version             " << tr("Show the version.") << "\n\n"
+        << tr("Exit codes:") << "\n";
+    const std::pair<const char*, const char*> codes[] = {
+        {"0 ", "success; verify: every signature PASSED"},
+        {"1 ", "verify: a signature FAILED"},
+        {"2 ", "verify: otherwise INDETERMINATE (e.g. certificate chain not trusted)"},
+        {"3 ", "verify: the file has no signature"},
+        {"4 ", "input unreadable or not valid (document, seal image)"},
+        {"5 ", "USB Key / token / PIN error (wrong PIN, locked, no PIN given)"},
+        {"6 ", "output cannot be written"},
+        {"7 ", "cryptographic failure"},
+        {"64", "usage error"},
+        {"70", "internal error"}};
+    for (const auto& [code, meaning] : codes) out << "  " << code << "  " << tr(meaning) << "\n";
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ namespace {
 void printNotice(const std::string& message) { std::cerr << "eseal: note: " << message << "\n"; }
 
 std::string stateLine(const PinPrompt& prompt) {
+    if (!prompt.hasState) return prompt.tokenLabel;
     return prompt.tokenLabel + ": " + prompt.state.summary();
 }
 
@@ -68,11 +69,17 @@ SecretString TerminalPin::get(const PinPrompt& prompt) {
     {
         EchoOff quiet(fd);
         char c = 0;
+        bool endOfInput = false;
         while (true) {
             ssize_t n = ::read(fd, &c, 1);
+            if (n <= 0) endOfInput = true;
             if (n <= 0 || c == '\n' || c == '\r') break;
             line.push_back(c);
             if (line.size() > 256) break;
+        }
+        // Ctrl-D echoes nothing (Enter does, ECHONL): end the prompt's line so the
+        // message that follows starts on its own.
+        if (endOfInput && ::write(fd, "\n", 1) < 0) { /* best effort */
         }
     }
     ::close(fd);

@@ -1,5 +1,6 @@
 #include "core/base/time.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -20,6 +21,31 @@ std::string isoUtc(std::time_t t) {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
+}
+
+std::optional<std::time_t> parseIsoUtc(const std::string& s) {
+    std::tm tm{};
+    char zone = 0;
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                    &tm.tm_min, &tm.tm_sec, &zone) != 7 ||
+        zone != 'Z')
+        return std::nullopt;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return timegm(&tm);
+}
+
+std::string localTimeText(std::time_t t, bool withSecondsAndOffset) {
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[48];
+    std::strftime(buf, sizeof buf, withSecondsAndOffset ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M", &tm);
+    std::string out = buf;
+    if (!withSecondsAndOffset) return out;
+    const long off = tm.tm_gmtoff;
+    const long a = off < 0 ? -off : off;
+    std::snprintf(buf, sizeof buf, " %c%02ld:%02ld", off < 0 ? '-' : '+', a / 3600, (a % 3600) / 60);
+    return out + buf;
 }
 
 std::string pdfDate(std::time_t t) {

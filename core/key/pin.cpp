@@ -14,4 +14,11 @@ std::string PinState::summary() const {
     return s;
 }
 
+bool isWellKnownDefaultPin(std::string_view pin) {
+    for (std::string_view d :
+         {"123456", "12345678", "000000", "00000000", "1234", "111111", "888888", "88888888"})
+        if (pin == d) return true;
+    return false;
+}
+
 }  // namespace eseal

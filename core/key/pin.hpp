@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/base/secret.hpp"
 
@@ -28,7 +29,12 @@ struct PinPrompt {
     PinState state;
     bool soPin = false;      // asking for the SO/admin PIN
     std::string purpose;     // "user PIN", "new user PIN", "SO (admin) PIN"
+    bool hasState = true;    // false for a file's password (PKCS#12): no PIN state to show
 };
+
+// Factory PINs of common USB Keys (123456, 000000, 111111, 888888, 12345678, ...):
+// never accepted as a new PIN.
+bool isWellKnownDefaultPin(std::string_view pin);
 
 // Where a PIN comes from: the terminal (no echo), an environment variable or a
 // file. Implementations never cache across tokens and never retry.

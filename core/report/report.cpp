@@ -1,9 +1,13 @@
 #include "core/report/report.hpp"
 
-#include "core/base/exit_code.hpp"
-
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "core/base/exit_code.hpp"
+#include "core/base/i18n.hpp"
+#include "core/base/time.hpp"
 
 namespace eseal {
 
@@ -207,13 +211,17 @@ Json signatureJson(const SignatureReport& s) {
                   {"path", std::move(path)},
                   {"validationTime", s.chain.validationTime}};
     auto apps = Json::array();
-    for (const auto& a : s.appearances)
-        apps.push_back({{"page", a.page},
-                        {"x", a.x},
-                        {"y", a.y},
-                        {"width", a.width},
-                        {"height", a.height},
-                        {"fieldName", a.fieldName}});
+    for (const auto& a : s.appearances) {
+        Json app = {{"page", a.page},   {"x", a.x},           {"y", a.y},
+                    {"width", a.width}, {"height", a.height}, {"fieldName", a.fieldName}};
+        if (a.hasMm) {
+            app["centreXMm"] = a.centreXMm;
+            app["centreYMm"] = a.centreYMm;
+            app["widthMm"] = a.widthMm;
+            app["heightMm"] = a.heightMm;
+        }
+        apps.push_back(std::move(app));
+    }
     j["appearances"] = std::move(apps);
     if (s.electronicSeal) {
         const ElectronicSealInfo& e = *s.electronicSeal;
@@ -286,95 +294,296 @@ std::string toJson(const Report& report, bool pretty) {
     return j.dump(pretty ? 2 : -1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::string toText(const Report& report) {
+namespace {
+
+std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
+    for (const auto& [key, value] : values)
+        for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
+            text.replace(at, key.size(), value);
+    return text;
+}
+
+// "2026-11-25T12:00:00Z" in local time with the offset; as given when not that form.
+std::string local(const std::string& utc, bool full = true) {
+    auto t = parseIsoUtc(utc);
+    return t ? localTimeText(*t, full) : utc;
+}
+
+// Columns on a terminal: CJK characters (3-byte UTF-8) take two.
+std::size_t displayWidth(const std::string& s) {
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        w += n == 3 ? 2 : 1;
+        i += n;
+    }
+    return w;
+}
+
+// "    Signer:       " with the label translated and the values aligned.
+std::string label(const char* msgid) {
+    std::string l = std::string("    ") + tr(msgid) + ":";
+    const std::size_t w = displayWidth(l);
+    return l + std::string(w < 18 ? 18 - w : 1, ' ');
+}
+
+// "added the field 34 0 R (allowed)" -> "added the field (allowed)": PDF object
+// numbers (ISO 32000-1 7.3.10) mean nothing to a clerk.
+std::string withoutObjectNumbers(const std::string& text) {
+    std::string out;
+    auto digits = [&](std::size_t i) {
+        std::size_t j = i;
+        while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+        return j;
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        const bool wordStart = i == 0 || text[i - 1] == ' ' || text[i - 1] == '(';
+        if (wordStart && text[i] >= '0' && text[i] <= '9') {
+            std::size_t a = digits(i);
+            if (a + 1 < text.size() && text[a] == ' ') {
+                std::size_t b = digits(a + 1);
+                if (b > a + 1 && b < text.size() && text[b] == ' ' && b + 1 < text.size() &&
+                    text[b + 1] == 'R' &&
+                    (b + 2 == text.size() || text[b + 2] == ' ' || text[b + 2] == ')' ||
+                     text[b + 2] == ',')) {
+                    i = b + 2;
+                    continue;
+                }
+            }
+        }
+        out += text[i++];
+    }
+    for (std::string junk : {" ()", "()"})
+        for (auto at = out.find(junk); at != std::string::npos; at = out.find(junk))
+            out.erase(at, junk.size());
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    for (auto at = out.find("  "); at != std::string::npos; at = out.find("  ")) out.erase(at, 1);
+    return out;
+}
+
+std::string signerName(const SignatureReport& s) {
+    if (!s.signer) return tr("an unknown signer");
+    return s.signer->commonName.empty() ? s.signer->subject : s.signer->commonName;
+}
+
+bool onlyAllowedChanges(const SignatureReport& s) {
+    for (const auto& m : s.modifications)
+        if (!m.allowed) return false;
+    return true;
+}
+
+// The sentence a clerk acts on, for one signature.
+std::string verdictSentence(const SignatureReport& s) {
+    const std::vector<std::pair<std::string, std::string>> v{
+        {"{signer}", signerName(s)},
+        {"{time}", s.signingTime ? local(*s.signingTime, false) : std::string(tr("an unstated time"))},
+        {"{reason}",
+         s.verdict.subIndication() == SubIndication::None ? toString(s.verdict.indication())
+                                                          : toString(s.verdict.subIndication())},
+        {"{chain}", toString(s.chain.status)}};
+    switch (s.verdict.indication()) {
+        case Indication::Passed:
+            if (!s.laterRevisions.empty())
+                return fill(tr("Valid: sealed by {signer} on {time}; only allowed changes (such as further "
+                               "seals) were added after it."),
+                            v);
+            return fill(tr("Valid: sealed by {signer} on {time}; the file has not been changed since."), v);
+        case Indication::Failed:
+            if (s.verdict.subIndication() == SubIndication::HashFailure || !s.digestMatches)
+                return fill(tr("NOT valid: the file was changed after {signer} sealed it; it is not the "
+                               "sealed document. Ask the sender for the original."),
+                            v);
+            if (!onlyAllowedChanges(s))
+                return fill(tr("NOT valid: after {signer} sealed the file on {time}, changes were made that "
+                               "the seal does not allow."),
+                            v);
+            return fill(tr("NOT valid: the seal of {signer} does not verify ({reason}). Do not act on this "
+                           "file."),
+                        v);
+        case Indication::Indeterminate:
+            if (s.digestMatches && s.signatureValid && s.chain.status != ChainStatus::Trusted)
+                return fill(
+                    tr("Not confirmed: the seal of {signer} ({time}) is intact and the file unchanged, "
+                       "but the certificate is not trusted here ({chain}); give the unit's root "
+                       "certificate with --trust."),
+                    v);
+            return fill(tr("Not confirmed: the seal of {signer} could not be fully checked ({reason})."), v);
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string verdictLine(const Report& report) {
+    const Overall o = overall(report);
+    if (o == Overall::Unreadable) return tr("Cannot read: the file is not a readable document.");
+    if (o == Overall::NoSignature) return tr("No seal: the file carries no seal or signature.");
+    if (report.signatures.size() == 1) return verdictSentence(report.signatures.front());
+    {
+        // The worst signature speaks for the file; the count says there are more.
+        const SignatureReport* worst = &report.signatures.front();
+        auto rank = [](Indication i) {
+            return i == Indication::Failed ? 0 : i == Indication::Indeterminate ? 1 : 2;
+        };
+        for (const auto& s : report.signatures)
+            if (rank(s.verdict.indication()) < rank(worst->verdict.indication())) worst = &s;
+        if (o == Overall::Passed)
+            return (fill(
+                tr("Valid: all {n} seals are valid; the last, by {signer} on {time}, was not followed by "
+                   "any change."),
+                {{"{n}", std::to_string(report.signatures.size())},
+                 {"{signer}", signerName(report.signatures.back())},
+                 {"{time}", report.signatures.back().signingTime
+                                ? local(*report.signatures.back().signingTime, false)
+                                : std::string(tr("an unstated time"))}}));
+        return verdictSentence(*worst) + " " +
+               fill(tr("({n} seals in the file.)"), {{"{n}", std::to_string(report.signatures.size())}});
+    }
+}
+
+std::string toText(const Report& report, const TextOptions& options) {
     Lines out;
+    const Overall o = overall(report);
+    out.add(verdictLine(report));  // first the sentence to act on
+    out.add("");
     std::string head = report.file;
     if (!report.format.empty())
-        head += " (" + report.format + ", " + std::to_string(report.fileSize) + " bytes";
+        head += " (" + report.format + ", " + std::to_string(report.fileSize) + " " + tr("bytes");
     if (!report.format.empty() && report.revisions > 0)
-        head += ", " + std::to_string(report.revisions) + " revision(s)";
+        head += ", " + std::to_string(report.revisions) + " " + tr("revision(s)");
     if (!report.format.empty()) head += ")";
     out.add(head);
-    for (const auto& e : report.errors) out.add("  error: " + e);
-    const Overall o = overall(report);
+    for (const auto& e : report.errors) out.add(std::string("  ") + tr("error: ") + e);
     if (o == Overall::Unreadable) {
-        out.add("  result: UNREADABLE (the file could not be read)");
+        out.add(std::string("  ") + tr("result: UNREADABLE (the file could not be read)"));
         return out.str();
     }
     if (o == Overall::NoSignature) {
-        out.add("  result: NO_SIGNATURE (the file carries no signature or seal)");
+        out.add(std::string("  ") + tr("result: NO_SIGNATURE (the file carries no signature or seal)"));
         return out.str();
     }
     for (const auto& s : report.signatures) {
         out.add("");
         std::string verdict = toString(s.verdict.indication());
-        if (s.verdict.subIndication() != SubIndication::None) verdict += std::string(" / ") + toString(s.verdict.subIndication());
-        out.add("  Signature " + (s.id.empty() ? std::string("(unnamed)") : s.id) + ": " + verdict);
+        if (s.verdict.subIndication() != SubIndication::None)
+            verdict += std::string(" / ") + toString(s.verdict.subIndication());
+        out.add(std::string("  ") + tr("Signature") + " " +
+                (s.id.empty() ? std::string(tr("(unnamed)")) : s.id) + ": " + verdict);
         if (s.signer) {
-            out.add("    Signer:       " +
-                    (s.signer->commonName.empty() ? s.signer->subject : s.signer->commonName));
-            out.add("    Issuer:       " + s.signer->issuer);
-            out.add("    Certificate:  serial " + s.signer->serialHex + ", valid " + s.signer->notBefore +
-                    " to " + s.signer->notAfter);
+            out.add(label("Signer") + signerName(s));
+            out.add(label("Issuer") + s.signer->issuer);
+            out.add(label("Certificate") +
+                    fill(tr("serial {serial}, valid {from} to {to}"), {{"{serial}", s.signer->serialHex},
+                                                                       {"{from}", local(s.signer->notBefore)},
+                                                                       {"{to}", local(s.signer->notAfter)}}));
         } else {
-            out.add("    Signer:       unknown (no signer certificate found)");
+            out.add(label("Signer") + tr("unknown (no signer certificate found)"));
         }
         if (s.signingTime)
-            out.add("    Signing time: " + *s.signingTime +
-                    (s.signingTimeSource.empty() ? std::string() : " (source: " + s.signingTimeSource + ")"));
+            out.add(label("Signing time") + local(*s.signingTime) +
+                    (s.signingTimeSource.empty()
+                         ? std::string()
+                         : " (" + std::string(tr("source: ")) + s.signingTimeSource + ")"));
         else
-            out.add("    Signing time: not stated");
+            out.add(label("Signing time") + tr("not stated"));
         if (!s.signatureAlgorithm.empty() || !s.format.empty())
-            out.add("    Algorithm:    " + s.signatureAlgorithm +
+            out.add(label("Algorithm") + s.signatureAlgorithm +
                     (s.format.empty() ? "" : "  [" + s.format + "]"));
-        if (!s.reason.empty()) out.add("    Reason:       " + s.reason);
-        if (!s.location.empty()) out.add("    Location:     " + s.location);
-        if (!s.contactInfo.empty()) out.add("    Contact:      " + s.contactInfo);
-        for (const auto& a : s.appearances)
-            out.add("    Seal:         page " + std::to_string(a.page) + " at x=" + number(a.x) +
-                    " y=" + number(a.y) + " (" + number(a.width) + " x " + number(a.height) + " pt)" +
-                    (a.fieldName.empty() ? "" : ", field " + a.fieldName));
+        if (!s.reason.empty()) out.add(label("Reason") + s.reason);
+        if (!s.location.empty()) out.add(label("Location") + s.location);
+        if (!s.contactInfo.empty()) out.add(label("Contact") + s.contactInfo);
+        for (const auto& a : s.appearances) {
+            std::string where;
+            if (a.hasMm)
+                where = fill(tr("page {page}, centre {x},{y} mm from the top-left, {w} x {h} mm"),
+                             {{"{page}", std::to_string(a.page)},
+                              {"{x}", number(a.centreXMm)},
+                              {"{y}", number(a.centreYMm)},
+                              {"{w}", number(a.widthMm)},
+                              {"{h}", number(a.heightMm)}});
+            else
+                where = fill(tr("page {page}"), {{"{page}", std::to_string(a.page)}});
+            if (options.verbose)
+                where += " [x=" + number(a.x) + " y=" + number(a.y) + " " + number(a.width) + " x " +
+                         number(a.height) + " pt]";
+            out.add(label("Seal") + where +
+                    (a.fieldName.empty() ? "" : ", " + std::string(tr("field ")) + a.fieldName));
+        }
         if (s.electronicSeal) {
             const ElectronicSealInfo& e = *s.electronicSeal;
-            out.add("    Seal:         " + e.name + " (" + e.standard + " V" + std::to_string(e.version) + ", ID " +
+            out.add(label("Seal") + e.name + " (" + e.standard + " V" + std::to_string(e.version) + ", ID " +
                     e.esId + ", vendor " + e.vendorId + ")");
-            out.add("    Seal valid:   " + e.validStart + " to " + e.validEnd + "; picture " + e.pictureType + " " +
+            out.add(label("Seal valid") + e.validStart + " - " + e.validEnd + "; " + e.pictureType + " " +
                     std::to_string(e.widthMm) + " x " + std::to_string(e.heightMm) + " mm");
-            out.add("    Seal maker:   " + e.maker + ", maker signature " +
-                    (e.makerSignatureValid ? "valid" : "NOT valid") + ", signer " +
-                    (e.signerListed ? "listed in the seal" : "NOT listed in the seal"));
+            out.add(label("Seal maker") + e.maker + ", " +
+                    (e.makerSignatureValid ? tr("maker signature valid") : tr("maker signature NOT valid")) +
+                    ", " + (e.signerListed ? tr("signer listed in the seal") : tr("signer NOT listed in the seal")));
         } else if (s.appearances.empty()) {
-            out.add("    Seal:         no visible seal");
+            out.add(label("Seal") + tr("no visible seal"));
         }
         if (s.signer)
-            out.add(std::string("    Integrity:    content digest ") +
-                    (s.digestMatches ? "matches" : "does NOT match") + ", signature " +
-                    (s.signatureValid ? "valid" : "NOT valid") + ", signer certificate " +
-                    (s.signingCertificateBound ? "bound" : "not bound") + " by a signed attribute");
+            out.add(label("Integrity") +
+                    fill(tr("content digest {digest}, signature {signature}, signer certificate {bound} by a "
+                            "signed "
+                            "attribute"),
+                         {{"{digest}", s.digestMatches ? tr("matches") : tr("does NOT match")},
+                          {"{signature}", s.signatureValid ? tr("valid") : tr("NOT valid")},
+                          {"{bound}", s.signingCertificateBound ? tr("bound") : tr("not bound")}}));
         else
-            out.add("    Integrity:    not established");
-        out.add(std::string("    Coverage:     ") + toString(s.coverage) +
-                (s.coverageDetail.empty() ? "" : " (" + s.coverageDetail + ")"));
-        if (s.revision > 0) out.add("    Revision:     " + std::to_string(s.revision));
-        if (!s.laterRevisions.empty()) out.add("    Later revisions: " + joinInts(s.laterRevisions));
+            out.add(label("Integrity") + tr("not established"));
+        out.add(label("Coverage") + toString(s.coverage) +
+                (options.verbose && !s.coverageDetail.empty() ? " (" + s.coverageDetail + ")" : ""));
+        if (s.revision > 0) out.add(label("Revision") + std::to_string(s.revision));
+        if (!s.laterRevisions.empty()) out.add(label("Later revisions") + joinInts(s.laterRevisions));
+        if (!options.verbose) {
+            // Allowed changes, one line per revision (their kinds); the others with
+            // their description, PDF object numbers left out.
+            std::map<int, std::vector<std::string>> allowedKinds;
+            for (const auto& m : s.modifications) {
+                if (!m.allowed) continue;
+                auto& kinds = allowedKinds[m.revision];
+                const std::string kind = toString(m.kind);
+                if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
+            }
+            for (const auto& [revision, kinds] : allowedKinds) {
+                std::string list;
+                for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
+                out.add("    " +
+                        fill(tr("Change in revision {n}: {kind}"),
+                             {{"{n}", std::to_string(revision)}, {"{kind}", list}}) +
+                        " (" + tr("allowed") + ")");
+            }
+            for (const auto& m : s.modifications)
+                if (!m.allowed)
+                    out.add("    " +
+                            fill(tr("Change in revision {n}: {kind}"),
+                                 {{"{n}", std::to_string(m.revision)}, {"{kind}", toString(m.kind)}}) +
+                            (m.description.empty() ? "" : " - " + withoutObjectNumbers(m.description)) +
+                            " (" + tr("NOT allowed") + ")");
+        }
         for (const auto& m : s.modifications)
-            out.add("    Change in revision " + std::to_string(m.revision) + ": " + toString(m.kind) +
-                    (m.object.empty() ? "" : " " + m.object) +
-                    (m.description.empty() ? "" : " - " + m.description) +
-                    (m.allowed ? " (allowed)" : " (NOT allowed)"));
-        out.add(std::string("    Chain:        ") + toString(s.chain.status) +
+            if (options.verbose)
+                out.add("    " +
+                        fill(tr("Change in revision {n}: {kind}"),
+                             {{"{n}", std::to_string(m.revision)}, {"{kind}", toString(m.kind)}}) +
+                        (options.verbose && !m.object.empty() ? " " + m.object : "") +
+                        (m.description.empty() ? "" : " - " + m.description) +
+                        (m.allowed ? std::string(" (") + tr("allowed") + ")"
+                                   : std::string(" (") + tr("NOT allowed") + ")"));
+        out.add(label("Chain") + toString(s.chain.status) +
                 (s.chain.message.empty() ? "" : " - " + s.chain.message));
         for (std::size_t i = 0; i < s.chain.path.size(); ++i) {
             const auto& c = s.chain.path[i];
             out.add("      " + std::to_string(i) + ": " + (c.commonName.empty() ? c.subject : c.commonName) +
-                    " (valid to " + c.notAfter + ")");
+                    " (" + fill(tr("valid to {to}"), {{"{to}", local(c.notAfter)}}) + ")");
         }
-        if (!s.chain.validationTime.empty()) out.add("    Checked at:   " + s.chain.validationTime);
-        for (const auto& e : s.errors) out.add("    error: " + e);
-        for (const auto& w : s.warnings) out.add("    warning: " + w);
+        if (!s.chain.validationTime.empty()) out.add(label("Checked at") + local(s.chain.validationTime));
+        for (const auto& e : s.errors) out.add(std::string("    ") + tr("error: ") + e);
+        for (const auto& w : s.warnings) out.add(std::string("    ") + tr("warning: ") + w);
     }
     out.add("");
-    out.add(std::string("  Overall: ") + toString(o));
+    out.add(std::string("  ") + tr("Overall: ") + toString(o));
     return out.str();
 }
 

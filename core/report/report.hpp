@@ -83,6 +83,10 @@ struct SealAppearance {
     int page = 0;              // 1-based
     double x = 0, y = 0, width = 0, height = 0;  // PDF user space, points, lower-left origin
     std::string fieldName;
+    // The units `eseal sign` takes: the centre in mm from the top-left of the
+    // page as displayed (crop box, rotation applied) and the displayed size.
+    bool hasMm = false;
+    double centreXMm = 0, centreYMm = 0, widthMm = 0, heightMm = 0;
 };
 
 // The electronic seal (GB/T 38540 SES_Seal) a signature carries.
@@ -148,6 +152,16 @@ struct Report {
 int verifyExitCode(const Report& report) noexcept;
 
 std::string toJson(const Report& report, bool pretty = true);
-std::string toText(const Report& report);
+// The one sentence a clerk acts on, e.g. "Valid: sealed by Unit on
+// 2026-11-29 17:34; the file has not been changed since." (translated).
+std::string verdictLine(const Report& report);
+
+struct TextOptions {
+    bool verbose = false;  // also PDF object numbers and byte ranges
+};
+
+// For people, in the messages' language: one sentence to act on first, then
+// the details; times in the local time zone with the offset (JSON stays UTC).
+std::string toText(const Report& report, const TextOptions& options = {});
 
 }  // namespace eseal

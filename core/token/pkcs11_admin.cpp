@@ -5,6 +5,7 @@
 #include <openssl/err.h>
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <cstring>
 #include <ctime>
@@ -12,9 +13,11 @@
 #include "core/base/error.hpp"
 #include "core/crypto/certificate.hpp"
 #include "core/base/time.hpp"
+#include "core/crypto/cms_verify.hpp"
 #include "core/ossl/ossl.hpp"
 #include "core/token/pkcs11_token.hpp"
 #include "core/token/pkcs11_uri.hpp"
+#include "core/token/signing_certificate.hpp"
 
 namespace eseal {
 
@@ -80,10 +83,16 @@ std::vector<Pkcs11ObjectInfo> listObjects(const Session& session, const std::str
         if (r.cls == CKO_CERTIFICATE) {
             if (auto der = session.attribute(h, CKA_VALUE)) {
                 try {
-                    const CertificateInfo c = describeCertificate(*der);
-                    r.info.subject = c.subject;
-                    r.info.issuer = c.issuer;
-                    r.info.notAfter = c.notAfter;
+                    const CertificateInfo described = describeCertificate(*der);
+                    const Certificate cert = Certificate::fromDer(*der);
+                    r.info.subject = described.subject;
+                    r.info.issuer = described.issuer;
+                    r.info.notAfter = described.notAfter;
+                    r.info.notBefore = described.notBefore;
+                    r.info.holder = described.commonName.empty() ? described.subject : described.commonName;
+                    r.info.keyUsage = described.keyUsage;
+                    r.info.ca = X509_check_ca(cert.get()) != 0;
+                    r.info.signing = isSigningCertificate(*der);
                 } catch (const Error&) {
                     ERR_clear_error();
                     r.info.subject = "(not a readable X.509 certificate)";
@@ -119,21 +128,6 @@ std::string objectLabelCheck(const std::string& label) {
     if (label.empty() || label.size() > 255)
         throw Error(ErrorCategory::Usage, "an object label must have 1 to 255 bytes");
     return label;
-}
-
-[[noreturn]] void wrongPin(const Module& module, CK_SLOT_ID slot, const std::string& label,
-                           const std::string& what, bool so, CK_RV rv, const std::string& tokenUri) {
-    PinState after;
-    CK_TOKEN_INFO info{};
-    if (module.fn()->C_GetTokenInfo(slot, &info) == CKR_OK) after = pinStateOf(info, so);
-    std::string msg = "wrong " + what + " for token '" + label + "': ";
-    if (after.locked)
-        msg += so ? "the SO (admin) PIN is now locked; only re-initialising the token (which erases its "
-                    "keys) helps"
-                  : "the key is now locked; unlock it with the SO (admin) PIN: " + unlockCommand(tokenUri);
-    else
-        msg += after.summary();
-    throw TokenError(TokenError::Kind::WrongPin, msg, rv);
 }
 
 void newPinResult(CK_RV rv, const CK_TOKEN_INFO& info, const std::string& what) {
@@ -184,13 +178,60 @@ Bytes spkiDer(const EVP_PKEY* key) { return ossl::i2dBytes(key, i2d_PUBKEY, "the
 
 }  // namespace
 
-std::vector<Pkcs11ModuleInfo> listTokens(const std::optional<std::string>& modulePath, PinSource* loginPins) {
+namespace {
+
+// The one token a --login listing logs in to: the one loginToken names, else
+// the only one that needs a login. One PIN never goes to two tokens: each
+// wrong try brings a real USB Key closer to its lock.
+std::pair<const Module*, CK_SLOT_ID> loginTarget(const std::vector<Module>& modules,
+                                                 const std::optional<std::string>& loginToken) {
+    std::optional<Pkcs11Uri> wanted;
+    if (loginToken) wanted = Pkcs11Uri::parse(*loginToken);
+    std::vector<std::pair<const Module*, CK_SLOT_ID>> found;
+    std::vector<std::string> uris;
+    for (const Module& module : modules) {
+        try {
+            CK_INFO lib = module.info();
+            for (CK_SLOT_ID slot : module.slots()) {
+                CK_TOKEN_INFO t{};
+                CK_SLOT_INFO si{};
+                if (module.fn()->C_GetTokenInfo(slot, &t) != CKR_OK || !(t.flags & CKF_TOKEN_INITIALIZED) ||
+                    module.fn()->C_GetSlotInfo(slot, &si) != CKR_OK)
+                    continue;
+                if (wanted ? !tokenMatches(*wanted, lib, slot, si, t) : !(t.flags & CKF_LOGIN_REQUIRED))
+                    continue;
+                found.emplace_back(&module, slot);
+                uris.push_back(tokenUriFor(module, t, true));
+            }
+        } catch (const TokenError&) {
+            // a module that cannot be read is reported by the listing itself
+        }
+    }
+    if (found.size() == 1) return found.front();
+    std::string list;
+    for (const auto& u : uris) list += "\n  " + u;
+    if (found.empty())
+        throw TokenError(TokenError::Kind::NotFound,
+                         loginToken ? "no token matches " + *loginToken + "; nothing was logged in to"
+                                    : std::string("no token needs a login"));
+    throw Error(ErrorCategory::Usage, std::to_string(found.size()) +
+                                          " tokens match; name the one to log in to with --token URI "
+                                          "(no PIN was sent):" +
+                                          list);
+}
+
+}  // namespace
+
+std::vector<Pkcs11ModuleInfo> listTokens(const std::optional<std::string>& modulePath, PinSource* loginPins,
+                                         const std::optional<std::string>& loginToken) {
     std::vector<Module> modules;
     std::vector<std::string> failures;
     if (modulePath)
         modules.push_back(Module::open(*modulePath));
     else
         modules = Module::openRegistered(std::nullopt, &failures);
+    std::pair<const Module*, CK_SLOT_ID> target{nullptr, 0};
+    if (loginPins) target = loginTarget(modules, loginToken);
 
     std::vector<Pkcs11ModuleInfo> out;
     for (const auto& f : failures) {
@@ -234,7 +275,8 @@ std::vector<Pkcs11ModuleInfo> listTokens(const std::optional<std::string>& modul
                 ti.uri = tokenUriFor(module, t, ambiguous);
 
                 Session session(module, slot, false);
-                if (loginPins && ti.loginRequired && ti.pinState.initialized && !ti.pinState.locked) {
+                if (loginPins && &module == target.first && slot == target.second && ti.loginRequired &&
+                    ti.pinState.initialized && !ti.pinState.locked) {
                     loginUser(session, module, slot, ti.label, ti.uri, *loginPins);
                     ti.loggedIn = true;
                     ti.pinState = pinStateOf(module.tokenInfo(slot));
@@ -276,7 +318,7 @@ void unlockUserPin(std::string_view tokenUri, PinSource& soPins, PinSource& newP
         rv = session.login(CKU_SO, &soPin);
     }
     if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LEN_RANGE)
-        wrongPin(token.module, token.slot, token.label, "SO (admin) PIN", true, rv, token.uri);
+        throwWrongPin(token.module, token.slot, token.label, "SO (admin) PIN", true, rv, token.uri);
     if (rv == CKR_PIN_LOCKED)
         throw TokenError(TokenError::Kind::PinLocked,
                          "the SO (admin) PIN of token '" + token.label + "' is locked", rv);
@@ -312,20 +354,23 @@ void changeUserPin(std::string_view tokenUri, PinSource& oldPins, PinSource& new
         rv = fn->C_SetPIN(session.handle(), nullptr, 0, nullptr, 0);
     } else {
         SecretString oldPin = oldPins.get(PinPrompt{token.label, state, false, "user PIN"});
+        // The current PIN is checked (C_Login) before the new one is asked for, so
+        // a mistyped current PIN does not cost typing a new one twice.
+        CK_RV login = session.login(CKU_USER, &oldPin);
+        if (login == CKR_PIN_INCORRECT || login == CKR_PIN_LEN_RANGE)
+            throwWrongPin(token.module, token.slot, token.label, "PIN", false, login, token.uri);
+        if (login == CKR_PIN_LOCKED) throwUserPinLocked(token.label, token.uri, login);
+        if (login != CKR_USER_ALREADY_LOGGED_IN)
+            check(login, "checking the PIN of token '" + token.label + "'");
         newPin = newPins.get(PinPrompt{token.label, state, false, "new user PIN"});
         PinBuffer a(oldPin), b(newPin);
         // PKCS#11 2.40 5.6: in an R/W public session C_SetPIN changes the user PIN
         // after checking the old one.
         rv = fn->C_SetPIN(session.handle(), a.ptr(), a.len(), b.ptr(), b.len());
     }
-    if (rv == CKR_PIN_INCORRECT) wrongPin(token.module, token.slot, token.label, "PIN", false, rv, token.uri);
-    if (rv == CKR_PIN_LOCKED)
-        throw TokenError(TokenError::Kind::PinLocked,
-                         "the key on token '" + token.label +
-                             "' is locked; unlock it with "
-                             "the SO (admin) PIN: " +
-                             unlockCommand(token.uri),
-                         rv);
+    if (rv == CKR_PIN_INCORRECT)
+        throwWrongPin(token.module, token.slot, token.label, "PIN", false, rv, token.uri);
+    if (rv == CKR_PIN_LOCKED) throwUserPinLocked(token.label, token.uri, rv);
     newPinResult(rv, token.info, "changing the PIN of token '" + token.label + "' (C_SetPIN)");
     if (isCommonDefaultPin(newPin.view()))
         newPins.notice("the new PIN of token '" + token.label +

@@ -24,6 +24,11 @@ struct Pkcs11ObjectInfo {
     std::string subject;
     std::string issuer;
     std::string notAfter;
+    std::string notBefore;
+    std::string holder;                 // the subject's common name (else the subject)
+    std::vector<std::string> keyUsage;  // "digitalSignature", ... (empty: no extension)
+    bool ca = false;                    // a CA certificate (basicConstraints cA)
+    bool signing = false;               // may sign: digitalSignature or nonRepudiation, or no key usage
     // An RFC 7512 URI naming this object (type=private/cert/public), usable as
     // --key for private keys and certificates.
     std::string uri;
@@ -56,12 +61,13 @@ struct Pkcs11ModuleInfo {
 };
 
 // The tokens of one module (modulePath) or of every module p11-kit is
-// configured with. With loginPins, logs in to each initialised token whose PIN
-// is neither locked nor unset (one PinSource::get per token, PinPrompt.tokenLabel
-// names it) so private keys are listed too; a wrong PIN throws TokenError(WrongPin)
-// at once and no further token is tried.
+// configured with. With loginPins, logs in to one token only, so its private
+// keys are listed too: the one loginToken (a PKCS#11 URI) names, or without it
+// the only token that needs a login. Several candidates throw Error(Usage)
+// before any PIN is asked; a wrong PIN throws TokenError(WrongPin).
 std::vector<Pkcs11ModuleInfo> listTokens(const std::optional<std::string>& modulePath,
-                                         PinSource* loginPins = nullptr);
+                                         PinSource* loginPins = nullptr,
+                                         const std::optional<std::string>& loginToken = std::nullopt);
 
 // Sets a new user PIN with the SO (admin) PIN: C_Login(CKU_SO) + C_InitPIN.
 // This also clears a locked user PIN. Asks soPins ("SO (admin) PIN") first,

@@ -8,11 +8,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <ctime>
 
 #include "core/base/error.hpp"
 #include "core/ossl/ossl.hpp"
 #include "core/token/pkcs11_token.hpp"
 #include "core/token/pkcs11_uri.hpp"
+#include "core/token/signing_certificate.hpp"
 
 namespace eseal {
 
@@ -289,12 +291,54 @@ std::vector<Bytes> buildChain(const CertEntry& signer, const std::vector<CertEnt
     return chain;
 }
 
+// Before the PIN is asked: certificates are public objects, so the ones the
+// URI names (or, without a name, the token's end-entity ones) are checked now.
+// When none of them may seal, the first one's reason ends the command.
+void refuseUnusableCertificates(const Session& session, const Pkcs11Uri& uri) {
+    std::optional<TokenError> firstRefusal;
+    bool anyUsable = false;
+    const std::time_t now = std::time(nullptr);
+    for (const auto& c : readCertificates(session)) {
+        if (uri.object && c.label != *uri.object) continue;
+        if (uri.id && c.id != *uri.id) continue;
+        if (!uri.object && !uri.id && X509_check_ca(c.x509.get()) != 0) continue;
+        try {
+            (void)requireSigningCertificate(c.der, now);
+            anyUsable = true;
+        } catch (const TokenError& e) {
+            if (!firstRefusal) firstRefusal = e;
+        }
+    }
+    if (!anyUsable && firstRefusal) throw *firstRefusal;
+}
+
+// Dual-certificate keys (a signing and an encryption key pair under one label,
+// common on Chinese USB Keys): of several keys the one whose certificate may
+// sign, when exactly one may.
+std::optional<CK_OBJECT_HANDLE> signingKeyAmong(const Session& session,
+                                                const std::vector<CK_OBJECT_HANDLE>& keys,
+                                                const std::vector<CertEntry>& certs) {
+    std::optional<CK_OBJECT_HANDLE> chosen;
+    int signing = 0;
+    for (CK_OBJECT_HANDLE k : keys) {
+        Bytes id = session.attribute(k, CKA_ID).value_or(Bytes{});
+        for (const auto& c : certs)
+            if (!id.empty() && c.id == id && isSigningCertificate(c.der)) {
+                chosen = k;
+                ++signing;
+                break;
+            }
+    }
+    return signing == 1 ? chosen : std::nullopt;
+}
+
 }  // namespace
 
 std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
     Pkcs11Uri uri = Pkcs11Uri::parse(text);
     TokenRef token = openToken(uri);
     Session session(token.module, token.slot, false);
+    refuseUnusableCertificates(session, uri);
 
     std::optional<FilePinSource> filePins;
     if (uri.pinSource) filePins.emplace(*uri.pinSource, &pins);
@@ -326,6 +370,8 @@ std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
     if (label) tmpl.push_back(attr(CKA_LABEL, label->data(), label->size()));
     if (id) tmpl.push_back(attr(CKA_ID, id->data(), id->size()));
     auto keys = session.find(tmpl, 64);
+    if (keys.size() > 1)
+        if (auto k = signingKeyAmong(session, keys, readCertificates(session))) keys = {*k};
     if (keys.size() != 1) {
         auto all = session.find({attr(CKA_CLASS, &privClass, sizeof privClass)}, 64);
         std::string list;

@@ -30,11 +30,7 @@ PinState pinStateOf(const CK_TOKEN_INFO& info, bool so) {
     return s;
 }
 
-bool isCommonDefaultPin(std::string_view pin) {
-    for (std::string_view d : {"123456", "12345678", "000000", "00000000", "1234", "111111"})
-        if (pin == d) return true;
-    return false;
-}
+bool isCommonDefaultPin(std::string_view pin) { return isWellKnownDefaultPin(pin); }
 
 std::vector<Module> openModules(const Pkcs11Uri& uri) {
     std::vector<Module> modules;
@@ -160,17 +156,41 @@ std::string changePinCommand(const std::string& tokenUri) {
     return "eseal token change-pin --token '" + tokenUri + "'";
 }
 
+[[noreturn]] void throwUserPinLocked(const std::string& label, const std::string& tokenUri, CK_RV rv) {
+    throw TokenError(TokenError::Kind::PinLocked,
+                     "the key on token '" + label +
+                         "' is locked (too many wrong PINs); unlock it with the SO "
+                         "(admin) PIN: " +
+                         unlockCommand(tokenUri),
+                     rv);
+}
+
+[[noreturn]] void throwWrongPin(const Module& module, CK_SLOT_ID slot, const std::string& label,
+                                const std::string& what, bool so, CK_RV rv, const std::string& tokenUri) {
+    // Re-read so the message says where the count stands now. Never retried.
+    PinState after;
+    CK_TOKEN_INFO info{};
+    const bool known = module.fn()->C_GetTokenInfo(slot, &info) == CKR_OK;
+    if (known) after = pinStateOf(info, so);
+    std::string msg = "wrong " + what + " for token '" + label + "': ";
+    if (after.locked)
+        msg += so ? "the SO (admin) PIN is now locked; only re-initialising the token (which erases its "
+                    "keys) helps"
+                  : "the key is now locked; unlock it with the SO (admin) PIN: " + unlockCommand(tokenUri);
+    else
+        msg += after.summary();
+    if (rv == CKR_PIN_LEN_RANGE && known)
+        msg += " (the token takes PINs of " + std::to_string(info.ulMinPinLen) + " to " +
+               std::to_string(info.ulMaxPinLen) + " characters)";
+    throw TokenError(TokenError::Kind::WrongPin, msg, rv);
+}
+
 void requireUsableUserPin(const PinState& state, const std::string& label, const std::string& tokenUri) {
     if (!state.initialized)
         throw TokenError(TokenError::Kind::Other, "the user PIN of token '" + label +
                                                       "' has not been set; set it with the SO (admin) PIN: " +
                                                       unlockCommand(tokenUri));
-    if (state.locked)
-        throw TokenError(TokenError::Kind::PinLocked,
-                         "the key on token '" + label +
-                             "' is locked (too many wrong PINs); unlock it with the SO (admin) PIN: " +
-                             unlockCommand(tokenUri),
-                         CKR_PIN_LOCKED);
+    if (state.locked) throwUserPinLocked(label, tokenUri, CKR_PIN_LOCKED);
 }
 
 SecretString loginUser(Session& session, const Module& module, CK_SLOT_ID slot, const std::string& label,
@@ -211,29 +231,10 @@ SecretString loginUser(Session& session, const Module& module, CK_SLOT_ID slot, 
         case CKR_OK:
             break;
         case CKR_PIN_INCORRECT:
-        case CKR_PIN_LEN_RANGE: {
-            // Re-read so the message says where the count stands now. Never retried.
-            PinState after = state;
-            CK_TOKEN_INFO info{};
-            if (token.module.fn()->C_GetTokenInfo(token.slot, &info) == CKR_OK) after = pinStateOf(info);
-            std::string msg = "wrong PIN for token '" + token.label + "': ";
-            if (after.locked)
-                msg +=
-                    "the key is now locked; unlock it with the SO (admin) PIN: " + unlockCommand(token.uri);
-            else
-                msg += after.summary();
-            if (rv == CKR_PIN_LEN_RANGE)
-                msg += " (the token takes PINs of " + std::to_string(token.info.ulMinPinLen) + " to " +
-                       std::to_string(token.info.ulMaxPinLen) + " characters)";
-            throw TokenError(TokenError::Kind::WrongPin, msg, rv);
-        }
+        case CKR_PIN_LEN_RANGE:
+            throwWrongPin(token.module, token.slot, token.label, "PIN", false, rv, token.uri);
         case CKR_PIN_LOCKED:
-            throw TokenError(TokenError::Kind::PinLocked,
-                             "the key on token '" + token.label +
-                                 "' is locked (too many wrong PINs); unlock it with "
-                                 "the SO (admin) PIN: " +
-                                 unlockCommand(token.uri),
-                             rv);
+            throwUserPinLocked(token.label, token.uri, rv);
         case CKR_PIN_EXPIRED:
             pins.notice("the PIN of token '" + token.label +
                         "' has expired; change it with: " + changePinCommand(token.uri));

@@ -15,7 +15,7 @@ namespace eseal::pkcs11 {
 // or, with so = true, for the SO PIN.
 PinState pinStateOf(const CK_TOKEN_INFO& info, bool so = false);
 
-// 123456, 12345678, 000000, 00000000, 1234, 111111: factory PINs of common USB Keys.
+// Factory PINs of common USB Keys (isWellKnownDefaultPin).
 bool isCommonDefaultPin(std::string_view pin);
 
 // The module(s) a URI names, opened: module-path, else p11-kit's registry
@@ -54,6 +54,12 @@ SecretString loginUser(Session& session, const Module& module, CK_SLOT_ID slot, 
 inline SecretString loginUser(Session& session, TokenRef& token, PinSource& pins) {
     return loginUser(session, token.module, token.slot, token.label, token.uri, pins);
 }
+
+// The one wrong-PIN and locked-PIN messages of the PKCS#11 code (login, change,
+// unlock): the PIN state read again after the failure, the unlock command.
+[[noreturn]] void throwWrongPin(const Module& module, CK_SLOT_ID slot, const std::string& label,
+                                const std::string& what, bool so, CK_RV rv, const std::string& tokenUri);
+[[noreturn]] void throwUserPinLocked(const std::string& label, const std::string& tokenUri, CK_RV rv);
 
 // Throws when the user PIN cannot be used: not set yet, or locked (then the
 // message names the unlock command). Called before asking for a PIN.

@@ -45,10 +45,45 @@ std::string describeChar(char c) {
     return buf;
 }
 
+// Length of the well-formed UTF-8 multibyte sequence at s[i] (RFC 3629 4), 0 when none.
+std::size_t utf8Sequence(std::string_view s, std::size_t i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = b(i);
+    std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((b(i + k) & 0xC0) != 0x80) return 0;
+    // no overlong forms, no surrogates, nothing above U+10FFFF
+    if ((c == 0xE0 && b(i + 1) < 0xA0) || (c == 0xED && b(i + 1) > 0x9F) || (c == 0xF0 && b(i + 1) < 0x90) ||
+        (c == 0xF4 && b(i + 1) > 0x8F))
+        return 0;
+    return n;
+}
+
+bool isUtf8Text(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t n = utf8Sequence(s, i);
+        if (n == 0) return false;
+        i += n;
+    }
+    return true;
+}
+
 std::string decode(std::string_view name, std::string_view raw, bool query) {
     std::string out;
     for (std::size_t i = 0; i < raw.size(); ++i) {
         char c = raw[i];
+        // Raw UTF-8 (token=宜昌CA-UK), as people type labels; RFC 7512 would
+        // percent-encode it, and that stays accepted too.
+        if (std::size_t n = static_cast<unsigned char>(c) >= 0x80 ? utf8Sequence(raw, i) : 0; n > 0) {
+            out.append(raw.substr(i, n));
+            i += n - 1;
+            continue;
+        }
         if (c == '%') {
             int hi = i + 2 < raw.size() ? hexValue(raw[i + 1]) : -1;
             int lo = i + 2 < raw.size() ? hexValue(raw[i + 2]) : -1;
@@ -240,10 +275,11 @@ Pkcs11Uri Pkcs11Uri::parse(std::string_view text) {
     return uri;
 }
 
-std::string pkcs11PercentEncode(std::string_view value, bool query) {
+std::string pkcs11PercentEncode(std::string_view value, bool query, bool readableUtf8) {
     std::string out;
+    const bool keepUtf8 = readableUtf8 && isUtf8Text(value);
     for (char c : value) {
-        if (isUnreserved(c) || (query && c == '/')) {
+        if (isUnreserved(c) || (query && c == '/') || (keepUtf8 && static_cast<unsigned char>(c) >= 0x80)) {
             out.push_back(c);
         } else {
             char buf[4];
@@ -256,11 +292,13 @@ std::string pkcs11PercentEncode(std::string_view value, bool query) {
 
 std::string Pkcs11Uri::toString() const {
     std::string path, query;
-    auto add = [](std::string& to, char sep, const char* name, std::string_view value, bool q) {
+    // Text values keep their UTF-8 readable (a Chinese label prints as typed); id is bytes.
+    auto add = [](std::string& to, char sep, const char* name, std::string_view value, bool q,
+                  bool text = true) {
         if (!to.empty()) to.push_back(sep);
         to += name;
         to.push_back('=');
-        to += pkcs11PercentEncode(value, q);
+        to += pkcs11PercentEncode(value, q, text);
     };
     if (token) add(path, ';', "token", *token, false);
     if (manufacturer) add(path, ';', "manufacturer", *manufacturer, false);
@@ -274,7 +312,8 @@ std::string Pkcs11Uri::toString() const {
     if (libraryVersion) add(path, ';', "library-version", *libraryVersion, false);
     if (object) add(path, ';', "object", *object, false);
     if (id)
-        add(path, ';', "id", std::string_view(reinterpret_cast<const char*>(id->data()), id->size()), false);
+        add(path, ';', "id", std::string_view(reinterpret_cast<const char*>(id->data()), id->size()), false,
+            false);
     if (type) add(path, ';', "type", *type, false);
     if (moduleName) add(query, '&', "module-name", *moduleName, true);
     if (modulePath) add(query, '&', "module-path", *modulePath, true);

@@ -34,14 +34,17 @@ struct Pkcs11Uri {
     // Throws Error(Usage) naming the problem.
     static Pkcs11Uri parse(std::string_view text);
     // The URI again, every value percent-encoded where RFC 7512 needs it (and
-    // "'" too, so it can be pasted between single quotes in a shell).
+    // "'" too, so it can be pasted between single quotes in a shell), except
+    // UTF-8 text in labels, printed readable.
     std::string toString() const;
     // Only the token-selecting parts (no object, id, type, pin-source).
     Pkcs11Uri tokenOnly() const;
 };
 
 // Percent-encodes all but RFC 3986 unreserved characters (and "/" when
-// `query`), so the result is valid in an RFC 7512 path or query value.
-std::string pkcs11PercentEncode(std::string_view value, bool query);
+// `query`), so the result is valid in an RFC 7512 path or query value. With
+// readableUtf8, a value that is valid UTF-8 keeps its non-ASCII characters as
+// they are (parse accepts them), so people read "token=宜昌CA-UK".
+std::string pkcs11PercentEncode(std::string_view value, bool query, bool readableUtf8 = false);
 
 }  // namespace eseal

@@ -104,6 +104,7 @@ std::unique_ptr<Key> openPkcs12Key(const std::string& path, PinSource& pins) {
     PinPrompt prompt;
     prompt.tokenLabel = path;
     prompt.purpose = "PKCS#12 password";
+    prompt.hasState = false;  // a file has no PIN state: no "PIN OK" before its password
     SecretString password = pins.get(prompt);
     std::string pw(password.view());
 

@@ -16,6 +16,7 @@
 #include "core/crypto/digest.hpp"
 #include "formats/pdf/pdf_diff.hpp"
 #include "formats/pdf/pdf_input.hpp"
+#include "formats/pdf/pdf_placement.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
 
 namespace eseal {
@@ -299,6 +300,40 @@ std::map<QPDFObjGen, int> annotPages(QPDF& q) {
     return out;
 }
 
+// The seal's centre in mm from the top-left of the page as displayed, and its
+// displayed size: the inverse of what `eseal sign --at` does (ISO 32000-1
+// 14.11.2 crop box, 7.7.3.3 /Rotate clockwise).
+void displayedMm(QPDFObjectHandle page, SealAppearance& a) {
+    pdf::PageGeometry g;
+    try {
+        g = pdf::readPageGeometry(page, "");
+    } catch (const Error&) {
+        return;  // an unusable page box: the report gives points only
+    }
+    const double cx = a.x + a.width / 2, cy = a.y + a.height / 2;
+    double dx = 0, dy = 0, w = a.width, h = a.height;
+    switch (g.rotate) {
+        case 90:
+            dx = cy - g.lly, dy = cx - g.llx, std::swap(w, h);
+            break;
+        case 180:
+            dx = g.urx - cx, dy = cy - g.lly;
+            break;
+        case 270:
+            dx = g.ury - cy, dy = g.urx - cx, std::swap(w, h);
+            break;
+        default:
+            dx = cx - g.llx, dy = g.ury - cy;
+            break;
+    }
+    const double mm = g.userUnit * 25.4 / 72;
+    a.hasMm = true;
+    a.centreXMm = dx * mm;
+    a.centreYMm = dy * mm;
+    a.widthMm = w * mm;
+    a.heightMm = h * mm;
+}
+
 void appearances(QPDF& q, const SigField& f, const std::map<QPDFObjGen, int>& onPage, SignatureReport& s) {
     std::map<QPDFObjGen, int> pageNumbers;
     int n = 0;
@@ -333,6 +368,7 @@ void appearances(QPDF& q, const SigField& f, const std::map<QPDFObjGen, int>& on
             auto it = p.isIndirect() ? pageNumbers.find(p.getObjGen()) : pageNumbers.end();
             if (it != pageNumbers.end()) a.page = it->second;
         }
+        if (a.page > 0) displayedMm(q.getAllPages().at(static_cast<std::size_t>(a.page - 1)), a);
         s.appearances.push_back(a);
     }
 }

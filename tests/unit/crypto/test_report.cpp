@@ -1,5 +1,7 @@
 // The report model's strings, exit codes, JSON (docs/CLI.md) and text.
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -203,10 +205,12 @@ BOOST_AUTO_TEST_CASE(json_survives_invalid_utf8) {
 }
 
 BOOST_AUTO_TEST_CASE(text_report) {
+    setenv("TZ", "UTC", 1);  // the text report shows local time
+    tzset();
     const std::string text = toText(fullReport());
     for (const char* needle :
          {"a.pdf", "Seal1", "INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND", "测试单位 RSA 签章人",
-          "eseal Test Intermediate CA", "2026-11-25T12:00:00Z", "claimed (PDF /M)", "page 1",
+          "eseal Test Intermediate CA", "2026-11-25 12:00:00 +00:00", "claimed (PDF /M)", "page 1",
           "earlier-revision", "page-content", "NOT allowed", "(allowed)", "untrusted",
           "error: The certificate", "warning: a warning", "Later revisions: 2"})
         BOOST_TEST(text.find(needle) != std::string::npos, needle << " missing from\n" << text);
