@@ -23,6 +23,20 @@ namespace eseal {
 
 namespace {
 
+// Whether bytes [from, to) are only white space and NUL padding (7.2.3), which
+// no reader displays. Read in bounded chunks: the tail may be large.
+bool onlyPadding(const pdf::FileReader& file, std::uint64_t from, std::uint64_t to) {
+    constexpr std::size_t kChunk = 1 << 16;
+    for (std::uint64_t at = from; at < to;) {
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, to - at));
+        const std::string piece = file.readString(at, n);
+        for (char c : piece)
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\f' && c != '\0') return false;
+        at += n;
+    }
+    return true;
+}
+
 using OH = QPDFObjectHandle;
 using pdf::FileReader;
 
@@ -409,6 +423,12 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
     }
     report.revisions = static_cast<int>(revisions.size());
     const PdfRevision& last = revisions.back();
+    // Bytes after the last revision the scan could read. A viewer repairs the
+    // file and may display them (an update whose startxref is off is the known
+    // forgery), so they are never ignored: every seal that does not cover them
+    // is at best INDETERMINATE (below). White space and NUL padding show nothing.
+    const bool unanalysedTail =
+        last.end < report.fileSize && !onlyPadding(*file, last.end, report.fileSize);
 
     pdf::RevisionDocuments docs(path, revisions);
     // The document as readers show it: all revisions, not what follows the
@@ -506,11 +526,18 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                 s.revision = closes->index;
                 for (const auto& rev : revisions)
                     if (rev.index > closes->index) s.laterRevisions.push_back(rev.index);
-                if (closes->index == last.index)
-                    s.warnings.push_back(
-                        std::to_string(report.fileSize - last.end) + " bytes after the last %%EOF (byte " +
+                if (unanalysedTail) {
+                    s.verdict.worsenTo(Indication::Indeterminate, SubIndication::FormatFailure);
+                    s.errors.push_back(
+                        "the file holds " + std::to_string(report.fileSize - last.end) + " bytes after byte " +
                         std::to_string(last.end) +
-                        ") belong to no revision: they are not covered by this seal and are ignored");
+                        " that eseal could not analyse as a revision; this seal does not cover them, and "
+                        "viewers and qpdf may display them as part of the document");
+                } else if (last.end < report.fileSize) {
+                    s.warnings.push_back(std::to_string(report.fileSize - last.end) +
+                                         " bytes of white space after the last %%EOF are not covered by this "
+                                         "seal; they change nothing a reader shows");
+                }
             } else {
                 s.coverage = Coverage::BrokenRange;
             }

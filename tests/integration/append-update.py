@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""append-update.py IN OUT: copy IN to OUT and append one incremental update
+"""append-update.py IN OUT [--startxref-off N]: copy IN to OUT and append one incremental update
 (ISO 32000-1 7.5.6) that changes page 1's content: a new content stream that
 paints a filled rectangle is added to the page's /Contents.
 
@@ -8,6 +8,9 @@ stays where it was and a signature over IN still covers the same bytes: the
 case of someone changing a sealed page after sealing. Needs IN's last cross-
 reference section to be a table (7.5.4); the new section is one too.
 Prints the number of the new revision's page object.
+--startxref-off N writes a startxref N bytes away from the new xref section
+(N may be negative or point past the end): viewers repair such a file and show
+the new content, so a verifier must not skip the update (a known forgery class).
 """
 import re
 import sys
@@ -17,6 +20,9 @@ import pikepdf
 
 def main() -> int:
     src, dst = sys.argv[1], sys.argv[2]
+    off = 0
+    if len(sys.argv) == 5 and sys.argv[3] == "--startxref-off":
+        off = int(sys.argv[4])
     data = open(src, "rb").read()
     starts = list(re.finditer(rb"startxref\s+(\d+)\s+%%EOF", data))
     if not starts:
@@ -68,7 +74,7 @@ def main() -> int:
         out += b"%d 1\n%010d %05d n\r\n" % (num, offsets[num], gen)
     out += ("trailer\n<< /Size %d %s /Prev %d >>\n" % (new_num + 1, " ".join(trailer_keys), prev)).encode(
         "latin-1")
-    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    out += b"startxref\n%d\n%%%%EOF\n" % (xref + off)
     open(dst, "wb").write(out)
     print(pnum)
     return 0

@@ -238,3 +238,48 @@ BOOST_AUTO_TEST_CASE(several_files_exit_code_is_the_worst) {
     BOOST_CHECK_EQUAL(v.report[0].value("indication", std::string()), "PASSED");
     BOOST_CHECK_EQUAL(v.report[1].value("indication", std::string()), "NO_SIGNATURE");
 }
+
+// An update appended after the seal whose startxref is a few bytes off, or
+// points past the end, is skipped by a strict xref walk, yet every viewer
+// repairs the file and shows the appended page content. Bytes after the signed
+// range are never ignored: such a seal is at best INDETERMINATE, with a
+// sentence saying the file holds content eseal could not analyse.
+BOOST_AUTO_TEST_CASE(update_with_a_wrong_startxref_is_not_passed) {
+    TempDir dir("xref-off");
+    const fs::path sealed = sealedLetter(dir);
+    for (const char* off : {"3", "-5", "100000"}) {
+        BOOST_TEST_CONTEXT("startxref off by " << off) {
+            const fs::path changed = dir / (std::string("changed") + off + ".pdf");
+            RunResult u = run({"/usr/bin/python3", std::string(ESEAL_INTEG_DIR) + "/append-update.py",
+                               sealed.string(), changed.string(), "--startxref-off", off});
+            BOOST_REQUIRE_MESSAGE(u.exitCode == 0, u.describe());
+            // Poppler sees that the signature no longer covers the whole file.
+            PdfsigResult p = pdfsig(changed);
+            BOOST_REQUIRE_EQUAL(p.signatures.size(), 1u);
+            BOOST_CHECK_MESSAGE(!p.signatures[0].totalDocument, "pdfsig: " << p.run.describe());
+            Verified v = verifyJson(changed);
+            BOOST_CHECK_MESSAGE(v.run.exitCode == 1 || v.run.exitCode == 2, v.run.describe());
+            BOOST_REQUIRE_MESSAGE(v.report.is_object(), v.run.describe());
+            const auto* s = findSignature(v.report, "Seal1");
+            BOOST_REQUIRE_MESSAGE(s != nullptr, v.report.dump(1));
+            BOOST_CHECK_NE(s->value("indication", std::string()), "PASSED");
+            BOOST_CHECK_MESSAGE(s->value("errors", nlohmann::json::array()).dump().find("could not analyse") !=
+                                    std::string::npos,
+                                s->dump(1));
+        }
+    }
+}
+
+// The benign twin: white space and NUL padding after the last %%EOF (some
+// writers pad files) change nothing a viewer shows, so the seal still PASSES.
+BOOST_AUTO_TEST_CASE(padding_after_the_last_eof_still_passes) {
+    TempDir dir("padding");
+    const fs::path sealed = sealedLetter(dir);
+    const fs::path padded = dir / "padded.pdf";
+    writeFile(padded, readFile(sealed) + std::string("\r\n  \n") + std::string(64, '\0'));
+    Verified v = verifyJson(padded);
+    BOOST_CHECK_MESSAGE(v.run.exitCode == 0, v.run.describe());
+    const auto* s = v.report.is_object() ? findSignature(v.report, "Seal1") : nullptr;
+    BOOST_REQUIRE_MESSAGE(s != nullptr, v.run.describe());
+    BOOST_CHECK_EQUAL(s->value("indication", std::string()), "PASSED");
+}
