@@ -43,8 +43,9 @@ Args::Args(const CommandSpec& spec, const std::vector<std::string>& argv) {
             inlineValue = a.substr(eq + 1);
         }
         if (name == "--pin" || name == "--so-pin" || name == "--new-pin" || name == "--password")
-            usage(spec, "PINs are never accepted on the command line (they end up in shell history and "
-                        "process lists); use a terminal prompt, --pin-env VAR or --pin-file FILE");
+            usage(spec,
+                  "PINs are never accepted on the command line (they end up in shell history and "
+                  "process lists); use a terminal prompt, --pin-env VAR or --pin-file FILE");
         const OptionSpec* o = find(spec, name);
         if (!o) usage(spec, "unknown option " + name);
         std::string value;
@@ -75,7 +76,8 @@ void Args::applyDefaults(const CommandSpec& spec, const Config& config) {
         } else {
             auto& slot = fromConfig[o->name];
             if (!slot.empty() && !o->repeatable)
-                throw Error(ErrorCategory::Usage, "--" + e.name + " is set twice (line " + std::to_string(e.line) + ")",
+                throw Error(ErrorCategory::Usage,
+                            "--" + e.name + " is set twice (line " + std::to_string(e.line) + ")",
                             config.file.string());
             slot.push_back(e.value);
         }
@@ -106,8 +108,10 @@ std::string helpText(const CommandSpec& spec) {
             left += o.name;
             if (o.takesValue) left += " " + o.valueName;
             out << left;
-            if (left.size() < 28) out << std::string(28 - left.size(), ' ');
-            else out << "\n" << std::string(28, ' ');
+            if (left.size() < 28)
+                out << std::string(28 - left.size(), ' ');
+            else
+                out << "\n" << std::string(28, ' ');
             // Indent continuation lines of multi-line help.
             for (char c : std::string(tr(o.help.c_str()))) {
                 out << c;

@@ -12,19 +12,19 @@ namespace eseal::cli {
 struct Config;
 
 struct OptionSpec {
-    std::string name;         // "--out", without value syntax
-    std::string shortName;    // "-o" or ""
+    std::string name;       // "--out", without value syntax
+    std::string shortName;  // "-o" or ""
     bool takesValue = true;
     bool repeatable = false;
-    std::string valueName;    // "FILE"
+    std::string valueName;  // "FILE"
     std::string help;
 };
 
 struct CommandSpec {
-    std::string name;          // "sign"
-    std::string synopsis;      // "IN.pdf... (-o OUT.pdf | --out-dir DIR) --key KEY --seal SEAL.png"
-    std::string summary;       // one line
-    std::string details;       // paragraphs after the options
+    std::string name;      // "sign"
+    std::string synopsis;  // "IN.pdf... (-o OUT.pdf | --out-dir DIR) --key KEY --seal SEAL.png"
+    std::string summary;   // one line
+    std::string details;   // paragraphs after the options
     std::vector<OptionSpec> options;
 };
 

@@ -50,12 +50,14 @@ fs::path demoDocuments() {
     for (const fs::path& candidate :
          {installed, fs::path(ESEAL_DEMO_DIR_INSTALLED), fs::path(ESEAL_DEMO_DIR_SOURCE)})
         if (!candidate.empty() && fs::exists(candidate / "samples.tsv")) return candidate;
-    throw Error(ErrorCategory::BadInput, "the demo documents (samples.tsv) are not installed; set ESEAL_DEMO_DOCS");
+    throw Error(ErrorCategory::BadInput,
+                "the demo documents (samples.tsv) are not installed; set ESEAL_DEMO_DOCS");
 }
 
 std::string softhsmModule() {
-    for (const char* p : {"/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-                          "/usr/local/lib/softhsm/libsofthsm2.so"})
+    for (const char* p :
+         {"/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+          "/usr/local/lib/softhsm/libsofthsm2.so"})
         if (fs::exists(p)) return p;
     throw Error(ErrorCategory::Unsupported,
                 "the demo keeps its key in a SoftHSM2 token, and SoftHSM2 is not installed "
@@ -73,7 +75,9 @@ void writePrivate(const fs::path& p, const std::string& content) {
 
 std::string readText(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
-    if (!in) throw Error(ErrorCategory::InputUnreadable, "cannot read (remove the demo folder to start again)", p.string());
+    if (!in)
+        throw Error(ErrorCategory::InputUnreadable, "cannot read (remove the demo folder to start again)",
+                    p.string());
     return {std::istreambuf_iterator<char>(in), {}};
 }
 
@@ -89,7 +93,8 @@ std::string randomDigits(int n) {
 void mentionRealTokens() {
     try {
         for (const auto& m : listTokens(std::nullopt)) {
-            if (m.path.find("softhsm") != std::string::npos || m.path.find("p11-kit-trust") != std::string::npos)
+            if (m.path.find("softhsm") != std::string::npos ||
+                m.path.find("p11-kit-trust") != std::string::npos)
                 continue;
             for (const auto& t : m.tokens)
                 std::cout << "USB Key found: \"" << t.label << "\" (" << m.name
@@ -129,14 +134,15 @@ Demo prepare() {
         return d;
     }
 
-    std::cout << "Creating the demo CA, demo unit certificate, demo seal and demo token in " << d.home.string()
-              << "\n";
+    std::cout << "Creating the demo CA, demo unit certificate, demo seal and demo token in "
+              << d.home.string() << "\n";
     std::error_code ec;
     fs::remove_all(d.home, ec);  // a half-made earlier attempt
     fs::create_directories(d.home / "tokens");
     ::chmod(d.home.c_str(), 0700);
     writePrivate(conf, "# eseal demo token (not the system SoftHSM store)\ndirectories.tokendir = " +
-                           (d.home / "tokens").string() + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+                           (d.home / "tokens").string() +
+                           "\nobjectstore.backend = file\nlog.level = ERROR\n");
 
     // The demo token's PINs are random and kept in 0600 files beside it, so later
     // demo runs can log in without asking: acceptable for a throwaway demo token
@@ -155,7 +161,8 @@ Demo prepare() {
     std::time_t t = now();
     auto caKey = generateEcKey();
     CertificateProfile caProfile;
-    caProfile.subject = {{"C", "CN"}, {"O", "eseal 演示 (DEMO)"}, {"CN", "eseal 演示根证书 DEMO CA - not a legal CA"}};
+    caProfile.subject = {
+        {"C", "CN"}, {"O", "eseal 演示 (DEMO)"}, {"CN", "eseal 演示根证书 DEMO CA - not a legal CA"}};
     caProfile.notBefore = t - 86400;
     caProfile.notAfter = t + 10L * 365 * 86400;
     caProfile.ca = true;
@@ -211,7 +218,8 @@ std::vector<Sample> readSamples(const fs::path& docs) {
         }
         out.push_back(s);
     }
-    if (out.empty()) throw Error(ErrorCategory::BadInput, "no samples listed", (docs / "samples.tsv").string());
+    if (out.empty())
+        throw Error(ErrorCategory::BadInput, "no samples listed", (docs / "samples.tsv").string());
     return out;
 }
 

@@ -1,28 +1,27 @@
 // eseal seal show: an electronic seal (GM/T 0031 / GB/T 38540) as text or
 // JSON, its maker signature checked, its picture optionally written out.
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
-#include <openssl/pem.h>
-#include <openssl/rand.h>
-
-#include <filesystem>
-
 #include "cli/commands.hpp"
 #include "cli/pin_sources.hpp"
-#include "core/crypto/sm2.hpp"
-#include "core/ossl/ossl.hpp"
-#include "core/seal/image.hpp"
-#include "core/token/key_registry.hpp"
 #include "core/base/atomic_file.hpp"
 #include "core/base/bytes.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
+#include "core/crypto/sm2.hpp"
+#include "core/ossl/ossl.hpp"
+#include "core/seal/image.hpp"
 #include "core/seal/ses_seal.hpp"
 #include "core/seal/ses_signature.hpp"
+#include "core/token/key_registry.hpp"
 
 namespace eseal::cli {
 
@@ -96,7 +95,8 @@ Json sealJson(const std::string& file, const Shown& shown, const MakerCheck& mak
     Json certs = Json::array();
     for (const auto& c : s.property.certificates) certs.push_back(certJson(c));
     Json digests = Json::array();
-    for (const auto& d : s.property.certDigests) digests.push_back({{"type", d.type}, {"value", toHex(d.value)}});
+    for (const auto& d : s.property.certDigests)
+        digests.push_back({{"type", d.type}, {"value", toHex(d.value)}});
     j["property"] = {{"type", s.property.type},
                      {"name", s.property.name},
                      {"certListType", s.property.certListType},
@@ -142,15 +142,16 @@ std::string certLine(ByteView der) {
 
 void printText(const std::string& file, const Shown& shown, const MakerCheck& maker, std::time_t at) {
     const SesSeal& s = shown.seal;
-    std::cout << file << " (" << (shown.signature ? tr("electronic signature holding a seal") : tr("electronic seal"))
-              << ", " << layoutName(s.layout) << ", " << tr("header version") << " " << s.header.version << ")\n";
+    std::cout << file << " ("
+              << (shown.signature ? tr("electronic signature holding a seal") : tr("electronic seal")) << ", "
+              << layoutName(s.layout) << ", " << tr("header version") << " " << s.header.version << ")\n";
     std::cout << "  " << tr("name") << ": " << s.property.name << "\n";
     std::cout << "  " << tr("seal ID") << ": " << s.esId << "\n";
     std::cout << "  " << tr("type") << ": " << s.property.type << "\n";
     std::cout << "  " << tr("vendor") << ": " << s.header.vendorId << "\n";
     std::cout << "  " << tr("created") << ": " << isoUtc(s.property.createDate) << "\n";
-    std::cout << "  " << tr("validity") << ": " << isoUtc(s.property.validStart) << " .. " << isoUtc(s.property.validEnd)
-              << " (" << tr(validityState(s, at)) << ")\n";
+    std::cout << "  " << tr("validity") << ": " << isoUtc(s.property.validStart) << " .. "
+              << isoUtc(s.property.validEnd) << " (" << tr(validityState(s, at)) << ")\n";
     std::cout << "  " << tr("picture") << ": " << s.picture.type << ", " << s.picture.data.size() << " "
               << tr("bytes") << ", " << s.picture.widthMm << " x " << s.picture.heightMm << " mm\n";
     std::cout << "  " << tr("certificates bound") << ":\n";
@@ -161,16 +162,16 @@ void printText(const std::string& file, const Shown& shown, const MakerCheck& ma
         std::cout << "  " << tr("extension") << ": " << e.oid << (e.critical ? " (critical)" : "") << ", "
                   << e.value.size() << " " << tr("bytes") << "\n";
     std::cout << "  " << tr("maker") << ": " << certLine(s.makerCertificate) << "\n";
-    std::cout << "  " << tr("maker signature") << ": "
-              << (maker.valid ? tr("valid") : tr("INVALID")) << " (" << maker.detail << ")\n";
+    std::cout << "  " << tr("maker signature") << ": " << (maker.valid ? tr("valid") : tr("INVALID")) << " ("
+              << maker.detail << ")\n";
     if (shown.signature) {
         const SesSignature& sig = *shown.signature;
         const MakerCheck signer = checkSignerSignature(sig);
         std::cout << "  " << tr("signed at") << ": " << sig.timeInfo << "\n";
         std::cout << "  " << tr("signed data") << ": " << sig.propertyInfo << "\n";
         std::cout << "  " << tr("signer") << ": " << certLine(sig.signerCertificate) << "\n";
-        std::cout << "  " << tr("signer signature") << ": " << (signer.valid ? tr("valid") : tr("INVALID")) << " ("
-                  << signer.detail << ")\n";
+        std::cout << "  " << tr("signer signature") << ": " << (signer.valid ? tr("valid") : tr("INVALID"))
+                  << " (" << signer.detail << ")\n";
     }
     for (const auto& w : s.warnings) std::cout << "  " << tr("warning") << ": " << w << "\n";
 }
@@ -179,8 +180,8 @@ void writePicture(const SesSeal& seal, const std::string& out) {
     const std::string type = lower(seal.picture.type);
     // The picture is written as stored; a .png name for a GIF would mislead.
     if (endsWith(lower(out), ".png") && type != "png")
-        throw Error(ErrorCategory::Usage, "the seal's picture is " + seal.picture.type + ", not PNG: give --image a ." +
-                                              type + " name");
+        throw Error(ErrorCategory::Usage, "the seal's picture is " + seal.picture.type +
+                                              ", not PNG: give --image a ." + type + " name");
     AtomicFile file(out);
     file.write(seal.picture.data);
     file.commit();
@@ -188,14 +189,16 @@ void writePicture(const SesSeal& seal, const std::string& out) {
 
 int runShow(const Args& args) {
     const auto& files = args.positional();
-    if (files.size() != 1) throw Error(ErrorCategory::Usage, "seal show takes one seal file (see: eseal seal show --help)");
+    if (files.size() != 1)
+        throw Error(ErrorCategory::Usage, "seal show takes one seal file (see: eseal seal show --help)");
     const std::string& path = files[0];
     const Shown shown = readSealOrSignature(path);
     const MakerCheck maker = checkMakerSignature(shown.seal);
     const std::time_t at = now();
     if (auto image = args.get("--image")) writePicture(shown.seal, *image);
     if (args.has("--json"))
-        std::cout << sealJson(path, shown, maker, at).dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+        std::cout << sealJson(path, shown, maker, at).dump(2, ' ', false, Json::error_handler_t::replace)
+                  << "\n";
     else
         printText(path, shown, maker, at);
     bool ok = maker.valid;
@@ -208,9 +211,10 @@ std::time_t parseDate(const std::string& s, bool endOfDay) {
     std::tm tm{};
     int y = 0, m = 0, d = 0;
     char tail = 0;
-    if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 || d > 31 ||
-        y < 1970 || y > 9999)
-        throw Error(ErrorCategory::Usage, "--valid wants FROM..TO as YYYY-MM-DD..YYYY-MM-DD, not '" + s + "'");
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 ||
+        d > 31 || y < 1970 || y > 9999)
+        throw Error(ErrorCategory::Usage,
+                    "--valid wants FROM..TO as YYYY-MM-DD..YYYY-MM-DD, not '" + s + "'");
     tm.tm_year = y - 1900;
     tm.tm_mon = m - 1;
     tm.tm_mday = d;
@@ -253,18 +257,22 @@ int runMake(const Args& args) {
     const std::string sizeText = need("--size");
     char* end = nullptr;
     const long mm = std::strtol(sizeText.c_str(), &end, 10);
-    if (*end != 0 || mm < 5 || mm > 200) throw Error(ErrorCategory::Usage, "--size wants the seal's size in mm (5..200)");
+    if (*end != 0 || mm < 5 || mm > 200)
+        throw Error(ErrorCategory::Usage, "--size wants the seal's size in mm (5..200)");
     const std::string typeText = args.get("--type").value_or("unit");
     // GM/T 0031 / GB/T 38540 leave the type codes to the issuer; eseal uses 1 unit, 2 personal.
     long type = typeText == "unit" ? 1 : typeText == "personal" ? 2 : std::strtol(typeText.c_str(), &end, 10);
     if (type <= 0 || type > 1000 || (typeText != "unit" && typeText != "personal" && *end != 0))
         throw Error(ErrorCategory::Usage, "--type is unit, personal or a number");
     const auto dots = valid.find("..");
-    if (dots == std::string::npos) throw Error(ErrorCategory::Usage, "--valid wants FROM..TO (YYYY-MM-DD..YYYY-MM-DD)");
-    const std::time_t from = parseDate(valid.substr(0, dots), false), to = parseDate(valid.substr(dots + 2), true);
+    if (dots == std::string::npos)
+        throw Error(ErrorCategory::Usage, "--valid wants FROM..TO (YYYY-MM-DD..YYYY-MM-DD)");
+    const std::time_t from = parseDate(valid.substr(0, dots), false),
+                      to = parseDate(valid.substr(dots + 2), true);
     if (to <= from) throw Error(ErrorCategory::Usage, "--valid: the end is not after the start");
     const auto certPaths = args.all("--cert");
-    if (certPaths.empty()) throw Error(ErrorCategory::Usage, "seal make needs at least one --cert (the signers it binds)");
+    if (certPaths.empty())
+        throw Error(ErrorCategory::Usage, "seal make needs at least one --cert (the signers it binds)");
     if (std::filesystem::exists(out) && !args.has("--force"))
         throw Error(ErrorCategory::Usage, "the output exists; give --force to replace it", out);
 
@@ -294,7 +302,8 @@ int runMake(const Args& args) {
     bool canSm2 = false;
     for (const auto& a : key->algorithms()) canSm2 = canSm2 || a == sm2;
     if (!canSm2 || key->certificateChain().empty())
-        throw Error(ErrorCategory::Usage, "the maker key is not an SM2 key with a certificate (GB/T 38540 seals are SM2/SM3)");
+        throw Error(ErrorCategory::Usage,
+                    "the maker key is not an SM2 key with a certificate (GB/T 38540 seals are SM2/SM3)");
     const Bytes& makerCert = key->certificateChain().front();
     ossl::X509Ptr cert = ossl::parseCertificate(makerCert);
     // GB/T 38540 7.1: the maker signs SES_SealInfo; SM2 with SM3 and the default ID.
@@ -303,7 +312,8 @@ int runMake(const Args& args) {
     const Bytes sealDer = encodeSealV4(info, makerCert, "1.2.156.10197.1.501", signature);
 
     const SesSeal check = readSeal(sealDer, out);
-    if (!checkMakerSignature(check).valid) throw CryptoError("the maker signature of the new seal does not verify");
+    if (!checkMakerSignature(check).valid)
+        throw CryptoError("the maker signature of the new seal does not verify");
     AtomicFile file(out);
     file.write(sealDer);
     file.commit();

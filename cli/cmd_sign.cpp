@@ -97,7 +97,8 @@ int run(const Args& args) {
                                       args.has("--skip-existing")};
     const std::vector<OutputPlan> plans = planOutputs(inputs, outputOptions);
     auto keySpec = args.get("--key");
-    if (!keySpec) throw Error(ErrorCategory::Usage, "--key is required (pkcs11:..., p12:FILE or skf:LIB?...)");
+    if (!keySpec)
+        throw Error(ErrorCategory::Usage, "--key is required (pkcs11:..., p12:FILE or skf:LIB?...)");
     auto seal = args.get("--seal");
     if (!seal) throw Error(ErrorCategory::Usage, "--seal SEAL.png is required");
 
@@ -166,8 +167,9 @@ int run(const Args& args) {
     if (toSeal == 0) {
         for (const OutputPlan& plan : plans)
             if (plan.skip) std::cout << "skipped " << plan.input << " (" << plan.output << " exists)\n";
-        if (plans.size() > 1) std::cout << "sealed 0, failed " << tally.failed.size() << ", skipped "
-                                        << plans.size() - tally.failed.size() << "\n";
+        if (plans.size() > 1)
+            std::cout << "sealed 0, failed " << tally.failed.size() << ", skipped "
+                      << plans.size() - tally.failed.size() << "\n";
         return status;
     }
 

@@ -27,14 +27,16 @@ std::unique_ptr<PinSource> newPinSource(const Args& args) {
 
 std::string requiredToken(const Args& args) {
     auto token = args.get("--token");
-    if (!token) throw Error(ErrorCategory::Usage, "--token URI is required, e.g. --token 'pkcs11:token=Unit'");
+    if (!token)
+        throw Error(ErrorCategory::Usage, "--token URI is required, e.g. --token 'pkcs11:token=Unit'");
     return *token;
 }
 
 void printAdvice(const Pkcs11TokenInfo& t) {
     if (t.pinState.locked)
         std::cout << "      -> the user PIN is locked; unlock with the SO (admin) PIN:\n"
-                     "         eseal token unlock --token '" << t.uri << "'\n";
+                     "         eseal token unlock --token '"
+                  << t.uri << "'\n";
     else if (t.pinState.finalTry)
         std::cout << "      -> one more wrong PIN locks this key\n";
     if (t.pinState.mustChange)
@@ -58,7 +60,8 @@ int listSkfLibrary(const std::string& library) {
                       << "      admin PIN: " << a.adminPin.summary() << "\n";
             if (a.userPin.locked)
                 std::cout << "      -> the user PIN is locked; unlock with the admin PIN:\n"
-                             "         eseal token unlock --token '" << a.tokenSpec << "'\n";
+                             "         eseal token unlock --token '"
+                          << a.tokenSpec << "'\n";
             for (const auto& c : a.containers) {
                 std::cout << "      container \"" << c.name << "\" " << c.keyType << "\n";
                 if (!c.subject.empty())
@@ -161,7 +164,8 @@ int runList(const Args& args) {
     if (module && isSkfLibrary(*module)) return listSkfLibrary(*module);
     const bool all = args.has("--all");
     std::unique_ptr<PinSource> pins;
-    if (args.has("--login")) pins = pinSourceFrom(args, "pin");
+    if (args.has("--login"))
+        pins = pinSourceFrom(args, "pin");
     else if (args.has("--token"))
         throw Error(ErrorCategory::Usage, "--token names the token to log in to; give --login too");
     auto modules = listTokens(module, pins.get(), args.get("--token"));
@@ -188,7 +192,8 @@ int runList(const Args& args) {
         }
         if (!all && !module && m.tokens.empty() && m.error.empty()) continue;  // a reader with no key in it
         std::cout << "module " << m.name << " (" << m.path << ")";
-        if (!m.libraryDescription.empty()) std::cout << ": " << m.libraryDescription << " " << m.libraryVersion;
+        if (!m.libraryDescription.empty())
+            std::cout << ": " << m.libraryDescription << " " << m.libraryVersion;
         std::cout << "\n";
         if (!m.error.empty()) std::cout << "  error: " << m.error << "\n";
         for (const auto& t : m.tokens) {
@@ -199,7 +204,9 @@ int runList(const Args& args) {
                       << "    PIN:     " << t.pinState.summary() << "\n";
             if (all) std::cout << "    SO PIN:  " << t.soPinState.summary() << "\n";
             printAdvice(t);
-            if (t.objects.empty()) std::cout << "    (no objects visible" << (t.loggedIn ? ")" : " without login; try --login)") << "\n";
+            if (t.objects.empty())
+                std::cout << "    (no objects visible" << (t.loggedIn ? ")" : " without login; try --login)")
+                          << "\n";
             if (all)
                 printObjects(t);
             else

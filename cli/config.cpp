@@ -20,9 +20,11 @@ std::string trim(const std::string& s) {
 }  // namespace
 
 fs::path configPath() {
-    if (const char* explicitPath = std::getenv("ESEAL_CONFIG"); explicitPath && *explicitPath) return explicitPath;
+    if (const char* explicitPath = std::getenv("ESEAL_CONFIG"); explicitPath && *explicitPath)
+        return explicitPath;
     if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) return fs::path(x) / "eseal" / "config";
-    if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".config" / "eseal" / "config";
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return fs::path(home) / ".config" / "eseal" / "config";
     return {};
 }
 
@@ -49,13 +51,14 @@ Config loadConfig(const fs::path& path) {
         ConfigEntry entry{trim(line.substr(0, eq)), trim(line.substr(eq + 1)), lineNo};
         if (entry.name.rfind("--", 0) == 0) entry.name.erase(0, 2);
         if (entry.name.empty() || entry.value.empty())
-            throw Error(ErrorCategory::Usage, "line " + std::to_string(lineNo) + " has an empty name or value",
-                        path.string());
-        if (entry.name == "pin" || entry.name == "so-pin" || entry.name == "password")
             throw Error(ErrorCategory::Usage,
-                        "line " + std::to_string(lineNo) +
-                            ": PINs are never read from the configuration; use the prompt, pin-env or pin-file",
-                        path.string());
+                        "line " + std::to_string(lineNo) + " has an empty name or value", path.string());
+        if (entry.name == "pin" || entry.name == "so-pin" || entry.name == "password")
+            throw Error(
+                ErrorCategory::Usage,
+                "line " + std::to_string(lineNo) +
+                    ": PINs are never read from the configuration; use the prompt, pin-env or pin-file",
+                path.string());
         config.entries.push_back(std::move(entry));
     }
     return config;

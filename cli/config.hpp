@@ -20,7 +20,7 @@
 namespace eseal::cli {
 
 struct ConfigEntry {
-    std::string name;   // "key"
+    std::string name;  // "key"
     std::string value;
     int line = 0;
 };

@@ -28,7 +28,8 @@ fs::path installedLocaleDir() {
 fs::path translationsDir() {
     const fs::path installed = installedLocaleDir();
     std::error_code ec;
-    if (!installed.empty() && fs::exists(installed / "zh_CN" / "LC_MESSAGES" / "eseal.mo", ec)) return installed;
+    if (!installed.empty() && fs::exists(installed / "zh_CN" / "LC_MESSAGES" / "eseal.mo", ec))
+        return installed;
     return ESEAL_BUILD_LOCALE_DIR;
 }
 

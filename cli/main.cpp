@@ -20,9 +20,8 @@ using namespace eseal::cli;
 const char* kVersion = "eseal " ESEAL_VERSION;
 
 std::vector<const Command*> commands() {
-    return {&signCommand(), &verifyCommand(), &tokenListCommand(), &tokenUnlockCommand(),
-            &tokenChangePinCommand(), &sealShowCommand(), &sealMakeCommand(),
-            &demoCommand()};
+    return {&signCommand(),           &verifyCommand(),   &tokenListCommand(), &tokenUnlockCommand(),
+            &tokenChangePinCommand(), &sealShowCommand(), &sealMakeCommand(),  &demoCommand()};
 }
 
 // Every option name of every command, without "--": what the configuration file may set.
@@ -93,7 +92,8 @@ int main(int argc, char** argv) {
         auto space = name.find(' ');
         if (space == std::string::npos) {
             if (words[0] == name) chosen = c, used = 1;
-        } else if (words.size() >= 2 && words[0] == name.substr(0, space) && words[1] == name.substr(space + 1)) {
+        } else if (words.size() >= 2 && words[0] == name.substr(0, space) &&
+                   words[1] == name.substr(space + 1)) {
             chosen = c, used = 2;
         }
     }

@@ -18,7 +18,8 @@ std::string defaultOutputName(const std::string& input) {
 
 std::vector<OutputPlan> planOutputs(const std::vector<std::string>& inputs, const OutputOptions& o) {
     if (inputs.empty()) throw Error(ErrorCategory::Usage, tr("no input file (see: eseal sign --help)"));
-    if (o.out && o.outDir) throw Error(ErrorCategory::Usage, tr("give either -o OUT or --out-dir DIR, not both"));
+    if (o.out && o.outDir)
+        throw Error(ErrorCategory::Usage, tr("give either -o OUT or --out-dir DIR, not both"));
     if (o.out && inputs.size() > 1)
         throw Error(ErrorCategory::Usage, tr("several inputs need --out-dir DIR instead of -o"));
     if (o.force && o.skipExisting)
@@ -39,8 +40,9 @@ std::vector<OutputPlan> planOutputs(const std::vector<std::string>& inputs, cons
         const std::string key = fs::absolute(plan.output).lexically_normal().string();
         if (auto [it, fresh] = claimed.emplace(key, in); !fresh)
             throw Error(ErrorCategory::Usage,
-                        std::string(tr("two inputs would be written to the same output")) + " (" + it->second +
-                            ", " + in + "); " + tr("seal them in separate commands or rename one"),
+                        std::string(tr("two inputs would be written to the same output")) + " (" +
+                            it->second + ", " + in + "); " +
+                            tr("seal them in separate commands or rename one"),
                         plan.output);
 
         std::error_code ec;
@@ -62,7 +64,9 @@ void createOutputDir(const OutputOptions& o) {
     if (!o.outDir) return;
     std::error_code ec;
     fs::create_directories(*o.outDir, ec);
-    if (ec) throw Error(ErrorCategory::OutputNotWritable, tr("cannot create the output folder: ") + ec.message(), *o.outDir);
+    if (ec)
+        throw Error(ErrorCategory::OutputNotWritable, tr("cannot create the output folder: ") + ec.message(),
+                    *o.outDir);
 }
 
 }  // namespace eseal::cli

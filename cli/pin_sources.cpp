@@ -1,6 +1,7 @@
 #include "cli/pin_sources.hpp"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -8,8 +9,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-
-#include <openssl/crypto.h>
 
 #include "core/base/error.hpp"
 #include "core/base/interrupt.hpp"
@@ -48,7 +47,7 @@ public:
 
 private:
     int fd_;
-    termios saved_ {};
+    termios saved_{};
     bool active_ = false;
 };
 
@@ -64,7 +63,8 @@ SecretString TerminalPin::get(const PinPrompt& prompt) {
     }
     std::string text = stateLine(prompt) + "\nEnter " +
                        (prompt.purpose.empty() ? std::string("PIN") : prompt.purpose) + ": ";
-    if (::write(fd, text.data(), text.size()) < 0) { /* prompt is best effort */ }
+    if (::write(fd, text.data(), text.size()) < 0) { /* prompt is best effort */
+    }
     std::string line;
     {
         EchoOff quiet(fd);
@@ -119,7 +119,8 @@ SecretString FilePin::get(const PinPrompt& prompt) {
 void FilePin::notice(const std::string& message) { printNotice(message); }
 
 std::unique_ptr<PinSource> makePinSource(const std::string* envVar, const std::string* file) {
-    if (envVar && file) throw Error(ErrorCategory::Usage, "give either a PIN variable or a PIN file, not both");
+    if (envVar && file)
+        throw Error(ErrorCategory::Usage, "give either a PIN variable or a PIN file, not both");
     if (envVar) return std::make_unique<EnvPin>(*envVar);
     if (file) return std::make_unique<FilePin>(*file);
     return std::make_unique<TerminalPin>();

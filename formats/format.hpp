@@ -10,9 +10,9 @@
 
 #include "core/base/bytes.hpp"
 #include "core/crypto/trust.hpp"
+#include "core/key/key.hpp"
 #include "core/report/report.hpp"
 #include "core/seal/request.hpp"
-#include "core/key/key.hpp"
 
 namespace eseal {
 

@@ -1,10 +1,9 @@
-#include "formats/format.hpp"
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 
 #include "core/base/error.hpp"
+#include "formats/format.hpp"
 #include "formats/ofd/ofd_format.hpp"
 #include "formats/pdf/pdf_format.hpp"
 
@@ -17,7 +16,9 @@ const std::vector<const FormatAdapter*>& formatAdapters() {
 
 const FormatAdapter& adapterFor(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorCategory::InputUnreadable, std::string("cannot open: ") + std::strerror(errno), path);
+    if (!in)
+        throw Error(ErrorCategory::InputUnreadable, std::string("cannot open: ") + std::strerror(errno),
+                    path);
     Bytes head(1024);
     in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));

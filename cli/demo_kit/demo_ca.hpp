@@ -18,7 +18,8 @@ struct CertificateProfile {
     std::vector<std::pair<std::string, std::string>> subject;
     std::time_t notBefore = 0;
     std::time_t notAfter = 0;
-    bool ca = false;  // CA: basicConstraints CA:true, keyCertSign|cRLSign; else digitalSignature|nonRepudiation
+    bool ca =
+        false;  // CA: basicConstraints CA:true, keyCertSign|cRLSign; else digitalSignature|nonRepudiation
 };
 
 // A new EC P-256 key (for a file CA).

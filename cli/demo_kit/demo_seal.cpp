@@ -2,9 +2,9 @@
 // five-pointed star, unit name along the upper arc, a horizontal line under the
 // star and a small line at the bottom. Coverage goes to alpha; the colour is
 // the same everywhere, so scaling the image later never darkens its edges.
-#include <ft2build.h>
-
 #include "cli/demo_kit/demo_seal.hpp"
+
+#include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_ADVANCES_H
 #include FT_OUTLINE_H

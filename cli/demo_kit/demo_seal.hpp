@@ -11,9 +11,9 @@ namespace eseal {
 
 // Text on a demo seal. Demo seals say they are demo seals: they are not legal seals.
 struct DemoSealText {
-    std::string unitName;      // around the upper arc, e.g. "ESEAL 演示单位"
-    std::string centreLine;    // below the star, e.g. "演示专用章"
-    std::string bottomLine;    // small text at the bottom, e.g. "DEMO · 非法定印章"
+    std::string unitName;    // around the upper arc, e.g. "ESEAL 演示单位"
+    std::string centreLine;  // below the star, e.g. "演示专用章"
+    std::string bottomLine;  // small text at the bottom, e.g. "DEMO · 非法定印章"
 };
 
 // Draws a round red official-seal style image (ring, five-pointed star, unit

@@ -23,16 +23,17 @@ AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
     std::string pattern = (dir / ("." + p.filename().string() + ".eseal-XXXXXX")).string();
     fd_ = ::mkstemp(pattern.data());
     if (fd_ < 0) {
-        throw Error(ErrorCategory::OutputNotWritable, "cannot create output in " + dir.string() + ": " + errnoText(),
-                    target_);
+        throw Error(ErrorCategory::OutputNotWritable,
+                    "cannot create output in " + dir.string() + ": " + errnoText(), target_);
     }
     tempPath_ = pattern;
     interruptSlot_ = rememberTemporary(tempPath_);
-    ::fchmod(fd_, 0644 & ~[] {
-        mode_t m = ::umask(0);
-        ::umask(m);
-        return m;
-    }());
+    ::fchmod(
+        fd_, 0644 & ~[] {
+            mode_t m = ::umask(0);
+            ::umask(m);
+            return m;
+        }());
 }
 
 AtomicFile::~AtomicFile() {
@@ -59,7 +60,8 @@ void AtomicFile::write(const void* data, std::size_t size) {
 
 void AtomicFile::commit() {
     if (committed_) return;
-    if (::fsync(fd_) != 0) throw Error(ErrorCategory::OutputNotWritable, "fsync failed: " + errnoText(), target_);
+    if (::fsync(fd_) != 0)
+        throw Error(ErrorCategory::OutputNotWritable, "fsync failed: " + errnoText(), target_);
     if (::close(fd_) != 0) {
         fd_ = -1;
         throw Error(ErrorCategory::OutputNotWritable, "close failed: " + errnoText(), target_);
@@ -74,7 +76,8 @@ void AtomicFile::commit() {
 }
 
 void ensureDistinctFiles(const std::string& input, const std::string& output) {
-    struct stat a {}, b {};
+    struct stat a {
+    }, b{};
     if (::stat(input.c_str(), &a) == 0 && ::stat(output.c_str(), &b) == 0 && a.st_dev == b.st_dev &&
         a.st_ino == b.st_ino) {
         throw Error(ErrorCategory::Usage, "output must not be the input file; eseal never writes in place",

@@ -49,7 +49,9 @@ Bytes fromHex(std::string_view hex) {
 
 Bytes readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorCategory::InputUnreadable, std::string("cannot open: ") + std::strerror(errno), path);
+    if (!in)
+        throw Error(ErrorCategory::InputUnreadable, std::string("cannot open: ") + std::strerror(errno),
+                    path);
     Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad()) throw Error(ErrorCategory::InputUnreadable, "read failed", path);
     return data;

@@ -4,14 +4,22 @@ namespace eseal {
 
 const char* toString(ErrorCategory category) noexcept {
     switch (category) {
-        case ErrorCategory::BadInput: return "bad input";
-        case ErrorCategory::Token: return "token";
-        case ErrorCategory::Crypto: return "crypto";
-        case ErrorCategory::InputUnreadable: return "input unreadable";
-        case ErrorCategory::OutputNotWritable: return "output not writable";
-        case ErrorCategory::Unsupported: return "unsupported";
-        case ErrorCategory::Usage: return "usage";
-        case ErrorCategory::Internal: return "internal";
+        case ErrorCategory::BadInput:
+            return "bad input";
+        case ErrorCategory::Token:
+            return "token";
+        case ErrorCategory::Crypto:
+            return "crypto";
+        case ErrorCategory::InputUnreadable:
+            return "input unreadable";
+        case ErrorCategory::OutputNotWritable:
+            return "output not writable";
+        case ErrorCategory::Unsupported:
+            return "unsupported";
+        case ErrorCategory::Usage:
+            return "usage";
+        case ErrorCategory::Internal:
+            return "internal";
     }
     return "unknown";
 }

@@ -9,14 +9,14 @@
 namespace eseal {
 
 enum class ErrorCategory {
-    BadInput,          // the document or seal image is not what it must be
-    InputUnreadable,   // the document or seal image cannot be read (missing, no permission, read error)
-    OutputNotWritable, // the output cannot be created, written, flushed or renamed
-    Token,             // USB Key / PKCS#11 / PKCS#12 failure, PIN problems, key or PIN file unreadable
-    Crypto,            // OpenSSL or signature construction failure
-    Unsupported,       // a valid input eseal does not handle (yet)
-    Usage,        // command-line misuse
-    Internal,     // a bug in eseal
+    BadInput,           // the document or seal image is not what it must be
+    InputUnreadable,    // the document or seal image cannot be read (missing, no permission, read error)
+    OutputNotWritable,  // the output cannot be created, written, flushed or renamed
+    Token,              // USB Key / PKCS#11 / PKCS#12 failure, PIN problems, key or PIN file unreadable
+    Crypto,             // OpenSSL or signature construction failure
+    Unsupported,        // a valid input eseal does not handle (yet)
+    Usage,              // command-line misuse
+    Internal,           // a bug in eseal
 };
 
 const char* toString(ErrorCategory category) noexcept;
@@ -41,11 +41,11 @@ private:
 class TokenError : public Error {
 public:
     enum class Kind {
-        WrongPin,       // CKR_PIN_INCORRECT: never retried automatically
-        PinLocked,      // CKR_PIN_LOCKED: needs the SO/admin PIN
-        PinExpired,     // CKR_PIN_EXPIRED: must be changed first
-        PinRequired,    // no PIN source available (no terminal, no --pin-env/--pin-file)
-        NotFound,       // no such module, token, key or certificate
+        WrongPin,     // CKR_PIN_INCORRECT: never retried automatically
+        PinLocked,    // CKR_PIN_LOCKED: needs the SO/admin PIN
+        PinExpired,   // CKR_PIN_EXPIRED: must be changed first
+        PinRequired,  // no PIN source available (no terminal, no --pin-env/--pin-file)
+        NotFound,     // no such module, token, key or certificate
         Other,
     };
     TokenError(Kind kind, const std::string& message, unsigned long nativeCode = 0);

@@ -25,12 +25,18 @@ constexpr ExitCode exitCodeFor(ErrorCategory category) noexcept {
     switch (category) {
         case ErrorCategory::BadInput:
         case ErrorCategory::InputUnreadable:
-        case ErrorCategory::Unsupported: return ExitCode::BadInput;
-        case ErrorCategory::OutputNotWritable: return ExitCode::OutputNotWritable;
-        case ErrorCategory::Token: return ExitCode::Token;
-        case ErrorCategory::Crypto: return ExitCode::Crypto;
-        case ErrorCategory::Usage: return ExitCode::Usage;
-        case ErrorCategory::Internal: return ExitCode::Internal;
+        case ErrorCategory::Unsupported:
+            return ExitCode::BadInput;
+        case ErrorCategory::OutputNotWritable:
+            return ExitCode::OutputNotWritable;
+        case ErrorCategory::Token:
+            return ExitCode::Token;
+        case ErrorCategory::Crypto:
+            return ExitCode::Crypto;
+        case ErrorCategory::Usage:
+            return ExitCode::Usage;
+        case ErrorCategory::Internal:
+            return ExitCode::Internal;
     }
     return ExitCode::Internal;
 }

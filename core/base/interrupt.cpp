@@ -79,7 +79,8 @@ int rememberTemporary(const std::string& path) noexcept {
 }
 
 void forgetTemporary(int slot) noexcept {
-    if (slot >= 0 && static_cast<std::size_t>(slot) < kSlots) g_slots[static_cast<std::size_t>(slot)].state.store(0);
+    if (slot >= 0 && static_cast<std::size_t>(slot) < kSlots)
+        g_slots[static_cast<std::size_t>(slot)].state.store(0);
 }
 
 void setInterruptSummary(const std::string& text) noexcept {

@@ -4,9 +4,7 @@
 
 namespace eseal {
 
-SecretString::SecretString(SecretString&& other) noexcept : value_(std::move(other.value_)) {
-    other.clear();
-}
+SecretString::SecretString(SecretString&& other) noexcept : value_(std::move(other.value_)) { other.clear(); }
 
 SecretString& SecretString::operator=(SecretString&& other) noexcept {
     if (this != &other) {

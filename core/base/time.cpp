@@ -16,7 +16,7 @@ std::time_t now() {
 }
 
 std::string isoUtc(std::time_t t) {
-    std::tm tm {};
+    std::tm tm{};
     gmtime_r(&t, &tm);
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -49,7 +49,7 @@ std::string localTimeText(std::time_t t, bool withSecondsAndOffset) {
 }
 
 std::string pdfDate(std::time_t t) {
-    std::tm tm {};
+    std::tm tm{};
     gmtime_r(&t, &tm);
     char buf[32];
     std::strftime(buf, sizeof buf, "D:%Y%m%d%H%M%SZ", &tm);
@@ -74,7 +74,7 @@ std::optional<std::time_t> parsePdfDate(const std::string& input) {
     auto month = digits(4, 2, 1), day = digits(6, 2, 1), hour = digits(8, 2, 0), minute = digits(10, 2, 0),
          second = digits(12, 2, 0);
     if (!month || !day || !hour || !minute || !second) return std::nullopt;
-    std::tm tm {};
+    std::tm tm{};
     tm.tm_year = *year - 1900;
     tm.tm_mon = *month - 1;
     tm.tm_mday = *day;

@@ -196,7 +196,9 @@ CmsSigner::~CmsSigner() = default;
 
 const SignatureAlgorithm& CmsSigner::algorithm() const noexcept { return state_->prepared.algorithm; }
 
-DigestAlgorithm CmsSigner::contentDigestAlgorithm() const noexcept { return state_->prepared.algorithm.digest; }
+DigestAlgorithm CmsSigner::contentDigestAlgorithm() const noexcept {
+    return state_->prepared.algorithm.digest;
+}
 
 Bytes CmsSigner::sign(ByteView contentDigest, Key& key) const {
     const Prepared& p = state_->prepared;

@@ -7,11 +7,16 @@ namespace eseal {
 
 const EVP_MD* evpMd(DigestAlgorithm algorithm) {
     switch (algorithm) {
-        case DigestAlgorithm::Sha256: return EVP_sha256();
-        case DigestAlgorithm::Sha384: return EVP_sha384();
-        case DigestAlgorithm::Sha512: return EVP_sha512();
-        case DigestAlgorithm::Sm3: return EVP_sm3();
-        case DigestAlgorithm::Sha1: return EVP_sha1();
+        case DigestAlgorithm::Sha256:
+            return EVP_sha256();
+        case DigestAlgorithm::Sha384:
+            return EVP_sha384();
+        case DigestAlgorithm::Sha512:
+            return EVP_sha512();
+        case DigestAlgorithm::Sm3:
+            return EVP_sm3();
+        case DigestAlgorithm::Sha1:
+            return EVP_sha1();
     }
     throw Error(ErrorCategory::Internal, "unknown digest algorithm");
 }

@@ -45,15 +45,16 @@ Bytes zValue(EVP_PKEY* pub, std::string_view id) {
     BIGNUM* py = nullptr;
     const bool ok = group && ctx && p && a && b && gx && gy &&
                     EC_GROUP_get_curve(group.get(), p.get(), a.get(), b.get(), ctx.get()) == 1 &&
-                    EC_POINT_get_affine_coordinates(group.get(), EC_GROUP_get0_generator(group.get()), gx.get(),
-                                                    gy.get(), ctx.get()) == 1 &&
+                    EC_POINT_get_affine_coordinates(group.get(), EC_GROUP_get0_generator(group.get()),
+                                                    gx.get(), gy.get(), ctx.get()) == 1 &&
                     EVP_PKEY_get_bn_param(pub, OSSL_PKEY_PARAM_EC_PUB_X, &px) == 1 &&
                     EVP_PKEY_get_bn_param(pub, OSSL_PKEY_PARAM_EC_PUB_Y, &py) == 1;
     BnPtr x(px), y(py);
     if (!ok) throw CryptoError("cannot read the SM2 public key");
     Hasher h(DigestAlgorithm::Sm3);
     const std::size_t bits = id.size() * 8;
-    const std::uint8_t entl[2] = {static_cast<std::uint8_t>(bits >> 8), static_cast<std::uint8_t>(bits & 0xff)};
+    const std::uint8_t entl[2] = {static_cast<std::uint8_t>(bits >> 8),
+                                  static_cast<std::uint8_t>(bits & 0xff)};
     h.update(entl, sizeof entl);
     h.update(id.data(), id.size());
     for (const BIGNUM* v : {a.get(), b.get(), gx.get(), gy.get(), x.get(), y.get()}) {
@@ -83,8 +84,9 @@ bool verify(EVP_PKEY* pub, ByteView message, ByteView derSignature, std::string_
             return false;
         }
         ossl::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
-        const bool ok = ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
-                        EVP_PKEY_verify(ctx.get(), derSignature.data(), derSignature.size(), e.data(), e.size()) == 1;
+        const bool ok =
+            ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
+            EVP_PKEY_verify(ctx.get(), derSignature.data(), derSignature.size(), e.data(), e.size()) == 1;
         ERR_clear_error();
         return ok;
     } catch (const Error&) {

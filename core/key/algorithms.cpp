@@ -7,21 +7,30 @@ namespace eseal {
 
 const char* toString(DigestAlgorithm d) noexcept {
     switch (d) {
-        case DigestAlgorithm::Sha256: return "SHA-256";
-        case DigestAlgorithm::Sha384: return "SHA-384";
-        case DigestAlgorithm::Sha512: return "SHA-512";
-        case DigestAlgorithm::Sm3: return "SM3";
-        case DigestAlgorithm::Sha1: return "SHA-1";
+        case DigestAlgorithm::Sha256:
+            return "SHA-256";
+        case DigestAlgorithm::Sha384:
+            return "SHA-384";
+        case DigestAlgorithm::Sha512:
+            return "SHA-512";
+        case DigestAlgorithm::Sm3:
+            return "SM3";
+        case DigestAlgorithm::Sha1:
+            return "SHA-1";
     }
     return "?";
 }
 
 const char* toString(SignatureScheme s) noexcept {
     switch (s) {
-        case SignatureScheme::RsaPkcs1v15: return "RSA-PKCS1-v1_5";
-        case SignatureScheme::RsaPss: return "RSA-PSS";
-        case SignatureScheme::Ecdsa: return "ECDSA";
-        case SignatureScheme::Sm2: return "SM2";
+        case SignatureScheme::RsaPkcs1v15:
+            return "RSA-PKCS1-v1_5";
+        case SignatureScheme::RsaPss:
+            return "RSA-PSS";
+        case SignatureScheme::Ecdsa:
+            return "ECDSA";
+        case SignatureScheme::Sm2:
+            return "SM2";
     }
     return "?";
 }
@@ -43,11 +52,16 @@ std::optional<DigestAlgorithm> parseDigest(std::string_view name) {
 
 std::size_t digestSize(DigestAlgorithm d) noexcept {
     switch (d) {
-        case DigestAlgorithm::Sha256: return 32;
-        case DigestAlgorithm::Sha384: return 48;
-        case DigestAlgorithm::Sha512: return 64;
-        case DigestAlgorithm::Sm3: return 32;
-        case DigestAlgorithm::Sha1: return 20;
+        case DigestAlgorithm::Sha256:
+            return 32;
+        case DigestAlgorithm::Sha384:
+            return 48;
+        case DigestAlgorithm::Sha512:
+            return 64;
+        case DigestAlgorithm::Sm3:
+            return 32;
+        case DigestAlgorithm::Sha1:
+            return 20;
     }
     return 0;
 }

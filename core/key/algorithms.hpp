@@ -23,9 +23,9 @@ struct SignatureAlgorithm {
     bool operator==(const SignatureAlgorithm&) const = default;
 };
 
-const char* toString(DigestAlgorithm d) noexcept;         // "SHA-256"
-const char* toString(SignatureScheme s) noexcept;         // "RSA-PKCS1-v1_5"
-std::string toString(const SignatureAlgorithm& a);        // "ECDSA with SHA-256"
+const char* toString(DigestAlgorithm d) noexcept;                   // "SHA-256"
+const char* toString(SignatureScheme s) noexcept;                   // "RSA-PKCS1-v1_5"
+std::string toString(const SignatureAlgorithm& a);                  // "ECDSA with SHA-256"
 std::optional<DigestAlgorithm> parseDigest(std::string_view name);  // "sha256", "SHA-256", "sm3"
 std::size_t digestSize(DigestAlgorithm d) noexcept;
 

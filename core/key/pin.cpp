@@ -6,9 +6,12 @@ std::string PinState::summary() const {
     if (!initialized) return "user PIN not initialised";
     if (locked) return "PIN locked";
     std::string s;
-    if (finalTry) s = "final try: one more wrong PIN locks the key";
-    else if (countLow) s = "a wrong PIN was entered since the last successful login";
-    else s = "PIN OK";
+    if (finalTry)
+        s = "final try: one more wrong PIN locks the key";
+    else if (countLow)
+        s = "a wrong PIN was entered since the last successful login";
+    else
+        s = "PIN OK";
     if (retriesLeft) s += " (" + std::to_string(*retriesLeft) + " tries left)";
     if (mustChange) s += "; PIN must be changed (default PIN still set?)";
     return s;

@@ -11,13 +11,13 @@
 namespace eseal {
 
 struct PinState {
-    bool initialized = true;       // CKF_USER_PIN_INITIALIZED
-    bool countLow = false;         // CKF_USER_PIN_COUNT_LOW: a wrong PIN was entered since last success
-    bool finalTry = false;         // CKF_USER_PIN_FINAL_TRY: one more wrong PIN locks the key
-    bool locked = false;           // CKF_USER_PIN_LOCKED
-    bool mustChange = false;       // CKF_USER_PIN_TO_BE_CHANGED (often: default PIN still set)
+    bool initialized = true;         // CKF_USER_PIN_INITIALIZED
+    bool countLow = false;           // CKF_USER_PIN_COUNT_LOW: a wrong PIN was entered since last success
+    bool finalTry = false;           // CKF_USER_PIN_FINAL_TRY: one more wrong PIN locks the key
+    bool locked = false;             // CKF_USER_PIN_LOCKED
+    bool mustChange = false;         // CKF_USER_PIN_TO_BE_CHANGED (often: default PIN still set)
     std::optional<int> retriesLeft;  // SKF reports a count; PKCS#11 only flags
-    bool protectedPath = false;    // CKF_PROTECTED_AUTHENTICATION_PATH: PIN pad on the device
+    bool protectedPath = false;      // CKF_PROTECTED_AUTHENTICATION_PATH: PIN pad on the device
 
     // One line for people: "PIN OK", "PIN locked", "final try before lock" ...
     std::string summary() const;
@@ -27,9 +27,9 @@ struct PinState {
 struct PinPrompt {
     std::string tokenLabel;
     PinState state;
-    bool soPin = false;      // asking for the SO/admin PIN
-    std::string purpose;     // "user PIN", "new user PIN", "SO (admin) PIN"
-    bool hasState = true;    // false for a file's password (PKCS#12): no PIN state to show
+    bool soPin = false;    // asking for the SO/admin PIN
+    std::string purpose;   // "user PIN", "new user PIN", "SO (admin) PIN"
+    bool hasState = true;  // false for a file's password (PKCS#12): no PIN state to show
 };
 
 // Factory PINs of common USB Keys (123456, 000000, 111111, 888888, 12345678, ...):

@@ -21,7 +21,6 @@ std::string withOpensslQueue(const std::string& what) {
 }
 }  // namespace
 
-CryptoError::CryptoError(const std::string& what)
-    : Error(ErrorCategory::Crypto, withOpensslQueue(what)) {}
+CryptoError::CryptoError(const std::string& what) : Error(ErrorCategory::Crypto, withOpensslQueue(what)) {}
 
 }  // namespace eseal

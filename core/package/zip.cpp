@@ -67,7 +67,8 @@ ZipArchive::ZipArchive(const std::string& path, ZipLimits limits)
             !(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE))
             throw Error(ErrorCategory::BadInput, "ZIP entry " + std::to_string(i) + " cannot be read", path);
         const std::string name = st.name;
-        if (!safeName(name)) throw Error(ErrorCategory::BadInput, "ZIP entry name is not safe: " + name, path);
+        if (!safeName(name))
+            throw Error(ErrorCategory::BadInput, "ZIP entry name is not safe: " + name, path);
         if (!seen.insert(name).second)
             throw Error(ErrorCategory::BadInput, "ZIP entry name appears twice: " + name, path);
         if (st.size > limits_.maxEntryBytes)

@@ -225,12 +225,18 @@ Json signatureJson(const SignatureReport& s) {
     j["appearances"] = std::move(apps);
     if (s.electronicSeal) {
         const ElectronicSealInfo& e = *s.electronicSeal;
-        j["electronicSeal"] = {{"standard", e.standard},   {"version", e.version},
-                               {"name", e.name},           {"esID", e.esId},
-                               {"vendorId", e.vendorId},   {"type", e.type},
-                               {"validStart", e.validStart}, {"validEnd", e.validEnd},
-                               {"pictureType", e.pictureType}, {"widthMm", e.widthMm},
-                               {"heightMm", e.heightMm},   {"maker", e.maker},
+        j["electronicSeal"] = {{"standard", e.standard},
+                               {"version", e.version},
+                               {"name", e.name},
+                               {"esID", e.esId},
+                               {"vendorId", e.vendorId},
+                               {"type", e.type},
+                               {"validStart", e.validStart},
+                               {"validEnd", e.validEnd},
+                               {"pictureType", e.pictureType},
+                               {"widthMm", e.widthMm},
+                               {"heightMm", e.heightMm},
+                               {"maker", e.maker},
                                {"makerSignatureValid", e.makerSignatureValid},
                                {"signerListed", e.signerListed}};
     }
@@ -269,11 +275,16 @@ std::string joinInts(const std::vector<int>& v) {
 
 int verifyExitCode(const Report& report) noexcept {
     switch (overall(report)) {
-        case Overall::Passed: return toInt(ExitCode::Ok);
-        case Overall::Failed: return toInt(ExitCode::VerifyFailed);
-        case Overall::Indeterminate: return toInt(ExitCode::VerifyIndeterminate);
-        case Overall::NoSignature: return toInt(ExitCode::NoSignature);
-        case Overall::Unreadable: return toInt(ExitCode::BadInput);
+        case Overall::Passed:
+            return toInt(ExitCode::Ok);
+        case Overall::Failed:
+            return toInt(ExitCode::VerifyFailed);
+        case Overall::Indeterminate:
+            return toInt(ExitCode::VerifyIndeterminate);
+        case Overall::NoSignature:
+            return toInt(ExitCode::NoSignature);
+        case Overall::Unreadable:
+            return toInt(ExitCode::BadInput);
     }
     return toInt(ExitCode::BadInput);
 }
@@ -378,9 +389,8 @@ std::string verdictSentence(const SignatureReport& s) {
     const std::vector<std::pair<std::string, std::string>> v{
         {"{signer}", signerName(s)},
         {"{time}", s.signingTime ? local(*s.signingTime, false) : std::string(tr("an unstated time"))},
-        {"{reason}",
-         s.verdict.subIndication() == SubIndication::None ? toString(s.verdict.indication())
-                                                          : toString(s.verdict.subIndication())},
+        {"{reason}", s.verdict.subIndication() == SubIndication::None ? toString(s.verdict.indication())
+                                                                      : toString(s.verdict.subIndication())},
         {"{chain}", toString(s.chain.status)}};
     switch (s.verdict.indication()) {
         case Indication::Passed:
@@ -518,7 +528,8 @@ std::string toText(const Report& report, const TextOptions& options) {
                     std::to_string(e.widthMm) + " x " + std::to_string(e.heightMm) + " mm");
             out.add(label("Seal maker") + e.maker + ", " +
                     (e.makerSignatureValid ? tr("maker signature valid") : tr("maker signature NOT valid")) +
-                    ", " + (e.signerListed ? tr("signer listed in the seal") : tr("signer NOT listed in the seal")));
+                    ", " +
+                    (e.signerListed ? tr("signer listed in the seal") : tr("signer NOT listed in the seal")));
         } else if (s.appearances.empty()) {
             out.add(label("Seal") + tr("no visible seal"));
         }

@@ -14,33 +14,33 @@
 namespace eseal {
 
 struct CertificateInfo {
-    std::string subject;      // RFC 2253 form
+    std::string subject;  // RFC 2253 form
     std::string commonName;
     std::string issuer;
     std::string serialHex;
-    std::string notBefore;    // ISO 8601 UTC
+    std::string notBefore;  // ISO 8601 UTC
     std::string notAfter;
-    std::string sha256;       // fingerprint, hex
+    std::string sha256;                 // fingerprint, hex
     std::vector<std::string> keyUsage;  // "digitalSignature", "nonRepudiation", ...
 };
 
 enum class ChainStatus {
-    Trusted,        // a path to a trust anchor, every certificate valid at the validation time
-    Untrusted,      // a complete path, but its root is not a trust anchor
-    Incomplete,     // an issuer is missing
-    Expired,        // a certificate expired before the validation time
+    Trusted,     // a path to a trust anchor, every certificate valid at the validation time
+    Untrusted,   // a complete path, but its root is not a trust anchor
+    Incomplete,  // an issuer is missing
+    Expired,     // a certificate expired before the validation time
     NotYetValid,
     KeyUsageInvalid,  // the signer may not sign (key usage / extended key usage)
-    Invalid,        // a signature in the chain does not verify, or another error
+    Invalid,          // a signature in the chain does not verify, or another error
     NotChecked,
 };
 const char* toString(ChainStatus s) noexcept;  // "trusted"
 
 struct ChainReport {
     ChainStatus status = ChainStatus::NotChecked;
-    std::string message;                  // e.g. OpenSSL's verify error text
-    std::vector<CertificateInfo> path;    // signer first, anchor last
-    std::string validationTime;           // ISO 8601 UTC
+    std::string message;                // e.g. OpenSSL's verify error text
+    std::vector<CertificateInfo> path;  // signer first, anchor last
+    std::string validationTime;         // ISO 8601 UTC
 };
 
 enum class Coverage {
@@ -71,16 +71,16 @@ const char* toString(ModificationKind k) noexcept;  // "signature-added"
 
 // Something that changed after the signature, in a later revision.
 struct Modification {
-    int revision = 0;          // 1 = the original file, each incremental update adds one
+    int revision = 0;  // 1 = the original file, each incremental update adds one
     ModificationKind kind = ModificationKind::Other;
-    std::string object;        // "12 0 R", or "" when not about one object
+    std::string object;  // "12 0 R", or "" when not about one object
     std::string description;
-    bool allowed = false;      // allowed by the signature's permissions (ISO 32000-1 12.8.2.2)
+    bool allowed = false;  // allowed by the signature's permissions (ISO 32000-1 12.8.2.2)
 };
 
 // Where a seal is shown in the document.
 struct SealAppearance {
-    int page = 0;              // 1-based
+    int page = 0;                                // 1-based
     double x = 0, y = 0, width = 0, height = 0;  // PDF user space, points, lower-left origin
     std::string fieldName;
     // The units `eseal sign` takes: the centre in mm from the top-left of the
@@ -91,8 +91,8 @@ struct SealAppearance {
 
 // The electronic seal (GB/T 38540 SES_Seal) a signature carries.
 struct ElectronicSealInfo {
-    std::string standard;     // "GB/T 38540-2020", "GM/T 0031-2014"
-    long version = 0;         // header version
+    std::string standard;  // "GB/T 38540-2020", "GM/T 0031-2014"
+    long version = 0;      // header version
     std::string name;
     std::string esId;
     std::string vendorId;
@@ -100,36 +100,36 @@ struct ElectronicSealInfo {
     std::string validStart, validEnd;  // ISO 8601 UTC
     std::string pictureType;
     long widthMm = 0, heightMm = 0;
-    std::string maker;        // the maker certificate's subject
+    std::string maker;  // the maker certificate's subject
     bool makerSignatureValid = false;
     bool signerListed = false;  // the signer certificate is one the seal binds
 };
 
 struct SignatureReport {
-    std::string id;                       // field name or signature id
+    std::string id;  // field name or signature id
     // Starts PASSED; a format worsens it with every finding (and must worsen it
     // to INDETERMINATE when it checks nothing).
     Verdict verdict;
-    std::vector<std::string> errors;      // why it is not PASSED, for people
+    std::vector<std::string> errors;  // why it is not PASSED, for people
     std::vector<std::string> warnings;
 
     std::optional<CertificateInfo> signer;
-    std::string digestAlgorithm;          // "SHA-256"
-    std::string signatureAlgorithm;       // "ECDSA with SHA-256"
-    std::string format;                   // "ETSI.CAdES.detached", "adbe.pkcs7.detached"
+    std::string digestAlgorithm;             // "SHA-256"
+    std::string signatureAlgorithm;          // "ECDSA with SHA-256"
+    std::string format;                      // "ETSI.CAdES.detached", "adbe.pkcs7.detached"
     std::optional<std::string> signingTime;  // ISO 8601 UTC
-    std::string signingTimeSource;        // "claimed (PDF /M)", "signing-time attribute", "timestamp"
+    std::string signingTimeSource;           // "claimed (PDF /M)", "signing-time attribute", "timestamp"
     bool timestamped = false;
     std::string reason, location, contactInfo;
 
-    bool digestMatches = false;           // message-digest attribute equals the content digest
-    bool signatureValid = false;          // the signature value verifies with the signer's key
-    bool signingCertificateBound = false; // signing-certificate-v2 names the signer certificate
+    bool digestMatches = false;            // message-digest attribute equals the content digest
+    bool signatureValid = false;           // the signature value verifies with the signer's key
+    bool signingCertificateBound = false;  // signing-certificate-v2 names the signer certificate
 
     Coverage coverage = Coverage::Unknown;
-    std::string coverageDetail;           // "bytes 0-1234 and 5678-9999 of 9999"
-    int revision = 0;                     // which revision this signature closes
-    std::vector<int> laterRevisions;      // revisions appended after it
+    std::string coverageDetail;       // "bytes 0-1234 and 5678-9999 of 9999"
+    int revision = 0;                 // which revision this signature closes
+    std::vector<int> laterRevisions;  // revisions appended after it
     std::vector<Modification> modifications;
 
     ChainReport chain;
@@ -139,11 +139,11 @@ struct SignatureReport {
 
 struct Report {
     std::string file;
-    std::string format;                   // "PDF"
+    std::string format;  // "PDF"
     std::uint64_t fileSize = 0;
     int revisions = 0;
     std::vector<SignatureReport> signatures;
-    std::vector<std::string> errors;      // file-level problems (unreadable, encrypted, ...)
+    std::vector<std::string> errors;  // file-level problems (unreadable, encrypted, ...)
     bool readable = true;
 };
 

@@ -21,8 +21,8 @@ struct Placement {
         Cell,       // a spreadsheet cell (later issue)
     };
     Mode mode = Mode::Position;
-    int page = 1;          // 1-based; -1 = last page
-    double xMm = 0;        // centre of the seal
+    int page = 1;    // 1-based; -1 = last page
+    double xMm = 0;  // centre of the seal
     double yMm = 0;
     // When true, xMm / yMm are measured from the right and bottom edges of the
     // displayed page instead (the default spot: a signature block, lower right).
@@ -36,7 +36,7 @@ struct Placement {
     int firstPage = 1, lastPage = -1;
     enum class Edge { Right, Left, Top, Bottom } edge = Edge::Right;
     // Spreadsheet cell
-    std::string cell;      // "Sheet1!D20"
+    std::string cell;  // "Sheet1!D20"
 };
 
 // The spot used when the person names none: the seal's edge 30 mm from the

@@ -25,7 +25,7 @@ struct SigningProfile {
 struct SealRequest {
     std::string input;
     std::string output;
-    std::string sealImage;   // PNG path
+    std::string sealImage;  // PNG path
     // The seal picture decoded once per command (a batch seals many files with
     // one picture); empty = the adapter decodes sealImage.
     std::shared_ptr<const RgbaImage> sealPicture;
@@ -34,7 +34,7 @@ struct SealRequest {
     std::string reason;
     std::string location;
     std::string contactInfo;
-    std::string fieldName;   // empty = "Seal<N>" chosen by the format
+    std::string fieldName;  // empty = "Seal<N>" chosen by the format
     // The claimed signing time; nullopt = eseal::now().
     std::optional<std::time_t> signingTime;
 };

@@ -1,7 +1,5 @@
 #include "core/seal/ses_seal.hpp"
 
-#include "core/seal/ses_signature.hpp"
-
 #include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
@@ -16,6 +14,7 @@
 #include "core/crypto/der.hpp"
 #include "core/crypto/sm2.hpp"
 #include "core/ossl/ossl.hpp"
+#include "core/seal/ses_signature.hpp"
 
 namespace eseal::seal {
 
@@ -148,7 +147,8 @@ SealPicture readPicture(Fields& info, const std::string& name) {
     return pic;
 }
 
-std::vector<ExtData> readExtensions(const der::Tlv& t, std::vector<std::string>& warnings, const std::string& name) {
+std::vector<ExtData> readExtensions(const der::Tlv& t, std::vector<std::string>& warnings,
+                                    const std::string& name) {
     auto list = open(t, "ExtensionDatas", name);
     std::vector<ExtData> out;
     while (!list.done()) {
@@ -164,7 +164,8 @@ std::vector<ExtData> readExtensions(const der::Tlv& t, std::vector<std::string>&
             if (!e.critical)
                 warnings.push_back("extension " + e.oid + " encodes critical FALSE explicitly (not DER)");
             else if (b->content[0] != 0xff)
-                warnings.push_back("extension " + e.oid + " encodes TRUE as a byte other than 0xFF (not DER)");
+                warnings.push_back("extension " + e.oid +
+                                   " encodes TRUE as a byte other than 0xFF (not DER)");
         }
         const auto v = f.take(der::kOctetString, "extnValue");
         e.value.assign(v.content.begin(), v.content.end());
@@ -176,7 +177,8 @@ std::vector<ExtData> readExtensions(const der::Tlv& t, std::vector<std::string>&
 
 Bytes bitStringBits(Fields& f, const char* field) {
     const auto t = f.take(kBitString, field);
-    if (t.content.empty() || t.content[0] != 0) f.fail(std::string(field) + " is not a whole number of octets");
+    if (t.content.empty() || t.content[0] != 0)
+        f.fail(std::string(field) + " is not a whole number of octets");
     return Bytes(t.content.begin() + 1, t.content.end());
 }
 
@@ -273,15 +275,14 @@ Bytes generalizedTime(std::time_t t) {
 }  // namespace
 
 Bytes encodeSealInfoV4(const SesSeal& s) {
-    const Bytes header = der::sequence({text(kIa5String, s.header.id), der::integer(s.header.version),
-                                        text(kIa5String, s.header.vendorId)});
+    const Bytes header = der::sequence(
+        {text(kIa5String, s.header.id), der::integer(s.header.version), text(kIa5String, s.header.vendorId)});
     std::vector<Bytes> certs;
     for (const auto& c : s.property.certificates) certs.push_back(der::octetString(c));
-    const Bytes property = der::sequence({der::integer(s.property.type), text(kUtf8String, s.property.name),
-                                          der::integer(1), der::sequence(certs),
-                                          generalizedTime(s.property.createDate),
-                                          generalizedTime(s.property.validStart),
-                                          generalizedTime(s.property.validEnd)});
+    const Bytes property =
+        der::sequence({der::integer(s.property.type), text(kUtf8String, s.property.name), der::integer(1),
+                       der::sequence(certs), generalizedTime(s.property.createDate),
+                       generalizedTime(s.property.validStart), generalizedTime(s.property.validEnd)});
     const Bytes picture = der::sequence({text(kIa5String, s.picture.type), der::octetString(s.picture.data),
                                          der::integer(s.picture.widthMm), der::integer(s.picture.heightMm)});
     std::vector<Bytes> parts{header, text(kIa5String, s.esId), property, picture};
@@ -308,7 +309,8 @@ Bytes encodeSealV4(ByteView sealInfo, ByteView makerCertificate, const std::stri
 
 namespace {
 
-MakerCheck verifyWith(ByteView certificate, const std::string& algorithm, ByteView signedBytes, ByteView signature) {
+MakerCheck verifyWith(ByteView certificate, const std::string& algorithm, ByteView signedBytes,
+                      ByteView signature) {
     MakerCheck out;
     ossl::X509Ptr cert;
     try {
@@ -338,7 +340,8 @@ MakerCheck verifyWith(ByteView certificate, const std::string& algorithm, ByteVi
             return out;
         }
         ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-        out.valid = ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_get_digestbynid(mdNid), nullptr, pub) == 1 &&
+        out.valid = ctx &&
+                    EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_get_digestbynid(mdNid), nullptr, pub) == 1 &&
                     EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), signedBytes.data(),
                                      signedBytes.size()) == 1;
     }
@@ -374,7 +377,8 @@ SesSignature readSignature(ByteView der, const std::string& name) {
     s.layout = s.seal.layout;
     s.warnings = s.seal.warnings;
     if (s.layout == SealLayout::V4) {
-        // GB/T 38540 8.1: TBS_Sign { version, eseal, timeInfo, dataHash, propertyInfo, extDatas [0] OPTIONAL }
+        // GB/T 38540 8.1: TBS_Sign { version, eseal, timeInfo, dataHash, propertyInfo, extDatas [0] OPTIONAL
+        // }
         const auto t = tbs.take(kGeneralizedTime, "timeInfo");
         s.timeInfo.assign(t.content.begin(), t.content.end());
         Fields again(t.whole, "TBS_Sign", name);
@@ -394,7 +398,8 @@ SesSignature readSignature(ByteView der, const std::string& name) {
         (void)outer.maybe(der::contextConstructed(0));  // timeStamp [0], not checked yet
         outer.end();
     } else {
-        // GM/T 0031-2014: TBS_Sign { version, eseal, timeInfo, dataHash, propertyInfo, cert, signatureAlgorithm }
+        // GM/T 0031-2014: TBS_Sign { version, eseal, timeInfo, dataHash, propertyInfo, cert,
+        // signatureAlgorithm }
         const Bytes time = bitStringBits(tbs, "timeInfo");
         s.timeInfo.assign(time.begin(), time.end());
         s.dataHash = bitStringBits(tbs, "dataHash");
@@ -453,7 +458,8 @@ const char* layoutName(SealLayout layout) noexcept {
 
 std::string algorithmName(const std::string& oid) {
     if (oid == kSm2WithSm3) return "SM2-with-SM3";
-    std::unique_ptr<ASN1_OBJECT, ossl::Deleter<ASN1_OBJECT, ASN1_OBJECT_free>> obj(OBJ_txt2obj(oid.c_str(), 1));
+    std::unique_ptr<ASN1_OBJECT, ossl::Deleter<ASN1_OBJECT, ASN1_OBJECT_free>> obj(
+        OBJ_txt2obj(oid.c_str(), 1));
     const int nid = obj ? OBJ_obj2nid(obj.get()) : NID_undef;
     ERR_clear_error();
     if (nid == NID_undef) return oid;

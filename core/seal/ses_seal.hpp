@@ -65,11 +65,11 @@ struct SesSeal {
     SealProperty property;
     SealPicture picture;
     std::vector<ExtData> extensions;
-    Bytes makerCertificate;      // DER
-    std::string signatureAlgorithm;  // dotted OID
-    Bytes signature;             // the BIT STRING's bits (an SM2Signature DER for SM2)
-    Bytes signedBytes;           // what the maker signed (see readSeal)
-    Bytes encoded;               // the whole SES_Seal as read
+    Bytes makerCertificate;             // DER
+    std::string signatureAlgorithm;     // dotted OID
+    Bytes signature;                    // the BIT STRING's bits (an SM2Signature DER for SM2)
+    Bytes signedBytes;                  // what the maker signed (see readSeal)
+    Bytes encoded;                      // the whole SES_Seal as read
     std::vector<std::string> warnings;  // accepted deviations from DER and the standard
 
     // True when t lies within [validStart, validEnd].

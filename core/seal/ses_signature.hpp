@@ -14,14 +14,14 @@ struct SesSignature {
     SealLayout layout = SealLayout::V4;
     long version = 0;
     SesSeal seal;
-    std::string timeInfo;      // V4: GeneralizedTime text; V1: the BIT STRING's octets
-    std::time_t signingTime = 0;  // V4 only, 0 otherwise
-    Bytes dataHash;            // the hash of the signed data (OFD: of Signature.xml)
-    std::string propertyInfo;  // OFD: the path of the Signature.xml
-    Bytes signerCertificate;   // DER
+    std::string timeInfo;            // V4: GeneralizedTime text; V1: the BIT STRING's octets
+    std::time_t signingTime = 0;     // V4 only, 0 otherwise
+    Bytes dataHash;                  // the hash of the signed data (OFD: of Signature.xml)
+    std::string propertyInfo;        // OFD: the path of the Signature.xml
+    Bytes signerCertificate;         // DER
     std::string signatureAlgorithm;  // dotted OID
     Bytes signature;
-    Bytes signedBytes;         // DER TBS_Sign as read
+    Bytes signedBytes;  // DER TBS_Sign as read
     std::vector<std::string> warnings;
 };
 

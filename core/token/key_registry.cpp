@@ -1,8 +1,8 @@
 #include "core/token/key_registry.hpp"
 
 #include "core/base/error.hpp"
-#include "core/token/pkcs12_key.hpp"
 #include "core/token/pkcs11_key.hpp"
+#include "core/token/pkcs12_key.hpp"
 #include "core/token/skf_key.hpp"
 
 namespace eseal {

@@ -11,8 +11,8 @@
 #include <ctime>
 
 #include "core/base/error.hpp"
-#include "core/crypto/certificate.hpp"
 #include "core/base/time.hpp"
+#include "core/crypto/certificate.hpp"
 #include "core/crypto/cms_verify.hpp"
 #include "core/ossl/ossl.hpp"
 #include "core/token/pkcs11_token.hpp"
@@ -526,7 +526,8 @@ void storeCertificate(std::string_view tokenUri, PinSource& pins, const std::str
         ERR_clear_error();
         throw Error(ErrorCategory::BadInput, "not a DER X.509 certificate");
     }
-    Bytes subject = ossl::i2dBytes(X509_get_subject_name(cert.get()), i2d_X509_NAME, "the certificate subject");
+    Bytes subject =
+        ossl::i2dBytes(X509_get_subject_name(cert.get()), i2d_X509_NAME, "the certificate subject");
     Bytes issuer = ossl::i2dBytes(X509_get_issuer_name(cert.get()), i2d_X509_NAME, "the certificate issuer");
     Bytes serial = ossl::i2dBytes(X509_get0_serialNumber(cert.get()), i2d_ASN1_INTEGER, "the serial number");
     Bytes value(certDer.begin(), certDer.end());

@@ -191,8 +191,9 @@ public:
                         break;
                     case DigestAlgorithm::Sm3:
                     case DigestAlgorithm::Sha1:
-                        throw Error(ErrorCategory::Unsupported,
-                                    std::string("RSA-PSS with ") + toString(algorithm.digest) + " is not supported");
+                        throw Error(
+                            ErrorCategory::Unsupported,
+                            std::string("RSA-PSS with ") + toString(algorithm.digest) + " is not supported");
                 }
                 mech.pParameter = &pss;
                 mech.ulParameterLen = sizeof pss;

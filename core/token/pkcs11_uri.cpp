@@ -320,7 +320,8 @@ std::string Pkcs11Uri::toString() const {
     // A path from a file: URI may hold ':' or start with '|'; print it in the
     // file: form then, so the text parses back to the same path.
     if (pinSource)
-        add(query, '&', "pin-source", isBarePinSourcePath(*pinSource) ? *pinSource : "file:" + *pinSource, true);
+        add(query, '&', "pin-source", isBarePinSourcePath(*pinSource) ? *pinSource : "file:" + *pinSource,
+            true);
     std::string out = "pkcs11:" + path;
     if (!query.empty()) out += "?" + query;
     return out;

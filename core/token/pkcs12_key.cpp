@@ -40,8 +40,8 @@ public:
 
     Bytes sign(ByteView digestValue, const SignatureAlgorithm& algorithm) override {
         if (digestValue.size() != digestSize(algorithm.digest))
-            throw Error(ErrorCategory::Internal, "digest length does not match " +
-                                                     std::string(toString(algorithm.digest)));
+            throw Error(ErrorCategory::Internal,
+                        "digest length does not match " + std::string(toString(algorithm.digest)));
         ossl::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
         if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1) throw CryptoError("cannot start signing");
         switch (algorithm.scheme) {
@@ -115,7 +115,8 @@ std::unique_ptr<Key> openPkcs12Key(const std::string& path, PinSource& pins) {
                        PKCS12_verify_mac(p12.get(), pw.c_str(), static_cast<int>(pw.size())) == 1;
     int ok = macOk ? PKCS12_parse(p12.get(), pw.c_str(), &pkey, &cert, &ca) : 0;
     if (macOk && ok != 1 && loadLegacyProvider()) {
-        // Files from older tools (many SM2 ones) use RC2-40 or 3DES, which OpenSSL 3 keeps in its legacy provider.
+        // Files from older tools (many SM2 ones) use RC2-40 or 3DES, which OpenSSL 3 keeps in its legacy
+        // provider.
         ERR_clear_error();
         ok = PKCS12_parse(p12.get(), pw.c_str(), &pkey, &cert, &ca);
     }
@@ -128,7 +129,8 @@ std::unique_ptr<Key> openPkcs12Key(const std::string& path, PinSource& pins) {
     ossl::EvpPkeyPtr key(pkey);
     ossl::X509Ptr signer(cert);
     ossl::X509StackPtr extra(ca);
-    if (!key || !signer) throw Error(ErrorCategory::BadInput, "PKCS#12 file holds no key and certificate", path);
+    if (!key || !signer)
+        throw Error(ErrorCategory::BadInput, "PKCS#12 file holds no key and certificate", path);
 
     std::vector<Bytes> chain;
     chain.push_back(ossl::toDer(signer.get()));

@@ -126,8 +126,10 @@ using PFN_SKF_EnumContainer = ULONG (*)(HAPPLICATION hApp, LPSTR szContainerName
 using PFN_SKF_OpenContainer = ULONG (*)(HAPPLICATION hApp, LPSTR szContainerName, HCONTAINER* phContainer);
 using PFN_SKF_CloseContainer = ULONG (*)(HCONTAINER hContainer);
 using PFN_SKF_GetContainerType = ULONG (*)(HCONTAINER hContainer, ULONG* pulContainerType);
-using PFN_SKF_ExportCertificate = ULONG (*)(HCONTAINER hContainer, BOOL bSignFlag, BYTE* pbCert, ULONG* pulCertLen);
-using PFN_SKF_ExportPublicKey = ULONG (*)(HCONTAINER hContainer, BOOL bSignFlag, BYTE* pbBlob, ULONG* pulBlobLen);
+using PFN_SKF_ExportCertificate = ULONG (*)(HCONTAINER hContainer, BOOL bSignFlag, BYTE* pbCert,
+                                            ULONG* pulCertLen);
+using PFN_SKF_ExportPublicKey = ULONG (*)(HCONTAINER hContainer, BOOL bSignFlag, BYTE* pbBlob,
+                                          ULONG* pulBlobLen);
 using PFN_SKF_RSASignData = ULONG (*)(HCONTAINER hContainer, BYTE* pbData, ULONG ulDataLen, BYTE* pbSignature,
                                       ULONG* pulSignLen);
 // GM/T 0016 7.6.13: pbDigest is e = SM3(Z || M) for SM2 (the GM/T 0009

@@ -63,7 +63,6 @@ std::string percentEncode(std::string_view s, bool path) {
     return out;
 }
 
-
 // Picks `wanted` from `names`, or the only name when `wanted` is empty.
 std::string pick(const std::vector<std::string>& names, const std::string& wanted, const std::string& what,
                  const std::string& attr) {
@@ -77,9 +76,9 @@ std::string pick(const std::vector<std::string>& names, const std::string& wante
     }
     for (const auto& n : names)
         if (n == wanted) return n;
-    throw TokenError(TokenError::Kind::NotFound, "no " + what + " '" + wanted + "'" +
-                                                     (names.empty() ? std::string(" (none present)")
-                                                                    : " (present: " + all + ")"));
+    throw TokenError(TokenError::Kind::NotFound,
+                     "no " + what + " '" + wanted + "'" +
+                         (names.empty() ? std::string(" (none present)") : " (present: " + all + ")"));
 }
 
 PinState pinInfo(const skf::Application& app, ULONG type) {
@@ -118,14 +117,17 @@ std::string unlockCommand(const SkfSpec& spec) {
     return "eseal token unlock --token '" + t.toString() + "'";
 }
 
-std::string appLabel(const Opened& o) { return "SKF application '" + o.spec.app + "' on '" + o.spec.device + "'"; }
+std::string appLabel(const Opened& o) {
+    return "SKF application '" + o.spec.app + "' on '" + o.spec.device + "'";
+}
 
 void refuseLocked(const Opened& o, const PinState& state) {
     if (state.locked)
-        throw TokenError(TokenError::Kind::PinLocked,
-                         "the " + appLabel(o) + " is locked (too many wrong PINs); unlock it with the admin PIN: " +
-                             unlockCommand(o.spec),
-                         skf::SAR_PIN_LOCKED);
+        throw TokenError(
+            TokenError::Kind::PinLocked,
+            "the " + appLabel(o) +
+                " is locked (too many wrong PINs); unlock it with the admin PIN: " + unlockCommand(o.spec),
+            skf::SAR_PIN_LOCKED);
 }
 
 // SKF_VerifyPIN of the user PIN; a wrong PIN ends here with the retries left.
@@ -146,7 +148,8 @@ void login(Opened& o, PinSource& pins) {
         if (retries == 0)
             msg += "the key is now locked; unlock it with the admin PIN: " + unlockCommand(o.spec);
         else
-            msg += std::to_string(retries) + (retries == 1 ? " try" : " tries") + " left before the key locks";
+            msg +=
+                std::to_string(retries) + (retries == 1 ? " try" : " tries") + " left before the key locks";
         throw TokenError(TokenError::Kind::WrongPin, msg, rv);
     }
     if (rv == skf::SAR_PIN_LOCKED) {
@@ -157,8 +160,10 @@ void login(Opened& o, PinSource& pins) {
     skf::check(rv, "logging in to " + appLabel(o) + " (SKF_VerifyPIN)");
     o.app->loggedIn = true;
     if (state.mustChange)
-        pins.notice("the PIN of " + appLabel(o) + " is still the default PIN; change it with: eseal token change-pin "
-                    "--token '" + o.spec.toString() + "'");
+        pins.notice("the PIN of " + appLabel(o) +
+                    " is still the default PIN; change it with: eseal token change-pin "
+                    "--token '" +
+                    o.spec.toString() + "'");
 }
 
 // RFC 8017 9.2 step 2: DigestInfo for the RSA signature.
@@ -167,7 +172,8 @@ Bytes digestInfo(ByteView digestValue, DigestAlgorithm d) {
                       : d == DigestAlgorithm::Sha384 ? "2.16.840.1.101.3.4.2.2"
                       : d == DigestAlgorithm::Sha512 ? "2.16.840.1.101.3.4.2.3"
                                                      : nullptr;
-    if (!oid) throw Error(ErrorCategory::Unsupported, std::string("RSA with ") + toString(d) + " on an SKF key");
+    if (!oid)
+        throw Error(ErrorCategory::Unsupported, std::string("RSA with ") + toString(d) + " on an SKF key");
     return der::sequence({der::sequence({der::oid(oid), der::null()}), der::octetString(digestValue)});
 }
 
@@ -191,16 +197,16 @@ public:
     Bytes sign(ByteView digestValue, const SignatureAlgorithm& algorithm) override {
         const std::string what = "signing with " + description();
         if (digestValue.size() != digestSize(algorithm.digest))
-            throw Error(ErrorCategory::Internal, "digest length does not match " +
-                                                     std::string(toString(algorithm.digest)));
+            throw Error(ErrorCategory::Internal,
+                        "digest length does not match " + std::string(toString(algorithm.digest)));
         if (type_ == skf::kContainerEcc) {
             if (algorithm.scheme != SignatureScheme::Sm2)
                 throw Error(ErrorCategory::Unsupported, description() + " signs with SM2 only");
             // GM/T 0016 7.6.13: the device signs e; Z and e were computed by the caller (sm2::signedDigest).
             skf::ECCSIGNATUREBLOB blob{};
             Bytes e(digestValue.begin(), digestValue.end());
-            skf::check(container_->lib().ECCSignData(container_->get(), e.data(), static_cast<ULONG>(e.size()),
-                                                     &blob),
+            skf::check(container_->lib().ECCSignData(container_->get(), e.data(),
+                                                     static_cast<ULONG>(e.size()), &blob),
                        what + " (SKF_ECCSignData)");
             return sm2::derFromRaw(ByteView(blob.r, sizeof blob.r), ByteView(blob.s, sizeof blob.s));
         }
@@ -210,10 +216,11 @@ public:
         Bytes info = digestInfo(digestValue, algorithm.digest);
         Bytes sig(skf::kMaxRsaModulusLen * 2);
         ULONG len = static_cast<ULONG>(sig.size());
-        skf::check(container_->lib().RSASignData(container_->get(), info.data(), static_cast<ULONG>(info.size()),
-                                                 sig.data(), &len),
+        skf::check(container_->lib().RSASignData(container_->get(), info.data(),
+                                                 static_cast<ULONG>(info.size()), sig.data(), &len),
                    what + " (SKF_RSASignData)");
-        if (len == 0 || len > sig.size()) throw TokenError(TokenError::Kind::Other, what + ": bad signature length");
+        if (len == 0 || len > sig.size())
+            throw TokenError(TokenError::Kind::Other, what + ": bad signature length");
         sig.resize(len);
         return sig;
     }
@@ -278,7 +285,8 @@ std::unique_ptr<Key> openSkfKey(std::string_view specText, PinSource& pins) {
     auto container = std::make_unique<skf::Container>(o.app, o.spec.container);
     const ULONG type = container->type();
     if (type != skf::kContainerEcc && type != skf::kContainerRsa)
-        throw TokenError(TokenError::Kind::NotFound, "container '" + o.spec.container + "' holds no key pair");
+        throw TokenError(TokenError::Kind::NotFound,
+                         "container '" + o.spec.container + "' holds no key pair");
     Bytes cert = container->signCertificate();
     if (cert.empty())
         throw TokenError(TokenError::Kind::NotFound, "container '" + o.spec.container +
@@ -286,7 +294,8 @@ std::unique_ptr<Key> openSkfKey(std::string_view specText, PinSource& pins) {
     ossl::parseCertificate(cert);  // a device returning garbage is refused before the PIN is asked
     // The PIN is asked only once everything else is known to work.
     login(o, pins);
-    return std::make_unique<SkfKey>(std::move(o), std::move(container), type, std::vector<Bytes>{std::move(cert)});
+    return std::make_unique<SkfKey>(std::move(o), std::move(container), type,
+                                    std::vector<Bytes>{std::move(cert)});
 }
 
 bool isSkfLibrary(const std::string& path) {
@@ -384,9 +393,10 @@ void unlockSkfPin(std::string_view spec, PinSource& adminPins, PinSource& newPin
     Opened o = openApplication(SkfSpec::parse(spec));
     const PinState admin = pinInfo(*o.app, skf::ADMIN_TYPE);
     if (admin.locked)
-        throw TokenError(TokenError::Kind::PinLocked,
-                         "the admin PIN of " + appLabel(o) + " is locked too; only the issuer of the key can help",
-                         skf::SAR_PIN_LOCKED);
+        throw TokenError(
+            TokenError::Kind::PinLocked,
+            "the admin PIN of " + appLabel(o) + " is locked too; only the issuer of the key can help",
+            skf::SAR_PIN_LOCKED);
     PinPrompt prompt;
     prompt.tokenLabel = appLabel(o);
     prompt.state = admin;

@@ -29,9 +29,9 @@ std::unique_ptr<Key> openSkfKey(std::string_view spec, PinSource& pins);
 
 struct SkfContainerInfo {
     std::string name;
-    std::string keyType;  // "SM2", "RSA", "empty"
+    std::string keyType;                    // "SM2", "RSA", "empty"
     std::string subject, issuer, notAfter;  // of the signing certificate, empty when none
-    std::string keySpec;  // for eseal sign --key
+    std::string keySpec;                    // for eseal sign --key
 };
 
 struct SkfAppInfo {

@@ -145,7 +145,8 @@ Device::~Device() {
     if (h_) lib_->DisConnectDev(h_);
 }
 
-Application::Application(std::shared_ptr<Device> dev, const std::string& name) : dev_(std::move(dev)), name_(name) {
+Application::Application(std::shared_ptr<Device> dev, const std::string& name)
+    : dev_(std::move(dev)), name_(name) {
     check(lib().OpenApplication(dev_->get(), name_.data(), &h_),
           "opening application '" + name_ + "' (SKF_OpenApplication)");
 }
@@ -156,7 +157,8 @@ Application::~Application() {
     lib().CloseApplication(h_);
 }
 
-Container::Container(std::shared_ptr<Application> app, const std::string& name) : app_(std::move(app)), name_(name) {
+Container::Container(std::shared_ptr<Application> app, const std::string& name)
+    : app_(std::move(app)), name_(name) {
     check(lib().OpenContainer(app_->get(), name_.data(), &h_),
           "opening container '" + name_ + "' (SKF_OpenContainer)");
 }
@@ -166,7 +168,8 @@ Container::~Container() {
 
 ULONG Container::type() const {
     ULONG t = kContainerEmpty;
-    check(lib().GetContainerType(h_, &t), "reading the type of container '" + name_ + "' (SKF_GetContainerType)");
+    check(lib().GetContainerType(h_, &t),
+          "reading the type of container '" + name_ + "' (SKF_GetContainerType)");
     return t;
 }
 

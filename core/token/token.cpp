@@ -27,8 +27,9 @@ const TokenScheme& schemeOf(std::string_view token) {
         for (const auto& s : tokenSchemes())
             if (s.scheme == scheme) return s;
     }
-    throw Error(ErrorCategory::Usage, "unknown token '" + std::string(token) +
-                                          "'; a token is named pkcs11:token=LABEL or skf:/path/libvendor.so?app=NAME");
+    throw Error(ErrorCategory::Usage,
+                "unknown token '" + std::string(token) +
+                    "'; a token is named pkcs11:token=LABEL or skf:/path/libvendor.so?app=NAME");
 }
 
 }  // namespace

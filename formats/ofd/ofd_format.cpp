@@ -27,7 +27,8 @@ public:
     void check(const SealRequest& request) const override {
         throw Error(ErrorCategory::Unsupported, "sealing OFD documents is not supported yet", request.input);
     }
-    Report verify(const std::string& path, const TrustStore& trust, const VerifyOptions& options) const override {
+    Report verify(const std::string& path, const TrustStore& trust,
+                  const VerifyOptions& options) const override {
         return ofd::verifyOfd(path, trust, options);
     }
 };

@@ -85,8 +85,8 @@ void checkSignerChain(const Bytes& signerDer, const std::vector<Bytes>& extra, c
 
 // One Signature.xml and what it protects.
 SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id, const std::string& type,
-                          const std::string& signatureXml, const TrustStore& trust, const VerifyOptions& options,
-                          std::set<std::string>& signatureFiles) {
+                          const std::string& signatureXml, const TrustStore& trust,
+                          const VerifyOptions& options, std::set<std::string>& signatureFiles) {
     SignatureReport r;
     r.id = id;
     r.format = type == "Sign" ? "GB/T 38540 (OFD, Sign)" : "GB/T 38540 (OFD, Seal)";
@@ -144,8 +144,8 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
         if (n.back() != '/' && !protectedFiles.count(n) && n.find("/Signs/") == std::string::npos)
             unprotected.push_back(n);
     r.coverage = unprotected.empty() ? Coverage::EntireFile : Coverage::Unknown;
-    r.coverageDetail = std::to_string(checked) + " of " + std::to_string(protectedFiles.size()) +
-                       " protected files match";
+    r.coverageDetail =
+        std::to_string(checked) + " of " + std::to_string(protectedFiles.size()) + " protected files match";
     for (const auto& n : unprotected) r.warnings.push_back("not protected by this signature: " + n);
 
     const std::string valueLoc = package::text(package::child(doc.root(), "SignedValue"));
@@ -165,8 +165,9 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
         if (type == "Sign") {
             // A plain signature value without a certificate cannot be checked.
             r.verdict.worsenTo(Indication::Indeterminate, SubIndication::NoSigningCertificateFound);
-            r.errors.push_back("the signature value is not an electronic signature (SES_Signature); it carries "
-                               "no certificate to check it with");
+            r.errors.push_back(
+                "the signature value is not an electronic signature (SES_Signature); it carries "
+                "no certificate to check it with");
         } else {
             fail(r, SubIndication::FormatFailure, e.what());
         }
@@ -185,7 +186,8 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
     }
     const seal::MakerCheck signer = seal::checkSignerSignature(sig);
     r.signatureValid = signer.valid;
-    if (!signer.valid) fail(r, SubIndication::SigCryptoFailure, "the signature does not verify: " + signer.detail);
+    if (!signer.valid)
+        fail(r, SubIndication::SigCryptoFailure, "the signature does not verify: " + signer.detail);
     // GB/T 38540 8.2 / GB/T 33190 18.2.3: dataHash is the hash of Signature.xml as stored.
     r.digestMatches = digest(DigestAlgorithm::Sm3, xmlBytes) == sig.dataHash;
     if (!r.digestMatches) fail(r, SubIndication::HashFailure, "dataHash is not the SM3 of " + signatureXml);
@@ -208,7 +210,8 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
     e.heightMm = s.picture.heightMm;
     e.maker = seal::describeCertificate(s.makerCertificate).subject;
     e.makerSignatureValid = seal::checkMakerSignature(s).valid;
-    for (const auto& c : s.property.certificates) e.signerListed = e.signerListed || c == sig.signerCertificate;
+    for (const auto& c : s.property.certificates)
+        e.signerListed = e.signerListed || c == sig.signerCertificate;
     for (const auto& d : s.property.certDigests) {
         const std::string t = d.type;
         const auto alg = t == "sha256" || t == "SHA256" ? std::optional(DigestAlgorithm::Sha256)
@@ -216,8 +219,10 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
                                                         : std::nullopt;
         if (alg) e.signerListed = e.signerListed || digest(*alg, sig.signerCertificate) == d.value;
     }
-    if (!e.makerSignatureValid) fail(r, SubIndication::SigConstraintsFailure, "the seal's maker signature does not verify");
-    if (!e.signerListed) fail(r, SubIndication::SigConstraintsFailure, "the signer certificate is not one the seal binds");
+    if (!e.makerSignatureValid)
+        fail(r, SubIndication::SigConstraintsFailure, "the seal's maker signature does not verify");
+    if (!e.signerListed)
+        fail(r, SubIndication::SigConstraintsFailure, "the signer certificate is not one the seal binds");
     if (sig.layout == seal::SealLayout::V4 && !s.validAt(sig.signingTime))
         r.warnings.push_back("the seal was not within its validity period at the claimed signing time");
     r.electronicSeal = e;
@@ -259,7 +264,8 @@ Report verifyOfd(const std::string& path, const TrustStore& trust, const VerifyO
     report.fileSize = std::filesystem::file_size(path, ec);
     try {
         const package::ZipArchive zip(path);
-        if (!zip.contains("OFD.xml")) throw Error(ErrorCategory::BadInput, "not an OFD package (no OFD.xml)", path);
+        if (!zip.contains("OFD.xml"))
+            throw Error(ErrorCategory::BadInput, "not an OFD package (no OFD.xml)", path);
         const XmlDocument ofd(zip.read("OFD.xml"), "OFD.xml");
         if (package::localName(ofd.root()) != "OFD")
             throw Error(ErrorCategory::BadInput, "OFD.xml has no OFD root element", path);
@@ -279,8 +285,8 @@ Report verifyOfd(const std::string& path, const TrustStore& trust, const VerifyO
                 const std::string loc = package::attribute(s, "BaseLoc").value_or("");
                 const std::string file = resolveLoc(dirOf(sigsFile), loc);
                 try {
-                    report.signatures.push_back(verifyOne(zip, id + " (" + loc + ")", type, file, trust, options,
-                                                          signatureFiles));
+                    report.signatures.push_back(
+                        verifyOne(zip, id + " (" + loc + ")", type, file, trust, options, signatureFiles));
                 } catch (const Error& e) {
                     SignatureReport r;
                     r.id = id + " (" + loc + ")";

@@ -78,7 +78,8 @@ std::shared_ptr<const EncodedSealImage> encodedSealImage(const std::shared_ptr<c
     static std::weak_ptr<const RgbaImage> lastImage;
     static std::shared_ptr<const EncodedSealImage> lastEncoded;
     std::lock_guard<std::mutex> lock(mutex);
-    if (lastEncoded && !lastImage.owner_before(image) && !image.owner_before(lastImage) && !lastImage.expired())
+    if (lastEncoded && !lastImage.owner_before(image) && !image.owner_before(lastImage) &&
+        !lastImage.expired())
         return lastEncoded;
     auto encoded = std::make_shared<const EncodedSealImage>(encodeSealImage(*image));
     lastImage = image;
@@ -106,8 +107,8 @@ void writeSealAppearance(UpdateWriter& out, const EncodedSealImage& image, const
     const std::string content = appearanceContent(box);
     out.streamObject(numbers.form, 0,
                      "/Type /XObject /Subtype /Form /BBox [0 0 " + formatNumber(box.width) + " " +
-                         formatNumber(box.height) + "] /Resources << /XObject << /Im0 " + objectRef(numbers.image) +
-                         " >> >>",
+                         formatNumber(box.height) + "] /Resources << /XObject << /Im0 " +
+                         objectRef(numbers.image) + " >> >>",
                      asBytes(content));
 }
 

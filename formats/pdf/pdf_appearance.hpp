@@ -23,7 +23,7 @@ struct AppearanceNumbers {
 // the picture has transparency) alpha, each Flate-compressed.
 struct EncodedSealImage {
     std::uint32_t width = 0, height = 0;
-    Bytes colour;               // DeviceRGB, 8 bits
+    Bytes colour;                // DeviceRGB, 8 bits
     std::optional<Bytes> alpha;  // DeviceGray soft mask
 };
 // Throws Error(BadInput) for an empty or inconsistent image.

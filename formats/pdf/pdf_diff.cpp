@@ -1,6 +1,5 @@
 #include "formats/pdf/pdf_diff.hpp"
 
-
 #include <algorithm>
 #include <cstring>
 #include <deque>
@@ -632,7 +631,8 @@ DiffOutcome RevisionDiffer::changesAfter(int signedRevision, int docMdpLevel) {
         for (Modification m : p.modifications) {
             // DocMDP P=1: nothing may change but validation data (12.8.2.2.2,
             // ETSI EN 319 142-1 5.4); P=3 also allows annotations.
-            if (docMdpLevel == 1 && m.kind != ModificationKind::Dss && m.kind != ModificationKind::Unused) m.allowed = false;
+            if (docMdpLevel == 1 && m.kind != ModificationKind::Dss && m.kind != ModificationKind::Unused)
+                m.allowed = false;
             if (docMdpLevel == 3 && m.kind == ModificationKind::Annotation) m.allowed = true;
             out.modifications.push_back(std::move(m));
         }

@@ -23,9 +23,12 @@ public:
 
     void check(const SealRequest& request) const override { pdf::checkPdfRequest(request); }
 
-    SealResult seal(const SealRequest& request, Key& key) const override { return pdf::sealPdf(request, key); }
+    SealResult seal(const SealRequest& request, Key& key) const override {
+        return pdf::sealPdf(request, key);
+    }
 
-    Report verify(const std::string& path, const TrustStore& trust, const VerifyOptions& options) const override {
+    Report verify(const std::string& path, const TrustStore& trust,
+                  const VerifyOptions& options) const override {
         return verifyPdf(path, trust, options);
     }
 };

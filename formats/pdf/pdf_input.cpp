@@ -19,7 +19,9 @@ namespace eseal::pdf {
 
 FileReader::FileReader(const std::string& path) : path_(path) {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) throw Error(ErrorCategory::InputUnreadable, std::string("cannot open: ") + std::strerror(errno), path);
+    if (fd_ < 0)
+        throw Error(ErrorCategory::InputUnreadable, std::string("cannot open: ") + std::strerror(errno),
+                    path);
     struct stat st {};
     if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd_);
@@ -42,7 +44,8 @@ std::size_t FileReader::readAt(std::uint64_t offset, void* buffer, std::size_t n
         ssize_t got = ::pread(fd_, out + done, n - done, static_cast<off_t>(offset + done));
         if (got < 0) {
             if (errno == EINTR) continue;
-            throw Error(ErrorCategory::InputUnreadable, std::string("read failed: ") + std::strerror(errno), path_);
+            throw Error(ErrorCategory::InputUnreadable, std::string("read failed: ") + std::strerror(errno),
+                        path_);
         }
         if (got == 0) break;  // the file shrank under us
         done += static_cast<std::size_t>(got);

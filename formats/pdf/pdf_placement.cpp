@@ -121,10 +121,11 @@ SealBox placeSeal(const PageGeometry& page, const Placement& placement, double a
     if (r.left < -kToleranceMm || r.top < -kToleranceMm || r.left + r.width > pageWmm + kToleranceMm ||
         r.top + r.height > pageHmm + kToleranceMm) {
         throw Error(ErrorCategory::BadInput,
-                    "the seal (" + formatNumber(r.width) + " x " + formatNumber(r.height) + " mm) centred at " +
-                        formatNumber(r.left + r.width / 2) + "," + formatNumber(r.top + r.height / 2) +
-                        " mm from the top-left reaches past the edge of page " + std::to_string(pageNumber) + ", which is " +
-                        formatNumber(pageWmm) + " x " + formatNumber(pageHmm) +
+                    "the seal (" + formatNumber(r.width) + " x " + formatNumber(r.height) +
+                        " mm) centred at " + formatNumber(r.left + r.width / 2) + "," +
+                        formatNumber(r.top + r.height / 2) +
+                        " mm from the top-left reaches past the edge of page " + std::to_string(pageNumber) +
+                        ", which is " + formatNumber(pageWmm) + " x " + formatNumber(pageHmm) +
                         " mm; move it inwards or make it smaller (--size)",
                     file);
     }

@@ -2,9 +2,8 @@
 // it to a /Rect in default user space (ISO 32000-1 8.3.2.3, 14.11.2).
 #pragma once
 
-#include <string>
-
 #include <qpdf/QPDFObjectHandle.hh>
+#include <string>
 
 #include "core/seal/request.hpp"
 

@@ -6,11 +6,10 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
-
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFObjectHandle.hh>
+#include <set>
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
@@ -174,7 +173,6 @@ std::string arrayWith(QPDFObjectHandle array, const std::string& extra) {
     return s + extra + "]";
 }
 
-
 // A second /ID element that changes with every update but is reproducible
 // for a fixed clock (14.4: the second element identifies this version).
 std::string idString(ByteView seed) {
@@ -195,7 +193,8 @@ InputFile openInput(const std::string& path) {
     }
     in.size = static_cast<std::uint64_t>(st.st_size);
     if (in.size < 8) throw Error(ErrorCategory::BadInput, "not a PDF file (too short)", path);
-    if (std::fseek(in.file.get(), -1, SEEK_END) != 0) throw Error(ErrorCategory::InputUnreadable, "cannot read", path);
+    if (std::fseek(in.file.get(), -1, SEEK_END) != 0)
+        throw Error(ErrorCategory::InputUnreadable, "cannot read", path);
     int last = std::fgetc(in.file.get());
     in.endsWithEol = last == '\n' || last == '\r';
     std::rewind(in.file.get());
@@ -304,7 +303,8 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
                    encodeTextString(pdfDate(signingTime)));
         if (!request.reason.empty()) out.append(" /Reason " + encodeTextString(request.reason));
         if (!request.location.empty()) out.append(" /Location " + encodeTextString(request.location));
-        if (!request.contactInfo.empty()) out.append(" /ContactInfo " + encodeTextString(request.contactInfo));
+        if (!request.contactInfo.empty())
+            out.append(" /ContactInfo " + encodeTextString(request.contactInfo));
         if (plan.certification) {
             // 12.8.2.2, Table 253/254: the DocMDP transform with its permission level.
             out.append(
@@ -329,8 +329,8 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
         // /F 132 = Print (4) + Locked (128), Table 165.
         out.object(fieldNum, 0,
                    "<< /Type /Annot /Subtype /Widget /FT /Sig /T " + encodeTextString(plan.fieldName) +
-                       " /F 132 /P " + QPDFObjectHandle(doc.page).unparse() + " /Rect [" + rect + "] /AP << /N " +
-                       objectRef(numbers.form) + " >> /V " + objectRef(sigNum) + " >>");
+                       " /F 132 /P " + QPDFObjectHandle(doc.page).unparse() + " /Rect [" + rect +
+                       "] /AP << /N " + objectRef(numbers.form) + " >> /V " + objectRef(sigNum) + " >>");
 
         // The page's /Annots gets the widget.
         const std::string widget = objectRef(fieldNum);
@@ -453,7 +453,8 @@ void embedSignature(PreparedUpdate& update, ByteView cms, const std::string& inp
                         std::to_string(room / 2) + " bytes reserved for it",
                     inputName);
     }
-    std::copy(hex.begin(), hex.end(), update.bytes.begin() + static_cast<std::ptrdiff_t>(update.contentsAt + 1));
+    std::copy(hex.begin(), hex.end(),
+              update.bytes.begin() + static_cast<std::ptrdiff_t>(update.contentsAt + 1));
 }
 
 void commitUpdate(AtomicFile& output, const PreparedUpdate& update) {

@@ -13,11 +13,10 @@
 #include <cstdio>
 #include <ctime>
 #include <memory>
-#include <set>
-#include <string>
-
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
+#include <set>
+#include <string>
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/bytes.hpp"
@@ -64,7 +63,7 @@ struct SealPlan {
     InputFile in;
     std::unique_ptr<QPDF> qpdf;  // owns the objects behind doc's handles
     DocumentFacts doc;
-    PdfRevision last;            // the revision the update is appended to
+    PdfRevision last;  // the revision the update is appended to
     std::shared_ptr<const RgbaImage> picture;
     SealBox box;
     std::string fieldName;

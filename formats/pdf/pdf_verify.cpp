@@ -1,6 +1,5 @@
 #include "formats/pdf/pdf_verify.hpp"
 
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -263,7 +262,9 @@ Bytes digestRanges(const FileReader& file, const ByteRange& r, DigestAlgorithm a
         while (len > 0) {
             std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(len, buf.size()));
             std::size_t got = file.readAt(from, buf.data(), n);
-            if (got != n) throw Error(ErrorCategory::InputUnreadable, "the file changed while it was read", file.path());
+            if (got != n)
+                throw Error(ErrorCategory::InputUnreadable, "the file changed while it was read",
+                            file.path());
             h.update(buf.data(), got);
             from += got;
             len -= got;
@@ -398,7 +399,8 @@ namespace detail {
 Report verifyPdfUnguarded(const std::string& path, const TrustStore& trust, const VerifyOptions& options);
 }
 
-Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& trust, const VerifyOptions& options) {
+Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& trust,
+                                  const VerifyOptions& options) {
     Report report;
     report.file = path;
     report.format = "PDF";
@@ -427,8 +429,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
     // file and may display them (an update whose startxref is off is the known
     // forgery), so they are never ignored: every seal that does not cover them
     // is at best INDETERMINATE (below). White space and NUL padding show nothing.
-    const bool unanalysedTail =
-        last.end < report.fileSize && !onlyPadding(*file, last.end, report.fileSize);
+    const bool unanalysedTail = last.end < report.fileSize && !onlyPadding(*file, last.end, report.fileSize);
 
     pdf::RevisionDocuments docs(path, revisions);
     // The document as readers show it: all revisions, not what follows the
@@ -529,8 +530,8 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                 if (unanalysedTail) {
                     s.verdict.worsenTo(Indication::Indeterminate, SubIndication::FormatFailure);
                     s.errors.push_back(
-                        "the file holds " + std::to_string(report.fileSize - last.end) + " bytes after byte " +
-                        std::to_string(last.end) +
+                        "the file holds " + std::to_string(report.fileSize - last.end) +
+                        " bytes after byte " + std::to_string(last.end) +
                         " that eseal could not analyse as a revision; this seal does not cover them, and "
                         "viewers and qpdf may display them as part of the document");
                 } else if (last.end < report.fileSize) {
@@ -544,7 +545,8 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
 
             // Whatever the CMS says, a range that does not sign a revision fails (12.8.1);
             // decided first, so its sub-indication is the one kept.
-            if (s.coverage == Coverage::BrokenRange) s.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);
+            if (s.coverage == Coverage::BrokenRange)
+                s.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);
 
             if (s.format == "ETSI.RFC3161" || s.format == "adbe.x509.rsa_sha1") {
                 s.verdict.worsenTo(Indication::Indeterminate);

@@ -33,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::abort();
     }
     if (again.toString() != printed) {
-        std::fprintf(stderr, "round trip unstable: '%s' then '%s'\n", printed.c_str(), again.toString().c_str());
+        std::fprintf(stderr, "round trip unstable: '%s' then '%s'\n", printed.c_str(),
+                     again.toString().c_str());
         std::abort();
     }
     (void)uri.tokenOnly().toString();

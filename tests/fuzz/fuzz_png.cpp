@@ -1,11 +1,11 @@
 // Fuzzes eseal::decodePng: a seal image is untrusted input (anyone can hand
 // over a PNG). Error is the expected outcome for bad data; any other exception,
 // a crash or a sanitizer report is a bug.
+#include <zlib.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-
-#include <zlib.h>
 
 #include "core/base/error.hpp"
 #include "core/seal/image.hpp"

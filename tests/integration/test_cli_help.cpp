@@ -31,7 +31,8 @@ const std::vector<HelpCase> kHelp{
       "--so-pin-env", "--so-pin-file", "--new-pin-env", "--new-pin-file"}},
     {{"demo"}, {"DIR"}},
     {{"seal"}, {"show", "make", "--json", "--image", "GB/T 38540"}},
-    {{"seal", "make"}, {"--image", "--size", "--name", "--type", "--cert", "--valid", "--maker-key", "--pin-env", "-o"}},
+    {{"seal", "make"},
+     {"--image", "--size", "--name", "--type", "--cert", "--valid", "--maker-key", "--pin-env", "-o"}},
     {{"seal", "show"}, {"--json", "--image", "GM/T 0031"}},
 };
 

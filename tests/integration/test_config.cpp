@@ -20,8 +20,9 @@ struct ConfigHome {
 
 BOOST_AUTO_TEST_CASE(daily_command_takes_key_and_seal_from_the_config) {
     ConfigHome home;
-    home.write("# the unit's USB Key and seal\nkey = " + keyUri("signer-ec") + "\nseal = " + sealPng().string() +
-               "\npin-env = " + kPinVar + "\nsize = 40\ntrust = " + trustPem().string() + "\n");
+    home.write("# the unit's USB Key and seal\nkey = " + keyUri("signer-ec") +
+               "\nseal = " + sealPng().string() + "\npin-env = " + kPinVar +
+               "\nsize = 40\ntrust = " + trustPem().string() + "\n");
     TempDir out("config-out");
     RunResult r = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (out / "sealed.pdf").string()},
                         home.env());
@@ -34,17 +35,18 @@ BOOST_AUTO_TEST_CASE(daily_command_takes_key_and_seal_from_the_config) {
 
 BOOST_AUTO_TEST_CASE(command_line_wins_over_the_config) {
     ConfigHome home;
-    home.write("key = " + keyUri("signer-ec") + "\nseal = /nonexistent/seal.png\npin-env = " + kPinVar + "\n");
+    home.write("key = " + keyUri("signer-ec") + "\nseal = /nonexistent/seal.png\npin-env = " + kPinVar +
+               "\n");
     TempDir out("config-out");
     // The config's seal does not exist: the command-line one must be used.
-    RunResult r = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (out / "a.pdf").string(), "--seal",
-                         sealPng().string(), "--key", keyUri("signer-rsa")},
+    RunResult r = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (out / "a.pdf").string(),
+                         "--seal", sealPng().string(), "--key", keyUri("signer-rsa")},
                         home.env());
     BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
     checkSealed(out / "a.pdf", "Seal1", "signer-rsa", 1);
     // Without --seal the config's missing seal is reported (exit 4, naming it).
-    RunResult bad = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (out / "b.pdf").string()},
-                          home.env());
+    RunResult bad =
+        eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (out / "b.pdf").string()}, home.env());
     BOOST_CHECK_MESSAGE(bad.exitCode == 4, bad.describe());
     BOOST_CHECK(bad.err.find("/nonexistent/seal.png") != std::string::npos);
     BOOST_CHECK(!fs::exists(out / "b.pdf"));

@@ -249,9 +249,11 @@ BOOST_AUTO_TEST_CASE(request_problems_are_refused_before_the_key_is_opened) {
             const std::string inHash = sha256File(in);
             const fs::path out = j.outDir / c.output;
             const fs::path log = j.dir / "spy.log";
-            std::vector<std::string> args{"sign",  in.string(),       "-o",      out.string(),
-                                          "--key", keyUri("signer-ec", kSpyModule), "--seal",
-                                          sealPng().string(), "--pin-env", kPinVar};
+            std::vector<std::string> args{"sign",      in.string(),
+                                          "-o",        out.string(),
+                                          "--key",     keyUri("signer-ec", kSpyModule),
+                                          "--seal",    sealPng().string(),
+                                          "--pin-env", kPinVar};
             args.insert(args.end(), c.extra.begin(), c.extra.end());
             RunResult r = eseal(args, spyEnv(log));
             expectCleanFailure(r, c.code, in, inHash, out, {});

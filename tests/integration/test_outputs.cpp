@@ -33,14 +33,15 @@ std::vector<std::string> keyArgs() { return {"--key", keyUri("signer-ec"), "--se
 BOOST_AUTO_TEST_CASE(existing_output_is_kept_without_force) {
     TempDir dir("outputs");
     writeFile(dir / "out.pdf", "precious");
-    RunResult r = eseal(cat(cat({"sign", letter().string(), "-o", (dir / "out.pdf").string()}, keyArgs()), kNoPin));
+    RunResult r =
+        eseal(cat(cat({"sign", letter().string(), "-o", (dir / "out.pdf").string()}, keyArgs()), kNoPin));
     BOOST_CHECK_MESSAGE(r.exitCode == 6, r.describe());
     BOOST_CHECK(r.err.find("--force") != std::string::npos);
     BOOST_CHECK_EQUAL(readFile(dir / "out.pdf"), "precious");
 
-    RunResult forced =
-        eseal(cat({"sign", letter().string(), "-o", (dir / "out.pdf").string(), "--force", "--pin-env", kPinVar},
-                  keyArgs()));
+    RunResult forced = eseal(
+        cat({"sign", letter().string(), "-o", (dir / "out.pdf").string(), "--force", "--pin-env", kPinVar},
+            keyArgs()));
     BOOST_REQUIRE_MESSAGE(forced.exitCode == 0, forced.describe());
     checkSealed(dir / "out.pdf", "Seal1", "signer-ec", 1);
 }
@@ -51,8 +52,8 @@ BOOST_AUTO_TEST_CASE(two_inputs_with_one_name_are_refused_before_anything_is_wri
     fs::create_directories(dir / "b");
     fs::copy_file(letter(), dir / "a/公函.pdf");
     fs::copy_file(inputsDir() / "twopage.pdf", dir / "b/公函.pdf");
-    RunResult r = eseal(cat(cat({"sign", (dir / "a/公函.pdf").string(), (dir / "b/公函.pdf").string(), "--out-dir",
-                                 (dir / "out").string()},
+    RunResult r = eseal(cat(cat({"sign", (dir / "a/公函.pdf").string(), (dir / "b/公函.pdf").string(),
+                                 "--out-dir", (dir / "out").string()},
                                 keyArgs()),
                             kNoPin));
     BOOST_CHECK_MESSAGE(r.exitCode == 64, r.describe());

@@ -14,7 +14,8 @@ fs::path data() { return sourceDir() / ".." / "shared" / "testdata" / "gbt38540"
 std::string file(const std::string& name) { return (data() / name).string(); }
 
 nlohmann::json showJson(const std::string& name, int expectedExit) {
-    RunResult r = eseal({"seal", "show", file(name), "--json"}, {{"ESEAL_CONFIG", kUnset}, {"LANG", "C.UTF-8"}});
+    RunResult r =
+        eseal({"seal", "show", file(name), "--json"}, {{"ESEAL_CONFIG", kUnset}, {"LANG", "C.UTF-8"}});
     BOOST_TEST(r.exitCode == expectedExit, r.describe());
     return nlohmann::json::parse(r.out, nullptr, false);
 }
@@ -97,7 +98,8 @@ BOOST_AUTO_TEST_CASE(image_is_the_stored_picture_byte_for_byte) {
     BOOST_TEST(ok.exitCode == 1, ok.describe());  // written; the maker signature still fails
     BOOST_TEST(readFile(gif).substr(0, 6) == "GIF89a");
 
-    RunResult nowhere = eseal({"seal", "show", file("UserV4.esl"), "--image", (dir / "no" / "dir.png").string()});
+    RunResult nowhere =
+        eseal({"seal", "show", file("UserV4.esl"), "--image", (dir / "no" / "dir.png").string()});
     BOOST_TEST(nowhere.exitCode == 6, nowhere.describe());
 }
 
@@ -132,8 +134,8 @@ BOOST_AUTO_TEST_CASE(verify_ofd_through_the_cli) {
 
     TempDir dir("ofd-cli");
     const fs::path bad = dir / "changed.ofd";
-    RunResult t = run({"python3", (sourceDir() / "tests" / "unit" / "ofd" / "tamper_ofd.py").string(), ofd.string(),
-                       bad.string(), "Doc_0/Attachs/original_invoice.xml"});
+    RunResult t = run({"python3", (sourceDir() / "tests" / "unit" / "ofd" / "tamper_ofd.py").string(),
+                       ofd.string(), bad.string(), "Doc_0/Attachs/original_invoice.xml"});
     BOOST_REQUIRE(t.exitCode == 0);
     RunResult text = eseal({"verify", bad.string()});
     BOOST_TEST(text.exitCode == 1, text.describe());
@@ -173,7 +175,8 @@ std::pair<std::string, std::size_t> tlvAt(const std::string& der, std::size_t of
     if (len & 0x80) {
         const std::size_t n = len & 0x7f;
         len = 0;
-        for (std::size_t i = 0; i < n; ++i) len = len << 8 | static_cast<unsigned char>(der.at(offset + 2 + i));
+        for (std::size_t i = 0; i < n; ++i)
+            len = len << 8 | static_cast<unsigned char>(der.at(offset + 2 + i));
         head += n;
     }
     return {der.substr(offset + head, len), head + len};
@@ -185,12 +188,18 @@ BOOST_AUTO_TEST_CASE(seal_make_reads_back_and_matches_the_third_party_structure)
     TempDir dir("seal-make");
     const fs::path seal = dir / "seal.esl";
     const Env pin{{kPinVar, "test"}};  // the fixture PKCS#12 password
-    RunResult made = eseal({"seal", "make", "--image", (sourceDir() / "docs" / "sealed-page.png").string(), "--size",
-                            "42", "--name", "业务专用章", "--type", "unit", "--cert",
-                            (pkiDir() / "signer-sm2.crt").string(), "--cert", (pkiDir() / "signer-ec.crt").string(),
-                            "--valid", "2026-01-01..2028-12-31", "--maker-key",
-                            "p12:" + (pkiDir() / "signer-sm2.p12").string(), "--pin-env", kPinVar, "--id",
-                            "eseal-test-0001", "-o", seal.string()},
+    RunResult made = eseal({"seal",        "make",
+                            "--image",     (sourceDir() / "docs" / "sealed-page.png").string(),
+                            "--size",      "42",
+                            "--name",      "业务专用章",
+                            "--type",      "unit",
+                            "--cert",      (pkiDir() / "signer-sm2.crt").string(),
+                            "--cert",      (pkiDir() / "signer-ec.crt").string(),
+                            "--valid",     "2026-01-01..2028-12-31",
+                            "--maker-key", "p12:" + (pkiDir() / "signer-sm2.p12").string(),
+                            "--pin-env",   kPinVar,
+                            "--id",        "eseal-test-0001",
+                            "-o",          seal.string()},
                            pin);
     BOOST_REQUIRE_MESSAGE(made.exitCode == 0, made.describe());
 
@@ -238,11 +247,12 @@ BOOST_AUTO_TEST_CASE(seal_make_reads_back_and_matches_the_third_party_structure)
     const auto bits = tlvAt(der, at);
     BOOST_REQUIRE(bits.first.at(0) == '\0');
     writeFile(dir / "sig.der", bits.first.substr(1));
-    RunResult pub = run({"openssl", "x509", "-in", (pkiDir() / "signer-sm2.crt").string(), "-noout", "-pubkey"});
+    RunResult pub =
+        run({"openssl", "x509", "-in", (pkiDir() / "signer-sm2.crt").string(), "-noout", "-pubkey"});
     writeFile(dir / "pub.pem", pub.out);
-    RunResult v = run({"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", (dir / "pub.pem").string(), "-rawin",
-                       "-digest", "sm3", "-pkeyopt", "distid:1234567812345678", "-in", (dir / "info.der").string(),
-                       "-sigfile", (dir / "sig.der").string()});
+    RunResult v = run({"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", (dir / "pub.pem").string(),
+                       "-rawin", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678", "-in",
+                       (dir / "info.der").string(), "-sigfile", (dir / "sig.der").string()});
     BOOST_TEST(v.exitCode == 0, v.describe());
     BOOST_TEST(v.out.find("Signature Verified Successfully") != std::string::npos);
 
@@ -257,14 +267,15 @@ BOOST_AUTO_TEST_CASE(seal_make_refuses_before_the_pin) {
     TempDir dir("seal-make-bad");
     const Env pin{{kPinVar, "test"}};
     auto make = [&](const std::string& key, const std::string& valid, const std::string& cert) {
-        return eseal({"seal", "make", "--image", (sourceDir() / "docs" / "sealed-page.png").string(), "--size", "42",
-                      "--name", "章", "--cert", cert, "--valid", valid, "--maker-key", key, "--pin-env", kPinVar,
-                      "-o", (dir / "s.esl").string()},
+        return eseal({"seal", "make", "--image", (sourceDir() / "docs" / "sealed-page.png").string(),
+                      "--size", "42", "--name", "章", "--cert", cert, "--valid", valid, "--maker-key", key,
+                      "--pin-env", kPinVar, "-o", (dir / "s.esl").string()},
                      pin);
     };
     const std::string sm2 = "p12:" + (pkiDir() / "signer-sm2.p12").string();
     const std::string cert = (pkiDir() / "signer-sm2.crt").string();
-    BOOST_TEST(make("p12:" + (pkiDir() / "signer-rsa.p12").string(), "2026-01-01..2027-01-01", cert).exitCode == 64);
+    BOOST_TEST(
+        make("p12:" + (pkiDir() / "signer-rsa.p12").string(), "2026-01-01..2027-01-01", cert).exitCode == 64);
     BOOST_TEST(make(sm2, "2027-01-01..2026-01-01", cert).exitCode == 64);
     BOOST_TEST(make(sm2, "2026-13-01..2027-01-01", cert).exitCode == 64);
     BOOST_TEST(make(sm2, "2026-01-01..2027-01-01", (sourceDir() / "README.md").string()).exitCode == 4);

@@ -263,9 +263,10 @@ BOOST_AUTO_TEST_CASE(update_with_a_wrong_startxref_is_not_passed) {
             const auto* s = findSignature(v.report, "Seal1");
             BOOST_REQUIRE_MESSAGE(s != nullptr, v.report.dump(1));
             BOOST_CHECK_NE(s->value("indication", std::string()), "PASSED");
-            BOOST_CHECK_MESSAGE(s->value("errors", nlohmann::json::array()).dump().find("could not analyse") !=
-                                    std::string::npos,
-                                s->dump(1));
+            BOOST_CHECK_MESSAGE(
+                s->value("errors", nlohmann::json::array()).dump().find("could not analyse") !=
+                    std::string::npos,
+                s->dump(1));
         }
     }
 }

@@ -81,13 +81,20 @@ bool loadConfig(Config& c) {
         std::istringstream ls(line);
         std::string key;
         if (!(ls >> key) || key[0] == '#') continue;
-        if (key == "device") ls >> c.device;
-        else if (key == "app") ls >> c.app;
-        else if (key == "user-pin") ls >> c.userPin;
-        else if (key == "admin-pin") ls >> c.adminPin;
-        else if (key == "max-retries") ls >> c.maxRetries;
-        else if (key == "default-pin") ls >> c.defaultPin;
-        else if (key == "state") ls >> c.state;
+        if (key == "device")
+            ls >> c.device;
+        else if (key == "app")
+            ls >> c.app;
+        else if (key == "user-pin")
+            ls >> c.userPin;
+        else if (key == "admin-pin")
+            ls >> c.adminPin;
+        else if (key == "max-retries")
+            ls >> c.maxRetries;
+        else if (key == "default-pin")
+            ls >> c.defaultPin;
+        else if (key == "state")
+            ls >> c.state;
         else if (key == "container") {
             ContainerCfg cc;
             ls >> cc.name >> cc.keyPath >> cc.certPath;
@@ -102,11 +109,16 @@ State loadState(const Config& c) {
     std::ifstream in(c.state);
     std::string key;
     while (in >> key) {
-        if (key == "user-pin") in >> s.userPin;
-        else if (key == "admin-pin") in >> s.adminPin;
-        else if (key == "user-left") in >> s.userLeft;
-        else if (key == "admin-left") in >> s.adminLeft;
-        else if (key == "user-default") in >> s.userDefault;
+        if (key == "user-pin")
+            in >> s.userPin;
+        else if (key == "admin-pin")
+            in >> s.adminPin;
+        else if (key == "user-left")
+            in >> s.userLeft;
+        else if (key == "admin-left")
+            in >> s.adminLeft;
+        else if (key == "user-default")
+            in >> s.userDefault;
     }
     return s;
 }
@@ -255,7 +267,7 @@ ESEAL_SKF_EXPORT ULONG SKF_CloseApplication(HAPPLICATION hApp) {
 }
 
 ESEAL_SKF_EXPORT ULONG SKF_GetPINInfo(HAPPLICATION hApp, ULONG type, ULONG* pulMax, ULONG* pulRemain,
-                                     BOOL* pbDefault) {
+                                      BOOL* pbDefault) {
     std::lock_guard<std::mutex> lock(g_mutex);
     Config c;
     if (!asApp(hApp) || !pulMax || !pulRemain || !pbDefault || !loadConfig(c)) return SAR_INVALIDPARAMERR;
@@ -280,7 +292,8 @@ ESEAL_SKF_EXPORT ULONG SKF_VerifyPIN(HAPPLICATION hApp, ULONG type, LPSTR szPIN,
     return rv;
 }
 
-ESEAL_SKF_EXPORT ULONG SKF_ChangePIN(HAPPLICATION hApp, ULONG type, LPSTR szOld, LPSTR szNew, ULONG* pulRetry) {
+ESEAL_SKF_EXPORT ULONG SKF_ChangePIN(HAPPLICATION hApp, ULONG type, LPSTR szOld, LPSTR szNew,
+                                     ULONG* pulRetry) {
     std::lock_guard<std::mutex> lock(g_mutex);
     Config c;
     if (!asApp(hApp) || !szOld || !szNew || !loadConfig(c)) return SAR_INVALIDPARAMERR;
@@ -294,7 +307,8 @@ ESEAL_SKF_EXPORT ULONG SKF_ChangePIN(HAPPLICATION hApp, ULONG type, LPSTR szOld,
     return saveState(c, s) ? SAR_OK : SAR_FAIL;
 }
 
-ESEAL_SKF_EXPORT ULONG SKF_UnblockPIN(HAPPLICATION hApp, LPSTR szAdminPIN, LPSTR szNewUserPIN, ULONG* pulRetry) {
+ESEAL_SKF_EXPORT ULONG SKF_UnblockPIN(HAPPLICATION hApp, LPSTR szAdminPIN, LPSTR szNewUserPIN,
+                                      ULONG* pulRetry) {
     std::lock_guard<std::mutex> lock(g_mutex);
     Config c;
     if (!asApp(hApp) || !szAdminPIN || !szNewUserPIN || !loadConfig(c)) return SAR_INVALIDPARAMERR;
@@ -411,7 +425,8 @@ ESEAL_SKF_EXPORT ULONG SKF_ExportPublicKey(HCONTAINER h, BOOL, BYTE* pbBlob, ULO
 }
 
 // GM/T 0016 7.6.6: PKCS#1 v1.5 signature over the given data (a DigestInfo).
-ESEAL_SKF_EXPORT ULONG SKF_RSASignData(HCONTAINER h, BYTE* pbData, ULONG ulDataLen, BYTE* pbSig, ULONG* pulSigLen) {
+ESEAL_SKF_EXPORT ULONG SKF_RSASignData(HCONTAINER h, BYTE* pbData, ULONG ulDataLen, BYTE* pbSig,
+                                       ULONG* pulSigLen) {
     Con* con = asCon(h);
     if (!con || !pbData || !pulSigLen) return SAR_INVALIDPARAMERR;
     if (!con->app || !con->app->loggedIn) return SAR_USER_NOT_LOGGED_IN;
@@ -428,7 +443,8 @@ ESEAL_SKF_EXPORT ULONG SKF_RSASignData(HCONTAINER h, BYTE* pbData, ULONG ulDataL
         rv = SAR_OK;
     } else if (*pulSigLen < len) {
         rv = SAR_BUFFER_TOO_SMALL;
-    } else if (ctx && EVP_PKEY_sign_init(ctx) == 1 && EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
+    } else if (ctx && EVP_PKEY_sign_init(ctx) == 1 &&
+               EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
                EVP_PKEY_sign(ctx, pbSig, &len, pbData, ulDataLen) == 1) {
         *pulSigLen = static_cast<ULONG>(len);
         rv = SAR_OK;
@@ -439,7 +455,8 @@ ESEAL_SKF_EXPORT ULONG SKF_RSASignData(HCONTAINER h, BYTE* pbData, ULONG ulDataL
 }
 
 // GM/T 0016 7.6.13: signs the 32-byte e (SM3(Z || M), computed by the caller).
-ESEAL_SKF_EXPORT ULONG SKF_ECCSignData(HCONTAINER h, BYTE* pbDigest, ULONG ulDigestLen, ECCSIGNATUREBLOB* pSig) {
+ESEAL_SKF_EXPORT ULONG SKF_ECCSignData(HCONTAINER h, BYTE* pbDigest, ULONG ulDigestLen,
+                                       ECCSIGNATUREBLOB* pSig) {
     Con* con = asCon(h);
     if (!con || !pbDigest || !pSig) return SAR_INVALIDPARAMERR;
     if (ulDigestLen != 32) return SAR_INDATALENERR;

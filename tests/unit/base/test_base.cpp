@@ -12,8 +12,8 @@
 #include "core/base/secret.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/digest.hpp"
-#include "core/token/pkcs12_key.hpp"
 #include "core/token/key_registry.hpp"
+#include "core/token/pkcs12_key.hpp"
 
 namespace fs = std::filesystem;
 using namespace eseal;

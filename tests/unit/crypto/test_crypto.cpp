@@ -112,8 +112,9 @@ SignatureReport verifyOurs(ByteView cms, const std::string& content, const Trust
 }
 
 std::string describe(const SignatureReport& r) {
-    std::string s = std::string(toString(r.verdict.indication())) + "/" + toString(r.verdict.subIndication()) +
-                    " chain=" + toString(r.chain.status) + " (" + r.chain.message + ")";
+    std::string s = std::string(toString(r.verdict.indication())) + "/" +
+                    toString(r.verdict.subIndication()) + " chain=" + toString(r.chain.status) + " (" +
+                    r.chain.message + ")";
     for (const auto& e : r.errors) s += " | error: " + e;
     for (const auto& w : r.warnings) s += " | warning: " + w;
     return s;
@@ -414,7 +415,8 @@ BOOST_AUTO_TEST_CASE(expired_signer) {
     BOOST_TEST(r.digestMatches);
     BOOST_TEST(r.signatureValid);
     // At a validation time inside the signer's validity the CAs are not valid yet.
-    const auto p = verifyOurs(cms, kContent, testTrust(), std::nullopt, std::time_t{1590969600});  // 2020-06-01
+    const auto p =
+        verifyOurs(cms, kContent, testTrust(), std::nullopt, std::time_t{1590969600});  // 2020-06-01
     BOOST_TEST(p.chain.status == ChainStatus::NotYetValid, describe(p));
     BOOST_TEST(p.verdict.subIndication() == SubIndication::NotYetValid);
     BOOST_TEST(p.chain.validationTime == "2020-06-01T00:00:00Z");
@@ -481,14 +483,15 @@ BOOST_AUTO_TEST_CASE(weak_rsa_key_is_crypto_constraints_failure) {
         c << "[ext]\nbasicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\n";
     }
     writeFile(dir / "content.bin", asBytes(kContent));
-    const Run r = run("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out " + (dir / "weak.key") +
-                      " && openssl req -new -key " + (dir / "weak.key") + " -subj '/CN=Weak Signer' -out " +
-                      (dir / "weak.csr") + " && openssl x509 -req -in " + (dir / "weak.csr") + " -CA " +
-                      pki("intermediate-ca.crt") + " -CAkey " + pki("intermediate-ca.key") +
-                      " -set_serial 77 -days 30 -sha256 -extfile " + cnf + " -extensions ext -out " +
-                      (dir / "weak.crt") + " && openssl cms -sign -binary -cades -md sha256 -in " +
-                      (dir / "content.bin") + " -signer " + (dir / "weak.crt") + " -inkey " + (dir / "weak.key") +
-                      " -certfile " + pki("ca-chain.pem") + " -outform DER -out " + (dir / "sig.der"));
+    const Run r =
+        run("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out " + (dir / "weak.key") +
+            " && openssl req -new -key " + (dir / "weak.key") + " -subj '/CN=Weak Signer' -out " +
+            (dir / "weak.csr") + " && openssl x509 -req -in " + (dir / "weak.csr") + " -CA " +
+            pki("intermediate-ca.crt") + " -CAkey " + pki("intermediate-ca.key") +
+            " -set_serial 77 -days 30 -sha256 -extfile " + cnf + " -extensions ext -out " +
+            (dir / "weak.crt") + " && openssl cms -sign -binary -cades -md sha256 -in " +
+            (dir / "content.bin") + " -signer " + (dir / "weak.crt") + " -inkey " + (dir / "weak.key") +
+            " -certfile " + pki("ca-chain.pem") + " -outform DER -out " + (dir / "sig.der"));
     BOOST_REQUIRE_MESSAGE(r.rc == 0, r.output);
     const auto v = verifyOurs(readFile(dir / "sig.der"), kContent);
     BOOST_TEST(v.verdict.indication() == Indication::Indeterminate, describe(v));
@@ -498,7 +501,8 @@ BOOST_AUTO_TEST_CASE(weak_rsa_key_is_crypto_constraints_failure) {
     BOOST_TEST(v.chain.status == ChainStatus::Trusted);
     BOOST_TEST(!v.warnings.empty());
     // Something worse wins over the weak key.
-    BOOST_TEST(verifyOurs(readFile(dir / "sig.der"), kContent + "?").verdict.subIndication() == SubIndication::HashFailure);
+    BOOST_TEST(verifyOurs(readFile(dir / "sig.der"), kContent + "?").verdict.subIndication() ==
+               SubIndication::HashFailure);
 }
 
 BOOST_AUTO_TEST_CASE(no_trust_anchor_at_all) {
@@ -731,14 +735,15 @@ BOOST_AUTO_TEST_CASE(signing_certificate_mismatch) {
              "subjectKeyIdentifier=hash\n";
     }
     writeFile(dir / "content.bin", asBytes(kContent));
-    const Run r = run("openssl req -new -key " + pki("signer-rsa.key") + " -subj '/CN=Twin' -out " + (dir / "twin.csr") +
-                      " && openssl x509 -req -in " + (dir / "twin.csr") + " -CA " + pki("intermediate-ca.crt") +
-                      " -CAkey " + pki("intermediate-ca.key") + " -set_serial 99 -days 30 -sha256 -extfile " + cnf +
-                      " -extensions ext -out " + (dir / "twin.crt") + " && cat " + (dir / "twin.crt") + " " +
-                      pki("ca-chain.pem") + " > " + (dir / "certs.pem") +
-                      " && openssl cms -sign -binary -cades -keyid -nocerts -md sha256 -in " + (dir / "content.bin") +
-                      " -signer " + pki("signer-rsa.crt") + " -inkey " + pki("signer-rsa.key") + " -certfile " +
-                      (dir / "certs.pem") + " -outform DER -out " + (dir / "sig.der"));
+    const Run r =
+        run("openssl req -new -key " + pki("signer-rsa.key") + " -subj '/CN=Twin' -out " +
+            (dir / "twin.csr") + " && openssl x509 -req -in " + (dir / "twin.csr") + " -CA " +
+            pki("intermediate-ca.crt") + " -CAkey " + pki("intermediate-ca.key") +
+            " -set_serial 99 -days 30 -sha256 -extfile " + cnf + " -extensions ext -out " +
+            (dir / "twin.crt") + " && cat " + (dir / "twin.crt") + " " + pki("ca-chain.pem") + " > " +
+            (dir / "certs.pem") + " && openssl cms -sign -binary -cades -keyid -nocerts -md sha256 -in " +
+            (dir / "content.bin") + " -signer " + pki("signer-rsa.crt") + " -inkey " + pki("signer-rsa.key") +
+            " -certfile " + (dir / "certs.pem") + " -outform DER -out " + (dir / "sig.der"));
     BOOST_REQUIRE_MESSAGE(r.rc == 0, r.output);
     const auto v = verifyOurs(readFile(dir / "sig.der"), kContent);
     BOOST_TEST(v.verdict.indication() == Indication::Failed, describe(v));
@@ -895,8 +900,8 @@ BOOST_AUTO_TEST_CASE(describe_certificate) {
 }
 
 BOOST_AUTO_TEST_CASE(parse_cms_garbage_and_truncated) {
-    for (const std::string& junk : {std::string(), std::string("junk"), std::string(64, '\0'),
-                                   std::string("\x30\x82\xff\xff")}) {
+    for (const std::string& junk :
+         {std::string(), std::string("junk"), std::string(64, '\0'), std::string("\x30\x82\xff\xff")}) {
         const ParsedCms p = parseCms(asBytes(junk));
         BOOST_TEST(!p.ok());
         BOOST_TEST(!p.error().empty());
@@ -978,7 +983,8 @@ BOOST_AUTO_TEST_CASE(validate_chain_at_a_time) {
     const Certificate badku = Certificate::fromDer(readFile(pki("signer-badku.der")));
     BOOST_TEST(validateChain(badku, extra, trust, inside, KeyUsagePurpose::DocumentSigning).status ==
                ChainStatus::KeyUsageInvalid);
-    BOOST_TEST(validateChain(badku, extra, trust, inside, KeyUsagePurpose::Any).status == ChainStatus::Trusted);
+    BOOST_TEST(validateChain(badku, extra, trust, inside, KeyUsagePurpose::Any).status ==
+               ChainStatus::Trusted);
 }
 
 BOOST_AUTO_TEST_CASE(trust_store_is_read_once) {
@@ -994,8 +1000,7 @@ BOOST_AUTO_TEST_CASE(trust_store_is_read_once) {
     for (const char* signer : {"signer-rsa", "signer-ec"}) {
         const ParsedCms p = parseCms(sign(signer));
         BOOST_REQUIRE(p.ok());
-        const CmsVerification r =
-            verifyCms(p, digest(*p.digestAlgorithm(), asBytes(kContent)), trust, {});
+        const CmsVerification r = verifyCms(p, digest(*p.digestAlgorithm(), asBytes(kContent)), trust, {});
         BOOST_TEST(r.verdict.passed(), signer << ": " << (r.errors.empty() ? "" : r.errors.front()));
         BOOST_TEST(r.chain.status == ChainStatus::Trusted);
         BOOST_TEST(r.warnings.empty());

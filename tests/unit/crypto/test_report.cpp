@@ -201,7 +201,10 @@ BOOST_AUTO_TEST_CASE(json_overall_indication) {
 BOOST_AUTO_TEST_CASE(json_survives_invalid_utf8) {
     Report r = withSignatures({signature(Indication::Failed)});
     r.signatures[0].reason = std::string("bad \xff\xfe utf8");
-    BOOST_CHECK_NO_THROW({ auto parsed = nlohmann::json::parse(toJson(r)); (void)parsed; });
+    BOOST_CHECK_NO_THROW({
+        auto parsed = nlohmann::json::parse(toJson(r));
+        (void)parsed;
+    });
 }
 
 BOOST_AUTO_TEST_CASE(text_report) {
@@ -267,12 +270,18 @@ BOOST_AUTO_TEST_CASE(verdict_worsen_never_improves) {
 
 BOOST_AUTO_TEST_CASE(modification_kind_names) {
     const std::pair<ModificationKind, const char*> names[] = {
-        {ModificationKind::SignatureAdded, "signature-added"}, {ModificationKind::AnnotationAdded, "annotation-added"},
-        {ModificationKind::PageContent, "page-content"},       {ModificationKind::Page, "page"},
-        {ModificationKind::Annotation, "annotation"},          {ModificationKind::FormField, "form-field"},
-        {ModificationKind::FormResources, "form-resources"},   {ModificationKind::Catalog, "catalog"},
-        {ModificationKind::Signature, "signature"},            {ModificationKind::Dss, "dss"},
-        {ModificationKind::Metadata, "metadata"},              {ModificationKind::Unused, "unused"},
+        {ModificationKind::SignatureAdded, "signature-added"},
+        {ModificationKind::AnnotationAdded, "annotation-added"},
+        {ModificationKind::PageContent, "page-content"},
+        {ModificationKind::Page, "page"},
+        {ModificationKind::Annotation, "annotation"},
+        {ModificationKind::FormField, "form-field"},
+        {ModificationKind::FormResources, "form-resources"},
+        {ModificationKind::Catalog, "catalog"},
+        {ModificationKind::Signature, "signature"},
+        {ModificationKind::Dss, "dss"},
+        {ModificationKind::Metadata, "metadata"},
+        {ModificationKind::Unused, "unused"},
         {ModificationKind::Other, "other"}};
     for (const auto& [kind, name] : names) BOOST_TEST(std::string(toString(kind)) == name);
     const auto j = nlohmann::json::parse(toJson(fullReport()));

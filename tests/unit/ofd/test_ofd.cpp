@@ -3,17 +3,17 @@
 // byte in any protected file, in Signature.xml or in the signed value FAILs.
 // Tampered copies are rezipped by Python's zipfile (tamper_ofd.py).
 #define BOOST_TEST_MODULE ofd
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include "core/base/error.hpp"
-#include "core/seal/ses_signature.hpp"
 #include "core/package/zip.hpp"
+#include "core/seal/ses_signature.hpp"
 #include "formats/format.hpp"
 #include "formats/ofd/ofd_format.hpp"
 #include "formats/ofd/ofd_verify.hpp"
@@ -61,8 +61,8 @@ BOOST_AUTO_TEST_CASE(ofd_is_detected_by_content) {
     // A ZIP without OFD.xml is not OFD.
     const fs::path zip = fs::path(ESEAL_TEST_DATA) / "not-ofd.zip";
     fs::create_directories(zip.parent_path());
-    const std::string cmd = "python3 -c \"import zipfile; zipfile.ZipFile('" + zip.string() +
-                            "', 'w').writestr('a.txt', 'x')\"";
+    const std::string cmd =
+        "python3 -c \"import zipfile; zipfile.ZipFile('" + zip.string() + "', 'w').writestr('a.txt', 'x')\"";
     BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
     try {
         adapterFor(zip.string());
@@ -135,7 +135,8 @@ BOOST_AUTO_TEST_CASE(a_changed_byte_in_any_protected_file_fails) {
          {"Doc_0/Annots/Page_0/Annotation.xml", "Doc_0/PublicRes.xml", "Doc_0/DocumentRes.xml",
           "Doc_0/Pages/Page_0/Content.xml", "Doc_0/Tpls/Tpl_0/Content.xml", "Doc_0/Document.xml",
           "Doc_0/Tags/CustomTags.xml", "Doc_0/Tags/CustomTag.xml", "Doc_0/Attachs/Attachments.xml",
-          "Doc_0/Res/image_80.jb2", "Doc_0/Attachs/original_invoice.xml", "OFD.xml", "Doc_0/Annots/Annotations.xml"}},
+          "Doc_0/Res/image_80.jb2", "Doc_0/Attachs/original_invoice.xml", "OFD.xml",
+          "Doc_0/Annots/Annotations.xml"}},
     };
     for (const Case& c : cases) {
         for (const auto& entry : c.entries) {

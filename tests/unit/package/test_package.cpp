@@ -26,8 +26,8 @@ namespace {
 fs::path zips() {
     static const fs::path dir = [] {
         const fs::path d = fs::path(ESEAL_TEST_DATA) / "package-zips";
-        const std::string cmd = std::string("python3 ") + ESEAL_SOURCE_DIR + "/tests/unit/package/make_zips.py " +
-                                d.string();
+        const std::string cmd =
+            std::string("python3 ") + ESEAL_SOURCE_DIR + "/tests/unit/package/make_zips.py " + d.string();
         BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
         return d;
     }();
@@ -115,8 +115,9 @@ BOOST_AUTO_TEST_CASE(xml_reads_elements_by_local_name) {
 
 BOOST_AUTO_TEST_CASE(hostile_xml_is_refused) {
     // An external entity naming a local file: never read, the DOCTYPE is refused.
-    BOOST_TEST(xmlError("<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><a>&x;</a>")
-                   .find("DOCTYPE") != std::string::npos);
+    BOOST_TEST(
+        xmlError("<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><a>&x;</a>")
+            .find("DOCTYPE") != std::string::npos);
     // Billion laughs.
     std::string lol = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\">";
     for (char c = 'b'; c <= 'j'; ++c) {
@@ -127,7 +128,8 @@ BOOST_AUTO_TEST_CASE(hostile_xml_is_refused) {
     lol += "]><l>&j;</l>";
     BOOST_TEST(!xmlError(lol).empty());
     // An external DTD over the network.
-    BOOST_TEST(!xmlError("<?xml version=\"1.0\"?><!DOCTYPE a SYSTEM \"http://example.invalid/a.dtd\"><a/>").empty());
+    BOOST_TEST(
+        !xmlError("<?xml version=\"1.0\"?><!DOCTYPE a SYSTEM \"http://example.invalid/a.dtd\"><a/>").empty());
     BOOST_TEST(xmlError("<a><b></a>").find("not well-formed") != std::string::npos);
     BOOST_TEST(!xmlError("").empty());
     BOOST_TEST(xmlError("<a/>").empty());

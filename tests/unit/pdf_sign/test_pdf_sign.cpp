@@ -11,14 +11,13 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sstream>
-#include <string>
-
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
+#include <sstream>
+#include <string>
 
 #include "core/base/error.hpp"
 #include "core/crypto/digest.hpp"
@@ -630,7 +629,8 @@ BOOST_AUTO_TEST_CASE(refusals_leave_no_output) {
     expect(request(good, pathFor("off-out.pdf"), 1, 500, 50), ErrorCategory::BadInput, "outside page 1");
 
     const std::string before = sha256File(good);
-    expect(request(good, workDir() + "/no-such-dir/out.pdf", 1, 50, 50), ErrorCategory::OutputNotWritable, "");
+    expect(request(good, workDir() + "/no-such-dir/out.pdf", 1, 50, 50), ErrorCategory::OutputNotWritable,
+           "");
     try {
         pdf::sealPdf(request(good, good, 1, 50, 50), *k);
         BOOST_ERROR("sealing a file onto itself should have failed");

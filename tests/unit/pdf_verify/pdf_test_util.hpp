@@ -3,6 +3,7 @@
 // every offset they check.
 #pragma once
 
+#include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -12,8 +13,6 @@
 #include <map>
 #include <sstream>
 #include <string>
-
-#include <boost/test/unit_test.hpp>
 #include <vector>
 
 namespace pdftest {
@@ -111,9 +110,9 @@ inline std::map<int, std::string> onePageObjects(const std::string& text = "Hell
     };
 }
 
-
 // A one-page base file written by hand, then (optionally) rewritten by qpdf.
-inline fs::path basePdf(const TempDir& dir, const std::string& name = "base", const std::string& qpdfArgs = "") {
+inline fs::path basePdf(const TempDir& dir, const std::string& name = "base",
+                        const std::string& qpdfArgs = "") {
     fs::path raw = dir / (name + ".raw.pdf");
     writeAll(raw, buildPdf(onePageObjects(), 1));
     if (qpdfArgs.empty()) return raw;

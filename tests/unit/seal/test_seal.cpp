@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "core/base/error.hpp"
 #include "cli/demo_kit/demo_seal.hpp"
+#include "core/base/error.hpp"
 
 namespace eseal {
 // For Boost.Test messages.

@@ -220,7 +220,8 @@ BOOST_AUTO_TEST_CASE(random_corruption_never_crashes) {
             const SesSeal s = readSeal(bad);
             (void)checkMakerSignature(s);
         } catch (const Error& e) {
-            BOOST_TEST((e.category() == ErrorCategory::BadInput || e.category() == ErrorCategory::Unsupported));
+            BOOST_TEST(
+                (e.category() == ErrorCategory::BadInput || e.category() == ErrorCategory::Unsupported));
         }
     }
 }

@@ -4,7 +4,6 @@
 // with the GM/T 0009 ID) and qpdf --check.
 #define BOOST_TEST_MODULE skf
 #include <boost/test/unit_test.hpp>
-
 #include <cstdlib>
 #include <fstream>
 
@@ -32,12 +31,13 @@ struct SoftKey {
     integ::TempDir dir{"skf"};
     fs::path config = dir / "skf.conf", log = dir / "verify.log";
     SoftKey() {
-        std::ofstream(config) << "device soft-key-1\napp SEAL\nuser-pin " << kUserPin << "\nadmin-pin " << kAdminPin
-                              << "\nmax-retries 6\ndefault-pin 0\nstate " << (dir / "state").string()
-                              << "\ncontainer seal-sm2 " << (kPki / "signer-sm2.key").string() << " "
+        std::ofstream(config) << "device soft-key-1\napp SEAL\nuser-pin " << kUserPin << "\nadmin-pin "
+                              << kAdminPin << "\nmax-retries 6\ndefault-pin 0\nstate "
+                              << (dir / "state").string() << "\ncontainer seal-sm2 "
+                              << (kPki / "signer-sm2.key").string() << " "
                               << (kPki / "signer-sm2.crt").string() << "\ncontainer seal-rsa "
-                              << (kPki / "signer-rsa.key").string() << " " << (kPki / "signer-rsa.crt").string()
-                              << "\n";
+                              << (kPki / "signer-rsa.key").string() << " "
+                              << (kPki / "signer-rsa.crt").string() << "\n";
         ::setenv("ESEAL_SKF_SOFT_CONFIG", config.c_str(), 1);
         ::setenv("ESEAL_SKF_SOFT_LOG", log.c_str(), 1);
     }
@@ -104,7 +104,8 @@ std::pair<Bytes, Bytes> attrsAndSignature(ByteView cms) {
 }
 
 // OpenSSL's command line checks an SM2 signature over data with the GM/T 0009 ID.
-void opensslSm2Check(const integ::TempDir& dir, const fs::path& certPem, const Bytes& data, const Bytes& sig) {
+void opensslSm2Check(const integ::TempDir& dir, const fs::path& certPem, const Bytes& data,
+                     const Bytes& sig) {
     integ::writeFile(dir / "attrs.der", std::string(data.begin(), data.end()));
     integ::writeFile(dir / "sig.der", std::string(sig.begin(), sig.end()));
     auto pub = integ::run({"openssl", "x509", "-in", certPem.string(), "-noout", "-pubkey", "-out",
@@ -227,9 +228,9 @@ BOOST_AUTO_TEST_CASE(sm2_and_rsa_sign_through_dlopen) {
         integ::writeFile(dir / "sig.der", std::string(cms.begin(), cms.end()));
         integ::writeFile(dir / "content", "hello");
         // OpenSSL's CMS verifier handles RSA: an independent check of the device's PKCS#1 signature.
-        auto r = integ::run({"openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", (dir / "sig.der").string(),
-                             "-content", (dir / "content").string(), "-CAfile", (kPki / "ca-chain.pem").string(),
-                             "-purpose", "any", "-out", "/dev/null"});
+        auto r = integ::run({"openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in",
+                             (dir / "sig.der").string(), "-content", (dir / "content").string(), "-CAfile",
+                             (kPki / "ca-chain.pem").string(), "-purpose", "any", "-out", "/dev/null"});
         BOOST_TEST(r.exitCode == 0, r.describe());
     }
     BOOST_TEST(k.verifyCalls() == 2);  // one login per key opened
@@ -257,7 +258,8 @@ BOOST_AUTO_TEST_CASE(locks_after_the_limit_and_unlocks_with_the_admin_pin) {
     // Locked: even the right PIN is refused, before the device is asked.
     auto locked = openFails(k.spec("seal-sm2"), kUserPin);
     BOOST_TEST((locked.kind() == TokenError::Kind::PinLocked));
-    BOOST_TEST(locked.message().find("eseal token unlock --token 'skf:") != std::string::npos, locked.message());
+    BOOST_TEST(locked.message().find("eseal token unlock --token 'skf:") != std::string::npos,
+               locked.message());
     BOOST_TEST(k.verifyCalls() == 6);
 
     // A wrong admin PIN is counted and reported, not retried.
@@ -327,9 +329,10 @@ BOOST_AUTO_TEST_CASE(cli_wrong_skf_pin_exit_5_with_retries) {
     integ::TempDir dir("skfpin");
     integ::Env env = k.env();
     env["SKF_PIN"] = "000000";
-    auto r = integ::eseal({"sign", (integ::inputsDir() / "letter.pdf").string(), "-o", (dir / "x.pdf").string(),
-                           "--key", k.spec("seal-sm2"), "--seal", integ::sealPng().string(), "--pin-env", "SKF_PIN"},
-                          env);
+    auto r = integ::eseal(
+        {"sign", (integ::inputsDir() / "letter.pdf").string(), "-o", (dir / "x.pdf").string(), "--key",
+         k.spec("seal-sm2"), "--seal", integ::sealPng().string(), "--pin-env", "SKF_PIN"},
+        env);
     BOOST_TEST(r.exitCode == 5, r.describe());
     BOOST_TEST(r.err.find("wrong PIN") != std::string::npos, r.err);
     BOOST_TEST(r.err.find("5 tries left") != std::string::npos, r.err);
@@ -351,15 +354,13 @@ BOOST_AUTO_TEST_CASE(cli_token_list_unlock_change_pin) {
     }
     env["ADMIN"] = kAdminPin;
     env["NEWPIN"] = "246800";
-    auto unlock = integ::eseal({"token", "unlock", "--token", k.spec(), "--so-pin-env", "ADMIN", "--new-pin-env",
-                                "NEWPIN"},
-                               env);
+    auto unlock = integ::eseal(
+        {"token", "unlock", "--token", k.spec(), "--so-pin-env", "ADMIN", "--new-pin-env", "NEWPIN"}, env);
     BOOST_TEST(unlock.exitCode == 0, unlock.describe());
     env["OLD"] = "246800";
     env["NEWPIN"] = "975310";
-    auto change = integ::eseal({"token", "change-pin", "--token", k.spec(), "--pin-env", "OLD", "--new-pin-env",
-                                "NEWPIN"},
-                               env);
+    auto change = integ::eseal(
+        {"token", "change-pin", "--token", k.spec(), "--pin-env", "OLD", "--new-pin-env", "NEWPIN"}, env);
     BOOST_TEST(change.exitCode == 0, change.describe());
     FixedPin p("975310");
     BOOST_TEST(openKey(k.spec("seal-sm2"), p) != nullptr);
