@@ -20,13 +20,6 @@ namespace eseal::cli {
 
 namespace {
 
-std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
-    for (const auto& [key, value] : values)
-        for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
-            text.replace(at, key.size(), value);
-    return text;
-}
-
 double parseNumber(const std::string& text, const std::string& option) {
     errno = 0;
     char* end = nullptr;

@@ -42,4 +42,11 @@ const char* tr(const char* msgid) { return dgettext(kDomain, msgid); }
 
 bool chineseMessages() { return g_chinese; }
 
+std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
+    for (const auto& [key, value] : values)
+        for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
+            text.replace(at, key.size(), value);
+    return text;
+}
+
 }  // namespace eseal

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace eseal {
 
@@ -15,6 +17,10 @@ void initTranslations(const std::string& localeDir);
 
 // The translation of msgid in the current language, msgid itself when none.
 const char* tr(const char* msgid);
+
+// A translated message with its placeholders ("{signer}") replaced, so that a
+// translation may put them in another order than English does.
+std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values);
 
 // True when messages are shown in Chinese.
 bool chineseMessages();

@@ -307,13 +307,6 @@ std::string toJson(const Report& report, bool pretty) {
 
 namespace {
 
-std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
-    for (const auto& [key, value] : values)
-        for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
-            text.replace(at, key.size(), value);
-    return text;
-}
-
 // "2026-11-25T12:00:00Z" in local time with the offset; as given when not that form.
 std::string local(const std::string& utc, bool full = true) {
     auto t = parseIsoUtc(utc);

@@ -11,6 +11,7 @@
 
 #include "core/base/error.hpp"
 #include "formats/pdf/pdf_input.hpp"
+#include "formats/pdf/pdf_object_io.hpp"
 
 namespace eseal::pdf {
 
@@ -24,9 +25,7 @@ constexpr std::size_t kMaxObjects = 100000;  // objects compared over all revisi
 
 struct BudgetExceeded {};
 
-std::string ref(QPDFObjGen og) {
-    return std::to_string(og.getObj()) + " " + std::to_string(og.getGen()) + " R";
-}
+std::string ref(QPDFObjGen og) { return objectRef(og.getObj(), og.getGen()); }
 
 bool isName(OH o, const char* name) { return o.isName() && o.getName() == name; }
 

@@ -29,7 +29,7 @@ public:
 
     Report verify(const std::string& path, const TrustStore& trust,
                   const VerifyOptions& options) const override {
-        return verifyPdf(path, trust, options);
+        return pdf::verifyPdf(path, trust, options);
     }
 };
 

@@ -15,10 +15,11 @@
 #include "core/crypto/digest.hpp"
 #include "formats/pdf/pdf_diff.hpp"
 #include "formats/pdf/pdf_input.hpp"
+#include "formats/pdf/pdf_object_io.hpp"
 #include "formats/pdf/pdf_placement.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
 
-namespace eseal {
+namespace eseal::pdf {
 
 namespace {
 
@@ -43,13 +44,11 @@ constexpr int kMaxDepth = 64;  // /Kids and /Parent chains
 constexpr std::size_t kMaxSignatures = 1000;
 constexpr std::uint64_t kMaxContentsBytes = 64u << 20;  // hex /Contents; a CMS is far smaller
 
-std::string ref(QPDFObjGen og) {
-    return std::to_string(og.getObj()) + " " + std::to_string(og.getGen()) + " R";
-}
+std::string ref(QPDFObjGen og) { return pdf::objectRef(og.getObj(), og.getGen()); }
 
 // A PDF text string (7.9.2.2) as UTF-8: UTF-16BE with BOM, UTF-8 with BOM
 // (ISO 32000-2), else PDFDocEncoding.
-std::string textString(OH o) {
+std::string decodeTextString(OH o) {
     if (!o.isString()) return {};
     std::string raw = o.getStringValue();
     if (raw.size() >= 3 && raw.compare(0, 3, "\xEF\xBB\xBF") == 0) return raw.substr(3);
@@ -70,7 +69,7 @@ Inherited inherit(OH field) {
         OH ft = field.getKey("/FT");
         if (out.type.empty() && ft.isName()) out.type = ft.getName();
         OH t = field.getKey("/T");
-        if (t.isString()) parts.push_back(textString(t));
+        if (t.isString()) parts.push_back(decodeTextString(t));
         field = field.getKey("/Parent");
     }
     for (auto it = parts.rbegin(); it != parts.rend(); ++it) out.name += (out.name.empty() ? "" : ".") + *it;
@@ -388,7 +387,9 @@ void appearances(QPDF& q, const SigField& f, const std::map<QPDFObjGen, int>& on
     }
 }
 
-struct Ordered {
+// A signature field with its byte range, so the fields can be reported in the
+// order their signatures were made (by where their ranges end).
+struct FieldInSigningOrder {
     SigField field;
     ByteRange range;
 };
@@ -450,7 +451,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
         return unreadable(std::string("not a readable PDF: ") + e.what());
     }
 
-    std::vector<Ordered> sigs;
+    std::vector<FieldInSigningOrder> sigs;
     std::map<QPDFObjGen, int> onPage;
     try {
         for (auto& f : FieldCollector(q).collect())
@@ -466,12 +467,13 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                    std::string(w.front().getMessageDetail()) +
                    (w.size() > 1 ? ", and " + std::to_string(w.size() - 1) + " more problems" : "") + ")";
     }
-    std::stable_sort(sigs.begin(), sigs.end(), [](const Ordered& x, const Ordered& y) {
-        auto key = [](const Ordered& o) {
-            return o.range.valid ? o.range.b + o.range.c : std::numeric_limits<std::uint64_t>::max();
-        };
-        return key(x) < key(y);
-    });
+    std::stable_sort(
+        sigs.begin(), sigs.end(), [](const FieldInSigningOrder& x, const FieldInSigningOrder& y) {
+            auto key = [](const FieldInSigningOrder& o) {
+                return o.range.valid ? o.range.b + o.range.c : std::numeric_limits<std::uint64_t>::max();
+            };
+            return key(x) < key(y);
+        });
 
     pdf::RevisionDiffer differ(docs);
     for (auto& [f, range] : sigs) {
@@ -481,9 +483,9 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
             OH sig = f.sig;
             OH subFilter = sig.getKey("/SubFilter");
             s.format = subFilter.isName() ? subFilter.getName().substr(1) : "";
-            s.reason = textString(sig.getKey("/Reason"));
-            s.location = textString(sig.getKey("/Location"));
-            s.contactInfo = textString(sig.getKey("/ContactInfo"));
+            s.reason = decodeTextString(sig.getKey("/Reason"));
+            s.location = decodeTextString(sig.getKey("/Location"));
+            s.contactInfo = decodeTextString(sig.getKey("/ContactInfo"));
             appearances(q, f, onPage, s);
             if (!repaired.empty()) s.warnings.push_back(repaired);
 
@@ -631,4 +633,4 @@ Report verifyPdf(const std::string& path, const TrustStore& trust, const VerifyO
     }
 }
 
-}  // namespace eseal
+}  // namespace eseal::pdf

@@ -1,4 +1,4 @@
-// Fuzzes PDF verification end to end: eseal::verifyPdf (revisions, signature
+// Fuzzes PDF verification end to end: eseal::pdf::verifyPdf (revisions, signature
 // dictionaries, /ByteRange, CMS, later-revision diff) must never throw on any
 // file, and eseal::scanRevisions may only throw Error. Both take a path, so the
 // input goes to an in-memory file (memfd) reused for the whole process.
@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     eseal::VerifyOptions options;
     options.validationTime = 1893456000;  // fixed (2030-01-01), so a run does not depend on the clock
     try {
-        const eseal::Report report = eseal::verifyPdf(path, trust, options);
+        const eseal::Report report = eseal::pdf::verifyPdf(path, trust, options);
         if (report.signatures.size() > size) std::abort();  // each signature needs bytes of its own
     } catch (...) {
         std::abort();  // verifyPdf must never throw for a bad file

@@ -285,7 +285,7 @@ void checkSealed(const std::string& in, const std::string& out, const SealResult
     TrustPolicy policy;
     policy.useSystemStore = false;
     policy.trustFiles.push_back(std::string(ESEAL_TEST_PKI) + "/trust.pem");
-    Report report = verifyPdf(out, TrustStore(policy), {});
+    Report report = pdf::verifyPdf(out, TrustStore(policy), {});
     BOOST_TEST_REQUIRE(report.signatures.size() == expectedSignatures, toText(report));
     for (const SignatureReport& s : report.signatures) {
         BOOST_TEST((s.verdict.indication() == Indication::Passed), s.id << ": " << toText(report));

@@ -37,7 +37,7 @@ eseal::TrustPolicy testPolicy() {
 
 Report verify(const fs::path& f) {
     static const eseal::TrustStore trust(testPolicy());
-    return eseal::verifyPdf(f.string(), trust, {});
+    return eseal::pdf::verifyPdf(f.string(), trust, {});
 }
 
 std::string describe(const Report& r) {
