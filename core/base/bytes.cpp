@@ -19,14 +19,12 @@ std::string toHex(ByteView bytes, bool upper) {
     return out;
 }
 
-namespace {
-int hexValue(char c) {
+int hexDigitValue(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
 }
-}  // namespace
 
 Bytes fromHex(std::string_view hex) {
     Bytes out;
@@ -34,7 +32,7 @@ Bytes fromHex(std::string_view hex) {
     int high = -1;
     for (char c : hex) {
         if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-        int v = hexValue(c);
+        int v = hexDigitValue(c);
         if (v < 0) throw Error(ErrorCategory::BadInput, "invalid hexadecimal digit");
         if (high < 0) {
             high = v;

@@ -18,6 +18,8 @@ inline ByteView asBytes(std::string_view s) {
 std::string toHex(ByteView bytes, bool upper = false);
 // Throws Error(BadInput) on odd length or a non-hex character; whitespace is skipped.
 Bytes fromHex(std::string_view hex);
+// 0-15 for a hexadecimal digit (either case), -1 for any other character.
+int hexDigitValue(char c) noexcept;
 
 // Reads a whole (small) file; throws Error(Io) naming the file.
 Bytes readFile(const std::string& path);

@@ -28,13 +28,6 @@ bool isAllowedRaw(char c, bool query) {
     return c == '/' || c == '?' || c == '|';
 }
 
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 std::string describeChar(char c) {
     char buf[16];
     auto u = static_cast<unsigned char>(c);
@@ -85,8 +78,8 @@ std::string decode(std::string_view name, std::string_view raw, bool query) {
             continue;
         }
         if (c == '%') {
-            int hi = i + 2 < raw.size() ? hexValue(raw[i + 1]) : -1;
-            int lo = i + 2 < raw.size() ? hexValue(raw[i + 2]) : -1;
+            int hi = i + 2 < raw.size() ? hexDigitValue(raw[i + 1]) : -1;
+            int lo = i + 2 < raw.size() ? hexDigitValue(raw[i + 2]) : -1;
             if (i + 2 >= raw.size() || hi < 0 || lo < 0)
                 fail("bad percent-encoding in " + std::string(name) +
                      " (a '%' must be followed by two hex digits)");

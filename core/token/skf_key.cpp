@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "core/base/bytes.hpp"
 #include "core/base/error.hpp"
 #include "core/crypto/certificate.hpp"
 #include "core/crypto/der.hpp"
@@ -25,13 +26,6 @@ using skf::ULONG;
                 msg + " (an SKF key is named skf:/path/libvendor.so?device=D&app=A&container=C)");
 }
 
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 std::string percentDecode(std::string_view raw) {
     std::string out;
     for (std::size_t i = 0; i < raw.size(); ++i) {
@@ -40,7 +34,7 @@ std::string percentDecode(std::string_view raw) {
             continue;
         }
         if (i + 2 >= raw.size()) usage("bad percent-encoding in SKF key");
-        const int hi = hexValue(raw[i + 1]), lo = hexValue(raw[i + 2]);
+        const int hi = hexDigitValue(raw[i + 1]), lo = hexDigitValue(raw[i + 2]);
         if (hi < 0 || lo < 0) usage("bad percent-encoding in SKF key");
         out += static_cast<char>(hi * 16 + lo);
         i += 2;
