@@ -1,13 +1,11 @@
 #include "cli/pin_sources.hpp"
 
 #include <fcntl.h>
-#include <openssl/crypto.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 
 #include "core/base/error.hpp"
@@ -65,7 +63,7 @@ SecretString TerminalPin::get(const PinPrompt& prompt) {
                        (prompt.purpose.empty() ? std::string("PIN") : prompt.purpose) + ": ";
     if (::write(fd, text.data(), text.size()) < 0) { /* prompt is best effort */
     }
-    std::string line;
+    SecretString pin;
     {
         EchoOff quiet(fd);
         char c = 0;
@@ -74,8 +72,8 @@ SecretString TerminalPin::get(const PinPrompt& prompt) {
             ssize_t n = ::read(fd, &c, 1);
             if (n <= 0) endOfInput = true;
             if (n <= 0 || c == '\n' || c == '\r') break;
-            line.push_back(c);
-            if (line.size() > 256) break;
+            pin.push_back(c);
+            if (pin.size() > 256) break;
         }
         // Ctrl-D echoes nothing (Enter does, ECHONL): end the prompt's line so the
         // message that follows starts on its own.
@@ -83,8 +81,6 @@ SecretString TerminalPin::get(const PinPrompt& prompt) {
         }
     }
     ::close(fd);
-    SecretString pin(line);
-    OPENSSL_cleanse(line.data(), line.capacity());
     if (pin.empty()) throw TokenError(TokenError::Kind::PinRequired, "no PIN entered; nothing was signed");
     return pin;
 }
@@ -103,17 +99,7 @@ SecretString EnvPin::get(const PinPrompt& prompt) {
 void EnvPin::notice(const std::string& message) { printNotice(message); }
 
 SecretString FilePin::get(const PinPrompt& prompt) {
-    std::ifstream in(path_);
-    if (!in) throw TokenError(TokenError::Kind::PinRequired, "cannot read the PIN file " + path_);
-    std::string line;
-    std::getline(in, line);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    SecretString pin(line);
-    OPENSSL_cleanse(line.data(), line.capacity());
-    if (pin.empty())
-        throw TokenError(TokenError::Kind::PinRequired,
-                         "the PIN file " + path_ + " is empty (" + prompt.tokenLabel + ")");
-    return pin;
+    return readPinFile(path_, prompt.purpose.empty() ? std::string("PIN") : prompt.purpose);
 }
 
 void FilePin::notice(const std::string& message) { printNotice(message); }

@@ -36,6 +36,12 @@ struct PinPrompt {
 // never accepted as a new PIN.
 bool isWellKnownDefaultPin(std::string_view pin);
 
+// The PIN in a file (--pin-file, a PKCS#11 URI's pin-source): its first line,
+// without the line end. Throws TokenError(PinRequired) naming `what` and the
+// path when the file cannot be read, is empty, or is too long to be a PIN
+// (over 1024 bytes on its first line).
+SecretString readPinFile(const std::string& path, const std::string& what);
+
 // Where a PIN comes from: the terminal (no echo), an environment variable or a
 // file. Implementations never cache across tokens and never retry.
 class PinSource {

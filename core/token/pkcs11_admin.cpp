@@ -143,20 +143,6 @@ void newPinResult(CK_RV rv, const CK_TOKEN_INFO& info, const std::string& what) 
     check(rv, what);
 }
 
-// A PIN as the mutable buffer the PKCS#11 API wants, wiped when done.
-class PinBuffer {
-public:
-    explicit PinBuffer(const SecretString& pin) : buf_(pin.view()) {}
-    PinBuffer(const PinBuffer&) = delete;
-    PinBuffer& operator=(const PinBuffer&) = delete;
-    ~PinBuffer() { OPENSSL_cleanse(buf_.data(), buf_.size()); }
-    CK_UTF8CHAR_PTR ptr() { return reinterpret_cast<CK_UTF8CHAR_PTR>(buf_.data()); }
-    CK_ULONG len() const { return static_cast<CK_ULONG>(buf_.size()); }
-
-private:
-    std::string buf_;
-};
-
 PinSource& userPinSource(const Pkcs11Uri& uri, PinSource& pins, std::optional<FilePinSource>& storage) {
     if (!uri.pinSource) return pins;
     storage.emplace(*uri.pinSource, &pins);
@@ -331,8 +317,8 @@ void unlockUserPin(std::string_view tokenUri, PinSource& soPins, PinSource& newP
     } else {
         PinPrompt prompt{token.label, pinStateOf(token.info), false, "new user PIN"};
         SecretString newPin = newPins.get(prompt);
-        PinBuffer buf(newPin);
-        rv = fn->C_InitPIN(session.handle(), buf.ptr(), buf.len());
+        SecretString buf(newPin.view());
+        rv = fn->C_InitPIN(session.handle(), ckPin(buf), ckPinLen(buf));
         if (rv == CKR_OK && isCommonDefaultPin(newPin.view()))
             newPins.notice("the new PIN of token '" + token.label +
                            "' is a well-known default PIN; choose another: " + changePinCommand(token.uri));
@@ -363,10 +349,10 @@ void changeUserPin(std::string_view tokenUri, PinSource& oldPins, PinSource& new
         if (login != CKR_USER_ALREADY_LOGGED_IN)
             check(login, "checking the PIN of token '" + token.label + "'");
         newPin = newPins.get(PinPrompt{token.label, state, false, "new user PIN"});
-        PinBuffer a(oldPin), b(newPin);
+        SecretString a(oldPin.view()), b(newPin.view());
         // PKCS#11 2.40 5.6: in an R/W public session C_SetPIN changes the user PIN
         // after checking the old one.
-        rv = fn->C_SetPIN(session.handle(), a.ptr(), a.len(), b.ptr(), b.len());
+        rv = fn->C_SetPIN(session.handle(), ckPin(a), ckPinLen(a), ckPin(b), ckPinLen(b));
     }
     if (rv == CKR_PIN_INCORRECT)
         throwWrongPin(token.module, token.slot, token.label, "PIN", false, rv, token.uri);
@@ -398,8 +384,8 @@ std::string initToken(const std::string& modulePath, const std::string& label, c
     unsigned char padded[32];
     std::memset(padded, ' ', sizeof padded);  // PKCS#11 2.40 5.6: 32 bytes, blank padded
     std::memcpy(padded, label.data(), label.size());
-    PinBuffer so(soPin);
-    CK_RV rv = module.fn()->C_InitToken(*free, so.ptr(), so.len(), padded);
+    SecretString so(soPin.view());
+    CK_RV rv = module.fn()->C_InitToken(*free, ckPin(so), ckPinLen(so), padded);
     check(rv, "initialising a token in " + modulePath + " (C_InitToken)");
 
     // SoftHSM2 moves a freshly initialised token to a new slot: look it up again.
@@ -414,8 +400,8 @@ std::string initToken(const std::string& modulePath, const std::string& label, c
         Session session(module, found->first, true);
         SecretString soCopy(soPin.view());
         check(session.login(CKU_SO, &soCopy), "logging in as SO to the new token (C_Login)");
-        PinBuffer user(userPin);
-        rv = module.fn()->C_InitPIN(session.handle(), user.ptr(), user.len());
+        SecretString user(userPin.view());
+        rv = module.fn()->C_InitPIN(session.handle(), ckPin(user), ckPinLen(user));
         newPinResult(rv, found->second, "setting the user PIN of the new token (C_InitPIN)");
     }
     return tokenUriFor(module, found->second, false);

@@ -1,7 +1,6 @@
 #include "core/token/pkcs11_module.hpp"
 
 #include <dlfcn.h>
-#include <openssl/crypto.h>
 #include <p11-kit/p11-kit.h>
 
 #include <algorithm>
@@ -430,16 +429,8 @@ bool Session::userLoggedIn() const {
 }
 
 CK_RV Session::login(CK_USER_TYPE user, const SecretString* pin) {
-    CK_UTF8CHAR_PTR p = nullptr;
-    CK_ULONG len = 0;
-    std::string copy;
-    if (pin) {
-        copy.assign(pin->view());
-        p = reinterpret_cast<CK_UTF8CHAR_PTR>(copy.data());
-        len = static_cast<CK_ULONG>(copy.size());
-    }
-    CK_RV rv = fn_->C_Login(handle_, user, p, len);
-    OPENSSL_cleanse(copy.data(), copy.size());
+    SecretString copy(pin ? pin->view() : std::string_view());
+    CK_RV rv = fn_->C_Login(handle_, user, pin ? ckPin(copy) : nullptr, pin ? ckPinLen(copy) : 0);
     if (user == CKU_CONTEXT_SPECIFIC) return rv;
     if (rv == CKR_USER_ALREADY_LOGGED_IN) {
         // Logged in by another session: share that login if it is one of

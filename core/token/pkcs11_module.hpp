@@ -80,6 +80,13 @@ private:
 // An open session. The destructor logs out (when this session logged in and no
 // other eseal session shares that login) and closes the session; it never
 // throws. It must not outlive its Module.
+// A PIN as PKCS#11 prototypes take it (a non-const CK_UTF8CHAR_PTR and a
+// length): pass a SecretString copy, so the buffer the module sees is wiped too.
+inline CK_UTF8CHAR_PTR ckPin(SecretString& pin) {
+    return reinterpret_cast<CK_UTF8CHAR_PTR>(pin.mutableData());
+}
+inline CK_ULONG ckPinLen(const SecretString& pin) { return static_cast<CK_ULONG>(pin.size()); }
+
 class Session {
 public:
     Session(const Module& module, CK_SLOT_ID slot, bool readWrite);

@@ -1,7 +1,5 @@
 #include "core/token/pkcs11_token.hpp"
 
-#include <openssl/crypto.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -255,26 +253,8 @@ SecretString loginUser(Session& session, const Module& module, CK_SLOT_ID slot, 
 }
 
 SecretString FilePinSource::get(const PinPrompt& prompt) {
-    std::FILE* f = std::fopen(path_.c_str(), "rb");
-    if (!f)
-        throw TokenError(
-            TokenError::Kind::PinRequired,
-            "cannot read the " + prompt.purpose + " from pin-source " + path_ + ": " + std::strerror(errno));
-    char buf[1025];
-    std::size_t n = std::fread(buf, 1, sizeof buf, f);
-    std::fclose(f);
-    if (n == sizeof buf) {
-        OPENSSL_cleanse(buf, sizeof buf);
-        throw TokenError(TokenError::Kind::PinRequired, "pin-source " + path_ + " is too long to hold a PIN");
-    }
-    std::size_t len = n;
-    // One line: a trailing newline is not part of the PIN.
-    if (len > 0 && buf[len - 1] == '\n') --len;
-    if (len > 0 && buf[len - 1] == '\r') --len;
-    SecretString pin(std::string_view(buf, len));
-    OPENSSL_cleanse(buf, sizeof buf);
-    if (pin.empty()) throw TokenError(TokenError::Kind::PinRequired, "pin-source " + path_ + " is empty");
-    return pin;
+    return readPinFile(path_,
+                       (prompt.purpose.empty() ? std::string("PIN") : prompt.purpose) + " (pin-source)");
 }
 
 }  // namespace eseal::pkcs11

@@ -105,8 +105,7 @@ std::unique_ptr<Key> openPkcs12Key(const std::string& path, PinSource& pins) {
     prompt.tokenLabel = path;
     prompt.purpose = "PKCS#12 password";
     prompt.hasState = false;  // a file has no PIN state: no "PIN OK" before its password
-    SecretString password = pins.get(prompt);
-    std::string pw(password.view());
+    SecretString pw = pins.get(prompt);
 
     EVP_PKEY* pkey = nullptr;
     X509* cert = nullptr;
@@ -120,7 +119,7 @@ std::unique_ptr<Key> openPkcs12Key(const std::string& path, PinSource& pins) {
         ERR_clear_error();
         ok = PKCS12_parse(p12.get(), pw.c_str(), &pkey, &cert, &ca);
     }
-    OPENSSL_cleanse(pw.data(), pw.size());
+    pw.clear();
     if (ok != 1) {
         ERR_clear_error();
         if (!macOk) throw TokenError(TokenError::Kind::WrongPin, path + ": wrong PIN (the PKCS#12 password)");

@@ -12,6 +12,7 @@
 #include "core/base/secret.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/digest.hpp"
+#include "core/key/pin.hpp"
 #include "core/token/key_registry.hpp"
 #include "core/token/pkcs12_key.hpp"
 
@@ -124,6 +125,46 @@ BOOST_AUTO_TEST_CASE(secret_string_moves_and_clears) {
     BOOST_TEST(a.empty());
     b.clear();
     BOOST_TEST(b.empty());
+}
+
+BOOST_AUTO_TEST_CASE(secret_string_grows_and_gives_c_apis_a_buffer) {
+    SecretString s;
+    const std::string text(300, '7');  // past any small-string buffer: the storage moves
+    for (char c : text) s.push_back(c);
+    BOOST_TEST(s.view() == text);
+    BOOST_TEST(std::string(s.c_str()) == text);
+    s.mutableData()[0] = '1';
+    BOOST_TEST(s.view().front() == '1');
+    s.pop_back();
+    BOOST_TEST(s.size() == 299u);
+}
+
+// One reader for --pin-file and a PKCS#11 URI's pin-source: the first line,
+// without \n or \r\n; empty, missing and oversized files are PinRequired.
+BOOST_AUTO_TEST_CASE(pin_file_reader_takes_the_first_line) {
+    TempDir dir;
+    auto write = [&](const std::string& name, const std::string& body) {
+        std::ofstream(dir.path / name, std::ios::binary) << body;
+        return (dir.path / name).string();
+    };
+    BOOST_TEST(readPinFile(write("a", "123456\n"), "PIN").view() == "123456");
+    BOOST_TEST(readPinFile(write("b", "65 43 21\r\nsecond line\n"), "PIN").view() == "65 43 21");
+    BOOST_TEST(readPinFile(write("c", "no-newline"), "PIN").view() == "no-newline");
+    BOOST_TEST(readPinFile(write("d", std::string(1024, 'x')), "PIN").size() == 1024u);
+    auto kindOf = [](const std::string& path) {
+        try {
+            readPinFile(path, "user PIN");
+        } catch (const TokenError& e) {
+            return std::make_pair(e.kind(), e.message());
+        }
+        return std::make_pair(TokenError::Kind::Other, std::string("no error"));
+    };
+    for (const std::string& bad : {write("e", ""), write("f", "\n"), write("g", std::string(1025, 'x')),
+                                   (dir.path / "missing").string()}) {
+        auto [kind, message] = kindOf(bad);
+        BOOST_TEST((kind == TokenError::Kind::PinRequired), bad << ": " << message);
+        BOOST_TEST(message.find(bad) != std::string::npos, message);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(digest_matches_known_vector) {
