@@ -19,7 +19,8 @@
 #include "core/base/time.hpp"
 #include "core/ossl/error.hpp"
 #include "core/token/key_registry.hpp"
-#include "core/token/pkcs11_admin.hpp"
+#include "core/token/pkcs11_listing.hpp"
+#include "core/token/pkcs11_provision.hpp"
 #include "formats/format.hpp"
 
 namespace eseal::cli {

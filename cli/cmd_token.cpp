@@ -6,7 +6,7 @@
 #include "cli/pin_sources.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
-#include "core/token/pkcs11_admin.hpp"
+#include "core/token/pkcs11_listing.hpp"
 #include "core/token/skf_key.hpp"
 #include "core/token/token.hpp"
 

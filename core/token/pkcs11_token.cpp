@@ -257,4 +257,17 @@ SecretString FilePinSource::get(const PinPrompt& prompt) {
                        (prompt.purpose.empty() ? std::string("PIN") : prompt.purpose) + " (pin-source)");
 }
 
+void newPinResult(CK_RV rv, const CK_TOKEN_INFO& info, const std::string& what) {
+    if (rv == CKR_PIN_LEN_RANGE)
+        throw TokenError(TokenError::Kind::Other,
+                         "the new PIN has the wrong length: the token takes " +
+                             std::to_string(info.ulMinPinLen) + " to " + std::to_string(info.ulMaxPinLen) +
+                             " characters",
+                         rv);
+    if (rv == CKR_PIN_INVALID || rv == CKR_PIN_TOO_WEAK)
+        throw TokenError(TokenError::Kind::Other,
+                         "the token refuses the new PIN (" + rvName(rv) + "): use another one", rv);
+    check(rv, what);
+}
+
 }  // namespace eseal::pkcs11

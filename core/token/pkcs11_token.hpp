@@ -15,6 +15,10 @@ namespace eseal::pkcs11 {
 // or, with so = true, for the SO PIN.
 PinState pinStateOf(const CK_TOKEN_INFO& info, bool so = false);
 
+// The result of setting a new PIN (C_InitPIN, C_SetPIN): a length outside the
+// token's range or a PIN it refuses as a TokenError saying so; otherwise check().
+void newPinResult(CK_RV rv, const CK_TOKEN_INFO& info, const std::string& what);
+
 // Factory PINs of common USB Keys (isWellKnownDefaultPin).
 bool isCommonDefaultPin(std::string_view pin);
 

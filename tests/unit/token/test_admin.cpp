@@ -7,7 +7,9 @@
 #include "core/crypto/digest.hpp"
 #include "core/token/pkcs11_admin.hpp"
 #include "core/token/pkcs11_key.hpp"
+#include "core/token/pkcs11_listing.hpp"
 #include "core/token/pkcs11_module.hpp"
+#include "core/token/pkcs11_provision.hpp"
 #include "token_test.hpp"
 
 using namespace eseal;

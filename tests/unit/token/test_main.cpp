@@ -15,7 +15,7 @@
 #include "core/base/error.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/ossl/ossl.hpp"
-#include "core/token/pkcs11_admin.hpp"
+#include "core/token/pkcs11_provision.hpp"
 #include "token_test.hpp"
 
 namespace eseal::test {

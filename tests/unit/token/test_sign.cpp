@@ -8,8 +8,8 @@
 #include "core/base/error.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/token/key_registry.hpp"
-#include "core/token/pkcs11_admin.hpp"
 #include "core/token/pkcs11_key.hpp"
+#include "core/token/pkcs11_listing.hpp"
 #include "token_test.hpp"
 
 using namespace eseal;
