@@ -593,6 +593,56 @@ BOOST_AUTO_TEST_CASE(certification) {
     }
 }
 
+// What later revisions a certification allows (ISO 32000-1 12.8.2.2.2 Table
+// 254): P1 only validation data (ETSI EN 319 142-1 5.4), P2 also form
+// filling, P3 also annotations; no certification is treated as P2. The
+// updates are real incremental updates (tests/integration/append-change.py).
+BOOST_AUTO_TEST_CASE(docmdp_levels_judge_later_revisions) {
+    auto k = key("signer-rsa");
+    const std::string in = makePdf("mdp-in.pdf", {});
+    TrustPolicy policy;
+    policy.useSystemStore = false;
+    policy.trustFiles.push_back(std::string(ESEAL_TEST_PKI) + "/trust.pem");
+    const TrustStore trust(policy);
+    // change -> lowest P that allows it
+    const std::vector<std::pair<std::string, int>> changes{{"dss,extensions,metadata", 1},
+                                                           {"resources", 1},
+                                                           {"form-da", 2},
+                                                           {"annot", 3},
+                                                           {"content", 4},
+                                                           {"unwidget", 4}};
+    for (int level : {0, 1, 2, 3}) {
+        const std::string sealed = pathFor("mdp-p" + std::to_string(level) + ".pdf");
+        SealRequest rq = request(in, sealed, 1, 100, 100);
+        if (level) rq.profile.certificationLevel = level;
+        pdf::sealPdf(rq, *k);
+        for (const auto& [change, needs] : changes) {
+            BOOST_TEST_CONTEXT("P " << level << ", " << change) {
+                const std::string out = pathFor("mdp-p" + std::to_string(level) + "-" + change + ".pdf");
+                CommandResult u =
+                    run("/usr/bin/python3 " +
+                        quote(std::string(ESEAL_SOURCE_DIR) + "/tests/integration/append-change.py") + " " +
+                        quote(sealed) + " " + quote(out) + " " + change);
+                BOOST_TEST_REQUIRE(u.status == 0, u.output);
+                CommandResult check = run("qpdf --check " + quote(out));
+                BOOST_TEST(check.status == 0, check.output);
+                Report report = pdf::verifyPdf(out, trust, {});
+                BOOST_TEST_REQUIRE(report.signatures.size() == 1u, toText(report));
+                const SignatureReport& s = report.signatures[0];
+                const bool allowed = needs <= (level == 0 ? 2 : level);
+                if (allowed) {
+                    BOOST_TEST((s.verdict.indication() == Indication::Passed), toText(report));
+                } else {
+                    BOOST_TEST((s.verdict.indication() == Indication::Failed), toText(report));
+                    BOOST_TEST((s.verdict.subIndication() == SubIndication::SigConstraintsFailure),
+                               toText(report));
+                }
+                BOOST_TEST(!s.modifications.empty());
+            }
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(refusals_leave_no_output) {
     auto k = key("signer-rsa");
     const std::string good = makePdf("good.pdf", {});
