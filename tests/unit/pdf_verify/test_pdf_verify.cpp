@@ -549,6 +549,25 @@ BOOST_AUTO_TEST_CASE(later_changes_a_seal_allows) {
     }
 }
 
+// A trailer /Size that is not one plus the highest object number (7.5.5;
+// Acrobat, iText 7 and PDFBox write it) is no damage: qpdf only warns.
+BOOST_AUTO_TEST_CASE(trailer_size_off_is_not_damage) {
+    TempDir dir("v-size");
+    fs::path f = signedFixture(dir, "size");
+    std::string data = readAll(f);
+    const int size = lastSize(data);
+    appendAll(f, tableUpdate(data.size(), {{5, showObject(f, 5)}}, size + 7, 1, lastStartxref(data)));
+    std::string check;
+    run("qpdf --check " + quote(f), &check);
+    BOOST_TEST_REQUIRE(check.find("reported number of objects") != std::string::npos, check);
+    Report r = verify(f);
+    BOOST_TEST_CONTEXT(describe(r)) {
+        BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
+        BOOST_TEST(r.signatures[0].verdict.indication() == Indication::Passed);
+        for (const auto& w : r.signatures[0].warnings) BOOST_TEST(w.find("damaged") == std::string::npos, w);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(fields_widgets_and_hostile_structure) {
     TempDir dir("v-fields");
     // Hand-made: a signature field with two widgets (one on page 1 via
