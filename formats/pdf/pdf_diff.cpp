@@ -240,6 +240,7 @@ struct Classifier {
     std::set<QPDFObjGen> newAnnots;       // added annotations other than signature widgets, and their objects
     std::set<std::pair<QPDFObjGen, std::string>> sameByContent;  // page keys that moved, not changed
     std::vector<ClassifiedChange> out;
+    std::size_t compareBudget = kMaxObjects;  // indirect objects sameContent may resolve
 
     void add(ModificationKind kind, QPDFObjGen og, const std::string& description, ChangeLevel level) {
         Modification m;
@@ -270,6 +271,10 @@ struct Classifier {
     bool sameContent(OH a, OH b, std::set<QPDFObjGen>& into,
                      std::set<std::pair<QPDFObjGen, QPDFObjGen>>& assumed, int depth = 0) {
         if (depth > kMaxDepth) return false;
+        if (a.isIndirect() || b.isIndirect()) {
+            if (compareBudget == 0) return false;  // too much to compare: a change
+            --compareBudget;
+        }
         if (a.isIndirect() && b.isIndirect()) {
             if (a.getObjGen() == b.getObjGen()) return true;  // a change to it is judged on its own
             if (!assumed.insert({a.getObjGen(), b.getObjGen()}).second) return true;
