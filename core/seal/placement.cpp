@@ -10,6 +10,7 @@ constexpr double kDefaultBottomMarginMm = 50;
 Placement withDefaultSpot(Placement base) {
     base.mode = Placement::Mode::Position;
     base.fromBottomRight = true;
+    base.defaultSpot = true;
     base.xMm = kDefaultRightMarginMm + base.sizeMm / 2;
     base.yMm = kDefaultBottomMarginMm + base.sizeMm / 2;
     return base;

@@ -27,6 +27,9 @@ struct Placement {
     // When true, xMm / yMm are measured from the right and bottom edges of the
     // displayed page instead (the default spot: a signature block, lower right).
     bool fromBottomRight = false;
+    // Set by withDefaultSpot: the person named no spot, so on a page too small
+    // for the default margins the seal may move inwards until it fits.
+    bool defaultSpot = false;
     double sizeMm = kDefaultSealSizeMm;  // width of the seal
     // Keyword placement
     std::string keyword;

@@ -235,16 +235,73 @@ struct Classifier {
     std::set<QPDFObjGen> metadata;        // /Info
     std::set<QPDFObjGen> pageUsed;        // what the pages of the older revision use
     std::set<QPDFObjGen> pageUsed1;       // ... and of the newer one
-    std::vector<Modification> out;
+    std::set<QPDFObjGen> ltaCatalog;      // what /Extensions, /MarkInfo, /Version hold (pyHanko: LTA updates)
+    std::set<QPDFObjGen> moved;           // new objects equal by content to what a page used before
+    std::set<QPDFObjGen> newAnnots;       // added annotations other than signature widgets, and their objects
+    std::set<std::pair<QPDFObjGen, std::string>> sameByContent;  // page keys that moved, not changed
+    std::vector<ClassifiedChange> out;
+    std::size_t compareBudget = kMaxObjects;  // indirect objects sameContent may resolve
 
-    void add(ModificationKind kind, QPDFObjGen og, const std::string& description, bool allowed) {
+    void add(ModificationKind kind, QPDFObjGen og, const std::string& description, ChangeLevel level) {
         Modification m;
         m.revision = revision;
         m.kind = kind;
         m.object = og.getObj() ? ref(og) : "";
         m.description = description;
-        m.allowed = allowed;
-        out.push_back(std::move(m));
+        m.allowed = level <= ChangeLevel::FormFilling;
+        out.push_back({std::move(m), level});
+    }
+
+    // The level of a change from its kind: allowed ones are form filling and
+    // signing unless they are validation data (ETSI EN 319 142-1 5.4).
+    void add(ModificationKind kind, QPDFObjGen og, const std::string& description, bool allowed) {
+        ChangeLevel level = ChangeLevel::Other;
+        if (allowed)
+            level = kind == K::Dss || kind == K::Metadata ? ChangeLevel::LtaUpdates
+                    : kind == K::Unused                   ? ChangeLevel::None
+                                                          : ChangeLevel::FormFilling;
+        else if (kind == K::Annotation)
+            level = ChangeLevel::Annotations;
+        add(kind, og, description, level);
+    }
+
+    // Whether b (newer revision) shows what a (older one) showed, compared by
+    // content, not by reference: the same object, or equal values whose
+    // references are again equal. New objects met on the way go to `into`.
+    bool sameContent(OH a, OH b, std::set<QPDFObjGen>& into,
+                     std::set<std::pair<QPDFObjGen, QPDFObjGen>>& assumed, int depth = 0) {
+        if (depth > kMaxDepth) return false;
+        if (a.isIndirect() || b.isIndirect()) {
+            if (compareBudget == 0) return false;  // too much to compare: a change
+            --compareBudget;
+        }
+        if (a.isIndirect() && b.isIndirect()) {
+            if (a.getObjGen() == b.getObjGen()) return true;  // a change to it is judged on its own
+            if (!assumed.insert({a.getObjGen(), b.getObjGen()}).second) return true;
+        }
+        if (b.isIndirect() && changed.count(b.getObjGen())) into.insert(b.getObjGen());
+        if (a.getTypeCode() != b.getTypeCode()) return false;
+        if (a.isStream()) {
+            if (!sameContent(a.getDict(), b.getDict(), into, assumed, depth + 1)) return false;
+            auto da = a.getRawStreamData();
+            auto db = b.getRawStreamData();
+            return da->getSize() == db->getSize() &&
+                   std::memcmp(da->getBuffer(), db->getBuffer(), da->getSize()) == 0;
+        }
+        if (a.isArray()) {
+            if (a.getArrayNItems() != b.getArrayNItems()) return false;
+            for (int i = 0; i < a.getArrayNItems(); ++i)
+                if (!sameContent(a.getArrayItem(i), b.getArrayItem(i), into, assumed, depth + 1))
+                    return false;
+            return true;
+        }
+        if (a.isDictionary()) {
+            if (a.getKeys() != b.getKeys()) return false;
+            for (const auto& k : a.getKeys())
+                if (!sameContent(a.getKey(k), b.getKey(k), into, assumed, depth + 1)) return false;
+            return true;
+        }
+        return a.unparse() == b.unparse();
     }
 
     std::string rev() const { return "revision " + std::to_string(revision); }
@@ -291,8 +348,29 @@ struct Classifier {
         reachChanged(root1.getKey("/DSS"), dss);
         reachChanged(root1.getKey("/AcroForm").getKey("/DR"), formResources);
         reachChanged(q1.getTrailer().getKey("/Info"), metadata);
-        OH meta = root1.getKey("/Metadata");
-        if (meta.isIndirect() && changed.count(meta.getObjGen())) metadata.insert(meta.getObjGen());
+        reachChanged(root1.getKey("/Metadata"), metadata);
+        for (const auto& [og, page] : r1.annots)
+            if (!r0.annots.count(og) && !newSig.count(og) && changed.count(og))
+                reachChanged(q1.getObject(og), newAnnots);
+        for (const char* k : {"/Extensions", "/MarkInfo", "/Version"})
+            reachChanged(root1.getKey(k), ltaCatalog);
+        // A page whose /Resources or /Contents now names other objects with
+        // the same content shows the same thing (compare by content).
+        for (const auto& [og, number] : r0.pages) {
+            if (!changed.count(og) || !r1.pages.count(og)) continue;
+            OH p0 = q0.getObject(og);
+            OH p1 = q1.getObject(og);
+            for (const char* k : {"/Resources", "/Contents"}) {
+                OH v0 = p0.getKey(k);
+                OH v1 = p1.getKey(k);
+                if (v0.unparse() == v1.unparse()) continue;
+                std::set<QPDFObjGen> reached;
+                std::set<std::pair<QPDFObjGen, QPDFObjGen>> assumed;
+                if (!sameContent(v0, v1, reached, assumed)) continue;
+                sameByContent.insert({og, k});
+                moved.insert(reached.begin(), reached.end());
+            }
+        }
     }
 
     void catalog(OH c0, OH c1, QPDFObjGen og) {
@@ -304,6 +382,14 @@ struct Classifier {
             if (v0.unparse() == v1.unparse()) continue;
             if (k == "/DSS") {
                 add(K::Dss, og, rev() + " added or updated the document security store (/DSS)", true);
+            } else if (k == "/Metadata") {
+                add(K::Metadata, og, rev() + " changed the document's metadata stream (/Metadata)", true);
+            } else if (k == "/Extensions" || k == "/Version" || k == "/MarkInfo") {
+                // Written by signers and LTV tools with a DSS or a timestamp (ISO 32000-1 7.2.1
+                // Table 28 /Version and /MarkInfo, ISO 32000-2 7.12 developer extensions, as
+                // pyHanko's LTA updates): no change to what a page shows.
+                add(K::Catalog, og, rev() + " changed the document catalog entry " + k + " (" + ref(og) + ")",
+                    ChangeLevel::LtaUpdates);
             } else if (k == "/AcroForm") {
                 acroForm(v0, v1, og, true);
             } else {
@@ -336,6 +422,11 @@ struct Classifier {
                     add(K::FormField, og, rev() + " replaced the form's field list", false);
                     return;
                 }
+            } else if (k == "/DA" || k == "/NeedAppearances") {
+                // Defaults for filling in fields (12.7.2 Table 218): form filling.
+                add(K::FormField, og, rev() + " changed the form entry " + k + " (" + ref(og) + ")",
+                    ChangeLevel::FormFilling);
+                continue;
             } else if (k != "/SigFlags" && k != "/DR") {
                 add(K::FormField, og, rev() + " changed the form entry " + k + " (" + ref(og) + ")", false);
                 return;
@@ -351,6 +442,19 @@ struct Classifier {
                 true);
     }
 
+    // An /Annots array that changed other than by a new signature widget:
+    // annotations (DocMDP P3), unless a form field's widget (a seal) left it.
+    void annotationsChanged(OH before, OH after, QPDFObjGen og, const std::string& where) {
+        auto kept = arrayRefs(after);
+        std::set<QPDFObjGen> still(kept.begin(), kept.end());
+        for (const auto& item : arrayRefs(before))
+            if (!still.count(item) && r0.fields.count(item))
+                return add(K::Annotation, og,
+                           rev() + " removed the widget " + ref(item) + " of a form field from " + where,
+                           ChangeLevel::Other);
+        add(K::Annotation, og, rev() + " changed the annotations of " + where, false);
+    }
+
     void page(OH p0, OH p1, QPDFObjGen og, int number) {
         std::set<std::string> keys = p0.getKeys();
         for (auto& k : p1.getKeys()) keys.insert(k);
@@ -360,14 +464,18 @@ struct Classifier {
             OH v0 = p0.getKey(k);
             OH v1 = p1.getKey(k);
             if (v0.unparse() == v1.unparse()) continue;
-            if (k == "/Contents" || k == "/Resources") {
+            if (sameByContent.count({og, k})) {
+                add(K::Page, og,
+                    rev() + " moved " + k + " of " + where + " to other objects with the same content",
+                    ChangeLevel::None);
+            } else if (k == "/Contents" || k == "/Resources") {
                 add(K::PageContent, og,
                     rev() + " changed the content of " + where + " after this seal was applied", false);
             } else if (k == "/Annots") {
                 if (onlyAppends(v0, v1, newSig)) {
                     annotsOk = true;
                 } else {
-                    add(K::Annotation, og, rev() + " changed the annotations of " + where, false);
+                    annotationsChanged(v0, v1, og, where);
                 }
             } else {
                 add(K::Page, og, rev() + " changed " + k + " of " + where, false);
@@ -424,7 +532,7 @@ struct Classifier {
             if (onlyAppends(o0, o1, newSig))
                 add(K::AnnotationAdded, og, rev() + " added a signature widget to " + where, true);
             else
-                add(K::Annotation, og, rev() + " changed the annotations of " + where, false);
+                annotationsChanged(o0, o1, og, where);
             return;
         }
         if (auto it = r0.contents.find(og); it != r0.contents.end()) {
@@ -449,6 +557,9 @@ struct Classifier {
             if (dss.count(og)) return add(K::Dss, og, rev() + " updated validation data in /DSS", true);
             if (metadata.count(og))
                 return add(K::Metadata, og, rev() + " updated the document information", true);
+            if (ltaCatalog.count(og))
+                return add(K::Catalog, og, rev() + " updated " + ref(og) + " of the catalog's extensions",
+                           ChangeLevel::LtaUpdates);
             if (newSig.count(og))
                 return add(K::SignatureAdded, og, rev() + " updated the new signature's objects", true);
             if (formResources.count(og))
@@ -465,6 +576,19 @@ struct Classifier {
         if (newSig.count(og))
             return add(K::SignatureAdded, og, rev() + " added an object of a new signature (" + ref(og) + ")",
                        true);
+        // Annotations added (allowed by DocMDP P3 only, 12.8.2.2.2 Table 254).
+        if (newAnnots.count(og)) {
+            auto it = r1.annots.find(og);
+            return add(K::Annotation, og,
+                       it != r1.annots.end() ? rev() + " added an annotation to page " +
+                                                   std::to_string(it->second) + " (" + ref(og) + ")"
+                                             : rev() + " added object " + ref(og) + " of a new annotation",
+                       ChangeLevel::Annotations);
+        }
+        if (moved.count(og))
+            return add(K::Page, og,
+                       rev() + " added object " + ref(og) + ", equal to what the page showed before",
+                       ChangeLevel::None);
         // A new object that a page now draws with, other than the new
         // signature's appearance: either the page was changed (reported on its
         // own) or an old reference to a missing object, which read as null
@@ -475,6 +599,9 @@ struct Classifier {
         if (dss.count(og)) return add(K::Dss, og, rev() + " added validation data to /DSS", true);
         if (formResources.count(og)) return add(K::FormResources, og, rev() + " added a form resource", true);
         if (metadata.count(og)) return add(K::Metadata, og, rev() + " added document information", true);
+        if (ltaCatalog.count(og))
+            return add(K::Catalog, og, rev() + " added " + ref(og) + " to the catalog's extensions",
+                       ChangeLevel::LtaUpdates);
         if (auto it = r1.contents.find(og); it != r1.contents.end())
             return add(K::PageContent, og,
                        rev() + " added content to page " + std::to_string(it->second) + " (" + ref(og) + ")",
@@ -591,7 +718,7 @@ const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
         Roles r0 = rolesOf(q0);
         Roles r1 = rolesOf(q1);
         spend(r0.pages.size() + r1.pages.size() + r0.fields.size() + r1.fields.size());
-        Classifier c{revision, q0, q1, r0, r1, changed, {}, {}, {}, {}, {}, {}, {}};
+        Classifier c{revision, q0, q1, r0, r1, changed, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
         c.prepare();
         c.pageUsed = pageUsedObjects(q0, r0, spend);
         c.pageUsed1 = pageUsedObjects(q1, r1, spend);
@@ -627,12 +754,15 @@ DiffOutcome RevisionDiffer::changesAfter(int signedRevision, int docMdpLevel) {
     int last = static_cast<int>(docs_.revisions().size());
     for (int k = signedRevision + 1; k <= last; ++k) {
         const PairResult& p = pair(k);
-        for (Modification m : p.modifications) {
-            // DocMDP P=1: nothing may change but validation data (12.8.2.2.2,
-            // ETSI EN 319 142-1 5.4); P=3 also allows annotations.
-            if (docMdpLevel == 1 && m.kind != ModificationKind::Dss && m.kind != ModificationKind::Unused)
-                m.allowed = false;
-            if (docMdpLevel == 3 && m.kind == ModificationKind::Annotation) m.allowed = true;
+        // DocMDP P=1: nothing may change but validation data (12.8.2.2.2,
+        // ETSI EN 319 142-1 5.4); P=2 (and no certification) form filling and
+        // signing; P=3 also annotations.
+        const ChangeLevel allowedUpTo = docMdpLevel == 1   ? ChangeLevel::LtaUpdates
+                                        : docMdpLevel == 3 ? ChangeLevel::Annotations
+                                                           : ChangeLevel::FormFilling;
+        for (const ClassifiedChange& c : p.modifications) {
+            Modification m = c.modification;
+            m.allowed = c.level <= allowedUpTo;
             out.modifications.push_back(std::move(m));
         }
         if (!p.complete) {

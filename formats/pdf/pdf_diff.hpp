@@ -36,6 +36,16 @@ private:
     std::map<int, std::shared_ptr<QPDF>> open_;
 };
 
+// What a change needs, in the order of the DocMDP permissions (ISO 32000-1
+// 12.8.2.2.2 Table 254; validation data: ETSI EN 319 142-1 5.4): nothing a
+// reader sees, LTV updates, form filling and signing, annotations, anything else.
+enum class ChangeLevel { None, LtaUpdates, FormFilling, Annotations, Other };
+
+struct ClassifiedChange {
+    Modification modification;  // allowed as for DocMDP P2
+    ChangeLevel level;
+};
+
 struct DiffOutcome {
     std::vector<Modification> modifications;
     bool complete = true;  // false: the work limit was reached or a revision could not be read
@@ -53,12 +63,14 @@ public:
 
     // docMdpLevel is the DocMDP permission P of a certification signature
     // (12.8.2.2.2): 1 no changes, 2 form filling and signing, 3 also
-    // annotations; 0 = no DocMDP transform (treated as 2).
+    // annotations; 0 = no DocMDP transform (treated as 2). LTV updates are
+    // allowed at every level; annotations only at 3 (an annotation can hide or
+    // replace what the seal covered: Evil Annotation, IEEE S&P 2021).
     DiffOutcome changesAfter(int signedRevision, int docMdpLevel);
 
 private:
     struct PairResult {
-        std::vector<Modification> modifications;
+        std::vector<ClassifiedChange> modifications;
         bool complete = true;
         std::string problem;
     };

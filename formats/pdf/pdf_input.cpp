@@ -12,6 +12,7 @@
 
 // qpdf 11: PointerHolder is gone from our use; silences its transition #warning.
 #include <qpdf/InputSource.hh>
+#include <qpdf/QPDFExc.hh>
 
 #include "core/base/error.hpp"
 
@@ -154,6 +155,10 @@ private:
 
 std::shared_ptr<InputSource> openClippedInput(const std::string& path, std::uint64_t limit) {
     return std::make_shared<ClippedInputSource>(path, limit);
+}
+
+bool isHarmlessWarning(const QPDFExc& warning) {
+    return warning.getMessageDetail().rfind("reported number of objects", 0) == 0;
 }
 
 }  // namespace eseal::pdf

@@ -8,6 +8,7 @@
 #include <vector>
 
 class InputSource;  // qpdf
+class QPDFExc;
 
 namespace eseal::pdf {
 
@@ -58,5 +59,10 @@ private:
 // A qpdf InputSource that shows only the first `limit` bytes of a file (one
 // revision of it), read straight from disk. Throws Error(Io).
 std::shared_ptr<InputSource> openClippedInput(const std::string& path, std::uint64_t limit);
+
+// Whether a qpdf warning is harmless: a trailer /Size that is not one plus
+// the highest object number (7.5.5), which Acrobat, iText and PDFBox write;
+// qpdf reads such files as written. Every other warning is a repair.
+bool isHarmlessWarning(const QPDFExc& warning);
 
 }  // namespace eseal::pdf

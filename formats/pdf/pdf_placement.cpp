@@ -85,8 +85,9 @@ PageGeometry readPageGeometry(QPDFObjectHandle page, const std::string& file) {
     return g;
 }
 
-SealBox placeSeal(const PageGeometry& page, const Placement& placement, double aspect, int pageNumber,
+SealBox placeSeal(const PageGeometry& page, const Placement& requested, double aspect, int pageNumber,
                   const std::string& file) {
+    Placement placement = requested;
     if (!(placement.sizeMm > 0) || !std::isfinite(placement.sizeMm) || placement.sizeMm > 5000) {
         throw Error(ErrorCategory::BadInput,
                     "seal size must be between 0 and 5000 mm, got " + formatNumber(placement.sizeMm), file);
@@ -98,6 +99,14 @@ SealBox placeSeal(const PageGeometry& page, const Placement& placement, double a
     const bool sideways = page.rotate == 90 || page.rotate == 270;
     const double boxW = page.urx - page.llx, boxH = page.ury - page.lly;
     const double shownW = sideways ? boxH : boxW, shownH = sideways ? boxW : boxH;
+    if (placement.defaultSpot && std::isfinite(aspect) && aspect > 0) {
+        // The default margins do not fit a small page (a label, a receipt):
+        // the nearest spot where the whole seal is on the page.
+        const double pageWmm = shownW / perMm, pageHmm = shownH / perMm;
+        const double halfW = placement.sizeMm / 2, halfH = placement.sizeMm * aspect / 2;
+        placement.xMm = std::clamp(placement.xMm, halfW, std::max(halfW, pageWmm - halfW));
+        placement.yMm = std::clamp(placement.yMm, halfH, std::max(halfH, pageHmm - halfH));
+    }
     // Distances from the displayed top-left corner.
     double dx = placement.xMm * perMm, dy = placement.yMm * perMm;
     if (placement.fromBottomRight) {

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "core/crypto/digest.hpp"
 #include "core/seal/image.hpp"
 #include "formats/pdf/pdf_appearance.hpp"
+#include "formats/pdf/pdf_input.hpp"
 #include "formats/pdf/pdf_object_io.hpp"
 #include "formats/pdf/pdf_placement.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
@@ -41,6 +43,24 @@ constexpr std::size_t kByteRangeWidth = 1 + 3 * 21;
 Error damaged(const std::string& file, const std::string& what) {
     return Error(ErrorCategory::BadInput, "damaged PDF (" + what + "); repair it first, e.g. with qpdf",
                  file);
+}
+
+// The warning that names the damage: qpdf's generic "file is damaged" and
+// "attempting to reconstruct" lines come with a precise one. "" when every
+// warning is harmless.
+std::string damageOf(const std::vector<QPDFExc>& warnings) {
+    std::string generic;
+    for (const QPDFExc& w : warnings) {
+        if (isHarmlessWarning(w)) continue;
+        std::string detail = w.getMessageDetail();
+        if (w.getFilePosition() > 0) detail += " at byte " + std::to_string(w.getFilePosition());
+        if (detail == "file is damaged" || detail.rfind("Attempting to reconstruct", 0) == 0) {
+            if (generic.empty()) generic = detail;
+            continue;
+        }
+        return detail;
+    }
+    return generic;
 }
 
 // Walks the field tree (12.7.3.1) with bounds on depth and size; /FT is inheritable.
@@ -111,6 +131,14 @@ DocumentFacts readDocument(QPDF& qpdf, InputFile& in, const SealRequest& request
     const int want = request.placement.page;
     d.pageNumber = want == -1 ? d.pageCount : want;
     if (d.pageNumber < 1 || d.pageNumber > d.pageCount) {
+        // Pages lost in a repair are the damage's fault, not the person's.
+        if (qpdf.anyWarnings()) {
+            const std::string damage = damageOf(qpdf.getWarnings());
+            if (!damage.empty())
+                throw damaged(file, damage + "; after repairing it qpdf finds " +
+                                        std::to_string(d.pageCount) +
+                                        (d.pageCount == 1 ? " page" : " pages"));
+        }
         throw Error(ErrorCategory::BadInput,
                     "page " + std::to_string(want) + " does not exist; the document has " +
                         std::to_string(d.pageCount) + (d.pageCount == 1 ? " page" : " pages"),
@@ -220,10 +248,20 @@ void validateRequest(const SealRequest& request) {
 
 // qpdf reports what it had to repair as warnings; objects the seal needs that
 // were repaired would be written from qpdf's guess, so the file is refused.
-void refuseRepaired(QPDF& qpdf, const std::string& file) {
+void refuseRepaired(QPDF& qpdf, const std::string& file, bool signedFile) {
     if (!qpdf.anyWarnings()) return;
     std::vector<QPDFExc> warnings = qpdf.getWarnings();
-    throw damaged(file, warnings.empty() ? "qpdf had to repair it" : warnings.front().getMessageDetail());
+    std::string what = damageOf(warnings);
+    if (!warnings.empty() && what.empty()) return;  // only harmless ones
+    if (what.empty()) what = "qpdf had to repair it";
+    // Repairing rewrites the file and so breaks every signature in it.
+    if (signedFile)
+        throw Error(ErrorCategory::BadInput,
+                    "damaged PDF (" + what +
+                        "); it is signed, so it cannot be repaired without breaking "
+                        "its signatures, and a seal cannot be added",
+                    file);
+    throw damaged(file, what);
 }
 
 // qpdf and the standard library report trouble with their own exceptions;
@@ -269,7 +307,7 @@ SealPlan planSeal(const SealRequest& request) {
                         "already signed",
                         request.input);
         }
-        refuseRepaired(*plan.qpdf, request.input);
+        refuseRepaired(*plan.qpdf, request.input, plan.doc.signedFields);
         return 0;
     });
     return plan;
@@ -406,7 +444,7 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
             out.finishWithTable(newSize, plan.last.startxref, trailer);
         }
         // Objects the update needed may have made qpdf repair the file.
-        refuseRepaired(*plan.qpdf, file);
+        refuseRepaired(*plan.qpdf, file, doc.signedFields);
         return 0;
     });
 

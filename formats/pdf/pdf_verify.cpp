@@ -461,11 +461,16 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
         return unreadable(std::string("the document structure cannot be read: ") + e.what());
     }
     // qpdf reports damage it worked around as warnings, found while reading objects.
+    // A /Size that is off is no damage (isHarmlessWarning).
     if (q.anyWarnings()) {
-        auto w = q.getWarnings();
-        repaired = "the file is damaged and was read with repairs (" +
-                   std::string(w.front().getMessageDetail()) +
-                   (w.size() > 1 ? ", and " + std::to_string(w.size() - 1) + " more problems" : "") + ")";
+        auto all = q.getWarnings();
+        std::vector<QPDFExc> w;
+        for (auto& x : all)
+            if (!pdf::isHarmlessWarning(x)) w.push_back(x);
+        if (!w.empty())
+            repaired = "the file is damaged and was read with repairs (" +
+                       std::string(w.front().getMessageDetail()) +
+                       (w.size() > 1 ? ", and " + std::to_string(w.size() - 1) + " more problems" : "") + ")";
     }
     std::stable_sort(
         sigs.begin(), sigs.end(), [](const FieldInSigningOrder& x, const FieldInSigningOrder& y) {

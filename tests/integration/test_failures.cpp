@@ -234,7 +234,7 @@ BOOST_AUTO_TEST_CASE(request_problems_are_refused_before_the_key_is_opened) {
         {"page that does not exist", {"--page", "99"}, "sealed.pdf", 4, "page 99 does not exist"},
         {"centre off the page", {"--at", "500,500"}, "sealed.pdf", 4, "outside page 1"},
         {"seal half off the page", {"--at", "200,290"}, "sealed.pdf", 4, "reaches past the edge of page 1"},
-        {"seal wider than the page", {"--size", "210"}, "sealed.pdf", 4, "reaches past the edge of page 1"},
+        {"seal wider than the page", {"--size", "230"}, "sealed.pdf", 4, "reaches past the edge of page 1"},
         {"output folder missing", {}, "missing/sealed.pdf", 6, "does not exist"},
         {"field name taken", {"--field", "Seal1"}, "sealed.pdf", 4, "already has a field named Seal1"},
     };

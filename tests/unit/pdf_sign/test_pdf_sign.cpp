@@ -367,6 +367,34 @@ BOOST_AUTO_TEST_CASE(placement_math) {
     BOOST_CHECK_THROW(pdf::placeSeal(g, p, 1, 1, "x.pdf"), Error);
 }
 
+// The default spot (30 mm from the right, 50 mm from the bottom) on a page too
+// small for it moves inwards until the whole seal is on the page; a spot the
+// person named never moves.
+BOOST_AUTO_TEST_CASE(default_spot_on_a_small_page) {
+    const double u = 72 / 25.4;
+    pdf::PageGeometry g;  // 70 x 140 mm, shown 140 x 70 mm (/Rotate 270)
+    g.urx = 70 * u;
+    g.ury = 140 * u;
+    g.rotate = 270;
+    Placement named;
+    named.sizeMm = 42;
+    named.xMm = 51;
+    named.yMm = 71;
+    named.fromBottomRight = true;
+    BOOST_CHECK_THROW(pdf::placeSeal(g, named, 1, 1, "x.pdf"), Error);
+    const Placement spot = withDefaultSpot(named);
+    pdf::SealBox b = pdf::placeSeal(g, spot, 1, 1, "x.pdf");
+    // The whole seal inside the page box.
+    BOOST_TEST(b.x >= -1e-9);
+    BOOST_TEST(b.y >= -1e-9);
+    BOOST_TEST(b.x + b.width <= g.urx + 1e-9);
+    BOOST_TEST(b.y + b.height <= g.ury + 1e-9);
+    BOOST_TEST(std::fabs(b.width - 42 * u) < 1e-6);
+    // Smaller than the seal itself: still refused.
+    g.urx = 30 * u;
+    BOOST_CHECK_THROW(pdf::placeSeal(g, spot, 1, 1, "x.pdf"), Error);
+}
+
 BOOST_AUTO_TEST_CASE(classic_xref_rsa) {
     const std::string in = makePdf("classic.pdf", {});
     const std::string before = sha256File(in);
@@ -591,6 +619,139 @@ BOOST_AUTO_TEST_CASE(certification) {
             }
         }
     }
+}
+
+// What later revisions a certification allows (ISO 32000-1 12.8.2.2.2 Table
+// 254): P1 only validation data (ETSI EN 319 142-1 5.4), P2 also form
+// filling, P3 also annotations; no certification is treated as P2. The
+// updates are real incremental updates (tests/integration/append-change.py).
+BOOST_AUTO_TEST_CASE(docmdp_levels_judge_later_revisions) {
+    auto k = key("signer-rsa");
+    const std::string in = makePdf("mdp-in.pdf", {});
+    TrustPolicy policy;
+    policy.useSystemStore = false;
+    policy.trustFiles.push_back(std::string(ESEAL_TEST_PKI) + "/trust.pem");
+    const TrustStore trust(policy);
+    // change -> lowest P that allows it
+    const std::vector<std::pair<std::string, int>> changes{{"dss,extensions,metadata", 1},
+                                                           {"resources", 1},
+                                                           {"form-da", 2},
+                                                           {"annot", 3},
+                                                           {"content", 4},
+                                                           {"unwidget", 4}};
+    for (int level : {0, 1, 2, 3}) {
+        const std::string sealed = pathFor("mdp-p" + std::to_string(level) + ".pdf");
+        SealRequest rq = request(in, sealed, 1, 100, 100);
+        if (level) rq.profile.certificationLevel = level;
+        pdf::sealPdf(rq, *k);
+        for (const auto& [change, needs] : changes) {
+            BOOST_TEST_CONTEXT("P " << level << ", " << change) {
+                const std::string out = pathFor("mdp-p" + std::to_string(level) + "-" + change + ".pdf");
+                CommandResult u =
+                    run("/usr/bin/python3 " +
+                        quote(std::string(ESEAL_SOURCE_DIR) + "/tests/integration/append-change.py") + " " +
+                        quote(sealed) + " " + quote(out) + " " + change);
+                BOOST_TEST_REQUIRE(u.status == 0, u.output);
+                CommandResult check = run("qpdf --check " + quote(out));
+                BOOST_TEST(check.status == 0, check.output);
+                Report report = pdf::verifyPdf(out, trust, {});
+                BOOST_TEST_REQUIRE(report.signatures.size() == 1u, toText(report));
+                const SignatureReport& s = report.signatures[0];
+                const bool allowed = needs <= (level == 0 ? 2 : level);
+                if (allowed) {
+                    BOOST_TEST((s.verdict.indication() == Indication::Passed), toText(report));
+                } else {
+                    BOOST_TEST((s.verdict.indication() == Indication::Failed), toText(report));
+                    BOOST_TEST((s.verdict.subIndication() == SubIndication::SigConstraintsFailure),
+                               toText(report));
+                }
+                BOOST_TEST(!s.modifications.empty());
+            }
+        }
+    }
+}
+
+// A trailer /Size that is not one plus the highest object number (7.5.5;
+// Acrobat, iText and PDFBox write such files) is tolerated: qpdf only warns,
+// new objects take numbers past both.
+BOOST_AUTO_TEST_CASE(trailer_size_off_is_tolerated) {
+    auto k = key("signer-rsa");
+    const std::string good = makePdf("size-good.pdf", {});
+    std::string data = slurp(good);
+    const std::size_t at = data.rfind("/Size ");
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    const int size = std::stoi(data.substr(at + 6));
+    for (int delta : {3, -2}) {
+        BOOST_TEST_CONTEXT("/Size " << size << " -> " << size + delta) {
+            // The trailer follows the xref table: no offset moves.
+            std::string off = data;
+            off.replace(at, 6 + std::to_string(size).size(), "/Size " + std::to_string(size + delta));
+            const std::string in = pathFor("size" + std::to_string(delta) + ".pdf");
+            spit(in, off);
+            CommandResult check = run("qpdf --check " + quote(in));
+            BOOST_TEST(check.output.find("reported number of objects") != std::string::npos, check.output);
+            const std::string out = pathFor("size" + std::to_string(delta) + "-sealed.pdf");
+            SealResult r = pdf::sealPdf(request(in, out, 1, 100, 100), *k);
+            checkSealed(in, out, r, 1, 100, 100);
+        }
+    }
+}
+
+// A /Prev that points at no xref section: qpdf rebuilds the table and the
+// pages are lost. The refusal names the damage, not a missing page.
+BOOST_AUTO_TEST_CASE(damage_is_named_not_the_page) {
+    auto k = key("signer-rsa");
+    std::string pdf =
+        "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n3 0 obj\n<< /Type /Page /MediaBox [0 "
+        "0 "
+        "595 842] >>\nendobj\n";
+    const std::size_t xref = pdf.size();
+    pdf +=
+        "xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000000 00000 f \n0000000058 00000 n "
+        "\ntrailer\n<< /Size 4 /Root 1 0 R /Prev 40 >>\nstartxref\n" +
+        std::to_string(xref) + "\n%%EOF\n";
+    const std::string in = pathFor("lost-pages.pdf");
+    spit(in, pdf);
+    const SealRequest rq = request(in, pathFor("lost-pages-out.pdf"), 1, 50, 50);
+    try {
+        pdf::sealPdf(rq, *k);
+        BOOST_ERROR("sealing a file whose pages were lost should fail");
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        BOOST_TEST((e.category() == ErrorCategory::BadInput), what);
+        BOOST_TEST(what.find("damaged PDF (xref not found at byte 40") != std::string::npos, what);
+        BOOST_TEST(what.find("qpdf finds 0 pages") != std::string::npos, what);
+    }
+    checkNoOutput(rq.output);
+
+    // The same damage in a signed file: no advice to repair it, which would
+    // break its signatures.
+    const std::string base = makePdf("damaged-signed-in.pdf", {});
+    const std::string sealed = pathFor("damaged-signed-sealed.pdf");
+    pdf::sealPdf(request(base, sealed, 1, 100, 100), *k);
+    std::string data = slurp(sealed);
+    const int size = std::stoi(data.substr(data.rfind("/Size ") + 6));
+    const std::string root = data.substr(data.rfind("/Root ") + 6, 20);
+    std::string update = "\n" + std::to_string(size) + " 0 obj\n(x)\nendobj\n";
+    char entry[32];
+    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", data.size() + 1);
+    const std::size_t at = data.size() + update.size();
+    update += "xref\n" + std::to_string(size) + " 1\n" + entry + "trailer\n<< /Size " +
+              std::to_string(size + 1) + " /Root " + root.substr(0, root.find('R') + 1) +
+              " /Prev 40 >>\nstartxref\n" + std::to_string(at) + "\n%%EOF\n";
+    const std::string damagedSigned = pathFor("damaged-signed.pdf");
+    spit(damagedSigned, data + update);
+    const SealRequest again = request(damagedSigned, pathFor("damaged-signed-out.pdf"), 1, 50, 50);
+    try {
+        pdf::sealPdf(again, *k);
+        BOOST_ERROR("sealing a damaged signed file should fail");
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        BOOST_TEST(what.find("xref not found at byte 40") != std::string::npos, what);
+        BOOST_TEST(what.find("it is signed") != std::string::npos, what);
+        BOOST_TEST(what.find("with qpdf") == std::string::npos, what);
+    }
+    checkNoOutput(again.output);
 }
 
 BOOST_AUTO_TEST_CASE(refusals_leave_no_output) {

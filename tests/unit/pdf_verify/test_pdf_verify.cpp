@@ -549,6 +549,66 @@ BOOST_AUTO_TEST_CASE(later_changes_a_seal_allows) {
     }
 }
 
+// A page's /Resources moved into new objects, compared by content: nested new
+// objects with the same content are no change; an added self-reference (the
+// comparison must end) or a font swapped deep inside is a change.
+BOOST_AUTO_TEST_CASE(resources_compared_by_content) {
+    TempDir dir("v-moved");
+    struct Case {
+        std::string name;
+        std::string font;  // the new /Font dictionary object
+        bool same;
+    };
+    for (const Case& c : {Case{"nested", "<< /F1 5 0 R >>", true},
+                          Case{"self reference", "<< /F1 5 0 R /Self @ 0 R >>", false},
+                          Case{"other font", "<< /F1 4 0 R >>", false}}) {
+        fs::path f = signedFixture(dir, "m");
+        std::string data = readAll(f);
+        const int size = lastSize(data);
+        std::string font = c.font;
+        if (auto at = font.find('@'); at != std::string::npos) font.replace(at, 1, std::to_string(size + 1));
+        std::map<int, std::string> objs{
+            {3, replaced(showObject(f, 3), "/Resources << /Font << /F1 5 0 R >> >>",
+                         "/Resources " + std::to_string(size) + " 0 R")},
+            {size, "<< /Font " + std::to_string(size + 1) + " 0 R >>"},
+            {size + 1, font},
+        };
+        appendAll(f, tableUpdate(data.size(), objs, size + 2, 1, lastStartxref(data)));
+        BOOST_REQUIRE_EQUAL(run("qpdf --check " + quote(f)), 0);
+        Report r = verify(f);
+        BOOST_TEST_CONTEXT(c.name << "\n" << describe(r)) {
+            BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
+            const SignatureReport& s = r.signatures[0];
+            if (c.same) {
+                BOOST_TEST(s.verdict.indication() == Indication::Passed);
+                BOOST_TEST(hasModification(s, "page", 3, true));
+            } else {
+                BOOST_TEST(s.verdict.indication() == Indication::Failed);
+                BOOST_TEST(hasModification(s, "page-content", 3, false));
+            }
+        }
+    }
+}
+
+// A trailer /Size that is not one plus the highest object number (7.5.5;
+// Acrobat, iText 7 and PDFBox write it) is no damage: qpdf only warns.
+BOOST_AUTO_TEST_CASE(trailer_size_off_is_not_damage) {
+    TempDir dir("v-size");
+    fs::path f = signedFixture(dir, "size");
+    std::string data = readAll(f);
+    const int size = lastSize(data);
+    appendAll(f, tableUpdate(data.size(), {{5, showObject(f, 5)}}, size + 7, 1, lastStartxref(data)));
+    std::string check;
+    run("qpdf --check " + quote(f), &check);
+    BOOST_TEST_REQUIRE(check.find("reported number of objects") != std::string::npos, check);
+    Report r = verify(f);
+    BOOST_TEST_CONTEXT(describe(r)) {
+        BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
+        BOOST_TEST(r.signatures[0].verdict.indication() == Indication::Passed);
+        for (const auto& w : r.signatures[0].warnings) BOOST_TEST(w.find("damaged") == std::string::npos, w);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(fields_widgets_and_hostile_structure) {
     TempDir dir("v-fields");
     // Hand-made: a signature field with two widgets (one on page 1 via
