@@ -246,7 +246,8 @@ const Command& signCommand() {
              {"--page", "", true, false, "N", "Page to seal, from 1; -1 is the last page (default 1)."},
              {"--at", "", true, false, "X,Y",
               "Centre of the seal, mm from the top-left of the page\n(default: lower right, the seal's edge "
-              "30 mm from\nthe right and 50 mm from the bottom of the page)."},
+              "30 mm from\nthe right and 50 mm from the bottom of the page,\nmoved inwards on a page too "
+              "small for that)."},
              {"--reason", "", true, false, "TEXT", "Reason recorded in the signature."},
              {"--location", "", true, false, "TEXT", "Location recorded in the signature."},
              {"--field", "", true, false, "NAME", "Signature field name (default Seal1, Seal2, ...)."},
