@@ -259,6 +259,12 @@ def main():
         check("Seal with an unset PinEnv fails with a sentence, file untouched",
               state == 0 and "ESEAL_EXT_NO_SUCH_VAR" in (result or "") and sha256(pdf) == sealed_once,
               str(result))
+        state, result = lo.dispatch(frame, "CrossPageSeal", **seal_args)
+        check("CrossPageSeal is refused with a sentence until cross-page seals land, file untouched",
+              state == 0 and "error" in json.loads(result or "{}") and sha256(pdf) == sealed_once, str(result))
+        state, result = lo.dispatch(frame, "Manage")
+        check("Manage says its dialog is not built yet", state == 0 and "not built yet" in (result or ""),
+              str(result))
         doc.close(True)
 
         # A Writer document: Output=pdf exports it and seals the export beside it.
