@@ -284,7 +284,40 @@ def main():
         check("the Writer document's file is unchanged", sha256(writer) == before)
         state, result = lo.dispatch(frame, "Seal", **seal_args, Output="paper")
         check("a bad Output is refused", state == 0 and "Output must be" in (result or ""), str(result))
+        # The same Writer document as .docx: sealing it in place waits for the OOXML adapter.
+        docx = os.path.join(work, "letter.docx")
+        doc.storeAsURL(uno.systemPathToFileUrl(docx), props(FilterName="MS Word 2007 XML"))
+        before = sha256(docx)
+        state, result = lo.dispatch(frame, "Seal", **seal_args, Output="document")
+        check("Seal (Output=document) on .docx says format not supported yet, file unchanged",
+              state == 0 and "format not supported yet" in (result or "") and sha256(docx) == before, str(result))
         doc.close(True)
+
+        # A Calc workbook with Chinese text, saved as .ods: Output=pdf goes through calc_pdf_Export.
+        calc = lo.desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, props(Hidden=True))
+        sheet = calc.Sheets.getByIndex(0)
+        sheet.getCellByPosition(0, 0).setString("测试单位 二〇二六年度预算表")
+        sheet.getCellByPosition(0, 1).setString("项目")
+        sheet.getCellByPosition(1, 1).setValue(12345.67)
+        ods = os.path.join(work, "budget.ods")
+        calc.storeAsURL(uno.systemPathToFileUrl(ods), props(FilterName="calc8"))
+        frame = calc.getCurrentController().getFrame()
+        state, result = lo.dispatch(frame, "Seal", **seal_args, Output="pdf")
+        sealed = os.path.join(work, "budget-sealed.pdf")
+        check("Seal (Output=pdf) on the Calc workbook succeeds", state == 1 and os.path.exists(sealed), str(result))
+        if os.path.exists(sealed):
+            verified(eseal, sealed, pki, nssdb, env)
+            code, text = run(["pdftotext", sealed, "-"], env)
+            check("the sealed PDF is the workbook's export (its Chinese text)", code == 0 and "预算表" in text,
+                  text.strip()[:60])
+        calc.close(True)
+
+        # A new document never saved has no file to seal.
+        new = lo.desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, props(Hidden=True))
+        state, result = lo.dispatch(new.getCurrentController().getFrame(), "Seal", **seal_args, Output="pdf")
+        check("Seal on an unsaved document asks to save it first",
+              state == 0 and "not been saved" in (result or ""), str(result))
+        new.close(True)
     finally:
         lo.stop()
     shutil.rmtree(work, ignore_errors=True)
