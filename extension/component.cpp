@@ -5,7 +5,14 @@
 // everything: no C++ exception crosses the UNO boundary.
 #include <unistd.h>
 
+#include <com/sun/star/awt/MessageBoxButtons.hpp>
+#include <com/sun/star/awt/MessageBoxType.hpp>
+#include <com/sun/star/awt/XMessageBox.hpp>
+#include <com/sun/star/awt/XMessageBoxFactory.hpp>
+#include <com/sun/star/awt/XWindowPeer.hpp>
 #include <com/sun/star/beans/PropertyValue.hpp>
+#include <com/sun/star/configuration/theDefaultProvider.hpp>
+#include <com/sun/star/container/XNameAccess.hpp>
 #include <com/sun/star/frame/DispatchResultState.hpp>
 #include <com/sun/star/frame/XComponentLoader.hpp>
 #include <com/sun/star/frame/XController.hpp>
@@ -121,6 +128,41 @@ std::string sealedPdfBeside(const std::string& path) {
     return (p.parent_path() / (p.stem().string() + "-sealed.pdf")).string();
 }
 
+// The extension's options (registry/eseal.xcs), /org.eseal.extension.Options/General,
+// as defaults for arguments the dispatch does not give: DefaultOutput -> Output,
+// TrustAnchors -> Trust, UseSystemTrust=false -> NoSystemTrust. Unreadable
+// options leave the arguments as they are.
+void addOptionDefaults(const Reference<uno::XComponentContext>& context, CommandArgs& args) {
+    try {
+        Reference<lang::XMultiServiceFactory> provider = configuration::theDefaultProvider::get(context);
+        beans::PropertyValue path;
+        path.Name = "nodepath";
+        path.Value <<= OUString("/org.eseal.extension.Options/General");
+        Sequence<uno::Any> arguments(1);
+        arguments[0] <<= path;
+        Reference<container::XNameAccess> general(
+            provider->createInstanceWithArguments("com.sun.star.configuration.ConfigurationAccess",
+                                                  arguments),
+            uno::UNO_QUERY);
+        if (!general.is()) return;
+        OUString output;
+        if (!args.count("Output") && (general->getByName("DefaultOutput") >>= output) && !output.isEmpty())
+            args["Output"] = utf8(output);
+        Sequence<OUString> anchors;
+        if (!args.count("Trust") && (general->getByName("TrustAnchors") >>= anchors)) {
+            std::string joined;
+            for (const OUString& a : anchors)
+                if (!a.isEmpty()) joined += (joined.empty() ? "" : ";") + utf8(a);
+            if (!joined.empty()) args["Trust"] = joined;
+        }
+        bool system = true;
+        if (!args.count("NoSystemTrust") && (general->getByName("UseSystemTrust") >>= system) && !system)
+            args["NoSystemTrust"] = "true";
+    } catch (const uno::Exception&) {
+        // No options: the arguments stand.
+    }
+}
+
 class ProtocolHandler : public cppu::WeakImplHelper4<frame::XDispatchProvider, frame::XNotifyingDispatch,
                                                      lang::XInitialization, lang::XServiceInfo> {
 public:
@@ -162,20 +204,30 @@ public:
     void SAL_CALL
     dispatchWithNotification(const util::URL& url, const Sequence<beans::PropertyValue>& arguments,
                              const Reference<frame::XDispatchResultListener>& listener) override {
-        std::string json;
+        std::string json, message;
         bool ok = false;
         try {
-            json = run(utf8(url.Path), argsOf(arguments));
+            CommandArgs args = argsOf(arguments);
+            const bool interactive = args.empty();
+            addOptionDefaults(context_, args);
+            json = run(utf8(url.Path), args, interactive);
             ok = true;
         } catch (const Error& e) {
-            json = errorJson(toString(e.category()), e.what());
+            message = e.what();
+            json = errorJson(toString(e.category()), message);
         } catch (const uno::Exception& e) {
-            json = errorJson("LibreOffice", utf8(e.Message));
+            message = utf8(e.Message);
+            json = errorJson("LibreOffice", message);
         } catch (const std::exception& e) {
-            json = errorJson("Internal", e.what());
+            message = e.what();
+            json = errorJson("Internal", message);
         } catch (...) {
-            json = errorJson("Internal", "unknown error");
+            message = "unknown error";
+            json = errorJson("Internal", message);
         }
+        // A click on the toolbar (no arguments) is answered in a message box;
+        // automation reads the result instead.
+        if (!ok && arguments.getLength() == 0) showError(message);
         if (!listener.is()) return;
         try {
             frame::DispatchResultEvent event;
@@ -208,11 +260,35 @@ private:
         return controller.is() ? controller->getModel() : nullptr;
     }
 
-    std::string run(const std::string& command, const CommandArgs& args) {
+    void showError(const std::string& message) noexcept {
+        try {
+            if (!frame_.is()) return;
+            Reference<awt::XWindowPeer> parent(frame_->getContainerWindow(), uno::UNO_QUERY);
+            Reference<awt::XMessageBoxFactory> factory(
+                context_->getServiceManager()->createInstanceWithContext("com.sun.star.awt.Toolkit",
+                                                                         context_),
+                uno::UNO_QUERY);
+            if (!parent.is() || !factory.is()) return;
+            Reference<awt::XMessageBox> box = factory->createMessageBox(
+                parent, awt::MessageBoxType_ERRORBOX, awt::MessageBoxButtons::BUTTONS_OK,
+                OUString::fromUtf8("电子签章 eseal"), ou(message));
+            if (box.is()) box->execute();
+        } catch (...) {
+            // No window to show it in.
+        }
+    }
+
+    std::string run(const std::string& command, const CommandArgs& args, bool interactive) {
         // One command at a time per process: a second click waits.
         static std::mutex busy;
         std::lock_guard<std::mutex> lock(busy);
-        if (command == "Seal" || command == "CrossPageSeal") return seal(args, command == "CrossPageSeal");
+        if (command == "Seal" || command == "CrossPageSeal") {
+            if (interactive)
+                throw Error(ErrorCategory::Usage,
+                            "the seal dialog is not built yet; the command takes arguments "
+                            "(Key, Seal, PinEnv, Page + At, Output)");
+            return seal(args, command == "CrossPageSeal");
+        }
         if (command == "Verify") return verifyFileJson(documentPath(model()), args);
         throw Error(ErrorCategory::Usage, "the " + command + " dialog is not built yet");
     }

@@ -302,14 +302,25 @@ def main():
         ods = os.path.join(work, "budget.ods")
         calc.storeAsURL(uno.systemPathToFileUrl(ods), props(FilterName="calc8"))
         frame = calc.getCurrentController().getFrame()
-        state, result = lo.dispatch(frame, "Seal", **seal_args, Output="pdf")
+        # No Output argument: the extension's option DefaultOutput (registry/eseal.xcs) decides.
+        options = lo.create("com.sun.star.configuration.ConfigurationProvider").createInstanceWithArguments(
+            "com.sun.star.configuration.ConfigurationUpdateAccess",
+            props(nodepath="/org.eseal.extension.Options/General"))
+        check("the options schema is installed (DefaultOutput is document)",
+              options.getByName("DefaultOutput") == "document")
+        options.replaceByName("DefaultOutput", "pdf")
+        options.commitChanges()
+        state, result = lo.dispatch(frame, "Seal", **seal_args)
         sealed = os.path.join(work, "budget-sealed.pdf")
-        check("Seal (Output=pdf) on the Calc workbook succeeds", state == 1 and os.path.exists(sealed), str(result))
+        check("Seal (no Output, option DefaultOutput=pdf) on the Calc workbook succeeds", state == 1 and os.path.exists(sealed), str(result))
         if os.path.exists(sealed):
             verified(eseal, sealed, pki, nssdb, env)
             code, text = run(["pdftotext", sealed, "-"], env)
             check("the sealed PDF is the workbook's export (its Chinese text)", code == 0 and "预算表" in text,
                   text.strip()[:60])
+        state, result = lo.dispatch(frame, "Seal")
+        check("Seal without arguments (a toolbar click) answers, without hanging, that the dialog is not built",
+              state == 0 and "dialog is not built yet" in (result or ""), str(result))
         calc.close(True)
 
         # A new document never saved has no file to seal.
