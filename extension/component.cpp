@@ -27,6 +27,7 @@
 #include <com/sun/star/uno/XComponentContext.hpp>
 #include <com/sun/star/util/URL.hpp>
 #include <com/sun/star/util/XCloseable.hpp>
+#include <com/sun/star/util/XModifiable.hpp>
 #include <cppuhelper/implbase4.hxx>
 #include <cppuhelper/implementationentry.hxx>
 #include <cppuhelper/supportsservice.hxx>
@@ -303,9 +304,22 @@ private:
         if (mode == "document") {
             // The file on disk is sealed (for a PDF in Draw: the original bytes,
             // never LibreOffice's re-export), then the window shows it again.
+            // The reload would throw away unsaved edits: refused before anything is done.
+            Reference<util::XModifiable> modifiable(document, uno::UNO_QUERY);
+            if (modifiable.is() && modifiable->isModified())
+                throw Error(
+                    ErrorCategory::Usage,
+                    "the document has unsaved changes, which reloading the sealed file would lose; save "
+                    "or discard them first",
+                    path);
             SealResult result = sealInPlace(path, args, crossPage);
-            reload(document);
-            return sealResultJson(result);
+            std::string reloadProblem;
+            try {
+                reload(document);
+            } catch (const uno::Exception& e) {
+                reloadProblem = utf8(e.Message);  // the file is sealed all the same
+            }
+            return sealResultJson(result, reloadProblem);
         }
         if (mode != "pdf") throw Error(ErrorCategory::Usage, "Output must be document or pdf, not " + mode);
         auto named = args.find("OutputFile");

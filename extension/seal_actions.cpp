@@ -145,9 +145,10 @@ std::string verifyFileJson(const std::string& path, const CommandArgs& args) {
     return toJson(adapterFor(path).verify(path, trust, VerifyOptions{}));
 }
 
-std::string sealResultJson(const SealResult& result) {
+std::string sealResultJson(const SealResult& result, const std::string& reloadProblem) {
     nlohmann::json j{{"ok", true}, {"output", result.output}, {"field", result.fieldName}};
     if (!result.appearances.empty()) j["page"] = result.appearances.front().page;
+    if (!reloadProblem.empty()) j["reloadError"] = reloadProblem;
     return j.dump();
 }
 

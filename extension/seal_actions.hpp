@@ -35,8 +35,9 @@ SealResult sealInPlace(const std::string& path, const CommandArgs& args, bool cr
 // Never throws for a bad file (the report says what is wrong).
 std::string verifyFileJson(const std::string& path, const CommandArgs& args);
 
-// {"ok":true,"output":...,"field":...,"page":N}
-std::string sealResultJson(const SealResult& result);
+// {"ok":true,"output":...,"field":...,"page":N}, with "reloadError" when the
+// file was sealed but the window could not load it again.
+std::string sealResultJson(const SealResult& result, const std::string& reloadProblem = {});
 // {"ok":false,"category":...,"error":...}
 std::string errorJson(const std::string& category, const std::string& message);
 

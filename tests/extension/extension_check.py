@@ -231,8 +231,15 @@ def main():
             "com.sun.star.drawing.DrawingDocument"))
         frame = doc.getCurrentController().getFrame()
         before = sha256(pdf)
+        doc.setModified(True)  # as if the clerk had edited the drawing
         state, result = lo.dispatch(frame, "Seal", **seal_args, Output="document")
-        check("Seal (Output=document) on the PDF succeeds", state == 1, str(result))
+        check("Seal in place on a document with unsaved edits is refused, file and edits kept",
+              state == 0 and "unsaved changes" in (result or "") and sha256(pdf) == before and doc.isModified(),
+              str(result))
+        doc.setModified(False)
+        state, result = lo.dispatch(frame, "Seal", **seal_args, Output="document")
+        check("Seal (Output=document) on the PDF succeeds and reloads", state == 1 and "reloadError" not in (result or ""),
+              str(result))
         check("the PDF file on disk changed", sha256(pdf) != before)
         verified(eseal, pdf, pki, nssdb, env)
         sealed_once = sha256(pdf)
