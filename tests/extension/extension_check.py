@@ -116,8 +116,9 @@ class LibreOffice:
     def create(self, name):
         return self.smgr.createInstanceWithContext(name, self.ctx)
 
-    def open(self, path):
-        return self.desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, props(Hidden=True))
+    def open(self, path, hidden=True):
+        return self.desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0,
+                                                 props(Hidden=True) if hidden else ())
 
     def dispatch(self, frame, command, **args):
         """vnd.eseal:COMMAND on a document's frame; (state, result JSON or None)."""
@@ -275,9 +276,14 @@ def main():
         doc.close(True)
 
         # A Writer document: Output=pdf exports it and seals the export beside it.
-        doc = lo.open(writer)
+        doc = lo.open(writer, hidden=False)  # a real window (headless: not shown) gets its toolbars
         check("letter.fodt opens in Writer", doc is not None and doc.supportsService("com.sun.star.text.TextDocument"))
         frame = doc.getCurrentController().getFrame()
+        layout = frame.LayoutManager
+        resource = "private:resource/toolbar/addon_" + TOOLBAR
+        check("the Writer window has the eseal toolbar, visible and docked",
+              layout.getElement(resource) is not None and layout.isElementVisible(resource) and
+              layout.isElementDocked(resource), str([e.ResourceURL for e in layout.getElements()]))
         before = sha256(writer)
         state, result = lo.dispatch(frame, "Seal", **seal_args, Output="pdf")
         sealed = os.path.join(work, "letter-sealed.pdf")
