@@ -92,11 +92,12 @@ class LibreOffice:
     """One headless LibreOffice on a throwaway profile, stopped by its PID."""
 
     def __init__(self, profile_dir, env):
-        self.port = 22000 + os.getpid() % 20000
+        # A named pipe of this process's own: no port another test could hold.
+        self.pipe = "eseal-ext-%d-%d" % (os.getpid(), int(time.time() * 1000) % 100000)
         self.proc = subprocess.Popen(
             ["soffice", "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
              "-env:UserInstallation=" + uno.systemPathToFileUrl(profile_dir),
-             "--accept=socket,host=127.0.0.1,port=%d;urp;" % self.port],
+             "--accept=pipe,name=%s;urp;" % self.pipe],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
@@ -104,10 +105,12 @@ class LibreOffice:
         while True:
             try:
                 self.ctx = resolver.resolve(
-                    "uno:socket,host=127.0.0.1,port=%d;urp;StarOffice.ComponentContext" % self.port)
+                    "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % self.pipe)
                 break
             except NoConnectException:
                 if time.time() > deadline or self.proc.poll() is not None:
+                    self.proc.kill()  # by its PID; never left behind
+                    self.proc.wait()
                     raise RuntimeError("LibreOffice did not start")
                 time.sleep(0.25)
         self.smgr = self.ctx.ServiceManager
