@@ -261,7 +261,9 @@ private:
         return controller.is() ? controller->getModel() : nullptr;
     }
 
-    void showError(const std::string& message) noexcept {
+    void showError(const std::string& message) noexcept { show(message, awt::MessageBoxType_ERRORBOX); }
+
+    void show(const std::string& message, awt::MessageBoxType type) noexcept {
         try {
             if (!frame_.is()) return;
             Reference<awt::XWindowPeer> parent(frame_->getContainerWindow(), uno::UNO_QUERY);
@@ -270,9 +272,9 @@ private:
                                                                          context_),
                 uno::UNO_QUERY);
             if (!parent.is() || !factory.is()) return;
-            Reference<awt::XMessageBox> box = factory->createMessageBox(
-                parent, awt::MessageBoxType_ERRORBOX, awt::MessageBoxButtons::BUTTONS_OK,
-                OUString::fromUtf8("电子签章 eseal"), ou(message));
+            Reference<awt::XMessageBox> box =
+                factory->createMessageBox(parent, type, awt::MessageBoxButtons::BUTTONS_OK,
+                                          OUString::fromUtf8("电子签章 eseal"), ou(message));
             if (box.is()) box->execute();
         } catch (...) {
             // No window to show it in.
@@ -290,7 +292,12 @@ private:
                             "(Key, Seal, PinEnv, Page + At, Output)");
             return seal(args, command == "CrossPageSeal");
         }
-        if (command == "Verify") return verifyFileJson(documentPath(model()), args);
+        if (command == "Verify") {
+            const std::string path = documentPath(model());
+            // A click: the report for people in a box (the sidebar panel comes later).
+            if (interactive) show(verifyFileText(path, args), awt::MessageBoxType_INFOBOX);
+            return verifyFileJson(path, args);
+        }
         throw Error(ErrorCategory::Usage, "the " + command + " dialog is not built yet");
     }
 

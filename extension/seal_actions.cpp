@@ -130,7 +130,9 @@ SealResult sealInPlace(const std::string& path, const CommandArgs& args, bool cr
     }
 }
 
-std::string verifyFileJson(const std::string& path, const CommandArgs& args) {
+namespace {
+
+Report verifyFile(const std::string& path, const CommandArgs& args) {
     TrustPolicy policy = defaultTrustPolicy();
     if (const std::string* v = find(args, "NoSystemTrust")) policy.useSystemStore = *v != "true";
     if (const std::string* v = find(args, "Trust")) {
@@ -142,7 +144,17 @@ std::string verifyFileJson(const std::string& path, const CommandArgs& args) {
         }
     }
     const TrustStore trust(policy);
-    return toJson(adapterFor(path).verify(path, trust, VerifyOptions{}));
+    return adapterFor(path).verify(path, trust, VerifyOptions{});
+}
+
+}  // namespace
+
+std::string verifyFileJson(const std::string& path, const CommandArgs& args) {
+    return toJson(verifyFile(path, args));
+}
+
+std::string verifyFileText(const std::string& path, const CommandArgs& args) {
+    return toText(verifyFile(path, args));
 }
 
 std::string sealResultJson(const SealResult& result, const std::string& reloadProblem) {

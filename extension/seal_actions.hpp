@@ -34,6 +34,8 @@ SealResult sealInPlace(const std::string& path, const CommandArgs& args, bool cr
 // files separated by ';'; NoSystemTrust=true leaves the system store out.
 // Never throws for a bad file (the report says what is wrong).
 std::string verifyFileJson(const std::string& path, const CommandArgs& args);
+// The same report as text for people (the verdict sentence first).
+std::string verifyFileText(const std::string& path, const CommandArgs& args);
 
 // {"ok":true,"output":...,"field":...,"page":N}, with "reloadError" when the
 // file was sealed but the window could not load it again.

@@ -266,6 +266,9 @@ def main():
               state == 1 and parsed.get("indication") == "PASSED" and len(sigs) == 1 and "ECDSA" in
               sigs[0].get("signer", {}).get("commonName", ""), str(report)[:200])
 
+        state, report = lo.dispatch(frame, "Verify")
+        check("Verify without arguments (a click; system trust only) answers with a report, without hanging",
+              state == 1 and json.loads(report or "{}").get("signatures"), str(report)[:80])
         state, result = lo.dispatch(frame, "Seal", **dict(seal_args, PinEnv="ESEAL_EXT_NO_SUCH_VAR"))
         check("Seal with an unset PinEnv fails with a sentence, file untouched",
               state == 0 and "ESEAL_EXT_NO_SUCH_VAR" in (result or "") and sha256(pdf) == sealed_once,
