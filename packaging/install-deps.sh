@@ -10,6 +10,7 @@ PACKAGES="
   softhsm2 opensc
   poppler-utils qpdf mupdf-tools libnss3-tools
   libreoffice-writer-nogui fonts-noto-cjk
+  libreoffice-dev libreoffice-dev-common libreoffice-draw-nogui libreoffice-calc-nogui
   python3 python3-pikepdf python3-uno
   time ca-certificates hyperfine
   gettext lintian dpkg-dev file clang-format ccache

@@ -1,0 +1,405 @@
+// The UNO side of the extension: a ProtocolHandler for vnd.eseal: URLs. It
+// gathers the dispatch's arguments, finds the document's file and calls
+// seal_actions (the core and the format adapters); the result goes back as a
+// DispatchResultEvent whose Result is a JSON string. Every entry point catches
+// everything: no C++ exception crosses the UNO boundary.
+#include <unistd.h>
+
+#include <com/sun/star/awt/MessageBoxButtons.hpp>
+#include <com/sun/star/awt/MessageBoxType.hpp>
+#include <com/sun/star/awt/XMessageBox.hpp>
+#include <com/sun/star/awt/XMessageBoxFactory.hpp>
+#include <com/sun/star/awt/XWindowPeer.hpp>
+#include <com/sun/star/beans/PropertyValue.hpp>
+#include <com/sun/star/configuration/theDefaultProvider.hpp>
+#include <com/sun/star/container/XNameAccess.hpp>
+#include <com/sun/star/frame/DispatchResultState.hpp>
+#include <com/sun/star/frame/XComponentLoader.hpp>
+#include <com/sun/star/frame/XController.hpp>
+#include <com/sun/star/frame/XDispatchProvider.hpp>
+#include <com/sun/star/frame/XDispatchResultListener.hpp>
+#include <com/sun/star/frame/XFrame.hpp>
+#include <com/sun/star/frame/XModel.hpp>
+#include <com/sun/star/frame/XNotifyingDispatch.hpp>
+#include <com/sun/star/frame/XStorable.hpp>
+#include <com/sun/star/lang/XInitialization.hpp>
+#include <com/sun/star/lang/XServiceInfo.hpp>
+#include <com/sun/star/uno/XComponentContext.hpp>
+#include <com/sun/star/util/URL.hpp>
+#include <com/sun/star/util/XCloseable.hpp>
+#include <com/sun/star/util/XModifiable.hpp>
+#include <cppuhelper/implbase4.hxx>
+#include <cppuhelper/implementationentry.hxx>
+#include <cppuhelper/supportsservice.hxx>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <osl/file.hxx>
+#include <rtl/ustring.hxx>
+#include <string>
+#include <vector>
+
+#include "core/base/error.hpp"
+#include "extension/seal_actions.hpp"
+
+using namespace com::sun::star;
+using com::sun::star::uno::Reference;
+using com::sun::star::uno::Sequence;
+using rtl::OString;
+using rtl::OUString;
+
+namespace eseal::extension {
+
+namespace {
+
+constexpr char kImplementationName[] = "org.eseal.extension.ProtocolHandler";
+constexpr char kProtocol[] = "vnd.eseal:";
+
+std::string utf8(const OUString& s) {
+    const OString o = OUStringToOString(s, RTL_TEXTENCODING_UTF8);
+    return std::string(o.getStr(), static_cast<std::size_t>(o.getLength()));
+}
+
+OUString ou(const std::string& s) {
+    return OUString(s.data(), static_cast<sal_Int32>(s.size()), RTL_TEXTENCODING_UTF8);
+}
+
+CommandArgs argsOf(const Sequence<beans::PropertyValue>& properties) {
+    CommandArgs args;
+    for (const beans::PropertyValue& p : properties) {
+        OUString text;
+        sal_Int32 integer = 0;
+        double real = 0;
+        bool flag = false;
+        if (p.Value >>= text)
+            args[utf8(p.Name)] = utf8(text);
+        else if (p.Value >>= integer)
+            args[utf8(p.Name)] = std::to_string(integer);
+        else if (p.Value >>= real)
+            args[utf8(p.Name)] = std::to_string(real);
+        else if (p.Value >>= flag)
+            args[utf8(p.Name)] = flag ? "true" : "false";
+    }
+    return args;
+}
+
+// The document's file on disk; Error(Usage) for a document never saved.
+std::string documentPath(const Reference<frame::XModel>& model) {
+    if (!model.is()) throw Error(ErrorCategory::Usage, "no document in this window");
+    const OUString url = model->getURL();
+    if (url.isEmpty())
+        throw Error(ErrorCategory::Usage, "the document has not been saved yet; save it, then seal it");
+    OUString path;
+    if (osl::FileBase::getSystemPathFromFileURL(url, path) != osl::FileBase::E_None)
+        throw Error(ErrorCategory::Usage, "the document is not a local file: " + utf8(url));
+    return utf8(path);
+}
+
+OUString fileUrl(const std::string& path) {
+    OUString url;
+    osl::FileBase::getFileURLFromSystemPath(ou(path), url);
+    return url;
+}
+
+// LibreOffice's PDF export filter for the kind of document.
+OUString pdfFilterFor(const Reference<frame::XModel>& model) {
+    Reference<lang::XServiceInfo> info(model, uno::UNO_QUERY);
+    if (info.is()) {
+        if (info->supportsService("com.sun.star.text.TextDocument")) return "writer_pdf_Export";
+        if (info->supportsService("com.sun.star.sheet.SpreadsheetDocument")) return "calc_pdf_Export";
+        if (info->supportsService("com.sun.star.presentation.PresentationDocument"))
+            return "impress_pdf_Export";
+        if (info->supportsService("com.sun.star.drawing.DrawingDocument")) return "draw_pdf_Export";
+    }
+    throw Error(ErrorCategory::Usage, "this kind of document cannot be exported to PDF");
+}
+
+bool isPdfFile(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return false;
+    char head[5] = {};
+    const bool pdf = std::fread(head, 1, 5, f) == 5 && std::string(head, 5) == "%PDF-";
+    std::fclose(f);
+    return pdf;
+}
+
+// NAME.odt -> NAME-sealed.pdf beside it.
+std::string sealedPdfBeside(const std::string& path) {
+    std::filesystem::path p(path);
+    return (p.parent_path() / (p.stem().string() + "-sealed.pdf")).string();
+}
+
+// The extension's options (registry/eseal.xcs), /org.eseal.extension.Options/General,
+// as defaults for arguments the dispatch does not give: DefaultOutput -> Output,
+// TrustAnchors -> Trust, UseSystemTrust=false -> NoSystemTrust. Unreadable
+// options leave the arguments as they are.
+void addOptionDefaults(const Reference<uno::XComponentContext>& context, CommandArgs& args) {
+    try {
+        Reference<lang::XMultiServiceFactory> provider = configuration::theDefaultProvider::get(context);
+        beans::PropertyValue path;
+        path.Name = "nodepath";
+        path.Value <<= OUString("/org.eseal.extension.Options/General");
+        Sequence<uno::Any> arguments(1);
+        arguments[0] <<= path;
+        Reference<container::XNameAccess> general(
+            provider->createInstanceWithArguments("com.sun.star.configuration.ConfigurationAccess",
+                                                  arguments),
+            uno::UNO_QUERY);
+        if (!general.is()) return;
+        OUString output;
+        if (!args.count("Output") && (general->getByName("DefaultOutput") >>= output) && !output.isEmpty())
+            args["Output"] = utf8(output);
+        Sequence<OUString> anchors;
+        if (!args.count("Trust") && (general->getByName("TrustAnchors") >>= anchors)) {
+            std::string joined;
+            for (const OUString& a : anchors)
+                if (!a.isEmpty()) joined += (joined.empty() ? "" : ";") + utf8(a);
+            if (!joined.empty()) args["Trust"] = joined;
+        }
+        bool system = true;
+        if (!args.count("NoSystemTrust") && (general->getByName("UseSystemTrust") >>= system) && !system)
+            args["NoSystemTrust"] = "true";
+    } catch (const uno::Exception&) {
+        // No options: the arguments stand.
+    }
+}
+
+class ProtocolHandler : public cppu::WeakImplHelper4<frame::XDispatchProvider, frame::XNotifyingDispatch,
+                                                     lang::XInitialization, lang::XServiceInfo> {
+public:
+    explicit ProtocolHandler(const Reference<uno::XComponentContext>& context) : context_(context) {}
+
+    // XInitialization: the frame this handler serves.
+    void SAL_CALL initialize(const Sequence<uno::Any>& arguments) override {
+        for (const uno::Any& a : arguments) {
+            Reference<frame::XFrame> frame;
+            if (a >>= frame) frame_ = frame;
+        }
+    }
+
+    // XDispatchProvider
+    Reference<frame::XDispatch> SAL_CALL queryDispatch(const util::URL& url, const OUString&,
+                                                       sal_Int32) override {
+        if (!url.Complete.startsWith(kProtocol)) return nullptr;
+        const OUString command = url.Path;
+        if (command == "Seal" || command == "CrossPageSeal" || command == "Verify" || command == "Manage")
+            return this;
+        return nullptr;
+    }
+    Sequence<Reference<frame::XDispatch>> SAL_CALL
+    queryDispatches(const Sequence<frame::DispatchDescriptor>& requests) override {
+        Sequence<Reference<frame::XDispatch>> result(requests.getLength());
+        for (sal_Int32 i = 0; i < requests.getLength(); ++i)
+            result[i] = queryDispatch(requests[i].FeatureURL, requests[i].FrameName, requests[i].SearchFlags);
+        return result;
+    }
+
+    // XDispatch
+    void SAL_CALL dispatch(const util::URL& url, const Sequence<beans::PropertyValue>& arguments) override {
+        dispatchWithNotification(url, arguments, nullptr);
+    }
+    void SAL_CALL addStatusListener(const Reference<frame::XStatusListener>&, const util::URL&) override {}
+    void SAL_CALL removeStatusListener(const Reference<frame::XStatusListener>&, const util::URL&) override {}
+
+    // XNotifyingDispatch: the work is done when this returns.
+    void SAL_CALL
+    dispatchWithNotification(const util::URL& url, const Sequence<beans::PropertyValue>& arguments,
+                             const Reference<frame::XDispatchResultListener>& listener) override {
+        std::string json, message;
+        bool ok = false;
+        try {
+            CommandArgs args = argsOf(arguments);
+            const bool interactive = args.empty();
+            addOptionDefaults(context_, args);
+            json = run(utf8(url.Path), args, interactive);
+            ok = true;
+        } catch (const Error& e) {
+            message = e.what();
+            json = errorJson(toString(e.category()), message);
+        } catch (const uno::Exception& e) {
+            message = utf8(e.Message);
+            json = errorJson("LibreOffice", message);
+        } catch (const std::exception& e) {
+            message = e.what();
+            json = errorJson("Internal", message);
+        } catch (...) {
+            message = "unknown error";
+            json = errorJson("Internal", message);
+        }
+        // A click on the toolbar (no arguments) is answered in a message box;
+        // automation reads the result instead.
+        if (!ok && arguments.getLength() == 0) showError(message);
+        if (!listener.is()) return;
+        try {
+            frame::DispatchResultEvent event;
+            event.Source = static_cast<cppu::OWeakObject*>(this);
+            event.State = ok ? frame::DispatchResultState::SUCCESS : frame::DispatchResultState::FAILURE;
+            event.Result <<= ou(json);
+            listener->dispatchFinished(event);
+        } catch (...) {
+            // The listener went away: nothing to tell.
+        }
+    }
+
+    // XServiceInfo
+    OUString SAL_CALL getImplementationName() override { return kImplementationName; }
+    sal_Bool SAL_CALL supportsService(const OUString& name) override {
+        return cppu::supportsService(this, name);
+    }
+    Sequence<OUString> SAL_CALL getSupportedServiceNames() override { return serviceNames(); }
+
+    static Sequence<OUString> serviceNames() {
+        Sequence<OUString> names(1);
+        names[0] = "com.sun.star.frame.ProtocolHandler";
+        return names;
+    }
+
+private:
+    Reference<frame::XModel> model() const {
+        if (!frame_.is()) throw Error(ErrorCategory::Usage, "no window to work on");
+        Reference<frame::XController> controller = frame_->getController();
+        return controller.is() ? controller->getModel() : nullptr;
+    }
+
+    void showError(const std::string& message) noexcept { show(message, awt::MessageBoxType_ERRORBOX); }
+
+    void show(const std::string& message, awt::MessageBoxType type) noexcept {
+        try {
+            if (!frame_.is()) return;
+            Reference<awt::XWindowPeer> parent(frame_->getContainerWindow(), uno::UNO_QUERY);
+            Reference<awt::XMessageBoxFactory> factory(
+                context_->getServiceManager()->createInstanceWithContext("com.sun.star.awt.Toolkit",
+                                                                         context_),
+                uno::UNO_QUERY);
+            if (!parent.is() || !factory.is()) return;
+            Reference<awt::XMessageBox> box =
+                factory->createMessageBox(parent, type, awt::MessageBoxButtons::BUTTONS_OK,
+                                          OUString::fromUtf8("电子签章 eseal"), ou(message));
+            if (box.is()) box->execute();
+        } catch (...) {
+            // No window to show it in.
+        }
+    }
+
+    std::string run(const std::string& command, const CommandArgs& args, bool interactive) {
+        // One command at a time per process: a second click waits.
+        static std::mutex busy;
+        std::lock_guard<std::mutex> lock(busy);
+        if (command == "Seal" || command == "CrossPageSeal") {
+            if (interactive)
+                throw Error(ErrorCategory::Usage,
+                            "the seal dialog is not built yet; the command takes arguments "
+                            "(Key, Seal, PinEnv, Page + At, Output)");
+            return seal(args, command == "CrossPageSeal");
+        }
+        if (command == "Verify") {
+            const std::string path = documentPath(model());
+            // A click: the report for people in a box (the sidebar panel comes later).
+            if (interactive) show(verifyFileText(path, args), awt::MessageBoxType_INFOBOX);
+            return verifyFileJson(path, args);
+        }
+        throw Error(ErrorCategory::Usage, "the " + command + " dialog is not built yet");
+    }
+
+    std::string seal(const CommandArgs& args, bool crossPage) {
+        if (args.empty())
+            throw Error(ErrorCategory::Usage, "the seal dialog is not built yet; pass arguments");
+        const Reference<frame::XModel> document = model();
+        const std::string path = documentPath(document);
+        auto output = args.find("Output");
+        const std::string mode = output == args.end() || output->second.empty() ? "document" : output->second;
+        if (mode == "document") {
+            // The file on disk is sealed (for a PDF in Draw: the original bytes,
+            // never LibreOffice's re-export), then the window shows it again.
+            // The reload would throw away unsaved edits: refused before anything is done.
+            Reference<util::XModifiable> modifiable(document, uno::UNO_QUERY);
+            if (modifiable.is() && modifiable->isModified())
+                throw Error(
+                    ErrorCategory::Usage,
+                    "the document has unsaved changes, which reloading the sealed file would lose; save "
+                    "or discard them first",
+                    path);
+            SealResult result = sealInPlace(path, args, crossPage);
+            std::string reloadProblem;
+            try {
+                reload(document);
+            } catch (const uno::Exception& e) {
+                reloadProblem = utf8(e.Message);  // the file is sealed all the same
+            }
+            return sealResultJson(result, reloadProblem);
+        }
+        if (mode != "pdf") throw Error(ErrorCategory::Usage, "Output must be document or pdf, not " + mode);
+        auto named = args.find("OutputFile");
+        const std::string target =
+            named != args.end() && !named->second.empty() ? named->second : sealedPdfBeside(path);
+        if (isPdfFile(path)) return sealResultJson(sealFile(path, target, args, crossPage));
+        // A Writer/Calc document: LibreOffice exports it, the PDF adapter seals the export.
+        const std::string exported =
+            (std::filesystem::temp_directory_path() / ("eseal-export-" + std::to_string(::getpid()) + ".pdf"))
+                .string();
+        Reference<frame::XStorable> storable(document, uno::UNO_QUERY_THROW);
+        Sequence<beans::PropertyValue> filter(1);
+        filter[0].Name = "FilterName";
+        filter[0].Value <<= pdfFilterFor(document);
+        try {
+            storable->storeToURL(fileUrl(exported), filter);
+            SealResult result = sealFile(exported, target, args, crossPage);
+            std::filesystem::remove(exported);
+            return sealResultJson(result);
+        } catch (...) {
+            std::error_code ignored;
+            std::filesystem::remove(exported, ignored);
+            throw;
+        }
+    }
+
+    // The sealed file loaded again into the same window, with the arguments it
+    // was opened with (filter, hidden); then the old model is closed.
+    void reload(const Reference<frame::XModel>& document) {
+        const OUString url = document->getURL();
+        Sequence<beans::PropertyValue> args = document->getArgs();
+        std::vector<beans::PropertyValue> kept;
+        for (const beans::PropertyValue& p : args)
+            if (p.Name == "FilterName" || p.Name == "Hidden" || p.Name == "ReadOnly") kept.push_back(p);
+        Sequence<beans::PropertyValue> loadArgs(static_cast<sal_Int32>(kept.size()));
+        for (std::size_t i = 0; i < kept.size(); ++i) loadArgs[static_cast<sal_Int32>(i)] = kept[i];
+        Reference<frame::XComponentLoader> loader(frame_, uno::UNO_QUERY_THROW);
+        loader->loadComponentFromURL(url, "_self", 0, loadArgs);
+        // The frame has let go of the old model; it is closed here, not leaked.
+        Reference<util::XCloseable> old(document, uno::UNO_QUERY);
+        try {
+            if (old.is()) old->close(true);
+        } catch (const uno::Exception&) {
+            // Closed already.
+        }
+    }
+
+    Reference<uno::XComponentContext> context_;
+    Reference<frame::XFrame> frame_;
+};
+
+Reference<uno::XInterface> SAL_CALL create(const Reference<uno::XComponentContext>& context) {
+    return static_cast<cppu::OWeakObject*>(new ProtocolHandler(context));
+}
+
+OUString SAL_CALL implementationName() { return kImplementationName; }
+
+Sequence<OUString> SAL_CALL supportedServices() { return ProtocolHandler::serviceNames(); }
+
+const cppu::ImplementationEntry kEntries[] = {
+    {create, implementationName, supportedServices, cppu::createSingleComponentFactory, nullptr, 0},
+    {nullptr, nullptr, nullptr, nullptr, nullptr, 0}};
+
+}  // namespace
+
+}  // namespace eseal::extension
+
+extern "C" SAL_DLLPUBLIC_EXPORT void* component_getFactory(const char* name, void* serviceManager,
+                                                           void* registryKey) {
+    try {
+        return cppu::component_getFactoryHelper(name, serviceManager, registryKey,
+                                                eseal::extension::kEntries);
+    } catch (...) {
+        return nullptr;
+    }
+}
