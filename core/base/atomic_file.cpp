@@ -21,6 +21,9 @@ AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
     std::filesystem::path p(target_);
     std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
     std::string pattern = (dir / ("." + p.filename().string() + ".eseal-XXXXXX")).string();
+    tempPath_.reserve(pattern.size());
+    // A Ctrl-C between mkstemp and rememberTemporary would leave the temporary behind.
+    InterruptsHeld held;
     fd_ = ::mkstemp(pattern.data());
     if (fd_ < 0) {
         throw Error(ErrorCategory::OutputNotWritable,

@@ -98,4 +98,13 @@ void rememberTerminal(int fd, const termios& saved) noexcept {
 
 void forgetTerminal() noexcept { g_terminalFd.store(-1); }
 
+InterruptsHeld::InterruptsHeld() noexcept {
+    sigset_t held;
+    sigemptyset(&held);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&held, sig);
+    ::pthread_sigmask(SIG_BLOCK, &held, &previous_);
+}
+
+InterruptsHeld::~InterruptsHeld() { ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+
 }  // namespace eseal

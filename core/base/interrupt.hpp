@@ -7,6 +7,7 @@
 // tcsetattr, _exit; POSIX.1-2017 2.4.3).
 #pragma once
 
+#include <signal.h>
 #include <termios.h>
 
 #include <string>
@@ -28,6 +29,21 @@ void forgetTemporary(int slot) noexcept;
 // The text the handler prints before exiting (what was and was not done so
 // far); replaced as work progresses. Truncated to 4 KiB.
 void setInterruptSummary(const std::string& text) noexcept;
+
+// Holds SIGINT, SIGTERM and SIGHUP back while in scope (pthread_sigmask), so a
+// signal cannot fall between two steps that belong together: creating a
+// temporary and remembering it, renaming it and forgetting it. A signal sent
+// meanwhile is delivered when the scope ends.
+class InterruptsHeld {
+public:
+    InterruptsHeld() noexcept;
+    ~InterruptsHeld();
+    InterruptsHeld(const InterruptsHeld&) = delete;
+    InterruptsHeld& operator=(const InterruptsHeld&) = delete;
+
+private:
+    sigset_t previous_{};
+};
 
 // While a PIN is typed with echo off: the terminal state to restore.
 void rememberTerminal(int fd, const termios& saved) noexcept;
