@@ -120,9 +120,12 @@ std::optional<Method> methodOf(const std::string& uri) {
          {SignatureScheme::RsaPkcs1v15, DigestAlgorithm::Sha384}},
         {"http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
          {SignatureScheme::RsaPkcs1v15, DigestAlgorithm::Sha512}},
-        {"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256", {SignatureScheme::Ecdsa, DigestAlgorithm::Sha256}},
-        {"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384", {SignatureScheme::Ecdsa, DigestAlgorithm::Sha384}},
-        {"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512", {SignatureScheme::Ecdsa, DigestAlgorithm::Sha512}},
+        {"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+         {SignatureScheme::Ecdsa, DigestAlgorithm::Sha256}},
+        {"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
+         {SignatureScheme::Ecdsa, DigestAlgorithm::Sha384}},
+        {"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512",
+         {SignatureScheme::Ecdsa, DigestAlgorithm::Sha512}},
     };
     const auto it = table.find(uri);
     if (it == table.end()) return std::nullopt;
@@ -302,9 +305,9 @@ std::string sign(const SignInput& in, Key& key) {
             a.digest == in.digest)
             alg = a;
     if (!alg)
-        throw Error(ErrorCategory::Unsupported,
-                    "XML signatures need an RSA or ECDSA key with " + std::string(toString(in.digest)) +
-                        "; this key offers neither");
+        throw Error(ErrorCategory::Unsupported, "XML signatures need an RSA or ECDSA key with " +
+                                                    std::string(toString(in.digest)) +
+                                                    "; this key offers neither");
     const Method method{alg->scheme, alg->digest};
 
     const std::string suffix = randomHex(8);
@@ -318,8 +321,17 @@ std::string sign(const SignInput& in, Key& key) {
                           escape(nameText(X509_get_issuer_name(signer.get()))) +
                           "</X509IssuerName><X509SerialNumber>" + serialDecimal(signer.get()) +
                           "</X509SerialNumber></X509IssuerSerial>";
-    for (const Bytes& der : chain) keyInfo += "<X509Certificate>" + base64(der) + "</X509Certificate>";
-    keyInfo += "</X509Data></KeyInfo>";
+    // The signer alone in KeyInfo, its issuers in CertificateValues (EN 319 132-1 5.5.2), as LibreOffice
+    // does.
+    keyInfo += "<X509Certificate>" + base64(chain[0]) + "</X509Certificate></X509Data></KeyInfo>";
+    std::string unsignedProps;
+    if (chain.size() > 1) {
+        unsignedProps = "<xd:UnsignedProperties><xd:UnsignedSignatureProperties><xd:CertificateValues>";
+        for (std::size_t i = 1; i < chain.size(); ++i)
+            unsignedProps +=
+                "<xd:EncapsulatedX509Certificate>" + base64(chain[i]) + "</xd:EncapsulatedX509Certificate>";
+        unsignedProps += "</xd:CertificateValues></xd:UnsignedSignatureProperties></xd:UnsignedProperties>";
+    }
 
     std::string objects;
     std::vector<std::string> objectIds;
@@ -328,22 +340,24 @@ std::string sign(const SignInput& in, Key& key) {
         objectIds.push_back(id);
     }
     if (in.dcDateProperty) {
-        objects += "<Object><SignatureProperties><SignatureProperty Id=\"" + propId + "\" Target=\"#" + sigId +
-                   "\"><dc:date xmlns:dc=\"http://purl.org/dc/elements/1.1/\">" + when +
+        objects += "<Object><SignatureProperties><SignatureProperty Id=\"" + propId + "\" Target=\"#" +
+                   sigId + "\"><dc:date xmlns:dc=\"http://purl.org/dc/elements/1.1/\">" + when +
                    "</dc:date></SignatureProperty></SignatureProperties></Object>";
         objectIds.push_back(propId);
     }
     // ETSI EN 319 132-1 5.2.1 SigningTime, 5.2.2 SigningCertificate (XAdES 1.3.2 form).
-    objects += "<Object><xd:QualifyingProperties xmlns:xd=\"" + std::string(kXadesNs) + "\" Target=\"#" + sigId +
-               "\"><xd:SignedProperties Id=\"" + spId +
+    objects += "<Object xmlns:xd=\"" + std::string(kXadesNs) + "\"><xd:QualifyingProperties Target=\"#" +
+               sigId + "\"><xd:SignedProperties Id=\"" + spId +
                "\"><xd:SignedSignatureProperties><xd:SigningTime>" + when +
                "</xd:SigningTime><xd:SigningCertificate><xd:Cert><xd:CertDigest>" + dm + "<DigestValue>" +
-               base64(digest(in.digest, chain[0])) + "</DigestValue></xd:CertDigest><xd:IssuerSerial><X509IssuerName>" +
+               base64(digest(in.digest, chain[0])) +
+               "</DigestValue></xd:CertDigest><xd:IssuerSerial><X509IssuerName>" +
                escape(nameText(X509_get_issuer_name(signer.get()))) + "</X509IssuerName><X509SerialNumber>" +
                serialDecimal(signer.get()) +
                "</X509SerialNumber></xd:IssuerSerial></xd:Cert></xd:SigningCertificate>"
                "<xd:SignaturePolicyIdentifier><xd:SignaturePolicyImplied/></xd:SignaturePolicyIdentifier>"
-               "</xd:SignedSignatureProperties></xd:SignedProperties></xd:QualifyingProperties></Object>";
+               "</xd:SignedSignatureProperties></xd:SignedProperties>" +
+               unsignedProps + "</xd:QualifyingProperties></Object>";
 
     auto assemble = [&](const std::string& signedInfo, const std::string& value) {
         return in.documentPrefix + "<Signature xmlns=\"" + kDsigNs + "\" Id=\"" + sigId + "\">" + signedInfo +
@@ -360,25 +374,26 @@ std::string sign(const SignInput& in, Key& key) {
     // Pass 1: the digests of the objects in the document they end up in.
     std::string refs;
     for (const Reference& r : in.references) {
-        refs += "<Reference URI=\"" + escape(r.uri) + "\"" + (r.type.empty() ? "" : " Type=\"" + r.type + "\"") + ">";
+        refs += "<Reference URI=\"" + escape(r.uri) + "\"" +
+                (r.type.empty() ? "" : " Type=\"" + r.type + "\"") + ">";
         if (!r.transforms.empty()) {
             refs += "<Transforms>";
             for (const auto& t : r.transforms) refs += "<Transform Algorithm=\"" + t + "\"/>";
             refs += "</Transforms>";
         }
-        refs += dm + "<DigestValue>" + base64(digest(in.digest, r.digestInput)) + "</DigestValue></Reference>";
+        refs +=
+            dm + "<DigestValue>" + base64(digest(in.digest, r.digestInput)) + "</DigestValue></Reference>";
     }
     {
         const std::string draft = assemble("<SignedInfo/>", "");
         const XmlDocument doc(asBytes(draft), "signature");
         auto sameDocument = [&](const std::string& id, const std::string& type) {
             const Bytes c = canonicalizeSubtree(doc, elementById(doc, id), kC14n);
-            refs += "<Reference URI=\"#" + id + "\"" + (type.empty() ? "" : " Type=\"" + type + "\"") +
-                    "><Transforms><Transform Algorithm=\"" + kC14n + "\"/></Transforms>" + dm + "<DigestValue>" +
-                    base64(digest(in.digest, c)) + "</DigestValue></Reference>";
+            // No Transforms: XML-DSig 4.4.3.2 canonicalises a same-document node-set with C14N.
+            refs += "<Reference URI=\"#" + id + "\"" + (type.empty() ? "" : " Type=\"" + type + "\"") + ">" +
+                    dm + "<DigestValue>" + base64(digest(in.digest, c)) + "</DigestValue></Reference>";
         };
-        for (const auto& id : objectIds)
-            sameDocument(id, id == propId ? "http://www.w3.org/2000/09/xmldsig#Object" : "");
+        for (const auto& id : objectIds) sameDocument(id, "");
         sameDocument(spId, kSignedPropertiesType);
     }
     const std::string signedInfo = "<SignedInfo><CanonicalizationMethod Algorithm=\"" + std::string(kC14n) +
@@ -435,11 +450,13 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
             indeterminate(r, SubIndication::FormatFailure, "unsupported canonicalization method " + canon);
         // CVE-2021-25635: an algorithm nobody checks must never count as valid.
         if (!method)
-            indeterminate(r, SubIndication::CryptoConstraintsFailure, "unsupported signature method " + methodText);
+            indeterminate(r, SubIndication::CryptoConstraintsFailure,
+                          "unsupported signature method " + methodText);
         else
             r.signatureAlgorithm = toString(SignatureAlgorithm{method->scheme, method->digest});
         if (method && method->digest == DigestAlgorithm::Sha1)
-            indeterminate(r, SubIndication::CryptoConstraintsFailure, "the signature uses SHA-1, which is broken");
+            indeterminate(r, SubIndication::CryptoConstraintsFailure,
+                          "the signature uses SHA-1, which is broken");
 
         // References.
         std::set<std::string> seenUris, sameDocIds;
@@ -462,7 +479,8 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
             const auto dm = digestOf(dmText);
             const auto expected = fromBase64(package::text(package::child(ref, "DigestValue")));
             if (!dm) {
-                indeterminate(r, SubIndication::CryptoConstraintsFailure, "unsupported digest method " + dmText);
+                indeterminate(r, SubIndication::CryptoConstraintsFailure,
+                              "unsupported digest method " + dmText);
                 continue;
             }
             if (r.digestAlgorithm.empty()) r.digestAlgorithm = toString(*dm);
@@ -493,7 +511,8 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
                     algorithm = t;
                 }
                 if (!ok) {
-                    indeterminate(r, SubIndication::FormatFailure, "unsupported transform in reference " + uri);
+                    indeterminate(r, SubIndication::FormatFailure,
+                                  "unsupported transform in reference " + uri);
                     continue;
                 }
                 octets = canonicalizeSubtree(doc, found[0], algorithm);
@@ -520,13 +539,15 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
         descendants(signature, "SigningTime", times);
         descendants(signature, "QualifyingProperties", qualifying);
         if (signedProps.size() > 1 || qualifying.size() > 1 || times.size() > 1)
-            fail(r, SubIndication::FormatFailure, "the signature carries more than one set of signed properties");
+            fail(r, SubIndication::FormatFailure,
+                 "the signature carries more than one set of signed properties");
         if (signedProps.size() == 1 &&
             !sameDocIds.count(package::attribute(signedProps[0], "Id").value_or("\x01")))
             fail(r, SubIndication::FormatFailure, "the XAdES SignedProperties are not signed");
         if (times.size() == 1 && signedProps.size() == 1 && inside(times[0], signedProps[0])) {
             const std::string t = trim(package::text(times[0]));
-            r.signingTime = parseIsoUtc(t.substr(0, 19) + "Z") ? isoUtc(*parseIsoUtc(t.substr(0, 19) + "Z")) : t;
+            r.signingTime =
+                parseIsoUtc(t.substr(0, 19) + "Z") ? isoUtc(*parseIsoUtc(t.substr(0, 19) + "Z")) : t;
             r.signingTimeSource = "claimed (XAdES SigningTime)";
         }
 
@@ -536,6 +557,11 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
         for (const xmlNode* c : package::children(x509data, "X509Certificate")) {
             if (auto der = fromBase64(package::text(c))) certs.push_back(*der);
         }
+        const std::size_t keyInfoCerts = certs.size();
+        std::vector<const xmlNode*> encapsulated;
+        for (const xmlNode* q : qualifying) descendants(q, "EncapsulatedX509Certificate", encapsulated);
+        for (const xmlNode* c : encapsulated)
+            if (auto der = fromBase64(package::text(c))) certs.push_back(*der);
         std::optional<std::size_t> signerIndex;
         std::vector<const xmlNode*> certDigests;
         if (signedProps.size() == 1) descendants(signedProps[0], "CertDigest", certDigests);
@@ -551,13 +577,14 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
                      "no certificate in the signature is the one its SigningCertificate names");
             else
                 r.signingCertificateBound = true;
-        } else if (certs.size() == 1) {
+        } else if (keyInfoCerts == 1) {
             signerIndex = 0;
-            r.warnings.push_back("no XAdES SigningCertificate: the signer certificate is not bound by the signature");
+            r.warnings.push_back(
+                "no XAdES SigningCertificate: the signer certificate is not bound by the signature");
         } else {
             indeterminate(r, SubIndication::NoSigningCertificateFound,
-                          certs.empty() ? "the signature carries no certificate"
-                                        : "several certificates and none named as the signer");
+                          keyInfoCerts == 0 ? "the signature carries no certificate"
+                                            : "several certificates and none named as the signer");
         }
         if (!signerIndex) return out;
         const Certificate signer = Certificate::fromDer(certs[*signerIndex]);
@@ -580,7 +607,8 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
             r.signatureValid = value && pub && cms::keyFits(pub, method->scheme) &&
                                cms::verifyOverData(pub, m, canonicalizeSubtree(doc, info, canon), *value);
             if (!r.signatureValid)
-                fail(r, SubIndication::SigCryptoFailure, "the signature value does not verify with the signer's key");
+                fail(r, SubIndication::SigCryptoFailure,
+                     "the signature value does not verify with the signer's key");
         }
 
         // The chain, through the core's service.

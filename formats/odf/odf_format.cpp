@@ -28,7 +28,9 @@ public:
         }
     }
     void check(const SealRequest& request) const override { odf::checkOdfRequest(request); }
-    SealResult seal(const SealRequest& request, Key& key) const override { return odf::sealOdf(request, key); }
+    SealResult seal(const SealRequest& request, Key& key) const override {
+        return odf::sealOdf(request, key);
+    }
     Report verify(const std::string& path, const TrustStore& trust,
                   const VerifyOptions& options) const override {
         return odf::verifyOdf(path, trust, options);

@@ -15,7 +15,8 @@ bool odfHead(ByteView head) {
     if ((head[8] | (head[9] << 8)) != 0) return false;
     const std::size_t at = 30 + nameLen + extraLen;
     if (head.size() < at + 35) return false;
-    return isOdfMimetype(std::string(head.begin() + static_cast<long>(at), head.begin() + static_cast<long>(at) + 35));
+    return isOdfMimetype(
+        std::string(head.begin() + static_cast<long>(at), head.begin() + static_cast<long>(at) + 35));
 }
 
 std::string mimetypeOf(const package::ZipArchive& zip, const std::string& path) {
@@ -24,13 +25,13 @@ std::string mimetypeOf(const package::ZipArchive& zip, const std::string& path) 
     const Bytes m = zip.read("mimetype");
     const std::string type(m.begin(), m.end());
     if (!isOdfMimetype(type))
-        throw Error(ErrorCategory::BadInput, "not an OpenDocument package (mimetype " + type.substr(0, 80) + ")",
-                    path);
+        throw Error(ErrorCategory::BadInput,
+                    "not an OpenDocument package (mimetype " + type.substr(0, 80) + ")", path);
     return type;
 }
 
 bool signedEntry(const std::string& name) {
-    return !name.empty() && name.back() != '/' && name != "mimetype" && name != kSignaturesEntry &&
+    return !name.empty() && name.back() != '/' && name != kSignaturesEntry &&
            name != "META-INF/macrosignatures.xml";
 }
 

@@ -20,8 +20,9 @@ bool odfHead(ByteView head);
 // The package's mimetype; throws Error(BadInput) naming path when it has none
 // or it is not an OpenDocument type.
 std::string mimetypeOf(const package::ZipArchive& zip, const std::string& path);
-// Entries a document signature does not cover: mimetype, directories, the
-// signature files themselves (ODF 1.2 part 3 4.8).
+// Entries a document signature covers: all but directories and the signature
+// files (ODF 1.2 part 3 4.8); LibreOffice 7.4 signs mimetype too, earlier
+// writers do not.
 bool signedEntry(const std::string& name);
 // RFC 3986 escaping of a package path for a Reference URI, and back ("" when
 // the escape is malformed).

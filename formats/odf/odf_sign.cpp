@@ -87,8 +87,8 @@ std::string textOf(const xmlNode* n) {
 void findKeyword(xmlNode* n, const std::string& keyword, bool cells, int& left, xmlNode*& found) {
     for (xmlNode* c = n ? n->children : nullptr; c && !found; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
-        const bool candidate = cells ? is(c, kTableNs, "table-cell")
-                                     : is(c, kTextNs, "p") || is(c, kTextNs, "h");
+        const bool candidate =
+            cells ? is(c, kTableNs, "table-cell") : is(c, kTextNs, "p") || is(c, kTextNs, "h");
         if (candidate && textOf(c).find(keyword) != std::string::npos) {
             if (--left == 0) found = c;
             continue;
@@ -130,7 +130,8 @@ void placeInSpreadsheet(xmlDoc* doc, xmlNode* spreadsheet, const Frame& f, const
     if (!keyword.empty()) {
         int left = occurrence;
         findKeyword(spreadsheet, keyword, true, left, cell);
-        if (!cell) throw Error(ErrorCategory::BadInput, "no cell holds the keyword \"" + keyword + "\"", path);
+        if (!cell)
+            throw Error(ErrorCategory::BadInput, "no cell holds the keyword \"" + keyword + "\"", path);
     } else {
         xmlNode* table = firstChild(spreadsheet, kTableNs, "table");
         if (!table) throw Error(ErrorCategory::BadInput, "the spreadsheet has no table", path);
@@ -172,7 +173,8 @@ Bytes withSeal(const Bytes& content, const Frame& f, const Placement& placement,
             int left = placement.occurrence;
             findKeyword(text, keyword, false, left, para);
             if (!para)
-                throw Error(ErrorCategory::BadInput, "no paragraph holds the keyword \"" + keyword + "\"", path);
+                throw Error(ErrorCategory::BadInput, "no paragraph holds the keyword \"" + keyword + "\"",
+                            path);
             xmlNode* frame = newFrame(d, f, "paragraph");
             xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("x"), X("0mm"));
             xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("y"), X("0mm"));
@@ -219,8 +221,10 @@ void checkOdfRequest(const SealRequest& request) {
         throw Error(ErrorCategory::Unsupported,
                     "the document is signed already; adding a seal picture would break that signature",
                     request.input);
-    if (request.placement.mode == Placement::Mode::CrossPage || request.placement.mode == Placement::Mode::Cell)
-        throw Error(ErrorCategory::Unsupported, "OpenDocument seals go at a --keyword or at the end", request.input);
+    if (request.placement.mode == Placement::Mode::CrossPage ||
+        request.placement.mode == Placement::Mode::Cell)
+        throw Error(ErrorCategory::Unsupported, "OpenDocument seals go at a --keyword or at the end",
+                    request.input);
     // Every XML part must parse safely (no DOCTYPE, so no entities).
     for (const auto& n : zip.names())
         if (n.size() > 4 && n.compare(n.size() - 4, 4, ".xml") == 0) package::XmlDocument(zip.read(n), n);
@@ -231,7 +235,9 @@ SealResult sealOdf(const SealRequest& request, Key& key) {
     checkOdfRequest(request);
     const package::ZipArchive zip(request.input);
     const auto picture = sealPictureOf(request);
-    const std::string pictureName = "Pictures/eseal-seal-" + toHex(digest(DigestAlgorithm::Sha256, picture->pixels)).substr(0, 16) + ".png";
+    const std::string pictureName = "Pictures/eseal-seal-" +
+                                    toHex(digest(DigestAlgorithm::Sha256, picture->pixels)).substr(0, 16) +
+                                    ".png";
     Frame frame;
     frame.picture = pictureName;
     frame.widthMm = request.placement.sizeMm;
@@ -249,11 +255,12 @@ SealResult sealOdf(const SealRequest& request, Key& key) {
     }
     out.push_back({pictureName, encodePng(*picture), false});
 
-    // ODF 1.2 part 3 4.8: every entry but mimetype and the signatures; XML
-    // parts canonicalised (as LibreOffice writes them).
+    // ODF 1.2 part 3 4.8: every entry but the signatures (mimetype included,
+    // as LibreOffice 7.4 signs it); XML parts canonicalised.
     xmldsig::SignInput in;
-    in.documentPrefix = std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<document-signatures xmlns=\"") +
-                        kSignaturesNs + "\">";
+    in.documentPrefix =
+        std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<document-signatures xmlns=\"") +
+        kSignaturesNs + "\">";
     in.documentSuffix = "</document-signatures>";
     in.signingTime = request.signingTime ? *request.signingTime : now();
     in.digest = DigestAlgorithm::Sha256;

@@ -41,7 +41,8 @@ Report verifyOdf(const std::string& path, const TrustStore& trust, const VerifyO
         const std::string rootType = manifestRootType(zip);
         const package::XmlDocument doc(zip.read(kSignaturesEntry), kSignaturesEntry);
         if (package::localName(doc.root()) != "document-signatures")
-            throw Error(ErrorCategory::BadInput, "documentsignatures.xml has no document-signatures root", path);
+            throw Error(ErrorCategory::BadInput, "documentsignatures.xml has no document-signatures root",
+                        path);
 
         // A reference names a package entry; XML entries are canonicalised first.
         const xmldsig::Dereference dereference = [&](const std::string& uri,
@@ -61,7 +62,7 @@ Report verifyOdf(const std::string& path, const TrustStore& trust, const VerifyO
 
         std::vector<std::string> entries;
         for (const auto& n : zip.names())
-            if (signedEntry(n)) entries.push_back(n);
+            if (signedEntry(n) && n != "mimetype") entries.push_back(n);
         for (const xmlNode* s = doc.root()->children; s; s = s->next) {
             if (s->type != XML_ELEMENT_NODE) continue;
             xmldsig::Checked c = xmldsig::verify(doc, s, dereference, trust, options);
@@ -79,7 +80,7 @@ Report verifyOdf(const std::string& path, const TrustStore& trust, const VerifyO
                 r.verdict.worsenTo(Indication::Indeterminate, SubIndication::SigConstraintsFailure);
                 r.errors.push_back("package entry not covered by the signature: " + n);
             }
-            if (rootType != mimetype) {
+            if (!covered.count("mimetype") && rootType != mimetype) {
                 r.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);
                 r.errors.push_back("the mimetype entry (" + mimetype + ") is not the signed manifest's (" +
                                    rootType + ")");
