@@ -227,8 +227,33 @@ def main():
         check("eseal sign " + os.path.basename(path) + ": exit 4, no output",
               code == 4 and not os.path.exists(out) and "eseal:" in text, "exit %d" % code)
 
+    # LibreOffice signs a copy itself (its certificate from an NSS database),
+    # for eseal verify to check a signature eseal did not write.
+    nss = os.path.join(work, "nss")
+    os.mkdir(nss)
+    run(["certutil", "-N", "-d", "sql:" + nss, "--empty-password"], env)
+    run(["pk12util", "-i", os.path.join(pki, "signer-rsa.p12"), "-d", "sql:" + nss, "-W", "test"], env)
+    os.environ["MOZILLA_CERTIFICATE_FOLDER"] = "sql:" + nss
+    lo_signed = os.path.join(work, "lo-signed.odt")
+    shutil.copy(odt, lo_signed)
+
     lo = LibreOffice(work)
     try:
+        smgr = lo.ctx.ServiceManager
+        security = smgr.createInstanceWithContext("com.sun.star.xml.crypto.SEInitializer", lo.ctx)
+        certs = security.createSecurityContext("").getSecurityEnvironment().getPersonalCertificates()
+        check("LibreOffice sees the signer in the NSS database", len(certs) == 1)
+        if certs:
+            fmt = PropertyValue()
+            fmt.Name, fmt.Value = "StorageFormat", "ZipFormat"
+            storage = uno.invoke(lo.storages, "createInstanceWithArguments",
+                                 ((uno.systemPathToFileUrl(lo_signed), 7,
+                                   uno.Any("[]com.sun.star.beans.PropertyValue", (fmt,))),))
+            check("LibreOffice signs lo-signed.odt", lo.signatures.signDocumentWithCertificate(certs[0], storage, None))
+            storage.dispose()
+            code, text = run([eseal, "verify", lo_signed] + trust, env)
+            check("eseal verify lo-signed.odt (LibreOffice's own signature) PASSED", code == 0 and "PASSED" in text)
+
         for out, key in sealed.items():
             s = lo.verify(out)
             name = os.path.basename(out)
