@@ -4,13 +4,14 @@
 
 #include "core/base/error.hpp"
 #include "formats/format.hpp"
+#include "formats/odf/odf_format.hpp"
 #include "formats/ofd/ofd_format.hpp"
 #include "formats/pdf/pdf_format.hpp"
 
 namespace eseal {
 
 const std::vector<const FormatAdapter*>& formatAdapters() {
-    static const std::vector<const FormatAdapter*> table = {&pdfFormat(), &ofdFormat()};
+    static const std::vector<const FormatAdapter*> table = {&pdfFormat(), &ofdFormat(), &odfFormat()};
     return table;
 }
 
@@ -25,7 +26,7 @@ const FormatAdapter& adapterFor(const std::string& path) {
     if (head.empty()) throw Error(ErrorCategory::BadInput, "file is empty", path);
     for (const FormatAdapter* adapter : formatAdapters())
         if (adapter->detectFile(path, head)) return *adapter;
-    throw Error(ErrorCategory::BadInput, "not a format eseal knows (PDF, OFD)", path);
+    throw Error(ErrorCategory::BadInput, "not a format eseal knows (PDF, OFD, ODF)", path);
 }
 
 }  // namespace eseal

@@ -8,9 +8,9 @@ PACKAGES="
   libssl-dev openssl libqpdf-dev libp11-kit-dev p11-kit libpng-dev zlib1g-dev
   libboost-test-dev nlohmann-json3-dev libfreetype-dev libzip-dev libxml2-dev zip
   softhsm2 opensc
-  poppler-utils qpdf mupdf-tools libnss3-tools
-  libreoffice-writer-nogui fonts-noto-cjk
-  libreoffice-dev libreoffice-dev-common libreoffice-draw-nogui libreoffice-calc-nogui
+  poppler-utils qpdf mupdf-tools libnss3-tools xmlsec1
+  libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk
+  libreoffice-dev libreoffice-dev-common libreoffice-draw-nogui
   python3 python3-pikepdf python3-uno
   time ca-certificates hyperfine
   gettext lintian dpkg-dev file clang-format ccache

@@ -46,6 +46,16 @@ XmlDocument::~XmlDocument() {
 
 const xmlNode* XmlDocument::root() const noexcept { return xmlDocGetRootElement(doc_); }
 
+Bytes XmlDocument::serialize() const {
+    xmlChar* out = nullptr;
+    int size = 0;
+    xmlDocDumpMemoryEnc(doc_, &out, &size, "UTF-8");
+    if (!out || size < 0) throw Error(ErrorCategory::Internal, "cannot serialise an XML part");
+    Bytes bytes(out, out + size);
+    xmlFree(out);
+    return bytes;
+}
+
 std::string localName(const xmlNode* node) {
     return node && node->name ? reinterpret_cast<const char*>(node->name) : "";
 }

@@ -26,6 +26,11 @@ public:
     XmlDocument& operator=(const XmlDocument&) = delete;
 
     const xmlNode* root() const noexcept;
+    // The libxml2 tree, for canonicalization (core/xmldsig) and for formats
+    // that edit a part before writing it back (ODF content.xml).
+    xmlDoc* get() const noexcept { return doc_; }
+    // The tree serialised as UTF-8 with an XML declaration.
+    Bytes serialize() const;
 
 private:
     xmlDoc* doc_ = nullptr;

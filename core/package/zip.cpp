@@ -113,4 +113,47 @@ Bytes ZipArchive::read(const std::string& name) const {
     return out;
 }
 
+Bytes writeZip(const std::vector<ZipEntryOut>& entries) {
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &ze);
+    if (!buffer) throw Error(ErrorCategory::Internal, "cannot create a ZIP buffer");
+    zip_source_keep(buffer);
+    zip_t* za = zip_open_from_source(buffer, ZIP_TRUNCATE, &ze);
+    auto fail = [&](const std::string& what) {
+        if (za) zip_discard(za);
+        zip_source_free(buffer);
+        zip_error_fini(&ze);
+        return Error(ErrorCategory::Internal, "cannot write the package: " + what);
+    };
+    if (!za) throw fail("open");
+    for (const ZipEntryOut& e : entries) {
+        zip_int64_t index = -1;
+        if (!e.name.empty() && e.name.back() == '/') {
+            index = zip_dir_add(za, e.name.substr(0, e.name.size() - 1).c_str(), ZIP_FL_ENC_UTF_8);
+        } else {
+            zip_source_t* src = zip_source_buffer(za, e.data.data(), e.data.size(), 0);
+            if (!src) throw fail(e.name);
+            index = zip_file_add(za, e.name.c_str(), src, ZIP_FL_ENC_UTF_8);
+            if (index < 0) zip_source_free(src);
+        }
+        if (index < 0) throw fail(e.name);
+        if (zip_set_file_compression(za, static_cast<zip_uint64_t>(index),
+                                     e.stored ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) != 0)
+            throw fail(e.name);
+    }
+    if (zip_close(za) != 0) throw fail(zip_strerror(za));
+    za = nullptr;
+    Bytes out;
+    if (zip_source_open(buffer) != 0) throw fail("reopen");
+    unsigned char chunk[65536];
+    zip_int64_t n = 0;
+    while ((n = zip_source_read(buffer, chunk, sizeof chunk)) > 0) out.insert(out.end(), chunk, chunk + n);
+    zip_source_close(buffer);
+    zip_source_free(buffer);
+    zip_error_fini(&ze);
+    if (n < 0) throw Error(ErrorCategory::Internal, "cannot read the written package");
+    return out;
+}
+
 }  // namespace eseal::package

@@ -46,4 +46,15 @@ private:
     ZipLimits limits_;
 };
 
+// One entry of a package to write.
+struct ZipEntryOut {
+    std::string name;
+    Bytes data;
+    bool stored = false;  // no compression (ODF's mimetype, ODF 1.2 part 3 3.3)
+};
+
+// The bytes of a ZIP holding entries in this order (directories: names ending
+// in '/', empty data). For an AtomicFile; throws Error(Internal) on failure.
+Bytes writeZip(const std::vector<ZipEntryOut>& entries);
+
 }  // namespace eseal::package

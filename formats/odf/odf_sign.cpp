@@ -1,0 +1,294 @@
+#include "formats/odf/odf_sign.hpp"
+
+#include <libxml/tree.h>
+
+#include <cstdio>
+
+#include "core/base/atomic_file.hpp"
+#include "core/base/error.hpp"
+#include "core/base/time.hpp"
+#include "core/crypto/digest.hpp"
+#include "core/package/xml.hpp"
+#include "core/package/zip.hpp"
+#include "core/seal/image.hpp"
+#include "core/xmldsig/xmldsig.hpp"
+#include "formats/odf/odf_package.hpp"
+
+namespace eseal::odf {
+
+namespace {
+
+constexpr const char* kOfficeNs = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
+constexpr const char* kTextNs = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
+constexpr const char* kTableNs = "urn:oasis:names:tc:opendocument:xmlns:table:1.0";
+constexpr const char* kDrawNs = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0";
+constexpr const char* kSvgNs = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0";
+constexpr const char* kXlinkNs = "http://www.w3.org/1999/xlink";
+constexpr const char* kManifestNs = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0";
+
+const xmlChar* X(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
+
+xmlNs* nsFor(xmlDoc* doc, const char* href, const char* prefix) {
+    xmlNode* root = xmlDocGetRootElement(doc);
+    if (xmlNs* ns = xmlSearchNsByHref(doc, root, X(href))) return ns;
+    return xmlNewNs(root, X(href), X(prefix));
+}
+
+bool is(const xmlNode* n, const char* ns, const char* local) {
+    return n && n->type == XML_ELEMENT_NODE && n->ns && xmlStrEqual(n->ns->href, X(ns)) &&
+           xmlStrEqual(n->name, X(local));
+}
+
+xmlNode* firstChild(xmlNode* n, const char* ns, const char* local) {
+    for (xmlNode* c = n ? n->children : nullptr; c; c = c->next)
+        if (is(c, ns, local)) return c;
+    return nullptr;
+}
+
+std::string mm(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2fmm", v);
+    return buf;
+}
+
+struct Frame {
+    std::string picture;  // Pictures/...
+    double widthMm = 0, heightMm = 0;
+    std::string name;
+};
+
+// draw:frame with draw:image (ODF 1.2 part 1 10.4.2, 10.4.4).
+xmlNode* newFrame(xmlDoc* doc, const Frame& f, const char* anchor) {
+    xmlNs* draw = nsFor(doc, kDrawNs, "draw");
+    xmlNs* svg = nsFor(doc, kSvgNs, "svg");
+    xmlNs* xlink = nsFor(doc, kXlinkNs, "xlink");
+    xmlNode* frame = xmlNewDocNode(doc, draw, X("frame"), nullptr);
+    xmlNewNsProp(frame, draw, X("name"), X(f.name.c_str()));
+    if (anchor) xmlNewNsProp(frame, nsFor(doc, kTextNs, "text"), X("anchor-type"), X(anchor));
+    xmlNewNsProp(frame, svg, X("width"), X(mm(f.widthMm).c_str()));
+    xmlNewNsProp(frame, svg, X("height"), X(mm(f.heightMm).c_str()));
+    xmlNewNsProp(frame, draw, X("z-index"), X("0"));
+    xmlNode* image = xmlNewChild(frame, draw, X("image"), nullptr);
+    xmlNewNsProp(image, xlink, X("href"), X(f.picture.c_str()));
+    xmlNewNsProp(image, xlink, X("type"), X("simple"));
+    xmlNewNsProp(image, xlink, X("show"), X("embed"));
+    xmlNewNsProp(image, xlink, X("actuate"), X("onLoad"));
+    return frame;
+}
+
+std::string textOf(const xmlNode* n) {
+    xmlChar* t = xmlNodeGetContent(n);
+    std::string s = t ? reinterpret_cast<const char*>(t) : "";
+    xmlFree(t);
+    return s;
+}
+
+// The occurrence-th element (text:p / text:h, or a table cell) whose text holds keyword.
+void findKeyword(xmlNode* n, const std::string& keyword, bool cells, int& left, xmlNode*& found) {
+    for (xmlNode* c = n ? n->children : nullptr; c && !found; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        const bool candidate =
+            cells ? is(c, kTableNs, "table-cell") : is(c, kTextNs, "p") || is(c, kTextNs, "h");
+        if (candidate && textOf(c).find(keyword) != std::string::npos) {
+            if (--left == 0) found = c;
+            continue;
+        }
+        findKeyword(c, keyword, cells, left, found);
+    }
+}
+
+long repeated(const xmlNode* n, const char* attr) {
+    xmlChar* v = xmlGetNsProp(n, X(attr), X(kTableNs));
+    const long r = v ? std::strtol(reinterpret_cast<const char*>(v), nullptr, 10) : 1;
+    xmlFree(v);
+    return r < 1 ? 1 : r;
+}
+
+// Makes the first of n's repetitions an element of its own and returns it.
+xmlNode* splitFirst(xmlNode* n, const char* attr) {
+    const long r = repeated(n, attr);
+    if (r == 1) return n;
+    xmlNode* first = xmlCopyNode(n, 1);
+    xmlUnsetNsProp(first, xmlSearchNsByHref(n->doc, n, X(kTableNs)), X(attr));
+    xmlSetNsProp(n, xmlSearchNsByHref(n->doc, n, X(kTableNs)), X(attr), X(std::to_string(r - 1).c_str()));
+    xmlAddPrevSibling(n, first);
+    return first;
+}
+
+bool hasContent(const xmlNode* row) {
+    for (const xmlNode* c = row->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && (c->children || xmlHasNsProp(c, X("value-type"), X(kOfficeNs))))
+            return true;
+    return false;
+}
+
+// The seal in a spreadsheet: in the first cell of the row after the last one
+// with content (a cell-anchored frame, ODF 1.2 part 1 9.2.8), or in the keyword's cell.
+void placeInSpreadsheet(xmlDoc* doc, xmlNode* spreadsheet, const Frame& f, const std::string& keyword,
+                        int occurrence, const std::string& path) {
+    xmlNode* cell = nullptr;
+    if (!keyword.empty()) {
+        int left = occurrence;
+        findKeyword(spreadsheet, keyword, true, left, cell);
+        if (!cell)
+            throw Error(ErrorCategory::BadInput, "no cell holds the keyword \"" + keyword + "\"", path);
+    } else {
+        xmlNode* table = firstChild(spreadsheet, kTableNs, "table");
+        if (!table) throw Error(ErrorCategory::BadInput, "the spreadsheet has no table", path);
+        xmlNode* lastWithContent = nullptr;
+        for (xmlNode* c = table->children; c; c = c->next)
+            if (is(c, kTableNs, "table-row") && hasContent(c)) lastWithContent = c;
+        xmlNode* next = lastWithContent ? lastWithContent->next : table->children;
+        while (next && !is(next, kTableNs, "table-row")) next = next->next;
+        xmlNode* row = nullptr;
+        if (next) {
+            row = splitFirst(next, "number-rows-repeated");
+        } else {
+            row = xmlNewChild(table, firstChild(table, kTableNs, "table-row") ? table->ns : table->ns,
+                              X("table-row"), nullptr);
+        }
+        cell = firstChild(row, kTableNs, "table-cell");
+        if (!cell) cell = xmlNewChild(row, row->ns, X("table-cell"), nullptr);
+        cell = splitFirst(cell, "number-columns-repeated");
+    }
+    xmlNode* frame = newFrame(doc, f, nullptr);
+    xmlNewNsProp(frame, nsFor(doc, kSvgNs, "svg"), X("x"), X("0mm"));
+    xmlNewNsProp(frame, nsFor(doc, kSvgNs, "svg"), X("y"), X("0mm"));
+    // A frame comes before the cell's paragraphs.
+    if (cell->children)
+        xmlAddPrevSibling(cell->children, frame);
+    else
+        xmlAddChild(cell, frame);
+}
+
+Bytes withSeal(const Bytes& content, const Frame& f, const Placement& placement, const std::string& path) {
+    const package::XmlDocument doc(content, "content.xml");
+    xmlDoc* d = doc.get();
+    xmlNode* root = xmlDocGetRootElement(d);
+    xmlNode* body = firstChild(root, kOfficeNs, "body");
+    const std::string keyword = placement.mode == Placement::Mode::Keyword ? placement.keyword : "";
+    if (xmlNode* text = firstChild(body, kOfficeNs, "text")) {
+        if (!keyword.empty()) {
+            xmlNode* para = nullptr;
+            int left = placement.occurrence;
+            findKeyword(text, keyword, false, left, para);
+            if (!para)
+                throw Error(ErrorCategory::BadInput, "no paragraph holds the keyword \"" + keyword + "\"",
+                            path);
+            xmlNode* frame = newFrame(d, f, "paragraph");
+            xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("x"), X("0mm"));
+            xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("y"), X("0mm"));
+            xmlAddChild(para, frame);
+        } else {
+            xmlNode* p = xmlNewChild(text, nsFor(d, kTextNs, "text"), X("p"), nullptr);
+            xmlAddChild(p, newFrame(d, f, "as-char"));
+        }
+    } else if (xmlNode* sheet = firstChild(body, kOfficeNs, "spreadsheet")) {
+        placeInSpreadsheet(d, sheet, f, keyword, placement.occurrence, path);
+    } else if (xmlNode* pres = firstChild(body, kOfficeNs, "presentation")) {
+        xmlNode* page = firstChild(pres, kDrawNs, "page");
+        if (!page) throw Error(ErrorCategory::BadInput, "the presentation has no slide", path);
+        xmlNode* frame = newFrame(d, f, nullptr);
+        xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("x"), X("20mm"));
+        xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("y"), X("20mm"));
+        xmlAddChild(page, frame);
+    } else {
+        throw Error(ErrorCategory::Unsupported, "sealing this kind of OpenDocument is not supported", path);
+    }
+    return doc.serialize();
+}
+
+Bytes withPictureListed(const Bytes& manifest, const std::string& picture) {
+    const package::XmlDocument doc(manifest, kManifestEntry);
+    xmlDoc* d = doc.get();
+    xmlNs* ns = nsFor(d, kManifestNs, "manifest");
+    xmlNode* e = xmlNewChild(xmlDocGetRootElement(d), ns, X("file-entry"), nullptr);
+    xmlNewNsProp(e, ns, X("full-path"), X(picture.c_str()));
+    xmlNewNsProp(e, ns, X("media-type"), X("image/png"));
+    return doc.serialize();
+}
+
+}  // namespace
+
+void checkOdfRequest(const SealRequest& request) {
+    checkOutputTarget(request.input, request.output);
+    const package::ZipArchive zip(request.input);
+    mimetypeOf(zip, request.input);
+    for (const char* need : {"content.xml", kManifestEntry})
+        if (!zip.contains(need))
+            throw Error(ErrorCategory::BadInput, std::string("the package has no ") + need, request.input);
+    if (zip.contains(kSignaturesEntry))
+        throw Error(ErrorCategory::Unsupported,
+                    "the document is signed already; adding a seal picture would break that signature",
+                    request.input);
+    if (request.placement.mode == Placement::Mode::CrossPage ||
+        request.placement.mode == Placement::Mode::Cell)
+        throw Error(ErrorCategory::Unsupported, "OpenDocument seals go at a --keyword or at the end",
+                    request.input);
+    // Every XML part must parse safely (no DOCTYPE, so no entities).
+    for (const auto& n : zip.names())
+        if (n.size() > 4 && n.compare(n.size() - 4, 4, ".xml") == 0) package::XmlDocument(zip.read(n), n);
+    sealPictureOf(request);
+}
+
+SealResult sealOdf(const SealRequest& request, Key& key) {
+    checkOdfRequest(request);
+    const package::ZipArchive zip(request.input);
+    const auto picture = sealPictureOf(request);
+    const std::string pictureName = "Pictures/eseal-seal-" +
+                                    toHex(digest(DigestAlgorithm::Sha256, picture->pixels)).substr(0, 16) +
+                                    ".png";
+    Frame frame;
+    frame.picture = pictureName;
+    frame.widthMm = request.placement.sizeMm;
+    frame.heightMm = request.placement.sizeMm * picture->height / picture->width;
+    frame.name = request.fieldName.empty() ? "eseal seal" : request.fieldName;
+
+    std::vector<package::ZipEntryOut> out;
+    out.push_back({"mimetype", zip.read("mimetype"), true});
+    for (const auto& n : zip.names()) {
+        if (n == "mimetype" || n == pictureName) continue;
+        Bytes data = zip.read(n);
+        if (n == "content.xml") data = withSeal(data, frame, request.placement, request.input);
+        if (n == kManifestEntry) data = withPictureListed(data, pictureName);
+        out.push_back({n, std::move(data), false});
+    }
+    out.push_back({pictureName, encodePng(*picture), false});
+
+    // ODF 1.2 part 3 4.8: every entry but the signatures (mimetype included,
+    // as LibreOffice 7.4 signs it); XML parts canonicalised.
+    xmldsig::SignInput in;
+    in.documentPrefix =
+        std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<document-signatures xmlns=\"") +
+        kSignaturesNs + "\">";
+    in.documentSuffix = "</document-signatures>";
+    in.signingTime = request.signingTime ? *request.signingTime : now();
+    in.digest = DigestAlgorithm::Sha256;
+    in.dcDateProperty = true;
+    for (const auto& e : out) {
+        if (!signedEntry(e.name)) continue;
+        xmldsig::Reference r;
+        r.uri = uriOf(e.name);
+        if (e.name.size() > 4 && e.name.compare(e.name.size() - 4, 4, ".xml") == 0) {
+            r.transforms = {xmldsig::kC14n};
+            r.digestInput = xmldsig::canonicalize(e.data, xmldsig::kC14n, e.name);
+        } else {
+            r.digestInput = e.data;
+        }
+        in.references.push_back(std::move(r));
+    }
+    const std::string signatures = xmldsig::sign(in, key);
+    out.push_back({kSignaturesEntry, Bytes(signatures.begin(), signatures.end()), false});
+
+    const Bytes package = package::writeZip(out);
+    AtomicFile file(request.output);
+    file.write(package);
+    file.commit();
+    SealResult result;
+    result.output = request.output;
+    result.fieldName = frame.name;
+    result.outputSize = package.size();
+    return result;
+}
+
+}  // namespace eseal::odf
