@@ -13,7 +13,7 @@ PACKAGES="
   libreoffice-dev libreoffice-dev-common libreoffice-draw-nogui
   python3 python3-pikepdf python3-uno
   time ca-certificates hyperfine
-  gettext lintian dpkg-dev file clang-format ccache
+  gettext lintian dpkg-dev file clang-format ccache unzip
 "
 
 missing=""

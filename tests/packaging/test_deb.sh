@@ -34,6 +34,24 @@ for f in usr/share/man/man1/eseal.1.gz usr/share/man/zh_CN/man1/eseal.1.gz \
   [ -f "$root/$f" ] || fail "missing $f"
 done
 
+# The LibreOffice extension, for every user: the unpacked .oxt (the one the
+# extension test installs into a real LibreOffice) in the bundled-extensions
+# folder, file for file and byte for byte.
+if [ -f "$build/eseal.oxt" ]; then
+  ext="$root/usr/lib/libreoffice/share/extensions/eseal"
+  [ -f "$ext/description.xml" ] || fail "the package lacks the extension in $ext"
+  mkdir "$work/oxt"
+  (cd "$work/oxt" && unzip -q "$build/eseal.oxt")
+  (cd "$work/oxt" && find . -type f | sort) >"$work/oxt.list"
+  (cd "$ext" && find . -type f | sort) >"$work/ext.list"
+  diff "$work/oxt.list" "$work/ext.list" || fail "the packaged extension's files differ from eseal.oxt's"
+  while read -r f; do
+    cmp -s "$work/oxt/$f" "$ext/$f" || fail "packaged extension file $f differs from eseal.oxt's"
+  done <"$work/oxt.list"
+  dpkg-deb -f "$deb" Depends | grep -q 'libuno-cppu3' || fail "Depends lacks the UNO libraries the extension links"
+  echo "packaged extension: $(wc -l <"$work/oxt.list") files, identical to eseal.oxt"
+fi
+
 version=$("$exe" --version)
 echo "$version" | grep -Eq '^eseal [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version printed '$version'"
 
