@@ -18,6 +18,26 @@ const OptionSpec* find(const CommandSpec& spec, const std::string& token) {
 [[noreturn]] void usage(const CommandSpec& spec, const std::string& message) {
     throw Error(ErrorCategory::Usage, message + " (see: eseal " + spec.name + " --help)");
 }
+
+// A command's details are translated paragraph by paragraph (paragraphs are
+// separated by an empty line), so that a changed paragraph leaves the
+// translations of the others in place.
+std::string translatedParagraphs(const std::string& text) {
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t end = text.find("\n\n", start);
+        if (end == std::string::npos) {
+            out += tr(text.substr(start).c_str());
+            break;
+        }
+        // Each msgid keeps its paragraph's own final newline.
+        out += tr(text.substr(start, end + 1 - start).c_str());
+        out += '\n';
+        start = end + 2;
+    }
+    return out;
+}
 }  // namespace
 
 Args::Args(const CommandSpec& spec, const std::vector<std::string>& argv) {
@@ -121,7 +141,7 @@ std::string helpText(const CommandSpec& spec) {
         }
         out << "  -h, --help                " << tr("Show this help.") << "\n";
     }
-    if (!spec.details.empty()) out << "\n" << spec.details;
+    if (!spec.details.empty()) out << "\n" << translatedParagraphs(spec.details);
     if (spec.details.empty() || spec.details.back() != '\n') out << "\n";
     return out.str();
 }

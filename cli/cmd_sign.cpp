@@ -227,13 +227,14 @@ const Command& signCommand() {
          "      a key on an SKF (GM/T 0016) USB Key through the vendor's library; see\n"
          "      'eseal token list --module LIB'. SM2 keys sign with SM3 (adbe.pkcs7.detached).\n\n"
          "The PIN is asked on the terminal without echo, after showing the token's PIN state. It is\n"
-         "never accepted on the command line. A wrong PIN ends the command; eseal never retries.\n"
+         "never accepted on the command line. A wrong PIN ends the command; eseal never retries.\n\n"
          "Positions are millimetres from the top-left corner of the page as it is displayed\n"
-         "(crop box and page rotation applied). The input is never modified: the sealed copy is\n"
-         "written to a temporary file next to the output and renamed when complete; an existing\n"
-         "output is replaced only with --force. Without -o or --out-dir the sealed copy goes beside\n"
-         "the input as NAME-sealed.pdf (NAME-已盖章.pdf in a Chinese locale). Ctrl-C removes the\n"
-         "unfinished output, lists what was and was not sealed, and exits with 130.\n",
+         "(crop box and page rotation applied).\n\n"
+         "The input is never modified: the sealed copy is written to a temporary file next to the\n"
+         "output and renamed when complete; an existing output is replaced only with --force.\n"
+         "Without -o or --out-dir the sealed copy goes beside the input as NAME-sealed.pdf\n"
+         "(NAME-已盖章.pdf in a Chinese locale). Ctrl-C removes the unfinished output, lists what\n"
+         "was and was not sealed, and exits with 130.\n",
          {
              {"--out", "-o", true, false, "OUT", "Write the sealed document here (one input)."},
              {"--out-dir", "", true, false, "DIR",

@@ -258,7 +258,7 @@ const Command& tokenListCommand() {
          "--key value to give to 'eseal sign'; an encryption certificate (dual-certificate keys) is\n"
          "marked as not for seals. Trust stores (p11-kit's \"System Trust\") and objects that are not\n"
          "signing keys are shown only with --all. --login asks the PIN of one token only: the one\n"
-         "--token names, or the only one present.\n" +
+         "--token names, or the only one present.\n\n" +
              kPinOptionsNote,
          {
              {"--module", "", true, false, "PATH",
@@ -281,7 +281,7 @@ const Command& tokenUnlockCommand() {
          "--token URI [--so-pin-env VAR | --so-pin-file F] [--new-pin-env VAR | --new-pin-file F]",
          "Unlock a locked USB Key: set a new user PIN with the SO (admin) PIN.",
          "URI names the token, e.g. 'pkcs11:token=Unit?module-path=/usr/lib/x/libx.so' or, for an SKF\n"
-         "(GM/T 0016) key, 'skf:/usr/lib/libvendor.so?device=D&app=A' (the admin PIN unblocks it).\n" +
+         "(GM/T 0016) key, 'skf:/usr/lib/libvendor.so?device=D&app=A' (the admin PIN unblocks it).\n\n" +
              kPinOptionsNote,
          {
              {"--token", "", true, false, "URI", "The token (RFC 7512 PKCS#11 URI or skf: key spec)."},
@@ -299,7 +299,7 @@ const Command& tokenChangePinCommand() {
         {"token change-pin",
          "--token URI [--pin-env VAR | --pin-file F] [--new-pin-env VAR | --new-pin-file F]",
          "Change the user PIN of a USB Key (e.g. when the default PIN is still set).",
-         "A wrong current PIN ends the command; eseal never retries.\n" + kPinOptionsNote,
+         "A wrong current PIN ends the command; eseal never retries.\n\n" + kPinOptionsNote,
          {
              {"--token", "", true, false, "URI", "The token (RFC 7512 PKCS#11 URI or skf: key spec)."},
              {"--pin-env", "", true, false, "VAR", "Read the current PIN from variable VAR."},

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/key/pin.hpp"
 
 namespace eseal::cli {
@@ -17,18 +18,18 @@ public:
     SecretString get(const PinPrompt& prompt) override {
         SecretString first = inner_->get(prompt);
         if (first.view().size() < 4)
-            throw TokenError(TokenError::Kind::Other, "the new PIN is too short (at least 4 characters)");
+            throw TokenError(TokenError::Kind::Other, tr("the new PIN is too short (at least 4 characters)"));
         if (isWellKnownDefaultPin(first.view()))
             throw TokenError(
                 TokenError::Kind::Other,
-                "the new PIN is a well-known default PIN (such as 123456, 000000, 111111, 888888 "
-                "or 12345678) that anyone would try first; choose another; nothing was changed");
+                tr("the new PIN is a well-known default PIN (such as 123456, 000000, 111111, 888888 "
+                   "or 12345678) that anyone would try first; choose another; nothing was changed"));
         if (!interactive_) return first;
         PinPrompt again = prompt;
         again.purpose = prompt.purpose + " again";
         SecretString second = inner_->get(again);
         if (first.view() != second.view())
-            throw TokenError(TokenError::Kind::Other, "the two new PINs differ; nothing was changed");
+            throw TokenError(TokenError::Kind::Other, tr("the two new PINs differ; nothing was changed"));
         return first;
     }
     void notice(const std::string& message) override { inner_->notice(message); }

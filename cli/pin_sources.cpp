@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/interrupt.hpp"
 
 namespace eseal::cli {
@@ -59,8 +60,10 @@ SecretString TerminalPin::get(const PinPrompt& prompt) {
                          "a PIN is needed for " + prompt.tokenLabel +
                              " but there is no terminal to ask on; use --pin-env VAR or --pin-file FILE");
     }
-    std::string text = stateLine(prompt) + "\nEnter " +
-                       (prompt.purpose.empty() ? std::string("PIN") : prompt.purpose) + ": ";
+    std::string text =
+        stateLine(prompt) + "\n" +
+        fill(tr("Enter {what}: "),
+             {{"{what}", prompt.purpose.empty() ? std::string("PIN") : tr(prompt.purpose.c_str())}});
     if (::write(fd, text.data(), text.size()) < 0) { /* prompt is best effort */
     }
     SecretString pin;

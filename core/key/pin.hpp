@@ -23,6 +23,22 @@ struct PinState {
     std::string summary() const;
 };
 
+// What a refused PIN try tells the person, written once for every kind of key
+// (PKCS#11 tokens, SKF keys): which PIN of which key was wrong, then the one
+// fact that matters next, without saying twice that the PIN was wrong:
+// "wrong PIN for token 'X': 2 tries left before the key locks",
+// "... : one more wrong PIN locks the key", "... : the key is now locked;
+// unlock it with the admin PIN: eseal token unlock ...".
+struct WrongPinFacts {
+    enum class Pin { User, So, Admin };  // the user PIN; PKCS#11's SO PIN; SKF's admin PIN
+    std::string tokenLabel;
+    Pin pin = Pin::User;
+    std::optional<PinState> after;  // the PIN state read after the try, when the key tells it
+    std::string unlockCommand;      // how a now locked user PIN is unlocked
+    std::string adminLockedAdvice;  // what helps when the admin PIN is now locked
+};
+std::string wrongPinMessage(const WrongPinFacts& facts);
+
 // What the prompt shows before asking.
 struct PinPrompt {
     std::string tokenLabel;

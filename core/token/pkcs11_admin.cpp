@@ -30,7 +30,7 @@ void unlockUserPin(std::string_view tokenUri, PinSource& soPins, PinSource& newP
         rv = session.login(CKU_SO, &soPin);
     }
     if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LEN_RANGE)
-        throwWrongPin(token.module, token.slot, token.label, "SO (admin) PIN", true, rv, token.uri);
+        throwWrongPin(token.module, token.slot, token.label, true, rv, token.uri);
     if (rv == CKR_PIN_LOCKED)
         throw TokenError(TokenError::Kind::PinLocked,
                          "the SO (admin) PIN of token '" + token.label + "' is locked", rv);
@@ -70,7 +70,7 @@ void changeUserPin(std::string_view tokenUri, PinSource& oldPins, PinSource& new
         // a mistyped current PIN does not cost typing a new one twice.
         CK_RV login = session.login(CKU_USER, &oldPin);
         if (login == CKR_PIN_INCORRECT || login == CKR_PIN_LEN_RANGE)
-            throwWrongPin(token.module, token.slot, token.label, "PIN", false, login, token.uri);
+            throwWrongPin(token.module, token.slot, token.label, false, login, token.uri);
         if (login == CKR_PIN_LOCKED) throwUserPinLocked(token.label, token.uri, login);
         if (login != CKR_USER_ALREADY_LOGGED_IN)
             check(login, "checking the PIN of token '" + token.label + "'");
@@ -80,8 +80,7 @@ void changeUserPin(std::string_view tokenUri, PinSource& oldPins, PinSource& new
         // after checking the old one.
         rv = fn->C_SetPIN(session.handle(), ckPin(a), ckPinLen(a), ckPin(b), ckPinLen(b));
     }
-    if (rv == CKR_PIN_INCORRECT)
-        throwWrongPin(token.module, token.slot, token.label, "PIN", false, rv, token.uri);
+    if (rv == CKR_PIN_INCORRECT) throwWrongPin(token.module, token.slot, token.label, false, rv, token.uri);
     if (rv == CKR_PIN_LOCKED) throwUserPinLocked(token.label, token.uri, rv);
     newPinResult(rv, token.info, "changing the PIN of token '" + token.label + "' (C_SetPIN)");
     if (isCommonDefaultPin(newPin.view()))

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal::pkcs11 {
 
@@ -163,23 +164,22 @@ std::string changePinCommand(const std::string& tokenUri) {
                      rv);
 }
 
-[[noreturn]] void throwWrongPin(const Module& module, CK_SLOT_ID slot, const std::string& label,
-                                const std::string& what, bool so, CK_RV rv, const std::string& tokenUri) {
+[[noreturn]] void throwWrongPin(const Module& module, CK_SLOT_ID slot, const std::string& label, bool so,
+                                CK_RV rv, const std::string& tokenUri) {
     // Re-read so the message says where the count stands now. Never retried.
-    PinState after;
     CK_TOKEN_INFO info{};
     const bool known = module.fn()->C_GetTokenInfo(slot, &info) == CKR_OK;
-    if (known) after = pinStateOf(info, so);
-    std::string msg = "wrong " + what + " for token '" + label + "': ";
-    if (after.locked)
-        msg += so ? "the SO (admin) PIN is now locked; only re-initialising the token (which erases its "
-                    "keys) helps"
-                  : "the key is now locked; unlock it with the SO (admin) PIN: " + unlockCommand(tokenUri);
-    else
-        msg += after.summary();
+    WrongPinFacts facts;
+    facts.tokenLabel = label;
+    facts.pin = so ? WrongPinFacts::Pin::So : WrongPinFacts::Pin::User;
+    if (known) facts.after = pinStateOf(info, so);
+    facts.unlockCommand = unlockCommand(tokenUri);
+    facts.adminLockedAdvice = tr("only re-initialising the token (which erases its keys) helps");
+    std::string msg = wrongPinMessage(facts);
     if (rv == CKR_PIN_LEN_RANGE && known)
-        msg += " (the token takes PINs of " + std::to_string(info.ulMinPinLen) + " to " +
-               std::to_string(info.ulMaxPinLen) + " characters)";
+        msg +=
+            fill(tr(" (the token takes PINs of {min} to {max} characters)"),
+                 {{"{min}", std::to_string(info.ulMinPinLen)}, {"{max}", std::to_string(info.ulMaxPinLen)}});
     throw TokenError(TokenError::Kind::WrongPin, msg, rv);
 }
 
@@ -230,7 +230,7 @@ SecretString loginUser(Session& session, const Module& module, CK_SLOT_ID slot, 
             break;
         case CKR_PIN_INCORRECT:
         case CKR_PIN_LEN_RANGE:
-            throwWrongPin(token.module, token.slot, token.label, "PIN", false, rv, token.uri);
+            throwWrongPin(token.module, token.slot, token.label, false, rv, token.uri);
         case CKR_PIN_LOCKED:
             throwUserPinLocked(token.label, token.uri, rv);
         case CKR_PIN_EXPIRED:

@@ -61,8 +61,8 @@ inline SecretString loginUser(Session& session, TokenRef& token, PinSource& pins
 
 // The one wrong-PIN and locked-PIN messages of the PKCS#11 code (login, change,
 // unlock): the PIN state read again after the failure, the unlock command.
-[[noreturn]] void throwWrongPin(const Module& module, CK_SLOT_ID slot, const std::string& label,
-                                const std::string& what, bool so, CK_RV rv, const std::string& tokenUri);
+[[noreturn]] void throwWrongPin(const Module& module, CK_SLOT_ID slot, const std::string& label, bool so,
+                                CK_RV rv, const std::string& tokenUri);
 [[noreturn]] void throwUserPinLocked(const std::string& label, const std::string& tokenUri, CK_RV rv);
 
 // Throws when the user PIN cannot be used: not set yet, or locked (then the

@@ -9,6 +9,7 @@
 
 #include "core/base/bytes.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/crypto/certificate.hpp"
 #include "core/crypto/der.hpp"
 #include "core/crypto/sm2.hpp"
@@ -124,6 +125,24 @@ void refuseLocked(const Opened& o, const PinState& state) {
             skf::SAR_PIN_LOCKED);
 }
 
+// A PIN the key refused: one message for the user and the admin PIN, with the
+// count the key returned (SKF tells how many tries are left).
+[[noreturn]] void throwWrongPin(const Opened& o, bool admin, ULONG retries, ULONG rv,
+                                const char* extra = "") {
+    WrongPinFacts facts;
+    facts.tokenLabel = o.spec.device + " / " + o.spec.app;
+    facts.pin = admin ? WrongPinFacts::Pin::Admin : WrongPinFacts::Pin::User;
+    PinState after;
+    after.retriesLeft = static_cast<int>(retries);
+    after.locked = retries == 0;
+    after.finalTry = retries == 1;
+    facts.after = after;
+    facts.unlockCommand = unlockCommand(o.spec);
+    facts.adminLockedAdvice = tr("only the issuer of the key can help");
+    throw TokenError(TokenError::Kind::WrongPin, wrongPinMessage(facts) + (retries == 0 ? "" : tr(extra)),
+                     rv);
+}
+
 // SKF_VerifyPIN of the user PIN; a wrong PIN ends here with the retries left.
 void login(Opened& o, PinSource& pins) {
     const PinState state = pinInfo(*o.app, skf::USER_TYPE);
@@ -133,19 +152,10 @@ void login(Opened& o, PinSource& pins) {
     prompt.state = state;
     prompt.purpose = "user PIN";
     SecretString pin = pins.get(prompt);
-    std::string buf(pin.view());
     ULONG retries = 0;
-    const ULONG rv = o.app->lib().VerifyPIN(o.app->get(), skf::USER_TYPE, buf.data(), &retries);
-    std::fill(buf.begin(), buf.end(), '\0');
-    if (rv == skf::SAR_PIN_INCORRECT || rv == skf::SAR_PIN_LEN_RANGE || rv == skf::SAR_PIN_INVALID) {
-        std::string msg = "wrong PIN for " + appLabel(o) + ": ";
-        if (retries == 0)
-            msg += "the key is now locked; unlock it with the admin PIN: " + unlockCommand(o.spec);
-        else
-            msg +=
-                std::to_string(retries) + (retries == 1 ? " try" : " tries") + " left before the key locks";
-        throw TokenError(TokenError::Kind::WrongPin, msg, rv);
-    }
+    const ULONG rv = o.app->lib().VerifyPIN(o.app->get(), skf::USER_TYPE, pin.mutableData(), &retries);
+    if (rv == skf::SAR_PIN_INCORRECT || rv == skf::SAR_PIN_LEN_RANGE || rv == skf::SAR_PIN_INVALID)
+        throwWrongPin(o, false, retries, rv);
     if (rv == skf::SAR_PIN_LOCKED) {
         PinState locked;
         locked.locked = true;
@@ -368,18 +378,10 @@ void changeSkfPin(std::string_view spec, PinSource& oldPins, PinSource& newPins)
     SecretString oldPin = oldPins.get(prompt);
     prompt.purpose = "new user PIN";
     SecretString newPin = newPins.get(prompt);
-    std::string a(oldPin.view()), b(newPin.view());
     ULONG retries = 0;
-    const ULONG rv = o.app->lib().ChangePIN(o.app->get(), skf::USER_TYPE, a.data(), b.data(), &retries);
-    std::fill(a.begin(), a.end(), '\0');
-    std::fill(b.begin(), b.end(), '\0');
-    if (rv == skf::SAR_PIN_INCORRECT) {
-        std::string msg = "wrong PIN for " + appLabel(o) + ": ";
-        msg += retries == 0 ? "the key is now locked; unlock it with the admin PIN: " + unlockCommand(o.spec)
-                            : std::to_string(retries) + (retries == 1 ? " try" : " tries") +
-                                  " left before the key locks; the PIN was not changed";
-        throw TokenError(TokenError::Kind::WrongPin, msg, rv);
-    }
+    const ULONG rv = o.app->lib().ChangePIN(o.app->get(), skf::USER_TYPE, oldPin.mutableData(),
+                                            newPin.mutableData(), &retries);
+    if (rv == skf::SAR_PIN_INCORRECT) throwWrongPin(o, false, retries, rv, "; the PIN was not changed");
     skf::check(rv, "changing the PIN of " + appLabel(o) + " (SKF_ChangePIN)");
 }
 
@@ -401,16 +403,10 @@ void unlockSkfPin(std::string_view spec, PinSource& adminPins, PinSource& newPin
     prompt.state = pinInfo(*o.app, skf::USER_TYPE);
     prompt.purpose = "new user PIN";
     SecretString newPin = newPins.get(prompt);
-    std::string a(adminPin.view()), b(newPin.view());
     ULONG retries = 0;
-    const ULONG rv = o.app->lib().UnblockPIN(o.app->get(), a.data(), b.data(), &retries);
-    std::fill(a.begin(), a.end(), '\0');
-    std::fill(b.begin(), b.end(), '\0');
-    if (rv == skf::SAR_PIN_INCORRECT)
-        throw TokenError(TokenError::Kind::WrongPin,
-                         "wrong admin PIN for " + appLabel(o) + ": " + std::to_string(retries) +
-                             (retries == 1 ? " try" : " tries") + " left before the admin PIN locks",
-                         rv);
+    const ULONG rv =
+        o.app->lib().UnblockPIN(o.app->get(), adminPin.mutableData(), newPin.mutableData(), &retries);
+    if (rv == skf::SAR_PIN_INCORRECT) throwWrongPin(o, true, retries, rv);
     skf::check(rv, "unlocking " + appLabel(o) + " (SKF_UnblockPIN)");
 }
 

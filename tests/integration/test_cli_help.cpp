@@ -3,6 +3,8 @@
 #define BOOST_TEST_MODULE integ_cli_help
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+#include <regex>
+#include <sstream>
 
 #include "tests/integration/support.hpp"
 
@@ -84,4 +86,43 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_64) {
         else
             BOOST_CHECK_MESSAGE(!r.err.empty(), "eseal " << joined << ": no message on stderr");
     }
+}
+
+// Chinese first: in a Chinese locale no sentence of a command's help stays in
+// English (the usage line's synopsis, option names and examples are not prose
+// and stay as they are). A paragraph whose English changed loses its
+// translation, which this finds.
+BOOST_AUTO_TEST_CASE(help_is_chinese_in_a_chinese_locale) {
+    const Env en{{"LC_ALL", "C"}, {"LANG", kUnset}, {"LC_MESSAGES", kUnset}};
+    const Env zh{{"LANG", "zh_CN.UTF-8"}, {"LC_ALL", kUnset}, {"LC_MESSAGES", kUnset}};
+    // Two words of English in a row ("The seal's name"): text someone has to read.
+    const std::regex prose("[A-Za-z]{2,}('s)?[ ,;:()]+[a-z]{2,}");
+    const std::vector<std::vector<std::string>> commands{
+        {},        {"sign"},          {"verify"},          {"demo"},
+        {"token"}, {"token", "list"}, {"token", "unlock"}, {"token", "change-pin"},
+        {"seal"},  {"seal", "make"},  {"seal", "show"}};
+    int proseLines = 0;
+    for (auto args : commands) {
+        args.push_back("--help");
+        RunResult english = eseal(args, en);
+        RunResult chinese = eseal(args, zh);
+        BOOST_TEST_REQUIRE(english.exitCode == 0, english.describe());
+        BOOST_TEST_REQUIRE(chinese.exitCode == 0, chinese.describe());
+        std::istringstream lines(english.out);
+        std::string line;
+        bool inUsage = true;  // the usage line and its continuation: not prose
+        while (std::getline(lines, line)) {
+            if (line.empty()) {
+                inUsage = false;
+                continue;
+            }
+            // A URI or path alone on its line is an example, not prose.
+            const bool oneWord = line.find(' ', line.find_first_not_of(' ')) == std::string::npos;
+            if (inUsage || oneWord || !std::regex_search(line, prose)) continue;
+            ++proseLines;
+            BOOST_CHECK_MESSAGE(chinese.out.find(line) == std::string::npos,
+                                "eseal " << args[0] << "... --help: English left in Chinese: " << line);
+        }
+    }
+    BOOST_TEST(proseLines > 100);  // the English help has prose to translate
 }

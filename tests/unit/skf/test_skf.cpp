@@ -335,8 +335,24 @@ BOOST_AUTO_TEST_CASE(cli_wrong_skf_pin_exit_5_with_retries) {
         env);
     BOOST_TEST(r.exitCode == 5, r.describe());
     BOOST_TEST(r.err.find("wrong PIN") != std::string::npos, r.err);
-    BOOST_TEST(r.err.find("5 tries left") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("5 tries left before the key locks") != std::string::npos, r.err);
+    // Said once: the message does not repeat that the PIN was wrong.
+    BOOST_TEST(r.err.find("wrong PIN") == r.err.rfind("wrong PIN"), r.err);
     BOOST_TEST(k.verifyCalls() == 1);
+    BOOST_TEST(!fs::exists(dir / "x.pdf"));
+
+    // The same in Chinese, with the count the key gives after the second try.
+    env["LANG"] = "zh_CN.UTF-8";
+    env["LC_ALL"] = integ::kUnset;
+    env["LC_MESSAGES"] = integ::kUnset;
+    auto zh = integ::eseal(
+        {"sign", (integ::inputsDir() / "letter.pdf").string(), "-o", (dir / "x.pdf").string(), "--key",
+         k.spec("seal-sm2"), "--seal", integ::sealPng().string(), "--pin-env", "SKF_PIN"},
+        env);
+    BOOST_TEST(zh.exitCode == 5, zh.describe());
+    BOOST_TEST(zh.err.find("PIN 不正确") != std::string::npos, zh.err);
+    BOOST_TEST(zh.err.find("还可尝试 4 次，之后 USB Key 将锁定") != std::string::npos, zh.err);
+    BOOST_TEST(k.verifyCalls() == 2);
     BOOST_TEST(!fs::exists(dir / "x.pdf"));
 }
 
