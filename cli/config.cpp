@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal::cli {
 
@@ -34,14 +35,15 @@ Config loadConfig(const fs::path& path) {
     std::error_code ec;
     if (!fs::exists(path, ec)) return config;
     std::ifstream in(path);
-    if (!in) throw Error(ErrorCategory::Usage, "the configuration file cannot be read", path.string());
+    if (!in) throw Error(ErrorCategory::Usage, tr("the configuration file cannot be read"), path.string());
     config.file = path;
     std::string raw;
     int lineNo = 0;
     constexpr std::size_t kMaxLines = 1000;
     while (std::getline(in, raw)) {
         if (++lineNo > static_cast<int>(kMaxLines))
-            throw Error(ErrorCategory::Usage, "more than 1000 lines: is this the right file?", path.string());
+            throw Error(ErrorCategory::Usage, tr("more than 1000 lines: is this the right file?"),
+                        path.string());
         const std::string line = trim(raw);
         if (line.empty() || line[0] == '#') continue;
         const auto eq = line.find('=');

@@ -56,9 +56,11 @@ SecretString TerminalPin::get(const PinPrompt& prompt) {
     int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (fd < 0 || !::isatty(fd)) {
         if (fd >= 0) ::close(fd);
-        throw TokenError(TokenError::Kind::PinRequired,
-                         "a PIN is needed for " + prompt.tokenLabel +
-                             " but there is no terminal to ask on; use --pin-env VAR or --pin-file FILE");
+        throw TokenError(
+            TokenError::Kind::PinRequired,
+            fill(tr("a PIN is needed for {token} but there is no terminal to ask on; use --pin-env VAR or "
+                    "--pin-file FILE"),
+                 {{"{token}", prompt.tokenLabel}}));
     }
     std::string text =
         stateLine(prompt) + "\n" +
@@ -84,7 +86,8 @@ SecretString TerminalPin::get(const PinPrompt& prompt) {
         }
     }
     ::close(fd);
-    if (pin.empty()) throw TokenError(TokenError::Kind::PinRequired, "no PIN entered; nothing was signed");
+    if (pin.empty())
+        throw TokenError(TokenError::Kind::PinRequired, tr("no PIN entered; nothing was signed"));
     return pin;
 }
 
@@ -93,9 +96,9 @@ void TerminalPin::notice(const std::string& message) { printNotice(message); }
 SecretString EnvPin::get(const PinPrompt& prompt) {
     const char* value = std::getenv(variable_.c_str());
     if (!value || !*value)
-        throw TokenError(TokenError::Kind::PinRequired, "a PIN is needed for " + prompt.tokenLabel +
-                                                            " but the environment variable " + variable_ +
-                                                            " is not set");
+        throw TokenError(TokenError::Kind::PinRequired,
+                         fill(tr("a PIN is needed for {token} but the environment variable {var} is not set"),
+                              {{"{token}", prompt.tokenLabel}, {"{var}", variable_}}));
     return SecretString(value);
 }
 
@@ -109,7 +112,7 @@ void FilePin::notice(const std::string& message) { printNotice(message); }
 
 std::unique_ptr<PinSource> makePinSource(const std::string* envVar, const std::string* file) {
     if (envVar && file)
-        throw Error(ErrorCategory::Usage, "give either a PIN variable or a PIN file, not both");
+        throw Error(ErrorCategory::Usage, tr("give either a PIN variable or a PIN file, not both"));
     if (envVar) return std::make_unique<EnvPin>(*envVar);
     if (file) return std::make_unique<FilePin>(*file);
     return std::make_unique<TerminalPin>();

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal {
 
@@ -48,10 +49,10 @@ Bytes fromHex(std::string_view hex) {
 Bytes readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw Error(ErrorCategory::InputUnreadable, std::string("cannot open: ") + std::strerror(errno),
+        throw Error(ErrorCategory::InputUnreadable, tr("cannot open: ") + std::string(std::strerror(errno)),
                     path);
     Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw Error(ErrorCategory::InputUnreadable, "read failed", path);
+    if (in.bad()) throw Error(ErrorCategory::InputUnreadable, tr("read failed"), path);
     return data;
 }
 

@@ -70,7 +70,9 @@ SecretString readPinFile(const std::string& path, const std::string& what) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f)
         throw TokenError(TokenError::Kind::PinRequired,
-                         "cannot read the " + what + " from " + path + ": " + std::strerror(errno));
+                         fill(tr("cannot read the {what} from {path}: "),
+                              {{"{what}", tr(what.c_str())}, {"{path}", path}}) +
+                             std::strerror(errno));
     SecretString pin;
     bool tooLong = false;
     for (int c = std::getc(f); c != EOF && c != '\n'; c = std::getc(f)) {
@@ -81,10 +83,15 @@ SecretString readPinFile(const std::string& path, const std::string& what) {
         pin.push_back(static_cast<char>(c));
     }
     std::fclose(f);
-    if (tooLong) throw TokenError(TokenError::Kind::PinRequired, path + " is too long to hold a " + what);
+    if (tooLong)
+        throw TokenError(TokenError::Kind::PinRequired,
+                         fill(tr("{path} is too long to hold a {what}"),
+                              {{"{what}", tr(what.c_str())}, {"{path}", path}}));
     if (!pin.empty() && pin.view().back() == '\r') pin.pop_back();
     if (pin.empty())
-        throw TokenError(TokenError::Kind::PinRequired, "the " + what + " file " + path + " is empty");
+        throw TokenError(
+            TokenError::Kind::PinRequired,
+            fill(tr("the {what} file {path} is empty"), {{"{what}", tr(what.c_str())}, {"{path}", path}}));
     return pin;
 }
 
