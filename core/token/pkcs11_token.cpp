@@ -41,10 +41,11 @@ std::vector<Module> openModules(const Pkcs11Uri& uri) {
     modules = Module::openRegistered(uri.moduleName, &failures);
     if (modules.empty()) {
         std::string msg = uri.moduleName
-                              ? "no PKCS#11 module named '" + *uri.moduleName + "' is registered with p11-kit"
-                              : "no PKCS#11 module is registered with p11-kit";
+                              ? fill(tr("no PKCS#11 module named '{name}' is registered with p11-kit"),
+                                     {{"{name}", *uri.moduleName}})
+                              : std::string(tr("no PKCS#11 module is registered with p11-kit"));
         for (const auto& f : failures) msg += "; " + f;
-        msg += "; name the module with ?module-path=/path/to/module.so";
+        msg += tr("; name the module with ?module-path=/path/to/module.so");
         throw TokenError(TokenError::Kind::NotFound, msg);
     }
     return modules;
@@ -128,17 +129,18 @@ TokenRef openToken(const Pkcs11Uri& uri) {
     }
     std::string wanted = uri.tokenOnly().toString();
     if (matches.empty()) {
-        std::string msg = "no token matches " + wanted;
+        std::string msg = fill(tr("no token matches {uri}"), {{"{uri}", wanted}});
         if (present.empty())
-            msg += "; no initialised token is present (is the USB Key plugged in?)";
+            msg += tr("; no initialised token is present (is the USB Key plugged in?)");
         else {
-            msg += "; tokens present:";
+            msg += tr("; tokens present:");
             for (const auto& p : present) msg += " " + p;
         }
         throw TokenError(TokenError::Kind::NotFound, msg);
     }
     if (matches.size() > 1) {
-        std::string msg = std::to_string(matches.size()) + " tokens match " + wanted + "; name one:";
+        std::string msg = fill(tr("{n} tokens match {uri}; name one:"),
+                               {{"{n}", std::to_string(matches.size())}, {"{uri}", wanted}});
         for (const auto& mt : matches) msg += " " + tokenUriFor(modules[mt.module], mt.info, true);
         throw TokenError(TokenError::Kind::NotFound, msg);
     }
@@ -156,12 +158,12 @@ std::string changePinCommand(const std::string& tokenUri) {
 }
 
 [[noreturn]] void throwUserPinLocked(const std::string& label, const std::string& tokenUri, CK_RV rv) {
-    throw TokenError(TokenError::Kind::PinLocked,
-                     "the key on token '" + label +
-                         "' is locked (too many wrong PINs); unlock it with the SO "
-                         "(admin) PIN: " +
-                         unlockCommand(tokenUri),
-                     rv);
+    throw TokenError(
+        TokenError::Kind::PinLocked,
+        fill(tr("the key on token '{token}' is locked (too many wrong PINs); unlock it with the SO "
+                "(admin) PIN: {command}"),
+             {{"{token}", label}, {"{command}", unlockCommand(tokenUri)}}),
+        rv);
 }
 
 [[noreturn]] void throwWrongPin(const Module& module, CK_SLOT_ID slot, const std::string& label, bool so,
@@ -185,9 +187,11 @@ std::string changePinCommand(const std::string& tokenUri) {
 
 void requireUsableUserPin(const PinState& state, const std::string& label, const std::string& tokenUri) {
     if (!state.initialized)
-        throw TokenError(TokenError::Kind::Other, "the user PIN of token '" + label +
-                                                      "' has not been set; set it with the SO (admin) PIN: " +
-                                                      unlockCommand(tokenUri));
+        throw TokenError(
+            TokenError::Kind::Other,
+            fill(tr("the user PIN of token '{token}' has not been set; set it with the SO (admin) "
+                    "PIN: {command}"),
+                 {{"{token}", label}, {"{command}", unlockCommand(tokenUri)}}));
     if (state.locked) throwUserPinLocked(label, tokenUri, CKR_PIN_LOCKED);
 }
 
@@ -215,7 +219,7 @@ SecretString loginUser(Session& session, const Module& module, CK_SLOT_ID slot, 
     SecretString pin;
     CK_RV rv;
     if (state.protectedPath) {
-        pins.notice("enter the PIN on the PIN pad of token '" + token.label + "'");
+        pins.notice(fill(tr("enter the PIN on the PIN pad of token '{token}'"), {{"{token}", token.label}}));
         rv = session.login(CKU_USER, nullptr);
     } else {
         PinPrompt prompt;
@@ -234,21 +238,23 @@ SecretString loginUser(Session& session, const Module& module, CK_SLOT_ID slot, 
         case CKR_PIN_LOCKED:
             throwUserPinLocked(token.label, token.uri, rv);
         case CKR_PIN_EXPIRED:
-            pins.notice("the PIN of token '" + token.label +
-                        "' has expired; change it with: " + changePinCommand(token.uri));
-            throw TokenError(TokenError::Kind::PinExpired,
-                             "the PIN of token '" + token.label +
-                                 "' has expired and must be changed first: " + changePinCommand(token.uri),
-                             rv);
+            pins.notice(fill(tr("the PIN of token '{token}' has expired; change it with: {command}"),
+                             {{"{token}", token.label}, {"{command}", changePinCommand(token.uri)}}));
+            throw TokenError(
+                TokenError::Kind::PinExpired,
+                fill(tr("the PIN of token '{token}' has expired and must be changed first: {command}"),
+                     {{"{token}", token.label}, {"{command}", changePinCommand(token.uri)}}),
+                rv);
         default:
             check(rv, "logging in to token '" + token.label + "' (C_Login)");
     }
     if (state.mustChange)
-        pins.notice("the PIN of token '" + token.label +
-                    "' must be changed (a factory PIN may still be set): " + changePinCommand(token.uri));
+        pins.notice(
+            fill(tr("the PIN of token '{token}' must be changed (a factory PIN may still be set): {command}"),
+                 {{"{token}", token.label}, {"{command}", changePinCommand(token.uri)}}));
     else if (isCommonDefaultPin(pin.view()))
-        pins.notice("token '" + token.label +
-                    "' still uses a well-known default PIN; change it: " + changePinCommand(token.uri));
+        pins.notice(fill(tr("token '{token}' still uses a well-known default PIN; change it: {command}"),
+                         {{"{token}", token.label}, {"{command}", changePinCommand(token.uri)}}));
     return pin;
 }
 
@@ -259,14 +265,16 @@ SecretString FilePinSource::get(const PinPrompt& prompt) {
 
 void newPinResult(CK_RV rv, const CK_TOKEN_INFO& info, const std::string& what) {
     if (rv == CKR_PIN_LEN_RANGE)
-        throw TokenError(TokenError::Kind::Other,
-                         "the new PIN has the wrong length: the token takes " +
-                             std::to_string(info.ulMinPinLen) + " to " + std::to_string(info.ulMaxPinLen) +
-                             " characters",
-                         rv);
+        throw TokenError(
+            TokenError::Kind::Other,
+            fill(tr("the new PIN has the wrong length: the token takes {min} to {max} characters"),
+                 {{"{min}", std::to_string(info.ulMinPinLen)}, {"{max}", std::to_string(info.ulMaxPinLen)}}),
+            rv);
     if (rv == CKR_PIN_INVALID || rv == CKR_PIN_TOO_WEAK)
-        throw TokenError(TokenError::Kind::Other,
-                         "the token refuses the new PIN (" + rvName(rv) + "): use another one", rv);
+        throw TokenError(
+            TokenError::Kind::Other,
+            fill(tr("the token refuses the new PIN ({reason}): use another one"), {{"{reason}", rvName(rv)}}),
+            rv);
     check(rv, what);
 }
 

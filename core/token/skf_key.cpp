@@ -113,15 +113,16 @@ std::string unlockCommand(const SkfSpec& spec) {
 }
 
 std::string appLabel(const Opened& o) {
-    return "SKF application '" + o.spec.app + "' on '" + o.spec.device + "'";
+    return fill(tr("SKF application '{app}' on '{device}'"),
+                {{"{app}", o.spec.app}, {"{device}", o.spec.device}});
 }
 
 void refuseLocked(const Opened& o, const PinState& state) {
     if (state.locked)
         throw TokenError(
             TokenError::Kind::PinLocked,
-            "the " + appLabel(o) +
-                " is locked (too many wrong PINs); unlock it with the admin PIN: " + unlockCommand(o.spec),
+            fill(tr("{key} is locked (too many wrong PINs); unlock it with the admin PIN: {command}"),
+                 {{"{key}", appLabel(o)}, {"{command}", unlockCommand(o.spec)}}),
             skf::SAR_PIN_LOCKED);
 }
 
@@ -164,10 +165,9 @@ void login(Opened& o, PinSource& pins) {
     skf::check(rv, "logging in to " + appLabel(o) + " (SKF_VerifyPIN)");
     o.app->loggedIn = true;
     if (state.mustChange)
-        pins.notice("the PIN of " + appLabel(o) +
-                    " is still the default PIN; change it with: eseal token change-pin "
-                    "--token '" +
-                    o.spec.toString() + "'");
+        pins.notice(fill(tr("the PIN of {key} is still the default PIN; change it with: {command}"),
+                         {{"{key}", appLabel(o)},
+                          {"{command}", "eseal token change-pin --token '" + o.spec.toString() + "'"}}));
 }
 
 // RFC 8017 9.2 step 2: DigestInfo for the RSA signature.
@@ -389,10 +389,10 @@ void unlockSkfPin(std::string_view spec, PinSource& adminPins, PinSource& newPin
     Opened o = openApplication(SkfSpec::parse(spec));
     const PinState admin = pinInfo(*o.app, skf::ADMIN_TYPE);
     if (admin.locked)
-        throw TokenError(
-            TokenError::Kind::PinLocked,
-            "the admin PIN of " + appLabel(o) + " is locked too; only the issuer of the key can help",
-            skf::SAR_PIN_LOCKED);
+        throw TokenError(TokenError::Kind::PinLocked,
+                         fill(tr("the admin PIN of {key} is locked too; only the issuer of the key can help"),
+                              {{"{key}", appLabel(o)}}),
+                         skf::SAR_PIN_LOCKED);
     PinPrompt prompt;
     prompt.tokenLabel = appLabel(o);
     prompt.state = admin;

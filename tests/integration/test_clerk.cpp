@@ -465,6 +465,29 @@ BOOST_AUTO_TEST_CASE(help_in_chinese_under_a_chinese_locale_english_otherwise) {
     BOOST_CHECK_MESSAGE(en.out.find("Usage: eseal <command> [options]") != std::string::npos, en.out);
 }
 
+// Errors a clerk meets every day come in Chinese too: a token that is not there,
+// an output folder that does not exist, a PIN variable that is not set.
+BOOST_AUTO_TEST_CASE(everyday_errors_in_chinese) {
+    const Env zh{{"LANG", "zh_CN.UTF-8"}, {"LC_ALL", kUnset}, {"LC_MESSAGES", kUnset}};
+    TempDir dir("zh-errors");
+    const std::string in = (inputsDir() / "letter.pdf").string();
+    RunResult noToken = eseal({"sign", in, "-o", (dir / "a.pdf").string(), "--key",
+                               "pkcs11:token=nothing?module-path=" + std::string(kSoftHsmModule), "--seal",
+                               sealPng().string(), "--pin-env", "NO_SUCH_PIN_VAR"},
+                              zh);
+    BOOST_CHECK_MESSAGE(noToken.exitCode == 5, noToken.describe());
+    BOOST_CHECK_MESSAGE(noToken.err.find("没有与 pkcs11:token=nothing") != std::string::npos &&
+                            noToken.err.find("相符的令牌；现有的令牌：") != std::string::npos,
+                        noToken.err);
+    RunResult noFolder = eseal({"sign", in, "-o", (dir / "missing" / "a.pdf").string(), "--key",
+                                "p12:/nonexistent.p12", "--seal", sealPng().string()},
+                               zh);
+    BOOST_CHECK_MESSAGE(noFolder.exitCode == 6, noFolder.describe());
+    BOOST_CHECK_MESSAGE(noFolder.err.find("不存在") != std::string::npos, noFolder.err);
+    BOOST_CHECK_MESSAGE(noFolder.err.find("does not exist") == std::string::npos, noFolder.err);
+    BOOST_CHECK(!fs::exists(dir / "a.pdf"));
+}
+
 namespace {
 // The text after `marker` up to the first of `ends`.
 std::string after(const std::string& text, const std::string& marker, const std::string& ends = "\n") {
