@@ -1,11 +1,13 @@
 #include "extension/seal_actions.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -88,36 +90,93 @@ SealRequest sealRequestFrom(const CommandArgs& args, bool crossPage) {
     return request;
 }
 
-SealResult sealFile(const std::string& input, const std::string& output, const CommandArgs& args,
-                    bool crossPage) {
-    SealRequest request = sealRequestFrom(args, crossPage);
-    request.input = input;
-    request.output = output;
+PictureSpot pictureSpotFrom(const CommandArgs& args) {
+    PictureSpot spot;
+    spot.placement = sealRequestFrom(args, false).placement;
+    if (spot.placement.mode == Placement::Mode::Keyword)
+        spot.kind = PictureSpot::Kind::Keyword;
+    else if (find(args, "At") || find(args, "Page"))
+        spot.kind = PictureSpot::Kind::Page;
+    if (!(spot.placement.sizeMm > 0 && spot.placement.sizeMm <= 500))
+        throw Error(ErrorCategory::Usage, "Size needs a width in mm from 0 to 500");
+    spot.picturePath = *find(args, "Seal");
+    SealRequest picture;
+    picture.sealImage = spot.picturePath;
+    const auto image = sealPictureOf(picture);
+    spot.widthMm = spot.placement.sizeMm;
+    spot.heightMm = spot.placement.sizeMm * image->height / image->width;
+    return spot;
+}
+
+MmRect rectOnPage(const PictureSpot& spot, double pageWidthMm, double pageHeightMm) {
+    return displayedRect(spot.placement, spot.heightMm / spot.widthMm, pageWidthMm, pageHeightMm);
+}
+
+const FormatAdapter& formatOf(const std::string& path) {
+    try {
+        return adapterFor(path);
+    } catch (const Error& e) {
+        if (e.category() != ErrorCategory::BadInput) throw;
+        throw Error(ErrorCategory::BadInput, "format not supported yet: " + e.message(), path);
+    }
+}
+
+void checkReplaceable(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw Error(ErrorCategory::InputUnreadable, std::string("cannot read: ") + std::strerror(errno),
+                    path);
+    // root may write anything: the permission bits say what the owner wants.
+    if ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 || ::access(path.c_str(), W_OK) != 0)
+        throw Error(ErrorCategory::OutputNotWritable,
+                    "the file is read-only, so it cannot be sealed in place; save a copy (File > Save As) "
+                    "and seal that",
+                    path);
+}
+
+SealSession::SealSession(const std::string& input, const std::string& checkOutput, const CommandArgs& args,
+                         bool crossPage, bool picturePlaced, PinSource* pins)
+    : request_(sealRequestFrom(args, crossPage)) {
+    request_.picturePlaced = picturePlaced;
     const std::string* keySpec = find(args, "Key");
     if (!keySpec)
         throw Error(ErrorCategory::Usage, "the Key argument (pkcs11:..., p12:FILE or skf:...) is required");
     const std::string* pinEnv = find(args, "PinEnv");
-    if (!pinEnv)
+    if (!pins && !pinEnv)
         throw Error(ErrorCategory::Usage, "the PinEnv argument (an environment variable name) is required");
-    const FormatAdapter* format = nullptr;
-    try {
-        format = &adapterFor(input);
-    } catch (const Error& e) {
-        if (e.category() != ErrorCategory::BadInput) throw;
-        throw Error(ErrorCategory::BadInput, "format not supported yet: " + e.message(), input);
-    }
+    format_ = &formatOf(input);
+    if (picturePlaced && !format_->signsPlacedPicture())
+        throw Error(ErrorCategory::Internal, "the format does not sign a picture placed by the extension",
+                    input);
     // Everything that needs no PIN first, as the CLI does.
-    format->check(request);
-    EnvPin pins(*pinEnv);
-    auto key = openKey(*keySpec, pins);
-    return format->seal(request, *key);
+    request_.input = input;
+    request_.output = checkOutput;
+    format_->check(request_);
+    EnvPin environment(pinEnv ? *pinEnv : std::string());
+    key_ = openKey(*keySpec, pins ? *pins : environment);
+}
+
+SealSession::~SealSession() = default;
+
+SealResult SealSession::sealTo(const std::string& input, const std::string& output) {
+    SealRequest request = request_;
+    request.input = input;
+    request.output = output;
+    return format_->seal(request, *key_);
+}
+
+SealResult sealFile(const std::string& input, const std::string& output, const CommandArgs& args,
+                    bool crossPage) {
+    SealSession session(input, output, args, crossPage, false);
+    return session.sealTo(input, output);
 }
 
 SealResult sealInPlace(const std::string& path, const CommandArgs& args, bool crossPage) {
     namespace fs = std::filesystem;
     const fs::path target(path);
-    const fs::path temporary = target.parent_path() / ("." + target.filename().string() + ".eseal-" +
-                                                       std::to_string(::getpid()) + ".pdf");
+    const fs::path temporary =
+        target.parent_path() / ("." + target.filename().string() + ".eseal-" + std::to_string(::getpid()) +
+                                target.extension().string());
     try {
         SealResult result = sealFile(path, temporary.string(), args, crossPage);
         fs::rename(temporary, target);
@@ -155,6 +214,65 @@ std::string verifyFileJson(const std::string& path, const CommandArgs& args) {
 
 std::string verifyFileText(const std::string& path, const CommandArgs& args) {
     return toText(verifyFile(path, args));
+}
+
+namespace {
+
+std::string modificationLine(const Modification& m, bool chinese) {
+    std::string what = m.description.empty() ? toString(m.kind) : m.description;
+    if (chinese) return (m.allowed ? "允许的变更：" : "不允许的变更：") + what;
+    return (m.allowed ? "allowed change: " : "change not allowed: ") + what;
+}
+
+}  // namespace
+
+SealListing sealListing(const std::string& path, const CommandArgs& args, bool chinese) {
+    const Report report = verifyFile(path, args);
+    SealListing listing;
+    const auto zh = [chinese](const char* c, const char* e) { return std::string(chinese ? c : e); };
+    if (!report.readable)
+        listing.headline = zh("无法读取此文件。", "The file cannot be read.");
+    else if (report.signatures.empty())
+        listing.headline = zh("此文件没有签章。", "The file carries no seal.");
+    else
+        listing.headline = verdictLine(report);
+    int n = 0;
+    for (const SignatureReport& s : report.signatures) {
+        SealListing::Entry e;
+        const Indication i = s.verdict.indication();
+        e.valid = i == Indication::Passed;
+        // The seal's name, a PDF field name, else its number (ODF ids are long hex).
+        const std::string name = s.electronicSeal && !s.electronicSeal->name.empty() ? s.electronicSeal->name
+                                 : !s.id.empty() && s.id.size() <= 24                ? s.id
+                                                                                     : std::to_string(n + 1);
+        ++n;
+        e.title =
+            zh("签章 ", "Seal ") + name + zh("：", ": ") +
+            (i == Indication::Passed ? zh("有效，盖章后文件未被修改", "valid, unchanged since sealing")
+             : i == Indication::Indeterminate
+                 ? zh("无法确认（", "not confirmed (") + toString(s.verdict.subIndication()) + zh("）", ")")
+                 : zh("无效（", "invalid (") + toString(s.verdict.subIndication()) + zh("）", ")"));
+        std::string d;
+        d += zh("签章人：", "Signer: ") + (s.signer ? s.signer->commonName : zh("未知", "unknown")) + "\n";
+        d += zh("时间：", "Time: ") + (s.signingTime ? *s.signingTime : zh("未声明", "not stated")) +
+             (s.timestamped ? zh("（有时间戳）", " (timestamped)")
+                            : zh("（未经时间戳证明）", " (no timestamp)")) +
+             "\n";
+        d += zh("证书链：", "Chain: ") + toString(s.chain.status) + "\n";
+        for (const std::string& why : s.errors) d += why + "\n";
+        if (s.modifications.empty()) d += zh("盖章后无变更", "no change after sealing") + std::string("\n");
+        for (const Modification& m : s.modifications) d += modificationLine(m, chinese) + "\n";
+        e.details = d;
+        listing.seals.push_back(std::move(e));
+    }
+    for (const std::string& why : report.errors) listing.headline += "\n" + why;
+    return listing;
+}
+
+std::string SealListing::text() const {
+    std::string t = headline + "\n";
+    for (const Entry& e : seals) t += "\n" + e.title + "\n" + e.details;
+    return t;
 }
 
 std::string sealResultJson(const SealResult& result, const std::string& reloadProblem) {

@@ -5,8 +5,11 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "core/key/pin.hpp"
 #include "formats/format.hpp"
 
 namespace eseal::extension {
@@ -18,6 +21,53 @@ using CommandArgs = std::map<std::string, std::string>;
 // Page + At, Size, Reason, Location, Field (crossPage: a cross-page seal).
 // Throws Error(Usage) for a missing or bad argument.
 SealRequest sealRequestFrom(const CommandArgs& args, bool crossPage);
+
+// Where the extension puts a seal picture it inserts itself through UNO:
+// at the cursor or selection (no Page, At or Keyword), at the Keyword's
+// occurrence, or on Page at At ("x,y", the centre in mm from the page's
+// top-left; Page alone: the core's default spot). widthMm x heightMm is the
+// picture's true size (Size, default 42 mm wide, height by its aspect).
+struct PictureSpot {
+    enum class Kind { Cursor, Keyword, Page } kind = Kind::Cursor;
+    Placement placement;  // page, keyword, occurrence, position for Kind::Page
+    double widthMm = 0, heightMm = 0;
+    std::string picturePath;  // the seal PNG
+};
+// Throws Error(Usage) for a bad argument, Error(BadInput) for a bad picture.
+PictureSpot pictureSpotFrom(const CommandArgs& args);
+// Where spot (Kind::Page) lies on a page pageWidthMm x pageHeightMm.
+MmRect rectOnPage(const PictureSpot& spot, double pageWidthMm, double pageHeightMm);
+
+// The adapter for the file at `path`; "format not supported yet" (BadInput)
+// when none takes it.
+const FormatAdapter& formatOf(const std::string& path);
+
+// Refuses (OutputNotWritable) a file that sealing in place could not or
+// should not replace: no write permission for anyone (chmod a-w), or not
+// writable by this process.
+void checkReplaceable(const std::string& path);
+
+// A seal in two steps, for a front end that changes the document in between:
+// the constructor checks the request against `input` with `checkOutput` as
+// the output (writes nothing) and opens the key, so a wrong PIN or a locked
+// key fails before the document is touched; sealTo() then seals a file into
+// `output` atomically with that key. pins: nullptr = the environment variable
+// args["PinEnv"]. picturePlaced: see SealRequest::picturePlaced.
+class SealSession {
+public:
+    SealSession(const std::string& input, const std::string& checkOutput, const CommandArgs& args,
+                bool crossPage, bool picturePlaced, PinSource* pins = nullptr);
+    ~SealSession();
+    SealSession(const SealSession&) = delete;
+    SealSession& operator=(const SealSession&) = delete;
+    const FormatAdapter& format() const { return *format_; }
+    SealResult sealTo(const std::string& input, const std::string& output);
+
+private:
+    SealRequest request_;
+    const FormatAdapter* format_ = nullptr;
+    std::unique_ptr<Key> key_;
+};
 
 // Seals `input` into `output` (never the same file) with the key of
 // args["Key"] and the PIN in the environment variable args["PinEnv"]; the
@@ -36,6 +86,21 @@ SealResult sealInPlace(const std::string& path, const CommandArgs& args, bool cr
 std::string verifyFileJson(const std::string& path, const CommandArgs& args);
 // The same report as text for people (the verdict sentence first).
 std::string verifyFileText(const std::string& path, const CommandArgs& args);
+
+// What the verify panel lists for the file at `path`: one entry per seal
+// (name or field, signer, time and whether a timestamp vouches for it, a
+// status sentence, what changed after it), in Chinese when `chinese`.
+struct SealListing {
+    std::string headline;  // one sentence for the whole file
+    struct Entry {
+        std::string title;    // "签章 1：有效" / "Seal 1: valid"
+        std::string details;  // further lines, '\n'-separated
+        bool valid = false;
+    };
+    std::vector<Entry> seals;
+    std::string text() const;  // headline, then every entry
+};
+SealListing sealListing(const std::string& path, const CommandArgs& args, bool chinese);
 
 // {"ok":true,"output":...,"field":...,"page":N}, with "reloadError" when the
 // file was sealed but the window could not load it again.

@@ -20,17 +20,24 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 
 import uno
 import unohelper
 from com.sun.star.beans import PropertyValue
 from com.sun.star.connection import NoConnectException
-from com.sun.star.frame import XDispatchResultListener
+from com.sun.star.frame import XDispatchResultListener, XStatusListener
 from com.sun.star.task import XInteractionHandler
 from com.sun.star.ucb import XCommandEnvironment
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from odf_check import xmlsec_verify  # noqa: E402  (xmlsec1 on documentsignatures.xml)
+
 results = []
 PIN_VAR = "ESEAL_EXT_TEST_PIN"
+WRONG_PIN_VAR = "ESEAL_EXT_WRONG_PIN"
+PARAGRAPH_BREAK = 0  # com.sun.star.text.ControlCharacter.PARAGRAPH_BREAK
+SIGNATURE_OK = 1  # sfx2 SignatureState::OK (signature and certificate valid)
 TOOLBAR = "org.eseal.toolbar"
 
 
@@ -88,6 +95,17 @@ class Result(unohelper.Base, XDispatchResultListener):
         pass
 
 
+class Status(unohelper.Base, XStatusListener):
+    def __init__(self):
+        self.state = None
+
+    def statusChanged(self, event):
+        self.state = event.State
+
+    def disposing(self, source):
+        pass
+
+
 class LibreOffice:
     """One headless LibreOffice on a throwaway profile, stopped by its PID."""
 
@@ -137,6 +155,35 @@ class LibreOffice:
             return None, None
         return listener.event.State, listener.event.Result
 
+    def signature_state(self, frame):
+        """The window's own signature state (the .uno:Signature status, sfx2
+        SignatureState: 0 none, 1 OK, 2 broken, 3 invalid, 4 not validated)."""
+        url = uno.createUnoStruct("com.sun.star.util.URL")
+        url.Complete = ".uno:Signature"
+        _, url = self.create("com.sun.star.util.URLTransformer").parseStrict(url)
+        d = frame.queryDispatch(url, "", 0)
+        if d is None:
+            return None
+        listener = Status()
+        d.addStatusListener(listener, url)
+        d.removeStatusListener(listener, url)
+        return listener.state
+
+    def package_signatures(self, path):
+        """DocumentDigitalSignatures.verifyDocumentContentSignatures on the file."""
+        storages = self.create("com.sun.star.embed.StorageFactory")
+        fmt = PropertyValue()
+        fmt.Name, fmt.Value = "StorageFormat", "ZipFormat"  # a PackageFormat storage hides META-INF/
+        storage = uno.invoke(storages, "createInstanceWithArguments",
+                             ((uno.systemPathToFileUrl(path), 1,
+                               uno.Any("[]com.sun.star.beans.PropertyValue", (fmt,))),))
+        signatures = self.smgr.createInstanceWithArgumentsAndContext(
+            "com.sun.star.security.DocumentDigitalSignatures", ("1.2", False), self.ctx)
+        try:
+            return list(signatures.verifyDocumentContentSignatures(storage, None))
+        finally:
+            storage.dispose()
+
     def config(self, path):
         provider = self.create("com.sun.star.configuration.ConfigurationProvider")
         return provider.createInstanceWithArguments("com.sun.star.configuration.ConfigurationAccess",
@@ -174,6 +221,225 @@ def _alive(model):
         return False
 
 
+def make_letter(lo, path):
+    """A Writer letter with Chinese text, made and saved as ODF by LibreOffice."""
+    doc = lo.desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, props(Hidden=True))
+    text = doc.Text
+    cursor = text.createTextCursor()
+    for line in ("关于二〇二六年度预算安排的函", "各有关单位：", "根据年度工作计划，现将二〇二六年度预算安排函告如下，请遵照执行。",
+                 "一、基本支出按上年标准执行。", "二、项目支出按批准的计划执行。", "", "测试单位（盖章）",
+                 "二〇二六年十二月三日"):
+        text.insertString(cursor, line, False)
+        text.insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
+    doc.storeAsURL(uno.systemPathToFileUrl(path), props(FilterName="writer8"))
+    doc.close(True)
+
+
+def make_workbook(lo, path):
+    """A Calc workbook with Chinese text over two sheets, saved as ODF by LibreOffice."""
+    doc = lo.desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, props(Hidden=True))
+    sheet = doc.Sheets.getByIndex(0)
+    rows = (("测试单位 二〇二六年度预算表", None), ("项目", "金额（元）"), ("办公费", 12000), ("差旅费", 8500.5),
+            ("合计", 20500.5))
+    for r, (label, value) in enumerate(rows):
+        sheet.getCellByPosition(0, r).setString(label)
+        if isinstance(value, str):
+            sheet.getCellByPosition(1, r).setString(value)
+        elif value is not None:
+            sheet.getCellByPosition(1, r).setValue(value)
+    doc.Sheets.insertNewByName("说明", 1)
+    doc.Sheets.getByIndex(1).getCellByPosition(0, 0).setString("本表经审核无误。")
+    doc.storeAsURL(uno.systemPathToFileUrl(path), props(FilterName="calc8"))
+    doc.close(True)
+
+
+def odf_verified(lo, eseal, path, frame, pki, env, work):
+    """A sealed ODF file checked by eseal verify, xmlsec1, LibreOffice's
+    DocumentDigitalSignatures and the reloaded window's own signature state."""
+    name = os.path.basename(path)
+    code, out = run([eseal, "verify", path, "--trust", os.path.join(pki, "trust.pem"), "--no-system-trust"], env)
+    check("eseal verify " + name + " exits 0 (PASSED)", code == 0, out.strip().splitlines()[0] if out.strip() else "")
+    check("xmlsec1 --verify " + name + " documentsignatures.xml", xmlsec_verify(path, pki, work))
+    sigs = lo.package_signatures(path)
+    check("LibreOffice DocumentDigitalSignatures: " + name + " one valid signature over the whole package",
+          len(sigs) == 1 and sigs[0].SignatureIsValid and not sigs[0].PartialDocumentSignature and
+          sigs[0].CertificateStatus == 0,
+          "%d signatures%s" % (len(sigs), "; valid %s, status %s" % (sigs[0].SignatureIsValid,
+                                                                     sigs[0].CertificateStatus) if sigs else ""))
+    state = lo.signature_state(frame)
+    check("the reloaded window's own signature state is OK (valid, certificate validated): " + name,
+          state == SIGNATURE_OK, "state %s" % state)
+
+
+def timed_dispatch(lo, frame, command, what, **args):
+    start = time.time()
+    state, result = lo.dispatch(frame, command, **args)
+    print("timing  %s: dispatch to reloaded signed document %.2f s" % (what, time.time() - start), flush=True)
+    return state, result
+
+
+def odf_in_place(lo, eseal, key, seal, work, pki, env):
+    """Output=document on Writer and Calc ODF: the picture goes in through
+    UNO, the core signs the stored file, the window reloads it."""
+    base = dict(Key=key, Seal=seal, PinEnv=PIN_VAR, Output="document")
+    letters = [os.path.join(work, "公函%d.odt" % i) for i in (1, 2, 3)]
+    for letter in letters:
+        make_letter(lo, letter)
+    check("LibreOffice made the Writer letters (odt, Chinese text)", all(os.path.isfile(p) for p in letters))
+
+    # 1. At the cursor (the clerk put it after 测试单位（盖章）).
+    doc = lo.open(letters[0])
+    frame = doc.getCurrentController().getFrame()
+    view = doc.getCurrentController().getViewCursor()
+    search = doc.createSearchDescriptor()
+    search.SearchString = "测试单位（盖章）"
+    view.gotoRange(doc.findFirst(search).getEnd(), False)
+    before = sha256(letters[0])
+    state, result = timed_dispatch(lo, frame, "Seal", "odt at the cursor", **base)
+    check("Seal (Output=document) on an odt at the cursor succeeds and reloads",
+          state == 1 and '"ok":true' in (result or "") and "reloadError" not in (result or ""), str(result))
+    check("the odt on disk changed", sha256(letters[0]) != before)
+    doc = _model_of(frame)
+    pictures = doc.GraphicObjects if doc is not None else None
+    if check_count("the reloaded letter holds one seal picture", pictures, 1):
+        g = pictures.getByIndex(0)
+        check("the seal picture is 42 mm wide (its true size) and anchored at the cursor's character",
+              g.Size.Width == 4200 and g.AnchorType.value == "AT_CHARACTER" and "盖章" in g.Anchor.getText().getString(),
+              "width %d, anchor %s" % (g.Size.Width, g.AnchorType.value))
+    odf_verified(lo, eseal, letters[0], frame, pki, env, work)
+    state, result = lo.dispatch(frame, "Seal", **base)
+    check("sealing the sealed letter again is refused (its signature would break), file unchanged",
+          state == 0 and "signed already" in (result or ""), str(result))
+    doc.close(True)
+
+    # 2. Failures keep the clerk's unsaved edits; then at a keyword, edits included.
+    doc = lo.open(letters[1])
+    frame = doc.getCurrentController().getFrame()
+    doc.Text.insertString(doc.Text.getEnd(), "补充：本函自盖章之日起生效。", False)
+    before = sha256(letters[1])
+
+    def kept(what, state, result, words):
+        check(what + ": refused with a clear message, file untouched, unsaved edits and no picture left",
+              state == 0 and all(w in (result or "") for w in words) and sha256(letters[1]) == before and
+              doc.isModified() and "补充：本函" in doc.Text.getString() and doc.GraphicObjects.getCount() == 0,
+              str(result))
+
+    state, result = lo.dispatch(frame, "Seal", **dict(base, PinEnv=WRONG_PIN_VAR, Keyword="（盖章）"))
+    kept("a wrong PIN", state, result, ('"token"', "wrong PIN"))
+    os.chmod(letters[1], 0o444)
+    state, result = lo.dispatch(frame, "Seal", **dict(base, Keyword="（盖章）"))
+    kept("a read-only file", state, result, ("read-only",))
+    os.chmod(letters[1], 0o644)
+    state, result = lo.dispatch(frame, "Seal", **dict(base, Keyword="不存在的词"))
+    kept("a keyword the letter does not contain", state, result, ("不存在的词",))
+    state, result = lo.dispatch(frame, "Seal", **dict(base, Page=7, At="100,100"))
+    kept("a page the letter does not have", state, result, ("page 7 does not exist",))
+    state, result = timed_dispatch(lo, frame, "Seal", "odt at a keyword, unsaved edits", **dict(base, Keyword="（盖章）"))
+    check("Seal at the keyword （盖章） with unsaved edits succeeds", state == 1 and '"ok":true' in (result or ""),
+          str(result))
+    doc = _model_of(frame)
+    with zipfile.ZipFile(letters[1]) as z:
+        content = z.read("content.xml").decode("utf-8")
+    check("the sealed file holds the unsaved edits", "补充：本函自盖章之日起生效。" in content)
+    if check_count("the reloaded letter holds one seal picture", doc.GraphicObjects, 1):
+        g = doc.GraphicObjects.getByIndex(0)
+        check("the seal is anchored in the keyword's paragraph",
+              "（盖章）" in g.Anchor.getText().getString() and g.Anchor.getString() == "" and
+              g.AnchorType.value == "AT_CHARACTER", g.AnchorType.value)
+    odf_verified(lo, eseal, letters[1], frame, pki, env, work)
+    doc.close(True)
+
+    # 3. Page + At: the seal's centre 150,240 mm from the page's top-left.
+    doc = lo.open(letters[2])
+    frame = doc.getCurrentController().getFrame()
+    state, result = lo.dispatch(frame, "Seal", **dict(base, Page=1, At="150,240"))
+    check("Seal at page 1, 150,240 mm succeeds", state == 1 and '"ok":true' in (result or ""), str(result))
+    doc = _model_of(frame)
+    if check_count("the reloaded letter holds one seal picture", doc.GraphicObjects, 1):
+        g = doc.GraphicObjects.getByIndex(0)
+        check("the seal is anchored to page 1 with its centre at 150,240 mm",
+              g.AnchorType.value == "AT_PAGE" and g.AnchorPageNo == 1 and
+              abs(g.HoriOrientPosition + g.Size.Width / 2 - 15000) <= 2 and
+              abs(g.VertOrientPosition + g.Size.Height / 2 - 24000) <= 2,
+              "%s page %d at %d,%d" % (g.AnchorType.value, g.AnchorPageNo, g.HoriOrientPosition, g.VertOrientPosition))
+    odf_verified(lo, eseal, letters[2], frame, pki, env, work)
+    doc.close(True)
+
+    # The verify panel: the deck 电子签章 in a window's sidebar lists the seal.
+    panel_lists(lo, letters[0], pki)
+
+    # 4. Calc: at the selected cell, then at a keyword's cell.
+    books = [os.path.join(work, "预算表%d.ods" % i) for i in (1, 2)]
+    for book in books:
+        make_workbook(lo, book)
+    check("LibreOffice made the Calc workbooks (ods, Chinese text)", all(os.path.isfile(p) for p in books))
+    for book, where, args, cell in ((books[0], "the selected cell", {}, "B4"),
+                                    (books[1], "the keyword 合计", {"Keyword": "合计"}, "A5")):
+        doc = lo.open(book)
+        frame = doc.getCurrentController().getFrame()
+        if not args:
+            doc.getCurrentController().select(doc.Sheets.getByIndex(0).getCellRangeByName(cell))
+        state, result = timed_dispatch(lo, frame, "Seal", "ods at " + where, **dict(base, **args))
+        check("Seal (Output=document) on an ods at %s succeeds" % where, state == 1 and '"ok":true' in (result or ""),
+              str(result))
+        doc = _model_of(frame)
+        page = doc.Sheets.getByIndex(0).DrawPage
+        if check_count("the reloaded workbook's first sheet holds one seal picture", page, 1):
+            shape = page.getByIndex(0)
+            at = doc.Sheets.getByIndex(0).getCellRangeByName(cell).Position
+            # Anchored to the cell while placed; LibreOffice 7.4 writes it to the
+            # sheet (table:shapes), so after the reload its place tells.
+            check("the seal is 42 mm wide with its top-left corner at cell " + cell,
+                  shape.Size.Width == 4200 and abs(shape.Position.X - at.X) <= 2 and abs(shape.Position.Y - at.Y) <= 2,
+                  "width %d at %d,%d; cell at %d,%d" % (shape.Size.Width, shape.Position.X, shape.Position.Y, at.X, at.Y))
+        odf_verified(lo, eseal, book, frame, pki, env, work)
+        doc.close(True)
+
+
+def panel_lists(lo, path, pki):
+    options = lo.create("com.sun.star.configuration.ConfigurationProvider").createInstanceWithArguments(
+        "com.sun.star.configuration.ConfigurationUpdateAccess", props(nodepath="/org.eseal.extension.Options/General"))
+    uno.invoke(options, "replaceByName", ("TrustAnchors", uno.Any("[]string", (os.path.join(pki, "trust.pem"),))))
+    options.replaceByName("UseSystemTrust", False)
+    options.commitChanges()
+    doc = lo.open(path, hidden=False)  # a real window (headless: not shown) has a sidebar
+    frame = doc.getCurrentController().getFrame()
+    start = time.time()
+    state, report = lo.dispatch(frame, "Verify")
+    print("timing  Verify with the panel refreshed: %.2f s" % (time.time() - start), flush=True)
+    check("Verify (with the panel) still returns the JSON report, PASSED",
+          state == 1 and json.loads(report or "{}").get("indication") == "PASSED", str(report)[:120])
+    sidebar = doc.getCurrentController().getSidebar()
+    sidebar.setVisible(True)
+    decks = sidebar.getDecks()
+    check("the sidebar has the deck EsealDeck", decks.hasByName("EsealDeck"), str(decks.getElementNames()))
+    if not decks.hasByName("EsealDeck"):
+        doc.close(True)
+        return
+    deck = decks.getByName("EsealDeck")
+    deck.activate(True)
+    check("the deck is titled 电子签章", "电子签章" in deck.getTitle(), deck.getTitle())
+    panels = deck.getPanels()
+    check("the deck has the panel EsealSealsPanel", panels.hasByName("EsealSealsPanel"), str(panels.getElementNames()))
+    if panels.hasByName("EsealSealsPanel"):
+        window = panels.getByName("EsealSealsPanel").getDialog()
+        control = window.getControl("seals") if window is not None else None
+        text = control.getModel().Text if control is not None else ""
+        print("panel   " + text.replace("\n", " | "), flush=True)
+        check("the panel lists the seal: signer, valid, time, nothing changed after it",
+              "测试单位 ECDSA 签章人" in text and
+              ("Seal " in text and "valid, unchanged since sealing" in text and "no change after sealing" in text or
+               "签章 " in text and "有效" in text and "盖章后无变更" in text) and
+              ("Time: 20" in text or "时间：20" in text), text[:300])
+    doc.close(True)
+
+
+def check_count(name, container, n):
+    count = container.getCount() if container is not None else None
+    check(name, count == n, "%s found" % count)
+    return count == n
+
+
 def verified(eseal, path, pki, nssdb, env):
     code, out = run([eseal, "verify", path, "--trust", os.path.join(pki, "trust.pem"), "--no-system-trust"], env)
     check("eseal verify " + os.path.basename(path) + " exits 0 (PASSED)", code == 0, out.strip().splitlines()[0]
@@ -191,6 +457,7 @@ def main():
     profile = os.path.join(work, "profile")
     env = dict(os.environ, SOFTHSM2_CONF=os.path.join(data, "softhsm", "softhsm2.conf"))
     env[PIN_VAR] = "11223344"
+    env[WRONG_PIN_VAR] = "87654321"
     env.pop("PYTHONPATH", None)
     key = "pkcs11:token=eseal-test;object=signer-ec?module-path=/usr/lib/softhsm/libsofthsm2.so"
     seal = os.path.join(inputs, "seal-red.png")
@@ -199,6 +466,8 @@ def main():
     shutil.copy(os.path.join(inputs, "letter.pdf"), pdf)
     shutil.copy(os.path.join(inputs, "letter.fodt"), writer)
     nssdb = os.path.join(inputs, "nssdb")
+    # LibreOffice's own signature check trusts the test root through this NSS database.
+    env["MOZILLA_CERTIFICATE_FOLDER"] = "sql:" + nssdb
     seal_args = dict(Key=key, Seal=seal, PinEnv=PIN_VAR, Page=1, At="140,207")
 
     lo = LibreOffice(profile, env)
@@ -308,8 +577,13 @@ def main():
         doc.storeAsURL(uno.systemPathToFileUrl(docx), props(FilterName="MS Word 2007 XML"))
         before = sha256(docx)
         state, result = lo.dispatch(frame, "Seal", **seal_args, Output="document")
-        check("Seal (Output=document) on .docx says format not supported yet, file unchanged",
-              state == 0 and "format not supported yet" in (result or "") and sha256(docx) == before, str(result))
+        if state == 1:  # an OOXML adapter is registered: its own placement, checked by eseal verify
+            code, out = run([eseal, "verify", docx, "--trust", os.path.join(pki, "trust.pem"), "--no-system-trust"], env)
+            check("Seal (Output=document) on .docx through the registered adapter: eseal verify PASSED", code == 0,
+                  str(result))
+        else:
+            check("Seal (Output=document) on .docx says format not supported yet, file unchanged",
+                  "format not supported yet" in (result or "") and sha256(docx) == before, str(result))
         doc.close(True)
 
         # A Calc workbook with Chinese text, saved as .ods: Output=pdf goes through calc_pdf_Export.
@@ -342,11 +616,14 @@ def main():
               state == 0 and "dialog is not built yet" in (result or ""), str(result))
         calc.close(True)
 
+        odf_in_place(lo, eseal, key, seal, work, pki, env)
+
         # A new document never saved has no file to seal.
         new = lo.desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, props(Hidden=True))
-        state, result = lo.dispatch(new.getCurrentController().getFrame(), "Seal", **seal_args, Output="pdf")
-        check("Seal on an unsaved document asks to save it first",
-              state == 0 and "not been saved" in (result or ""), str(result))
+        for output in ("pdf", "document"):
+            state, result = lo.dispatch(new.getCurrentController().getFrame(), "Seal", **seal_args, Output=output)
+            check("Seal (Output=%s) on an unsaved document asks to save it first" % output,
+                  state == 0 and "not been saved" in (result or ""), str(result))
         new.close(True)
     finally:
         lo.stop()
