@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "core/base/error.hpp"
+#include "extension/options_page.hpp"
 #include "extension/seal_actions.hpp"
 #include "extension/seal_panel.hpp"
 #include "extension/uno_common.hpp"
@@ -440,10 +441,20 @@ Sequence<OUString> SAL_CALL panelFactoryServices() {
     return names;
 }
 
+OUString SAL_CALL optionsHandlerName() { return OUString::createFromAscii(kOptionsHandlerName); }
+
+Sequence<OUString> SAL_CALL optionsHandlerServices() {
+    Sequence<OUString> names(1);
+    names[0] = OUString::createFromAscii(kOptionsHandlerName);
+    return names;
+}
+
 const cppu::ImplementationEntry kEntries[] = {
     {create, implementationName, supportedServices, cppu::createSingleComponentFactory, nullptr, 0},
     {createPanelFactory, panelFactoryName, panelFactoryServices, cppu::createSingleComponentFactory, nullptr,
      0},
+    {createOptionsHandler, optionsHandlerName, optionsHandlerServices, cppu::createSingleComponentFactory,
+     nullptr, 0},
     {nullptr, nullptr, nullptr, nullptr, nullptr, 0}};
 
 }  // namespace

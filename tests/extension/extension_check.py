@@ -434,6 +434,55 @@ def panel_lists(lo, path, pki):
     doc.close(True)
 
 
+def options_page(lo):
+    """Tools > Options > 电子签章: the page is registered, and its handler loads
+    the options into the page's controls and stores them back on OK."""
+    nodes = lo.config("/org.openoffice.Office.OptionsDialog/Nodes")
+    node = nodes.getByName("org.eseal.extension.Options") if nodes.hasByName("org.eseal.extension.Options") else None
+    leaf = node.Leaves.getByName("org.eseal.extension.OptionsGeneral") if node is not None and \
+        node.Leaves.hasByName("org.eseal.extension.OptionsGeneral") else None
+    check("Tools > Options has the node 电子签章 with the eseal page and its handler",
+          node is not None and "电子签章" in node.Label and leaf is not None and
+          leaf.OptionsPage.endswith("/dialogs/Options.xdl") and leaf.EventHandlerService == "org.eseal.extension.OptionsHandler",
+          str(node.Label if node is not None else None))
+    if leaf is None:
+        return
+    location = lo.ctx.getValueByName("/singletons/com.sun.star.deployment.PackageInformationProvider") \
+        .getPackageLocation("org.eseal.extension")
+    doc = lo.desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, props(Hidden=True))
+    parent = doc.getCurrentController().getFrame().getContainerWindow()
+    handler = lo.create("org.eseal.extension.OptionsHandler")
+    window = lo.create("com.sun.star.awt.ContainerWindowProvider").createContainerWindow(
+        location + "/dialogs/Options.xdl", "", parent, handler)
+    model = lambda name: window.getControl(name).getModel()
+    check("the page's handler initialises it from the options",
+          handler.callHandlerMethod(window, "initialize", "external_event") and
+          tuple(model("DefaultOutput").SelectedItems) == (0,) and model("UseSystemTrust").State == 1 and
+          tuple(model("DefaultLevel").SelectedItems) == (0,) and "TSA" in model("LabelTsaUrl").Label,
+          "output %s, level %s" % (model("DefaultOutput").SelectedItems, model("DefaultLevel").SelectedItems))
+    model("TsaUrl").Text = " http://127.0.0.1:9/tsa "
+    model("Pkcs11Modules").Text = "/usr/lib/softhsm/libsofthsm2.so\n\n  /opt/vendor/libp11.so \n"
+    model("SkfLibraries").Text = "/usr/lib/libgm3000.1.0.so"
+    model("DefaultLevel").SelectedItems = (1,)
+    model("UseSystemTrust").State = 0
+    handler.callHandlerMethod(window, "ok", "external_event")
+    options = lo.config("/org.eseal.extension.Options/General")
+    check("OK on the page stores the options (lists one entry a line, trimmed)",
+          options.TsaUrl == "http://127.0.0.1:9/tsa" and
+          tuple(options.Pkcs11Modules) == ("/usr/lib/softhsm/libsofthsm2.so", "/opt/vendor/libp11.so") and
+          tuple(options.SkfLibraries) == ("/usr/lib/libgm3000.1.0.so",) and options.DefaultLevel == "B-T" and
+          not options.UseSystemTrust,
+          "%s %s %s %s" % (options.TsaUrl, options.Pkcs11Modules, options.DefaultLevel, options.UseSystemTrust))
+    # Back to the defaults for the rest of the test.
+    for name, value in (("TsaUrl", ""), ("Pkcs11Modules", ""), ("SkfLibraries", "")):
+        model(name).Text = value
+    model("DefaultLevel").SelectedItems = (0,)
+    model("UseSystemTrust").State = 1
+    handler.callHandlerMethod(window, "ok", "external_event")
+    window.dispose()
+    doc.close(True)
+
+
 def check_count(name, container, n):
     count = container.getCount() if container is not None else None
     check(name, count == n, "%s found" % count)
@@ -497,6 +546,8 @@ def main():
             ui = states.getByName(name).UIName if states.hasByName(name) else None
             check(module + ": the toolbar is named 加盖电子签章 and docked",
                   ui is not None and "加盖电子签章" in ui and states.getByName(name).Docked, str(ui))
+
+        options_page(lo)
 
         # A PDF opened in LibreOffice (Draw): its original bytes are sealed in place.
         doc = lo.open(pdf)
