@@ -47,6 +47,7 @@
 #include "core/base/error.hpp"
 #include "extension/options_page.hpp"
 #include "extension/seal_actions.hpp"
+#include "extension/seal_dialog.hpp"
 #include "extension/seal_panel.hpp"
 #include "extension/uno_common.hpp"
 #include "extension/uno_picture.hpp"
@@ -111,6 +112,9 @@ std::string sealedPdfBeside(const std::string& path) {
     return (p.parent_path() / (p.stem().string() + "-sealed.pdf")).string();
 }
 
+// The person closed the seal dialog without sealing.
+struct Cancelled {};
+
 class ProtocolHandler : public cppu::WeakImplHelper4<frame::XDispatchProvider, frame::XNotifyingDispatch,
                                                      lang::XInitialization, lang::XServiceInfo> {
 public:
@@ -153,13 +157,16 @@ public:
     dispatchWithNotification(const util::URL& url, const Sequence<beans::PropertyValue>& arguments,
                              const Reference<frame::XDispatchResultListener>& listener) override {
         std::string json, message;
-        bool ok = false;
+        bool ok = false, cancelled = false;
         try {
             CommandArgs args = argsOf(arguments);
             const bool interactive = args.empty();
             addOptionDefaults(context_, args);
             json = run(utf8(url.Path), args, interactive);
             ok = true;
+        } catch (const Cancelled&) {
+            json = errorJson("cancelled", "the seal dialog was closed; nothing was sealed");
+            cancelled = true;
         } catch (const Error& e) {
             message = e.what();
             json = errorJson(toString(e.category()), message);
@@ -175,7 +182,7 @@ public:
         }
         // A click on the toolbar (no arguments) is answered in a message box;
         // automation reads the result instead.
-        if (!ok && arguments.getLength() == 0) showError(message);
+        if (!ok && !cancelled && arguments.getLength() == 0) showError(message);
         if (!listener.is()) return;
         try {
             frame::DispatchResultEvent event;
@@ -250,11 +257,16 @@ private:
         static std::mutex busy;
         std::lock_guard<std::mutex> lock(busy);
         if (command == "Seal" || command == "CrossPageSeal") {
-            if (interactive)
-                throw Error(ErrorCategory::Usage,
-                            "the seal dialog is not built yet; the command takes arguments "
-                            "(Key, Seal, PinEnv, Page + At, Output)");
-            return seal(args, command == "CrossPageSeal");
+            if (!interactive) return seal(args, command == "CrossPageSeal", nullptr);
+            // A click: the seal dialog gathers the same arguments and the PIN.
+            documentPath(model());  // an unsaved document is refused before the dialog
+            SealDialogResult chosen;
+            Reference<awt::XWindowPeer> parent(frame_->getContainerWindow(), uno::UNO_QUERY);
+            if (!runSealDialog(context_, parent, args, optionList(context_, "Pkcs11Modules"),
+                               chineseUi(context_), chosen))
+                throw Cancelled();
+            TypedPin pin(std::move(chosen.pin));
+            return seal(chosen.args, command == "CrossPageSeal", &pin);
         }
         if (command == "Verify") {
             const std::string path = documentPath(model());
@@ -266,23 +278,21 @@ private:
         throw Error(ErrorCategory::Usage, "the " + command + " dialog is not built yet");
     }
 
-    std::string seal(const CommandArgs& args, bool crossPage) {
-        if (args.empty())
-            throw Error(ErrorCategory::Usage, "the seal dialog is not built yet; pass arguments");
+    std::string seal(const CommandArgs& args, bool crossPage, PinSource* pins) {
         const Reference<frame::XModel> document = model();
         const std::string path = documentPath(document);
         auto output = args.find("Output");
         const std::string mode = output == args.end() || output->second.empty() ? "document" : output->second;
         if (mode == "document") {
             if (isPdfFile(path) || !canPlacePicture(document) || !formatOf(path).signsPlacedPicture())
-                return sealFileInPlace(document, path, args, crossPage);
-            return sealWithPlacedPicture(document, path, args, crossPage);
+                return sealFileInPlace(document, path, args, crossPage, pins);
+            return sealWithPlacedPicture(document, path, args, crossPage, pins);
         }
         if (mode != "pdf") throw Error(ErrorCategory::Usage, "Output must be document or pdf, not " + mode);
         auto named = args.find("OutputFile");
         const std::string target =
             named != args.end() && !named->second.empty() ? named->second : sealedPdfBeside(path);
-        if (isPdfFile(path)) return sealResultJson(sealFile(path, target, args, crossPage));
+        if (isPdfFile(path)) return sealResultJson(sealFile(path, target, args, crossPage, pins));
         // A Writer/Calc document: LibreOffice exports it, the PDF adapter seals the export.
         const std::string exported =
             (std::filesystem::temp_directory_path() / ("eseal-export-" + std::to_string(::getpid()) + ".pdf"))
@@ -293,7 +303,7 @@ private:
         filter[0].Value <<= pdfFilterFor(document);
         try {
             storable->storeToURL(fileUrl(exported), filter);
-            SealResult result = sealFile(exported, target, args, crossPage);
+            SealResult result = sealFile(exported, target, args, crossPage, pins);
             std::filesystem::remove(exported);
             return sealResultJson(result);
         } catch (...) {
@@ -307,7 +317,7 @@ private:
     // itself (for a PDF in Draw: the original bytes, never LibreOffice's
     // re-export), then the window shows it again.
     std::string sealFileInPlace(const Reference<frame::XModel>& document, const std::string& path,
-                                const CommandArgs& args, bool crossPage) {
+                                const CommandArgs& args, bool crossPage, PinSource* pins) {
         refuseReadOnly(document, path);
         // The reload would throw away unsaved edits: refused before anything is done.
         Reference<util::XModifiable> modifiable(document, uno::UNO_QUERY);
@@ -316,7 +326,7 @@ private:
                         "the document has unsaved changes, which reloading the sealed file would lose; save "
                         "or discard them first",
                         path);
-        SealResult result = sealInPlace(path, args, crossPage);
+        SealResult result = sealInPlace(path, args, crossPage, pins);
         return sealResultJson(result, reloadReporting(document));
     }
 
@@ -328,14 +338,14 @@ private:
     // reloads it. If anything fails the picture is taken out again and the
     // document is as it was, unsaved edits included; the file is untouched.
     std::string sealWithPlacedPicture(const Reference<frame::XModel>& document, const std::string& path,
-                                      const CommandArgs& args, bool crossPage) {
+                                      const CommandArgs& args, bool crossPage, PinSource* pins) {
         refuseReadOnly(document, path);
         if (crossPage)
             throw Error(ErrorCategory::Unsupported,
                         "a cross-page seal goes on a PDF: seal with Output=pdf, or open the PDF", path);
         const PictureSpot spot = pictureSpotFrom(args);
         const std::string stored = besideTemporary(path, "stored");
-        SealSession session(path, stored, args, false, true);
+        SealSession session(path, stored, args, false, true, pins);
         Reference<util::XModifiable> modifiable(document, uno::UNO_QUERY_THROW);
         const bool wasModified = modifiable->isModified();
         std::function<void()> takeOut = placePicture(context_, document, spot);

@@ -10,12 +10,14 @@
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/base/error.hpp"
 #include "core/crypto/trust.hpp"
 #include "core/key/pin.hpp"
 #include "core/report/report.hpp"
 #include "core/token/key_registry.hpp"
+#include "core/token/pkcs11_listing.hpp"
 
 namespace eseal::extension {
 
@@ -158,6 +160,50 @@ SealSession::SealSession(const std::string& input, const std::string& checkOutpu
 
 SealSession::~SealSession() = default;
 
+std::vector<KeyChoice> availableKeys(const std::vector<std::string>& modules) noexcept {
+    std::vector<KeyChoice> keys;
+    std::vector<std::optional<std::string>> where(modules.begin(), modules.end());
+    if (where.empty()) where.push_back(std::nullopt);
+    for (const auto& module : where) {
+        try {
+            for (const Pkcs11ModuleInfo& m : listTokens(module))
+                for (const Pkcs11TokenInfo& t : m.tokens)
+                    for (const Pkcs11ObjectInfo& o : t.objects) {
+                        if (o.objectClass != "certificate" || !o.signing || o.ca || o.uri.empty()) continue;
+                        std::string spec = o.uri;
+                        if (module && spec.find("module-path=") == std::string::npos)
+                            spec += (spec.find('?') == std::string::npos ? "?" : "&") +
+                                    ("module-path=" + *module);
+                        keys.push_back({spec, (o.holder.empty() ? o.label : o.holder) + " (" + t.label + ")",
+                                        t.pinState});
+                    }
+        } catch (...) {
+            // A module that cannot be listed offers no key.
+        }
+    }
+    return keys;
+}
+
+std::string pinStateText(const PinState& s, bool chinese) {
+    if (!chinese) return s.summary();
+    if (!s.initialized) return "用户 PIN 尚未设置";
+    if (s.locked) return "PIN 已锁定，需用管理员 PIN 解锁";
+    std::string t = s.finalTry   ? "最后一次机会：再输错一次将锁定"
+                    : s.countLow ? "上次登录后曾输错 PIN"
+                                 : "PIN 正常";
+    if (s.retriesLeft) t += "（剩余 " + std::to_string(*s.retriesLeft) + " 次）";
+    if (s.mustChange) t += "；请修改 PIN（可能仍是出厂 PIN）";
+    return t;
+}
+
+SecretString TypedPin::get(const PinPrompt& prompt) {
+    if (pin_.empty())
+        throw TokenError(TokenError::Kind::PinRequired, "no PIN was typed for " + prompt.tokenLabel);
+    SecretString once = std::move(pin_);
+    pin_ = SecretString();
+    return once;
+}
+
 SealResult SealSession::sealTo(const std::string& input, const std::string& output) {
     SealRequest request = request_;
     request.input = input;
@@ -166,19 +212,19 @@ SealResult SealSession::sealTo(const std::string& input, const std::string& outp
 }
 
 SealResult sealFile(const std::string& input, const std::string& output, const CommandArgs& args,
-                    bool crossPage) {
-    SealSession session(input, output, args, crossPage, false);
+                    bool crossPage, PinSource* pins) {
+    SealSession session(input, output, args, crossPage, false, pins);
     return session.sealTo(input, output);
 }
 
-SealResult sealInPlace(const std::string& path, const CommandArgs& args, bool crossPage) {
+SealResult sealInPlace(const std::string& path, const CommandArgs& args, bool crossPage, PinSource* pins) {
     namespace fs = std::filesystem;
     const fs::path target(path);
     const fs::path temporary =
         target.parent_path() / ("." + target.filename().string() + ".eseal-" + std::to_string(::getpid()) +
                                 target.extension().string());
     try {
-        SealResult result = sealFile(path, temporary.string(), args, crossPage);
+        SealResult result = sealFile(path, temporary.string(), args, crossPage, pins);
         fs::rename(temporary, target);
         result.output = path;
         return result;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/secret.hpp"
 #include "core/key/pin.hpp"
 #include "formats/format.hpp"
 
@@ -47,6 +48,29 @@ const FormatAdapter& formatOf(const std::string& path);
 // writable by this process.
 void checkReplaceable(const std::string& path);
 
+// A key the seal dialog offers: a signing certificate on a token of the
+// PKCS#11 modules given (none: those p11-kit registers), with its token's PIN
+// state (tries left where the token says) for the dialog to show.
+struct KeyChoice {
+    std::string spec;   // as Key takes it (a PKCS#11 URI)
+    std::string label;  // "测试单位 ECDSA 签章人 (token eseal-test)"
+    PinState pinState;
+};
+// Never throws: a module that cannot be listed is left out.
+std::vector<KeyChoice> availableKeys(const std::vector<std::string>& modules) noexcept;
+// The PIN state as a clerk reads it, in Chinese when `chinese`.
+std::string pinStateText(const PinState& state, bool chinese);
+
+// A PIN typed into the seal dialog, handed to the key once.
+class TypedPin final : public PinSource {
+public:
+    explicit TypedPin(SecretString pin) : pin_(std::move(pin)) {}
+    SecretString get(const PinPrompt& prompt) override;
+
+private:
+    SecretString pin_;
+};
+
 // A seal in two steps, for a front end that changes the document in between:
 // the constructor checks the request against `input` with `checkOutput` as
 // the output (writes nothing) and opens the key, so a wrong PIN or a locked
@@ -74,11 +98,12 @@ private:
 // adapter is chosen by the content of `input`. An input no adapter takes is
 // "format not supported yet".
 SealResult sealFile(const std::string& input, const std::string& output, const CommandArgs& args,
-                    bool crossPage);
+                    bool crossPage, PinSource* pins = nullptr);
 
 // Seals the file `path` in place: sealed into a temporary file beside it, then
 // renamed over it (atomic on one file system); `path` is untouched on failure.
-SealResult sealInPlace(const std::string& path, const CommandArgs& args, bool crossPage);
+SealResult sealInPlace(const std::string& path, const CommandArgs& args, bool crossPage,
+                       PinSource* pins = nullptr);
 
 // The JSON report (as `eseal verify --json` prints it) of `path`. Trust: PEM
 // files separated by ';'; NoSystemTrust=true leaves the system store out.

@@ -96,6 +96,22 @@ Reference<container::XNameAccess> configAccess(const Reference<uno::XComponentCo
 
 }  // namespace
 
+std::vector<std::string> optionList(const Reference<uno::XComponentContext>& context,
+                                    const char* name) noexcept {
+    std::vector<std::string> list;
+    try {
+        Reference<container::XNameAccess> general =
+            configAccess(context, "/org.eseal.extension.Options/General");
+        Sequence<OUString> items;
+        if (general.is() && (general->getByName(OUString::createFromAscii(name)) >>= items))
+            for (const OUString& i : items)
+                if (!i.isEmpty()) list.push_back(utf8(i));
+    } catch (...) {
+        list.clear();
+    }
+    return list;
+}
+
 bool chineseUi(const Reference<uno::XComponentContext>& context) noexcept {
     try {
         OUString locale;

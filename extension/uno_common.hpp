@@ -6,6 +6,7 @@
 #include <com/sun/star/uno/XComponentContext.hpp>
 #include <rtl/ustring.hxx>
 #include <string>
+#include <vector>
 
 #include "extension/seal_actions.hpp"
 
@@ -19,6 +20,10 @@ rtl::OUString fileUrl(const std::string& path);
 // The extension's options (registry/eseal.xcs) as defaults for arguments not given.
 void addOptionDefaults(const com::sun::star::uno::Reference<com::sun::star::uno::XComponentContext>& context,
                        CommandArgs& args);
+// A string-list option of /org.eseal.extension.Options/General ("Pkcs11Modules"); empty when unreadable.
+std::vector<std::string> optionList(
+    const com::sun::star::uno::Reference<com::sun::star::uno::XComponentContext>& context,
+    const char* name) noexcept;
 // True when LibreOffice's UI language is Chinese (ooLocale, else the environment).
 bool chineseUi(
     const com::sun::star::uno::Reference<com::sun::star::uno::XComponentContext>& context) noexcept;

@@ -662,9 +662,13 @@ def main():
             code, text = run(["pdftotext", sealed, "-"], env)
             check("the sealed PDF is the workbook's export (its Chinese text)", code == 0 and "预算表" in text,
                   text.strip()[:60])
+        before = sha256(ods)
         state, result = lo.dispatch(frame, "Seal")
-        check("Seal without arguments (a toolbar click) answers, without hanging, that the dialog is not built",
-              state == 0 and "dialog is not built yet" in (result or ""), str(result))
+        # Headless LibreOffice closes every dialog at once: the seal dialog was
+        # built and shown, and its Cancel is the answer; nothing is sealed.
+        check("Seal without arguments (a toolbar click) opens the seal dialog; closed, it seals nothing",
+              state == 0 and json.loads(result or "{}").get("category") == "cancelled" and sha256(ods) == before,
+              str(result))
         calc.close(True)
 
         odf_in_place(lo, eseal, key, seal, work, pki, env)
