@@ -10,7 +10,7 @@ token, PIN in an environment variable of the soffice process), checks the
 sealed files with eseal verify and pdfsig, and dispatches vnd.eseal:Verify.
 Prints "ok"/"FAILED" lines and "N passed, M failed"; exit 1 on any failure.
 
-usage: extension_check.py ESEAL_BIN OXT TEST_DATA_DIR
+usage: extension_check.py ESEAL_BIN OXT TEST_DATA_DIR SKF_TEST_LIBRARY
 """
 import hashlib
 import json
@@ -278,7 +278,7 @@ def timed_dispatch(lo, frame, command, what, **args):
     return state, result
 
 
-def odf_in_place(lo, eseal, key, seal, work, pki, env):
+def odf_in_place(lo, eseal, key, seal, work, pki, env, locked_key):
     """Output=document on Writer and Calc ODF: the picture goes in through
     UNO, the core signs the stored file, the window reloads it."""
     base = dict(Key=key, Seal=seal, PinEnv=PIN_VAR, Output="document")
@@ -326,6 +326,8 @@ def odf_in_place(lo, eseal, key, seal, work, pki, env):
 
     state, result = lo.dispatch(frame, "Seal", **dict(base, PinEnv=WRONG_PIN_VAR, Keyword="（盖章）"))
     kept("a wrong PIN", state, result, ('"token"', "wrong PIN"))
+    state, result = lo.dispatch(frame, "Seal", **dict(base, Key=locked_key, Keyword="（盖章）"))
+    kept("a locked USB Key", state, result, ('"token"', "locked"))
     os.chmod(letters[1], 0o444)
     state, result = lo.dispatch(frame, "Seal", **dict(base, Keyword="（盖章）"))
     kept("a read-only file", state, result, ("read-only",))
@@ -500,7 +502,7 @@ def verified(eseal, path, pki, nssdb, env):
 
 
 def main():
-    eseal, oxt, data = sys.argv[1], sys.argv[2], sys.argv[3]
+    eseal, oxt, data, skf = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
     pki, inputs = os.path.join(data, "pki"), os.path.join(data, "inputs")
     work = tempfile.mkdtemp(prefix="eseal-ext-")
     profile = os.path.join(work, "profile")
@@ -518,6 +520,14 @@ def main():
     # LibreOffice's own signature check trusts the test root through this NSS database.
     env["MOZILLA_CERTIFICATE_FOLDER"] = "sql:" + nssdb
     seal_args = dict(Key=key, Seal=seal, PinEnv=PIN_VAR, Page=1, At="140,207")
+    # A USB Key whose user PIN is locked: the test SKF library, its counters in a state file of this test.
+    with open(os.path.join(work, "skf.conf"), "w") as f:
+        f.write("device soft-skf-0\napp ESEAL\nmax-retries 3\nstate %s\ncontainer seal %s %s\n" % (
+            os.path.join(work, "skf.state"), os.path.join(pki, "signer-rsa.key"), os.path.join(pki, "signer-rsa.crt")))
+    with open(os.path.join(work, "skf.state"), "w") as f:
+        f.write("user-pin 123456\nadmin-pin 12345678\nuser-left 0\nadmin-left 3\nuser-default 0\n")
+    env["ESEAL_SKF_SOFT_CONFIG"] = os.path.join(work, "skf.conf")
+    locked_key = "skf:%s?app=ESEAL&container=seal" % skf
 
     lo = LibreOffice(profile, env)
     try:
@@ -671,7 +681,7 @@ def main():
               str(result))
         calc.close(True)
 
-        odf_in_place(lo, eseal, key, seal, work, pki, env)
+        odf_in_place(lo, eseal, key, seal, work, pki, env, locked_key)
 
         # A new document never saved has no file to seal.
         new = lo.desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, props(Hidden=True))
