@@ -168,8 +168,9 @@ public:
             json = errorJson("cancelled", "the seal dialog was closed; nothing was sealed");
             cancelled = true;
         } catch (const Error& e) {
-            message = e.what();
-            json = errorJson(toString(e.category()), message);
+            const std::string headline = clerkHeadline(e, chineseUi(context_));
+            message = headline + "\n\n" + e.what();
+            json = errorJson(toString(e.category()), e.what(), headline);
         } catch (const uno::Exception& e) {
             message = utf8(e.Message);
             json = errorJson("LibreOffice", message);

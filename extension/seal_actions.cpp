@@ -328,8 +328,60 @@ std::string sealResultJson(const SealResult& result, const std::string& reloadPr
     return j.dump();
 }
 
-std::string errorJson(const std::string& category, const std::string& message) {
-    return nlohmann::json{{"ok", false}, {"category", category}, {"error", message}}.dump();
+std::string errorJson(const std::string& category, const std::string& message, const std::string& headline) {
+    nlohmann::json j{{"ok", false}, {"category", category}, {"error", message}};
+    if (!headline.empty()) j["headline"] = headline;
+    return j.dump();
+}
+
+std::string clerkHeadline(const Error& error, bool chinese) {
+    const auto t = [chinese](const char* zh, const char* en) { return std::string(chinese ? zh : en); };
+    if (const auto* token = dynamic_cast<const TokenError*>(&error)) {
+        switch (token->kind()) {
+            case TokenError::Kind::WrongPin:
+                return t("PIN 不正确，未盖章。eseal 不会自动重试；请核对 PIN 后再试，注意剩余次数。",
+                         "Wrong PIN: nothing was sealed. eseal never retries by itself; check the PIN and "
+                         "mind the "
+                         "tries left.");
+            case TokenError::Kind::PinLocked:
+                return t(
+                    "USB Key 的 PIN 已锁定，未盖章。请用管理员 PIN 解锁（命令见下）。",
+                    "The USB Key's PIN is locked: nothing was sealed. Unlock it with the admin PIN (command "
+                    "below).");
+            case TokenError::Kind::PinExpired:
+                return t("PIN 已过期，请先修改 PIN。", "The PIN has expired: change it first.");
+            case TokenError::Kind::PinRequired:
+                return t("需要 PIN 才能盖章。", "A PIN is needed to seal.");
+            case TokenError::Kind::NotFound:
+                return t("未找到 USB Key、密钥或证书；请插入 USB Key 或检查密钥设置。",
+                         "No such USB Key, key or certificate: insert the USB Key or check the key setting.");
+            case TokenError::Kind::Other:
+                break;
+        }
+        return t("USB Key 出错，未盖章。", "The USB Key failed: nothing was sealed.");
+    }
+    switch (error.category()) {
+        case ErrorCategory::BadInput:
+            return t("文档或印章图片有问题，未盖章。",
+                     "The document or the seal picture is not right: nothing was sealed.");
+        case ErrorCategory::InputUnreadable:
+            return t("无法读取文档或印章图片。", "The document or the seal picture cannot be read.");
+        case ErrorCategory::OutputNotWritable:
+            return t("无法写入：文件只读或所在文件夹不可写，文档未改动。",
+                     "Cannot write: the file is read-only or its folder is not writable; the document is "
+                     "unchanged.");
+        case ErrorCategory::Token:
+            return t("USB Key 出错，未盖章。", "The USB Key failed: nothing was sealed.");
+        case ErrorCategory::Crypto:
+            return t("签名时出错，未盖章。", "Signing failed: nothing was sealed.");
+        case ErrorCategory::Unsupported:
+            return t("暂不支持这样盖章。", "This cannot be sealed this way yet.");
+        case ErrorCategory::Usage:
+            return t("请检查盖章设置。", "Check the seal settings.");
+        case ErrorCategory::Internal:
+            break;
+    }
+    return t("eseal 内部错误，请报告。", "An internal error in eseal; please report it.");
 }
 
 }  // namespace eseal::extension

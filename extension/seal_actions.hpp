@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/error.hpp"
 #include "core/base/secret.hpp"
 #include "core/key/pin.hpp"
 #include "formats/format.hpp"
@@ -130,7 +131,12 @@ SealListing sealListing(const std::string& path, const CommandArgs& args, bool c
 // {"ok":true,"output":...,"field":...,"page":N}, with "reloadError" when the
 // file was sealed but the window could not load it again.
 std::string sealResultJson(const SealResult& result, const std::string& reloadProblem = {});
-// {"ok":false,"category":...,"error":...}
-std::string errorJson(const std::string& category, const std::string& message);
+// {"ok":false,"category":...,"error":...[,"headline":...]}
+std::string errorJson(const std::string& category, const std::string& message,
+                      const std::string& headline = {});
+
+// The first sentence of an error box, in the clerk's language: what kind of
+// problem it is and what to do (the core's message follows it).
+std::string clerkHeadline(const Error& error, bool chinese);
 
 }  // namespace eseal::extension

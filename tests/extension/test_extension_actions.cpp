@@ -133,3 +133,16 @@ BOOST_AUTO_TEST_CASE(a_typed_pin_is_given_once) {
         BOOST_TEST((e.kind() == TokenError::Kind::PinRequired));
     }
 }
+
+BOOST_AUTO_TEST_CASE(error_headlines_for_clerks) {
+    const TokenError locked(TokenError::Kind::PinLocked, "locked");
+    BOOST_TEST(clerkHeadline(locked, true).find("管理员 PIN") != std::string::npos);
+    BOOST_TEST(clerkHeadline(locked, false).find("admin PIN") != std::string::npos);
+    const TokenError wrong(TokenError::Kind::WrongPin, "wrong");
+    BOOST_TEST(clerkHeadline(wrong, true).find("PIN 不正确") != std::string::npos);
+    const Error readOnly(ErrorCategory::OutputNotWritable, "read-only");
+    BOOST_TEST(clerkHeadline(readOnly, true).find("只读") != std::string::npos);
+    BOOST_TEST(errorJson("token", "wrong PIN", "PIN 不正确") ==
+               R"({"category":"token","error":"wrong PIN","headline":"PIN 不正确","ok":false})");
+    BOOST_TEST(errorJson("usage", "x") == R"({"category":"usage","error":"x","ok":false})");
+}
