@@ -367,8 +367,23 @@ def odf_in_place(lo, eseal, key, seal, work, pki, env, locked_key):
     odf_verified(lo, eseal, letters[2], frame, pki, env, work)
     doc.close(True)
 
-    # The verify panel: the deck 电子签章 in a window's sidebar lists the seal.
+    # The verify panel: the deck 电子签章 in a window's sidebar lists the seal;
+    # sealing with the deck open lists the new seal after the reload.
     panel_lists(lo, letters[0], pki)
+    fresh = os.path.join(work, "公函4.odt")
+    make_letter(lo, fresh)
+    doc = lo.open(fresh, hidden=False)
+    frame = doc.getCurrentController().getFrame()
+    before = panel_text(doc)
+    check("the panel of an unsealed letter says it carries no seal",
+          "carries no seal" in before or "没有签章" in before, before[:120])
+    state, result = lo.dispatch(frame, "Seal", **dict(base, Keyword="（盖章）"))
+    doc = _model_of(frame)
+    after = panel_text(doc)
+    check("after sealing (reload) the open panel lists the new seal",
+          state == 1 and "测试单位 ECDSA 签章人" in after and ("valid, unchanged" in after or "有效" in after),
+          after[:160])
+    doc.close(True)
 
     # 4. Calc: at the selected cell, then at a keyword's cell.
     books = [os.path.join(work, "预算表%d.ods" % i) for i in (1, 2)]
@@ -483,6 +498,23 @@ def options_page(lo):
     handler.callHandlerMethod(window, "ok", "external_event")
     window.dispose()
     doc.close(True)
+
+
+def panel_text(doc):
+    """What the panel EsealSealsPanel of the window's deck 电子签章 lists ("" without it)."""
+    sidebar = doc.getCurrentController().getSidebar()
+    sidebar.setVisible(True)
+    decks = sidebar.getDecks()
+    if not decks.hasByName("EsealDeck"):
+        return ""
+    deck = decks.getByName("EsealDeck")
+    deck.activate(True)
+    panels = deck.getPanels()
+    if not panels.hasByName("EsealSealsPanel"):
+        return ""
+    window = panels.getByName("EsealSealsPanel").getDialog()
+    control = window.getControl("seals") if window is not None else None
+    return control.getModel().Text if control is not None else ""
 
 
 def check_count(name, container, n):
