@@ -16,6 +16,7 @@
 #include <com/sun/star/frame/DispatchResultState.hpp>
 #include <com/sun/star/frame/XComponentLoader.hpp>
 #include <com/sun/star/frame/XController.hpp>
+#include <com/sun/star/frame/XController2.hpp>
 #include <com/sun/star/frame/XDispatchProvider.hpp>
 #include <com/sun/star/frame/XDispatchResultListener.hpp>
 #include <com/sun/star/frame/XFrame.hpp>
@@ -24,6 +25,9 @@
 #include <com/sun/star/frame/XStorable.hpp>
 #include <com/sun/star/lang/XInitialization.hpp>
 #include <com/sun/star/lang/XServiceInfo.hpp>
+#include <com/sun/star/ui/XDeck.hpp>
+#include <com/sun/star/ui/XDecks.hpp>
+#include <com/sun/star/ui/XSidebarProvider.hpp>
 #include <com/sun/star/uno/XComponentContext.hpp>
 #include <com/sun/star/util/URL.hpp>
 #include <com/sun/star/util/XCloseable.hpp>
@@ -33,6 +37,7 @@
 #include <cppuhelper/supportsservice.hxx>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <osl/file.hxx>
 #include <rtl/ustring.hxx>
@@ -40,7 +45,12 @@
 #include <vector>
 
 #include "core/base/error.hpp"
+#include "extension/options_page.hpp"
 #include "extension/seal_actions.hpp"
+#include "extension/seal_dialog.hpp"
+#include "extension/seal_panel.hpp"
+#include "extension/uno_common.hpp"
+#include "extension/uno_picture.hpp"
 
 using namespace com::sun::star;
 using com::sun::star::uno::Reference;
@@ -54,15 +64,6 @@ namespace {
 
 constexpr char kImplementationName[] = "org.eseal.extension.ProtocolHandler";
 constexpr char kProtocol[] = "vnd.eseal:";
-
-std::string utf8(const OUString& s) {
-    const OString o = OUStringToOString(s, RTL_TEXTENCODING_UTF8);
-    return std::string(o.getStr(), static_cast<std::size_t>(o.getLength()));
-}
-
-OUString ou(const std::string& s) {
-    return OUString(s.data(), static_cast<sal_Int32>(s.size()), RTL_TEXTENCODING_UTF8);
-}
 
 CommandArgs argsOf(const Sequence<beans::PropertyValue>& properties) {
     CommandArgs args;
@@ -81,24 +82,6 @@ CommandArgs argsOf(const Sequence<beans::PropertyValue>& properties) {
             args[utf8(p.Name)] = flag ? "true" : "false";
     }
     return args;
-}
-
-// The document's file on disk; Error(Usage) for a document never saved.
-std::string documentPath(const Reference<frame::XModel>& model) {
-    if (!model.is()) throw Error(ErrorCategory::Usage, "no document in this window");
-    const OUString url = model->getURL();
-    if (url.isEmpty())
-        throw Error(ErrorCategory::Usage, "the document has not been saved yet; save it, then seal it");
-    OUString path;
-    if (osl::FileBase::getSystemPathFromFileURL(url, path) != osl::FileBase::E_None)
-        throw Error(ErrorCategory::Usage, "the document is not a local file: " + utf8(url));
-    return utf8(path);
-}
-
-OUString fileUrl(const std::string& path) {
-    OUString url;
-    osl::FileBase::getFileURLFromSystemPath(ou(path), url);
-    return url;
 }
 
 // LibreOffice's PDF export filter for the kind of document.
@@ -129,40 +112,8 @@ std::string sealedPdfBeside(const std::string& path) {
     return (p.parent_path() / (p.stem().string() + "-sealed.pdf")).string();
 }
 
-// The extension's options (registry/eseal.xcs), /org.eseal.extension.Options/General,
-// as defaults for arguments the dispatch does not give: DefaultOutput -> Output,
-// TrustAnchors -> Trust, UseSystemTrust=false -> NoSystemTrust. Unreadable
-// options leave the arguments as they are.
-void addOptionDefaults(const Reference<uno::XComponentContext>& context, CommandArgs& args) {
-    try {
-        Reference<lang::XMultiServiceFactory> provider = configuration::theDefaultProvider::get(context);
-        beans::PropertyValue path;
-        path.Name = "nodepath";
-        path.Value <<= OUString("/org.eseal.extension.Options/General");
-        Sequence<uno::Any> arguments(1);
-        arguments[0] <<= path;
-        Reference<container::XNameAccess> general(
-            provider->createInstanceWithArguments("com.sun.star.configuration.ConfigurationAccess",
-                                                  arguments),
-            uno::UNO_QUERY);
-        if (!general.is()) return;
-        OUString output;
-        if (!args.count("Output") && (general->getByName("DefaultOutput") >>= output) && !output.isEmpty())
-            args["Output"] = utf8(output);
-        Sequence<OUString> anchors;
-        if (!args.count("Trust") && (general->getByName("TrustAnchors") >>= anchors)) {
-            std::string joined;
-            for (const OUString& a : anchors)
-                if (!a.isEmpty()) joined += (joined.empty() ? "" : ";") + utf8(a);
-            if (!joined.empty()) args["Trust"] = joined;
-        }
-        bool system = true;
-        if (!args.count("NoSystemTrust") && (general->getByName("UseSystemTrust") >>= system) && !system)
-            args["NoSystemTrust"] = "true";
-    } catch (const uno::Exception&) {
-        // No options: the arguments stand.
-    }
-}
+// The person closed the seal dialog without sealing.
+struct Cancelled {};
 
 class ProtocolHandler : public cppu::WeakImplHelper4<frame::XDispatchProvider, frame::XNotifyingDispatch,
                                                      lang::XInitialization, lang::XServiceInfo> {
@@ -206,16 +157,20 @@ public:
     dispatchWithNotification(const util::URL& url, const Sequence<beans::PropertyValue>& arguments,
                              const Reference<frame::XDispatchResultListener>& listener) override {
         std::string json, message;
-        bool ok = false;
+        bool ok = false, cancelled = false;
         try {
             CommandArgs args = argsOf(arguments);
             const bool interactive = args.empty();
             addOptionDefaults(context_, args);
             json = run(utf8(url.Path), args, interactive);
             ok = true;
+        } catch (const Cancelled&) {
+            json = errorJson("cancelled", "the seal dialog was closed; nothing was sealed");
+            cancelled = true;
         } catch (const Error& e) {
-            message = e.what();
-            json = errorJson(toString(e.category()), message);
+            const std::string headline = clerkHeadline(e, chineseUi(context_));
+            message = headline + "\n\n" + e.what();
+            json = errorJson(toString(e.category()), e.what(), headline);
         } catch (const uno::Exception& e) {
             message = utf8(e.Message);
             json = errorJson("LibreOffice", message);
@@ -228,7 +183,7 @@ public:
         }
         // A click on the toolbar (no arguments) is answered in a message box;
         // automation reads the result instead.
-        if (!ok && arguments.getLength() == 0) showError(message);
+        if (!ok && !cancelled && arguments.getLength() == 0) showError(message);
         if (!listener.is()) return;
         try {
             frame::DispatchResultEvent event;
@@ -261,6 +216,23 @@ private:
         return controller.is() ? controller->getModel() : nullptr;
     }
 
+    // The sidebar shown with the deck 电子签章 (registry/Sidebar.xcu).
+    void showDeck() noexcept {
+        try {
+            Reference<frame::XController2> controller(frame_->getController(), uno::UNO_QUERY);
+            Reference<ui::XSidebarProvider> sidebar = controller.is() ? controller->getSidebar() : nullptr;
+            if (!sidebar.is()) return;
+            sidebar->setVisible(true);
+            Reference<container::XNameAccess> decks(sidebar->getDecks(), uno::UNO_QUERY);
+            Reference<ui::XDeck> deck;
+            if (decks.is() && decks->hasByName(OUString::createFromAscii(kDeckId)))
+                decks->getByName(OUString::createFromAscii(kDeckId)) >>= deck;
+            if (deck.is()) deck->activate(true);
+        } catch (...) {
+            // No sidebar in this window.
+        }
+    }
+
     void showError(const std::string& message) noexcept { show(message, awt::MessageBoxType_ERRORBOX); }
 
     void show(const std::string& message, awt::MessageBoxType type) noexcept {
@@ -286,53 +258,42 @@ private:
         static std::mutex busy;
         std::lock_guard<std::mutex> lock(busy);
         if (command == "Seal" || command == "CrossPageSeal") {
-            if (interactive)
-                throw Error(ErrorCategory::Usage,
-                            "the seal dialog is not built yet; the command takes arguments "
-                            "(Key, Seal, PinEnv, Page + At, Output)");
-            return seal(args, command == "CrossPageSeal");
+            if (!interactive) return seal(args, command == "CrossPageSeal", nullptr);
+            // A click: the seal dialog gathers the same arguments and the PIN.
+            documentPath(model());  // an unsaved document is refused before the dialog
+            SealDialogResult chosen;
+            Reference<awt::XWindowPeer> parent(frame_->getContainerWindow(), uno::UNO_QUERY);
+            if (!runSealDialog(context_, parent, args, optionList(context_, "Pkcs11Modules"),
+                               chineseUi(context_), chosen))
+                throw Cancelled();
+            TypedPin pin(std::move(chosen.pin));
+            return seal(chosen.args, command == "CrossPageSeal", &pin);
         }
         if (command == "Verify") {
             const std::string path = documentPath(model());
-            // A click: the report for people in a box (the sidebar panel comes later).
-            if (interactive) show(verifyFileText(path, args), awt::MessageBoxType_INFOBOX);
+            // A click opens the deck 电子签章, whose panel lists the seals.
+            if (interactive) showDeck();
+            refreshPanels(frame_);
             return verifyFileJson(path, args);
         }
         throw Error(ErrorCategory::Usage, "the " + command + " dialog is not built yet");
     }
 
-    std::string seal(const CommandArgs& args, bool crossPage) {
-        if (args.empty())
-            throw Error(ErrorCategory::Usage, "the seal dialog is not built yet; pass arguments");
+    std::string seal(const CommandArgs& args, bool crossPage, PinSource* pins) {
         const Reference<frame::XModel> document = model();
         const std::string path = documentPath(document);
         auto output = args.find("Output");
         const std::string mode = output == args.end() || output->second.empty() ? "document" : output->second;
         if (mode == "document") {
-            // The file on disk is sealed (for a PDF in Draw: the original bytes,
-            // never LibreOffice's re-export), then the window shows it again.
-            // The reload would throw away unsaved edits: refused before anything is done.
-            Reference<util::XModifiable> modifiable(document, uno::UNO_QUERY);
-            if (modifiable.is() && modifiable->isModified())
-                throw Error(
-                    ErrorCategory::Usage,
-                    "the document has unsaved changes, which reloading the sealed file would lose; save "
-                    "or discard them first",
-                    path);
-            SealResult result = sealInPlace(path, args, crossPage);
-            std::string reloadProblem;
-            try {
-                reload(document);
-            } catch (const uno::Exception& e) {
-                reloadProblem = utf8(e.Message);  // the file is sealed all the same
-            }
-            return sealResultJson(result, reloadProblem);
+            if (isPdfFile(path) || !canPlacePicture(document) || !formatOf(path).signsPlacedPicture())
+                return sealFileInPlace(document, path, args, crossPage, pins);
+            return sealWithPlacedPicture(document, path, args, crossPage, pins);
         }
         if (mode != "pdf") throw Error(ErrorCategory::Usage, "Output must be document or pdf, not " + mode);
         auto named = args.find("OutputFile");
         const std::string target =
             named != args.end() && !named->second.empty() ? named->second : sealedPdfBeside(path);
-        if (isPdfFile(path)) return sealResultJson(sealFile(path, target, args, crossPage));
+        if (isPdfFile(path)) return sealResultJson(sealFile(path, target, args, crossPage, pins));
         // A Writer/Calc document: LibreOffice exports it, the PDF adapter seals the export.
         const std::string exported =
             (std::filesystem::temp_directory_path() / ("eseal-export-" + std::to_string(::getpid()) + ".pdf"))
@@ -343,7 +304,7 @@ private:
         filter[0].Value <<= pdfFilterFor(document);
         try {
             storable->storeToURL(fileUrl(exported), filter);
-            SealResult result = sealFile(exported, target, args, crossPage);
+            SealResult result = sealFile(exported, target, args, crossPage, pins);
             std::filesystem::remove(exported);
             return sealResultJson(result);
         } catch (...) {
@@ -351,6 +312,103 @@ private:
             std::filesystem::remove(exported, ignored);
             throw;
         }
+    }
+
+    // The file on disk is sealed by its adapter, which places the seal picture
+    // itself (for a PDF in Draw: the original bytes, never LibreOffice's
+    // re-export), then the window shows it again.
+    std::string sealFileInPlace(const Reference<frame::XModel>& document, const std::string& path,
+                                const CommandArgs& args, bool crossPage, PinSource* pins) {
+        refuseReadOnly(document, path);
+        // The reload would throw away unsaved edits: refused before anything is done.
+        Reference<util::XModifiable> modifiable(document, uno::UNO_QUERY);
+        if (modifiable.is() && modifiable->isModified())
+            throw Error(ErrorCategory::Usage,
+                        "the document has unsaved changes, which reloading the sealed file would lose; save "
+                        "or discard them first",
+                        path);
+        SealResult result = sealInPlace(path, args, crossPage, pins);
+        return sealResultJson(result, reloadReporting(document));
+    }
+
+    // Writer/Calc in a format whose adapter signs a picture placed for it
+    // (ODF): the key is opened first (a wrong PIN touches nothing), the seal
+    // picture goes into the document through UNO, the document (with the
+    // person's unsaved edits) is stored to a temporary file beside it, the
+    // core seals that onto the document's file atomically, and the window
+    // reloads it. If anything fails the picture is taken out again and the
+    // document is as it was, unsaved edits included; the file is untouched.
+    std::string sealWithPlacedPicture(const Reference<frame::XModel>& document, const std::string& path,
+                                      const CommandArgs& args, bool crossPage, PinSource* pins) {
+        refuseReadOnly(document, path);
+        if (crossPage)
+            throw Error(ErrorCategory::Unsupported,
+                        "a cross-page seal goes on a PDF: seal with Output=pdf, or open the PDF", path);
+        const PictureSpot spot = pictureSpotFrom(args);
+        const std::string stored = besideTemporary(path, "stored");
+        SealSession session(path, stored, args, false, true, pins);
+        Reference<util::XModifiable> modifiable(document, uno::UNO_QUERY_THROW);
+        const bool wasModified = modifiable->isModified();
+        std::function<void()> takeOut = placePicture(context_, document, spot);
+        try {
+            storeCopy(document, stored);
+            SealResult result = session.sealTo(stored, path);
+            std::filesystem::remove(stored);
+            result.output = path;
+            // Everything the window shows is in the sealed file now: no "save changes?" on reload.
+            modifiable->setModified(false);
+            return sealResultJson(result, reloadReporting(document));
+        } catch (...) {
+            std::error_code ignored;
+            std::filesystem::remove(stored, ignored);
+            try {
+                takeOut();
+                modifiable->setModified(wasModified);
+            } catch (const uno::Exception&) {
+                // The error that brought us here is the one to report.
+            }
+            throw;
+        }
+    }
+
+    static void refuseReadOnly(const Reference<frame::XModel>& document, const std::string& path) {
+        Reference<frame::XStorable> storable(document, uno::UNO_QUERY);
+        if (storable.is() && storable->isReadonly())
+            throw Error(
+                ErrorCategory::OutputNotWritable,
+                "the document is open read-only, so it cannot be sealed in place; save a copy (File > "
+                "Save As) and seal that",
+                path);
+        checkReplaceable(path);
+    }
+
+    // .NAME.eseal-PID-what.EXT beside path: same folder, so a rename is atomic.
+    static std::string besideTemporary(const std::string& path, const char* what) {
+        const std::filesystem::path p(path);
+        return (p.parent_path() / ("." + p.stem().string() + ".eseal-" + std::to_string(::getpid()) + "-" +
+                                   what + p.extension().string()))
+            .string();
+    }
+
+    // The document as it is now, in its own format, to `target`; the window
+    // keeps its file name and modified state.
+    static void storeCopy(const Reference<frame::XModel>& document, const std::string& target) {
+        std::vector<beans::PropertyValue> kept;
+        for (const beans::PropertyValue& p : document->getArgs())
+            if (p.Name == "FilterName") kept.push_back(p);
+        Sequence<beans::PropertyValue> args(static_cast<sal_Int32>(kept.size()));
+        for (std::size_t i = 0; i < kept.size(); ++i) args[static_cast<sal_Int32>(i)] = kept[i];
+        Reference<frame::XStorable>(document, uno::UNO_QUERY_THROW)->storeToURL(fileUrl(target), args);
+    }
+
+    // Reloads; the problem as text when the reload fails (the file is sealed all the same).
+    std::string reloadReporting(const Reference<frame::XModel>& document) {
+        try {
+            reload(document);
+        } catch (const uno::Exception& e) {
+            return utf8(e.Message);
+        }
+        return {};
     }
 
     // The sealed file loaded again into the same window, with the arguments it
@@ -386,8 +444,28 @@ OUString SAL_CALL implementationName() { return kImplementationName; }
 
 Sequence<OUString> SAL_CALL supportedServices() { return ProtocolHandler::serviceNames(); }
 
+OUString SAL_CALL panelFactoryName() { return OUString::createFromAscii(kPanelFactoryName); }
+
+Sequence<OUString> SAL_CALL panelFactoryServices() {
+    Sequence<OUString> names(1);
+    names[0] = "com.sun.star.ui.UIElementFactory";
+    return names;
+}
+
+OUString SAL_CALL optionsHandlerName() { return OUString::createFromAscii(kOptionsHandlerName); }
+
+Sequence<OUString> SAL_CALL optionsHandlerServices() {
+    Sequence<OUString> names(1);
+    names[0] = OUString::createFromAscii(kOptionsHandlerName);
+    return names;
+}
+
 const cppu::ImplementationEntry kEntries[] = {
     {create, implementationName, supportedServices, cppu::createSingleComponentFactory, nullptr, 0},
+    {createPanelFactory, panelFactoryName, panelFactoryServices, cppu::createSingleComponentFactory, nullptr,
+     0},
+    {createOptionsHandler, optionsHandlerName, optionsHandlerServices, cppu::createSingleComponentFactory,
+     nullptr, 0},
     {nullptr, nullptr, nullptr, nullptr, nullptr, 0}};
 
 }  // namespace

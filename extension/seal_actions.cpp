@@ -1,19 +1,23 @@
 #include "extension/seal_actions.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/base/error.hpp"
 #include "core/crypto/trust.hpp"
 #include "core/key/pin.hpp"
 #include "core/report/report.hpp"
 #include "core/token/key_registry.hpp"
+#include "core/token/pkcs11_listing.hpp"
 
 namespace eseal::extension {
 
@@ -88,38 +92,139 @@ SealRequest sealRequestFrom(const CommandArgs& args, bool crossPage) {
     return request;
 }
 
-SealResult sealFile(const std::string& input, const std::string& output, const CommandArgs& args,
-                    bool crossPage) {
-    SealRequest request = sealRequestFrom(args, crossPage);
-    request.input = input;
-    request.output = output;
+PictureSpot pictureSpotFrom(const CommandArgs& args) {
+    PictureSpot spot;
+    spot.placement = sealRequestFrom(args, false).placement;
+    if (spot.placement.mode == Placement::Mode::Keyword)
+        spot.kind = PictureSpot::Kind::Keyword;
+    else if (find(args, "At") || find(args, "Page"))
+        spot.kind = PictureSpot::Kind::Page;
+    if (!(spot.placement.sizeMm > 0 && spot.placement.sizeMm <= 500))
+        throw Error(ErrorCategory::Usage, "Size needs a width in mm from 0 to 500");
+    spot.picturePath = *find(args, "Seal");
+    SealRequest picture;
+    picture.sealImage = spot.picturePath;
+    const auto image = sealPictureOf(picture);
+    spot.widthMm = spot.placement.sizeMm;
+    spot.heightMm = spot.placement.sizeMm * image->height / image->width;
+    return spot;
+}
+
+MmRect rectOnPage(const PictureSpot& spot, double pageWidthMm, double pageHeightMm) {
+    return displayedRect(spot.placement, spot.heightMm / spot.widthMm, pageWidthMm, pageHeightMm);
+}
+
+const FormatAdapter& formatOf(const std::string& path) {
+    try {
+        return adapterFor(path);
+    } catch (const Error& e) {
+        if (e.category() != ErrorCategory::BadInput) throw;
+        throw Error(ErrorCategory::BadInput, "format not supported yet: " + e.message(), path);
+    }
+}
+
+void checkReplaceable(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw Error(ErrorCategory::InputUnreadable, std::string("cannot read: ") + std::strerror(errno),
+                    path);
+    // root may write anything: the permission bits say what the owner wants.
+    if ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 || ::access(path.c_str(), W_OK) != 0)
+        throw Error(ErrorCategory::OutputNotWritable,
+                    "the file is read-only, so it cannot be sealed in place; save a copy (File > Save As) "
+                    "and seal that",
+                    path);
+}
+
+SealSession::SealSession(const std::string& input, const std::string& checkOutput, const CommandArgs& args,
+                         bool crossPage, bool picturePlaced, PinSource* pins)
+    : request_(sealRequestFrom(args, crossPage)) {
+    request_.picturePlaced = picturePlaced;
     const std::string* keySpec = find(args, "Key");
     if (!keySpec)
         throw Error(ErrorCategory::Usage, "the Key argument (pkcs11:..., p12:FILE or skf:...) is required");
     const std::string* pinEnv = find(args, "PinEnv");
-    if (!pinEnv)
+    if (!pins && !pinEnv)
         throw Error(ErrorCategory::Usage, "the PinEnv argument (an environment variable name) is required");
-    const FormatAdapter* format = nullptr;
-    try {
-        format = &adapterFor(input);
-    } catch (const Error& e) {
-        if (e.category() != ErrorCategory::BadInput) throw;
-        throw Error(ErrorCategory::BadInput, "format not supported yet: " + e.message(), input);
-    }
+    format_ = &formatOf(input);
+    if (picturePlaced && !format_->signsPlacedPicture())
+        throw Error(ErrorCategory::Internal, "the format does not sign a picture placed by the extension",
+                    input);
     // Everything that needs no PIN first, as the CLI does.
-    format->check(request);
-    EnvPin pins(*pinEnv);
-    auto key = openKey(*keySpec, pins);
-    return format->seal(request, *key);
+    request_.input = input;
+    request_.output = checkOutput;
+    format_->check(request_);
+    EnvPin environment(pinEnv ? *pinEnv : std::string());
+    key_ = openKey(*keySpec, pins ? *pins : environment);
 }
 
-SealResult sealInPlace(const std::string& path, const CommandArgs& args, bool crossPage) {
+SealSession::~SealSession() = default;
+
+std::vector<KeyChoice> availableKeys(const std::vector<std::string>& modules) noexcept {
+    std::vector<KeyChoice> keys;
+    std::vector<std::optional<std::string>> where(modules.begin(), modules.end());
+    if (where.empty()) where.push_back(std::nullopt);
+    for (const auto& module : where) {
+        try {
+            for (const Pkcs11ModuleInfo& m : listTokens(module))
+                for (const Pkcs11TokenInfo& t : m.tokens)
+                    for (const Pkcs11ObjectInfo& o : t.objects) {
+                        if (o.objectClass != "certificate" || !o.signing || o.ca || o.uri.empty()) continue;
+                        std::string spec = o.uri;
+                        if (module && spec.find("module-path=") == std::string::npos)
+                            spec += (spec.find('?') == std::string::npos ? "?" : "&") +
+                                    ("module-path=" + *module);
+                        keys.push_back({spec, (o.holder.empty() ? o.label : o.holder) + " (" + t.label + ")",
+                                        t.pinState});
+                    }
+        } catch (...) {
+            // A module that cannot be listed offers no key.
+        }
+    }
+    return keys;
+}
+
+std::string pinStateText(const PinState& s, bool chinese) {
+    if (!chinese) return s.summary();
+    if (!s.initialized) return "用户 PIN 尚未设置";
+    if (s.locked) return "PIN 已锁定，需用管理员 PIN 解锁";
+    std::string t = s.finalTry   ? "最后一次机会：再输错一次将锁定"
+                    : s.countLow ? "上次登录后曾输错 PIN"
+                                 : "PIN 正常";
+    if (s.retriesLeft) t += "（剩余 " + std::to_string(*s.retriesLeft) + " 次）";
+    if (s.mustChange) t += "；请修改 PIN（可能仍是出厂 PIN）";
+    return t;
+}
+
+SecretString TypedPin::get(const PinPrompt& prompt) {
+    if (pin_.empty())
+        throw TokenError(TokenError::Kind::PinRequired, "no PIN was typed for " + prompt.tokenLabel);
+    SecretString once = std::move(pin_);
+    pin_ = SecretString();
+    return once;
+}
+
+SealResult SealSession::sealTo(const std::string& input, const std::string& output) {
+    SealRequest request = request_;
+    request.input = input;
+    request.output = output;
+    return format_->seal(request, *key_);
+}
+
+SealResult sealFile(const std::string& input, const std::string& output, const CommandArgs& args,
+                    bool crossPage, PinSource* pins) {
+    SealSession session(input, output, args, crossPage, false, pins);
+    return session.sealTo(input, output);
+}
+
+SealResult sealInPlace(const std::string& path, const CommandArgs& args, bool crossPage, PinSource* pins) {
     namespace fs = std::filesystem;
     const fs::path target(path);
-    const fs::path temporary = target.parent_path() / ("." + target.filename().string() + ".eseal-" +
-                                                       std::to_string(::getpid()) + ".pdf");
+    const fs::path temporary =
+        target.parent_path() / ("." + target.filename().string() + ".eseal-" + std::to_string(::getpid()) +
+                                target.extension().string());
     try {
-        SealResult result = sealFile(path, temporary.string(), args, crossPage);
+        SealResult result = sealFile(path, temporary.string(), args, crossPage, pins);
         fs::rename(temporary, target);
         result.output = path;
         return result;
@@ -157,6 +262,65 @@ std::string verifyFileText(const std::string& path, const CommandArgs& args) {
     return toText(verifyFile(path, args));
 }
 
+namespace {
+
+std::string modificationLine(const Modification& m, bool chinese) {
+    std::string what = m.description.empty() ? toString(m.kind) : m.description;
+    if (chinese) return (m.allowed ? "允许的变更：" : "不允许的变更：") + what;
+    return (m.allowed ? "allowed change: " : "change not allowed: ") + what;
+}
+
+}  // namespace
+
+SealListing sealListing(const std::string& path, const CommandArgs& args, bool chinese) {
+    const Report report = verifyFile(path, args);
+    SealListing listing;
+    const auto zh = [chinese](const char* c, const char* e) { return std::string(chinese ? c : e); };
+    if (!report.readable)
+        listing.headline = zh("无法读取此文件。", "The file cannot be read.");
+    else if (report.signatures.empty())
+        listing.headline = zh("此文件没有签章。", "The file carries no seal.");
+    else
+        listing.headline = verdictLine(report);
+    int n = 0;
+    for (const SignatureReport& s : report.signatures) {
+        SealListing::Entry e;
+        const Indication i = s.verdict.indication();
+        e.valid = i == Indication::Passed;
+        // The seal's name, a PDF field name, else its number (ODF ids are long hex).
+        const std::string name = s.electronicSeal && !s.electronicSeal->name.empty() ? s.electronicSeal->name
+                                 : !s.id.empty() && s.id.size() <= 24                ? s.id
+                                                                                     : std::to_string(n + 1);
+        ++n;
+        e.title =
+            zh("签章 ", "Seal ") + name + zh("：", ": ") +
+            (i == Indication::Passed ? zh("有效，盖章后文件未被修改", "valid, unchanged since sealing")
+             : i == Indication::Indeterminate
+                 ? zh("无法确认（", "not confirmed (") + toString(s.verdict.subIndication()) + zh("）", ")")
+                 : zh("无效（", "invalid (") + toString(s.verdict.subIndication()) + zh("）", ")"));
+        std::string d;
+        d += zh("签章人：", "Signer: ") + (s.signer ? s.signer->commonName : zh("未知", "unknown")) + "\n";
+        d += zh("时间：", "Time: ") + (s.signingTime ? *s.signingTime : zh("未声明", "not stated")) +
+             (s.timestamped ? zh("（有时间戳）", " (timestamped)")
+                            : zh("（未经时间戳证明）", " (no timestamp)")) +
+             "\n";
+        d += zh("证书链：", "Chain: ") + toString(s.chain.status) + "\n";
+        for (const std::string& why : s.errors) d += why + "\n";
+        if (s.modifications.empty()) d += zh("盖章后无变更", "no change after sealing") + std::string("\n");
+        for (const Modification& m : s.modifications) d += modificationLine(m, chinese) + "\n";
+        e.details = d;
+        listing.seals.push_back(std::move(e));
+    }
+    for (const std::string& why : report.errors) listing.headline += "\n" + why;
+    return listing;
+}
+
+std::string SealListing::text() const {
+    std::string t = headline + "\n";
+    for (const Entry& e : seals) t += "\n" + e.title + "\n" + e.details;
+    return t;
+}
+
 std::string sealResultJson(const SealResult& result, const std::string& reloadProblem) {
     nlohmann::json j{{"ok", true}, {"output", result.output}, {"field", result.fieldName}};
     if (!result.appearances.empty()) j["page"] = result.appearances.front().page;
@@ -164,8 +328,60 @@ std::string sealResultJson(const SealResult& result, const std::string& reloadPr
     return j.dump();
 }
 
-std::string errorJson(const std::string& category, const std::string& message) {
-    return nlohmann::json{{"ok", false}, {"category", category}, {"error", message}}.dump();
+std::string errorJson(const std::string& category, const std::string& message, const std::string& headline) {
+    nlohmann::json j{{"ok", false}, {"category", category}, {"error", message}};
+    if (!headline.empty()) j["headline"] = headline;
+    return j.dump();
+}
+
+std::string clerkHeadline(const Error& error, bool chinese) {
+    const auto t = [chinese](const char* zh, const char* en) { return std::string(chinese ? zh : en); };
+    if (const auto* token = dynamic_cast<const TokenError*>(&error)) {
+        switch (token->kind()) {
+            case TokenError::Kind::WrongPin:
+                return t("PIN 不正确，未盖章。eseal 不会自动重试；请核对 PIN 后再试，注意剩余次数。",
+                         "Wrong PIN: nothing was sealed. eseal never retries by itself; check the PIN and "
+                         "mind the "
+                         "tries left.");
+            case TokenError::Kind::PinLocked:
+                return t(
+                    "USB Key 的 PIN 已锁定，未盖章。请用管理员 PIN 解锁（命令见下）。",
+                    "The USB Key's PIN is locked: nothing was sealed. Unlock it with the admin PIN (command "
+                    "below).");
+            case TokenError::Kind::PinExpired:
+                return t("PIN 已过期，请先修改 PIN。", "The PIN has expired: change it first.");
+            case TokenError::Kind::PinRequired:
+                return t("需要 PIN 才能盖章。", "A PIN is needed to seal.");
+            case TokenError::Kind::NotFound:
+                return t("未找到 USB Key、密钥或证书；请插入 USB Key 或检查密钥设置。",
+                         "No such USB Key, key or certificate: insert the USB Key or check the key setting.");
+            case TokenError::Kind::Other:
+                break;
+        }
+        return t("USB Key 出错，未盖章。", "The USB Key failed: nothing was sealed.");
+    }
+    switch (error.category()) {
+        case ErrorCategory::BadInput:
+            return t("文档或印章图片有问题，未盖章。",
+                     "The document or the seal picture is not right: nothing was sealed.");
+        case ErrorCategory::InputUnreadable:
+            return t("无法读取文档或印章图片。", "The document or the seal picture cannot be read.");
+        case ErrorCategory::OutputNotWritable:
+            return t("无法写入：文件只读或所在文件夹不可写，文档未改动。",
+                     "Cannot write: the file is read-only or its folder is not writable; the document is "
+                     "unchanged.");
+        case ErrorCategory::Token:
+            return t("USB Key 出错，未盖章。", "The USB Key failed: nothing was sealed.");
+        case ErrorCategory::Crypto:
+            return t("签名时出错，未盖章。", "Signing failed: nothing was sealed.");
+        case ErrorCategory::Unsupported:
+            return t("暂不支持这样盖章。", "This cannot be sealed this way yet.");
+        case ErrorCategory::Usage:
+            return t("请检查盖章设置。", "Check the seal settings.");
+        case ErrorCategory::Internal:
+            break;
+    }
+    return t("eseal 内部错误，请报告。", "An internal error in eseal; please report it.");
 }
 
 }  // namespace eseal::extension

@@ -5,8 +5,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "core/base/error.hpp"
+#include "core/base/secret.hpp"
+#include "core/key/pin.hpp"
 #include "formats/format.hpp"
 
 namespace eseal::extension {
@@ -19,16 +24,87 @@ using CommandArgs = std::map<std::string, std::string>;
 // Throws Error(Usage) for a missing or bad argument.
 SealRequest sealRequestFrom(const CommandArgs& args, bool crossPage);
 
+// Where the extension puts a seal picture it inserts itself through UNO:
+// at the cursor or selection (no Page, At or Keyword), at the Keyword's
+// occurrence, or on Page at At ("x,y", the centre in mm from the page's
+// top-left; Page alone: the core's default spot). widthMm x heightMm is the
+// picture's true size (Size, default 42 mm wide, height by its aspect).
+struct PictureSpot {
+    enum class Kind { Cursor, Keyword, Page } kind = Kind::Cursor;
+    Placement placement;  // page, keyword, occurrence, position for Kind::Page
+    double widthMm = 0, heightMm = 0;
+    std::string picturePath;  // the seal PNG
+};
+// Throws Error(Usage) for a bad argument, Error(BadInput) for a bad picture.
+PictureSpot pictureSpotFrom(const CommandArgs& args);
+// Where spot (Kind::Page) lies on a page pageWidthMm x pageHeightMm.
+MmRect rectOnPage(const PictureSpot& spot, double pageWidthMm, double pageHeightMm);
+
+// The adapter for the file at `path`; "format not supported yet" (BadInput)
+// when none takes it.
+const FormatAdapter& formatOf(const std::string& path);
+
+// Refuses (OutputNotWritable) a file that sealing in place could not or
+// should not replace: no write permission for anyone (chmod a-w), or not
+// writable by this process.
+void checkReplaceable(const std::string& path);
+
+// A key the seal dialog offers: a signing certificate on a token of the
+// PKCS#11 modules given (none: those p11-kit registers), with its token's PIN
+// state (tries left where the token says) for the dialog to show.
+struct KeyChoice {
+    std::string spec;   // as Key takes it (a PKCS#11 URI)
+    std::string label;  // "测试单位 ECDSA 签章人 (token eseal-test)"
+    PinState pinState;
+};
+// Never throws: a module that cannot be listed is left out.
+std::vector<KeyChoice> availableKeys(const std::vector<std::string>& modules) noexcept;
+// The PIN state as a clerk reads it, in Chinese when `chinese`.
+std::string pinStateText(const PinState& state, bool chinese);
+
+// A PIN typed into the seal dialog, handed to the key once.
+class TypedPin final : public PinSource {
+public:
+    explicit TypedPin(SecretString pin) : pin_(std::move(pin)) {}
+    SecretString get(const PinPrompt& prompt) override;
+
+private:
+    SecretString pin_;
+};
+
+// A seal in two steps, for a front end that changes the document in between:
+// the constructor checks the request against `input` with `checkOutput` as
+// the output (writes nothing) and opens the key, so a wrong PIN or a locked
+// key fails before the document is touched; sealTo() then seals a file into
+// `output` atomically with that key. pins: nullptr = the environment variable
+// args["PinEnv"]. picturePlaced: see SealRequest::picturePlaced.
+class SealSession {
+public:
+    SealSession(const std::string& input, const std::string& checkOutput, const CommandArgs& args,
+                bool crossPage, bool picturePlaced, PinSource* pins = nullptr);
+    ~SealSession();
+    SealSession(const SealSession&) = delete;
+    SealSession& operator=(const SealSession&) = delete;
+    const FormatAdapter& format() const { return *format_; }
+    SealResult sealTo(const std::string& input, const std::string& output);
+
+private:
+    SealRequest request_;
+    const FormatAdapter* format_ = nullptr;
+    std::unique_ptr<Key> key_;
+};
+
 // Seals `input` into `output` (never the same file) with the key of
 // args["Key"] and the PIN in the environment variable args["PinEnv"]; the
 // adapter is chosen by the content of `input`. An input no adapter takes is
 // "format not supported yet".
 SealResult sealFile(const std::string& input, const std::string& output, const CommandArgs& args,
-                    bool crossPage);
+                    bool crossPage, PinSource* pins = nullptr);
 
 // Seals the file `path` in place: sealed into a temporary file beside it, then
 // renamed over it (atomic on one file system); `path` is untouched on failure.
-SealResult sealInPlace(const std::string& path, const CommandArgs& args, bool crossPage);
+SealResult sealInPlace(const std::string& path, const CommandArgs& args, bool crossPage,
+                       PinSource* pins = nullptr);
 
 // The JSON report (as `eseal verify --json` prints it) of `path`. Trust: PEM
 // files separated by ';'; NoSystemTrust=true leaves the system store out.
@@ -37,10 +113,30 @@ std::string verifyFileJson(const std::string& path, const CommandArgs& args);
 // The same report as text for people (the verdict sentence first).
 std::string verifyFileText(const std::string& path, const CommandArgs& args);
 
+// What the verify panel lists for the file at `path`: one entry per seal
+// (name or field, signer, time and whether a timestamp vouches for it, a
+// status sentence, what changed after it), in Chinese when `chinese`.
+struct SealListing {
+    std::string headline;  // one sentence for the whole file
+    struct Entry {
+        std::string title;    // "签章 1：有效" / "Seal 1: valid"
+        std::string details;  // further lines, '\n'-separated
+        bool valid = false;
+    };
+    std::vector<Entry> seals;
+    std::string text() const;  // headline, then every entry
+};
+SealListing sealListing(const std::string& path, const CommandArgs& args, bool chinese);
+
 // {"ok":true,"output":...,"field":...,"page":N}, with "reloadError" when the
 // file was sealed but the window could not load it again.
 std::string sealResultJson(const SealResult& result, const std::string& reloadProblem = {});
-// {"ok":false,"category":...,"error":...}
-std::string errorJson(const std::string& category, const std::string& message);
+// {"ok":false,"category":...,"error":...[,"headline":...]}
+std::string errorJson(const std::string& category, const std::string& message,
+                      const std::string& headline = {});
+
+// The first sentence of an error box, in the clerk's language: what kind of
+// problem it is and what to do (the core's message follows it).
+std::string clerkHeadline(const Error& error, bool chinese);
 
 }  // namespace eseal::extension

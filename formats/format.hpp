@@ -35,6 +35,11 @@ public:
         (void)path;
         return detect(head);
     }
+    // True when seal() honours SealRequest::picturePlaced: it signs a document
+    // whose seal picture the front end placed itself (package formats). False
+    // when the seal picture is part of the signature (PDF widget) or the
+    // adapter always places it.
+    virtual bool signsPlacedPicture() const { return false; }
     // Checks a request completely before any key is opened, so that nothing a
     // person must fix costs a PIN entry: the input is this format and readable,
     // the page exists, the whole seal lies inside it, the field name is free,

@@ -35,6 +35,11 @@ struct SealRequest {
     std::string location;
     std::string contactInfo;
     std::string fieldName;  // empty = "Seal<N>" chosen by the format
+    // The seal picture is in the document already, put there by the front end
+    // where the person chose (the LibreOffice extension inserts it through
+    // UNO); an adapter whose FormatAdapter::signsPlacedPicture() is true then
+    // signs the document as it is and adds no picture of its own.
+    bool picturePlaced = false;
     // The claimed signing time; nullopt = eseal::now().
     std::optional<std::time_t> signingTime;
 };

@@ -27,6 +27,7 @@ public:
             return false;
         }
     }
+    bool signsPlacedPicture() const override { return true; }
     void check(const SealRequest& request) const override { odf::checkOdfRequest(request); }
     SealResult seal(const SealRequest& request, Key& key) const override {
         return odf::sealOdf(request, key);

@@ -246,14 +246,16 @@ SealResult sealOdf(const SealRequest& request, Key& key) {
 
     std::vector<package::ZipEntryOut> out;
     out.push_back({"mimetype", zip.read("mimetype"), true});
+    // picturePlaced: the front end put the seal picture in; the package is signed as it is.
+    const bool addPicture = !request.picturePlaced;
     for (const auto& n : zip.names()) {
-        if (n == "mimetype" || n == pictureName) continue;
+        if (n == "mimetype" || (addPicture && n == pictureName)) continue;
         Bytes data = zip.read(n);
-        if (n == "content.xml") data = withSeal(data, frame, request.placement, request.input);
-        if (n == kManifestEntry) data = withPictureListed(data, pictureName);
+        if (addPicture && n == "content.xml") data = withSeal(data, frame, request.placement, request.input);
+        if (addPicture && n == kManifestEntry) data = withPictureListed(data, pictureName);
         out.push_back({n, std::move(data), false});
     }
-    out.push_back({pictureName, encodePng(*picture), false});
+    if (addPicture) out.push_back({pictureName, encodePng(*picture), false});
 
     // ODF 1.2 part 3 4.8: every entry but the signatures (mimetype included,
     // as LibreOffice 7.4 signs it); XML parts canonicalised.

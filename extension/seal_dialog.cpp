@@ -1,0 +1,202 @@
+#include "extension/seal_dialog.hpp"
+
+#include <cmath>
+#include <com/sun/star/awt/Toolkit.hpp>
+#include <com/sun/star/awt/XControl.hpp>
+#include <com/sun/star/awt/XControlModel.hpp>
+#include <com/sun/star/awt/XDialog.hpp>
+#include <com/sun/star/beans/XPropertySet.hpp>
+#include <com/sun/star/container/XNameContainer.hpp>
+#include <com/sun/star/lang/XComponent.hpp>
+#include <com/sun/star/lang/XMultiComponentFactory.hpp>
+#include <com/sun/star/lang/XMultiServiceFactory.hpp>
+#include <string>
+#include <vector>
+
+#include "extension/uno_common.hpp"
+
+using namespace com::sun::star;
+using com::sun::star::uno::Reference;
+using com::sun::star::uno::Sequence;
+using rtl::OUString;
+
+namespace eseal::extension {
+
+namespace {
+
+// Builds the dialog model control by control (positions in dialog units).
+class DialogBuilder {
+public:
+    explicit DialogBuilder(const Reference<uno::XComponentContext>& context) {
+        Reference<lang::XMultiComponentFactory> smgr = context->getServiceManager();
+        model_.set(smgr->createInstanceWithContext("com.sun.star.awt.UnoControlDialogModel", context),
+                   uno::UNO_QUERY_THROW);
+        factory_.set(model_, uno::UNO_QUERY_THROW);
+        container_.set(model_, uno::UNO_QUERY_THROW);
+    }
+
+    Reference<beans::XPropertySet> add(const char* type, const char* name, sal_Int32 x, sal_Int32 y,
+                                       sal_Int32 w, sal_Int32 h) {
+        Reference<beans::XPropertySet> p(factory_->createInstance("com.sun.star.awt.UnoControl" +
+                                                                  OUString::createFromAscii(type) + "Model"),
+                                         uno::UNO_QUERY_THROW);
+        p->setPropertyValue("PositionX", uno::Any(x));
+        p->setPropertyValue("PositionY", uno::Any(y));
+        p->setPropertyValue("Width", uno::Any(w));
+        p->setPropertyValue("Height", uno::Any(h));
+        container_->insertByName(OUString::createFromAscii(name), uno::Any(p));
+        return p;
+    }
+    Reference<beans::XPropertySet> label(const char* name, const std::string& text, sal_Int32 x, sal_Int32 y,
+                                         sal_Int32 w) {
+        Reference<beans::XPropertySet> p = add("FixedText", name, x, y, w, 10);
+        p->setPropertyValue("Label", uno::Any(ou(text)));
+        return p;
+    }
+
+    const Reference<beans::XPropertySet>& model() const { return model_; }
+    Reference<beans::XPropertySet> control(const char* name) const {
+        return Reference<beans::XPropertySet>(container_->getByName(OUString::createFromAscii(name)),
+                                              uno::UNO_QUERY_THROW);
+    }
+
+private:
+    Reference<beans::XPropertySet> model_;
+    Reference<lang::XMultiServiceFactory> factory_;
+    Reference<container::XNameContainer> container_;
+};
+
+std::string text(const Reference<beans::XPropertySet>& p) {
+    OUString t;
+    p->getPropertyValue("Text") >>= t;
+    return utf8(t.trim());
+}
+
+bool selected(const Reference<beans::XPropertySet>& radio) {
+    sal_Int16 state = 0;
+    radio->getPropertyValue("State") >>= state;
+    return state == 1;
+}
+
+std::string get(const CommandArgs& args, const char* name) {
+    auto it = args.find(name);
+    return it == args.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+bool runSealDialog(const Reference<uno::XComponentContext>& context,
+                   const Reference<awt::XWindowPeer>& parent, const CommandArgs& defaults,
+                   const std::vector<std::string>& modules, bool zh, SealDialogResult& result) {
+    const auto t = [zh](const char* chinese, const char* english) {
+        return std::string(zh ? chinese : english);
+    };
+    const std::vector<KeyChoice> keys = availableKeys(modules);
+    DialogBuilder b(context);
+    b.model()->setPropertyValue("Title", uno::Any(ou(t("加盖电子签章", "Seal the document"))));
+    b.model()->setPropertyValue("Width", uno::Any(sal_Int32(290)));
+    b.model()->setPropertyValue("Height", uno::Any(sal_Int32(218)));
+
+    b.label("SealLabel", t("印章图片（PNG）：", "Seal picture (PNG):"), 6, 6, 200);
+    auto seal = b.add("Edit", "Seal", 6, 17, 200, 12);
+    seal->setPropertyValue("Text", uno::Any(ou(get(defaults, "Seal"))));
+    auto preview = b.add("ImageControl", "Preview", 216, 6, 68, 68);
+    preview->setPropertyValue("ScaleImage", uno::Any(true));
+    if (!get(defaults, "Seal").empty())
+        preview->setPropertyValue("ImageURL", uno::Any(fileUrl(get(defaults, "Seal"))));
+
+    b.label("KeyLabel", t("密钥（USB Key 上的签章证书）：", "Key (the seal certificate on the USB Key):"), 6,
+            34, 200);
+    auto key = b.add("ComboBox", "Key", 6, 45, 200, 12);
+    key->setPropertyValue("Dropdown", uno::Any(true));
+    Sequence<OUString> items(static_cast<sal_Int32>(keys.size()));
+    for (std::size_t i = 0; i < keys.size(); ++i) items[static_cast<sal_Int32>(i)] = ou(keys[i].spec);
+    key->setPropertyValue("StringItemList", uno::Any(items));
+    const std::string firstKey = !get(defaults, "Key").empty() ? get(defaults, "Key")
+                                 : keys.empty()                ? std::string()
+                                                               : keys.front().spec;
+    key->setPropertyValue("Text", uno::Any(ou(firstKey)));
+    std::string who = keys.empty() ? t("未找到 USB Key；请在“选项 ▸ 电子签章”中添加 PKCS#11 模块",
+                                       "No USB Key found; add its PKCS#11 module in Options > 电子签章")
+                                   : keys.front().label;
+    b.label("KeyHolder", who, 6, 59, 200);
+
+    std::string pinLabel = t("PIN：", "PIN:");
+    if (!keys.empty())
+        pinLabel = t("PIN（", "PIN (") + pinStateText(keys.front().pinState, zh) + t("）：", "):");
+    b.label("PinLabel", pinLabel, 6, 76, 278);
+    auto pin = b.add("Edit", "Pin", 6, 87, 120, 12);
+    pin->setPropertyValue("EchoChar", uno::Any(sal_Int16('*')));
+
+    b.label("WhereLabel", t("盖章位置：", "Where the seal goes:"), 6, 106, 200);
+    auto atCursor = b.add("RadioButton", "AtCursor", 12, 118, 200, 10);
+    atCursor->setPropertyValue(
+        "Label", uno::Any(ou(t("光标或选中处（默认）", "At the cursor or selection (default)"))));
+    atCursor->setPropertyValue("State", uno::Any(sal_Int16(1)));
+    auto atKeyword = b.add("RadioButton", "AtKeyword", 12, 131, 80, 10);
+    atKeyword->setPropertyValue("Label", uno::Any(ou(t("关键字：", "At the keyword:"))));
+    auto keyword = b.add("Edit", "Keyword", 96, 130, 110, 12);
+    keyword->setPropertyValue("Text", uno::Any(ou(t("（盖章）", "(seal)"))));
+    auto atPage = b.add("RadioButton", "AtPage", 12, 146, 50, 10);
+    atPage->setPropertyValue("Label", uno::Any(ou(t("页码：", "Page:"))));
+    auto page = b.add("NumericField", "Page", 64, 145, 30, 12);
+    page->setPropertyValue("Value", uno::Any(1.0));
+    page->setPropertyValue("DecimalAccuracy", uno::Any(sal_Int16(0)));
+    page->setPropertyValue("ValueMin", uno::Any(1.0));
+    page->setPropertyValue("Spin", uno::Any(true));
+    b.label("AtLabel", t("中心位置 x,y（毫米，自页面左上角）：", "Centre x,y (mm from the top-left):"), 100,
+            147, 130);
+    auto at = b.add("Edit", "At", 232, 145, 52, 12);
+    at->setPropertyValue("Text", uno::Any(OUString("150,240")));
+
+    b.label("OutputLabel", t("输出：", "Output:"), 6, 166, 60);
+    auto output = b.add("ListBox", "Output", 64, 165, 142, 12);
+    output->setPropertyValue("Dropdown", uno::Any(true));
+    Sequence<OUString> outputs(2);
+    outputs[0] = ou(t("签署文档本身", "Seal the document itself"));
+    outputs[1] = ou(t("另存已签章的 PDF", "A sealed PDF beside it"));
+    output->setPropertyValue("StringItemList", uno::Any(outputs));
+    Sequence<sal_Int16> chosen(1);
+    chosen[0] = get(defaults, "Output") == "pdf" ? 1 : 0;
+    output->setPropertyValue("SelectedItems", uno::Any(chosen));
+
+    auto ok = b.add("Button", "Ok", 170, 196, 55, 15);
+    ok->setPropertyValue("Label", uno::Any(ou(t("盖章", "Seal"))));
+    ok->setPropertyValue("PushButtonType", uno::Any(sal_Int16(1)));  // awt::PushButtonType_OK
+    ok->setPropertyValue("DefaultButton", uno::Any(true));
+    auto cancel = b.add("Button", "Cancel", 229, 196, 55, 15);
+    cancel->setPropertyValue("Label", uno::Any(ou(t("取消", "Cancel"))));
+    cancel->setPropertyValue("PushButtonType", uno::Any(sal_Int16(2)));  // awt::PushButtonType_CANCEL
+
+    Reference<awt::XControl> dialog(
+        context->getServiceManager()->createInstanceWithContext("com.sun.star.awt.UnoControlDialog", context),
+        uno::UNO_QUERY_THROW);
+    dialog->setModel(Reference<awt::XControlModel>(b.model(), uno::UNO_QUERY_THROW));
+    Reference<awt::XToolkit> toolkit(awt::Toolkit::create(context), uno::UNO_QUERY_THROW);
+    dialog->createPeer(toolkit, parent);
+    const sal_Int16 answer = Reference<awt::XDialog>(dialog, uno::UNO_QUERY_THROW)->execute();
+
+    result.args = defaults;
+    result.args["Seal"] = text(seal);
+    result.args["Key"] = text(key);
+    result.args.erase("PinEnv");
+    if (selected(atKeyword)) {
+        result.args["Keyword"] = text(keyword);
+    } else if (selected(atPage)) {
+        double p = 1;
+        page->getPropertyValue("Value") >>= p;
+        result.args["Page"] = std::to_string(static_cast<int>(std::lround(p)));
+        result.args["At"] = text(at);
+    }
+    Sequence<sal_Int16> out;
+    output->getPropertyValue("SelectedItems") >>= out;
+    result.args["Output"] = out.getLength() == 1 && out[0] == 1 ? "pdf" : "document";
+    OUString typed;
+    pin->getPropertyValue("Text") >>= typed;
+    result.pin = SecretString(utf8(typed));
+    pin->setPropertyValue("Text", uno::Any(OUString()));
+    Reference<lang::XComponent>(dialog, uno::UNO_QUERY_THROW)->dispose();
+    return answer == 1;
+}
+
+}  // namespace eseal::extension
