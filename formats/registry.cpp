@@ -6,12 +6,14 @@
 #include "formats/format.hpp"
 #include "formats/odf/odf_format.hpp"
 #include "formats/ofd/ofd_format.hpp"
+#include "formats/ooxml/ooxml_format.hpp"
 #include "formats/pdf/pdf_format.hpp"
 
 namespace eseal {
 
 const std::vector<const FormatAdapter*>& formatAdapters() {
-    static const std::vector<const FormatAdapter*> table = {&pdfFormat(), &ofdFormat(), &odfFormat()};
+    static const std::vector<const FormatAdapter*> table = {&pdfFormat(), &ofdFormat(), &odfFormat(),
+                                                            &ooxmlFormat()};
     return table;
 }
 
@@ -26,7 +28,7 @@ const FormatAdapter& adapterFor(const std::string& path) {
     if (head.empty()) throw Error(ErrorCategory::BadInput, "file is empty", path);
     for (const FormatAdapter* adapter : formatAdapters())
         if (adapter->detectFile(path, head)) return *adapter;
-    throw Error(ErrorCategory::BadInput, "not a format eseal knows (PDF, OFD, ODF)", path);
+    throw Error(ErrorCategory::BadInput, "not a format eseal knows (PDF, OFD, ODF, OOXML)", path);
 }
 
 }  // namespace eseal
