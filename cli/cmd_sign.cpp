@@ -216,7 +216,8 @@ const Command& signCommand() {
         {"sign",
          "IN.pdf [IN2.pdf ...] [-o OUT.pdf | --out-dir DIR] --key KEY --seal SEAL.png [options]",
          "Seal documents: place the seal image and sign with the key (PAdES; for OpenDocument\nodt/ods/odp "
-         "files XAdES in META-INF/documentsignatures.xml, the seal at the end).",
+         "files XAdES in META-INF/documentsignatures.xml, the seal at the end; for Office\ndocx/xlsx/pptx "
+         "files the package signature in _xmlsignatures/ as Microsoft Office writes it).",
          "KEY is one of:\n"
          "  pkcs11:token=LABEL;object=LABEL?module-path=/usr/lib/softhsm/libsofthsm2.so\n"
          "      a key on a USB Key or other PKCS#11 token (RFC 7512 URI); without module-path the\n"

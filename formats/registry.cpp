@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "core/base/error.hpp"
+#include "core/package/zip.hpp"
 #include "formats/format.hpp"
 #include "formats/odf/odf_format.hpp"
 #include "formats/ofd/ofd_format.hpp"
@@ -28,6 +29,9 @@ const FormatAdapter& adapterFor(const std::string& path) {
     if (head.empty()) throw Error(ErrorCategory::BadInput, "file is empty", path);
     for (const FormatAdapter* adapter : formatAdapters())
         if (adapter->detectFile(path, head)) return *adapter;
+    // A package no adapter claims: say what is wrong with the ZIP itself
+    // (a path escape, a duplicate name, a zip bomb) when that is the reason.
+    if (package::isZipHead(head)) const package::ZipArchive zip(path);
     throw Error(ErrorCategory::BadInput, "not a format eseal knows (PDF, OFD, ODF, OOXML)", path);
 }
 

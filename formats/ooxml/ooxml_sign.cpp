@@ -470,9 +470,13 @@ Prepared prepare(const SealRequest& request) {
         Bytes data = zip.read(n);
         // Every XML part must parse safely (no DOCTYPE, so no entities).
         const std::string f = foldCase(n);
-        if (f.size() > 4 &&
-            (f.compare(f.size() - 4, 4, ".xml") == 0 || f.compare(f.size() - 5, 5, ".rels") == 0))
-            package::XmlDocument(data, n);
+        try {
+            if (f.size() > 4 &&
+                (f.compare(f.size() - 4, 4, ".xml") == 0 || f.compare(f.size() - 5, 5, ".rels") == 0))
+                package::XmlDocument(data, n);
+        } catch (const Error& e) {
+            throw Error(e.category(), e.what(), path);  // "part: problem", named after the document
+        }
         out.parts.put(n, std::move(data));
     }
     const auto picture = sealPictureOf(request);
