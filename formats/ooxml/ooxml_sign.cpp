@@ -289,8 +289,14 @@ void sealExcel(Parts& parts, const MainPart& main, const Seal& seal, const Place
         sheet = nullptr;
         for (xmlNode* s : list)
             if (package::attribute(s, "name").value_or("") == sheetName) sheet = s;
-        if (!sheet)
-            throw Error(ErrorCategory::BadInput, "the workbook has no sheet named " + sheetName, path);
+        if (!sheet) {
+            std::string names;
+            for (const xmlNode* s : list)
+                names += (names.empty() ? "" : ", ") + package::attribute(s, "name").value_or("");
+            throw Error(ErrorCategory::BadInput,
+                        "the workbook has no sheet named " + sheetName + " (its sheets: " + names + ")",
+                        path);
+        }
     }
     xmlChar* ridValue = xmlGetNsProp(sheet, X("id"), X(kDocRelNs));
     const std::string sheetRid = ridValue ? reinterpret_cast<const char*>(ridValue) : "";

@@ -145,13 +145,18 @@ def main():
     jobs = [(docx, token_key, "ESEAL_OOXML_PIN", []), (xlsx, token_key, "ESEAL_OOXML_PIN", []),
             (pptx, token_key, "ESEAL_OOXML_PIN", []), (docx, p12_key, "ESEAL_OOXML_P12", []),
             (xlsx, p12_key, "ESEAL_OOXML_P12", []), (plain, p12_key, "ESEAL_OOXML_P12", []),
-            (pptx, p12_key, "ESEAL_OOXML_P12", ["--page", "2"])]
+            (pptx, p12_key, "ESEAL_OOXML_P12", ["--page", "2"]),
+            (xlsx, token_key, "ESEAL_OOXML_PIN", ["--cell", "Sheet1!F20"])]
     for src, key, pin, extra in jobs:
-        tag = "token" if key == token_key else "p12"
+        tag = ("token" if key == token_key else "p12") + ("-cell" if "--cell" in extra else "")
         out = os.path.join(work, tag + "-" + os.path.basename(src))
         code, _ = run([eseal, "sign", src, "-o", out, "--key", key, "--seal", seal, "--pin-env", pin] + extra, env)
         check("eseal sign " + os.path.basename(out), code == 0 and os.path.isfile(out))
         sealed[out] = key
+    code, text = run([eseal, "sign", xlsx, "-o", os.path.join(work, "x.xlsx"), "--key", p12_key, "--seal", seal,
+                      "--pin-env", "ESEAL_OOXML_P12", "--cell", "Sheet9!B2"], env)
+    check("eseal sign --cell Sheet9!B2: exit 4 naming the sheets there are",
+          code == 4 and "no sheet named Sheet9 (its sheets: Sheet1)" in text, "exit %d" % code)
 
     for out, key in sealed.items():
         name = os.path.basename(out)
@@ -188,8 +193,10 @@ def main():
                       'behindDoc="0"' in doc and "wp:anchor" in doc and 'cx="1512000"' in doc)
             if name.endswith(".xlsx"):
                 drawings = [z.read(n).decode() for n in names if n.startswith("xl/drawings/drawing")]
-                check(name + ": a picture anchored to a cell", any("oneCellAnchor" in d and 'cx="1512000"' in d
-                                                                    for d in drawings))
+                cell = "<xdr:col>5</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>19</xdr:row>" if "-cell" in name \
+                    else "<xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>5</xdr:row>"
+                check(name + ": a picture anchored to " + ("F20" if "-cell" in name else "A6, below the used range"),
+                      any("oneCellAnchor" in d and 'cx="1512000"' in d and cell in d for d in drawings))
             if name.endswith(".pptx"):
                 slide = "ppt/slides/slide%d.xml" % (2 if key == p12_key else 1)
                 check(name + ": the picture on " + slide, "eseal seal" in z.read(slide).decode())
@@ -263,6 +270,14 @@ def main():
               code == want[name][0] and want[name][1] in text and "Overall: PASSED" not in text, "exit %d" % code)
     code, text = poi(os.path.join(work, "changed.docx"))
     check("Apache POI: changed.docx not valid", code != 0, text[-200:])
+
+    # --cell names a spreadsheet cell: refused for a PDF and a Word document (usage 64, unsupported 4).
+    for src, want in ((os.path.join(inputs, "letter.pdf"), 64), (docx, 4)):
+        out = os.path.join(work, "cell-" + os.path.basename(src))
+        code, text = run([eseal, "sign", src, "-o", out, "--key", p12_key, "--seal", seal, "--pin-env",
+                          "ESEAL_OOXML_P12", "--cell", "Sheet1!F20"], env)
+        check("eseal sign --cell " + os.path.basename(src) + ": exit %d, no output" % want,
+              code == want and not os.path.exists(out), "exit %d" % code)
 
     # Bad packages: exit 4, nothing written.
     notzip = os.path.join(work, "notzip.docx")
