@@ -203,6 +203,23 @@ def main():
         code, text = poi(out)
         check("Apache POI verifies " + name, code == 0 and "POI: valid" in text, text[-300:])
 
+    # The seal is visible at its true size: LibreOffice renders the sealed files to PDF and
+    # pdfimages finds the seal picture at width_px / (42 mm / 25.4) ppi.
+    import struct
+    with open(seal, "rb") as f:
+        width_px = struct.unpack(">I", f.read(24)[16:20])[0]
+    ppi = width_px / (42 / 25.4)
+    pdfs = os.path.join(work, "pdf")
+    shown = [o for o in sealed if os.path.basename(o).startswith("token-") and "-cell" not in o]
+    run(["soffice", "--headless", profile, "--convert-to", "pdf", "--outdir", pdfs] + shown, env)
+    for out in shown:
+        pdf = os.path.join(pdfs, os.path.splitext(os.path.basename(out))[0] + ".pdf")
+        code, text = run(["pdfimages", "-list", pdf], env) if os.path.exists(pdf) else (1, "")
+        rows = [line.split() for line in text.splitlines()[2:] if len(line.split()) > 13]
+        check("LibreOffice shows the seal of " + os.path.basename(out) + " at 42 mm",
+              any(int(r[3]) == width_px and abs(float(r[12]) - ppi) < 2 for r in rows),
+              "; ".join("%sx%s@%s" % (r[3], r[4], r[12]) for r in rows))
+
     # Attack files from our own sealed documents ("Every Signature is Broken").
     base = next(o for o in sealed if o.endswith(".docx"))
     attacks = []
