@@ -115,6 +115,10 @@ int run(const Args& args) {
     } else {
         base.placement = withDefaultSpot(base.placement);
     }
+    if (auto v = args.get("--cell")) {
+        base.placement.mode = Placement::Mode::Cell;
+        base.placement.cell = *v;
+    }
     if (auto v = args.get("--digest")) {
         auto d = parseDigest(*v);
         if (!d || *d == DigestAlgorithm::Sm3 || *d == DigestAlgorithm::Sha1)
@@ -147,6 +151,9 @@ int run(const Args& args) {
         request.output = plans[i].output;
         try {
             const FormatAdapter& format = adapterFor(plans[i].input);
+            if (request.placement.mode == Placement::Mode::Cell && format.name() == "PDF")
+                throw Error(ErrorCategory::Usage, tr("--cell is for spreadsheets (xlsx), not PDF"),
+                            request.input);
             format.check(request);
             formats[i] = &format;
             ++toSeal;
@@ -216,7 +223,8 @@ const Command& signCommand() {
         {"sign",
          "IN.pdf [IN2.pdf ...] [-o OUT.pdf | --out-dir DIR] --key KEY --seal SEAL.png [options]",
          "Seal documents: place the seal image and sign with the key (PAdES; for OpenDocument\nodt/ods/odp "
-         "files XAdES in META-INF/documentsignatures.xml, the seal at the end).",
+         "files XAdES in META-INF/documentsignatures.xml, the seal at the end; for Office\ndocx/xlsx/pptx "
+         "files the package signature in _xmlsignatures/ as Microsoft Office writes it).",
          "KEY is one of:\n"
          "  pkcs11:token=LABEL;object=LABEL?module-path=/usr/lib/softhsm/libsofthsm2.so\n"
          "      a key on a USB Key or other PKCS#11 token (RFC 7512 URI); without module-path the\n"
@@ -250,6 +258,10 @@ const Command& signCommand() {
               "Centre of the seal, mm from the top-left of the page\n(default: lower right, the seal's edge "
               "30 mm from\nthe right and 50 mm from the bottom of the page,\nmoved inwards on a page too "
               "small for that)."},
+             {"--cell", "", true, false, "SHEET!CELL",
+              "Anchor the seal to this cell of an Excel workbook,\ne.g. Sheet1!F20 (default: column A below "
+              "the "
+              "used\nrange of the first sheet)."},
              {"--reason", "", true, false, "TEXT", "Reason recorded in the signature."},
              {"--location", "", true, false, "TEXT", "Location recorded in the signature."},
              {"--field", "", true, false, "NAME", "Signature field name (default Seal1, Seal2, ...)."},

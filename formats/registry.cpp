@@ -3,15 +3,18 @@
 #include <fstream>
 
 #include "core/base/error.hpp"
+#include "core/package/zip.hpp"
 #include "formats/format.hpp"
 #include "formats/odf/odf_format.hpp"
 #include "formats/ofd/ofd_format.hpp"
+#include "formats/ooxml/ooxml_format.hpp"
 #include "formats/pdf/pdf_format.hpp"
 
 namespace eseal {
 
 const std::vector<const FormatAdapter*>& formatAdapters() {
-    static const std::vector<const FormatAdapter*> table = {&pdfFormat(), &ofdFormat(), &odfFormat()};
+    static const std::vector<const FormatAdapter*> table = {&pdfFormat(), &ofdFormat(), &odfFormat(),
+                                                            &ooxmlFormat()};
     return table;
 }
 
@@ -26,7 +29,10 @@ const FormatAdapter& adapterFor(const std::string& path) {
     if (head.empty()) throw Error(ErrorCategory::BadInput, "file is empty", path);
     for (const FormatAdapter* adapter : formatAdapters())
         if (adapter->detectFile(path, head)) return *adapter;
-    throw Error(ErrorCategory::BadInput, "not a format eseal knows (PDF, OFD, ODF)", path);
+    // A package no adapter claims: say what is wrong with the ZIP itself
+    // (a path escape, a duplicate name, a zip bomb) when that is the reason.
+    if (package::isZipHead(head)) const package::ZipArchive zip(path);
+    throw Error(ErrorCategory::BadInput, "not a format eseal knows (PDF, OFD, ODF, OOXML)", path);
 }
 
 }  // namespace eseal

@@ -10,7 +10,8 @@ PACKAGES="
   softhsm2 opensc
   poppler-utils qpdf mupdf-tools libnss3-tools xmlsec1
   libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk
-  libreoffice-dev libreoffice-dev-common libreoffice-draw-nogui
+  libreoffice-dev libreoffice-dev-common libreoffice-draw-nogui libreoffice-impress-nogui
+  libapache-poi-java libbcpkix-java libxml-security-java libslf4j-java default-jdk-headless
   python3 python3-pikepdf python3-uno
   time ca-certificates hyperfine
   gettext lintian dpkg-dev file clang-format ccache unzip

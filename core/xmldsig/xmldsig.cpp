@@ -94,6 +94,8 @@ std::optional<DigestAlgorithm> digestOf(const std::string& uri) {
     return std::nullopt;
 }
 
+}  // namespace
+
 const char* digestUri(DigestAlgorithm d) {
     switch (d) {
         case DigestAlgorithm::Sha384:
@@ -104,6 +106,8 @@ const char* digestUri(DigestAlgorithm d) {
             return "http://www.w3.org/2001/04/xmlenc#sha256";
     }
 }
+
+namespace {
 
 struct Method {
     SignatureScheme scheme;
@@ -207,6 +211,78 @@ std::vector<std::string> transformsOf(const xmlNode* reference) {
     for (const xmlNode* t : package::children(package::child(reference, "Transforms"), "Transform"))
         out.push_back(package::attribute(t, "Algorithm").value_or(""));
     return out;
+}
+
+// One ds:Reference (XML-DSig 4.4.3): its digest over what the URI and the
+// transforms give. Same-document references resolve to exactly one element
+// inside the signature. Returns whether it matched; findings go into r.
+bool checkReference(const XmlDocument& doc, const xmlNode* signature, const xmlNode* ref,
+                    const NodeDereference& dereference, SignatureReport& r, std::set<std::string>& seenUris,
+                    std::set<std::string>& sameDocIds, std::vector<std::string>& externalUris) {
+    const auto uriAttr = package::attribute(ref, "URI");
+    const std::string uri = uriAttr.value_or("");
+    if (!uriAttr || uri.empty()) {
+        fail(r, SubIndication::FormatFailure, "a Reference without URI");
+        return false;
+    }
+    if (!seenUris.insert(uri).second) {
+        fail(r, SubIndication::FormatFailure, "two References to " + uri);
+        return false;
+    }
+    const std::string dmText =
+        package::attribute(package::child(ref, "DigestMethod"), "Algorithm").value_or("");
+    const auto dm = digestOf(dmText);
+    const auto expected = fromBase64(package::text(package::child(ref, "DigestValue")));
+    if (!dm) {
+        indeterminate(r, SubIndication::CryptoConstraintsFailure, "unsupported digest method " + dmText);
+        return false;
+    }
+    if (r.digestAlgorithm.empty()) r.digestAlgorithm = toString(*dm);
+    if (*dm == DigestAlgorithm::Sha1)
+        indeterminate(r, SubIndication::CryptoConstraintsFailure, "a reference digest is SHA-1");
+    if (!expected) {
+        fail(r, SubIndication::FormatFailure, "DigestValue of " + uri + " is not Base64");
+        return false;
+    }
+    const auto transforms = transformsOf(ref);
+    std::optional<Bytes> octets;
+    std::string why;
+    if (uri[0] == '#') {
+        const std::string id = uri.substr(1);
+        std::vector<const xmlNode*> found;
+        collectIds(doc.root(), id, found);
+        // A second element with the same Id is how signature wrapping hides content.
+        if (found.size() != 1 || !inside(found[0], signature)) {
+            fail(r, SubIndication::FormatFailure,
+                 found.empty() ? "reference " + uri + " names nothing"
+                               : "reference " + uri + " is ambiguous or outside the signature");
+            return false;
+        }
+        std::string algorithm = kC14n;  // XML-DSig 4.4.3.2: node-set to octets by C14N
+        bool ok = true;
+        for (const auto& t : transforms) {
+            if (!isCanonicalization(t)) ok = false;
+            algorithm = t;
+        }
+        if (!ok) {
+            indeterminate(r, SubIndication::FormatFailure, "unsupported transform in reference " + uri);
+            return false;
+        }
+        octets = canonicalizeSubtree(doc, found[0], algorithm);
+        sameDocIds.insert(id);
+    } else {
+        octets = dereference(uri, ref, why);
+        if (!octets) {
+            fail(r, SubIndication::SignedDataNotFound, why.empty() ? "cannot read " + uri : why);
+            return false;
+        }
+    }
+    if (digest(*dm, *octets) != *expected) {
+        fail(r, SubIndication::HashFailure, "signed content changed (digest differs): " + uri);
+        return false;
+    }
+    if (uri[0] != '#') externalUris.push_back(uri);
+    return true;
 }
 
 }  // namespace
@@ -393,7 +469,7 @@ std::string sign(const SignInput& in, Key& key) {
             refs += "<Reference URI=\"#" + id + "\"" + (type.empty() ? "" : " Type=\"" + type + "\"") + ">" +
                     dm + "<DigestValue>" + base64(digest(in.digest, c)) + "</DigestValue></Reference>";
         };
-        for (const auto& id : objectIds) sameDocument(id, "");
+        for (const auto& id : objectIds) sameDocument(id, in.objectType);
         sameDocument(spId, kSignedPropertiesType);
     }
     const std::string signedInfo = "<SignedInfo><CanonicalizationMethod Algorithm=\"" + std::string(kC14n) +
@@ -459,78 +535,17 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
                           "the signature uses SHA-1, which is broken");
 
         // References.
-        std::set<std::string> seenUris, sameDocIds;
+        std::set<std::string> seenUris;
+        std::set<std::string>& sameDocIds = out.sameDocumentIds;
         int matched = 0;
         const auto refs = package::children(info, "Reference");
         if (refs.empty()) fail(r, SubIndication::FormatFailure, "SignedInfo has no Reference");
-        for (const xmlNode* ref : refs) {
-            const auto uriAttr = package::attribute(ref, "URI");
-            const std::string uri = uriAttr.value_or("");
-            if (!uriAttr || uri.empty()) {
-                fail(r, SubIndication::FormatFailure, "a Reference without URI");
-                continue;
-            }
-            if (!seenUris.insert(uri).second) {
-                fail(r, SubIndication::FormatFailure, "two References to " + uri);
-                continue;
-            }
-            const std::string dmText =
-                package::attribute(package::child(ref, "DigestMethod"), "Algorithm").value_or("");
-            const auto dm = digestOf(dmText);
-            const auto expected = fromBase64(package::text(package::child(ref, "DigestValue")));
-            if (!dm) {
-                indeterminate(r, SubIndication::CryptoConstraintsFailure,
-                              "unsupported digest method " + dmText);
-                continue;
-            }
-            if (r.digestAlgorithm.empty()) r.digestAlgorithm = toString(*dm);
-            if (*dm == DigestAlgorithm::Sha1)
-                indeterminate(r, SubIndication::CryptoConstraintsFailure, "a reference digest is SHA-1");
-            if (!expected) {
-                fail(r, SubIndication::FormatFailure, "DigestValue of " + uri + " is not Base64");
-                continue;
-            }
-            const auto transforms = transformsOf(ref);
-            std::optional<Bytes> octets;
-            std::string why;
-            if (uri[0] == '#') {
-                const std::string id = uri.substr(1);
-                std::vector<const xmlNode*> found;
-                collectIds(doc.root(), id, found);
-                // A second element with the same Id is how signature wrapping hides content.
-                if (found.size() != 1 || !inside(found[0], signature)) {
-                    fail(r, SubIndication::FormatFailure,
-                         found.empty() ? "reference " + uri + " names nothing"
-                                       : "reference " + uri + " is ambiguous or outside the signature");
-                    continue;
-                }
-                std::string algorithm = kC14n;  // XML-DSig 4.4.3.2: node-set to octets by C14N
-                bool ok = true;
-                for (const auto& t : transforms) {
-                    if (!isCanonicalization(t)) ok = false;
-                    algorithm = t;
-                }
-                if (!ok) {
-                    indeterminate(r, SubIndication::FormatFailure,
-                                  "unsupported transform in reference " + uri);
-                    continue;
-                }
-                octets = canonicalizeSubtree(doc, found[0], algorithm);
-                sameDocIds.insert(id);
-            } else {
-                octets = dereference(uri, transforms, why);
-                if (!octets) {
-                    fail(r, SubIndication::SignedDataNotFound, why.empty() ? "cannot read " + uri : why);
-                    continue;
-                }
-            }
-            if (digest(*dm, *octets) != *expected) {
-                fail(r, SubIndication::HashFailure, "signed content changed (digest differs): " + uri);
-                continue;
-            }
-            ++matched;
-            if (uri[0] != '#') out.externalUris.push_back(uri);
-        }
+        const NodeDereference byNode = [&](const std::string& uri, const xmlNode* ref, std::string& why) {
+            return dereference(uri, transformsOf(ref), why);
+        };
+        for (const xmlNode* ref : refs)
+            if (checkReference(doc, signature, ref, byNode, r, seenUris, sameDocIds, out.externalUris))
+                ++matched;
         r.digestMatches = matched > 0 && matched == static_cast<int>(refs.size());
 
         // XAdES: one SignedProperties, referenced; one SigningTime (CVE-2021-25634).
@@ -629,6 +644,22 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
         fail(r, SubIndication::FormatFailure, e.what());
     }
     return out;
+}
+
+std::vector<std::string> verifyManifest(const XmlDocument& doc, const xmlNode* signature,
+                                        const xmlNode* manifest, const NodeDereference& dereference,
+                                        SignatureReport& r) {
+    std::vector<std::string> external;
+    std::set<std::string> seen, sameDoc;
+    try {
+        const auto refs = package::children(manifest, "Reference");
+        if (refs.empty()) fail(r, SubIndication::FormatFailure, "a Manifest without Reference");
+        for (const xmlNode* ref : refs)
+            checkReference(doc, signature, ref, dereference, r, seen, sameDoc, external);
+    } catch (const Error& e) {
+        fail(r, SubIndication::FormatFailure, e.what());
+    }
+    return external;
 }
 
 }  // namespace eseal::xmldsig

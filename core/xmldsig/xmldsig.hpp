@@ -8,6 +8,7 @@
 #include <ctime>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ Bytes canonicalize(ByteView xml, const std::string& algorithm, const std::string
 // algorithm says).
 Bytes canonicalizeSubtree(const package::XmlDocument& doc, const xmlNode* node, const std::string& algorithm);
 
+// The XML-DSig / RFC 6931 DigestMethod URI of d (SHA-256 for those without one).
+const char* digestUri(DigestAlgorithm d);
+
 std::string base64(ByteView data);
 std::optional<Bytes> fromBase64(const std::string& text);  // white space ignored
 // Escapes & < > " for text and attribute values.
@@ -64,6 +68,9 @@ struct SignInput {
     // each with the Id of the element in it to reference with kC14n (OOXML's
     // idPackageObject / idOfficeObject). "" = none.
     std::vector<std::pair<std::string, std::string>> objects;  // {xml, id}
+    // The Type of the references to those objects ("" = none; OOXML:
+    // http://www.w3.org/2000/09/xmldsig#Object, ECMA-376 part 2 13.2.4.2).
+    std::string objectType;
     // ODF / LibreOffice: a SignatureProperty with dc:date (ODF 1.2 part 3 4.?).
     bool dcDateProperty = false;
 };
@@ -82,9 +89,15 @@ std::string sign(const SignInput& input, Key& key);
 using Dereference = std::function<std::optional<Bytes>(
     const std::string& uri, const std::vector<std::string>& transforms, std::string& why)>;
 
+// The same, given the ds:Reference element itself, for formats whose
+// transforms carry parameters (OOXML's RelationshipTransform).
+using NodeDereference =
+    std::function<std::optional<Bytes>(const std::string& uri, const xmlNode* reference, std::string& why)>;
+
 struct Checked {
     SignatureReport report;
     std::vector<std::string> externalUris;  // every external reference whose digest matched
+    std::set<std::string> sameDocumentIds;  // Ids of the signature's elements SignedInfo references
 };
 
 // Verifies the ds:Signature at signature inside doc: every reference's
@@ -95,5 +108,13 @@ struct Checked {
 // core's chain validation. Never throws: findings go into the report.
 Checked verify(const package::XmlDocument& doc, const xmlNode* signature, const Dereference& dereference,
                const TrustStore& trust, const VerifyOptions& options);
+
+// The ds:References of a ds:Manifest inside signature (XML-DSig 5.1; the
+// application decides what a manifest means: OOXML's idPackageObject lists
+// the signed parts). Checked like SignedInfo's references; findings worsen
+// report; returns the external URIs whose digest matched. Throws nothing.
+std::vector<std::string> verifyManifest(const package::XmlDocument& doc, const xmlNode* signature,
+                                        const xmlNode* manifest, const NodeDereference& dereference,
+                                        SignatureReport& report);
 
 }  // namespace eseal::xmldsig

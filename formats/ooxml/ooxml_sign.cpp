@@ -1,0 +1,630 @@
+#include "formats/ooxml/ooxml_sign.hpp"
+
+#include <libxml/tree.h>
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "core/base/atomic_file.hpp"
+#include "core/base/error.hpp"
+#include "core/base/time.hpp"
+#include "core/crypto/digest.hpp"
+#include "core/package/uri.hpp"
+#include "core/package/xml.hpp"
+#include "core/package/zip.hpp"
+#include "core/seal/image.hpp"
+#include "core/xmldsig/xmldsig.hpp"
+#include "formats/ooxml/ooxml_package.hpp"
+
+namespace eseal::ooxml {
+
+namespace {
+
+constexpr const char* kWordNs = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+constexpr const char* kSheetNs = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+constexpr const char* kPresentationNs = "http://schemas.openxmlformats.org/presentationml/2006/main";
+constexpr const char* kDrawingNs = "http://schemas.openxmlformats.org/drawingml/2006/main";
+constexpr const char* kSheetDrawingNs = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing";
+constexpr const char* kWordDrawingNs =
+    "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+constexpr const char* kPictureNs = "http://schemas.openxmlformats.org/drawingml/2006/picture";
+constexpr const char* kDrawingRel =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing";
+constexpr const char* kSlideRel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide";
+constexpr const char* kDrawingType = "application/vnd.openxmlformats-officedocument.drawing+xml";
+constexpr const char* kOriginEntry = "_xmlsignatures/origin.sigs";
+constexpr const char* kSignatureEntry = "_xmlsignatures/sig1.xml";
+constexpr long kEmuPerMm = 36000;  // ECMA-376 part 1 20.1.2.1: 914400 EMU per inch
+
+const xmlChar* X(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
+
+bool is(const xmlNode* n, const char* ns, const char* local) {
+    return n && n->type == XML_ELEMENT_NODE && n->ns && xmlStrEqual(n->ns->href, X(ns)) &&
+           xmlStrEqual(n->name, X(local));
+}
+
+xmlNode* firstChild(xmlNode* n, const char* ns, const char* local) {
+    for (xmlNode* c = n ? n->children : nullptr; c; c = c->next)
+        if (is(c, ns, local)) return c;
+    return nullptr;
+}
+
+void collect(xmlNode* n, const char* ns, const char* local, std::vector<xmlNode*>& out) {
+    for (xmlNode* c = n ? n->children : nullptr; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        if (is(c, ns, local)) out.push_back(c);
+        collect(c, ns, local, out);
+    }
+}
+
+// The largest numeric "id" attribute of elements with this local name (any namespace).
+long maxId(const xmlNode* n, const char* local) {
+    long best = 0;
+    for (const xmlNode* c = n ? n->children : nullptr; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        if (xmlStrEqual(c->name, X(local)))
+            best =
+                std::max(best, std::strtol(package::attribute(c, "id").value_or("0").c_str(), nullptr, 10));
+        best = std::max(best, maxId(c, local));
+    }
+    return best;
+}
+
+// Puts the fragment (one element declaring its namespaces) into doc under
+// parent, before `before` when given.
+void insertFragment(xmlDoc* doc, xmlNode* parent, xmlNode* before, const std::string& xml) {
+    const package::XmlDocument fragment(asBytes(xml), "seal fragment");
+    xmlNode* copy = xmlDocCopyNode(const_cast<xmlNode*>(fragment.root()), doc, 1);
+    if (!copy) throw Error(ErrorCategory::Internal, "out of memory");
+    if (before)
+        xmlAddPrevSibling(before, copy);
+    else
+        xmlAddChild(parent, copy);
+}
+
+std::string attr(const std::string& v) { return xmldsig::escape(v); }
+
+Bytes bytesOf(const std::string& s) { return Bytes(s.begin(), s.end()); }
+
+// A package being edited: entries in their order, by name.
+struct Parts {
+    std::vector<std::string> order;
+    std::map<std::string, Bytes> data;
+
+    void put(const std::string& name, Bytes bytes) {
+        if (!data.count(name)) order.push_back(name);
+        data[name] = std::move(bytes);
+    }
+    bool has(const std::string& name) const { return data.count(name) > 0; }
+};
+
+std::string freeId(const std::vector<Relationship>& rels, const std::string& stem) {
+    for (int i = 1;; ++i) {
+        const std::string id = stem + std::to_string(i);
+        bool used = false;
+        for (const auto& r : rels) used = used || r.id == id;
+        if (!used) return id;
+    }
+}
+
+// Adds a relationship to source's relationships part; returns its Id.
+std::string addRelationship(Parts& parts, const std::string& source, const std::string& type,
+                            const std::string& target) {
+    const std::string name = source.empty() ? "_rels/.rels" : relsPartOf(source);
+    std::vector<Relationship> rels;
+    if (parts.has(name)) rels = parseRelationships(parts.data[name], name);
+    Relationship r{freeId(rels, "rIdEseal"), type, target, false};
+    rels.push_back(r);
+    parts.put(name, writeRelationships(rels));
+    return r.id;
+}
+
+// The target of source's relationship id, as a part name.
+std::string targetOf(const Parts& parts, const std::string& source, const std::string& id,
+                     const std::string& path) {
+    const std::string name = relsPartOf(source);
+    if (parts.has(name))
+        for (const auto& r : parseRelationships(parts.data.at(name), name))
+            if (r.id == id && !r.external) return resolveTarget(source, r.target);
+    throw Error(ErrorCategory::BadInput, "relationship " + id + " of " + source + " names no part", path);
+}
+
+// Default / Override entries added to [Content_Types].xml where missing.
+void addContentTypes(Parts& parts, const Package& pkg,
+                     const std::vector<std::pair<std::string, std::string>>& defaults,
+                     const std::vector<std::pair<std::string, std::string>>& overrides) {
+    const std::string name = pkg.find(kContentTypesEntry);
+    const package::XmlDocument doc(parts.data[name], kContentTypesEntry);
+    xmlNode* root = xmlDocGetRootElement(doc.get());
+    xmlNs* ns = xmlSearchNsByHref(doc.get(), root, X(kContentTypesNs));
+    for (const auto& [ext, type] : defaults) {
+        bool present = false;
+        for (const xmlNode* c = root->children; c; c = c->next)
+            present = present || (is(c, kContentTypesNs, "Default") &&
+                                  foldCase(package::attribute(c, "Extension").value_or("")) == foldCase(ext));
+        if (present) continue;
+        xmlNode* e = xmlNewDocNode(doc.get(), ns, X("Default"), nullptr);
+        xmlNewProp(e, X("Extension"), X(ext.c_str()));
+        xmlNewProp(e, X("ContentType"), X(type.c_str()));
+        // Defaults come first in Office's files; any order is valid (ECMA-376 part 2 10.1.2.2).
+        if (root->children)
+            xmlAddPrevSibling(root->children, e);
+        else
+            xmlAddChild(root, e);
+    }
+    for (const auto& [part, type] : overrides) {
+        xmlNode* e = xmlNewChild(root, ns, X("Override"), nullptr);
+        xmlNewProp(e, X("PartName"), X(("/" + part).c_str()));
+        xmlNewProp(e, X("ContentType"), X(type.c_str()));
+    }
+    parts.put(name, doc.serialize());
+}
+
+std::string relativeTarget(const std::string& source, const std::string& part) {
+    // Both under the same top folder ("word/", "xl/", "ppt/").
+    const auto slash = source.rfind('/');
+    const std::string dir = slash == std::string::npos ? "" : source.substr(0, slash + 1);
+    if (part.compare(0, dir.size(), dir) == 0) return part.substr(dir.size());
+    return "/" + part;
+}
+
+struct Seal {
+    std::string media;    // "word/media/eseal-seal-....png"
+    long cx = 0, cy = 0;  // EMU
+    std::string name;
+};
+
+std::string textOf(const xmlNode* n) {
+    xmlChar* t = xmlNodeGetContent(n);
+    std::string s = t ? reinterpret_cast<const char*>(t) : "";
+    xmlFree(t);
+    return s;
+}
+
+// Word: a floating picture in front of the text (ECMA-376 part 1 20.4.2.3
+// wp:anchor, behindDoc="0", wrapNone), anchored to the keyword's paragraph
+// or the document's last one.
+void sealWord(Parts& parts, const MainPart& main, const Seal& seal, const Placement& placement,
+              const std::string& path) {
+    const package::XmlDocument doc(parts.data[main.part], main.part);
+    xmlNode* root = xmlDocGetRootElement(doc.get());
+    xmlNode* body = firstChild(root, kWordNs, "body");
+    if (!body) throw Error(ErrorCategory::BadInput, "the Word document has no body", path);
+    xmlNode* paragraph = nullptr;
+    if (placement.mode == Placement::Mode::Keyword) {
+        std::vector<xmlNode*> paragraphs;
+        collect(body, kWordNs, "p", paragraphs);
+        int left = placement.occurrence;
+        for (xmlNode* p : paragraphs)
+            if (textOf(p).find(placement.keyword) != std::string::npos && --left == 0) paragraph = p;
+        if (!paragraph)
+            throw Error(ErrorCategory::BadInput,
+                        "no paragraph holds the keyword \"" + placement.keyword + "\"", path);
+    } else {
+        for (xmlNode* c = body->children; c; c = c->next)
+            if (is(c, kWordNs, "p")) paragraph = c;
+        if (!paragraph) {
+            xmlNode* p = xmlNewDocNode(doc.get(), body->ns, X("p"), nullptr);
+            xmlNode* sect = firstChild(body, kWordNs, "sectPr");
+            paragraph = sect ? xmlAddPrevSibling(sect, p) : xmlAddChild(body, p);
+        }
+    }
+    const std::string rid =
+        addRelationship(parts, main.part, kImageRel, relativeTarget(main.part, seal.media));
+    const long id = maxId(root, "docPr") + 1;
+    const std::string cx = std::to_string(seal.cx), cy = std::to_string(seal.cy);
+    const std::string x = std::to_string(std::lround(placement.offsetXMm * kEmuPerMm));
+    const std::string y = std::to_string(std::lround(placement.offsetYMm * kEmuPerMm));
+    const std::string run =
+        std::string("<w:r xmlns:w=\"") + kWordNs + "\" xmlns:wp=\"" + kWordDrawingNs + "\" xmlns:a=\"" +
+        kDrawingNs + "\" xmlns:pic=\"" + kPictureNs + "\" xmlns:r=\"" + kDocRelNs +
+        "\"><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" simplePos=\"0\" "
+        "relativeHeight=\"251659264\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"1\">"
+        "<wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"column\"><wp:posOffset>" +
+        x + "</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>" + y +
+        "</wp:posOffset></wp:positionV><wp:extent cx=\"" + cx + "\" cy=\"" + cy +
+        "\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapNone/><wp:docPr id=\"" +
+        std::to_string(id) + "\" name=\"" + attr(seal.name) +
+        "\"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>"
+        "<a:graphic><a:graphicData uri=\"" +
+        kPictureNs + "\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"" + std::to_string(id) + "\" name=\"" +
+        attr(seal.name) + "\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"" + rid +
+        "\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/>"
+        "<a:ext cx=\"" +
+        cx + "\" cy=\"" + cy +
+        "\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData>"
+        "</a:graphic></wp:anchor></w:drawing></w:r>";
+    insertFragment(doc.get(), paragraph, nullptr, run);
+    parts.put(main.part, doc.serialize());
+}
+
+// "F20" -> column 5, row 19 (0-based); false when malformed.
+bool parseCell(const std::string& ref, long& col, long& row) {
+    std::size_t i = 0;
+    col = 0;
+    while (i < ref.size() && std::isalpha(static_cast<unsigned char>(ref[i])))
+        col = col * 26 + (std::toupper(static_cast<unsigned char>(ref[i++])) - 'A' + 1);
+    if (i == 0 || i > 3 || i == ref.size()) return false;
+    row = 0;
+    for (; i < ref.size(); ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(ref[i])) || row > 1048576) return false;
+        row = row * 10 + (ref[i] - '0');
+    }
+    if (row < 1 || col > 16384) return false;
+    --col;
+    --row;
+    return true;
+}
+
+// SpreadsheetML elements that follow <drawing> in a worksheet (ECMA-376 part 1 18.3.1.99).
+bool afterDrawing(const xmlNode* n) {
+    static const char* names[] = {"legacyDrawing", "legacyDrawingHF", "drawingHF",  "picture", "oleObjects",
+                                  "controls",      "webPublishItems", "tableParts", "extLst"};
+    for (const char* name : names)
+        if (is(n, kSheetNs, name)) return true;
+    return false;
+}
+
+// Excel: a picture anchored to a cell (xdr:oneCellAnchor, ECMA-376 part 1
+// 20.5.2.24) in the sheet's drawing: --cell Sheet!F20, the keyword's cell,
+// else column A below the used range of the first sheet.
+void sealExcel(Parts& parts, const MainPart& main, const Seal& seal, const Placement& placement,
+               const std::string& path) {
+    const package::XmlDocument workbook(parts.data[main.part], main.part);
+    xmlNode* sheets = firstChild(xmlDocGetRootElement(workbook.get()), kSheetNs, "sheets");
+    std::vector<xmlNode*> list;
+    collect(sheets, kSheetNs, "sheet", list);
+    if (list.empty()) throw Error(ErrorCategory::BadInput, "the workbook has no sheet", path);
+    std::string sheetName, cellRef;
+    if (placement.mode == Placement::Mode::Cell) {
+        const auto bang = placement.cell.rfind('!');
+        sheetName = bang == std::string::npos ? "" : placement.cell.substr(0, bang);
+        if (sheetName.size() > 1 && sheetName.front() == '\'' && sheetName.back() == '\'')
+            sheetName = sheetName.substr(1, sheetName.size() - 2);
+        cellRef = bang == std::string::npos ? placement.cell : placement.cell.substr(bang + 1);
+    }
+    xmlNode* sheet = list[0];
+    if (!sheetName.empty()) {
+        sheet = nullptr;
+        for (xmlNode* s : list)
+            if (package::attribute(s, "name").value_or("") == sheetName) sheet = s;
+        if (!sheet) {
+            std::string names;
+            for (const xmlNode* s : list)
+                names += (names.empty() ? "" : ", ") + package::attribute(s, "name").value_or("");
+            throw Error(ErrorCategory::BadInput,
+                        "the workbook has no sheet named " + sheetName + " (its sheets: " + names + ")",
+                        path);
+        }
+    }
+    xmlChar* ridValue = xmlGetNsProp(sheet, X("id"), X(kDocRelNs));
+    const std::string sheetRid = ridValue ? reinterpret_cast<const char*>(ridValue) : "";
+    xmlFree(ridValue);
+    const std::string sheetPart = targetOf(parts, main.part, sheetRid, path);
+    if (!parts.has(sheetPart))
+        throw Error(ErrorCategory::BadInput, "the sheet part is missing: " + sheetPart, path);
+
+    const package::XmlDocument ws(parts.data[sheetPart], sheetPart);
+    xmlNode* wsRoot = xmlDocGetRootElement(ws.get());
+    long col = 0, row = 0;
+    if (!cellRef.empty()) {
+        if (!parseCell(cellRef, col, row))
+            throw Error(ErrorCategory::Usage,
+                        "--cell needs a cell such as Sheet1!F20, not " + placement.cell);
+    } else if (placement.mode == Placement::Mode::Keyword) {
+        throw Error(ErrorCategory::Unsupported, "a keyword in a spreadsheet is not supported yet; use --cell",
+                    path);
+    } else {
+        std::vector<xmlNode*> rows;
+        collect(firstChild(wsRoot, kSheetNs, "sheetData"), kSheetNs, "row", rows);
+        long last = 0;
+        for (xmlNode* r : rows)
+            if (r->children)
+                last = std::max(last,
+                                std::strtol(package::attribute(r, "r").value_or("0").c_str(), nullptr, 10));
+        row = last + 1;  // one empty row below the last one used (0-based index last+1)
+    }
+
+    // The sheet's drawing part, made when it has none.
+    std::string drawingPart;
+    if (xmlNode* drawing = firstChild(wsRoot, kSheetNs, "drawing")) {
+        xmlChar* v = xmlGetNsProp(drawing, X("id"), X(kDocRelNs));
+        const std::string rid = v ? reinterpret_cast<const char*>(v) : "";
+        xmlFree(v);
+        drawingPart = targetOf(parts, sheetPart, rid, path);
+    } else {
+        for (int i = 1; drawingPart.empty(); ++i) {
+            const std::string candidate = "xl/drawings/drawing" + std::to_string(i) + ".xml";
+            if (!parts.has(candidate)) drawingPart = candidate;
+        }
+        parts.put(drawingPart,
+                  bytesOf(std::string("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                                      "<xdr:wsDr xmlns:xdr=\"") +
+                          kSheetDrawingNs + "\" xmlns:a=\"" + kDrawingNs + "\"/>"));
+        const std::string rid =
+            addRelationship(parts, sheetPart, kDrawingRel, "../drawings/" + drawingPart.substr(12));
+        xmlNode* before = nullptr;
+        for (xmlNode* c = wsRoot->children; c && !before; c = c->next)
+            if (afterDrawing(c)) before = c;
+        xmlNs* r = xmlSearchNsByHref(ws.get(), wsRoot, X(kDocRelNs));
+        if (!r) r = xmlNewNs(wsRoot, X(kDocRelNs), X("r"));
+        xmlNode* d = xmlNewDocNode(ws.get(), wsRoot->ns, X("drawing"), nullptr);
+        xmlNewNsProp(d, r, X("id"), X(rid.c_str()));
+        if (before)
+            xmlAddPrevSibling(before, d);
+        else
+            xmlAddChild(wsRoot, d);
+        parts.put(sheetPart, ws.serialize());
+        parts.put("__override:" + drawingPart, {});
+    }
+    if (!parts.has(drawingPart))
+        throw Error(ErrorCategory::BadInput, "the drawing part is missing: " + drawingPart, path);
+    const std::string imageRid =
+        addRelationship(parts, drawingPart, kImageRel, "../media/" + seal.media.substr(9));
+    const package::XmlDocument dr(parts.data[drawingPart], drawingPart);
+    xmlNode* drRoot = xmlDocGetRootElement(dr.get());
+    const long id = maxId(drRoot, "cNvPr") + 2;
+    const std::string cx = std::to_string(seal.cx), cy = std::to_string(seal.cy);
+    const std::string anchor =
+        std::string("<xdr:oneCellAnchor xmlns:xdr=\"") + kSheetDrawingNs + "\" xmlns:a=\"" + kDrawingNs +
+        "\" xmlns:r=\"" + kDocRelNs + "\"><xdr:from><xdr:col>" + std::to_string(col) +
+        "</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>" + std::to_string(row) +
+        "</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx=\"" + cx + "\" cy=\"" + cy +
+        "\"/><xdr:pic><xdr:nvPicPr><xdr:cNvPr id=\"" + std::to_string(id) + "\" name=\"" + attr(seal.name) +
+        "\"/><xdr:cNvPicPr><a:picLocks noChangeAspect=\"1\"/></xdr:cNvPicPr></xdr:nvPicPr><xdr:blipFill>"
+        "<a:blip r:embed=\"" +
+        imageRid +
+        "\"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill><xdr:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/>"
+        "<a:ext cx=\"" +
+        cx + "\" cy=\"" + cy +
+        "\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></xdr:spPr></xdr:pic><xdr:clientData/>"
+        "</xdr:oneCellAnchor>";
+    insertFragment(dr.get(), drRoot, nullptr, anchor);
+    parts.put(drawingPart, dr.serialize());
+}
+
+// PowerPoint: a picture (p:pic) on the slide --page names (1 by default),
+// centred at --at, else near the bottom right corner.
+void sealPowerPoint(Parts& parts, const MainPart& main, const Seal& seal, const Placement& placement,
+                    const std::string& path) {
+    const package::XmlDocument pres(parts.data[main.part], main.part);
+    xmlNode* root = xmlDocGetRootElement(pres.get());
+    std::vector<xmlNode*> slides;
+    collect(firstChild(root, kPresentationNs, "sldIdLst"), kPresentationNs, "sldId", slides);
+    if (slides.empty()) throw Error(ErrorCategory::BadInput, "the presentation has no slide", path);
+    const int page = placement.page == -1 ? static_cast<int>(slides.size()) : placement.page;
+    if (page < 1 || page > static_cast<int>(slides.size()))
+        throw Error(
+            ErrorCategory::BadInput,
+            "slide " + std::to_string(page) + " does not exist; " + std::to_string(slides.size()) + " slides",
+            path);
+    xmlChar* v = xmlGetNsProp(slides[static_cast<std::size_t>(page - 1)], X("id"), X(kDocRelNs));
+    const std::string rid = v ? reinterpret_cast<const char*>(v) : "";
+    xmlFree(v);
+    const std::string slidePart = targetOf(parts, main.part, rid, path);
+    if (!parts.has(slidePart))
+        throw Error(ErrorCategory::BadInput, "the slide part is missing: " + slidePart, path);
+    long slideCx = 9144000, slideCy = 6858000;
+    if (const xmlNode* size = firstChild(root, kPresentationNs, "sldSz")) {
+        slideCx = std::strtol(package::attribute(size, "cx").value_or("9144000").c_str(), nullptr, 10);
+        slideCy = std::strtol(package::attribute(size, "cy").value_or("6858000").c_str(), nullptr, 10);
+    }
+    long x = 0, y = 0;
+    if (placement.defaultSpot) {
+        x = slideCx - seal.cx - 15 * kEmuPerMm;
+        y = slideCy - seal.cy - 15 * kEmuPerMm;
+    } else {
+        x = std::lround(placement.xMm * kEmuPerMm) - seal.cx / 2;
+        y = std::lround(placement.yMm * kEmuPerMm) - seal.cy / 2;
+    }
+    if (x < 0 || y < 0 || x + seal.cx > slideCx || y + seal.cy > slideCy)
+        throw Error(ErrorCategory::BadInput, "the seal does not fit on slide " + std::to_string(page), path);
+
+    const package::XmlDocument slide(parts.data[slidePart], slidePart);
+    xmlNode* sroot = xmlDocGetRootElement(slide.get());
+    xmlNode* tree = firstChild(firstChild(sroot, kPresentationNs, "cSld"), kPresentationNs, "spTree");
+    if (!tree) throw Error(ErrorCategory::BadInput, "the slide has no shape tree", path);
+    const std::string imageRid =
+        addRelationship(parts, slidePart, kImageRel, "../media/" + seal.media.substr(10));
+    const long id = maxId(sroot, "cNvPr") + 1;
+    const std::string cx = std::to_string(seal.cx), cy = std::to_string(seal.cy);
+    const std::string pic =
+        std::string("<p:pic xmlns:p=\"") + kPresentationNs + "\" xmlns:a=\"" + kDrawingNs + "\" xmlns:r=\"" +
+        kDocRelNs + "\"><p:nvPicPr><p:cNvPr id=\"" + std::to_string(id) + "\" name=\"" + attr(seal.name) +
+        "\"/><p:cNvPicPr><a:picLocks noChangeAspect=\"1\"/></p:cNvPicPr><p:nvPr/></p:nvPicPr><p:blipFill>"
+        "<a:blip r:embed=\"" +
+        imageRid + "\"/><a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr><a:xfrm><a:off x=\"" +
+        std::to_string(x) + "\" y=\"" + std::to_string(y) + "\"/><a:ext cx=\"" + cx + "\" cy=\"" + cy +
+        "\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></p:spPr></p:pic>";
+    xmlNode* ext = firstChild(tree, kPresentationNs, "extLst");
+    insertFragment(slide.get(), tree, ext, pic);
+    parts.put(slidePart, slide.serialize());
+}
+
+struct Prepared {
+    Parts parts;
+    MainPart main;
+    std::string sealName;
+    std::string contentTypes;  // the entry name of [Content_Types].xml
+};
+
+Prepared prepare(const SealRequest& request) {
+    checkOutputTarget(request.input, request.output);
+    const std::string& path = request.input;
+    const package::ZipArchive zip(path);
+    const Package pkg(zip, path);
+    const auto main = mainPartOf(pkg);
+    if (!main)
+        throw Error(ErrorCategory::BadInput,
+                    "not a Word, Excel or PowerPoint package (no officeDocument part)", path);
+    for (const auto& r : parseRelationships(zip.read(pkg.find("_rels/.rels")), "_rels/.rels"))
+        if (r.type == kOriginRel)
+            throw Error(ErrorCategory::Unsupported,
+                        "the document is signed already; adding a seal picture would break that signature",
+                        path);
+    if (request.placement.mode == Placement::Mode::CrossPage)
+        throw Error(ErrorCategory::Unsupported, "Office documents take no cross-page seal", path);
+    if (request.placement.mode == Placement::Mode::Cell && main->kind != Kind::Excel)
+        throw Error(ErrorCategory::Unsupported, "--cell is for Excel workbooks", path);
+
+    Prepared out{{},
+                 *main,
+                 request.fieldName.empty() ? "eseal seal" : request.fieldName,
+                 pkg.find(kContentTypesEntry)};
+    for (const auto& n : pkg.parts()) {
+        Bytes data = zip.read(n);
+        // Every XML part must parse safely (no DOCTYPE, so no entities).
+        const std::string f = foldCase(n);
+        try {
+            if (f.size() > 4 &&
+                (f.compare(f.size() - 4, 4, ".xml") == 0 || f.compare(f.size() - 5, 5, ".rels") == 0))
+                package::XmlDocument(data, n);
+        } catch (const Error& e) {
+            throw Error(e.category(), e.what(), path);  // "part: problem", named after the document
+        }
+        out.parts.put(n, std::move(data));
+    }
+    const auto picture = sealPictureOf(request);
+    const std::string folder = main->part.substr(0, main->part.find('/') + 1);
+    Seal seal;
+    seal.media = folder + "media/eseal-seal-" +
+                 toHex(digest(DigestAlgorithm::Sha256, picture->pixels)).substr(0, 16) + ".png";
+    seal.cx = std::lround(request.placement.sizeMm * kEmuPerMm);
+    seal.cy = std::lround(request.placement.sizeMm * picture->height / picture->width * kEmuPerMm);
+    seal.name = out.sealName;
+    if (main->kind == Kind::Word) sealWord(out.parts, *main, seal, request.placement, path);
+    if (main->kind == Kind::Excel) sealExcel(out.parts, *main, seal, request.placement, path);
+    if (main->kind == Kind::PowerPoint) sealPowerPoint(out.parts, *main, seal, request.placement, path);
+    out.parts.put(seal.media, encodePng(*picture));
+
+    std::vector<std::pair<std::string, std::string>> overrides = {{kSignatureEntry, kSignatureType}};
+    for (auto it = out.parts.order.begin(); it != out.parts.order.end();) {
+        if (it->rfind("__override:", 0) == 0) {
+            overrides.push_back({it->substr(11), kDrawingType});
+            out.parts.data.erase(*it);
+            it = out.parts.order.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    addContentTypes(out.parts, pkg, {{"png", "image/png"}, {"sigs", kOriginType}}, overrides);
+    return out;
+}
+
+// The signature's idPackageObject manifest (ECMA-376 part 2 13.2.4.1): a
+// reference per part reached through the signed relationships, and per
+// relationships part one with the relationship transform selecting them.
+std::string manifestOf(const Parts& parts, const ContentTypes& ct, DigestAlgorithm alg) {
+    const std::string dm = std::string("<DigestMethod Algorithm=\"") + xmldsig::digestUri(alg) + "\"/>";
+    std::string refs;
+    std::set<std::string> visited;
+    std::vector<std::string> queue = {""};
+    auto uriOf = [&](const std::string& part) {
+        return "/" + package::percentEncodePath(part) + "?ContentType=" + ct.of(part);
+    };
+    while (!queue.empty()) {
+        const std::string source = queue.front();
+        queue.erase(queue.begin());
+        const std::string rels = source.empty() ? "_rels/.rels" : relsPartOf(source);
+        if (!parts.has(rels)) continue;
+        std::set<std::string> ids;
+        std::string selectors;
+        for (const auto& r : parseRelationships(parts.data.at(rels), rels)) {
+            if (unsignedRelationship(r.type)) continue;
+            ids.insert(r.id);
+            selectors += std::string("<mdssi:RelationshipReference xmlns:mdssi=\"") + kDigsigNs +
+                         "\" SourceId=\"" + attr(r.id) + "\"/>";
+            if (r.external) continue;
+            const std::string target = resolveTarget(source, r.target);
+            if (!parts.has(target) || !visited.insert(target).second) continue;
+            refs += "<Reference URI=\"" + attr(uriOf(target)) + "\">" + dm + "<DigestValue>" +
+                    xmldsig::base64(digest(alg, parts.data.at(target))) + "</DigestValue></Reference>";
+            queue.push_back(target);
+        }
+        if (ids.empty()) continue;
+        refs += "<Reference URI=\"" + attr(uriOf(rels)) + "\"><Transforms><Transform Algorithm=\"" +
+                kRelationshipTransform + "\">" + selectors + "</Transform><Transform Algorithm=\"" +
+                xmldsig::kC14n + "\"/></Transforms>" + dm + "<DigestValue>" +
+                xmldsig::base64(digest(alg, relationshipTransform(parts.data.at(rels), ids, {}, rels))) +
+                "</DigestValue></Reference>";
+    }
+    return refs;
+}
+
+// [MS-OFFCRYPTO] 2.5.2.5 SignatureInfoV1, as Office 2016 fills it for a
+// signature without a signature line.
+std::string officeObject(const SealRequest& request, DigestAlgorithm alg) {
+    return std::string(
+               "<Object Id=\"idOfficeObject\"><SignatureProperties><SignatureProperty "
+               "Id=\"idOfficeV1Details\" "
+               "Target=\"#idPackageSignature\"><SignatureInfoV1 "
+               "xmlns=\"http://schemas.microsoft.com/office/2006/digsig\"><SetupID></SetupID>"
+               "<SignatureText></SignatureText><SignatureImage></SignatureImage><SignatureComments>") +
+           xmldsig::escape(request.reason) +
+           "</SignatureComments><WindowsVersion>10.0</WindowsVersion><OfficeVersion>16.0</OfficeVersion>"
+           "<ApplicationVersion>16.0</ApplicationVersion><Monitors>1</Monitors><HorizontalResolution>1920"
+           "</HorizontalResolution><VerticalResolution>1080</VerticalResolution><ColorDepth>32</ColorDepth>"
+           "<SignatureProviderId>{00000000-0000-0000-0000-000000000000}</SignatureProviderId>"
+           "<SignatureProviderUrl></SignatureProviderUrl><SignatureProviderDetails>9</"
+           "SignatureProviderDetails>"
+           "<SignatureType>1</SignatureType><ManifestHashAlgorithm>" +
+           xmldsig::digestUri(alg) +
+           "</ManifestHashAlgorithm></SignatureInfoV1></SignatureProperty></SignatureProperties></Object>";
+}
+
+}  // namespace
+
+void checkOoxmlRequest(const SealRequest& request) { prepare(request); }
+
+SealResult sealOoxml(const SealRequest& request, Key& key) {
+    Prepared prepared = prepare(request);
+    Parts& parts = prepared.parts;
+
+    // ECMA-376 part 2 13.2.1: the origin part (empty), reached from the
+    // package, and the signature part, reached from the origin.
+    addRelationship(parts, "", kOriginRel, kOriginEntry);
+    parts.put(kOriginEntry, {});
+    addRelationship(parts, kOriginEntry, kSignatureRel, "sig1.xml");
+    // Every relationships part without white space between elements (see writeRelationships).
+    for (const auto& n : parts.order)
+        if (isRelsPart(n)) parts.data[n] = writeRelationships(parseRelationships(parts.data[n], n));
+
+    // Content types as the package will have them, for the reference URIs.
+    const ContentTypes types(parts.data[prepared.contentTypes], request.input);
+
+    xmldsig::SignInput in;
+    in.documentPrefix = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+    in.signatureId = "idPackageSignature";
+    in.signingTime = request.signingTime ? *request.signingTime : now();
+    in.digest = request.profile.digest;
+    in.objectType = "http://www.w3.org/2000/09/xmldsig#Object";
+    // ECMA-376 part 2 13.2.4.20 SignatureTime, in the package object.
+    const std::string manifest =
+        "<Object Id=\"idPackageObject\"><Manifest>" + manifestOf(parts, types, in.digest) +
+        "</Manifest><SignatureProperties><SignatureProperty Id=\"idSignatureTime\" "
+        "Target=\"#idPackageSignature\"><mdssi:SignatureTime xmlns:mdssi=\"" +
+        kDigsigNs + "\"><mdssi:Format>YYYY-MM-DDThh:mm:ssTZD</mdssi:Format><mdssi:Value>" +
+        isoUtc(in.signingTime) +
+        "</mdssi:Value></mdssi:SignatureTime></SignatureProperty></SignatureProperties></Object>";
+    in.objects = {{manifest, "idPackageObject"}, {officeObject(request, in.digest), "idOfficeObject"}};
+    const std::string signature = xmldsig::sign(in, key);
+    parts.put(kSignatureEntry, bytesOf(signature));
+
+    // [Content_Types].xml first, as Office writes it.
+    std::vector<package::ZipEntryOut> out;
+    out.push_back({prepared.contentTypes, parts.data[prepared.contentTypes], false});
+    for (const auto& n : parts.order)
+        if (n != prepared.contentTypes) out.push_back({n, parts.data[n], false});
+    const Bytes package = package::writeZip(out);
+    AtomicFile file(request.output);
+    file.write(package);
+    file.commit();
+    SealResult result;
+    result.output = request.output;
+    result.fieldName = prepared.sealName;
+    result.outputSize = package.size();
+    return result;
+}
+
+}  // namespace eseal::ooxml
