@@ -21,7 +21,8 @@ ExpandedInputs expandFolders(const std::vector<std::string>& args) {
         result.sawDirectory = true;
         std::vector<std::string> inDir, other;
         for (const auto& entry : fs::directory_iterator(a, ec)) {
-            if (!entry.is_regular_file(ec)) continue;
+            // Hidden files (.DS_Store, editors' lock files) are no one's documents.
+            if (!entry.is_regular_file(ec) || entry.path().filename().string().rfind('.', 0) == 0) continue;
             try {
                 (void)adapterFor(entry.path().string());
                 inDir.push_back(entry.path().string());

@@ -13,8 +13,8 @@ struct ExpandedInputs {
 };
 
 // The arguments with each folder replaced by the documents in it that a
-// format adapter claims (sorted; not recursive); other files of a folder are
-// listed in `unsupported`. Throws Error(InputUnreadable) when a folder cannot be read.
+// format adapter claims (sorted; not recursive; hidden files left out); other
+// files of a folder are listed in `unsupported`. Throws Error(InputUnreadable) when a folder cannot be read.
 ExpandedInputs expandFolders(const std::vector<std::string>& args);
 
 }  // namespace eseal::cli
