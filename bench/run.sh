@@ -18,12 +18,6 @@ MIB=${MIB:-200}
 RUNS=${RUNS:-3}
 HF_RUNS=${HF_RUNS:-5}
 CACHE=${ESEAL_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/eseal-bench}
-if [ -z "${ESEAL:-}" ]; then
-  for b in "$ROOT/build/bin/eseal" "$ROOT"/build-*/bin/eseal; do
-    if [ -x "$b" ]; then ESEAL=$b; break; fi
-  done
-fi
-ESEAL=${ESEAL:-$ROOT/build/bin/eseal}
 
 for t in pdfsig mutool openssl qpdf certutil pk12util softhsm2-util /usr/bin/time; do
   command -v "$t" >/dev/null || { echo "bench: $t is missing (see packaging/install-deps.sh)" >&2; exit 1; }
@@ -39,28 +33,7 @@ BIGF="$CACHE/big-$MIB-field.pdf"
 echo "bench: preparing inputs in $CACHE"
 [ -f "$BIG" ] || "$PY" "$HERE/make-big-pdf.py" "$BIG" "$MIB"
 [ -f "$BIGF" ] || "$PY" "$HERE/make-big-pdf.py" "$BIGF" "$MIB" --sig-field
-sh "$ROOT/tests/fixtures/make-test-pki.sh" "$CACHE/pki" >/dev/null
-sh "$ROOT/tests/fixtures/make-softhsm-token.sh" "$CACHE/softhsm" "$CACHE/pki" >/dev/null
-NSS="$CACHE/nssdb"
-if [ ! -f "$NSS/.complete" ]; then
-  rm -rf "$NSS"; mkdir -p "$NSS"
-  certutil -N --empty-password -d "sql:$NSS"
-  pk12util -i "$CACHE/pki/signer-rsa.p12" -W test -d "sql:$NSS" >/dev/null
-  certutil -A -n bench-root -t "CT,C,C" -i "$CACHE/pki/root-ca.crt" -d "sql:$NSS"
-  touch "$NSS/.complete"
-fi
-NICK=$(certutil -L -d "sql:$NSS" | awk '/u,u,u/ { $NF=""; sub(/[ \t]+$/, ""); print; exit }')
-SEAL="$CACHE/seal.png"
-[ -f "$SEAL" ] || "$PY" - "$SEAL" <<'PYEOF'
-import sys
-from PIL import Image, ImageDraw
-n = 400
-im = Image.new("RGBA", (n, n), (0, 0, 0, 0))
-d = ImageDraw.Draw(im)
-d.ellipse([6, 6, n - 7, n - 7], outline=(220, 20, 30, 255), width=26)
-d.regular_polygon((n / 2, n / 2 - 10, 90), 5, fill=(220, 20, 30, 255))
-im.save(sys.argv[1])
-PYEOF
+. "$HERE/keys.sh"  # test PKI, SoftHSM2 token, NSS db (NSS, NICK), seal image (SEAL)
 FIELD=$("$PY" -c "import pikepdf,sys
 with pikepdf.open(sys.argv[1]) as p: print(p.Root.AcroForm.Fields[0].objgen[0])" "$BIGF")
 

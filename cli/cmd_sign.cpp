@@ -1,11 +1,15 @@
+#include <unistd.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <tuple>
 
 #include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "cli/outputs.hpp"
 #include "cli/pin_sources.hpp"
 #include "core/base/error.hpp"
@@ -29,15 +33,80 @@ double parseNumber(const std::string& text, const std::string& option) {
     return v;
 }
 
-std::pair<double, double> parsePoint(std::string text) {
+std::pair<double, double> parsePoint(std::string text, const std::string& option = "--at") {
     // A Chinese input method types the full-width comma (U+FF0C) in "138，86".
     static const std::string kFullWidthComma = "\xEF\xBC\x8C";
     for (auto at = text.find(kFullWidthComma); at != std::string::npos; at = text.find(kFullWidthComma))
         text.replace(at, kFullWidthComma.size(), ",");
     auto comma = text.find(',');
     if (comma == std::string::npos)
-        throw Error(ErrorCategory::Usage, "--at needs X,Y in millimetres, e.g. --at 150,230");
-    return {parseNumber(text.substr(0, comma), "--at"), parseNumber(text.substr(comma + 1), "--at")};
+        throw Error(ErrorCategory::Usage, option + " needs X,Y in millimetres, e.g. " + option + " 150,230");
+    return {parseNumber(text.substr(0, comma), option), parseNumber(text.substr(comma + 1), option)};
+}
+
+int parsePageNumber(const std::string& text, const std::string& option) {
+    const double p = parseNumber(text, option);
+    if (p != static_cast<int>(p) || p < 1)
+        throw Error(ErrorCategory::Usage, option + " needs page numbers from 1, got '" + text + "'");
+    return static_cast<int>(p);
+}
+
+// --keyword [--occurrence] [--offset], --cross-page [--pages] [--edge] [--y], or
+// --at: at most one way of placing the seal, and each option with its own.
+void parsePlacement(const Args& args, Placement& placement) {
+    const bool keyword = args.has("--keyword"), crossPage = args.has("--cross-page"), at = args.has("--at");
+    if (keyword + crossPage + at > 1)
+        throw Error(ErrorCategory::Usage, tr("give only one of --at, --keyword and --cross-page"));
+    for (const char* o : {"--occurrence", "--offset"})
+        if (args.has(o) && !keyword)
+            throw Error(ErrorCategory::Usage, std::string(o) + tr(" goes with --keyword"));
+    for (const char* o : {"--pages", "--edge", "--y"})
+        if (args.has(o) && !crossPage)
+            throw Error(ErrorCategory::Usage, std::string(o) + tr(" goes with --cross-page"));
+    if ((keyword || crossPage) && args.has("--page"))
+        throw Error(ErrorCategory::Usage, tr("--page does not go with --keyword or --cross-page"));
+    if (keyword) {
+        placement.mode = Placement::Mode::Keyword;
+        placement.keyword = *args.get("--keyword");
+        if (auto v = args.get("--occurrence")) {
+            if (*v == "last")
+                placement.occurrence = Placement::kLastOccurrence;
+            else if (*v == "all")
+                placement.occurrence = Placement::kAllOccurrences;
+            else
+                placement.occurrence = parsePageNumber(*v, "--occurrence");
+        }
+        if (auto v = args.get("--offset"))
+            std::tie(placement.offsetXMm, placement.offsetYMm) = parsePoint(*v, "--offset");
+    } else if (crossPage) {
+        placement.mode = Placement::Mode::CrossPage;
+        if (auto v = args.get("--pages")) {
+            const auto dash = v->find('-');
+            if (dash == std::string::npos)
+                throw Error(ErrorCategory::Usage, tr("--pages needs a range A-B, e.g. --pages 1-3"));
+            placement.firstPage = parsePageNumber(v->substr(0, dash), "--pages");
+            placement.lastPage = parsePageNumber(v->substr(dash + 1), "--pages");
+            if (placement.lastPage <= placement.firstPage)
+                throw Error(ErrorCategory::Usage,
+                            tr("a cross-page seal needs at least two pages (--pages A-B, A < B)"));
+        }
+        if (auto v = args.get("--edge")) {
+            if (*v == "right")
+                placement.edge = Placement::Edge::Right;
+            else if (*v == "left")
+                placement.edge = Placement::Edge::Left;
+            else
+                throw Error(ErrorCategory::Usage, tr("--edge must be right or left"));
+        }
+        if (auto v = args.get("--y")) {
+            placement.crossYMm = parseNumber(*v, "--y");
+            if (placement.crossYMm < 0) throw Error(ErrorCategory::Usage, tr("--y must not be negative"));
+        }
+    } else if (auto v = args.get("--at")) {
+        std::tie(placement.xMm, placement.yMm) = parsePoint(*v);
+    } else {
+        placement = withDefaultSpot(placement);
+    }
 }
 
 // A seal image without transparency would cover the text under it with its
@@ -84,10 +153,50 @@ struct BatchTally {
     }
 };
 
+// On a terminal, a progress bar on stderr while a batch is sealed; cleared
+// before each result line, so the output stays one line per file.
+class Progress {
+public:
+    explicit Progress(std::size_t total) : total_(total), on_(total > 1 && ::isatty(STDERR_FILENO) == 1) {}
+    void show(std::size_t done, const std::string& file) const {
+        if (!on_) return;
+        constexpr std::size_t kWidth = 20;
+        const std::size_t filled = total_ ? done * kWidth / total_ : 0;
+        std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, '.') << "] "
+                  << done + 1 << "/" << total_ << " " << file << "\x1b[K" << std::flush;
+    }
+    void clear() const {
+        if (on_) std::cerr << "\r\x1b[K" << std::flush;
+    }
+
+private:
+    std::size_t total_;
+    bool on_;
+};
+
+// sign IN_DIR --out-dir OUT_DIR: the folder's documents, never written back into it.
+ExpandedInputs signInputs(const Args& args, const OutputOptions& options) {
+    ExpandedInputs expanded = expandFolders(args.positional());
+    if (!expanded.sawDirectory) return expanded;
+    if (!options.outDir)
+        throw Error(ErrorCategory::Usage, tr("a folder to seal needs --out-dir DIR for the sealed copies"));
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (const std::string& a : args.positional())
+        if (fs::is_directory(a, ec) && fs::exists(*options.outDir, ec) &&
+            fs::equivalent(a, *options.outDir, ec))
+            throw Error(ErrorCategory::Usage, tr("--out-dir must not be the folder being sealed"), a);
+    if (expanded.files.empty())
+        throw Error(ErrorCategory::BadInput, tr("No supported document in the folder."),
+                    args.positional().front());
+    return expanded;
+}
+
 int run(const Args& args) {
-    const auto& inputs = args.positional();
     const OutputOptions outputOptions{args.get("--out"), args.get("--out-dir"), args.has("--force"),
                                       args.has("--skip-existing")};
+    const ExpandedInputs expanded = signInputs(args, outputOptions);
+    const std::vector<std::string>& inputs = expanded.files;
     const std::vector<OutputPlan> plans = planOutputs(inputs, outputOptions);
     auto keySpec = args.get("--key");
     if (!keySpec)
@@ -108,14 +217,10 @@ int run(const Args& args) {
             throw Error(ErrorCategory::Usage, "--page needs a page number from 1, or -1 for the last page");
         base.placement.page = static_cast<int>(p);
     }
-    if (auto v = args.get("--at")) {
-        auto [x, y] = parsePoint(*v);
-        base.placement.xMm = x;
-        base.placement.yMm = y;
-    } else {
-        base.placement = withDefaultSpot(base.placement);
-    }
+    parsePlacement(args, base.placement);
     if (auto v = args.get("--cell")) {
+        if (base.placement.mode != Placement::Mode::Position)
+            throw Error(ErrorCategory::Usage, tr("--cell does not go with --keyword or --cross-page"));
         base.placement.mode = Placement::Mode::Cell;
         base.placement.cell = *v;
     }
@@ -142,6 +247,11 @@ int run(const Args& args) {
     // others are still sealed. With one file, its error ends the command.
     int status = kOk;
     BatchTally tally;
+    for (const std::string& file : expanded.unsupported) {
+        std::cout << "skipped " << file << " (" << tr("not a supported document") << ")\n";
+        tally.skipped.push_back(file);
+    }
+    const bool batch = plans.size() > 1 || expanded.sawDirectory;
     std::vector<const FormatAdapter*> formats(plans.size(), nullptr);
     std::size_t toSeal = 0;
     for (std::size_t i = 0; i < plans.size(); ++i) {
@@ -165,11 +275,12 @@ int run(const Args& args) {
         }
     }
     if (toSeal == 0) {
-        for (const OutputPlan& plan : plans)
-            if (plan.skip) std::cout << "skipped " << plan.input << " (" << plan.output << " exists)\n";
-        if (plans.size() > 1)
-            std::cout << "sealed 0, failed " << tally.failed.size() << ", skipped "
-                      << plans.size() - tally.failed.size() << "\n";
+        for (const OutputPlan& plan : plans) {
+            if (!plan.skip) continue;
+            std::cout << "skipped " << plan.input << " (" << plan.output << " exists)\n";
+            tally.skipped.push_back(plan.input);
+        }
+        if (batch) std::cout << tally.summary() << "\n";
         return status;
     }
 
@@ -184,6 +295,8 @@ int run(const Args& args) {
                            : requireSigningCertificate(key->certificateChain().front(), std::time(nullptr)))
         std::cerr << "eseal: " << tr("warning: ") << *warning << "\n";
 
+    const Progress progress(toSeal);
+    const std::size_t checkFailures = tally.failed.size();
     for (std::size_t i = 0; i < plans.size(); ++i) {
         const OutputPlan& plan = plans[i];
         if (!plan.skip && formats[i] == nullptr) continue;  // failed its check, reported above
@@ -197,22 +310,26 @@ int run(const Args& args) {
         SealRequest request = base;
         request.input = plan.input;
         request.output = plan.output;
+        progress.show(tally.sealed.size() + tally.failed.size() - checkFailures, plan.input);
         try {
             SealResult result = formats[i]->seal(request, *key);
+            progress.clear();
             std::cout << "sealed " << plan.input << " -> " << result.output << " (field " << result.fieldName;
             if (!result.appearances.empty()) std::cout << ", page " << result.appearances.front().page;
             std::cout << ")\n";
             tally.sealed.push_back(plan.input);
         } catch (const TokenError&) {
+            progress.clear();
             throw;  // the key is gone or refuses: stop the batch
         } catch (const Error& e) {
+            progress.clear();
             std::cerr << "eseal: " << e.what() << "\n";
             tally.failed.push_back(plan.input);
             if (status == kOk) status = exitCodeFor(e);  // the batch goes on; the first failure decides
         }
     }
     setInterruptSummary({});
-    if (plans.size() > 1) std::cout << tally.summary() << "\n";
+    if (batch) std::cout << tally.summary() << "\n";
     return status;
 }
 
@@ -221,7 +338,7 @@ int run(const Args& args) {
 const Command& signCommand() {
     static const Command command{
         {"sign",
-         "IN.pdf [IN2.pdf ...] [-o OUT.pdf | --out-dir DIR] --key KEY --seal SEAL.png [options]",
+         "IN.pdf [IN2.pdf ...] | IN_DIR [-o OUT.pdf | --out-dir DIR] --key KEY --seal SEAL.png [options]",
          "Seal documents: place the seal image and sign with the key (PAdES; for OpenDocument\nodt/ods/odp "
          "files XAdES in META-INF/documentsignatures.xml, the seal at the end; for Office\ndocx/xlsx/pptx "
          "files the package signature in _xmlsignatures/ as Microsoft Office writes it).",
@@ -242,7 +359,14 @@ const Command& signCommand() {
          "output and renamed when complete; an existing output is replaced only with --force.\n"
          "Without -o or --out-dir the sealed copy goes beside the input as NAME-sealed.pdf\n"
          "(NAME-已盖章.pdf in a Chinese locale). Ctrl-C removes the unfinished output, lists what\n"
-         "was and was not sealed, and exits with 130.\n",
+         "was and was not sealed, and exits with 130.\n\n"
+         "An IN_DIR seals every supported document in it (not recursive) into --out-dir, with one\n"
+         "PIN entry, a progress bar on a terminal and a summary (sealed / failed / skipped).\n\n"
+         "--keyword finds the text as the pages show it (Chinese included) and centres the seal on\n"
+         "it; --cross-page cuts the seal into one vertical strip per page at the page edge (right:\n"
+         "the first page shows the leftmost strip). Both make one signature; with several widgets\n"
+         "(--occurrence all, --cross-page) its one field has a widget per place. The seal is drawn\n"
+         "with the multiply blend mode, so text under it stays readable.\n",
          {
              {"--out", "-o", true, false, "OUT", "Write the sealed document here (one input)."},
              {"--out-dir", "", true, false, "DIR",
@@ -262,6 +386,20 @@ const Command& signCommand() {
               "Anchor the seal to this cell of an Excel workbook,\ne.g. Sheet1!F20 (default: column A below "
               "the "
               "used\nrange of the first sheet)."},
+             {"--keyword", "", true, false, "TEXT",
+              "Centre the seal on TEXT as the page shows it (e.g. the\nunit's name); not found: exit 4, "
+              "nothing written."},
+             {"--occurrence", "", true, false, "N|last|all",
+              "Which occurrence of --keyword (default 1); all: one\nsignature showing the seal on every "
+              "occurrence."},
+             {"--offset", "", true, false, "DX,DY",
+              "Move the keyword seal DX mm right and DY mm down\n(negative: left, up)."},
+             {"--cross-page", "", false, false, "",
+              "Cross-page seal (骑缝章): one strip of the seal on\neach page's edge; at least two pages."},
+             {"--pages", "", true, false, "A-B", "Pages of the cross-page seal (default: all)."},
+             {"--edge", "", true, false, "right|left", "Edge of the cross-page seal (default right)."},
+             {"--y", "", true, false, "MM",
+              "Centre of the cross-page seal, mm from the top of\nthe page (default: the middle)."},
              {"--reason", "", true, false, "TEXT", "Reason recorded in the signature."},
              {"--location", "", true, false, "TEXT", "Location recorded in the signature."},
              {"--field", "", true, false, "NAME", "Signature field name (default Seal1, Seal2, ...)."},

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/inputs.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
 #include "core/crypto/trust.hpp"
@@ -32,40 +33,12 @@ int combine(int a, int b) {
     return a;
 }
 
-// FILE arguments with each DIR replaced by the files in it that a format
-// adapter claims (sorted; not recursive); the others are left out.
-std::vector<std::string> expand(const std::vector<std::string>& args, bool& sawDirectory) {
-    namespace fs = std::filesystem;
-    std::vector<std::string> files;
-    for (const auto& a : args) {
-        std::error_code ec;
-        if (!fs::is_directory(a, ec)) {
-            files.push_back(a);
-            continue;
-        }
-        sawDirectory = true;
-        std::vector<std::string> inDir;
-        for (const auto& entry : fs::directory_iterator(a, ec)) {
-            if (!entry.is_regular_file(ec)) continue;
-            try {
-                (void)adapterFor(entry.path().string());
-                inDir.push_back(entry.path().string());
-            } catch (const Error&) {
-                // not a supported document: not part of a folder's check
-            }
-        }
-        if (ec) throw Error(ErrorCategory::InputUnreadable, tr("cannot read the folder"), a);
-        std::sort(inDir.begin(), inDir.end());
-        files.insert(files.end(), inDir.begin(), inDir.end());
-    }
-    return files;
-}
-
 int run(const Args& args) {
     if (args.positional().empty())
         throw Error(ErrorCategory::Usage, "no file to verify (see: eseal verify --help)");
-    bool sawDirectory = false;
-    const std::vector<std::string> files = expand(args.positional(), sawDirectory);
+    const ExpandedInputs expanded = expandFolders(args.positional());
+    const std::vector<std::string>& files = expanded.files;
+    const bool sawDirectory = expanded.sawDirectory;
     TrustPolicy policy = defaultTrustPolicy();
     if (args.has("--no-system-trust")) policy.useSystemStore = false;
     for (const auto& t : args.all("--trust")) policy.trustFiles.push_back(t);

@@ -40,5 +40,6 @@ const Command& tokenChangePinCommand();
 const Command& demoCommand();
 const Command& sealShowCommand();
 const Command& sealMakeCommand();
+const Command& unsealCommand();
 
 }  // namespace eseal::cli

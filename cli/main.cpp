@@ -20,8 +20,9 @@ using namespace eseal::cli;
 const char* kVersion = "eseal " ESEAL_VERSION;
 
 std::vector<const Command*> commands() {
-    return {&signCommand(),           &verifyCommand(),   &tokenListCommand(), &tokenUnlockCommand(),
-            &tokenChangePinCommand(), &sealShowCommand(), &sealMakeCommand(),  &demoCommand()};
+    return {&signCommand(),        &verifyCommand(),         &tokenListCommand(),
+            &tokenUnlockCommand(), &tokenChangePinCommand(), &sealShowCommand(),
+            &sealMakeCommand(),    &demoCommand(),           &unsealCommand()};
 }
 
 // Every option name of every command, without "--": what the configuration file may set.

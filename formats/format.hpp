@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/base/bytes.hpp"
+#include "core/base/error.hpp"
 #include "core/crypto/trust.hpp"
 #include "core/key/key.hpp"
 #include "core/report/report.hpp"
@@ -21,6 +22,12 @@ struct SealResult {
     std::string fieldName;
     std::uint64_t outputSize = 0;
     std::vector<SealAppearance> appearances;
+};
+
+struct UnsealResult {
+    std::string output;
+    std::string fieldName;  // the seal that was removed
+    std::uint64_t outputSize = 0;
 };
 
 class FormatAdapter {
@@ -52,6 +59,13 @@ public:
     // modified. Throws eseal::Error with a message naming the file. Runs the
     // same checks as check() first.
     virtual SealResult seal(const SealRequest& request, Key& key) const = 0;
+    // Removes the document's last seal when eseal made it and nothing follows
+    // it, writing the document as it was before that seal to output
+    // (atomically). Throws eseal::Error naming the file; writes nothing then.
+    virtual UnsealResult unseal(const std::string& input, const std::string& output) const {
+        (void)output;
+        throw Error(ErrorCategory::Unsupported, "removing a seal is supported for PDF only", input);
+    }
     // Never throws for a bad file: problems are recorded in the report. The
     // trust store is built once per command and shared by every file.
     virtual Report verify(const std::string& path, const TrustStore& trust,

@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="
   build-essential cmake pkg-config git
-  libssl-dev openssl libqpdf-dev libp11-kit-dev p11-kit libpng-dev zlib1g-dev
+  libssl-dev openssl libqpdf-dev libpoppler-cpp-dev libp11-kit-dev p11-kit libpng-dev zlib1g-dev
   libboost-test-dev nlohmann-json3-dev libfreetype-dev libzip-dev libxml2-dev zip
   softhsm2 opensc
   poppler-utils qpdf mupdf-tools libnss3-tools xmlsec1

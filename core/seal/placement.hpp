@@ -31,13 +31,18 @@ struct Placement {
     // for the default margins the seal may move inwards until it fits.
     bool defaultSpot = false;
     double sizeMm = kDefaultSealSizeMm;  // width of the seal
-    // Keyword placement
+    // Keyword placement: the seal centred on the text's box, moved by the offset
+    // (mm, right and down as displayed).
     std::string keyword;
-    int occurrence = 1;
+    int occurrence = 1;  // 1-based; kLastOccurrence or kAllOccurrences
+    static constexpr int kLastOccurrence = -1;
+    static constexpr int kAllOccurrences = 0;  // one signature, one widget per occurrence
     double offsetXMm = 0, offsetYMm = 0;
-    // Cross-page seal
+    // Cross-page seal: pages firstPage..lastPage (-1 = the last page), the
+    // seal's centre crossYMm from the top of the displayed page (< 0: the middle).
     int firstPage = 1, lastPage = -1;
     enum class Edge { Right, Left, Top, Bottom } edge = Edge::Right;
+    double crossYMm = -1;
     // Spreadsheet cell
     std::string cell;  // "Sheet1!D20"
 };

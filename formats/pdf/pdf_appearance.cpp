@@ -7,45 +7,53 @@
 
 namespace eseal::pdf {
 
-std::string appearanceContent(const SealBox& box) {
+std::string appearanceContent(const SealBox& box, double sliceFrom, double sliceTo) {
+    if (!(sliceFrom >= 0 && sliceTo <= 1 && sliceFrom < sliceTo))
+        throw Error(ErrorCategory::Internal, "seal strip out of range");
+    // The upright frame [0 w] x [0 h] of what the reader sees, mapped into the
+    // box. The page is shown turned clockwise by /Rotate, so the frame is
+    // turned counter-clockwise by the same angle: its right edge must point
+    // to the reader's right.
     const double w = box.sealWidth, h = box.sealHeight;
-    // cm maps the image's unit square (8.9.5) into the box. The page is shown
-    // turned clockwise by /Rotate, so the image is turned counter-clockwise by
-    // the same angle: its right edge must point to the reader's right.
-    double m[6] = {w, 0, 0, h, 0, 0};
+    double m[6] = {1, 0, 0, 1, 0, 0};
     switch (box.rotate) {
         case 0:
             break;
         case 90:
             m[0] = 0;
-            m[1] = w;
-            m[2] = -h;
+            m[1] = 1;
+            m[2] = -1;
             m[3] = 0;
             m[4] = h;
-            m[5] = 0;
             break;
         case 180:
-            m[0] = -w;
-            m[1] = 0;
-            m[2] = 0;
-            m[3] = -h;
+            m[0] = -1;
+            m[3] = -1;
             m[4] = w;
             m[5] = h;
             break;
         case 270:
             m[0] = 0;
-            m[1] = -w;
-            m[2] = h;
+            m[1] = -1;
+            m[2] = 1;
             m[3] = 0;
-            m[4] = 0;
             m[5] = w;
             break;
         default:
             throw Error(ErrorCategory::Internal, "page rotation not normalised");
     }
-    std::string s = "q";
+    // 11.3.5.2, 11.6.3: /GS0 sets the multiply blend mode, so the seal darkens
+    // what is under it and black text stays black.
+    std::string s = "/GS0 gs q";
     for (double v : m) s += " " + formatNumber(v);
-    s += " cm /Im0 Do Q\n";
+    s += " cm";
+    // The whole picture is (w / slice) wide; the strip's part of it is moved
+    // into the frame and the rest clipped away (8.5.4).
+    const double fullWidth = w / (sliceTo - sliceFrom);
+    if (sliceFrom > 0 || sliceTo < 1) s += " 0 0 " + formatNumber(w) + " " + formatNumber(h) + " re W n";
+    // cm maps the image's unit square (8.9.5) into the frame.
+    s += " " + formatNumber(fullWidth) + " 0 0 " + formatNumber(h) + " " +
+         formatNumber(-sliceFrom * fullWidth) + " 0 cm /Im0 Do Q\n";
     return s;
 }
 
@@ -87,10 +95,11 @@ std::shared_ptr<const EncodedSealImage> encodedSealImage(const std::shared_ptr<c
     return encoded;
 }
 
-void writeSealAppearance(UpdateWriter& out, const EncodedSealImage& image, const SealBox& box,
-                         const AppearanceNumbers& numbers) {
+void writeSealAppearance(UpdateWriter& out, const EncodedSealImage& image,
+                         const std::vector<WidgetAppearance>& widgets, const AppearanceNumbers& numbers) {
     const bool alpha = image.alpha.has_value();
     if (alpha != numbers.smask.has_value()) throw Error(ErrorCategory::Internal, "soft mask number mismatch");
+    if (widgets.size() != numbers.forms.size()) throw Error(ErrorCategory::Internal, "form number mismatch");
     const std::string size =
         " /Width " + std::to_string(image.width) + " /Height " + std::to_string(image.height);
     std::string dict = "/Type /XObject /Subtype /Image" + size +
@@ -104,12 +113,16 @@ void writeSealAppearance(UpdateWriter& out, const EncodedSealImage& image, const
                              " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
                          *image.alpha);
     }
-    const std::string content = appearanceContent(box);
-    out.streamObject(numbers.form, 0,
-                     "/Type /XObject /Subtype /Form /BBox [0 0 " + formatNumber(box.width) + " " +
-                         formatNumber(box.height) + "] /Resources << /XObject << /Im0 " +
-                         objectRef(numbers.image) + " >> >>",
-                     asBytes(content));
+    for (std::size_t i = 0; i < widgets.size(); ++i) {
+        const WidgetAppearance& widget = widgets[i];
+        const std::string content = appearanceContent(widget.box, widget.sliceFrom, widget.sliceTo);
+        out.streamObject(numbers.forms[i], 0,
+                         "/Type /XObject /Subtype /Form /BBox [0 0 " + formatNumber(widget.box.width) + " " +
+                             formatNumber(widget.box.height) + "] /Resources << /XObject << /Im0 " +
+                             objectRef(numbers.image) +
+                             " >> /ExtGState << /GS0 << /Type /ExtGState /BM /Multiply >> >> >>",
+                         asBytes(content));
+    }
 }
 
 }  // namespace eseal::pdf

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "core/seal/image.hpp"
 #include "formats/pdf/pdf_placement.hpp"
@@ -16,7 +17,14 @@ namespace eseal::pdf {
 struct AppearanceNumbers {
     int image = 0;
     std::optional<int> smask;  // set when the image has transparency
-    int form = 0;
+    std::vector<int> forms;    // one appearance form per widget
+};
+
+// What one widget shows: the seal placed in `box`, or (cross-page seal) the
+// vertical strip sliceFrom..sliceTo of it (fractions of the picture's width).
+struct WidgetAppearance {
+    SealBox box;
+    double sliceFrom = 0, sliceTo = 1;
 };
 
 // The seal picture as the streams of its image XObject: colour and (when
@@ -32,12 +40,15 @@ EncodedSealImage encodeSealImage(const RgbaImage& image);
 // its picture once, not once per file (that took ~80% of a batch's time).
 std::shared_ptr<const EncodedSealImage> encodedSealImage(const std::shared_ptr<const RgbaImage>& image);
 
-// Writes the image, its soft mask and the appearance form into the update.
-void writeSealAppearance(UpdateWriter& out, const EncodedSealImage& image, const SealBox& box,
-                         const AppearanceNumbers& numbers);
+// Writes the image and its soft mask once and one appearance form per widget
+// (numbers.forms[i] for widgets[i]) into the update.
+void writeSealAppearance(UpdateWriter& out, const EncodedSealImage& image,
+                         const std::vector<WidgetAppearance>& widgets, const AppearanceNumbers& numbers);
 
-// The appearance content stream: the image's unit square mapped onto the
-// widget box [0 0 box.width box.height], turned against the page's /Rotate.
-std::string appearanceContent(const SealBox& box);
+// The appearance content stream: the image (or its strip) mapped onto the
+// widget box [0 0 box.width box.height], turned against the page's /Rotate,
+// drawn with the multiply blend mode so that text under the seal stays
+// readable, as under ink (ISO 32000-1 11.3.5.2).
+std::string appearanceContent(const SealBox& box, double sliceFrom = 0, double sliceTo = 1);
 
 }  // namespace eseal::pdf

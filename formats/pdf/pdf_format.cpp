@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "formats/pdf/pdf_sign.hpp"
+#include "formats/pdf/pdf_unseal.hpp"
 #include "formats/pdf/pdf_verify.hpp"
 
 namespace eseal {
@@ -25,6 +26,10 @@ public:
 
     SealResult seal(const SealRequest& request, Key& key) const override {
         return pdf::sealPdf(request, key);
+    }
+
+    UnsealResult unseal(const std::string& input, const std::string& output) const override {
+        return pdf::unsealPdf(input, output);
     }
 
     Report verify(const std::string& path, const TrustStore& trust,

@@ -85,6 +85,12 @@ PageGeometry readPageGeometry(QPDFObjectHandle page, const std::string& file) {
     return g;
 }
 
+std::pair<double, double> displayedSizeMm(const PageGeometry& page) {
+    const double perMm = kPointsPerMm / page.userUnit;
+    const double w = (page.urx - page.llx) / perMm, h = (page.ury - page.lly) / perMm;
+    return page.rotate == 90 || page.rotate == 270 ? std::make_pair(h, w) : std::make_pair(w, h);
+}
+
 SealBox placeSeal(const PageGeometry& page, const Placement& requested, double aspect, int pageNumber,
                   const std::string& file) {
     Placement placement = requested;

@@ -4,6 +4,7 @@
 
 #include <qpdf/QPDFObjectHandle.hh>
 #include <string>
+#include <utility>
 
 #include "core/seal/request.hpp"
 
@@ -19,6 +20,9 @@ struct PageGeometry {
 // Reads /MediaBox, /CropBox and /Rotate (inherited through /Parent, 7.7.3.4)
 // and /UserUnit. Throws Error(BadInput) naming `file` when they are unusable.
 PageGeometry readPageGeometry(QPDFObjectHandle page, const std::string& file);
+
+// Width and height of the page as displayed, in mm.
+std::pair<double, double> displayedSizeMm(const PageGeometry& page);
 
 struct SealBox {
     double x = 0, y = 0, width = 0, height = 0;  // the widget /Rect, default user space, lower-left origin

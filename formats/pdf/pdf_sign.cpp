@@ -20,6 +20,7 @@
 #include "core/seal/image.hpp"
 #include "formats/pdf/pdf_appearance.hpp"
 #include "formats/pdf/pdf_input.hpp"
+#include "formats/pdf/pdf_layout.hpp"
 #include "formats/pdf/pdf_object_io.hpp"
 #include "formats/pdf/pdf_placement.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
@@ -233,10 +234,6 @@ namespace {
 
 void validateRequest(const SealRequest& request) {
     const std::string& file = request.input;
-    if (request.placement.mode != Placement::Mode::Position) {
-        throw Error(ErrorCategory::Unsupported, "only page + position placement is supported for PDF yet",
-                    file);
-    }
     if (request.profile.level != PadesLevel::BB) {
         throw Error(ErrorCategory::Unsupported, "only PAdES B-B signatures are supported yet", file);
     }
@@ -295,10 +292,14 @@ SealPlan planSeal(const SealRequest& request) {
     plan.qpdf->setSuppressWarnings(true);
     asDamaged(request.input, [&] {
         plan.doc = readDocument(*plan.qpdf, plan.in, request);
-        const PageGeometry geometry = readPageGeometry(plan.doc.page, request.input);
         const RgbaImage& image = *plan.picture;
         const double aspect = static_cast<double>(image.height) / static_cast<double>(image.width);
-        plan.box = placeSeal(geometry, request.placement, aspect, plan.doc.pageNumber, request.input);
+        plan.widgets = layoutSeal(request, plan.qpdf->getAllPages(), aspect);
+        plan.box = plan.widgets.front().box;
+        plan.doc.page = plan.widgets.front().page;
+        plan.doc.pageNumber = plan.widgets.front().pageNumber;
+        for (const WidgetPlan& w : plan.widgets)
+            if (!w.page.isIndirect()) throw damaged(request.input, "a page is not an indirect object");
         plan.fieldName = chooseFieldName(request, plan.doc.fieldNames);
         // 12.8.2.2.1: only one DocMDP signature, and it is the first signature.
         if (plan.certification && (plan.doc.signedFields || plan.doc.certified)) {
@@ -326,18 +327,28 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
         AppearanceNumbers numbers;
         numbers.image = next++;
         if (plan.picture->hasTransparency()) numbers.smask = next++;
-        numbers.form = next++;
-        const int fieldNum = next++;
+        std::vector<WidgetAppearance> looks;
+        for (const WidgetPlan& w : plan.widgets) {
+            numbers.forms.push_back(next++);
+            looks.push_back({w.box, w.sliceFrom, w.sliceTo});
+        }
+        // One widget: merged with its field (12.7.4.5); several: the field's /Kids.
+        const bool merged = plan.widgets.size() == 1;
+        std::vector<int> widgetNums;
+        for (std::size_t i = 0; i < plan.widgets.size(); ++i) widgetNums.push_back(next++);
+        const int fieldNum = merged ? widgetNums.front() : next++;
         const int sigNum = next++;
         const int xrefNum = plan.last.xrefStream ? next++ : 0;  // 0: classic table, no object
         const int newSize = next;
 
-        writeSealAppearance(out, *encodedSealImage(plan.picture), plan.box, numbers);
+        writeSealAppearance(out, *encodedSealImage(plan.picture), looks, numbers);
 
         // The signature dictionary (12.8.1, Table 252).
         out.beginObject(sigNum, 0);
-        out.append(std::string("<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter ") +
-                   (sm2 ? "/adbe.pkcs7.detached" : "/ETSI.CAdES.detached") + " /M " +
+        // /Prop_Build /App names the writer (Adobe's signature build dictionary);
+        // eseal unseal removes only seals so marked.
+        out.append(std::string("<< /Type /Sig /Filter /Adobe.PPKLite /Prop_Build ") + kSealBuildProperties +
+                   " /SubFilter " + (sm2 ? "/adbe.pkcs7.detached" : "/ETSI.CAdES.detached") + " /M " +
                    encodeTextString(pdfDate(signingTime)));
         if (!request.reason.empty()) out.append(" /Reason " + encodeTextString(request.reason));
         if (!request.location.empty()) out.append(" /Location " + encodeTextString(request.location));
@@ -360,29 +371,59 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
         out.append(" >>");
         out.endObject();
 
-        // The field merged with its widget (12.5.6.19, 12.7.4.5).
-        const SealBox& box = plan.box;
-        const std::string rect = formatNumber(box.x) + " " + formatNumber(box.y) + " " +
-                                 formatNumber(box.x + box.width) + " " + formatNumber(box.y + box.height);
-        // /F 132 = Print (4) + Locked (128), Table 165.
-        out.object(fieldNum, 0,
-                   "<< /Type /Annot /Subtype /Widget /FT /Sig /T " + encodeTextString(plan.fieldName) +
-                       " /F 132 /P " + QPDFObjectHandle(doc.page).unparse() + " /Rect [" + rect +
-                       "] /AP << /N " + objectRef(numbers.form) + " >> /V " + objectRef(sigNum) + " >>");
+        // The field and its widget annotations (12.5.6.19, 12.7.4.5). /F 132 =
+        // Print (4) + Locked (128), Table 165. Widgets of a field with several
+        // carry its /V too, as representations of the same field without a /T
+        // of their own (12.7.3.2): Poppler reads /V of each widget, not the parent's.
+        const std::string fieldKeys =
+            "/FT /Sig /T " + encodeTextString(plan.fieldName) + " /V " + objectRef(sigNum);
+        std::string kids;
+        for (std::size_t i = 0; i < plan.widgets.size(); ++i) {
+            const SealBox& box = plan.widgets[i].box;
+            const std::string rect = formatNumber(box.x) + " " + formatNumber(box.y) + " " +
+                                     formatNumber(box.x + box.width) + " " + formatNumber(box.y + box.height);
+            out.object(widgetNums[i], 0,
+                       "<< /Type /Annot /Subtype /Widget " +
+                           (merged ? fieldKeys + " "
+                                   : "/Parent " + objectRef(fieldNum) + " /V " + objectRef(sigNum) + " ") +
+                           "/F 132 /P " + QPDFObjectHandle(plan.widgets[i].page).unparse() + " /Rect [" +
+                           rect + "] /AP << /N " + objectRef(numbers.forms[i]) + " >> >>");
+            kids += (i ? " " : "") + objectRef(widgetNums[i]);
+        }
+        if (!merged) out.object(fieldNum, 0, "<< " + fieldKeys + " /Kids [" + kids + "] >>");
 
-        // The page's /Annots gets the widget.
-        const std::string widget = objectRef(fieldNum);
+        // Each page's /Annots gets its widgets; an array object shared by
+        // pages (or with /AcroForm /Fields) is written once with all of them.
+        std::map<QPDFObjGen, std::pair<QPDFObjectHandle, std::string>>
+            arrays;  // annots or fields array -> additions
+        std::map<QPDFObjGen, std::pair<QPDFObjectHandle, std::string>>
+            pages;  // page with a direct /Annots -> additions
+        std::vector<QPDFObjGen> order;
+        for (std::size_t i = 0; i < plan.widgets.size(); ++i) {
+            QPDFObjectHandle page = plan.widgets[i].page;
+            QPDFObjectHandle annots = page.getKey("/Annots");
+            const std::string ref = objectRef(widgetNums[i]);
+            if (annots.isIndirect() && annots.isArray()) {
+                auto& slot = arrays[annots.getObjGen()];
+                if (slot.second.empty()) slot.first = annots;
+                slot.second += (slot.second.empty() ? "" : " ") + ref;
+            } else if (annots.isNull() || annots.isArray()) {
+                auto& slot = pages[page.getObjGen()];
+                if (slot.second.empty()) {
+                    slot.first = page;
+                    order.push_back(page.getObjGen());
+                }
+                slot.second += (slot.second.empty() ? "" : " ") + ref;
+            } else {
+                throw damaged(file, "page /Annots is not an array");
+            }
+        }
+        const std::string field = objectRef(fieldNum);
         QPDFObjectHandle page = doc.page;
-        QPDFObjectHandle annots = page.getKey("/Annots");
-        std::optional<QPDFObjGen> annotsArray;
-        if (annots.isIndirect() && annots.isArray()) {
-            annotsArray = annots.getObjGen();
-            out.object(annots.getObjectID(), annots.getGeneration(), arrayWith(annots, widget));
-        } else if (annots.isNull() || annots.isArray()) {
-            out.object(page.getObjectID(), page.getGeneration(),
-                       dictionaryWith(page, {{"/Annots", arrayWith(annots, widget)}}));
-        } else {
-            throw damaged(file, "page /Annots is not an array");
+        for (const QPDFObjGen& og : order) {
+            auto& [p, refs] = pages[og];
+            out.object(og.getObj(), og.getGen(),
+                       dictionaryWith(p, {{"/Annots", arrayWith(p.getKey("/Annots"), refs)}}));
         }
 
         // The AcroForm's /Fields gets the field; /SigFlags 3 = SignaturesExist | AppendOnly (Table 219).
@@ -394,20 +435,29 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
                               ? acro.getKey("/SigFlags").getIntValue()
                               : 0;
         std::map<std::string, std::string> acroChanges{{"/SigFlags", std::to_string(flags | 3)}};
+        // With /NeedAppearances true viewers rebuild every widget's appearance
+        // (12.7.2, Table 218) and Poppler draws a signature widget empty: the
+        // seal would not show. A signed form keeps the appearances it has.
+        if (acro.isDictionary() && acro.getKey("/NeedAppearances").isBool() &&
+            acro.getKey("/NeedAppearances").getBoolValue())
+            acroChanges["/NeedAppearances"] = "false";
         if (fields.isIndirect()) {
-            // A shared array that is also the page's /Annots already got the widget.
-            if (!annotsArray || *annotsArray != fields.getObjGen()) {
-                out.object(fields.getObjectID(), fields.getGeneration(), arrayWith(fields, widget));
-            }
+            auto& slot = arrays[fields.getObjGen()];
+            if (slot.second.empty()) slot.first = fields;
+            // A /Fields array that is also the page's /Annots has the merged widget already.
+            if (!merged || (" " + slot.second + " ").find(" " + field + " ") == std::string::npos)
+                slot.second += (slot.second.empty() ? "" : " ") + field;
         } else {
-            acroChanges["/Fields"] = arrayWith(fields, widget);
+            acroChanges["/Fields"] = arrayWith(fields, field);
         }
+        for (const auto& [og, entry] : arrays)
+            out.object(og.getObj(), og.getGen(), arrayWith(entry.first, entry.second));
         std::map<std::string, std::string> catalogChanges;
         if (acro.isIndirect() && acro.isDictionary()) {
             out.object(acro.getObjectID(), acro.getGeneration(), dictionaryWith(acro, acroChanges));
         } else {
             catalogChanges["/AcroForm"] = acro.isDictionary() ? dictionaryWith(acro, acroChanges)
-                                                              : "<< /Fields [" + widget + "] /SigFlags 3 >>";
+                                                              : "<< /Fields [" + field + "] /SigFlags 3 >>";
         }
         if (plan.certification) {
             // 12.8.4: the catalog's /Perms names the certification signature.
@@ -528,14 +578,16 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
     result.output = request.output;
     result.fieldName = plan.fieldName;
     result.outputSize = update.totalSize();
-    SealAppearance appearance;
-    appearance.page = plan.doc.pageNumber;
-    appearance.x = plan.box.x;
-    appearance.y = plan.box.y;
-    appearance.width = plan.box.width;
-    appearance.height = plan.box.height;
-    appearance.fieldName = plan.fieldName;
-    result.appearances.push_back(appearance);
+    for (const WidgetPlan& w : plan.widgets) {
+        SealAppearance appearance;
+        appearance.page = w.pageNumber;
+        appearance.x = w.box.x;
+        appearance.y = w.box.y;
+        appearance.width = w.box.width;
+        appearance.height = w.box.height;
+        appearance.fieldName = plan.fieldName;
+        result.appearances.push_back(appearance);
+    }
     return result;
 }
 

@@ -4,6 +4,9 @@
 
 namespace eseal::pdf {
 
+// The signature dictionary's /Prop_Build of every eseal seal.
+inline constexpr const char* kSealBuildProperties = "<< /App << /Name /eseal >> >>";
+
 // PAdES sealing as an incremental update (ISO 32000-1 7.5.6, 12.8; ETSI EN 319 142-1),
 // run as the stages of formats/pdf/pdf_sign_stages.hpp.
 SealResult sealPdf(const SealRequest& request, Key& key);

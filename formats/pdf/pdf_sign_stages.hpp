@@ -23,6 +23,7 @@
 #include "core/key/algorithms.hpp"
 #include "core/seal/image.hpp"
 #include "core/seal/request.hpp"
+#include "formats/pdf/pdf_layout.hpp"
 #include "formats/pdf/pdf_placement.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
 
@@ -65,7 +66,8 @@ struct SealPlan {
     DocumentFacts doc;
     PdfRevision last;  // the revision the update is appended to
     std::shared_ptr<const RgbaImage> picture;
-    SealBox box;
+    SealBox box;                      // the first widget's (widgets.front().box)
+    std::vector<WidgetPlan> widgets;  // one field; one widget, or one per occurrence / page
     std::string fieldName;
     std::optional<int> certification;  // DocMDP P value of a certification seal
 };

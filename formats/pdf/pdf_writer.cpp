@@ -37,7 +37,10 @@ int bytesFor(std::uint64_t v) {
 }  // namespace
 
 UpdateWriter::UpdateWriter(std::uint64_t base, bool needLeadingEol) : base_(base) {
-    if (needLeadingEol) append("\n");
+    if (needLeadingEol) {
+        append("\n");
+        append(kAddedEolComment);
+    }
 }
 
 void UpdateWriter::record(int num, int gen) {

@@ -12,11 +12,18 @@
 
 namespace eseal::pdf {
 
+// When eseal adds the end-of-line marker after the file's %%EOF, this comment
+// line follows it, so that removing the seal (eseal unseal) can give back the
+// file's exact bytes: an added EOL is otherwise indistinguishable from one
+// that was there.
+inline constexpr std::string_view kAddedEolComment = "%eseal: EOL added\n";
+
 class UpdateWriter {
 public:
     // `base` is the size of the file the update is appended to. When the file
     // does not end with an end-of-line marker the update starts with one, so
-    // the first object starts on a line of its own (7.5.6 appends after %%EOF EOL).
+    // the first object starts on a line of its own (7.5.6 appends after %%EOF EOL),
+    // followed by kAddedEolComment (a comment, 7.2.4).
     UpdateWriter(std::uint64_t base, bool needLeadingEol);
 
     // "num gen obj\n" body "\nendobj\n" (7.3.10).

@@ -819,7 +819,12 @@ BOOST_AUTO_TEST_CASE(refusals_leave_no_output) {
 
     SealRequest keyword = request(good, pathFor("kw-out.pdf"), 1, 50, 50);
     keyword.placement.mode = Placement::Mode::Keyword;
-    expect(keyword, ErrorCategory::Unsupported, "");
+    expect(keyword, ErrorCategory::Usage, "needs some text");
+    keyword.placement.keyword = "不在文中";
+    expect(keyword, ErrorCategory::BadInput, "is not on page 1");
+    SealRequest cell = request(good, pathFor("cell-out.pdf"), 1, 50, 50);
+    cell.placement.mode = Placement::Mode::Cell;
+    expect(cell, ErrorCategory::Unsupported, "spreadsheets");
 
     // Nothing but the seal's own temporary names may be left in the directory.
     for (const auto& entry : fs::directory_iterator(workDir())) {

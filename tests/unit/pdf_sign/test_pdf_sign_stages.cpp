@@ -23,6 +23,8 @@
 #include "core/crypto/digest.hpp"
 #include "core/key/pin.hpp"
 #include "core/token/pkcs12_key.hpp"
+#include "formats/pdf/pdf_appearance.hpp"
+#include "formats/pdf/pdf_keyword.hpp"
 #include "formats/pdf/pdf_sign.hpp"
 #include "formats/pdf/pdf_sign_stages.hpp"
 
@@ -201,4 +203,43 @@ BOOST_AUTO_TEST_CASE(update_digest_embed_and_commit_stages) {
     std::string text;
     BOOST_CHECK_MESSAGE(shell("pdfsig '" + out.string() + "'", &text) == 0, text);
     BOOST_CHECK_MESSAGE(text.find("Signature is Valid") != std::string::npos, text);
+}
+
+BOOST_AUTO_TEST_CASE(appearance_multiplies_and_a_strip_shows_its_part_of_the_seal) {
+    pdf::SealBox box;
+    box.width = box.sealWidth = 60;
+    box.height = box.sealHeight = 120;
+    const std::string whole = pdf::appearanceContent(box);
+    BOOST_TEST(whole.rfind("/GS0 gs q", 0) == 0, whole);
+    BOOST_TEST(whole.find(" re W n") == std::string::npos, whole);
+    BOOST_TEST(whole.find("60 0 0 120 0 0 cm /Im0 Do Q") != std::string::npos, whole);
+    // The second of two strips: the picture twice the strip's width, moved left by one strip.
+    const std::string strip = pdf::appearanceContent(box, 0.5, 1);
+    BOOST_TEST(strip.find("0 0 60 120 re W n 120 0 0 120 -60 0 cm /Im0 Do Q") != std::string::npos, strip);
+    BOOST_CHECK_THROW(pdf::appearanceContent(box, 0.5, 0.5), Error);
+}
+
+BOOST_AUTO_TEST_CASE(keyword_occurrences_are_chosen_or_refused_with_the_count) {
+    std::vector<pdf::TextHit> hits(3);
+    for (int i = 0; i < 3; ++i) hits[static_cast<std::size_t>(i)].page = i + 1;
+    Placement p;
+    p.keyword = "某某市人民政府办公室";
+    p.occurrence = Placement::kLastOccurrence;
+    BOOST_TEST(pdf::chooseOccurrences(hits, p, 3, "f.pdf").at(0).page == 3);
+    p.occurrence = Placement::kAllOccurrences;
+    BOOST_TEST(pdf::chooseOccurrences(hits, p, 3, "f.pdf").size() == 3u);
+    p.occurrence = 2;
+    BOOST_TEST(pdf::chooseOccurrences(hits, p, 3, "f.pdf").at(0).page == 2);
+    auto refusal = [&](const std::vector<pdf::TextHit>& h, int n) {
+        p.occurrence = n;
+        try {
+            pdf::chooseOccurrences(h, p, 3, "f.pdf");
+        } catch (const Error& e) {
+            BOOST_TEST(static_cast<int>(e.category()) == static_cast<int>(ErrorCategory::BadInput));
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    BOOST_TEST(refusal(hits, 4).find("occurs 3 times on pages 1-3, not 4") != std::string::npos);
+    BOOST_TEST(refusal({}, 1).find("is not on pages 1-3") != std::string::npos);
 }
