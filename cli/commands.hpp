@@ -40,5 +40,7 @@ const Command& tokenChangePinCommand();
 const Command& demoCommand();
 const Command& sealShowCommand();
 const Command& sealMakeCommand();
+const Command& sealDrawCommand();
+const Command& sealImageCommand();
 
 }  // namespace eseal::cli

@@ -21,7 +21,8 @@ const char* kVersion = "eseal " ESEAL_VERSION;
 
 std::vector<const Command*> commands() {
     return {&signCommand(),           &verifyCommand(),   &tokenListCommand(), &tokenUnlockCommand(),
-            &tokenChangePinCommand(), &sealShowCommand(), &sealMakeCommand(),  &demoCommand()};
+            &tokenChangePinCommand(), &sealShowCommand(), &sealMakeCommand(),  &sealDrawCommand(),
+            &sealImageCommand(),      &demoCommand()};
 }
 
 // Every option name of every command, without "--": what the configuration file may set.
@@ -114,7 +115,7 @@ int main(int argc, char** argv) {
                 if (c->spec.name.rfind("seal ", 0) == 0) std::cout << "\n" << helpText(c->spec);
             return kOk;
         }
-        std::cerr << "eseal: seal needs a subcommand: show or make (see eseal seal --help)\n";
+        std::cerr << "eseal: seal needs a subcommand: show, make, draw or image (see eseal seal --help)\n";
         return kUsage;
     }
     if (!chosen) {
