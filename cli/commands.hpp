@@ -42,5 +42,6 @@ const Command& sealShowCommand();
 const Command& sealMakeCommand();
 const Command& sealDrawCommand();
 const Command& sealImageCommand();
+const Command& sealListCommand();
 
 }  // namespace eseal::cli

@@ -148,6 +148,18 @@ void checkCarriedSeal(const ParsedCms& cms, const std::vector<OH>& widgets, Sign
                 why = "the seal's widget draws no image";
                 continue;
             }
+            // Another size is another picture; only a same-sized image is decoded,
+            // so a hostile file cannot make eseal inflate more than the seal's picture.
+            OH d = image->getDict();
+            if (!d.getKey("/Width").isInteger() || !d.getKey("/Height").isInteger()) {
+                why = "the seal's image has no size";
+                continue;
+            }
+            if (d.getKey("/Width").getIntValue() != picture->width ||
+                d.getKey("/Height").getIntValue() != picture->height) {
+                compared = differs = true;
+                continue;
+            }
             auto shown = decodeImage(*image, why);
             if (!shown) continue;
             compared = true;

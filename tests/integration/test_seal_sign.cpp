@@ -404,3 +404,60 @@ BOOST_AUTO_TEST_CASE(seal_image_from_a_scan_keeps_ink_and_size) {
                                 (dir / "r.png").string()});
     BOOST_TEST(notImage.exitCode == 4, notImage.describe());
 }
+
+BOOST_AUTO_TEST_CASE(seal_list_shows_the_folder_and_the_key) {
+    TempDir dir("seal-list");
+    PrivateToken token;
+    const fs::path folder = dir / "data" / "eseal" / "seals";
+    fs::create_directories(folder);
+    const fs::path bound = makeSeal(dir, "bound", pkiDir() / "signer-ec.crt", "2025-01-01..2099-12-31");
+    const fs::path other = makeSeal(dir, "other", pkiDir() / "signer-sm2.crt", "2020-01-01..2021-12-31");
+    fs::copy_file(bound, folder / "bound.esl");
+    writeFile(folder / "junk.esl", "not a seal");
+    // The other seal goes on the key as a public data object, as docs/CLI.md says.
+    RunResult put = run({"pkcs11-tool", "--module", kSoftHsmModule, "--token-label", "eseal-test", "--login",
+                         "--pin", kUserPin, "--write-object", other.string(), "--type", "data", "--label",
+                         "旧证书的章", "--application-label", "GB/T 38540 SES_Seal"},
+                        {{"SOFTHSM2_CONF", token.conf.string()}});
+    BOOST_REQUIRE_MESSAGE(put.exitCode == 0, put.describe());
+
+    const Env env{{"SOFTHSM2_CONF", token.conf.string()},
+                  {"XDG_DATA_HOME", (dir / "data").string()},
+                  {"LANG", "C.UTF-8"}};
+    RunResult r = eseal({"seal", "list", "--module", kSoftHsmModule, "--json"}, env);
+    BOOST_TEST(r.exitCode == 4, r.describe());  // the junk file
+    const auto j = nlohmann::json::parse(r.out, nullptr, false);
+    BOOST_REQUIRE(j.is_object());
+    BOOST_TEST(j["folder"].get<std::string>() == folder.string());
+    BOOST_REQUIRE_EQUAL(j["seals"].size(), 3u);
+    const auto& b = j["seals"][0];
+    BOOST_TEST(b["source"].get<std::string>() == "folder");
+    BOOST_TEST(b["esID"].get<std::string>() == "integ-bound");
+    BOOST_TEST(b["state"].get<std::string>() == "valid");
+    BOOST_TEST(b["makerSignatureValid"].get<bool>());
+    BOOST_REQUIRE_EQUAL(b["certificates"].size(), 1u);
+    BOOST_TEST(b["certificates"][0]["subject"].get<std::string>().find("ECDSA") != std::string::npos);
+    BOOST_TEST(b["certificates"][0]["onKeys"].dump() == "[\"eseal-test\"]");
+    BOOST_TEST(j["seals"][1]["error"].get<std::string>().find("not an electronic seal") != std::string::npos,
+               j["seals"][1].dump());
+    const auto& k = j["seals"][2];
+    BOOST_TEST(k["source"].get<std::string>() == "token");
+    BOOST_TEST(k["location"].get<std::string>().find("旧证书的章") != std::string::npos);
+    BOOST_TEST(k["esID"].get<std::string>() == "integ-other");
+    BOOST_TEST(k["state"].get<std::string>() == "expired");
+    BOOST_TEST(k["certificates"][0]["onKeys"].empty());  // its certificate is not on this key
+
+    // Text, in Chinese; --no-keys leaves the key alone.
+    RunResult text =
+        eseal({"seal", "list", "--module", kSoftHsmModule}, {{"SOFTHSM2_CONF", token.conf.string()},
+                                                             {"XDG_DATA_HOME", (dir / "data").string()},
+                                                             {"LANG", "zh_CN.UTF-8"}});
+    BOOST_TEST(text.out.find("测试单位业务专用章") != std::string::npos, text.out);
+    BOOST_TEST(text.out.find("eseal-test") != std::string::npos, text.out);
+    fs::remove(folder / "junk.esl");
+    RunResult noKeys = eseal({"seal", "list", "--no-keys", "--json"}, env);
+    BOOST_TEST(noKeys.exitCode == 0, noKeys.describe());
+    const auto nk = nlohmann::json::parse(noKeys.out, nullptr, false);
+    BOOST_REQUIRE(nk.is_object());
+    BOOST_TEST(nk["seals"].size() == 1u);
+}
