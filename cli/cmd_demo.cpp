@@ -36,13 +36,6 @@ const char* kDisclaimer =
 const char* kTokenLabel = "eseal-demo";
 const char* kKeyLabel = "demo-unit-seal";
 
-fs::path dataHome() {
-    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return x;
-    const char* home = std::getenv("HOME");
-    if (!home || !*home) throw Error(ErrorCategory::Usage, "neither XDG_DATA_HOME nor HOME is set");
-    return fs::path(home) / ".local" / "share";
-}
-
 fs::path demoDocuments() {
     if (const char* d = std::getenv("ESEAL_DEMO_DOCS"); d && *d) return d;
     // Installed beside the executable first (also an unpacked package), then
@@ -119,7 +112,7 @@ struct Demo {
 
 Demo prepare() {
     Demo d;
-    d.home = dataHome() / "eseal" / "demo";
+    d.home = userDataHome() / "eseal" / "demo";
     d.module = softhsmModule();
     d.caCert = d.home / "demo-ca.crt.pem";
     d.seal = d.home / "demo-seal.png";

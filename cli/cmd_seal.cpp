@@ -3,6 +3,8 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -10,6 +12,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/install_paths.hpp"
 #include "cli/pin_sources.hpp"
 #include "core/base/atomic_file.hpp"
 #include "core/base/bytes.hpp"
@@ -18,10 +21,12 @@
 #include "core/base/time.hpp"
 #include "core/crypto/sm2.hpp"
 #include "core/ossl/ossl.hpp"
+#include "core/seal/binding.hpp"
 #include "core/seal/image.hpp"
 #include "core/seal/ses_seal.hpp"
 #include "core/seal/ses_signature.hpp"
 #include "core/token/key_registry.hpp"
+#include "core/token/pkcs11_seals.hpp"
 
 namespace eseal::cli {
 
@@ -322,7 +327,175 @@ int runMake(const Args& args) {
     return kOk;
 }
 
+// ---- seal list: the local seal folder and the seals on the keys ----
+
+std::string sealFolder(const Args& args) {
+    if (auto f = args.get("--folder")) return *f;
+    return (userDataHome() / "eseal" / "seals").string();
+}
+
+struct Listed {
+    std::string source;    // "folder" or "token"
+    std::string location;  // the file, or the token's URI and the object's label
+    std::optional<SesSeal> seal;
+    std::string error;
+};
+
+// The certificates on every key listed, with the key they are on.
+using KeyCertificates = std::vector<std::pair<Bytes, std::string>>;
+
+Json listedJson(const Listed& l, const KeyCertificates& onKeys, std::time_t at) {
+    Json j;
+    j["source"] = l.source;
+    j["location"] = l.location;
+    if (!l.seal) {
+        j["error"] = l.error;
+        return j;
+    }
+    const SesSeal& s = *l.seal;
+    j["name"] = s.property.name;
+    j["esID"] = s.esId;
+    j["validStart"] = isoUtc(s.property.validStart);
+    j["validEnd"] = isoUtc(s.property.validEnd);
+    j["state"] = validityState(s, at);
+    j["makerSignatureValid"] = checkMakerSignature(s).valid;
+    Json certs = Json::array();
+    for (const auto& c : s.property.certificates) {
+        Json cj = certJson(c);
+        Json keys = Json::array();
+        for (const auto& [der, key] : onKeys)
+            if (der == c) keys.push_back(key);
+        cj["onKeys"] = keys;
+        certs.push_back(cj);
+    }
+    for (const auto& d : s.property.certDigests) {
+        Json keys = Json::array();
+        for (const auto& [der, key] : onKeys) {
+            SesSeal one;
+            one.property.certDigests = {d};
+            if (listsCertificate(one, der)) keys.push_back(key);
+        }
+        certs.push_back({{"digestType", d.type}, {"digest", toHex(d.value)}, {"onKeys", keys}});
+    }
+    j["certificates"] = certs;
+    return j;
+}
+
+void printListed(const Listed& l, const KeyCertificates& onKeys, std::time_t at) {
+    std::cout << "  " << l.location << "\n";
+    if (!l.seal) {
+        std::cout << "    " << tr("not a readable seal") << ": " << l.error << "\n";
+        return;
+    }
+    const SesSeal& s = *l.seal;
+    std::cout << "    " << s.property.name << " (" << tr("seal ID") << " " << s.esId << ", "
+              << isoUtc(s.property.validStart).substr(0, 10) << " .. "
+              << isoUtc(s.property.validEnd).substr(0, 10) << ", " << tr(validityState(s, at)) << ", "
+              << tr("maker signature") << " " << (checkMakerSignature(s).valid ? tr("valid") : tr("INVALID"))
+              << ")\n";
+    auto keysOf = [&](auto&& matches) {
+        std::string keys;
+        for (const auto& [der, key] : onKeys)
+            if (matches(der)) keys += (keys.empty() ? "" : ", ") + key;
+        return keys.empty() ? std::string() : "  [" + std::string(tr("on")) + " " + keys + "]";
+    };
+    for (const auto& c : s.property.certificates)
+        std::cout << "    " << tr("binds") << " " << certLine(c)
+                  << keysOf([&](const Bytes& d) { return d == c; }) << "\n";
+    for (const auto& d : s.property.certDigests) {
+        SesSeal one;
+        one.property.certDigests = {d};
+        std::cout << "    " << tr("binds") << " " << d.type << " " << toHex(d.value)
+                  << keysOf([&](const Bytes& der) { return listsCertificate(one, der); }) << "\n";
+    }
+}
+
+int runList(const Args& args) {
+    if (!args.positional().empty())
+        throw Error(ErrorCategory::Usage, "seal list takes no file arguments (see: eseal seal list --help)");
+    const std::string folder = sealFolder(args);
+    std::vector<Listed> listed;
+    std::error_code ec;
+    if (std::filesystem::is_directory(folder, ec)) {
+        std::vector<std::string> files;
+        for (const auto& entry : std::filesystem::directory_iterator(folder, ec))
+            if (entry.is_regular_file(ec)) files.push_back(entry.path().string());
+        std::sort(files.begin(), files.end());
+        for (const auto& f : files) {
+            Listed l{"folder", f, std::nullopt, {}};
+            try {
+                l.seal = loadSeal(f);
+            } catch (const Error& e) {
+                l.error = e.message();
+            }
+            listed.push_back(std::move(l));
+        }
+    }
+    KeyCertificates onKeys;
+    std::vector<std::string> keyProblems;
+    if (!args.has("--no-keys")) {
+        for (const TokenSeals& t : readTokenSeals(args.get("--module"))) {
+            if (!t.error.empty())
+                keyProblems.push_back((t.tokenLabel.empty() ? t.tokenUri : t.tokenLabel) + ": " + t.error);
+            for (const auto& c : t.certificates) onKeys.emplace_back(c, t.tokenLabel);
+            for (std::size_t i = 0; i < t.sealValues.size(); ++i) {
+                Listed l{"token", t.tokenUri + " " + t.sealLabels[i], std::nullopt, {}};
+                try {
+                    l.seal = readSeal(t.sealValues[i], t.sealLabels[i]);
+                } catch (const Error& e) {
+                    l.error = e.message();
+                }
+                listed.push_back(std::move(l));
+            }
+        }
+    }
+    const std::time_t at = now();
+    bool allReadable = true;
+    for (const auto& l : listed) allReadable = allReadable && l.seal.has_value();
+    if (args.has("--json")) {
+        Json j;
+        j["folder"] = folder;
+        Json seals = Json::array();
+        for (const auto& l : listed) seals.push_back(listedJson(l, onKeys, at));
+        j["seals"] = seals;
+        j["keyProblems"] = keyProblems;
+        std::cout << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    } else {
+        std::cout << tr("Seal folder") << ": " << folder << "\n";
+        for (const auto& l : listed)
+            if (l.source == "folder") printListed(l, onKeys, at);
+        std::cout << tr("Seals on keys") << ":\n";
+        for (const auto& l : listed)
+            if (l.source == "token") printListed(l, onKeys, at);
+        if (listed.empty()) std::cout << "  " << tr("no seals found") << "\n";
+        for (const auto& p : keyProblems) std::cerr << "eseal: " << tr("warning: ") << p << "\n";
+    }
+    return allReadable ? kOk : kBadInput;
+}
+
 }  // namespace
+
+const Command& sealListCommand() {
+    static const Command command{
+        {"seal list",
+         "[--folder DIR] [--module PATH] [--no-keys] [--json]",
+         "List the electronic seals in the local seal folder and on the keys, with the certificates they "
+         "bind.",
+         "The seal folder is ${XDG_DATA_HOME:-~/.local/share}/eseal/seals (every file in it is read as an\n"
+         "SES_Seal). On PKCS#11 tokens a seal is a public data object (CKO_DATA) whose CKA_APPLICATION\n"
+         "is 'GB/T 38540 SES_Seal', CKA_VALUE the DER seal and CKA_LABEL its name; no PIN is asked.\n"
+         "Each bound certificate is marked with the tokens that hold it, so after a renewal the seals\n"
+         "that still name the old certificate stand out. Exit 4 when a seal cannot be read.\n",
+         {
+             {"--folder", "", true, false, "DIR", "The seal folder to list instead of the default."},
+             {"--module", "", true, false, "PATH",
+              "Read the tokens of this PKCS#11 module only\n(default: p11-kit's modules)."},
+             {"--no-keys", "", false, false, "", "Do not look at USB Keys."},
+             {"--json", "", false, false, "", "Print the list as JSON."},
+         }},
+        runList};
+    return command;
+}
 
 const Command& sealMakeCommand() {
     static const Command command{

@@ -3,8 +3,10 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <tuple>
 
@@ -15,7 +17,10 @@
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
 #include "core/base/interrupt.hpp"
+#include "core/base/time.hpp"
+#include "core/seal/binding.hpp"
 #include "core/seal/image.hpp"
+#include "core/seal/ses_seal.hpp"
 #include "core/token/key_registry.hpp"
 #include "core/token/signing_certificate.hpp"
 #include "formats/format.hpp"
@@ -31,6 +36,16 @@ double parseNumber(const std::string& text, const std::string& option) {
     if (text.empty() || errno != 0 || !end || *end != '\0' || !std::isfinite(v))
         throw Error(ErrorCategory::Usage, option + " needs a number, got '" + text + "'");
     return v;
+}
+
+// PNG files start with their 8-byte signature (ISO/IEC 15948 5.2); anything
+// else given to --seal is read as an electronic seal.
+bool isPngFile(const std::string& path) {
+    static const unsigned char kPng[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    std::ifstream in(path, std::ios::binary);
+    char head[8] = {};
+    in.read(head, sizeof head);
+    return in.gcount() == 8 && std::memcmp(head, kPng, sizeof kPng) == 0;
 }
 
 std::pair<double, double> parsePoint(std::string text, const std::string& option = "--at") {
@@ -201,11 +216,30 @@ int run(const Args& args) {
     auto keySpec = args.get("--key");
     if (!keySpec)
         throw Error(ErrorCategory::Usage, "--key is required (pkcs11:..., p12:FILE or skf:LIB?...)");
-    auto seal = args.get("--seal");
-    if (!seal) throw Error(ErrorCategory::Usage, "--seal SEAL.png is required");
+    auto sealOption = args.get("--seal");
+    auto imageOption = args.get("--image");
+    if (!sealOption && !imageOption)
+        throw Error(ErrorCategory::Usage,
+                    "--seal SEAL.esl (an electronic seal) or --image SEAL.png is required");
 
     SealRequest base;
-    base.sealImage = *seal;
+    // An electronic seal (GB/T 38540) is checked before anything else: usable
+    // now and made by its maker; its picture is the visible seal.
+    std::optional<seal::SesSeal> electronic;
+    if (sealOption && !isPngFile(*sealOption)) {
+        if (imageOption)
+            throw Error(ErrorCategory::Usage,
+                        "--image cannot be used with an electronic seal: the seal carries its own picture");
+        electronic = seal::loadSeal(*sealOption);
+        seal::requireUsableSeal(*electronic, now(), *sealOption);
+        base.sealPicture = std::make_shared<const RgbaImage>(seal::pictureImage(*electronic, *sealOption));
+        base.electronicSeal = electronic->encoded;
+        if (electronic->picture.widthMm >= 5 && electronic->picture.widthMm <= 300)
+            base.placement.sizeMm = static_cast<double>(electronic->picture.widthMm);
+    } else if (sealOption && imageOption) {
+        throw Error(ErrorCategory::Usage, "give the seal picture once: --seal SEAL.png or --image SEAL.png");
+    }
+    base.sealImage = sealOption ? *sealOption : *imageOption;
     if (auto v = args.get("--size")) {
         base.placement.sizeMm = parseNumber(*v, "--size");
         if (base.placement.sizeMm < 5 || base.placement.sizeMm > 300)
@@ -240,7 +274,7 @@ int run(const Args& args) {
     // image, an unreadable document, a page that does not exist, a seal off the
     // page or an output that cannot be written must not cost a PIN entry. The
     // picture is decoded and each file's format detected once, here.
-    base.sealPicture = std::make_shared<const RgbaImage>(loadPng(base.sealImage));
+    if (!base.sealPicture) base.sealPicture = std::make_shared<const RgbaImage>(loadPng(base.sealImage));
     checkSealImage(*base.sealPicture, base.sealImage, base.placement.sizeMm);
     createOutputDir(outputOptions);
     // In a batch a file that fails its check is reported and left out; the
@@ -264,6 +298,13 @@ int run(const Args& args) {
             if (request.placement.mode == Placement::Mode::Cell && format.name() == "PDF")
                 throw Error(ErrorCategory::Usage, tr("--cell is for spreadsheets (xlsx), not PDF"),
                             request.input);
+            if (electronic && !format.carriesElectronicSeal())
+                throw Error(
+                    ErrorCategory::Unsupported,
+                    fill(tr("{format} signatures cannot carry an electronic seal yet (PDF can); seal this "
+                            "file with the seal's picture: --image PNG"),
+                         {{"{format}", std::string(format.name())}}),
+                    plans[i].input);
             format.check(request);
             formats[i] = &format;
             ++toSeal;
@@ -284,11 +325,24 @@ int run(const Args& args) {
         return status;
     }
 
+    // The seal must list the signer certificate: checked with the certificates
+    // the key shows before its PIN (PKCS#11, SKF), and again once it is open.
+    if (electronic) {
+        const auto candidates = certificatesBeforePin(*keySpec);
+        bool listed = candidates.empty();
+        for (const auto& c : candidates) listed = listed || seal::listsCertificate(*electronic, c);
+        if (!listed) seal::requireSignerListed(*electronic, candidates.front(), *sealOption);
+    }
     auto pinEnv = args.get("--pin-env");
     auto pinFile = args.get("--pin-file");
     auto pins = makePinSource(pinEnv ? &*pinEnv : nullptr, pinFile ? &*pinFile : nullptr);
     // One login for every file of the command.
     auto key = openKey(*keySpec, *pins);
+    if (electronic) {
+        if (key->certificateChain().empty())
+            throw Error(ErrorCategory::BadInput, key->description() + " holds no certificate");
+        seal::requireSignerListed(*electronic, key->certificateChain().front(), *sealOption);
+    }
     // Keys whose certificate was not readable before the PIN (PKCS#12, SKF).
     if (auto warning = key->certificateChain().empty()
                            ? std::nullopt
@@ -338,7 +392,8 @@ int run(const Args& args) {
 const Command& signCommand() {
     static const Command command{
         {"sign",
-         "IN.pdf [IN2.pdf ...] | IN_DIR [-o OUT.pdf | --out-dir DIR] --key KEY --seal SEAL.png [options]",
+         "IN.pdf [IN2.pdf ...] | IN_DIR [-o OUT.pdf | --out-dir DIR] --key KEY (--seal SEAL.esl | --image\n"
+         "           SEAL.png) [options]",
          "Seal documents: place the seal image and sign with the key (PAdES; for OpenDocument\nodt/ods/odp "
          "files XAdES in META-INF/documentsignatures.xml, the seal at the end; for Office\ndocx/xlsx/pptx "
          "files the package signature in _xmlsignatures/ as Microsoft Office writes it).",
@@ -366,7 +421,11 @@ const Command& signCommand() {
          "it; --cross-page cuts the seal into one vertical strip per page at the page edge (right:\n"
          "the first page shows the leftmost strip). Both make one signature; with several widgets\n"
          "(--occurrence all, --cross-page) its one field has a widget per place. The seal is drawn\n"
-         "with the multiply blend mode, so text under it stays readable.\n",
+         "with the multiply blend mode, so text under it stays readable.\n\n"
+         "With an electronic seal (--seal SEAL.esl) the seal's picture is shown at the seal's size\n"
+         "(--size overrides it) and the seal travels inside the signed data (PDF). Before the PIN is\n"
+         "asked the seal must be within its validity period, its maker signature valid and the\n"
+         "signer certificate one the seal lists; otherwise nothing is signed (exit 4).\n",
          {
              {"--out", "-o", true, false, "OUT", "Write the sealed document here (one input)."},
              {"--out-dir", "", true, false, "DIR",
@@ -374,9 +433,13 @@ const Command& signCommand() {
              {"--force", "", false, false, "", "Replace an output file that exists already."},
              {"--skip-existing", "", false, false, "", "Leave inputs whose output exists (resume a batch)."},
              {"--key", "", true, false, "KEY", "The signing key (see below)."},
-             {"--seal", "", true, false, "SEAL.png",
+             {"--seal", "", true, false, "SEAL",
+              "The electronic seal (GB/T 38540 SES_Seal file, e.g. from\n'eseal seal make'), or a PNG seal "
+              "picture as --image."},
+             {"--image", "", true, false, "SEAL.png",
               "The seal image (PNG with a transparent background;\nbelow ~200 dpi at the size, a warning)."},
-             {"--size", "", true, false, "MM", "Width of the seal in millimetres (default 42)."},
+             {"--size", "", true, false, "MM",
+              "Width of the seal in millimetres (default 42; with an\nelectronic seal, its size)."},
              {"--page", "", true, false, "N", "Page to seal, from 1; -1 is the last page (default 1)."},
              {"--at", "", true, false, "X,Y",
               "Centre of the seal, mm from the top-left of the page\n(default: lower right, the seal's edge "

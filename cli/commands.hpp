@@ -41,5 +41,8 @@ const Command& demoCommand();
 const Command& sealShowCommand();
 const Command& sealMakeCommand();
 const Command& unsealCommand();
+const Command& sealDrawCommand();
+const Command& sealImageCommand();
+const Command& sealListCommand();
 
 }  // namespace eseal::cli

@@ -1,6 +1,9 @@
 #include "cli/install_paths.hpp"
 
+#include <cstdlib>
 #include <system_error>
+
+#include "core/base/error.hpp"
 
 namespace eseal::cli {
 
@@ -31,6 +34,13 @@ fs::path translationsDir() {
     if (!installed.empty() && fs::exists(installed / "zh_CN" / "LC_MESSAGES" / "eseal.mo", ec))
         return installed;
     return ESEAL_BUILD_LOCALE_DIR;
+}
+
+std::filesystem::path userDataHome() {
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return x;
+    const char* home = std::getenv("HOME");
+    if (!home || !*home) throw Error(ErrorCategory::Usage, "neither XDG_DATA_HOME nor HOME is set");
+    return std::filesystem::path(home) / ".local" / "share";
 }
 
 }  // namespace eseal::cli

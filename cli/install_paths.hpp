@@ -14,5 +14,7 @@ std::filesystem::path installedLocaleDir();
 // The folder whose <lang>/LC_MESSAGES/eseal.mo to use: the installed one when
 // it holds a catalogue, else the build tree's.
 std::filesystem::path translationsDir();
+// ${XDG_DATA_HOME:-~/.local/share}; Error(Usage) when neither variable is set.
+std::filesystem::path userDataHome();
 
 }  // namespace eseal::cli

@@ -20,9 +20,9 @@ using namespace eseal::cli;
 const char* kVersion = "eseal " ESEAL_VERSION;
 
 std::vector<const Command*> commands() {
-    return {&signCommand(),        &verifyCommand(),         &tokenListCommand(),
-            &tokenUnlockCommand(), &tokenChangePinCommand(), &sealShowCommand(),
-            &sealMakeCommand(),    &demoCommand(),           &unsealCommand()};
+    return {&signCommand(),       &verifyCommand(),    &tokenListCommand(), &tokenUnlockCommand(),
+            &tokenChangePinCommand(), &sealShowCommand(), &sealMakeCommand(), &sealDrawCommand(),
+            &sealImageCommand(),  &sealListCommand(),  &demoCommand(),      &unsealCommand()};
 }
 
 // Every option name of every command, without "--": what the configuration file may set.
@@ -115,7 +115,8 @@ int main(int argc, char** argv) {
                 if (c->spec.name.rfind("seal ", 0) == 0) std::cout << "\n" << helpText(c->spec);
             return kOk;
         }
-        std::cerr << "eseal: seal needs a subcommand: show or make (see eseal seal --help)\n";
+        std::cerr
+            << "eseal: seal needs a subcommand: show, make, draw, image or list (see eseal seal --help)\n";
         return kUsage;
     }
     if (!chosen) {

@@ -55,6 +55,9 @@ public:
     // exit code) naming the file; writes nothing. The CLI calls it for every
     // file before it asks for a PIN; the LibreOffice extension does the same.
     virtual void check(const SealRequest& request) const = 0;
+    // True when seal() carries request.electronicSeal inside the signature;
+    // callers refuse a request with an electronic seal for other formats.
+    virtual bool carriesElectronicSeal() const { return false; }
     // Seals request.input into request.output atomically; the input is never
     // modified. Throws eseal::Error with a message naming the file. Runs the
     // same checks as check() first.

@@ -7,6 +7,7 @@ PACKAGES="
   build-essential cmake pkg-config git
   libssl-dev openssl libqpdf-dev libpoppler-cpp-dev libp11-kit-dev p11-kit libpng-dev zlib1g-dev
   libboost-test-dev nlohmann-json3-dev libfreetype-dev libzip-dev libxml2-dev zip
+  libjpeg-dev
   softhsm2 opensc
   poppler-utils qpdf mupdf-tools libnss3-tools xmlsec1
   libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk

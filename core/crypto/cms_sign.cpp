@@ -137,6 +137,8 @@ Bytes signedAttributes(ByteView contentDigest, const X509* signer, ByteView sign
     Bytes issuerSerial = der::sequence({generalNames, serialDer(signer)});
     Bytes certId = der::sequence({der::octetString(certHash), issuerSerial});
     attrs.push_back(attribute(kSigningCertificateV2Attr, der::sequence({der::sequence({certId})})));
+    for (const auto& [type, value] : options.extraSignedAttributes)
+        attrs.push_back(attribute(type.c_str(), value));
     return der::setOf(std::move(attrs));
 }
 

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/base/bytes.hpp"
@@ -24,6 +26,9 @@ struct CmsSignOptions {
     std::optional<std::time_t> signingTimeAttribute;
     // Certificates to embed beyond key.certificateChain().
     std::vector<Bytes> extraCertificates;
+    // More signed attributes: (dotted OID, DER of its single value), e.g. the
+    // electronic seal a PDF signature carries (core/seal/binding.hpp).
+    std::vector<std::pair<std::string, Bytes>> extraSignedAttributes;
 };
 
 // One signer for one key and one set of options: the certificate is parsed and

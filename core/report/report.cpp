@@ -239,6 +239,8 @@ Json signatureJson(const SignatureReport& s) {
                                {"maker", e.maker},
                                {"makerSignatureValid", e.makerSignatureValid},
                                {"signerListed", e.signerListed}};
+        if (!e.pictureOnPage.empty()) j["electronicSeal"]["pictureOnPage"] = e.pictureOnPage;
+        if (!e.carriedIn.empty()) j["electronicSeal"]["carriedIn"] = e.carriedIn;
     }
     return j;
 }
@@ -523,6 +525,12 @@ std::string toText(const Report& report, const TextOptions& options) {
                     (e.makerSignatureValid ? tr("maker signature valid") : tr("maker signature NOT valid")) +
                     ", " +
                     (e.signerListed ? tr("signer listed in the seal") : tr("signer NOT listed in the seal")));
+            if (e.pictureOnPage == "matches")
+                out.add(label("Seal picture") + tr("the picture on the page is the seal's picture"));
+            else if (e.pictureOnPage == "differs")
+                out.add(label("Seal picture") + tr("the picture on the page is NOT the seal's picture"));
+            else if (e.pictureOnPage == "not-compared")
+                out.add(label("Seal picture") + tr("not compared with the picture on the page"));
         } else if (s.appearances.empty()) {
             out.add(label("Seal") + tr("no visible seal"));
         }

@@ -102,7 +102,13 @@ struct ElectronicSealInfo {
     long widthMm = 0, heightMm = 0;
     std::string maker;  // the maker certificate's subject
     bool makerSignatureValid = false;
-    bool signerListed = false;  // the signer certificate is one the seal binds
+    std::string makerSignatureDetail;  // why not valid, or what was checked
+    bool signerListed = false;         // the signer certificate is one the seal binds
+    // Whether the picture shown on the page is the seal's own picture:
+    // "matches", "differs", "not-compared" (with the reason in the warnings),
+    // "" when the format has no visible seal to compare (OFD).
+    std::string pictureOnPage;
+    std::string carriedIn;  // where the signature carries the seal ("SES_Signature", "CMS signed attribute")
 };
 
 struct SignatureReport {

@@ -153,12 +153,16 @@ bool readPixels(PngContext* ctx, png_bytepp rows) {
     return true;
 }
 
-bool writeImage(PngContext* ctx, png_uint_32 width, png_uint_32 height, png_bytepp rows) {
+bool writeImage(PngContext* ctx, png_uint_32 width, png_uint_32 height, png_bytepp rows, png_uint_32 ppm,
+                png_textp texts, int textCount) {
     if (setjmp(png_jmpbuf(ctx->png)) != 0) return false;
     png_set_write_fn(ctx->png, ctx, onWrite, onFlush);
     png_set_IHDR(ctx->png, ctx->info, width, height, 8, PNG_COLOR_TYPE_RGB_ALPHA, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    // No tIME, no text: the same image always gives the same bytes.
+    // ISO/IEC 15948 11.3.5.3 pHYs: the physical size, in pixels per metre.
+    if (ppm != 0) png_set_pHYs(ctx->png, ctx->info, ppm, ppm, PNG_RESOLUTION_METER);
+    if (textCount > 0) png_set_text(ctx->png, ctx->info, texts, textCount);
+    // No tIME: the same image always gives the same bytes.
     png_set_compression_level(ctx->png, 9);
     png_write_info(ctx->png, ctx->info);
     png_write_image(ctx->png, rows);
@@ -263,7 +267,9 @@ RgbaImage loadPng(const std::string& path) {
     return decodePng(data, path);
 }
 
-Bytes encodePng(const RgbaImage& image) {
+Bytes encodePng(const RgbaImage& image) { return encodePng(image, PngMetadata{}); }
+
+Bytes encodePng(const RgbaImage& image, const PngMetadata& metadata) {
     if (image.width == 0 || image.height == 0 || image.width > PNG_USER_WIDTH_MAX ||
         image.height > PNG_USER_HEIGHT_MAX) {
         throw Error(ErrorCategory::BadInput, "cannot encode an image of " + std::to_string(image.width) +
@@ -288,7 +294,18 @@ Bytes encodePng(const RgbaImage& image) {
     // libpng takes non-const row pointers but only reads them when writing.
     std::vector<png_bytep> rows =
         rowPointers(const_cast<std::uint8_t*>(image.pixels.data()), image.width, image.height);
-    if (!writeImage(&ctx, image.width, image.height, rows.data())) {
+    // tEXt (ISO/IEC 15948 11.3.4.3): Latin-1 keyword and text; libpng reads the strings while writing.
+    std::vector<png_text> texts;
+    for (const auto& [keyword, text] : metadata.text) {
+        png_text t{};
+        t.compression = PNG_TEXT_COMPRESSION_NONE;
+        t.key = const_cast<char*>(keyword.c_str());
+        t.text = const_cast<char*>(text.c_str());
+        t.text_length = text.size();
+        texts.push_back(t);
+    }
+    if (!writeImage(&ctx, image.width, image.height, rows.data(), metadata.pixelsPerMetre, texts.data(),
+                    static_cast<int>(texts.size()))) {
         throw Error(ErrorCategory::Internal, std::string("PNG encoding failed: ") + ctx.message);
     }
     return out;

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/base/bytes.hpp"
 
@@ -24,5 +26,13 @@ struct RgbaImage {
 RgbaImage loadPng(const std::string& path);
 RgbaImage decodePng(ByteView png, const std::string& nameForErrors = "seal image");
 Bytes encodePng(const RgbaImage& image);
+
+// What a PNG says about itself: its physical resolution (pHYs, pixels per
+// metre; 0 = none) and tEXt entries (Latin-1 keyword and text).
+struct PngMetadata {
+    std::uint32_t pixelsPerMetre = 0;
+    std::vector<std::pair<std::string, std::string>> text;
+};
+Bytes encodePng(const RgbaImage& image, const PngMetadata& metadata);
 
 }  // namespace eseal

@@ -29,6 +29,9 @@ struct SealRequest {
     // The seal picture decoded once per command (a batch seals many files with
     // one picture); empty = the adapter decodes sealImage.
     std::shared_ptr<const RgbaImage> sealPicture;
+    // The electronic seal (DER SES_Seal, GB/T 38540) the signature carries
+    // inside its signed data; empty = none. Its picture is sealPicture.
+    Bytes electronicSeal;
     Placement placement;
     SigningProfile profile;
     std::string reason;

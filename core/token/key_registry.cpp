@@ -10,27 +10,43 @@ namespace eseal {
 const std::vector<KeyScheme>& keySchemes() {
     static const std::vector<KeyScheme> table = {
         {"pkcs11", "a key on a USB Key or other PKCS#11 token, named by an RFC 7512 URI",
-         [](std::string_view spec, PinSource& pins) { return openPkcs11Key(spec, pins); }},
+         [](std::string_view spec, PinSource& pins) { return openPkcs11Key(spec, pins); },
+         [](std::string_view spec) { return pkcs11CertificatesBeforeLogin(spec); }},
         {"p12", "a PKCS#12 file: p12:/path/unit.p12",
          [](std::string_view spec, PinSource& pins) {
              return openPkcs12Key(std::string(spec.substr(spec.find(':') + 1)), pins);
-         }},
+         },
+         nullptr},
         {"skf", "a key on an SKF (GM/T 0016) USB Key: skf:/path/libvendor.so?device=D&app=A&container=C",
-         [](std::string_view spec, PinSource& pins) { return openSkfKey(spec, pins); }},
+         [](std::string_view spec, PinSource& pins) { return openSkfKey(spec, pins); },
+         [](std::string_view spec) { return skfCertificateBeforeLogin(spec); }},
     };
     return table;
 }
 
-std::unique_ptr<Key> openKey(std::string_view spec, PinSource& pins) {
+namespace {
+
+const KeyScheme& schemeOf(std::string_view spec) {
     auto colon = spec.find(':');
     if (colon != std::string_view::npos) {
         std::string_view scheme = spec.substr(0, colon);
         for (const auto& entry : keySchemes())
-            if (entry.scheme == scheme) return entry.open(spec, pins);
+            if (entry.scheme == scheme) return entry;
     }
     std::string known;
     for (const auto& entry : keySchemes()) known += (known.empty() ? "" : ", ") + entry.scheme + ":";
     throw Error(ErrorCategory::Usage, "unknown key '" + std::string(spec) + "'; a key is named " + known);
+}
+
+}  // namespace
+
+std::unique_ptr<Key> openKey(std::string_view spec, PinSource& pins) {
+    return schemeOf(spec).open(spec, pins);
+}
+
+std::vector<Bytes> certificatesBeforePin(std::string_view spec) {
+    const KeyScheme& scheme = schemeOf(spec);
+    return scheme.certificatesBeforePin ? scheme.certificatesBeforePin(spec) : std::vector<Bytes>{};
 }
 
 }  // namespace eseal

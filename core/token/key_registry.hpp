@@ -22,6 +22,9 @@ struct KeyScheme {
     std::string scheme;       // "pkcs11", "p12"
     std::string description;  // for --help
     KeyFactory open;
+    // The signer certificates that can be read without a PIN; null when the
+    // kind of key hides them until it is opened (PKCS#12).
+    std::function<std::vector<Bytes>(std::string_view spec)> certificatesBeforePin;
 };
 
 // The one table of key implementations.
@@ -29,5 +32,10 @@ const std::vector<KeyScheme>& keySchemes();
 
 // Throws Error(Usage) for an unknown scheme, TokenError for token failures.
 std::unique_ptr<Key> openKey(std::string_view spec, PinSource& pins);
+
+// The certificates the key may sign with, read before any PIN is asked (a
+// PKCS#11 URI may name several); empty when the key kind cannot tell before
+// it is opened. Throws as openKey does for an unknown scheme or a missing token.
+std::vector<Bytes> certificatesBeforePin(std::string_view spec);
 
 }  // namespace eseal

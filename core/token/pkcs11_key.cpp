@@ -295,14 +295,24 @@ std::vector<Bytes> buildChain(const CertEntry& signer, const std::vector<CertEnt
 // Before the PIN is asked: certificates are public objects, so the ones the
 // URI names (or, without a name, the token's end-entity ones) are checked now.
 // When none of them may seal, the first one's reason ends the command.
+// The certificates the URI names (by label or id), or without a name the
+// token's end-entity ones: the candidates for the signer before the login.
+std::vector<CertEntry> namedCertificates(const Session& session, const Pkcs11Uri& uri) {
+    std::vector<CertEntry> out;
+    for (auto& c : readCertificates(session)) {
+        if (uri.object && c.label != *uri.object) continue;
+        if (uri.id && c.id != *uri.id) continue;
+        if (!uri.object && !uri.id && X509_check_ca(c.x509.get()) != 0) continue;
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
 void refuseUnusableCertificates(const Session& session, const Pkcs11Uri& uri) {
     std::optional<TokenError> firstRefusal;
     bool anyUsable = false;
     const std::time_t now = std::time(nullptr);
-    for (const auto& c : readCertificates(session)) {
-        if (uri.object && c.label != *uri.object) continue;
-        if (uri.id && c.id != *uri.id) continue;
-        if (!uri.object && !uri.id && X509_check_ca(c.x509.get()) != 0) continue;
+    for (const auto& c : namedCertificates(session, uri)) {
         try {
             (void)requireSigningCertificate(c.der, now);
             anyUsable = true;
@@ -334,6 +344,15 @@ std::optional<CK_OBJECT_HANDLE> signingKeyAmong(const Session& session,
 }
 
 }  // namespace
+
+std::vector<Bytes> pkcs11CertificatesBeforeLogin(std::string_view text) {
+    const Pkcs11Uri uri = Pkcs11Uri::parse(text);
+    TokenRef token = openToken(uri);
+    Session session(token.module, token.slot, false);
+    std::vector<Bytes> out;
+    for (const auto& c : namedCertificates(session, uri)) out.push_back(c.der);
+    return out;
+}
 
 std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
     Pkcs11Uri uri = Pkcs11Uri::parse(text);

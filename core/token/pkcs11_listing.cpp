@@ -159,12 +159,8 @@ std::pair<const Module*, CK_SLOT_ID> loginTarget(const std::vector<Module>& modu
 
 std::vector<Pkcs11ModuleInfo> listTokens(const std::optional<std::string>& modulePath, PinSource* loginPins,
                                          const std::optional<std::string>& loginToken) {
-    std::vector<Module> modules;
     std::vector<std::string> failures;
-    if (modulePath)
-        modules.push_back(Module::open(*modulePath));
-    else
-        modules = Module::openRegistered(std::nullopt, &failures);
+    std::vector<Module> modules = Module::openPathOrRegistered(modulePath, &failures);
     std::pair<const Module*, CK_SLOT_ID> target{nullptr, 0};
     if (loginPins) target = loginTarget(modules, loginToken);
 

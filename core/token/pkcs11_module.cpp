@@ -243,6 +243,14 @@ Module Module::open(const std::string& path) {
     return m;
 }
 
+std::vector<Module> Module::openPathOrRegistered(const std::optional<std::string>& path,
+                                                 std::vector<std::string>* failures) {
+    if (!path) return openRegistered(std::nullopt, failures);
+    std::vector<Module> one;
+    one.push_back(open(*path));
+    return one;
+}
+
 std::vector<Module> Module::openRegistered(const std::optional<std::string>& name,
                                            std::vector<std::string>* failures) {
     auto registry = std::make_shared<Registry>();

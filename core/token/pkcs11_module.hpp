@@ -44,6 +44,9 @@ public:
     // reported in `failures` when given.
     static std::vector<Module> openRegistered(const std::optional<std::string>& name,
                                               std::vector<std::string>* failures = nullptr);
+    // The module at `path` when given (throws as open), else openRegistered(nullopt, failures).
+    static std::vector<Module> openPathOrRegistered(const std::optional<std::string>& path,
+                                                    std::vector<std::string>* failures);
 
     Module(Module&& other) noexcept;
     Module& operator=(Module&& other) noexcept;

@@ -282,20 +282,44 @@ std::string SkfSpec::toString() const {
     return out;
 }
 
-std::unique_ptr<Key> openSkfKey(std::string_view specText, PinSource& pins) {
-    Opened o = openApplication(SkfSpec::parse(specText));
+namespace {
+
+struct OpenedContainer {
+    Opened o;
+    std::unique_ptr<skf::Container> container;
+    ULONG type = 0;
+    Bytes cert;
+};
+
+// The container the spec names, with its signing certificate; no PIN needed.
+OpenedContainer openContainer(std::string_view specText) {
+    OpenedContainer c{openApplication(SkfSpec::parse(specText)), nullptr, 0, {}};
+    Opened& o = c.o;
     o.spec.container = pick(o.app->lib().enumContainers(o.app->get()), o.spec.container,
                             "container in " + appLabel(o), "container");
-    auto container = std::make_unique<skf::Container>(o.app, o.spec.container);
-    const ULONG type = container->type();
-    if (type != skf::kContainerEcc && type != skf::kContainerRsa)
+    c.container = std::make_unique<skf::Container>(o.app, o.spec.container);
+    c.type = c.container->type();
+    if (c.type != skf::kContainerEcc && c.type != skf::kContainerRsa)
         throw TokenError(TokenError::Kind::NotFound,
                          "container '" + o.spec.container + "' holds no key pair");
-    Bytes cert = container->signCertificate();
-    if (cert.empty())
+    c.cert = c.container->signCertificate();
+    if (c.cert.empty())
         throw TokenError(TokenError::Kind::NotFound, "container '" + o.spec.container +
                                                          "' holds no signing certificate (import one first)");
-    ossl::parseCertificate(cert);  // a device returning garbage is refused before the PIN is asked
+    ossl::parseCertificate(c.cert);  // a device returning garbage is refused before the PIN is asked
+    return c;
+}
+
+}  // namespace
+
+std::vector<Bytes> skfCertificateBeforeLogin(std::string_view spec) { return {openContainer(spec).cert}; }
+
+std::unique_ptr<Key> openSkfKey(std::string_view specText, PinSource& pins) {
+    OpenedContainer c = openContainer(specText);
+    Opened o = std::move(c.o);
+    auto container = std::move(c.container);
+    const ULONG type = c.type;
+    Bytes cert = std::move(c.cert);
     // The PIN is asked only once everything else is known to work.
     login(o, pins);
     return std::make_unique<SkfKey>(std::move(o), std::move(container), type,

@@ -26,6 +26,8 @@ struct SkfSpec {
 };
 
 std::unique_ptr<Key> openSkfKey(std::string_view spec, PinSource& pins);
+// The signing certificate of the container the spec names, read without a PIN.
+std::vector<Bytes> skfCertificateBeforeLogin(std::string_view spec);
 
 struct SkfContainerInfo {
     std::string name;

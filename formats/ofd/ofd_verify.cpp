@@ -13,6 +13,7 @@
 #include "core/crypto/digest.hpp"
 #include "core/package/xml.hpp"
 #include "core/package/zip.hpp"
+#include "core/seal/binding.hpp"
 #include "core/seal/ses_seal.hpp"
 #include "core/seal/ses_signature.hpp"
 
@@ -196,36 +197,9 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
 
     // The seal inside: maker signature, binding to the signer, validity.
     const seal::SesSeal& s = sig.seal;
-    ElectronicSealInfo e;
-    e.standard = seal::layoutName(s.layout);
-    e.version = s.header.version;
-    e.name = s.property.name;
-    e.esId = s.esId;
-    e.vendorId = s.header.vendorId;
-    e.type = s.property.type;
-    e.validStart = isoUtc(s.property.validStart);
-    e.validEnd = isoUtc(s.property.validEnd);
-    e.pictureType = s.picture.type;
-    e.widthMm = s.picture.widthMm;
-    e.heightMm = s.picture.heightMm;
-    e.maker = seal::describeCertificate(s.makerCertificate).subject;
-    e.makerSignatureValid = seal::checkMakerSignature(s).valid;
-    for (const auto& c : s.property.certificates)
-        e.signerListed = e.signerListed || c == sig.signerCertificate;
-    for (const auto& d : s.property.certDigests) {
-        const std::string t = d.type;
-        const auto alg = t == "sha256" || t == "SHA256" ? std::optional(DigestAlgorithm::Sha256)
-                         : t == "sm3" || t == "SM3"     ? std::optional(DigestAlgorithm::Sm3)
-                                                        : std::nullopt;
-        if (alg) e.signerListed = e.signerListed || digest(*alg, sig.signerCertificate) == d.value;
-    }
-    if (!e.makerSignatureValid)
-        fail(r, SubIndication::SigConstraintsFailure, "the seal's maker signature does not verify");
-    if (!e.signerListed)
-        fail(r, SubIndication::SigConstraintsFailure, "the signer certificate is not one the seal binds");
-    if (sig.layout == seal::SealLayout::V4 && !s.validAt(sig.signingTime))
-        r.warnings.push_back("the seal was not within its validity period at the claimed signing time");
-    r.electronicSeal = e;
+    seal::recordSeal(s, sig.signerCertificate,
+                     sig.layout == seal::SealLayout::V4 ? std::optional(sig.signingTime) : std::nullopt, r)
+        .carriedIn = "SES_Signature";
 
     // The signer's chain; the seal's certificates may hold intermediates.
     checkSignerChain(sig.signerCertificate, s.property.certificates, trust, options, r);

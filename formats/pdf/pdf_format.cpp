@@ -24,6 +24,8 @@ public:
 
     void check(const SealRequest& request) const override { pdf::checkPdfRequest(request); }
 
+    bool carriesElectronicSeal() const override { return true; }
+
     SealResult seal(const SealRequest& request, Key& key) const override {
         return pdf::sealPdf(request, key);
     }

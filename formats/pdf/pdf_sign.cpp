@@ -17,6 +17,7 @@
 #include "core/base/time.hpp"
 #include "core/crypto/cms_sign.hpp"
 #include "core/crypto/digest.hpp"
+#include "core/seal/binding.hpp"
 #include "core/seal/image.hpp"
 #include "formats/pdf/pdf_appearance.hpp"
 #include "formats/pdf/pdf_input.hpp"
@@ -561,6 +562,9 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
 
     CmsSignOptions cmsOptions;
     cmsOptions.digest = request.profile.digest;
+    // The electronic seal goes inside the signed bytes (docs/DESIGN.md, "Seals inside signatures").
+    if (!request.electronicSeal.empty())
+        cmsOptions.extraSignedAttributes.emplace_back(seal::kSealAttributeOid, request.electronicSeal);
     const CmsSigner signer(key, cmsOptions);
     const bool sm2 = signer.algorithm().scheme == SignatureScheme::Sm2;
     const std::size_t reserve = signer.maxSize() + kContentsMarginBytes;

@@ -18,6 +18,7 @@
 #include "formats/pdf/pdf_object_io.hpp"
 #include "formats/pdf/pdf_placement.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
+#include "formats/pdf/pdf_seal_check.hpp"
 
 namespace eseal::pdf {
 
@@ -581,6 +582,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                     result = verifyCms(parsed, {}, trust, cmsOptions);
                 }
                 result.recordIn(s);
+                checkCarriedSeal(parsed, f.widgets, s);
                 s.format = subFilter.isName() ? subFilter.getName().substr(1) : s.format;
             }
 

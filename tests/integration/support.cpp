@@ -200,6 +200,12 @@ TempDir::TempDir(const std::string& tag) {
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed: " + pattern);
     path = pattern;
 }
+PrivateToken::PrivateToken() {
+    fs::copy(softhsmDir() / "tokens", dir / "tokens", fs::copy_options::recursive);
+    conf = dir / "softhsm2.conf";
+    writeFile(conf, "directories.tokendir = " + (dir / "tokens").string() +
+                        "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
+}
 TempDir::~TempDir() {
     if (std::getenv("ESEAL_INTEG_KEEP") != nullptr) return;  // keep for inspection
     std::error_code ec;

@@ -69,6 +69,14 @@ struct TempDir {
     TempDir& operator=(const TempDir&) = delete;
     fs::path operator/(const std::string& name) const { return path / name; }
 };
+// A private copy of the fixture SoftHSM2 token, for tests that change it (add
+// objects, enter wrong PINs) while other tests use the shared one; run eseal
+// with SOFTHSM2_CONF=conf.
+struct PrivateToken {
+    TempDir dir{"token"};
+    fs::path conf;
+    PrivateToken();
+};
 std::string readFile(const fs::path& p);
 void writeFile(const fs::path& p, const std::string& data);
 std::string sha256File(const fs::path& p);              // hex, by OpenSSL's EVP API

@@ -21,7 +21,11 @@
 
 #include "core/base/error.hpp"
 #include "core/crypto/digest.hpp"
+#include "core/crypto/sm2.hpp"
+#include "core/ossl/ossl.hpp"
+#include "core/report/report.hpp"
 #include "core/seal/image.hpp"
+#include "core/seal/ses_seal.hpp"
 #include "core/token/pkcs12_key.hpp"
 #include "formats/pdf/pdf_object_io.hpp"
 #include "formats/pdf/pdf_placement.hpp"
@@ -869,3 +873,122 @@ BOOST_AUTO_TEST_CASE(mutated_inputs) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+// A GB/T 38540 V4 seal made here: the SM2 test key (signer-sm2) is its maker.
+Bytes makeElectronicSeal(const std::vector<Bytes>& boundCertificates, const std::string& picturePath,
+                         const std::string& name, const std::string& esId) {
+    seal::SesSeal s;
+    s.layout = seal::SealLayout::V4;
+    s.header = {"ES", 4, "eseal-test"};
+    s.esId = esId;  // IA5String (GB/T 38540 7.1)
+    s.property.type = 1;
+    s.property.name = name;
+    s.property.certListType = 1;
+    s.property.certificates = boundCertificates;
+    s.property.createDate = std::time(nullptr) - 86400;
+    s.property.validStart = s.property.createDate;
+    s.property.validEnd = s.property.createDate + 3 * 365 * 86400;
+    s.picture = {"PNG", readFile(picturePath), 40, 40};
+    const Bytes info = seal::encodeSealInfoV4(s);
+    auto maker = key("signer-sm2");
+    const Bytes& makerCert = maker->certificateChain().front();
+    ossl::X509Ptr cert = ossl::parseCertificate(makerCert);
+    const SignatureAlgorithm sm2{SignatureScheme::Sm2, DigestAlgorithm::Sm3};
+    const Bytes signature = maker->sign(sm2::signedDigest(X509_get0_pubkey(cert.get()), info), sm2);
+    return seal::encodeSealV4(info, makerCert, "1.2.156.10197.1.501", signature);
+}
+
+// A blue square on a transparent background: not the seal's picture.
+std::string otherPicture() {
+    RgbaImage img;
+    img.width = img.height = 200;
+    img.pixels.assign(200 * 200 * 4, 0);
+    for (std::uint32_t i = 0; i < 200 * 200; ++i)
+        if (i % 200 > 20 && i % 200 < 180 && i / 200 > 20 && i / 200 < 180) {
+            img.pixels[i * 4 + 2] = 220;
+            img.pixels[i * 4 + 3] = 255;
+        }
+    const Bytes png = encodePng(img);
+    const std::string p = pathFor("other.png");
+    spit(p, std::string(png.begin(), png.end()));
+    return p;
+}
+
+Report verifyWithTestRoot(const std::string& path) {
+    TrustPolicy policy;
+    policy.useSystemStore = false;
+    policy.trustFiles.push_back(std::string(ESEAL_TEST_PKI) + "/trust.pem");
+    return pdf::verifyPdf(path, TrustStore(policy), {});
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(electronic_seal_travels_inside_the_signature) {
+    auto ec = key("signer-ec");
+    auto rsa = key("signer-rsa");
+    const std::string in = makePdf("eseal-in.pdf", {});
+    const Bytes bound =
+        makeElectronicSeal({ec->certificateChain().front()}, sealPng(), "合同专用章", "unit-test-1");
+
+    // The seal's own picture on the page: PASSED, the seal's data in the report.
+    SealRequest r = request(in, pathFor("eseal-out.pdf"), 1, 100, 100);
+    r.electronicSeal = bound;
+    pdf::sealPdf(r, *ec);
+    auto sigs = pdfsig(r.output);
+    BOOST_TEST_REQUIRE(sigs.size() == 1u);
+    BOOST_TEST(sigs[0].valid);
+    BOOST_TEST(run("qpdf --check " + quote(r.output)).status == 0);
+    // The seal is inside the signed bytes, as one signed attribute.
+    const std::string out = slurp(r.output);
+    BOOST_TEST(out.find(toHex(bound, true)) != std::string::npos);
+    Report report = verifyWithTestRoot(r.output);
+    BOOST_TEST_REQUIRE(report.signatures.size() == 1u);
+    const SignatureReport& s = report.signatures[0];
+    BOOST_TEST((s.verdict.indication() == Indication::Passed), toText(report));
+    BOOST_TEST_REQUIRE(s.electronicSeal.has_value());
+    BOOST_TEST(s.electronicSeal->name == "合同专用章");
+    BOOST_TEST(s.electronicSeal->esId == "unit-test-1");
+    BOOST_TEST(s.electronicSeal->makerSignatureValid);
+    BOOST_TEST(s.electronicSeal->signerListed);
+    BOOST_TEST(s.electronicSeal->pictureOnPage == "matches");
+    BOOST_TEST(s.electronicSeal->maker.find("CN=") != std::string::npos);
+    BOOST_TEST(toJson(report).find("\"pictureOnPage\": \"matches\"") != std::string::npos, toJson(report));
+    BOOST_TEST(toText(report).find("合同专用章") != std::string::npos);
+
+    // Another picture shown than the seal's: still a valid signature for pdfsig,
+    // FAILED for eseal, which names why.
+    SealRequest other = request(in, pathFor("eseal-other-picture.pdf"), 1, 100, 100);
+    other.sealImage = otherPicture();
+    other.electronicSeal = bound;
+    pdf::sealPdf(other, *ec);
+    sigs = pdfsig(other.output);
+    BOOST_TEST_REQUIRE(sigs.size() == 1u);
+    BOOST_TEST(sigs[0].valid);
+    report = verifyWithTestRoot(other.output);
+    BOOST_TEST_REQUIRE(report.signatures.size() == 1u);
+    BOOST_TEST((report.signatures[0].verdict.indication() == Indication::Failed));
+    BOOST_TEST((report.signatures[0].verdict.subIndication() == SubIndication::SigConstraintsFailure));
+    BOOST_TEST(report.signatures[0].electronicSeal->pictureOnPage == "differs");
+    BOOST_TEST(toText(report).find("not the picture of the seal") != std::string::npos, toText(report));
+
+    // A seal that does not list the signer (the core does not refuse; the CLI does):
+    // the verifier reports the broken binding.
+    SealRequest unbound = request(in, pathFor("eseal-unbound.pdf"), 1, 100, 100);
+    unbound.electronicSeal =
+        makeElectronicSeal({rsa->certificateChain().front()}, sealPng(), "财务专用章", "unit-test-2");
+    pdf::sealPdf(unbound, *ec);
+    report = verifyWithTestRoot(unbound.output);
+    BOOST_TEST_REQUIRE(report.signatures.size() == 1u);
+    BOOST_TEST((report.signatures[0].verdict.indication() == Indication::Failed));
+    BOOST_TEST(!report.signatures[0].electronicSeal->signerListed);
+    BOOST_TEST(report.signatures[0].electronicSeal->makerSignatureValid);
+
+    // Without a seal nothing of this is reported.
+    SealRequest plain = request(in, pathFor("eseal-plain.pdf"), 1, 100, 100);
+    pdf::sealPdf(plain, *ec);
+    report = verifyWithTestRoot(plain.output);
+    BOOST_TEST_REQUIRE(report.signatures.size() == 1u);
+    BOOST_TEST(!report.signatures[0].electronicSeal.has_value());
+}

@@ -1,0 +1,159 @@
+#include "core/seal/binding.hpp"
+
+#include <algorithm>
+
+#include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
+#include "core/base/time.hpp"
+#include "core/crypto/der.hpp"
+#include "core/crypto/digest.hpp"
+
+namespace eseal::seal {
+
+namespace {
+
+std::optional<DigestAlgorithm> digestNamed(const std::string& type) {
+    // GB/T 38540 7.1 leaves certDigestList's type a free PrintableString; these are the ones seen.
+    if (type == "sm3" || type == "SM3") return DigestAlgorithm::Sm3;
+    if (type == "sha256" || type == "SHA256" || type == "SHA-256") return DigestAlgorithm::Sha256;
+    return std::nullopt;
+}
+
+bool same(ByteView a, ByteView b) { return std::ranges::equal(a, b); }
+
+std::string dateText(std::time_t t) { return isoUtc(t).substr(0, 10); }
+
+std::string signerName(ByteView der) {
+    const CertSummary c = describeCertificate(der);
+    return c.readable ? c.subject : std::string(tr("(unreadable certificate)"));
+}
+
+}  // namespace
+
+bool listsCertificate(const SesSeal& seal, ByteView certificateDer) {
+    for (const auto& c : seal.property.certificates)
+        if (same(c, certificateDer)) return true;
+    for (const auto& d : seal.property.certDigests)
+        if (const auto alg = digestNamed(d.type))
+            if (digest(*alg, certificateDer) == d.value) return true;
+    return false;
+}
+
+std::vector<std::string> sealUseProblems(const SesSeal& seal, std::time_t now) {
+    std::vector<std::string> out;
+    if (now < seal.property.validStart)
+        out.push_back(fill(tr("the seal '{name}' is not valid before {date}"),
+                           {{"{name}", seal.property.name}, {"{date}", dateText(seal.property.validStart)}}));
+    else if (now > seal.property.validEnd)
+        out.push_back(
+            fill(tr("the seal '{name}' expired on {date}; ask the seal authority for a renewed seal"),
+                 {{"{name}", seal.property.name}, {"{date}", dateText(seal.property.validEnd)}}));
+    const MakerCheck maker = checkMakerSignature(seal);
+    if (!maker.valid)
+        out.push_back(fill(tr("the maker signature of the seal '{name}' does not verify ({detail}): the seal "
+                              "file was changed, or was not made by the maker it names"),
+                           {{"{name}", seal.property.name}, {"{detail}", maker.detail}}));
+    return out;
+}
+
+std::optional<std::string> signerProblem(const SesSeal& seal, ByteView signerCertificate) {
+    if (listsCertificate(seal, signerCertificate)) return std::nullopt;
+    return fill(
+        tr("the seal '{name}' does not list the signer certificate ({subject}); use the seal made for "
+           "this certificate, or ask the seal authority to bind it to the seal"),
+        {{"{name}", seal.property.name}, {"{subject}", signerName(signerCertificate)}});
+}
+
+void requireUsableSeal(const SesSeal& seal, std::time_t now, const std::string& path) {
+    const auto problems = sealUseProblems(seal, now);
+    if (!problems.empty()) throw Error(ErrorCategory::BadInput, problems.front(), path);
+}
+
+void requireSignerListed(const SesSeal& seal, ByteView signerCertificate, const std::string& path) {
+    if (auto problem = signerProblem(seal, signerCertificate))
+        throw Error(ErrorCategory::BadInput, *problem, path);
+}
+
+RgbaImage pictureImage(const SesSeal& seal, const std::string& path) {
+    if (seal.picture.type != "PNG" && seal.picture.type != "png")
+        throw Error(ErrorCategory::Unsupported,
+                    fill(tr("the seal's picture is {type}; eseal shows PNG seal pictures only"),
+                         {{"{type}", seal.picture.type}}),
+                    path);
+    return decodePng(seal.picture.data, path);
+}
+
+bool samePicture(const RgbaImage& a, const RgbaImage& b) noexcept {
+    if (a.width != b.width || a.height != b.height || a.pixels.size() != b.pixels.size()) return false;
+    for (std::size_t i = 0; i + 3 < a.pixels.size(); i += 4) {
+        if (a.pixels[i + 3] != b.pixels[i + 3]) return false;
+        if (a.pixels[i + 3] == 0) continue;
+        for (std::size_t c = 0; c < 3; ++c)
+            if (a.pixels[i + c] != b.pixels[i + c]) return false;
+    }
+    return true;
+}
+
+ElectronicSealInfo describeSeal(const SesSeal& s, ByteView signerCertificate) {
+    ElectronicSealInfo e;
+    e.standard = layoutName(s.layout);
+    e.version = s.header.version;
+    e.name = s.property.name;
+    e.esId = s.esId;
+    e.vendorId = s.header.vendorId;
+    e.type = s.property.type;
+    e.validStart = isoUtc(s.property.validStart);
+    e.validEnd = isoUtc(s.property.validEnd);
+    e.pictureType = s.picture.type;
+    e.widthMm = s.picture.widthMm;
+    e.heightMm = s.picture.heightMm;
+    e.maker = describeCertificate(s.makerCertificate).subject;
+    const MakerCheck maker = checkMakerSignature(s);
+    e.makerSignatureValid = maker.valid;
+    e.makerSignatureDetail = maker.detail;
+    e.signerListed = !signerCertificate.empty() && listsCertificate(s, signerCertificate);
+    return e;
+}
+
+ElectronicSealInfo& recordSeal(const SesSeal& seal, ByteView signerCertificate,
+                               std::optional<std::time_t> signingTime, SignatureReport& r) {
+    r.electronicSeal = describeSeal(seal, signerCertificate);
+    const ElectronicSealInfo& e = *r.electronicSeal;
+    auto fail = [&](const std::string& why) {
+        r.verdict.worsenTo(Indication::Failed, SubIndication::SigConstraintsFailure);
+        r.errors.push_back(why);
+    };
+    if (!e.makerSignatureValid) fail("the seal's maker signature does not verify: " + e.makerSignatureDetail);
+    if (!e.signerListed) fail("the signer certificate is not one the seal binds");
+    if (signingTime && !seal.validAt(*signingTime))
+        r.warnings.push_back("the seal was not within its validity period at the claimed signing time");
+    return *r.electronicSeal;
+}
+
+std::optional<Bytes> sealAttributeValue(ByteView signedAttributes) {
+    const Bytes wanted = der::oid(kSealAttributeOid);
+    der::Reader set(signedAttributes);
+    const auto outer = set.nextIf(der::kSet);
+    if (!outer) return std::nullopt;
+    der::Reader attrs(outer->content);
+    std::optional<Bytes> found;
+    while (!attrs.empty()) {
+        const auto attr = attrs.nextIf(der::kSequence);
+        if (!attr) return found;  // the CMS layer judges malformed attributes
+        der::Reader fields(attr->content);
+        const auto type = fields.nextIf(der::kOid);
+        if (!type || !same(type->whole, wanted)) continue;
+        const auto values = fields.nextIf(der::kSet);
+        if (found || !values)
+            throw Error(ErrorCategory::BadInput,
+                        "the electronic seal attribute is present more than once or empty");
+        der::Reader one(values->content);
+        const auto value = one.next();
+        if (!value || !one.empty())
+            throw Error(ErrorCategory::BadInput, "the electronic seal attribute must hold exactly one seal");
+        found = Bytes(value->whole.begin(), value->whole.end());
+    }
+    return found;
+}
+
+}  // namespace eseal::seal
