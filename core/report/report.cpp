@@ -467,15 +467,22 @@ std::string verdictLine(const Report& report) {
         };
         for (const auto& s : report.signatures)
             if (rank(s.verdict.indication()) < rank(worst->verdict.indication())) worst = &s;
-        if (o == Overall::Passed)
+        if (o == Overall::Passed) {
+            // Document timestamps (PAdES B-LTA) are not seals: they neither count nor name the sealer.
+            std::vector<const SignatureReport*> seals;
+            for (const auto& s : report.signatures)
+                if (!s.timestamp || s.timestamp->kind != "document") seals.push_back(&s);
+            if (seals.empty()) seals.push_back(&report.signatures.back());
+            if (seals.size() == 1) return verdictSentence(*seals.back());
+            const SignatureReport& last = *seals.back();
             return (fill(
                 tr("Valid: all {n} seals are valid; the last, by {signer} on {time}, was not followed by "
                    "any change."),
-                {{"{n}", std::to_string(report.signatures.size())},
-                 {"{signer}", signerName(report.signatures.back())},
-                 {"{time}", report.signatures.back().signingTime
-                                ? local(*report.signatures.back().signingTime, false)
-                                : std::string(tr("an unstated time"))}}));
+                {{"{n}", std::to_string(seals.size())},
+                 {"{signer}", signerName(last)},
+                 {"{time}", last.signingTime ? local(*last.signingTime, false)
+                                             : std::string(tr("an unstated time"))}}));
+        }
         return verdictSentence(*worst) + " " +
                fill(tr("({n} seals in the file.)"), {{"{n}", std::to_string(report.signatures.size())}});
     }

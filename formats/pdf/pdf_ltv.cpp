@@ -25,9 +25,6 @@ namespace {
 
 using OH = QPDFObjectHandle;
 
-// Enough characters between the /ByteRange brackets for "0 a b c" with 64-bit offsets.
-constexpr std::size_t kByteRangeWidth = 1 + 3 * 21;
-
 // The output so far, read back: its catalog, trailer and last revision.
 struct Current {
     std::unique_ptr<QPDF> qpdf;
@@ -156,13 +153,8 @@ void appendDocumentTimestamp(AtomicFile& output, const std::string& tsaUrl, Dige
     PreparedUpdate update;
     update.base = c.size;
     out.beginObject(sigNum, 0);
-    out.append("<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161\n/ByteRange [");
-    const std::size_t byteRangeAt = out.mark();
-    out.append(std::string(kByteRangeWidth, ' '));
-    out.append("]\n/Contents ");
-    update.contentsAt = out.mark();
-    out.append("<" + std::string(reserve * 2, '0') + ">");
-    update.contentsEnd = out.mark();
+    out.append("<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161");
+    const std::size_t byteRangeAt = writeSignatureSlot(out, reserve, update);
     out.append(" >>");
     out.endObject();
     // An invisible widget (zero /Rect, 12.7.4.5), Print + Locked.
@@ -193,12 +185,7 @@ void appendDocumentTimestamp(AtomicFile& output, const std::string& tsaUrl, Dige
     out.object(c.root.getObjectID(), c.root.getGeneration(), dictionaryWith(c.root, catalog));
     update.bytes = std::move(finish(out, c, "doctimestamp|" + std::to_string(c.size)));
 
-    // The /ByteRange (12.8.1): everything but the /Contents hex string.
-    const std::uint64_t a = update.base + update.contentsAt;
-    const std::uint64_t b = update.base + update.contentsEnd;
-    const std::string ranges =
-        "0 " + std::to_string(a) + " " + std::to_string(b) + " " + std::to_string(update.totalSize() - b);
-    std::copy(ranges.begin(), ranges.end(), update.bytes.begin() + static_cast<std::ptrdiff_t>(byteRangeAt));
+    fillByteRange(update, byteRangeAt);
     Hasher hasher(digestAlgorithm);
     const FileReader written(output.temporaryPath());
     Bytes chunk(1 << 20);

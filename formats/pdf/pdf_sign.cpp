@@ -39,9 +39,6 @@ constexpr std::size_t kMaxFieldNodes = 100000;
 // Room beyond CmsSigner::maxSize, in bytes of DER, so a slightly larger
 // signature than estimated still fits.
 constexpr std::size_t kContentsMarginBytes = 256;
-// /ByteRange is written before the offsets are known; this many characters
-// between the brackets hold "0 a b c" for any 64-bit offsets.
-constexpr std::size_t kByteRangeWidth = 1 + 3 * 21;
 
 Error damaged(const std::string& file, const std::string& what) {
     return Error(ErrorCategory::BadInput, "damaged PDF (" + what + "); repair it first, e.g. with qpdf",
@@ -324,13 +321,7 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
                 "/TransformParams /P " +
                 std::to_string(*plan.certification) + " /V /1.2 >> >>]");
         }
-        out.append("\n/ByteRange [");
-        byteRangeAt = out.mark();
-        out.append(std::string(kByteRangeWidth, ' '));
-        out.append("]\n/Contents ");
-        update.contentsAt = out.mark();
-        out.append("<" + std::string(reserve * 2, '0') + ">");
-        update.contentsEnd = out.mark();
+        byteRangeAt = writeSignatureSlot(out, reserve, update);
         out.append(" >>");
         out.endObject();
 
@@ -412,14 +403,8 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
         return 0;
     });
 
-    // The /ByteRange (12.8.1): everything but the /Contents hex string, brackets included.
     update.bytes = std::move(out.buffer());
-    const std::uint64_t total = update.totalSize();
-    const std::uint64_t a = update.base + update.contentsAt;
-    const std::uint64_t b = update.base + update.contentsEnd;
-    std::string ranges = "0 " + std::to_string(a) + " " + std::to_string(b) + " " + std::to_string(total - b);
-    if (ranges.size() > kByteRangeWidth) throw Error(ErrorCategory::Internal, "byte range does not fit");
-    std::copy(ranges.begin(), ranges.end(), update.bytes.begin() + static_cast<std::ptrdiff_t>(byteRangeAt));
+    fillByteRange(update, byteRangeAt);
     return update;
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "core/base/bytes.hpp"
+#include "formats/pdf/pdf_sign_stages.hpp"
+#include "formats/pdf/pdf_writer.hpp"
 
 namespace eseal::pdf {
 
@@ -22,5 +24,14 @@ std::string arrayWith(QPDFObjectHandle array, const std::string& extra);
 // element; the second changes with every update but is reproducible for the
 // same seed (14.4: the second element identifies this version).
 std::string trailerEntries(QPDFObjectHandle trailer, QPDFObjectHandle root, const std::string& seed);
+
+// Inside an open signature dictionary: "/ByteRange [blanks] /Contents <zeros>"
+// with room for `reserve` bytes of DER; records the /Contents position in
+// update and returns where the /ByteRange numbers go (fillByteRange).
+std::size_t writeSignatureSlot(UpdateWriter& out, std::size_t reserve, PreparedUpdate& update);
+
+// Once update.bytes is complete: the /ByteRange (12.8.1), everything but the
+// /Contents hex string, brackets included.
+void fillByteRange(PreparedUpdate& update, std::size_t byteRangeAt);
 
 }  // namespace eseal::pdf

@@ -558,6 +558,10 @@ def long_term(work, svc, db, env):
           code == 0 and seal.get("indication") == "PASSED" and dts.get("indication") == "PASSED"
           and dts.get("format") == "ETSI.RFC3161" and (dts.get("timestamp") or {}).get("kind") == "document",
           "exit %d %s" % (code, json.dumps([seal.get("errors"), dts.get("errors")])))
+    r = run([ESEAL, "verify", "--no-system-trust", "--trust", TRUST, lta], env=dict(env, LANG="C.UTF-8", LC_ALL="C.UTF-8"))
+    first = r.stdout.splitlines()[0] if r.stdout else ""
+    check("B-LTA: the verdict sentence names the sealer, not the TSA", r.returncode == 0 and first.startswith("Valid")
+          and "LTV good" in first and "TSA" not in first, first)
     token = contents_of(lta, -1)
     open(os.path.join(work, "doc-token.der"), "wb").write(token)
     open(os.path.join(work, "doc-range.bin"), "wb").write(byte_range_data(lta, -1))
