@@ -428,6 +428,12 @@ def timestamps(work, svc, db, env):
         r = run(["openssl", "ts", "-verify", "-in", os.path.join(work, "token.der"), "-token_in", "-data", LETTER,
                  "-CAfile", TRUST, "-untrusted", os.path.join(PKI, "tsa-chain.pem")])
         check("B-T: openssl ts -verify refuses it over other data (the check can fail)", r.returncode != 0)
+    zh = dict(env, LANG="zh_CN.UTF-8", LC_ALL="zh_CN.UTF-8")
+    r = run([ESEAL, "verify", "--no-system-trust", "--trust", TRUST, out], env=zh)
+    check("B-T: the text report shows the timestamp, in Chinese too (时间戳: ... eseal Test TSA)",
+          r.returncode == 0 and "时间戳" in r.stdout and "eseal Test TSA" in r.stdout, r.stdout[-1500:])
+    r = run([ESEAL, "sign", "--help"], env=zh)
+    check("B-T: sign --help in Chinese explains --tsa and --level", "时间戳服务" in r.stdout and "PAdES 级别" in r.stdout)
     p = pdfsig(out, db)
     check("B-T: pdfsig: signature valid, certificate trusted",
           "Signature is Valid" in p and "Certificate is Trusted" in p, p)
