@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include "core/base/i18n.hpp"
 #include "core/base/interrupt.hpp"
 #include "core/base/time.hpp"
+#include "core/crypto/issuers.hpp"
 #include "core/seal/binding.hpp"
 #include "core/seal/image.hpp"
 #include "core/seal/ses_seal.hpp"
@@ -264,11 +266,47 @@ int run(const Args& args) {
             throw Error(ErrorCategory::Usage, "--digest must be sha256, sha384 or sha512");
         base.profile.digest = *d;
     }
+    if (auto v = args.get("--tsa")) {
+        if (v->rfind("http://", 0) != 0)
+            throw Error(ErrorCategory::Usage,
+                        "--tsa needs an http:// URL of an RFC 3161 timestamp authority");
+        base.profile.tsaUrl = *v;
+        base.profile.level = PadesLevel::BT;
+    }
+    if (auto v = args.get("--level")) {
+        static const std::pair<const char*, PadesLevel> levels[] = {{"B-B", PadesLevel::BB},
+                                                                    {"B-T", PadesLevel::BT},
+                                                                    {"B-LT", PadesLevel::BLT},
+                                                                    {"B-LTA", PadesLevel::BLTA}};
+        auto it =
+            std::find_if(std::begin(levels), std::end(levels), [&](const auto& l) { return *v == l.first; });
+        if (it == std::end(levels))
+            throw Error(ErrorCategory::Usage, "--level must be B-B, B-T, B-LT or B-LTA");
+        base.profile.level = it->second;
+        if (base.profile.level != PadesLevel::BB && base.profile.tsaUrl.empty())
+            throw Error(ErrorCategory::Usage, "--level " + *v + " needs a timestamp authority: --tsa URL");
+        if (base.profile.level == PadesLevel::BB && !base.profile.tsaUrl.empty())
+            throw Error(ErrorCategory::Usage, "--level B-B has no timestamp; leave out --tsa");
+    }
     base.reason = args.get("--reason").value_or("");
     base.location = args.get("--location").value_or("");
     base.fieldName = args.get("--field").value_or("");
     if (!base.fieldName.empty() && inputs.size() > 1)
         throw Error(ErrorCategory::Usage, "--field names one field; it cannot be used with several inputs");
+
+    // Issuing CA certificates to embed beyond what the key holds: --chain files
+    // (an unreadable one ends the command before the PIN) and the user's folder.
+    std::vector<Certificate> issuers;
+    for (const auto& file : args.all("--chain")) {
+        auto certs = readCertificateFile(file);
+        issuers.insert(issuers.end(), certs.begin(), certs.end());
+    }
+    if (const std::string dir = userConfigDir("certs"); !dir.empty()) {
+        std::vector<std::string> warnings;
+        auto certs = readCertificateDir(dir, warnings);
+        issuers.insert(issuers.end(), certs.begin(), certs.end());
+        for (const auto& w : warnings) std::cerr << "eseal: " << tr("warning: ") << w << "\n";
+    }
 
     // Check everything that needs no PIN before asking for one: a bad seal
     // image, an unreadable document, a page that does not exist, a seal off the
@@ -305,6 +343,11 @@ int run(const Args& args) {
                             "file with the seal's picture: --image PNG"),
                          {{"{format}", std::string(format.name())}}),
                     plans[i].input);
+            if (request.profile.level != PadesLevel::BB && format.name() != "PDF")
+                throw Error(
+                    ErrorCategory::Unsupported,
+                    "timestamps and long-term validation data (--tsa, --level) are made for PDF only yet",
+                    plans[i].input);
             format.check(request);
             formats[i] = &format;
             ++toSeal;
@@ -337,7 +380,15 @@ int run(const Args& args) {
     auto pinFile = args.get("--pin-file");
     auto pins = makePinSource(pinEnv ? &*pinEnv : nullptr, pinFile ? &*pinFile : nullptr);
     // One login for every file of the command.
-    auto key = openKey(*keySpec, *pins);
+    auto key = withIssuers(openKey(*keySpec, *pins), issuers);
+    if (const std::string missing = missingIssuer(key->certificateChain()); !missing.empty())
+        std::cerr
+            << "eseal: " << tr("warning: ")
+            << fill(tr("the seal's certificate chain is incomplete: the certificate of its issuer {issuer} "
+                       "is neither on the key nor given with --chain or in ~/.config/eseal/certs; "
+                       "verifiers that lack it cannot check the seal"),
+                    {{"{issuer}", missing}})
+            << "\n";
     if (electronic) {
         if (key->certificateChain().empty())
             throw Error(ErrorCategory::BadInput, key->description() + " holds no certificate");
@@ -467,6 +518,15 @@ const Command& signCommand() {
              {"--location", "", true, false, "TEXT", "Location recorded in the signature."},
              {"--field", "", true, false, "NAME", "Signature field name (default Seal1, Seal2, ...)."},
              {"--digest", "", true, false, "ALG", "sha256 (default), sha384 or sha512."},
+             {"--chain", "", true, true, "PEM",
+              "Issuing CA certificates to embed with the signer's\n(repeatable); also read: "
+              "~/.config/eseal/certs/."},
+             {"--tsa", "", true, false, "URL",
+              "RFC 3161 timestamp authority (http://): the seal\ngets a signature timestamp (PAdES B-T)."},
+             {"--level", "", true, false, "LEVEL",
+              "PAdES level: B-B (default without --tsa), B-T\n(default with --tsa), B-LT (adds validation "
+              "data),\n"
+              "B-LTA (and a document timestamp)."},
              {"--pin-env", "", true, false, "VAR", "Read the PIN from environment variable VAR."},
              {"--pin-file", "", true, false, "FILE", "Read the PIN from the first line of FILE."},
          }},

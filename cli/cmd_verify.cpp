@@ -13,9 +13,9 @@ namespace eseal::cli {
 
 namespace {
 
-Report verifyOne(const std::string& path, const TrustStore& trust) {
+Report verifyOne(const std::string& path, const TrustStore& trust, const VerifyOptions& options) {
     try {
-        return adapterFor(path).verify(path, trust, VerifyOptions{});
+        return adapterFor(path).verify(path, trust, options);
     } catch (const Error& e) {
         Report report;
         report.file = path;
@@ -43,6 +43,8 @@ int run(const Args& args) {
     if (args.has("--no-system-trust")) policy.useSystemStore = false;
     for (const auto& t : args.all("--trust")) policy.trustFiles.push_back(t);
     const TrustStore trust(policy);  // read once, for every file and signature
+    VerifyOptions verifyOptions;
+    verifyOptions.online = args.has("--online");
 
     const bool json = args.has("--json"), quiet = args.has("--quiet");
     // A folder gets one line per file, unless the full report is asked for.
@@ -56,7 +58,7 @@ int run(const Args& args) {
     int status = kOk;
     std::string jsonOut = files.size() > 1 ? "[\n" : "";
     for (std::size_t i = 0; i < files.size(); ++i) {
-        Report report = verifyOne(files[i], trust);
+        Report report = verifyOne(files[i], trust, verifyOptions);
         status = i == 0 ? verifyExitCode(report) : combine(status, verifyExitCode(report));
         if (quiet) continue;
         if (json) {
@@ -78,7 +80,8 @@ int run(const Args& args) {
 const Command& verifyCommand() {
     static const Command command{
         {"verify",
-         "FILE|DIR [FILE|DIR ...] [--json | --verbose | --quiet] [--trust PEM]... [--no-system-trust]",
+         "FILE|DIR [FILE|DIR ...] [--json | --verbose | --quiet] [--trust PEM]... [--no-system-trust] "
+         "[--online]",
          "Verify every seal/signature in documents and report.",
          "The report starts with one sentence to act on (valid / NOT valid / not confirmed), then for\n"
          "each signature: signer, signing time, seal (page and rectangle), integrity, what the\n"
@@ -91,7 +94,12 @@ const Command& verifyCommand() {
          "Times are local with their offset (JSON: UTC); seal positions are in mm from the top-left of\n"
          "the displayed page, as 'eseal sign --at' takes them. A DIR is verified file by file (every\n"
          "supported document in it), one line each.\n\n"
-         "Trust anchors: the system store, ${XDG_CONFIG_HOME:-~/.config}/eseal/trust/, and --trust.\n\n"
+         "Trust anchors: the system store, ${XDG_CONFIG_HOME:-~/.config}/eseal/trust/, and --trust;\n"
+         "intermediate CA certificates: ${XDG_CONFIG_HOME:-~/.config}/eseal/certs/. A signature\n"
+         "timestamp (PAdES B-T) that verifies moves the chain check to its time.\n\n"
+         "Revocation: CRLs and OCSP responses in the file (DSS, CMS); with --online also from the\n"
+         "certificates' URLs. A revoked certificate is FAILED / REVOKED, an unknown status\n"
+         "INDETERMINATE / TRY_LATER.\n\n"
          "Exit codes: 0 every signature PASSED, 1 any FAILED, 2 otherwise INDETERMINATE,\n"
          "3 no signature, 4 input unreadable.\n",
          {
@@ -101,6 +109,8 @@ const Command& verifyCommand() {
              {"--quiet", "", false, false, "", "Print nothing; the exit code tells (for scripts)."},
              {"--trust", "", true, true, "PEM", "Also trust the certificates in PEM (repeatable)."},
              {"--no-system-trust", "", false, false, "", "Do not trust the system certificate store."},
+             {"--online", "", false, false, "",
+              "Ask the CRL and OCSP services the certificates name\nfor revocation data the file lacks."},
          }},
         run};
     return command;

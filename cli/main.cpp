@@ -20,9 +20,9 @@ using namespace eseal::cli;
 const char* kVersion = "eseal " ESEAL_VERSION;
 
 std::vector<const Command*> commands() {
-    return {&signCommand(),       &verifyCommand(),    &tokenListCommand(), &tokenUnlockCommand(),
-            &tokenChangePinCommand(), &sealShowCommand(), &sealMakeCommand(), &sealDrawCommand(),
-            &sealImageCommand(),  &sealListCommand(),  &demoCommand(),      &unsealCommand()};
+    return {&signCommand(),           &verifyCommand(),   &tokenListCommand(), &tokenUnlockCommand(),
+            &tokenChangePinCommand(), &sealShowCommand(), &sealMakeCommand(),  &sealDrawCommand(),
+            &sealImageCommand(),      &sealListCommand(), &demoCommand(),      &unsealCommand()};
 }
 
 // Every option name of every command, without "--": what the configuration file may set.

@@ -89,16 +89,20 @@ std::string whichCert(int depth) {
 }  // namespace
 
 ChainReport validateChain(const Certificate& signer, const std::vector<Certificate>& extraCertificates,
-                          const TrustStore& trust, std::time_t atTime, KeyUsagePurpose usage) {
+                          const TrustStore& trust, std::time_t atTime, KeyUsagePurpose usage,
+                          std::vector<Certificate>* pathOut) {
     ChainReport out;
     out.validationTime = isoUtc(atTime);
     // SM2 certificate signatures are checked with the GM/T 0009 default ID.
     sm2::useDefaultIdForCertificate(signer.get());
     ossl::X509StackPtr untrusted(sk_X509_new_null());
-    for (const auto& c : extraCertificates) {
-        sm2::useDefaultIdForCertificate(c.get());
-        if (untrusted && sk_X509_push(untrusted.get(), c.get()) > 0) X509_up_ref(c.get());
-    }
+    // The signature's certificates, then the intermediates the user keeps
+    // (${XDG_CONFIG_HOME:-~/.config}/eseal/certs/): neither is trusted, both build paths.
+    for (const auto* list : {&extraCertificates, &trust.intermediates()})
+        for (const auto& c : *list) {
+            sm2::useDefaultIdForCertificate(c.get());
+            if (untrusted && sk_X509_push(untrusted.get(), c.get()) > 0) X509_up_ref(c.get());
+        }
     ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     std::vector<ChainError> errors;
     if (!trust.get() || !untrusted || !ctx ||
@@ -119,8 +123,11 @@ ChainReport validateChain(const Certificate& signer, const std::vector<Certifica
     ERR_clear_error();
 
     if (STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get()))
-        for (int i = 0; i < sk_X509_num(chain); ++i)
-            out.path.push_back(Certificate(sk_X509_value(chain, i)).describe());
+        for (int i = 0; i < sk_X509_num(chain); ++i) {
+            const Certificate c(sk_X509_value(chain, i));
+            out.path.push_back(c.describe());
+            if (pathOut) pathOut->push_back(c);
+        }
 
     ChainStatus status = ChainStatus::Trusted;
     std::string message;
@@ -139,6 +146,22 @@ ChainReport validateChain(const Certificate& signer, const std::vector<Certifica
         status = ChainStatus::KeyUsageInvalid;
         message = "the signer certificate's key usage allows neither digitalSignature nor nonRepudiation";
     }
+    if (usage == KeyUsagePurpose::TimeStamping && status == ChainStatus::Trusted) {
+        const int idx = X509_get_ext_by_NID(signer.get(), NID_ext_key_usage, -1);
+        const bool critical = idx >= 0 && X509_EXTENSION_get_critical(X509_get_ext(signer.get(), idx)) == 1;
+        if (!(X509_get_extension_flags(signer.get()) & EXFLAG_XKUSAGE) ||
+            X509_get_extended_key_usage(signer.get()) != XKU_TIMESTAMP || !critical) {
+            status = ChainStatus::KeyUsageInvalid;
+            message = "the TSA certificate lacks the critical extended key usage timeStamping (RFC 3161 2.3)";
+        }
+    }
+    if (usage == KeyUsagePurpose::OcspSigning && status == ChainStatus::Trusted &&
+        !(X509_get_extended_key_usage(signer.get()) & XKU_OCSP_SIGN)) {
+        status = ChainStatus::KeyUsageInvalid;
+        message =
+            "the OCSP responder certificate lacks the extended key usage OCSPSigning (RFC 6960 4.2.2.2)";
+    }
+    ERR_clear_error();
     if (status == ChainStatus::Trusted)
         message = "a path to a trusted root was found and every certificate is valid";
     out.status = status;
@@ -184,8 +207,7 @@ std::string chainProblem(const ChainReport& chain, const std::optional<Certifica
         case ChainStatus::Incomplete:
             return "The certificate chain of " + signer +
                    " is incomplete: an issuing CA certificate is neither in the signature nor among the "
-                   "trusted "
-                   "certificates.";
+                   "trusted certificates or those in ~/.config/eseal/certs.";
         case ChainStatus::Expired:
             return "A certificate in the chain of " + signer + " was expired at " + chain.validationTime +
                    ", and no timestamp proves the signature was made while it was valid.";

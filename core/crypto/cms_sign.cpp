@@ -22,6 +22,7 @@ constexpr const char* kContentTypeAttr = "1.2.840.113549.1.9.3";
 constexpr const char* kMessageDigestAttr = "1.2.840.113549.1.9.4";
 constexpr const char* kSigningTimeAttr = "1.2.840.113549.1.9.5";
 constexpr const char* kSigningCertificateV2Attr = "1.2.840.113549.1.9.16.2.47";
+constexpr const char* kSignatureTimeStampTokenAttr = "1.2.840.113549.1.9.16.2.14";  // RFC 3161 App. A
 constexpr const char* kRsaEncryption = "1.2.840.113549.1.1.1";
 constexpr const char* kRsassaPss = "1.2.840.113549.1.1.10";
 constexpr const char* kMgf1 = "1.2.840.113549.1.1.8";
@@ -164,7 +165,7 @@ Prepared prepare(const Key& key, const CmsSignOptions& options) {
     return p;
 }
 
-Bytes assemble(const Prepared& p, const Bytes& attrs, ByteView signature) {
+Bytes assemble(const Prepared& p, const Bytes& attrs, ByteView signature, const Bytes& timestampToken = {}) {
     const Bytes digestAlg = digestAlgorithmId(p.algorithm.digest);
     // The signed attributes go in as [0] IMPLICIT: same content, context tag (RFC 5652 5.3).
     Bytes implicitAttrs;
@@ -174,8 +175,17 @@ Bytes assemble(const Prepared& p, const Bytes& attrs, ByteView signature) {
     const Bytes sid =
         der::sequence({nameDer(X509_get_issuer_name(p.signer.get())), serialDer(p.signer.get())});
     // RFC 5652 5.3: version 1 with issuerAndSerialNumber.
-    const Bytes signerInfo = der::sequence({der::integer(1), sid, digestAlg, implicitAttrs,
-                                            signatureAlgorithmId(p.algorithm), der::octetString(signature)});
+    std::vector<Bytes> signerInfoParts{der::integer(1),
+                                       sid,
+                                       digestAlg,
+                                       implicitAttrs,
+                                       signatureAlgorithmId(p.algorithm),
+                                       der::octetString(signature)};
+    if (!timestampToken.empty())
+        // unsignedAttrs [1] IMPLICIT SET OF Attribute (RFC 5652 5.3).
+        signerInfoParts.push_back(der::setOf({attribute(kSignatureTimeStampTokenAttr, timestampToken)},
+                                             der::contextConstructed(1)));
+    const Bytes signerInfo = der::sequence(signerInfoParts);
     // RFC 5652 5.1: version 1 (no attribute or other certificates, id-data, v1 SignerInfo).
     // No eContent: the signature is detached.
     const Bytes signedData =
@@ -218,7 +228,9 @@ Bytes CmsSigner::sign(ByteView contentDigest, Key& key) const {
     }
     const Bytes signature = key.sign(toSign, p.algorithm);
     if (signature.empty()) throw CryptoError(key.description() + " returned an empty signature");
-    return assemble(p, attrs, signature);
+    // The timestamp is over the signature value (ETSI EN 319 122-1 5.3).
+    const Bytes token = options_.timestamp ? options_.timestamp(signature) : Bytes();
+    return assemble(p, attrs, signature, token);
 }
 
 std::size_t CmsSigner::maxSize() const {
@@ -236,7 +248,7 @@ std::size_t CmsSigner::maxSize() const {
     const Bytes attrs = signedAttributes(zeros, p.signer.get(), p.certificates.front(), o);
     const Bytes dummy(static_cast<std::size_t>(maxSig) + 16, 0xff);
     // Margin for length octets that grow and for a key that pads differently.
-    return assemble(p, attrs, dummy).size() + 256;
+    return assemble(p, attrs, dummy).size() + 256 + (o.timestamp ? o.timestampReserve + 32 : 0);
 }
 
 Bytes buildDetachedCms(ByteView contentDigest, Key& key, const CmsSignOptions& options) {

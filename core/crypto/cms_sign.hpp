@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,12 @@ struct CmsSignOptions {
     // More signed attributes: (dotted OID, DER of its single value), e.g. the
     // electronic seal a PDF signature carries (core/seal/binding.hpp).
     std::vector<std::pair<std::string, Bytes>> extraSignedAttributes;
+    // PAdES B-T / CAdES-T (ETSI EN 319 122-1 5.3): given the signature value,
+    // returns an RFC 3161 TimeStampToken over it, embedded as the unsigned
+    // attribute id-aa-signatureTimeStampToken. Empty = no timestamp (B-B).
+    std::function<Bytes(ByteView signatureValue)> timestamp;
+    // Bytes maxSize() keeps for the token when `timestamp` is set.
+    std::size_t timestampReserve = 0;
 };
 
 // One signer for one key and one set of options: the certificate is parsed and

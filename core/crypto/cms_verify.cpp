@@ -8,12 +8,44 @@
 
 #include "core/base/time.hpp"
 #include "core/crypto/cms_parse_impl.hpp"
+#include "core/crypto/digest.hpp"
 #include "core/crypto/ess.hpp"
 #include "core/crypto/signature_check.hpp"
+#include "core/crypto/timestamp.hpp"
 
 namespace eseal {
 
 namespace {
+
+// The DER of the unsigned attribute id-aa-signatureTimeStampToken (RFC 3161
+// Appendix A), when there is exactly one.
+std::optional<Bytes> signatureTimestampToken(CMS_SignerInfo* si) {
+    if (CMS_unsigned_get_attr_count(si) <= 0) return std::nullopt;
+    const int at = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+    if (at < 0) return std::nullopt;
+    X509_ATTRIBUTE* attr = CMS_unsigned_get_attr(si, at);
+    ASN1_TYPE* value = attr && X509_ATTRIBUTE_count(attr) == 1 ? X509_ATTRIBUTE_get0_type(attr, 0) : nullptr;
+    if (!value || value->type != V_ASN1_SEQUENCE) return Bytes{};  // malformed: checked as an empty token
+    const ASN1_STRING* seq = value->value.sequence;
+    return Bytes(ASN1_STRING_get0_data(seq), ASN1_STRING_get0_data(seq) + ASN1_STRING_length(seq));
+}
+
+// RFC 5652 5.1 SignedData crls: the CRLs a signer put into the CMS.
+RevocationData cmsRevocationData(CMS_ContentInfo* cms) {
+    RevocationData d;
+    d.origin = "signature";
+    STACK_OF(X509_CRL)* crls = CMS_get1_crls(cms);
+    for (int i = 0; i < sk_X509_CRL_num(crls); ++i) {
+        try {
+            d.crls.push_back(ossl::i2dBytes(sk_X509_CRL_value(crls, i), i2d_X509_CRL, "a CRL"));
+        } catch (const Error&) {
+            ERR_clear_error();
+        }
+    }
+    sk_X509_CRL_pop_free(crls, X509_CRL_free);
+    ERR_clear_error();
+    return d;
+}
 
 void addFinding(CmsVerification& out, Indication i, SubIndication s, std::string message) {
     out.verdict.worsenTo(i, s);
@@ -187,19 +219,69 @@ void verifyInto(const ParsedCms& parsed, ByteView contentDigestIn, const TrustSt
         }
     }
 
-    // --- Chain. Validation time: the options', else now. A B-B signature has no
-    // proof of existence, so its claimed time cannot be used (ETSI EN 319 102-1).
-    const std::time_t at = options.validationTime ? *options.validationTime : now();
+    // --- Signature timestamp (ETSI EN 319 102-1 5.4, PAdES B-T): a valid token
+    // from a trusted TSA proves the signature existed at its time.
+    std::optional<std::time_t> provenTime;
+    if (const auto token = signatureTimestampToken(si)) {
+        const Bytes value(signature.begin(), signature.end());
+        const TimestampCheck ts = verifyTimestamp(
+            *token, [&](DigestAlgorithm a) { return std::optional<Bytes>(digest(a, value)); }, trust,
+            options.extraCertificates, "signature");
+        out.timestamp = ts.info;
+        if (ts.trusted()) {
+            out.timestamped = true;
+            provenTime = ts.at;
+            out.signingTime = ts.info.time;
+            out.signingTimeSource = "timestamp";
+        } else if (!ts.intact) {
+            fail(Indication::Indeterminate, SubIndication::SigCryptoFailure,
+                 "The signature timestamp is not valid: " + ts.info.problem + ".");
+        } else {
+            out.warnings.push_back(
+                "The signature timestamp does not prove the signing time: " + ts.info.problem + ".");
+        }
+    }
+
+    // --- Chain. Validation time: the options', else the proven time of a
+    // timestamp, else now. A B-B signature has no proof of existence, so its
+    // claimed time cannot be used (ETSI EN 319 102-1).
+    const std::time_t at = options.validationTime ? *options.validationTime
+                           : provenTime           ? *provenTime
+                                                  : now();
     out.warnings.insert(out.warnings.end(), trust.warnings().begin(), trust.warnings().end());
+    std::vector<Certificate> pathCandidates = parsed.certificates();
+    pathCandidates.insert(pathCandidates.end(), options.extraCertificates.begin(),
+                          options.extraCertificates.end());
+    std::vector<Certificate> path;
     out.chain =
-        validateChain(*parsed.signer(), parsed.certificates(), trust, at, KeyUsagePurpose::DocumentSigning);
-    if (!options.validationTime && out.signingTime && *out.signingTime != out.chain.validationTime)
+        validateChain(*parsed.signer(), pathCandidates, trust, at, KeyUsagePurpose::DocumentSigning, &path);
+    if (provenTime) {
+        out.chain.message += "; checked at the time of the signature timestamp";
+    } else if (!options.validationTime && out.signingTime && *out.signingTime != out.chain.validationTime)
         out.chain.message += "; checked at the current time, because the claimed signing time " +
                              *out.signingTime + " is not proven by a timestamp";
     if (out.chain.status != ChainStatus::Trusted) {
         const std::string problem = chainProblem(out.chain, out.signer);
         fail(Indication::Indeterminate, chainSubIndication(out.chain.status),
              problem.empty() ? out.chain.message : problem);
+    }
+
+    // --- Revocation (RFC 5280 6.3, RFC 6960) of a trusted path, at the validation time.
+    if (out.chain.status == ChainStatus::Trusted) {
+        RevocationRequest request;
+        request.data = options.revocation;
+        request.data.push_back(cmsRevocationData(m.cms.get()));
+        request.online = options.online;
+        request.at = at;
+        out.revocation = checkRevocation(path, request, trust).info;
+        if (out.revocation.status == RevocationStatus::Revoked)
+            fail(Indication::Failed, SubIndication::Revoked,
+                 "The certificate was revoked: " + out.revocation.message + ".");
+        else if (out.revocation.status == RevocationStatus::Unknown)
+            fail(Indication::Indeterminate, SubIndication::TryLater,
+                 "The revocation status is not known: " + out.revocation.message + ".");
+        else if (out.revocation.status == RevocationStatus::NotChecked && !out.revocation.message.empty())
+            out.warnings.push_back("Revocation was not checked: " + out.revocation.message + ".");
     }
 
     // --- Cryptographic constraints: reported only when nothing else is wrong.
@@ -265,6 +347,9 @@ void CmsVerification::recordIn(SignatureReport& report) const {
     report.signatureValid = signatureValid;
     report.signingCertificateBound = signingCertificateBound;
     report.chain = chain;
+    report.timestamp = timestamp;
+    report.revocation = revocation;
+    report.timestamped = timestamped;
 }
 
 }  // namespace eseal

@@ -10,6 +10,7 @@
 #include "core/base/bytes.hpp"
 #include "core/crypto/chain.hpp"
 #include "core/crypto/cms_parse.hpp"
+#include "core/crypto/revocation.hpp"
 #include "core/crypto/trust.hpp"
 #include "core/report/report.hpp"
 
@@ -23,6 +24,13 @@ struct CmsVerifyOptions {
     std::optional<std::time_t> claimedSigningTime;
     // How the report names where claimedSigningTime came from.
     std::string claimedSigningTimeSource = "claimed (PDF /M)";
+    // Certificates found beside the signature (a PDF's DSS) that help build
+    // the signer's and the TSA's paths.
+    std::vector<Certificate> extraCertificates;
+    // CRLs and OCSP responses found beside the signature (a PDF's DSS); the
+    // CMS's own (SignedData crls) are added by verifyCms.
+    std::vector<RevocationData> revocation;
+    bool online = false;  // fetch missing revocation data (--online)
 };
 
 // The format-independent facts and verdict of one CMS signature.
@@ -39,6 +47,10 @@ struct CmsVerification {
     bool signatureValid = false;           // the signature value verifies with the signer's key
     bool signingCertificateBound = false;  // signing-certificate-v2 names the signer certificate
     ChainReport chain;
+    // The signature timestamp (unsigned attribute id-aa-signatureTimeStampToken).
+    std::optional<TimestampInfo> timestamp;
+    bool timestamped = false;  // a valid timestamp from a trusted TSA proves the time
+    RevocationInfo revocation;
 
     // Copies the facts into a signature report and worsens its verdict with
     // this one (a finding the format made earlier keeps its sub-indication).

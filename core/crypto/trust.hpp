@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/crypto/certificate.hpp"
 #include "core/ossl/ossl.hpp"
 
 namespace eseal {
@@ -14,9 +15,13 @@ struct TrustPolicy {
     bool useSystemStore = true;           // /etc/ssl/certs
     std::vector<std::string> trustFiles;  // --trust FILE (PEM, may hold several)
     std::vector<std::string> trustDirs;   // $XDG_CONFIG_HOME/eseal/trust and the like
+    // Issuing CA certificates that help build a path but are not anchors:
+    // ${XDG_CONFIG_HOME:-~/.config}/eseal/certs/ (the same folder `eseal sign` uses).
+    std::vector<std::string> intermediateDirs;
 };
 
-// The default: system store + ${XDG_CONFIG_HOME:-~/.config}/eseal/trust/.
+// The default: system store + ${XDG_CONFIG_HOME:-~/.config}/eseal/trust/ as
+// anchors, ${XDG_CONFIG_HOME:-~/.config}/eseal/certs/ as intermediates.
 TrustPolicy defaultTrustPolicy();
 
 // The trust anchors of one command, read once when it is built (every file of
@@ -27,6 +32,8 @@ public:
     explicit TrustStore(const TrustPolicy& policy);
 
     X509_STORE* get() const noexcept { return store_.get(); }
+    // Intermediate certificates (not trusted, used to build paths).
+    const std::vector<Certificate>& intermediates() const noexcept { return intermediates_; }
     // Problems met while reading the anchors, for the reports.
     const std::vector<std::string>& warnings() const noexcept { return warnings_; }
     // How many trust files were read (the tests check "once per command").
@@ -34,6 +41,7 @@ public:
 
 private:
     ossl::X509StorePtr store_;
+    std::vector<Certificate> intermediates_;
     std::vector<std::string> warnings_;
     int filesRead_ = 0;
 };
@@ -44,6 +52,9 @@ struct VerifyOptions {
     // signing time is not used: without a timestamp nothing proves it
     // (a B-B signature carries no proof of existence, ETSI EN 319 102-1).
     std::optional<std::time_t> validationTime;
+    // Fetch revocation data (CRL, OCSP) the file lacks from the URLs the
+    // certificates name (`eseal verify --online`); off: nothing leaves the machine.
+    bool online = false;
 };
 
 }  // namespace eseal

@@ -120,6 +120,20 @@ const char* toString(ChainStatus s) noexcept {
     return "not-checked";
 }
 
+const char* toString(RevocationStatus s) noexcept {
+    switch (s) {
+        case RevocationStatus::Good:
+            return "good";
+        case RevocationStatus::Revoked:
+            return "revoked";
+        case RevocationStatus::Unknown:
+            return "unknown";
+        case RevocationStatus::NotChecked:
+            break;
+    }
+    return "not-checked";
+}
+
 const char* toString(Coverage c) noexcept {
     switch (c) {
         case Coverage::EntireFile:
@@ -210,6 +224,28 @@ Json signatureJson(const SignatureReport& s) {
                   {"message", s.chain.message},
                   {"path", std::move(path)},
                   {"validationTime", s.chain.validationTime}};
+    if (s.timestamp) {
+        const TimestampInfo& t = *s.timestamp;
+        auto tsaPath = Json::array();
+        for (const auto& c : t.chain.path) tsaPath.push_back(certJson(c));
+        j["timestamp"] = {{"kind", t.kind},
+                          {"time", t.time ? Json(*t.time) : Json(nullptr)},
+                          {"tsa", t.tsa ? certJson(*t.tsa) : Json(nullptr)},
+                          {"digestAlgorithm", t.digestAlgorithm},
+                          {"signatureValid", t.signatureValid},
+                          {"imprintMatches", t.imprintMatches},
+                          {"chain",
+                           {{"status", toString(t.chain.status)},
+                            {"message", t.chain.message},
+                            {"path", std::move(tsaPath)},
+                            {"validationTime", t.chain.validationTime}}},
+                          {"problem", t.problem}};
+    } else {
+        j["timestamp"] = nullptr;
+    }
+    j["revocation"] = {{"status", toString(s.revocation.status)},
+                       {"message", s.revocation.message},
+                       {"sources", s.revocation.sources}};
     auto apps = Json::array();
     for (const auto& a : s.appearances) {
         Json app = {{"page", a.page},   {"x", a.x},           {"y", a.y},
@@ -433,15 +469,22 @@ std::string verdictLine(const Report& report) {
         };
         for (const auto& s : report.signatures)
             if (rank(s.verdict.indication()) < rank(worst->verdict.indication())) worst = &s;
-        if (o == Overall::Passed)
+        if (o == Overall::Passed) {
+            // Document timestamps (PAdES B-LTA) are not seals: they neither count nor name the sealer.
+            std::vector<const SignatureReport*> seals;
+            for (const auto& s : report.signatures)
+                if (!s.timestamp || s.timestamp->kind != "document") seals.push_back(&s);
+            if (seals.empty()) seals.push_back(&report.signatures.back());
+            if (seals.size() == 1) return verdictSentence(*seals.back());
+            const SignatureReport& last = *seals.back();
             return (fill(
                 tr("Valid: all {n} seals are valid; the last, by {signer} on {time}, was not followed by "
                    "any change."),
-                {{"{n}", std::to_string(report.signatures.size())},
-                 {"{signer}", signerName(report.signatures.back())},
-                 {"{time}", report.signatures.back().signingTime
-                                ? local(*report.signatures.back().signingTime, false)
-                                : std::string(tr("an unstated time"))}}));
+                {{"{n}", std::to_string(seals.size())},
+                 {"{signer}", signerName(last)},
+                 {"{time}", last.signingTime ? local(*last.signingTime, false)
+                                             : std::string(tr("an unstated time"))}}));
+        }
         return verdictSentence(*worst) + " " +
                fill(tr("({n} seals in the file.)"), {{"{n}", std::to_string(report.signatures.size())}});
     }
@@ -591,6 +634,16 @@ std::string toText(const Report& report, const TextOptions& options) {
                     " (" + fill(tr("valid to {to}"), {{"{to}", local(c.notAfter)}}) + ")");
         }
         if (!s.chain.validationTime.empty()) out.add(label("Checked at") + local(s.chain.validationTime));
+        if (s.timestamp) {
+            const TimestampInfo& t = *s.timestamp;
+            const std::string tsa = t.tsa ? (t.tsa->commonName.empty() ? t.tsa->subject : t.tsa->commonName)
+                                          : std::string(tr("unknown TSA"));
+            out.add(label("Timestamp") + (t.time ? local(*t.time) : std::string("-")) + " (" + tsa + "; " +
+                    (t.problem.empty() ? std::string(tr("valid")) : t.problem) + ")");
+        }
+        if (s.revocation.status != RevocationStatus::NotChecked || !s.revocation.message.empty())
+            out.add(label("Revocation") + toString(s.revocation.status) +
+                    (s.revocation.message.empty() ? "" : " - " + s.revocation.message));
         for (const auto& e : s.errors) out.add(std::string("    ") + tr("error: ") + e);
         for (const auto& w : s.warnings) out.add(std::string("    ") + tr("warning: ") + w);
     }

@@ -43,6 +43,35 @@ struct ChainReport {
     std::string validationTime;         // ISO 8601 UTC
 };
 
+// An RFC 3161 timestamp a signature carries (PAdES B-T signature timestamp)
+// or that a document timestamp is (B-LTA).
+struct TimestampInfo {
+    std::string kind;                 // "signature" (signatureTimeStampToken) or "document" (/DocTimeStamp)
+    std::optional<std::string> time;  // genTime, ISO 8601 UTC
+    std::optional<CertificateInfo> tsa;
+    std::string digestAlgorithm;  // of the message imprint
+    bool signatureValid = false;  // the token's own CMS signature verifies
+    bool imprintMatches = false;  // its message imprint is the digest of what it stamps
+    ChainReport chain;            // the TSA's chain (EKU timeStamping)
+    std::string problem;          // why it does not prove the time, for people ("" when it does)
+};
+
+// Whether the signer's certificates were revoked, from CRLs and OCSP responses
+// found in the file (DSS, CMS) or fetched with --online.
+enum class RevocationStatus {
+    Good,        // every certificate checked was not revoked at the validation time
+    Revoked,     // a certificate of the path was revoked before the validation time
+    Unknown,     // a responder does not know the certificate, or no data could be had
+    NotChecked,  // no revocation data in the file and no --online
+};
+const char* toString(RevocationStatus s) noexcept;  // "good", "revoked", "unknown", "not-checked"
+
+struct RevocationInfo {
+    RevocationStatus status = RevocationStatus::NotChecked;
+    std::string message;
+    std::vector<std::string> sources;  // "OCSP (DSS)", "CRL (online http://...)", ...
+};
+
 enum class Coverage {
     EntireFile,       // the signature covers every byte but its own /Contents
     EarlierRevision,  // it covers a complete earlier revision; later updates follow
@@ -139,6 +168,8 @@ struct SignatureReport {
     std::vector<Modification> modifications;
 
     ChainReport chain;
+    std::optional<TimestampInfo> timestamp;  // the signature timestamp, or what a document timestamp is
+    RevocationInfo revocation;
     std::vector<SealAppearance> appearances;
     std::optional<ElectronicSealInfo> electronicSeal;  // GB/T 38540 signatures only
 };

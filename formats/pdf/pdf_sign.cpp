@@ -17,15 +17,18 @@
 #include "core/base/time.hpp"
 #include "core/crypto/cms_sign.hpp"
 #include "core/crypto/digest.hpp"
+#include "core/crypto/timestamp.hpp"
 #include "core/seal/binding.hpp"
 #include "core/seal/image.hpp"
 #include "formats/pdf/pdf_appearance.hpp"
 #include "formats/pdf/pdf_input.hpp"
 #include "formats/pdf/pdf_layout.hpp"
+#include "formats/pdf/pdf_ltv.hpp"
 #include "formats/pdf/pdf_object_io.hpp"
 #include "formats/pdf/pdf_placement.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
 #include "formats/pdf/pdf_sign_stages.hpp"
+#include "formats/pdf/pdf_update_parts.hpp"
 #include "formats/pdf/pdf_writer.hpp"
 
 namespace eseal::pdf {
@@ -38,9 +41,6 @@ constexpr std::size_t kMaxFieldNodes = 100000;
 // Room beyond CmsSigner::maxSize, in bytes of DER, so a slightly larger
 // signature than estimated still fits.
 constexpr std::size_t kContentsMarginBytes = 256;
-// /ByteRange is written before the offsets are known; this many characters
-// between the brackets hold "0 a b c" for any 64-bit offsets.
-constexpr std::size_t kByteRangeWidth = 1 + 3 * 21;
 
 Error damaged(const std::string& file, const std::string& what) {
     return Error(ErrorCategory::BadInput, "damaged PDF (" + what + "); repair it first, e.g. with qpdf",
@@ -182,35 +182,6 @@ std::string chooseFieldName(const SealRequest& request, const std::set<std::stri
     }
 }
 
-// An existing dictionary re-serialised with qpdf's unparse of each value,
-// with some entries replaced or added.
-std::string dictionaryWith(QPDFObjectHandle dict, const std::map<std::string, std::string>& overrides) {
-    std::string s = "<<";
-    for (const std::string& key : dict.getKeys()) {
-        if (overrides.count(key) != 0) continue;
-        s += " " + QPDFObjectHandle::newName(key).unparse() + " " + dict.getKey(key).unparse();
-    }
-    for (const auto& [key, value] : overrides)
-        s += " " + QPDFObjectHandle::newName(key).unparse() + " " + value;
-    return s + " >>";
-}
-
-std::string arrayWith(QPDFObjectHandle array, const std::string& extra) {
-    std::string s = "[";
-    if (array.isArray()) {
-        for (QPDFObjectHandle item : array.getArrayAsVector()) s += item.unparse() + " ";
-    }
-    return s + extra + "]";
-}
-
-// A second /ID element that changes with every update but is reproducible
-// for a fixed clock (14.4: the second element identifies this version).
-std::string idString(ByteView seed) {
-    Bytes d = digest(DigestAlgorithm::Sha256, seed);
-    d.resize(16);
-    return "<" + toHex(d, true) + ">";
-}
-
 }  // namespace
 
 InputFile openInput(const std::string& path) {
@@ -235,8 +206,8 @@ namespace {
 
 void validateRequest(const SealRequest& request) {
     const std::string& file = request.input;
-    if (request.profile.level != PadesLevel::BB) {
-        throw Error(ErrorCategory::Unsupported, "only PAdES B-B signatures are supported yet", file);
+    if (request.profile.level != PadesLevel::BB && request.profile.tsaUrl.empty()) {
+        throw Error(ErrorCategory::Usage, "PAdES B-T and above need a timestamp authority (--tsa URL)", file);
     }
     const std::optional<int> certification = request.profile.certificationLevel;
     if (certification && (*certification < 1 || *certification > 3)) {
@@ -362,13 +333,7 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
                 "/TransformParams /P " +
                 std::to_string(*plan.certification) + " /V /1.2 >> >>]");
         }
-        out.append("\n/ByteRange [");
-        byteRangeAt = out.mark();
-        out.append(std::string(kByteRangeWidth, ' '));
-        out.append("]\n/Contents ");
-        update.contentsAt = out.mark();
-        out.append("<" + std::string(reserve * 2, '0') + ">");
-        update.contentsEnd = out.mark();
+        byteRangeAt = writeSignatureSlot(out, reserve, update);
         out.append(" >>");
         out.endObject();
 
@@ -475,19 +440,9 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
         }
 
         // Trailer entries (7.5.5, 14.4): /ID keeps its first element.
-        QPDFObjectHandle trailerDict = doc.trailer;
-        std::string seed = std::to_string(plan.in.size) + "|" + std::to_string(plan.last.startxref) + "|" +
-                           std::to_string(signingTime) + "|" + plan.fieldName;
-        QPDFObjectHandle id = trailerDict.getKey("/ID");
-        std::string firstId;
-        if (id.isArray() && id.getArrayNItems() >= 1 && id.getArrayItem(0).isString()) {
-            firstId = "<" + toHex(asBytes(id.getArrayItem(0).getStringValue()), true) + ">";
-        } else {
-            firstId = idString(asBytes("first|" + seed));
-        }
-        std::string trailer = "/Root " + root.unparse();
-        if (trailerDict.hasKey("/Info")) trailer += " /Info " + trailerDict.getKey("/Info").unparse();
-        trailer += " /ID [" + firstId + " " + idString(asBytes(firstId + "|" + seed)) + "]";
+        const std::string seed = std::to_string(plan.in.size) + "|" + std::to_string(plan.last.startxref) +
+                                 "|" + std::to_string(signingTime) + "|" + plan.fieldName;
+        const std::string trailer = trailerEntries(doc.trailer, root, seed);
 
         if (plan.last.xrefStream) {
             out.finishWithStream(xrefNum, newSize, plan.last.startxref, trailer);
@@ -499,14 +454,8 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
         return 0;
     });
 
-    // The /ByteRange (12.8.1): everything but the /Contents hex string, brackets included.
     update.bytes = std::move(out.buffer());
-    const std::uint64_t total = update.totalSize();
-    const std::uint64_t a = update.base + update.contentsAt;
-    const std::uint64_t b = update.base + update.contentsEnd;
-    std::string ranges = "0 " + std::to_string(a) + " " + std::to_string(b) + " " + std::to_string(total - b);
-    if (ranges.size() > kByteRangeWidth) throw Error(ErrorCategory::Internal, "byte range does not fit");
-    std::copy(ranges.begin(), ranges.end(), update.bytes.begin() + static_cast<std::ptrdiff_t>(byteRangeAt));
+    fillByteRange(update, byteRangeAt);
     return update;
 }
 
@@ -565,6 +514,13 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
     // The electronic seal goes inside the signed bytes (docs/DESIGN.md, "Seals inside signatures").
     if (!request.electronicSeal.empty())
         cmsOptions.extraSignedAttributes.emplace_back(seal::kSealAttributeOid, request.electronicSeal);
+    if (request.profile.level != PadesLevel::BB) {
+        // PAdES B-T (ETSI EN 319 142-1 5.4): a signature timestamp over the signature value.
+        const std::string url = request.profile.tsaUrl;
+        const DigestAlgorithm digest = request.profile.digest;
+        cmsOptions.timestamp = [url, digest](ByteView value) { return requestTimestamp(url, value, digest); };
+        cmsOptions.timestampReserve = kTimestampTokenReserve;
+    }
     const CmsSigner signer(key, cmsOptions);
     const bool sm2 = signer.algorithm().scheme == SignatureScheme::Sm2;
     const std::size_t reserve = signer.maxSize() + kContentsMarginBytes;
@@ -576,12 +532,18 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
         copyAndDigest(plan.in, request.input, update, signer.contentDigestAlgorithm(), output);
     const Bytes cms = signer.sign(contentDigest, key);
     embedSignature(update, cms, request.input);
-    commitUpdate(output, update);
+    if (request.profile.level == PadesLevel::BLT || request.profile.level == PadesLevel::BLTA) {
+        output.write(update.bytes);
+        appendLongTermValidation(output, update, key.certificateChain(), request);
+        output.commit();
+    } else {
+        commitUpdate(output, update);
+    }
 
     SealResult result;
     result.output = request.output;
     result.fieldName = plan.fieldName;
-    result.outputSize = update.totalSize();
+    result.outputSize = output.size();
     for (const WidgetPlan& w : plan.widgets) {
         SealAppearance appearance;
         appearance.page = w.pageNumber;

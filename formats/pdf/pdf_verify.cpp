@@ -14,6 +14,7 @@
 #include "core/crypto/cms_verify.hpp"
 #include "core/crypto/digest.hpp"
 #include "formats/pdf/pdf_diff.hpp"
+#include "formats/pdf/pdf_dss.hpp"
 #include "formats/pdf/pdf_input.hpp"
 #include "formats/pdf/pdf_object_io.hpp"
 #include "formats/pdf/pdf_placement.hpp"
@@ -481,6 +482,9 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
             return key(x) < key(y);
         });
 
+    // Validation data of the document (PAdES B-LT): used offline for every signature.
+    const pdf::DssContents dss = pdf::readDss(q);
+
     pdf::RevisionDiffer differ(docs);
     for (auto& [f, range] : sigs) {
         SignatureReport s;
@@ -556,13 +560,30 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
             if (s.coverage == Coverage::BrokenRange)
                 s.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);
 
-            if (s.format == "ETSI.RFC3161" || s.format == "adbe.x509.rsa_sha1") {
+            if (s.format == "ETSI.RFC3161") {
+                // A document timestamp (ISO 32000-2 12.8.5): the token's imprint is the digest of the byte
+                // range.
+                pdf::checkDocumentTimestamp(
+                    *cms,
+                    [&](DigestAlgorithm a) -> std::optional<Bytes> {
+                        try {
+                            return digestRanges(*file, range, a);
+                        } catch (const std::exception&) {
+                            return std::nullopt;
+                        }
+                    },
+                    trust, dss, s);
+            } else if (s.format == "adbe.x509.rsa_sha1") {
                 s.verdict.worsenTo(Indication::Indeterminate);
                 s.errors.push_back("signatures of type " + s.format + " are not verified by eseal yet");
             } else {
                 const ParsedCms parsed = parseCms(*cms);
                 CmsVerifyOptions cmsOptions;
                 cmsOptions.validationTime = options.validationTime;
+                cmsOptions.online = options.online;
+                cmsOptions.extraCertificates = dss.certificates;
+                cmsOptions.revocation.push_back(dss.revocation);
+                for (const auto& p : dss.problems) s.warnings.push_back(p);
                 OH m = sig.getKey("/M");
                 if (m.isString()) cmsOptions.claimedSigningTime = parsePdfDate(m.getStringValue());
                 CmsVerification result;

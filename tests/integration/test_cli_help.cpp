@@ -25,9 +25,10 @@ std::ostream& operator<<(std::ostream& os, const HelpCase& c) {
 const std::vector<HelpCase> kHelp{
     {{}, {"sign", "verify", "token", "demo", "--help", "--version"}},
     {{"sign"},
-     {"-o", "--out-dir", "--key", "--seal", "--size", "--page", "--at", "--reason", "--location", "--field",
-      "--digest", "--pin-env", "--pin-file", "pkcs11:", "p12:", "sha256", "sha384", "sha512"}},
-    {{"verify"}, {"--json", "--trust", "--no-system-trust"}},
+     {"-o",         "--out-dir", "--key",    "--seal",    "--size",     "--page",  "--at", "--reason",
+      "--location", "--field",   "--digest", "--pin-env", "--pin-file", "pkcs11:", "p12:", "sha256",
+      "sha384",     "sha512",    "--chain",  "--tsa",     "--level",    "B-LTA"}},
+    {{"verify"}, {"--json", "--trust", "--no-system-trust", "--online"}},
     {{"token"},
      {"list", "unlock", "change-pin", "--module", "--login", "--pin-env", "--pin-file", "--token",
       "--so-pin-env", "--so-pin-file", "--new-pin-env", "--new-pin-file"}},

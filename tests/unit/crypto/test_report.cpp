@@ -144,9 +144,13 @@ BOOST_AUTO_TEST_CASE(json_shape) {
                           "laterRevisions",
                           "modifications",
                           "chain",
+                          "timestamp",
+                          "revocation",
                           "appearances"})
         BOOST_TEST(s.contains(k), k);
-    BOOST_TEST(s.size() == 25u);
+    BOOST_TEST(s.size() == 27u);
+    BOOST_TEST(s["timestamp"].is_null());
+    BOOST_TEST(s["revocation"]["status"] == "not-checked");
     BOOST_TEST(s["indication"] == "INDETERMINATE");
     BOOST_TEST(s["subIndication"] == "NO_CERTIFICATE_CHAIN_FOUND");
     BOOST_TEST(s["coverage"] == "earlier-revision");
