@@ -98,10 +98,21 @@ BOOST_AUTO_TEST_CASE(help_is_chinese_in_a_chinese_locale) {
     const Env zh{{"LANG", "zh_CN.UTF-8"}, {"LC_ALL", kUnset}, {"LC_MESSAGES", kUnset}};
     // Two words of English in a row ("The seal's name"): text someone has to read.
     const std::regex prose("[A-Za-z]{2,}('s)?[ ,;:()]+[a-z]{2,}");
-    const std::vector<std::vector<std::string>> commands{
-        {},        {"sign"},          {"verify"},          {"demo"},
-        {"token"}, {"token", "list"}, {"token", "unlock"}, {"token", "change-pin"},
-        {"seal"},  {"seal", "make"},  {"seal", "show"}};
+    const std::vector<std::vector<std::string>> commands{{},
+                                                         {"sign"},
+                                                         {"verify"},
+                                                         {"unseal"},
+                                                         {"demo"},
+                                                         {"token"},
+                                                         {"token", "list"},
+                                                         {"token", "unlock"},
+                                                         {"token", "change-pin"},
+                                                         {"seal"},
+                                                         {"seal", "make"},
+                                                         {"seal", "show"},
+                                                         {"seal", "draw"},
+                                                         {"seal", "image"},
+                                                         {"seal", "list"}};
     int proseLines = 0;
     for (auto args : commands) {
         args.push_back("--help");
