@@ -22,6 +22,7 @@
 #include "core/crypto/issuers.hpp"
 #include "core/seal/binding.hpp"
 #include "core/seal/image.hpp"
+#include "core/seal/scan.hpp"
 #include "core/seal/ses_seal.hpp"
 #include "core/token/key_registry.hpp"
 #include "core/token/signing_certificate.hpp"
@@ -40,14 +41,36 @@ double parseNumber(const std::string& text, const std::string& option) {
     return v;
 }
 
-// PNG files start with their 8-byte signature (ISO/IEC 15948 5.2); anything
-// else given to --seal is read as an electronic seal.
-bool isPngFile(const std::string& path) {
-    static const unsigned char kPng[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+// Seal pictures are PNG files (their 8-byte signature, ISO/IEC 15948 5.2) or
+// JPEG files (the SOI marker FF D8, then a marker FF); anything else given to
+// --seal is read as an electronic seal.
+bool startsWith(const std::string& path, const unsigned char* magic, std::size_t size) {
     std::ifstream in(path, std::ios::binary);
     char head[8] = {};
-    in.read(head, sizeof head);
-    return in.gcount() == 8 && std::memcmp(head, kPng, sizeof kPng) == 0;
+    in.read(head, static_cast<std::streamsize>(size));
+    return static_cast<std::size_t>(in.gcount()) == size && std::memcmp(head, magic, size) == 0;
+}
+bool isPngFile(const std::string& path) {
+    static const unsigned char kPng[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    return startsWith(path, kPng, sizeof kPng);
+}
+bool isJpegFile(const std::string& path) {
+    static const unsigned char kJpeg[3] = {0xFF, 0xD8, 0xFF};
+    return startsWith(path, kJpeg, sizeof kJpeg);
+}
+bool isSealPicture(const std::string& path) { return isPngFile(path) || isJpegFile(path); }
+
+// A PNG seal picture is used as it is. A JPEG has no transparency: its paper is
+// made transparent and its red ink kept, as 'eseal seal image --from-scan'
+// does, so the seal does not hide the text under it.
+RgbaImage loadSealPicture(const std::string& path) {
+    if (!isJpegFile(path)) return loadPng(path);
+    RgbaImage ink = sealFromScan(loadScan(path).image, path);
+    std::cerr << "eseal: " << path << ": "
+              << tr("a JPEG seal picture has no transparency: its paper was made transparent, the red ink "
+                    "kept")
+              << "\n";
+    return ink;
 }
 
 std::pair<double, double> parsePoint(std::string text, const std::string& option = "--at") {
@@ -228,7 +251,7 @@ int run(const Args& args) {
     // An electronic seal (GB/T 38540) is checked before anything else: usable
     // now and made by its maker; its picture is the visible seal.
     std::optional<seal::SesSeal> electronic;
-    if (sealOption && !isPngFile(*sealOption)) {
+    if (sealOption && !isSealPicture(*sealOption)) {
         if (imageOption)
             throw Error(ErrorCategory::Usage,
                         "--image cannot be used with an electronic seal: the seal carries its own picture");
@@ -312,7 +335,8 @@ int run(const Args& args) {
     // image, an unreadable document, a page that does not exist, a seal off the
     // page or an output that cannot be written must not cost a PIN entry. The
     // picture is decoded and each file's format detected once, here.
-    if (!base.sealPicture) base.sealPicture = std::make_shared<const RgbaImage>(loadPng(base.sealImage));
+    if (!base.sealPicture)
+        base.sealPicture = std::make_shared<const RgbaImage>(loadSealPicture(base.sealImage));
     checkSealImage(*base.sealPicture, base.sealImage, base.placement.sizeMm);
     createOutputDir(outputOptions);
     // In a batch a file that fails its check is reported and left out; the
@@ -485,10 +509,12 @@ const Command& signCommand() {
              {"--skip-existing", "", false, false, "", "Leave inputs whose output exists (resume a batch)."},
              {"--key", "", true, false, "KEY", "The signing key (see below)."},
              {"--seal", "", true, false, "SEAL",
-              "The electronic seal (GB/T 38540 SES_Seal file, e.g. from\n'eseal seal make'), or a PNG seal "
-              "picture as --image."},
+              "The electronic seal (GB/T 38540 SES_Seal file, e.g. from\n'eseal seal make'), or a PNG or "
+              "JPEG "
+              "seal picture as --image."},
              {"--image", "", true, false, "SEAL.png",
-              "The seal image (PNG with a transparent background;\nbelow ~200 dpi at the size, a warning)."},
+              "The seal image: a PNG with a transparent background,\nor a JPEG (its white paper is made "
+              "transparent);\nbelow ~200 dpi at the size, a warning."},
              {"--size", "", true, false, "MM",
               "Width of the seal in millimetres (default 42; with an\nelectronic seal, its size)."},
              {"--page", "", true, false, "N", "Page to seal, from 1; -1 is the last page (default 1)."},

@@ -461,3 +461,38 @@ BOOST_AUTO_TEST_CASE(seal_list_shows_the_folder_and_the_key) {
     BOOST_REQUIRE(nk.is_object());
     BOOST_TEST(nk["seals"].size() == 1u);
 }
+
+// A JPEG seal picture (a scanned imprint, as many units keep their seal) is
+// accepted by sign like a PNG: its paper made transparent, its ink kept. The
+// image in the sealed PDF has a soft mask (pdfimages), and the seal is valid for
+// pdfsig and qpdf and PASSED for eseal.
+BOOST_AUTO_TEST_CASE(a_jpeg_seal_picture_is_signed_with_its_paper_transparent) {
+    TempDir dir("seal-jpeg");
+    const fs::path drawn = dir / "drawn.png";
+    BOOST_REQUIRE(eseal({"seal", "draw", "--name", "测试扫描单位", "--size", "40", "--dpi", "300", "-o",
+                         drawn.string()})
+                      .exitCode == 0);
+    const Png seal = readPng(drawn);
+    const int w = 700, h = 700, ox = 110, oy = 110;
+    writeJpeg(dir / "seal.jpg", scanOf(&seal, w, h, ox, oy), w, h, 300);
+    for (const char* option : {"--image", "--seal"}) {
+        const fs::path out = dir / (std::string(option + 2) + ".pdf");
+        RunResult r = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", out.string(), "--key",
+                             keyUri("signer-rsa"), option, (dir / "seal.jpg").string(), "--size", "40",
+                             "--pin-env", kPinVar});
+        BOOST_REQUIRE_MESSAGE(r.exitCode == 0, option << ": " << r.describe());
+        BOOST_TEST(r.err.find("paper was made transparent") != std::string::npos, r.err);
+        checkSealed(out, "Seal1", "signer-rsa", 1);
+        // pdfimages -list: the seal picture and its soft mask (the transparent paper).
+        RunResult images = run({"pdfimages", "-list", out.string()});
+        BOOST_TEST_REQUIRE(images.exitCode == 0, images.describe());
+        BOOST_TEST(images.out.find(" smask ") != std::string::npos, images.out);
+    }
+    // Not a picture and not a seal: refused before the PIN, nothing written.
+    writeFile(dir / "fake.jpg", std::string("\xFF\xD8\xFF\xE0 not really a JPEG", 22));
+    RunResult fake =
+        eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "fake.pdf").string(), "--key",
+               keyUri("signer-rsa"), "--image", (dir / "fake.jpg").string(), "--pin-env", kPinVar});
+    BOOST_TEST(fake.exitCode == 4, fake.describe());
+    BOOST_TEST(!fs::exists(dir / "fake.pdf"));
+}
