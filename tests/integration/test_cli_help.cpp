@@ -3,7 +3,6 @@
 #define BOOST_TEST_MODULE integ_cli_help
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
-#include <regex>
 #include <sstream>
 
 #include "tests/integration/support.hpp"
@@ -89,6 +88,38 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_64) {
     }
 }
 
+namespace {
+// Two words of English in a row ("The seal's name"): a word of two or more
+// letters (maybe with 's), separators (space , ; : ( )), then a word of two or
+// more lower-case letters. Hand-written: GCC 12 warns inside <regex> under the
+// sanitizer build.
+bool hasProse(const std::string& line) {
+    auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+    auto separator = [](char c) {
+        return c == ' ' || c == ',' || c == ';' || c == ':' || c == '(' || c == ')';
+    };
+    const std::size_t n = line.size();
+    for (std::size_t i = 0; i < n;) {
+        if (!letter(line[i]) || (i > 0 && letter(line[i - 1]))) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < n && letter(line[j])) ++j;
+        const bool word = j - i >= 2;
+        if (word && j + 1 < n && line[j] == '\'' && line[j + 1] == 's') j += 2;
+        std::size_t k = j;
+        while (k < n && separator(line[k])) ++k;
+        std::size_t m = k;
+        while (m < n && lower(line[m])) ++m;
+        if (word && k > j && m - k >= 2) return true;
+        i = j > i ? j : i + 1;
+    }
+    return false;
+}
+}  // namespace
+
 // Chinese first: in a Chinese locale no sentence of a command's help stays in
 // English (the usage line's synopsis, option names and examples are not prose
 // and stay as they are). A paragraph whose English changed loses its
@@ -96,8 +127,6 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_64) {
 BOOST_AUTO_TEST_CASE(help_is_chinese_in_a_chinese_locale) {
     const Env en{{"LC_ALL", "C"}, {"LANG", kUnset}, {"LC_MESSAGES", kUnset}};
     const Env zh{{"LANG", "zh_CN.UTF-8"}, {"LC_ALL", kUnset}, {"LC_MESSAGES", kUnset}};
-    // Two words of English in a row ("The seal's name"): text someone has to read.
-    const std::regex prose("[A-Za-z]{2,}('s)?[ ,;:()]+[a-z]{2,}");
     const std::vector<std::vector<std::string>> commands{{},
                                                          {"sign"},
                                                          {"verify"},
@@ -130,7 +159,7 @@ BOOST_AUTO_TEST_CASE(help_is_chinese_in_a_chinese_locale) {
             }
             // A URI or path alone on its line is an example, not prose.
             const bool oneWord = line.find(' ', line.find_first_not_of(' ')) == std::string::npos;
-            if (inUsage || oneWord || !std::regex_search(line, prose)) continue;
+            if (inUsage || oneWord || !hasProse(line)) continue;
             ++proseLines;
             BOOST_CHECK_MESSAGE(chinese.out.find(line) == std::string::npos,
                                 "eseal " << args[0] << "... --help: English left in Chinese: " << line);
