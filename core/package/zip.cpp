@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
 
 namespace eseal::package {
@@ -154,6 +155,14 @@ Bytes writeZip(const std::vector<ZipEntryOut>& entries) {
     zip_error_fini(&ze);
     if (n < 0) throw Error(ErrorCategory::Internal, "cannot read the written package");
     return out;
+}
+
+std::size_t writeZipFile(const std::string& path, const std::vector<ZipEntryOut>& entries) {
+    const Bytes package = writeZip(entries);
+    AtomicFile file(path);
+    file.write(package);
+    file.commit();
+    return package.size();
 }
 
 }  // namespace eseal::package

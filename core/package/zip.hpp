@@ -57,4 +57,8 @@ struct ZipEntryOut {
 // in '/', empty data). For an AtomicFile; throws Error(Internal) on failure.
 Bytes writeZip(const std::vector<ZipEntryOut>& entries);
 
+// writeZip into `path` atomically (temporary file + rename, core/base
+// AtomicFile); returns the package's size in bytes.
+std::size_t writeZipFile(const std::string& path, const std::vector<ZipEntryOut>& entries);
+
 }  // namespace eseal::package

@@ -282,14 +282,10 @@ SealResult sealOdf(const SealRequest& request, Key& key) {
     const std::string signatures = xmldsig::sign(in, key);
     out.push_back({kSignaturesEntry, Bytes(signatures.begin(), signatures.end()), false});
 
-    const Bytes package = package::writeZip(out);
-    AtomicFile file(request.output);
-    file.write(package);
-    file.commit();
     SealResult result;
+    result.outputSize = package::writeZipFile(request.output, out);
     result.output = request.output;
     result.fieldName = frame.name;
-    result.outputSize = package.size();
     return result;
 }
 

@@ -616,14 +616,10 @@ SealResult sealOoxml(const SealRequest& request, Key& key) {
     out.push_back({prepared.contentTypes, parts.data[prepared.contentTypes], false});
     for (const auto& n : parts.order)
         if (n != prepared.contentTypes) out.push_back({n, parts.data[n], false});
-    const Bytes package = package::writeZip(out);
-    AtomicFile file(request.output);
-    file.write(package);
-    file.commit();
     SealResult result;
+    result.outputSize = package::writeZipFile(request.output, out);
     result.output = request.output;
     result.fieldName = prepared.sealName;
-    result.outputSize = package.size();
     return result;
 }
 
