@@ -10,8 +10,9 @@ PACKAGES="
   libjpeg-dev
   softhsm2 opensc
   poppler-utils qpdf mupdf-tools libnss3-tools xmlsec1
-  libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk
-  libreoffice-dev libreoffice-dev-common libreoffice-draw-nogui libreoffice-impress-nogui
+  libreoffice-writer libreoffice-calc fonts-noto-cjk
+  libreoffice-dev libreoffice-dev-common libreoffice-draw libreoffice-impress
+  xvfb xauth scrot xdotool
   libapache-poi-java libbcpkix-java libxml-security-java libslf4j-java default-jdk-headless
   python3 python3-pikepdf python3-uno
   time ca-certificates hyperfine
