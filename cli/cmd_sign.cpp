@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <tuple>
 
 #include "cli/commands.hpp"
@@ -20,6 +21,7 @@
 #include "core/base/interrupt.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/issuers.hpp"
+#include "core/key/pin.hpp"
 #include "core/seal/binding.hpp"
 #include "core/seal/image.hpp"
 #include "core/seal/scan.hpp"
@@ -232,6 +234,23 @@ ExpandedInputs signInputs(const Args& args, const OutputOptions& options) {
     return expanded;
 }
 
+// An encrypted PDF's password (--pdf-password-env VAR, --pdf-password-file F);
+// null when neither is given.
+std::shared_ptr<const SecretString> documentPassword(const Args& args) {
+    const auto env = args.get("--pdf-password-env");
+    const auto file = args.get("--pdf-password-file");
+    if (env && file)
+        throw Error(ErrorCategory::Usage, tr("give --pdf-password-env or --pdf-password-file, not both"));
+    if (file) return std::make_shared<const SecretString>(readPinFile(*file, tr("the PDF password file")));
+    if (!env) return nullptr;
+    const char* value = std::getenv(env->c_str());
+    if (!value)
+        throw Error(
+            ErrorCategory::Usage,
+            fill(tr("--pdf-password-env: the environment variable {var} is not set"), {{"{var}", *env}}));
+    return std::make_shared<const SecretString>(value);
+}
+
 int run(const Args& args) {
     const OutputOptions outputOptions{args.get("--out"), args.get("--out-dir"), args.has("--force"),
                                       args.has("--skip-existing")};
@@ -314,6 +333,7 @@ int run(const Args& args) {
     base.reason = args.get("--reason").value_or("");
     base.location = args.get("--location").value_or("");
     base.fieldName = args.get("--field").value_or("");
+    base.documentPassword = documentPassword(args);
     if (!base.fieldName.empty() && inputs.size() > 1)
         throw Error(ErrorCategory::Usage, "--field names one field; it cannot be used with several inputs");
 
@@ -555,6 +575,10 @@ const Command& signCommand() {
               "B-LTA (and a document timestamp)."},
              {"--pin-env", "", true, false, "VAR", "Read the PIN from environment variable VAR."},
              {"--pin-file", "", true, false, "FILE", "Read the PIN from the first line of FILE."},
+             {"--pdf-password-env", "", true, false, "VAR",
+              "Password of an encrypted PDF from variable VAR: the\nuser password to open it, or the owner "
+              "password\nwhen its permissions do not allow signing."},
+             {"--pdf-password-file", "", true, false, "FILE", "The same, from the first line of FILE."},
          }},
         run};
     return command;

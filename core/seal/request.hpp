@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "core/base/secret.hpp"
 #include "core/key/algorithms.hpp"
 #include "core/seal/image.hpp"
 #include "core/seal/placement.hpp"
@@ -43,6 +44,10 @@ struct SealRequest {
     // UNO); an adapter whose FormatAdapter::signsPlacedPicture() is true then
     // signs the document as it is and adds no picture of its own.
     bool picturePlaced = false;
+    // The password of an encrypted document (PDF 7.6.3): its user password to
+    // open it, or its owner password when its permissions do not allow adding a
+    // signature field; null = none (the empty user password).
+    std::shared_ptr<const SecretString> documentPassword;
     // The claimed signing time; nullopt = eseal::now().
     std::optional<std::time_t> signingTime;
 };

@@ -14,6 +14,7 @@
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/cms_sign.hpp"
 #include "core/crypto/digest.hpp"
@@ -105,25 +106,38 @@ void refuseLockedCertification(QPDFObjectHandle root, const std::string& file, b
     }
 }
 
+// ISO 32000-1 7.6.3.2, Table 22: a seal adds a signature field and its widget,
+// which an encrypted file's permissions allow with bit 6 (annotations and form
+// fields) together with bit 4 (create fields); the owner password allows all.
+void refuseForbiddenByPermissions(QPDF& qpdf, const std::string& file) {
+    if (!qpdf.isEncrypted() || qpdf.ownerPasswordMatched()) return;
+    if (qpdf.allowModifyAnnotation() && qpdf.allowModifyOther()) return;
+    throw Error(ErrorCategory::BadInput,
+                tr("encrypted PDF: its permissions do not allow adding a signature field; sealing it needs "
+                   "its owner password (--pdf-password-env or --pdf-password-file)"),
+                file);
+}
+
 // Stage 1: read. qpdf parses; nothing of the file is loaded beyond the
 // objects asked for.
 DocumentFacts readDocument(QPDF& qpdf, InputFile& in, const SealRequest& request) {
     const std::string& file = request.input;
+    const char* password = request.documentPassword ? request.documentPassword->c_str() : nullptr;
     try {
-        qpdf.processFile(file.c_str(), in.file.get(), false);
+        qpdf.processFile(file.c_str(), in.file.get(), false, password);
     } catch (const QPDFExc& e) {
         if (e.getErrorCode() == qpdf_e_password) {
-            throw Error(ErrorCategory::Unsupported,
-                        "encrypted PDF: password-protected files are not supported yet", file);
+            throw Error(ErrorCategory::BadInput,
+                        password ? tr("encrypted PDF: the password given is not its user or owner password")
+                                 : tr("encrypted PDF: it opens only with its password; give it with "
+                                      "--pdf-password-env or --pdf-password-file"),
+                        file);
         }
         throw damaged(file, e.getMessageDetail());
     } catch (const std::exception& e) {
         throw damaged(file, e.what());
     }
-    if (qpdf.isEncrypted()) {
-        throw Error(ErrorCategory::Unsupported, "encrypted PDF: sealing encrypted files is not supported yet",
-                    file);
-    }
+    refuseForbiddenByPermissions(qpdf, file);
     DocumentFacts d;
     d.trailer = qpdf.getTrailer();
     d.root = qpdf.getRoot();
@@ -264,6 +278,7 @@ SealPlan planSeal(const SealRequest& request) {
     plan.qpdf->setSuppressWarnings(true);
     asDamaged(request.input, [&] {
         plan.doc = readDocument(*plan.qpdf, plan.in, request);
+        plan.cipher = ObjectCipher::of(*plan.qpdf);
         const RgbaImage& image = *plan.picture;
         const double aspect = static_cast<double>(image.height) / static_cast<double>(image.width);
         plan.widgets = layoutSeal(request, plan.qpdf->getAllPages(), aspect);
@@ -291,6 +306,7 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
     const std::string& file = plan.input;
     const DocumentFacts& doc = plan.doc;
     UpdateWriter out(plan.in.size, !plan.in.endsWithEol);
+    if (plan.cipher) out.encryptWith(&*plan.cipher);
     std::size_t byteRangeAt = 0;
     PreparedUpdate update;
     update.base = plan.in.size;
@@ -319,16 +335,15 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
         out.beginObject(sigNum, 0);
         // /Prop_Build /App names the writer (Adobe's signature build dictionary);
         // eseal unseal removes only seals so marked.
-        out.append(std::string("<< /Type /Sig /Filter /Adobe.PPKLite /Prop_Build ") + kSealBuildProperties +
-                   " /SubFilter " + (sm2 ? "/adbe.pkcs7.detached" : "/ETSI.CAdES.detached") + " /M " +
-                   encodeTextString(pdfDate(signingTime)));
-        if (!request.reason.empty()) out.append(" /Reason " + encodeTextString(request.reason));
-        if (!request.location.empty()) out.append(" /Location " + encodeTextString(request.location));
-        if (!request.contactInfo.empty())
-            out.append(" /ContactInfo " + encodeTextString(request.contactInfo));
+        out.text(std::string("<< /Type /Sig /Filter /Adobe.PPKLite /Prop_Build ") + kSealBuildProperties +
+                 " /SubFilter " + (sm2 ? "/adbe.pkcs7.detached" : "/ETSI.CAdES.detached") + " /M " +
+                 encodeTextString(pdfDate(signingTime)));
+        if (!request.reason.empty()) out.text(" /Reason " + encodeTextString(request.reason));
+        if (!request.location.empty()) out.text(" /Location " + encodeTextString(request.location));
+        if (!request.contactInfo.empty()) out.text(" /ContactInfo " + encodeTextString(request.contactInfo));
         if (plan.certification) {
             // 12.8.2.2, Table 253/254: the DocMDP transform with its permission level.
-            out.append(
+            out.text(
                 "\n/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
                 "/TransformParams /P " +
                 std::to_string(*plan.certification) + " /V /1.2 >> >>]");

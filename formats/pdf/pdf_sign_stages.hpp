@@ -23,6 +23,7 @@
 #include "core/key/algorithms.hpp"
 #include "core/seal/image.hpp"
 #include "core/seal/request.hpp"
+#include "formats/pdf/pdf_encrypt.hpp"
 #include "formats/pdf/pdf_layout.hpp"
 #include "formats/pdf/pdf_placement.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
@@ -69,7 +70,8 @@ struct SealPlan {
     SealBox box;                      // the first widget's (widgets.front().box)
     std::vector<WidgetPlan> widgets;  // one field; one widget, or one per occurrence / page
     std::string fieldName;
-    std::optional<int> certification;  // DocMDP P value of a certification seal
+    std::optional<int> certification;    // DocMDP P value of a certification seal
+    std::optional<ObjectCipher> cipher;  // an encrypted input: what the update adds is encrypted too
 };
 // Validates the request (mode, level, certification value), reads the
 // document, places the whole seal inside the page and picks a free field name.

@@ -49,6 +49,8 @@ std::string trailerEntries(QPDFObjectHandle trailer, QPDFObjectHandle root, cons
     }
     std::string out = "/Root " + root.unparse();
     if (trailer.hasKey("/Info")) out += " /Info " + trailer.getKey("/Info").unparse();
+    // 7.6.1: every revision of an encrypted file names its /Encrypt dictionary.
+    if (trailer.hasKey("/Encrypt")) out += " /Encrypt " + trailer.getKey("/Encrypt").unparse();
     return out + " /ID [" + firstId + " " + idString(asBytes(firstId + "|" + seed)) + "]";
 }
 

@@ -57,6 +57,8 @@ void UpdateWriter::beginObject(int num, int gen) {
     record(num, gen);
     append(std::to_string(num) + " " + std::to_string(gen) + " obj\n");
     open_ = true;
+    openNum_ = num;
+    openGen_ = gen;
 }
 
 void UpdateWriter::endObject() {
@@ -64,16 +66,30 @@ void UpdateWriter::endObject() {
     open_ = false;
 }
 
+void UpdateWriter::text(std::string_view syntax) {
+    if (!open_) throw Error(ErrorCategory::Internal, "PDF text outside an object");
+    if (cipher_) {
+        append(cipher_->encryptStrings(openNum_, openGen_, syntax));
+    } else {
+        append(syntax);
+    }
+}
+
 void UpdateWriter::object(int num, int gen, std::string_view body) {
     beginObject(num, gen);
-    append(body);
+    text(body);
     endObject();
 }
 
 void UpdateWriter::streamObject(int num, int gen, std::string_view dictEntries, ByteView data) {
     beginObject(num, gen);
+    Bytes sealed;
+    if (cipher_) {
+        sealed = cipher_->encryptStream(num, gen, data);
+        data = ByteView(sealed);
+    }
     append("<< ");
-    append(dictEntries);
+    text(dictEntries);
     append(" /Length " + str(data.size()) + " >>\nstream\n");
     append(data);
     // 7.3.8.1: an EOL before endstream, not counted in /Length.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/base/bytes.hpp"
+#include "formats/pdf/pdf_encrypt.hpp"
 
 namespace eseal::pdf {
 
@@ -30,6 +31,13 @@ public:
     void object(int num, int gen, std::string_view body);
     // A stream object; `dict` is the dictionary entries without /Length (7.3.8).
     void streamObject(int num, int gen, std::string_view dictEntries, ByteView data);
+    // Objects written from here on are encrypted with `cipher` (an encrypted
+    // file, 7.6): the strings of object() bodies, of streamObject() dictionaries
+    // and of text(), and stream data. nullptr = in the clear. Not owned.
+    void encryptWith(const ObjectCipher* cipher) noexcept { cipher_ = cipher; }
+    // Inside an open object: PDF syntax whose strings are encrypted like those
+    // of object() (append() writes bytes as they are: the /Contents slot).
+    void text(std::string_view syntax);
     // Raw writing with a position mark, for objects whose body must be patched
     // later (the signature dictionary).
     void beginObject(int num, int gen);
@@ -63,6 +71,9 @@ private:
     Bytes buffer_;
     std::vector<Entry> entries_;
     bool open_ = false;
+    int openNum_ = 0;
+    int openGen_ = 0;
+    const ObjectCipher* cipher_ = nullptr;
 };
 
 }  // namespace eseal::pdf

@@ -773,12 +773,19 @@ BOOST_AUTO_TEST_CASE(refusals_leave_no_output) {
         checkNoOutput(rq.output);
     };
 
-    const std::string enc = pathFor("enc.pdf");
-    BOOST_REQUIRE(run("qpdf --encrypt '' owner 256 -- " + quote(good) + " " + quote(enc)).status == 0);
-    expect(request(enc, pathFor("enc-out.pdf"), 1, 50, 50), ErrorCategory::Unsupported, "encrypted");
+    // Encrypted files (sealed when they open and allow it: tests/integration/test_encrypted.cpp).
     const std::string encPw = pathFor("enc-pw.pdf");
     BOOST_REQUIRE(run("qpdf --encrypt user owner 256 -- " + quote(good) + " " + quote(encPw)).status == 0);
-    expect(request(encPw, pathFor("enc-pw-out.pdf"), 1, 50, 50), ErrorCategory::Unsupported, "encrypted");
+    expect(request(encPw, pathFor("enc-pw-out.pdf"), 1, 50, 50), ErrorCategory::BadInput, "password");
+    SealRequest wrong = request(encPw, pathFor("enc-pw-out.pdf"), 1, 50, 50);
+    wrong.documentPassword = std::make_shared<const SecretString>("nope");
+    expect(wrong, ErrorCategory::BadInput, "not its user or owner password");
+    const std::string encLocked = pathFor("enc-locked.pdf");
+    BOOST_REQUIRE(
+        run("qpdf --encrypt '' owner 256 --modify=none -- " + quote(good) + " " + quote(encLocked)).status ==
+        0);
+    expect(request(encLocked, pathFor("enc-locked-out.pdf"), 1, 50, 50), ErrorCategory::BadInput,
+           "permissions do not allow");
 
     const std::string garbage = pathFor("garbage.pdf");
     spit(garbage, std::string(5000, 'x'));
