@@ -26,7 +26,7 @@
 #include "core/seal/ses_seal.hpp"
 #include "core/seal/ses_signature.hpp"
 #include "core/token/key_registry.hpp"
-#include "core/token/pkcs11_seals.hpp"
+#include "core/token/key_seals.hpp"
 
 namespace eseal::cli {
 
@@ -344,6 +344,52 @@ struct Listed {
 // The certificates on every key listed, with the key they are on.
 using KeyCertificates = std::vector<std::pair<Bytes, std::string>>;
 
+// After a renewal the key holds the old and the new certificate of one holder:
+// the newest other certificate on a key with the same subject, issued after
+// the bound one, when there is one.
+struct Newer {
+    CertSummary cert;
+    std::string key;
+};
+std::optional<Newer> newerOnKeys(ByteView bound, const KeyCertificates& onKeys) {
+    const CertSummary b = describeCertificate(bound);
+    if (!b.readable) return std::nullopt;
+    std::optional<Newer> best;
+    for (const auto& [der, key] : onKeys) {
+        if (ByteView(der).size() == bound.size() && std::equal(der.begin(), der.end(), bound.begin()))
+            continue;
+        const CertSummary c = describeCertificate(der);
+        if (c.readable && c.subject == b.subject && c.notBefore > b.notBefore &&
+            (!best || c.notBefore > best->cert.notBefore))
+            best = Newer{c, key};
+    }
+    return best;
+}
+
+// The certificate on a key that the seal's digest entry names.
+std::optional<Bytes> keyCertificateFor(const CertDigest& d, const KeyCertificates& onKeys) {
+    SesSeal one;
+    one.property.certDigests = {d};
+    for (const auto& [der, key] : onKeys)
+        if (listsCertificate(one, der)) return der;
+    return std::nullopt;
+}
+
+Json newerJson(const std::optional<Newer>& n) {
+    if (!n) return nullptr;
+    return {{"serial", n->cert.serialHex}, {"notBefore", isoUtc(n->cert.notBefore)}, {"onKey", n->key}};
+}
+
+std::string newerText(const std::optional<Newer>& n) {
+    if (!n) return {};
+    return "\n      " +
+           fill(tr("-> old certificate: {key} holds a newer one of this holder (serial {serial}, "
+                   "valid from {from}); ask the seal authority to bind the seal to it"),
+                {{"{key}", n->key},
+                 {"{serial}", n->cert.serialHex},
+                 {"{from}", isoUtc(n->cert.notBefore).substr(0, 10)}});
+}
+
 Json listedJson(const Listed& l, const KeyCertificates& onKeys, std::time_t at) {
     Json j;
     j["source"] = l.source;
@@ -366,6 +412,7 @@ Json listedJson(const Listed& l, const KeyCertificates& onKeys, std::time_t at) 
         for (const auto& [der, key] : onKeys)
             if (der == c) keys.push_back(key);
         cj["onKeys"] = keys;
+        cj["newerOnKey"] = newerJson(newerOnKeys(c, onKeys));
         certs.push_back(cj);
     }
     for (const auto& d : s.property.certDigests) {
@@ -375,7 +422,11 @@ Json listedJson(const Listed& l, const KeyCertificates& onKeys, std::time_t at) 
             one.property.certDigests = {d};
             if (listsCertificate(one, der)) keys.push_back(key);
         }
-        certs.push_back({{"digestType", d.type}, {"digest", toHex(d.value)}, {"onKeys", keys}});
+        const auto onKey = keyCertificateFor(d, onKeys);
+        certs.push_back({{"digestType", d.type},
+                         {"digest", toHex(d.value)},
+                         {"onKeys", keys},
+                         {"newerOnKey", newerJson(onKey ? newerOnKeys(*onKey, onKeys) : std::nullopt)}});
     }
     j["certificates"] = certs;
     return j;
@@ -401,12 +452,15 @@ void printListed(const Listed& l, const KeyCertificates& onKeys, std::time_t at)
     };
     for (const auto& c : s.property.certificates)
         std::cout << "    " << tr("binds") << " " << certLine(c)
-                  << keysOf([&](const Bytes& d) { return d == c; }) << "\n";
+                  << keysOf([&](const Bytes& d) { return d == c; }) << newerText(newerOnKeys(c, onKeys))
+                  << "\n";
     for (const auto& d : s.property.certDigests) {
         SesSeal one;
         one.property.certDigests = {d};
+        const auto onKey = keyCertificateFor(d, onKeys);
         std::cout << "    " << tr("binds") << " " << d.type << " " << toHex(d.value)
-                  << keysOf([&](const Bytes& der) { return listsCertificate(one, der); }) << "\n";
+                  << keysOf([&](const Bytes& der) { return listsCertificate(one, der); })
+                  << newerText(onKey ? newerOnKeys(*onKey, onKeys) : std::nullopt) << "\n";
     }
 }
 
@@ -443,6 +497,7 @@ int runList(const Args& args) {
                 try {
                     l.seal = readSeal(t.sealValues[i], t.sealLabels[i]);
                 } catch (const Error& e) {
+                    if (t.otherFilesToo) continue;  // an SKF file that is not a seal
                     l.error = e.message();
                 }
                 listed.push_back(std::move(l));
@@ -478,18 +533,20 @@ int runList(const Args& args) {
 const Command& sealListCommand() {
     static const Command command{
         {"seal list",
-         "[--folder DIR] [--module PATH] [--no-keys] [--json]",
+         "[--folder DIR] [--module PATH|SKF-LIB] [--no-keys] [--json]",
          "List the electronic seals in the local seal folder and on the keys, with the certificates they "
          "bind.",
          "The seal folder is ${XDG_DATA_HOME:-~/.local/share}/eseal/seals (every file in it is read as an\n"
          "SES_Seal). On PKCS#11 tokens a seal is a public data object (CKO_DATA) whose CKA_APPLICATION\n"
-         "is 'GB/T 38540 SES_Seal', CKA_VALUE the DER seal and CKA_LABEL its name; no PIN is asked.\n"
-         "Each bound certificate is marked with the tokens that hold it, so after a renewal the seals\n"
-         "that still name the old certificate stand out. Exit 4 when a seal cannot be read.\n",
+         "is 'GB/T 38540 SES_Seal', CKA_VALUE the DER seal and CKA_LABEL its name; with --module naming\n"
+         "an SKF (GM/T 0016) library, the application files that read as seals; no PIN is asked.\n"
+         "Each bound certificate is marked with the tokens that hold it; after a renewal ('eseal token\n"
+         "csr', 'eseal token import-cert') a seal that names the old certificate while the key holds a\n"
+         "newer one of the same holder is marked as such. Exit 4 when a seal cannot be read.\n",
          {
              {"--folder", "", true, false, "DIR", "The seal folder to list instead of the default."},
              {"--module", "", true, false, "PATH",
-              "Read the tokens of this PKCS#11 module only\n(default: p11-kit's modules)."},
+              "Read the tokens of this PKCS#11 module or SKF\nlibrary only (default: p11-kit's modules)."},
              {"--no-keys", "", false, false, "", "Do not look at USB Keys."},
              {"--json", "", false, false, "", "Print the list as JSON."},
          }},

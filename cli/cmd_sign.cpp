@@ -16,6 +16,7 @@
 #include "cli/inputs.hpp"
 #include "cli/outputs.hpp"
 #include "cli/pin_sources.hpp"
+#include "cli/seal_choice.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
 #include "core/base/interrupt.hpp"
@@ -274,7 +275,7 @@ int run(const Args& args) {
         if (imageOption)
             throw Error(ErrorCategory::Usage,
                         "--image cannot be used with an electronic seal: the seal carries its own picture");
-        electronic = seal::loadSeal(*sealOption);
+        electronic = loadSealForSigning(*sealOption, *keySpec);  // a file, or a seal on the key
         seal::requireUsableSeal(*electronic, now(), *sealOption);
         base.sealPicture = std::make_shared<const RgbaImage>(seal::pictureImage(*electronic, *sealOption));
         base.electronicSeal = electronic->encoded;
@@ -529,9 +530,8 @@ const Command& signCommand() {
              {"--skip-existing", "", false, false, "", "Leave inputs whose output exists (resume a batch)."},
              {"--key", "", true, false, "KEY", "The signing key (see below)."},
              {"--seal", "", true, false, "SEAL",
-              "The electronic seal (GB/T 38540 SES_Seal file, e.g. from\n'eseal seal make'), or a PNG or "
-              "JPEG "
-              "seal picture as --image."},
+              "The electronic seal (GB/T 38540 SES_Seal file, e.g. from\n'eseal seal make', or the name of a "
+              "seal on the key),\nor a PNG or JPEG seal picture as --image."},
              {"--image", "", true, false, "SEAL.png",
               "The seal image: a PNG with a transparent background,\nor a JPEG (its white paper is made "
               "transparent);\nbelow ~200 dpi at the size, a warning."},

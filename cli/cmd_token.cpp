@@ -1,12 +1,20 @@
+#include <openssl/rand.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/confirm_pin.hpp"
 #include "cli/pin_sources.hpp"
+#include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
+#include "core/base/time.hpp"
+#include "core/crypto/certificate.hpp"
+#include "core/crypto/issuers.hpp"
 #include "core/token/pkcs11_listing.hpp"
+#include "core/token/pkcs11_provision.hpp"
 #include "core/token/skf_key.hpp"
 #include "core/token/token.hpp"
 
@@ -242,6 +250,103 @@ int runChangePin(const Args& args) {
     return kOk;
 }
 
+// Key generation and certificate import go through PKCS#11; SKF keys cannot yet.
+void requirePkcs11Token(const std::string& token, const char* command) {
+    if (token.rfind("pkcs11:", 0) != 0)
+        throw Error(ErrorCategory::Unsupported,
+                    fill(tr("eseal token {command} works with PKCS#11 tokens (pkcs11:...) only yet"),
+                         {{"{command}", command}}));
+}
+
+// RFC 7468 5.1 "CERTIFICATE REQUEST": base64 lines of 64 characters.
+std::string pemRequest(const Bytes& der) {
+    static const char* b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string text;
+    for (std::size_t i = 0; i < der.size(); i += 3) {
+        const unsigned v = (der[i] << 16) | ((i + 1 < der.size() ? der[i + 1] : 0) << 8) |
+                           (i + 2 < der.size() ? der[i + 2] : 0);
+        text += b64[(v >> 18) & 63];
+        text += b64[(v >> 12) & 63];
+        text += i + 1 < der.size() ? b64[(v >> 6) & 63] : '=';
+        text += i + 2 < der.size() ? b64[v & 63] : '=';
+    }
+    std::string out = "-----BEGIN CERTIFICATE REQUEST-----\n";
+    for (std::size_t i = 0; i < text.size(); i += 64) out += text.substr(i, 64) + "\n";
+    return out + "-----END CERTIFICATE REQUEST-----\n";
+}
+
+int runCsr(const Args& args) {
+    const std::string token = requiredToken(args);
+    requirePkcs11Token(token, "csr");
+    auto subject = args.get("--subject");
+    if (!subject) throw Error(ErrorCategory::Usage, "--subject /C=CN/O=UNIT/CN=NAME is required");
+    auto out = args.get("--out");
+    if (!out) throw Error(ErrorCategory::Usage, "-o REQ.pem is required (where the request is written)");
+    const std::string type = args.get("--key-type").value_or("rsa2048");
+    Pkcs11KeyType keyType;
+    if (type == "rsa2048")
+        keyType = Pkcs11KeyType::Rsa2048;
+    else if (type == "ec-p256")
+        keyType = Pkcs11KeyType::EcP256;
+    else
+        throw Error(ErrorCategory::Usage,
+                    "--key-type must be rsa2048 or ec-p256 (SM2: not through PKCS#11 yet)");
+    if (std::filesystem::exists(*out) && !args.has("--force"))
+        throw Error(ErrorCategory::OutputNotWritable, tr("the output exists; give --force to replace it"),
+                    *out);
+    const std::string day = isoUtc(now()).substr(0, 10);
+    const std::string label = args.get("--label").value_or("seal-key-" + day);
+    Bytes id(8);
+    if (auto hex = args.get("--id")) {
+        id = fromHex(*hex);
+        if (id.empty()) throw Error(ErrorCategory::Usage, "--id needs hex digits, e.g. --id 0a1b");
+    } else if (RAND_bytes(id.data(), static_cast<int>(id.size())) != 1) {
+        throw Error(ErrorCategory::Crypto, "no random bytes for the key id");
+    }
+    AtomicFile file(*out);  // the output folder is checked before the PIN
+    auto pins = pinSourceFrom(args, "pin");
+    const Bytes request = makeCertificateRequest(token, *pins, label, id, keyType, *subject);
+    const std::string pem = pemRequest(request);
+    file.write(ByteView(reinterpret_cast<const std::uint8_t*>(pem.data()), pem.size()));
+    file.commit();
+    std::cout << fill(
+                     tr("wrote the certificate request {file} for {subject}; the new key '{label}' (id {id}) "
+                        "is on the token"),
+                     {{"{file}", *out}, {"{subject}", *subject}, {"{label}", label}, {"{id}", toHex(id)}})
+              << "\n"
+              << tr("send it to the CA; store the certificate it issues with:")
+              << "\n  eseal token import-cert CERT.pem --token " << shellQuoted(token) << "\n";
+    return kOk;
+}
+
+int runImportCert(const Args& args) {
+    const auto& files = args.positional();
+    if (files.size() != 1)
+        throw Error(ErrorCategory::Usage,
+                    "token import-cert takes one certificate file (see: eseal token import-cert --help)");
+    const std::string token = requiredToken(args);
+    requirePkcs11Token(token, "import-cert");
+    const auto certs = readCertificateFile(files[0]);
+    if (certs.size() != 1)
+        throw Error(ErrorCategory::BadInput,
+                    tr("the file must hold exactly one certificate (the issued one)"), files[0]);
+    const CertificateInfo info = describeCertificate(certs[0].der());
+    auto pins = pinSourceFrom(args, "pin");
+    const ImportedCertificate done =
+        importCertificate(token, *pins, certs[0].der(), args.get("--label").value_or(std::string()));
+    std::cout << fill(
+                     tr("stored the certificate of {holder} (serial {serial}, valid until {to}) with its key "
+                        "'{label}'"),
+                     {{"{holder}", info.commonName.empty() ? info.subject : info.commonName},
+                      {"{serial}", info.serialHex},
+                      {"{to}", info.notAfter.substr(0, 10)},
+                      {"{label}", done.label}})
+              << "\n"
+              << tr("seal with:") << " --key " << shellQuoted(done.keyUri) << "\n"
+              << tr("the seals that name the old certificate: eseal seal list") << "\n";
+    return kOk;
+}
+
 const std::string kPinOptionsNote =
     "PINs are asked on the terminal without echo (a new PIN twice); for scripts use the\n"
     "-env / -file options. A PIN is never accepted on the command line.\n";
@@ -308,6 +413,54 @@ const Command& tokenChangePinCommand() {
              {"--new-pin-file", "", true, false, "FILE", "Read the new user PIN from FILE."},
          }},
         runChangePin};
+    return command;
+}
+
+const Command& tokenCsrCommand() {
+    static const Command command{
+        {"token csr",
+         "--token URI --subject /C=CN/O=UNIT/CN=NAME -o REQ.pem [--key-type rsa2048|ec-p256] [--label L]\n"
+         "           [--id HEX] [--force] [--pin-env VAR | --pin-file F]",
+         "Renewal: make a new key pair on the USB Key and a certificate request (PKCS#10) signed by it.",
+         "The key pair is generated on the token (the private key never leaves it: sensitive, not\n"
+         "extractable) under the label (default seal-key-DATE) and a random id, and the request for\n"
+         "the subject is signed with it (SHA-256; RSA or ECDSA). Send REQ.pem to the CA; store the\n"
+         "certificate it issues with 'eseal token import-cert'. The old key and certificate stay on\n"
+         "the token. PKCS#11 tokens only yet (SKF keys and SM2 key generation are not supported).\n\n" +
+             kPinOptionsNote,
+         {
+             {"--token", "", true, false, "URI", "The token (RFC 7512 PKCS#11 URI)."},
+             {"--subject", "", true, false, "DN",
+              "The subject, as openssl req -subj writes it\n(UTF-8), e.g. /C=CN/O=测试单位/CN=测试单位."},
+             {"--out", "-o", true, false, "REQ.pem", "Write the request here (PEM)."},
+             {"--key-type", "", true, false, "TYPE", "rsa2048 (default) or ec-p256."},
+             {"--label", "", true, false, "L", "Label of the new key (default seal-key-DATE)."},
+             {"--id", "", true, false, "HEX", "CKA_ID of the new key (default: 8 random bytes)."},
+             {"--force", "", false, false, "", "Replace an existing output."},
+             {"--pin-env", "", true, false, "VAR", "Read the PIN from environment variable VAR."},
+             {"--pin-file", "", true, false, "FILE", "Read the PIN from the first line of FILE."},
+         }},
+        runCsr};
+    return command;
+}
+
+const Command& tokenImportCertCommand() {
+    static const Command command{
+        {"token import-cert",
+         "CERT.pem --token URI [--label L] [--pin-env VAR | --pin-file F]",
+         "Renewal: store the certificate the CA issued next to its key on the USB Key.",
+         "The key is found by the certificate's public key (the token's public-key objects), so the\n"
+         "certificate gets the key's id and label and 'eseal sign --key' finds it. A certificate that\n"
+         "is on the token already, or whose key is not there, is refused before the PIN. Then\n"
+         "'eseal seal list' shows which seals name the old and which the new certificate.\n\n" +
+             kPinOptionsNote,
+         {
+             {"--token", "", true, false, "URI", "The token (RFC 7512 PKCS#11 URI)."},
+             {"--label", "", true, false, "L", "Label of the certificate (default: its key's)."},
+             {"--pin-env", "", true, false, "VAR", "Read the PIN from environment variable VAR."},
+             {"--pin-file", "", true, false, "FILE", "Read the PIN from the first line of FILE."},
+         }},
+        runImportCert};
     return command;
 }
 

@@ -44,5 +44,8 @@ const Command& unsealCommand();
 const Command& sealDrawCommand();
 const Command& sealImageCommand();
 const Command& sealListCommand();
+const Command& sealStoreCommand();
+const Command& tokenCsrCommand();
+const Command& tokenImportCertCommand();
 
 }  // namespace eseal::cli

@@ -20,9 +20,10 @@ using namespace eseal::cli;
 const char* kVersion = "eseal " ESEAL_VERSION;
 
 std::vector<const Command*> commands() {
-    return {&signCommand(),           &verifyCommand(),   &tokenListCommand(), &tokenUnlockCommand(),
-            &tokenChangePinCommand(), &sealShowCommand(), &sealMakeCommand(),  &sealDrawCommand(),
-            &sealImageCommand(),      &sealListCommand(), &demoCommand(),      &unsealCommand()};
+    return {&signCommand(),           &verifyCommand(),   &tokenListCommand(),      &tokenUnlockCommand(),
+            &tokenChangePinCommand(), &sealShowCommand(), &sealMakeCommand(),       &sealDrawCommand(),
+            &sealImageCommand(),      &sealListCommand(), &demoCommand(),           &unsealCommand(),
+            &sealStoreCommand(),      &tokenCsrCommand(), &tokenImportCertCommand()};
 }
 
 // Every option name of every command, without "--": what the configuration file may set.
@@ -105,7 +106,8 @@ int main(int argc, char** argv) {
                 if (c->spec.name.rfind("token ", 0) == 0) std::cout << "\n" << helpText(c->spec);
             return kOk;
         }
-        std::cerr << "eseal: token needs a subcommand: list, unlock or change-pin (see eseal token --help)\n";
+        std::cerr << "eseal: token needs a subcommand: list, unlock, change-pin, csr or import-cert (see "
+                     "eseal token --help)\n";
         return kUsage;
     }
     if (!chosen && words[0] == "seal") {
@@ -115,8 +117,8 @@ int main(int argc, char** argv) {
                 if (c->spec.name.rfind("seal ", 0) == 0) std::cout << "\n" << helpText(c->spec);
             return kOk;
         }
-        std::cerr
-            << "eseal: seal needs a subcommand: show, make, draw, image or list (see eseal seal --help)\n";
+        std::cerr << "eseal: seal needs a subcommand: show, make, draw, image, list or store (see eseal seal "
+                     "--help)\n";
         return kUsage;
     }
     if (!chosen) {

@@ -13,6 +13,7 @@
 
 #include "core/key/key.hpp"
 #include "core/key/pin.hpp"
+#include "core/token/key_seals.hpp"
 
 namespace eseal {
 
@@ -25,10 +26,17 @@ struct KeyScheme {
     // The signer certificates that can be read without a PIN; null when the
     // kind of key hides them until it is opened (PKCS#12).
     std::function<std::vector<Bytes>(std::string_view spec)> certificatesBeforePin;
+    // The seals kept on the key's token, and writing one there; null when the
+    // kind of key keeps no seals (PKCS#12).
+    std::function<TokenSeals(std::string_view spec)> seals;
+    std::function<std::string(std::string_view spec, const SealToStore& seal, PinSource& pins)> storeSeal;
 };
 
 // The one table of key implementations.
 const std::vector<KeyScheme>& keySchemes();
+
+// The table row for the spec's scheme; throws Error(Usage) for an unknown one.
+const KeyScheme& keySchemeOf(std::string_view spec);
 
 // Throws Error(Usage) for an unknown scheme, TokenError for token failures.
 std::unique_ptr<Key> openKey(std::string_view spec, PinSource& pins);

@@ -7,10 +7,13 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
+#include "core/crypto/sm2.hpp"
 #include "core/ossl/ossl.hpp"
 #include "core/token/pkcs11_token.hpp"
 #include "core/token/pkcs11_uri.hpp"
@@ -60,6 +63,43 @@ Bytes ecdsaRawToDer(ByteView raw) {
     return ossl::i2dBytes(owned.get(), i2d_ECDSA_SIG, "the ECDSA signature");
 }
 
+CK_MECHANISM_TYPE chooseSm2Mechanism(std::optional<unsigned long> configured,
+                                     const std::vector<CK_MECHANISM_TYPE>& offered, const std::string& key) {
+    // Taken as given even when the module does not list it: some vendors'
+    // C_GetMechanismList leaves their SM2 mechanisms out; C_SignInit decides.
+    if (configured) return static_cast<CK_MECHANISM_TYPE>(*configured);
+    std::string vendor;
+    for (CK_MECHANISM_TYPE m : offered)
+        if (m >= CKM_VENDOR_DEFINED) {
+            char hex[24];
+            std::snprintf(hex, sizeof hex, "0x%08lX", static_cast<unsigned long>(m));
+            vendor += (vendor.empty() ? "" : ", ") + std::string(hex);
+        }
+    throw Error(ErrorCategory::Unsupported,
+                fill(tr("{key} is an SM2 key, and PKCS#11 has no standard SM2 mechanism: give the vendor's "
+                        "number in the key URI, e.g. ?sm2-mechanism=0x80000101 (see the token's manual); "
+                        "vendor-defined sign mechanisms of this token: {list}"),
+                     {{"{key}", key}, {"{list}", vendor.empty() ? std::string(tr("none listed")) : vendor}}));
+}
+
+Bytes sm2SignatureToDer(ByteView sig) {
+    // Vendors return the DER SM2Signature or r || s (32 + 32 bytes, as GM/T 0016 does).
+    if (!sig.empty() && sig[0] == 0x30 && sig.size() <= 72) {
+        const unsigned char* p = sig.data();
+        std::unique_ptr<ECDSA_SIG, ossl::Deleter<ECDSA_SIG, ECDSA_SIG_free>> parsed(
+            d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(sig.size())));
+        ERR_clear_error();
+        if (parsed && p == sig.data() + sig.size()) {
+            Bytes again = ossl::i2dBytes(parsed.get(), i2d_ECDSA_SIG, "the SM2 signature");
+            if (again == Bytes(sig.begin(), sig.end())) return again;
+        }
+    }
+    if (sig.size() == 64) return sm2::derFromRaw(sig.subspan(0, 32), sig.subspan(32));
+    throw TokenError(TokenError::Kind::Other,
+                     "the token returned an SM2 signature of " + std::to_string(sig.size()) +
+                         " bytes (neither r || s nor DER): is sm2-mechanism the right number?");
+}
+
 }  // namespace pkcs11
 
 namespace {
@@ -73,6 +113,17 @@ struct CertEntry {
     Bytes der;
     ossl::X509Ptr x509;
 };
+
+bool isSm2Certificate(const X509* cert) {
+    EVP_PKEY* pub = X509_get0_pubkey(cert);
+    if (!pub) return false;
+    if (EVP_PKEY_is_a(pub, "SM2")) return true;
+    char group[64] = {};
+    std::size_t len = 0;
+    return EVP_PKEY_is_a(pub, "EC") &&
+           EVP_PKEY_get_utf8_string_param(pub, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) == 1 &&
+           std::string(group) == "SM2";
+}
 
 std::string describeObject(const std::string& label, const Bytes& id) {
     std::string s = "'" + label + "'";
@@ -96,7 +147,7 @@ bool certHoldsKey(const X509* cert, const std::optional<Bytes>& modulus,
         BN_free(m);
         return same;
     }
-    if (ecPoint && EVP_PKEY_is_a(pub, "EC")) {
+    if (ecPoint && (EVP_PKEY_is_a(pub, "EC") || EVP_PKEY_is_a(pub, "SM2"))) {
         unsigned char buf[160];
         std::size_t len = 0;
         if (EVP_PKEY_get_octet_string_param(pub, OSSL_PKEY_PARAM_PUB_KEY, buf, sizeof buf, &len) != 1)
@@ -116,7 +167,7 @@ class Pkcs11Key final : public Key {
 public:
     Pkcs11Key(TokenRef token, Session session, CK_OBJECT_HANDLE key, CK_KEY_TYPE type, std::string label,
               std::vector<Bytes> chain, std::vector<CK_MECHANISM_TYPE> mechanisms, bool alwaysAuth,
-              SecretString pin, int curveBits)
+              SecretString pin, int curveBits, std::optional<CK_MECHANISM_TYPE> sm2Mechanism)
         : token_(std::move(token)),
           session_(std::move(session)),
           key_(key),
@@ -126,7 +177,8 @@ public:
           mechanisms_(std::move(mechanisms)),
           alwaysAuthenticate_(alwaysAuth),
           pin_(std::move(pin)),
-          curveBits_(curveBits) {}
+          curveBits_(curveBits),
+          sm2Mechanism_(sm2Mechanism) {}
 
     std::string description() const override {
         return "key '" + label_ + "' on token '" + token_.label + "'";
@@ -135,6 +187,7 @@ public:
 
     std::vector<SignatureAlgorithm> algorithms() const override {
         std::vector<SignatureAlgorithm> out;
+        if (sm2Mechanism_) return {{SignatureScheme::Sm2, DigestAlgorithm::Sm3}};
         auto has = [&](CK_MECHANISM_TYPE m) {
             return std::find(mechanisms_.begin(), mechanisms_.end(), m) != mechanisms_.end();
         };
@@ -205,8 +258,9 @@ public:
                 mech.mechanism = CKM_ECDSA;
                 break;
             case SignatureScheme::Sm2:
-                throw Error(ErrorCategory::Unsupported,
-                            "SM2 signatures through PKCS#11 are not supported yet");
+                // The vendor mechanism signs e = SM3(Z || M), computed by the caller (sm2::signedDigest).
+                mech.mechanism = *sm2Mechanism_;
+                break;
         }
 
         CK_FUNCTION_LIST* fn = session_.fn();
@@ -232,6 +286,7 @@ public:
             throw TokenError(TokenError::Kind::Other, "the token wrote past the signature buffer");
         sig.resize(len);
         if (algorithm.scheme == SignatureScheme::Ecdsa) return ecdsaRawToDer(sig);
+        if (algorithm.scheme == SignatureScheme::Sm2) return sm2SignatureToDer(sig);
         return sig;
     }
 
@@ -246,6 +301,7 @@ private:
     bool alwaysAuthenticate_;
     SecretString pin_;  // kept only for CKA_ALWAYS_AUTHENTICATE keys
     int curveBits_;
+    std::optional<CK_MECHANISM_TYPE> sm2Mechanism_;  // set for SM2 keys
 };
 
 std::vector<CertEntry> readCertificates(const Session& session) {
@@ -359,6 +415,12 @@ std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
     TokenRef token = openToken(uri);
     Session session(token.module, token.slot, false);
     refuseUnusableCertificates(session, uri);
+    // An SM2 key without a configured mechanism cannot sign: said before the PIN.
+    const auto named = namedCertificates(session, uri);
+    if (!named.empty() && std::all_of(named.begin(), named.end(),
+                                      [](const CertEntry& c) { return isSm2Certificate(c.x509.get()); }))
+        (void)chooseSm2Mechanism(uri.sm2Mechanism, token.module.signMechanisms(token.slot),
+                                 "key '" + named.front().label + "'");
 
     std::optional<FilePinSource> filePins;
     if (uri.pinSource) filePins.emplace(*uri.pinSource, &pins);
@@ -410,7 +472,8 @@ std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
     std::string keyLabel = session.textAttribute(key, CKA_LABEL);
     Bytes keyId = session.attribute(key, CKA_ID).value_or(Bytes{});
     auto keyType = session.ulongAttribute(key, CKA_KEY_TYPE);
-    if (!keyType || (*keyType != CKK_RSA && *keyType != CKK_EC))
+    // SM2 keys are CKK_EC on the SM2 curve or a vendor-defined key type.
+    if (!keyType || (*keyType != CKK_RSA && *keyType != CKK_EC && *keyType < CKK_VENDOR_DEFINED))
         throw Error(ErrorCategory::Unsupported, "key " + describeObject(keyLabel, keyId) + " on token '" +
                                                     token.label +
                                                     "' is neither RSA nor EC; eseal cannot sign with it");
@@ -437,10 +500,20 @@ std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
         if (!ecPoint)
             ecPoint = session.attribute(key, CKA_EC_POINT);  // some tokens keep it on the private key
     }
+    // Of several certificates with the key's id (renewed for the same key:
+    // eseal token import-cert), one holding the key, the most recently issued.
     const CertEntry* signer = nullptr;
-    for (const auto& c : certs)
-        if (!keyId.empty() && c.id == keyId && (!signer || certHoldsKey(c.x509.get(), modulus, ecPoint)))
+    bool signerHolds = false;
+    for (const auto& c : certs) {
+        if (keyId.empty() || c.id != keyId) continue;
+        const bool holds = certHoldsKey(c.x509.get(), modulus, ecPoint);
+        const bool later = signer && ASN1_TIME_compare(X509_get0_notBefore(c.x509.get()),
+                                                       X509_get0_notBefore(signer->x509.get())) > 0;
+        if (!signer || (holds && !signerHolds) || (holds == signerHolds && later)) {
             signer = &c;
+            signerHolds = holds;
+        }
+    }
     if (!signer)
         for (const auto& c : certs)
             if (certHoldsKey(c.x509.get(), modulus, ecPoint)) {
@@ -462,6 +535,13 @@ std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
     int curveBits = 0;
     if (*keyType == CKK_EC) curveBits = EVP_PKEY_get_bits(X509_get0_pubkey(signer->x509.get()));
     std::vector<CK_MECHANISM_TYPE> mechanisms = token.module.signMechanisms(token.slot);
+    std::optional<CK_MECHANISM_TYPE> sm2Mechanism;
+    if (isSm2Certificate(signer->x509.get()))
+        sm2Mechanism =
+            chooseSm2Mechanism(uri.sm2Mechanism, mechanisms, "key " + describeObject(keyLabel, keyId));
+    else if (*keyType >= CKK_VENDOR_DEFINED)
+        throw Error(ErrorCategory::Unsupported, "key " + describeObject(keyLabel, keyId) + " on token '" +
+                                                    token.label + "' has a vendor key type and is not SM2");
     if (!alwaysAuth) pin.clear();
     if (alwaysAuth && pin.empty() && (token.info.flags & CKF_LOGIN_REQUIRED) &&
         !(token.info.flags & CKF_PROTECTED_AUTHENTICATION_PATH)) {
@@ -475,7 +555,7 @@ std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
     }
     return std::make_unique<Pkcs11Key>(std::move(token), std::move(session), key, *keyType, keyLabel,
                                        std::move(chain), std::move(mechanisms), alwaysAuth, std::move(pin),
-                                       curveBits);
+                                       curveBits, sm2Mechanism);
 }
 
 }  // namespace eseal

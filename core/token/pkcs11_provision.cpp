@@ -5,10 +5,14 @@
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
+#include "core/crypto/der.hpp"
+#include "core/crypto/digest.hpp"
 #include "core/ossl/ossl.hpp"
 #include "core/token/pkcs11_token.hpp"
 #include "core/token/pkcs11_uri.hpp"
@@ -90,16 +94,52 @@ std::string initToken(const std::string& modulePath, const std::string& label, c
     return tokenUriFor(module, found->second, false);
 }
 
-Bytes generateKeyPair(std::string_view tokenUri, PinSource& pins, const std::string& label, ByteView id,
-                      Pkcs11KeyType type, bool alwaysAuthenticate) {
-    objectLabelCheck(label);
-    if (id.empty() || id.size() > 64) throw Error(ErrorCategory::Usage, "a key id must have 1 to 64 bytes");
-    Pkcs11Uri uri = Pkcs11Uri::parse(tokenUri);
-    TokenRef token = openToken(uri);
-    Session session(token.module, token.slot, true);
-    std::optional<FilePinSource> filePins;
-    loginUser(session, token, userPinSource(uri, pins, filePins));
+namespace {
 
+struct NewKeyPair {
+    Bytes spki;  // DER SubjectPublicKeyInfo
+    CK_OBJECT_HANDLE privateKey = 0;
+};
+
+// The public key of a token public-key object as DER SubjectPublicKeyInfo
+// (RSA: modulus and exponent; EC P-256: CKA_EC_POINT).
+Bytes publicKeySpki(const Session& session, CK_OBJECT_HANDLE pubKey, CK_KEY_TYPE keyType) {
+    std::unique_ptr<OSSL_PARAM_BLD, ossl::Deleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>> bld(
+        OSSL_PARAM_BLD_new());
+    if (!bld) throw CryptoError("out of memory");
+    ossl::EvpPkeyPtr key;
+    if (keyType == CKK_EC) {
+        auto point = session.attribute(pubKey, CKA_EC_POINT);
+        if (!point) throw TokenError(TokenError::Kind::Other, "the public key has no CKA_EC_POINT");
+        // PKCS#11 2.40 2.3.3: CKA_EC_POINT is DER OCTET STRING; an uncompressed
+        // P-256 point is 65 bytes.
+        ByteView raw(*point);
+        if (raw.size() == 67 && raw[0] == 0x04 && raw[1] == 65) raw = raw.subspan(2);
+        if (raw.size() != 65)
+            throw TokenError(TokenError::Kind::Other, "the EC public key has an unexpected form");
+        if (OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
+            OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, raw.data(), raw.size()) != 1)
+            throw CryptoError("EC public key parameters");
+        key = publicKeyFromData("EC", bld.get());
+    } else {
+        auto n = session.attribute(pubKey, CKA_MODULUS);
+        auto e = session.attribute(pubKey, CKA_PUBLIC_EXPONENT);
+        if (!n || !e)
+            throw TokenError(TokenError::Kind::Other, "the RSA public key has no modulus or exponent");
+        std::unique_ptr<BIGNUM, ossl::Deleter<BIGNUM, BN_free>> bn(
+            BN_bin2bn(n->data(), static_cast<int>(n->size()), nullptr));
+        std::unique_ptr<BIGNUM, ossl::Deleter<BIGNUM, BN_free>> be(
+            BN_bin2bn(e->data(), static_cast<int>(e->size()), nullptr));
+        if (!bn || !be || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn.get()) != 1 ||
+            OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, be.get()) != 1)
+            throw CryptoError("RSA public key parameters");
+        key = publicKeyFromData("RSA", bld.get());
+    }
+    return spkiDer(key.get());
+}
+
+NewKeyPair generateInSession(const Session& session, const TokenRef& token, const std::string& label,
+                             ByteView id, Pkcs11KeyType type, bool alwaysAuthenticate) {
     Bytes idCopy(id.begin(), id.end());
     std::string labelCopy = label;
     CK_OBJECT_CLASS privClass = CKO_PRIVATE_KEY;
@@ -151,64 +191,47 @@ Bytes generateKeyPair(std::string_view tokenUri, PinSource& pins, const std::str
                                                static_cast<CK_ULONG>(pub.size()), priv.data(),
                                                static_cast<CK_ULONG>(priv.size()), &pubKey, &privKey),
           "generating a key pair on token '" + token.label + "' (C_GenerateKeyPair)");
-
-    std::unique_ptr<OSSL_PARAM_BLD, ossl::Deleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>> bld(
-        OSSL_PARAM_BLD_new());
-    if (!bld) throw CryptoError("out of memory");
-    ossl::EvpPkeyPtr key;
-    if (type == Pkcs11KeyType::EcP256) {
-        auto point = session.attribute(pubKey, CKA_EC_POINT);
-        if (!point) throw TokenError(TokenError::Kind::Other, "the new public key has no CKA_EC_POINT");
-        // PKCS#11 2.40 2.3.3: CKA_EC_POINT is DER OCTET STRING; an uncompressed
-        // P-256 point is 65 bytes.
-        ByteView raw(*point);
-        if (raw.size() == 67 && raw[0] == 0x04 && raw[1] == 65) raw = raw.subspan(2);
-        if (raw.size() != 65)
-            throw TokenError(TokenError::Kind::Other, "the new EC public key has an unexpected form");
-        if (OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
-            OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, raw.data(), raw.size()) != 1)
-            throw CryptoError("EC public key parameters");
-        key = publicKeyFromData("EC", bld.get());
-    } else {
-        auto n = session.attribute(pubKey, CKA_MODULUS);
-        auto e = session.attribute(pubKey, CKA_PUBLIC_EXPONENT);
-        if (!n || !e)
-            throw TokenError(TokenError::Kind::Other, "the new RSA public key has no modulus or exponent");
-        std::unique_ptr<BIGNUM, ossl::Deleter<BIGNUM, BN_free>> bn(
-            BN_bin2bn(n->data(), static_cast<int>(n->size()), nullptr));
-        std::unique_ptr<BIGNUM, ossl::Deleter<BIGNUM, BN_free>> be(
-            BN_bin2bn(e->data(), static_cast<int>(e->size()), nullptr));
-        if (!bn || !be || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn.get()) != 1 ||
-            OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, be.get()) != 1)
-            throw CryptoError("RSA public key parameters");
-        key = publicKeyFromData("RSA", bld.get());
-    }
-    return spkiDer(key.get());
+    return {publicKeySpki(session, pubKey, type == Pkcs11KeyType::EcP256 ? CKK_EC : CKK_RSA), privKey};
 }
 
-void storeCertificate(std::string_view tokenUri, PinSource& pins, const std::string& label, ByteView id,
-                      ByteView certDer) {
+void checkKeyId(ByteView id) {
+    if (id.empty() || id.size() > 64) throw Error(ErrorCategory::Usage, "a key id must have 1 to 64 bytes");
+}
+
+}  // namespace
+
+Bytes generateKeyPair(std::string_view tokenUri, PinSource& pins, const std::string& label, ByteView id,
+                      Pkcs11KeyType type, bool alwaysAuthenticate) {
     objectLabelCheck(label);
+    checkKeyId(id);
+    Pkcs11Uri uri = Pkcs11Uri::parse(tokenUri);
+    TokenRef token = openToken(uri);
+    Session session(token.module, token.slot, true);
+    std::optional<FilePinSource> filePins;
+    loginUser(session, token, userPinSource(uri, pins, filePins));
+    return generateInSession(session, token, label, id, type, alwaysAuthenticate).spki;
+}
+
+namespace {
+
+ossl::X509Ptr parseDerCertificate(ByteView certDer) {
     const unsigned char* p = certDer.data();
     ossl::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(certDer.size())));
     if (!cert || p != certDer.data() + certDer.size()) {
         ERR_clear_error();
         throw Error(ErrorCategory::BadInput, "not a DER X.509 certificate");
     }
-    Bytes subject =
-        ossl::i2dBytes(X509_get_subject_name(cert.get()), i2d_X509_NAME, "the certificate subject");
-    Bytes issuer = ossl::i2dBytes(X509_get_issuer_name(cert.get()), i2d_X509_NAME, "the certificate issuer");
-    Bytes serial = ossl::i2dBytes(X509_get0_serialNumber(cert.get()), i2d_ASN1_INTEGER, "the serial number");
+    return cert;
+}
+
+void createCertificateObject(const Session& session, const TokenRef& token, const std::string& label,
+                             ByteView id, X509* cert, ByteView certDer) {
+    Bytes subject = ossl::i2dBytes(X509_get_subject_name(cert), i2d_X509_NAME, "the certificate subject");
+    Bytes issuer = ossl::i2dBytes(X509_get_issuer_name(cert), i2d_X509_NAME, "the certificate issuer");
+    Bytes serial = ossl::i2dBytes(X509_get0_serialNumber(cert), i2d_ASN1_INTEGER, "the serial number");
     Bytes value(certDer.begin(), certDer.end());
     Bytes idCopy(id.begin(), id.end());
     std::string labelCopy = label;
-
-    Pkcs11Uri uri = Pkcs11Uri::parse(tokenUri);
-    TokenRef token = openToken(uri);
-    Session session(token.module, token.slot, true);
-    std::optional<FilePinSource> filePins;
-    loginUser(session, token, userPinSource(uri, pins, filePins));
-
     CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
     CK_CERTIFICATE_TYPE ctype = CKC_X_509;
     CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
@@ -227,6 +250,154 @@ void storeCertificate(std::string_view tokenUri, PinSource& pins, const std::str
     CK_OBJECT_HANDLE h = 0;
     check(token.module.fn()->C_CreateObject(session.handle(), t.data(), static_cast<CK_ULONG>(t.size()), &h),
           "storing the certificate on token '" + token.label + "' (C_CreateObject)");
+}
+
+// "/C=CN/O=Unit/CN=Name" (openssl req -subj form, UTF-8 values) as a DER Name.
+Bytes subjectName(const std::string& text) {
+    if (text.size() < 2 || text[0] != '/')
+        throw Error(ErrorCategory::Usage,
+                    tr("--subject needs the form /C=CN/O=UNIT/CN=NAME (openssl req -subj)"));
+    std::unique_ptr<X509_NAME, ossl::Deleter<X509_NAME, X509_NAME_free>> name(X509_NAME_new());
+    if (!name) throw CryptoError("out of memory");
+    std::size_t at = 1;
+    while (at < text.size()) {
+        std::size_t end = text.find('/', at);
+        if (end == std::string::npos) end = text.size();
+        const std::string part = text.substr(at, end - at);
+        const auto eq = part.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == part.size() ||
+            X509_NAME_add_entry_by_txt(name.get(), part.substr(0, eq).c_str(), MBSTRING_UTF8,
+                                       reinterpret_cast<const unsigned char*>(part.c_str() + eq + 1), -1, -1,
+                                       0) != 1) {
+            ERR_clear_error();
+            throw Error(
+                ErrorCategory::Usage,
+                fill(tr("--subject: '{part}' is not TYPE=VALUE with a known TYPE (C, O, OU, CN, ...)"),
+                     {{"{part}", part}}));
+        }
+        at = end + 1;
+    }
+    return ossl::i2dBytes(name.get(), i2d_X509_NAME, "the subject");
+}
+
+// C_Sign with the private key over data's SHA-256: RSA PKCS#1 v1.5 (the
+// DigestInfo is ours, RFC 8017 9.2) or ECDSA (CKM_ECDSA over the digest;
+// raw r || s to DER).
+Bytes signSha256(const Session& session, CK_OBJECT_HANDLE key, Pkcs11KeyType type, ByteView data) {
+    Bytes input = digest(DigestAlgorithm::Sha256, data);
+    CK_MECHANISM mech{type == Pkcs11KeyType::EcP256 ? CKM_ECDSA : CKM_RSA_PKCS, nullptr, 0};
+    if (type == Pkcs11KeyType::Rsa2048) {
+        Bytes info = digestInfoPrefix(DigestAlgorithm::Sha256);
+        info.insert(info.end(), input.begin(), input.end());
+        input = std::move(info);
+    }
+    CK_FUNCTION_LIST* fn = session.fn();
+    check(fn->C_SignInit(session.handle(), &mech, key), "signing the certificate request (C_SignInit)");
+    CK_ULONG len = 0;
+    check(fn->C_Sign(session.handle(), input.data(), static_cast<CK_ULONG>(input.size()), nullptr, &len),
+          "signing the certificate request (C_Sign)");
+    if (len == 0 || len > 4096)
+        throw TokenError(TokenError::Kind::Other, "the token announces a bad signature size");
+    Bytes sig(len);
+    check(fn->C_Sign(session.handle(), input.data(), static_cast<CK_ULONG>(input.size()), sig.data(), &len),
+          "signing the certificate request (C_Sign)");
+    sig.resize(std::min<std::size_t>(len, sig.size()));
+    return type == Pkcs11KeyType::EcP256 ? ecdsaRawToDer(sig) : sig;
+}
+
+}  // namespace
+
+Bytes makeCertificateRequest(std::string_view tokenUri, PinSource& pins, const std::string& label,
+                             ByteView id, Pkcs11KeyType type, const std::string& subject) {
+    objectLabelCheck(label);
+    checkKeyId(id);
+    const Bytes name = subjectName(subject);  // a usage error before the PIN
+    Pkcs11Uri uri = Pkcs11Uri::parse(tokenUri);
+    TokenRef token = openToken(uri);
+    Session session(token.module, token.slot, true);
+    std::optional<FilePinSource> filePins;
+    loginUser(session, token, userPinSource(uri, pins, filePins));
+    const NewKeyPair pair = generateInSession(session, token, label, id, type, false);
+    // RFC 2986 4.1: CertificationRequestInfo { version 0, subject, subjectPKInfo, attributes [0] {} }.
+    const Bytes info =
+        der::sequence({der::integer(0), name, pair.spki, der::tlv(der::contextConstructed(0), ByteView())});
+    const Bytes algorithm = type == Pkcs11KeyType::EcP256
+                                ? der::sequence({der::oid("1.2.840.10045.4.3.2")})  // ecdsa-with-SHA256
+                                : der::sequence({der::oid("1.2.840.113549.1.1.11"), der::null()});
+    Bytes bits{0x00};  // no unused bits
+    const Bytes sig = signSha256(session, pair.privateKey, type, info);
+    bits.insert(bits.end(), sig.begin(), sig.end());
+    return der::sequence({info, algorithm, der::tlv(0x03, bits)});
+}
+
+ImportedCertificate importCertificate(std::string_view tokenUri, PinSource& pins, ByteView certDer,
+                                      const std::string& label) {
+    ossl::X509Ptr cert = parseDerCertificate(certDer);
+    const Bytes certSpki = spkiDer(X509_get0_pubkey(cert.get()));
+    Pkcs11Uri uri = Pkcs11Uri::parse(tokenUri);
+    TokenRef token = openToken(uri);
+    Session session(token.module, token.slot, true);
+    // Before the PIN: the certificate must be new and its key's public half on the token.
+    CK_OBJECT_CLASS certClass = CKO_CERTIFICATE;
+    for (CK_OBJECT_HANDLE h : session.find({attr(CKA_CLASS, &certClass, sizeof certClass)}, 256))
+        if (auto v = session.attribute(h, CKA_VALUE); v && *v == Bytes(certDer.begin(), certDer.end()))
+            throw TokenError(
+                TokenError::Kind::Other,
+                fill(tr("this certificate is on token '{token}' already (label '{label}')"),
+                     {{"{token}", token.label}, {"{label}", session.textAttribute(h, CKA_LABEL)}}));
+    CK_OBJECT_CLASS pubClass = CKO_PUBLIC_KEY;
+    std::optional<CK_OBJECT_HANDLE> match;
+    for (CK_OBJECT_HANDLE h : session.find({attr(CKA_CLASS, &pubClass, sizeof pubClass)}, 256)) {
+        const auto keyType = session.ulongAttribute(h, CKA_KEY_TYPE);
+        if (!keyType || (*keyType != CKK_RSA && *keyType != CKK_EC)) continue;
+        try {
+            if (publicKeySpki(session, h, *keyType) == certSpki) match = h;
+        } catch (const Error&) {
+            // A public key of another curve or form: not this certificate's.
+        }
+        if (match) break;
+    }
+    if (!match)
+        throw TokenError(TokenError::Kind::NotFound,
+                         fill(tr("no key on token '{token}' has the public key of this certificate; was the "
+                                 "request made on this token (eseal token csr)?"),
+                              {{"{token}", token.label}}));
+    ImportedCertificate out;
+    out.id = session.attribute(*match, CKA_ID).value_or(Bytes{});
+    out.label = label.empty() ? session.textAttribute(*match, CKA_LABEL) : label;
+    objectLabelCheck(out.label);
+    std::optional<FilePinSource> filePins;
+    loginUser(session, token, userPinSource(uri, pins, filePins));
+    CK_OBJECT_CLASS privClass = CKO_PRIVATE_KEY;
+    if (out.id.empty() ||
+        session
+            .find({attr(CKA_CLASS, &privClass, sizeof privClass), attr(CKA_ID, out.id.data(), out.id.size())},
+                  1)
+            .empty())
+        throw TokenError(
+            TokenError::Kind::NotFound,
+            fill(tr("token '{token}' holds the public key of this certificate but no private key "
+                    "with its id"),
+                 {{"{token}", token.label}}));
+    createCertificateObject(session, token, out.label, out.id, cert.get(), certDer);
+    Pkcs11Uri keyUri = uri.tokenOnly();
+    keyUri.token = token.label;
+    keyUri.object = out.label;
+    keyUri.type.reset();
+    out.keyUri = keyUri.toString();
+    return out;
+}
+
+void storeCertificate(std::string_view tokenUri, PinSource& pins, const std::string& label, ByteView id,
+                      ByteView certDer) {
+    objectLabelCheck(label);
+    ossl::X509Ptr cert = parseDerCertificate(certDer);
+    Pkcs11Uri uri = Pkcs11Uri::parse(tokenUri);
+    TokenRef token = openToken(uri);
+    Session session(token.module, token.slot, true);
+    std::optional<FilePinSource> filePins;
+    loginUser(session, token, userPinSource(uri, pins, filePins));
+    createCertificateObject(session, token, label, id, cert.get(), certDer);
 }
 
 }  // namespace eseal

@@ -33,4 +33,23 @@ Bytes generateKeyPair(std::string_view tokenUri, PinSource& pins, const std::str
 void storeCertificate(std::string_view tokenUri, PinSource& pins, const std::string& label, ByteView id,
                       ByteView certDer);
 
+// Renewal (eseal token csr): a new key pair generated on the token (label,
+// id; refused when a private key has that id) and a PKCS#10 request (RFC 2986)
+// for `subject` ("/C=CN/O=UNIT/CN=NAME") signed by it on the token with SHA-256
+// (RSA PKCS#1 v1.5 or ECDSA). One login. Returns the DER request.
+Bytes makeCertificateRequest(std::string_view tokenUri, PinSource& pins, const std::string& label,
+                             ByteView id, Pkcs11KeyType type, const std::string& subject);
+
+struct ImportedCertificate {
+    std::string label;   // the certificate object's label (its key's unless given)
+    Bytes id;            // its CKA_ID, the key's
+    std::string keyUri;  // a --key value for the key and its new certificate
+};
+
+// eseal token import-cert: stores the issued certificate next to its key, found
+// by public key (the token's public-key objects, before the PIN). Refuses a
+// certificate already there and one whose key is not on the token.
+ImportedCertificate importCertificate(std::string_view tokenUri, PinSource& pins, ByteView certDer,
+                                      const std::string& label);
+
 }  // namespace eseal

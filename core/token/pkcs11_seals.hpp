@@ -6,25 +6,21 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "core/base/bytes.hpp"
+#include "core/token/key_seals.hpp"
 
 namespace eseal {
 
 inline constexpr const char* kSealApplication = "GB/T 38540 SES_Seal";
 
-struct TokenSeals {
-    std::string tokenLabel;
-    std::string tokenUri;                 // usable as --token
-    std::vector<std::string> sealLabels;  // CKA_LABEL of each seal object
-    std::vector<Bytes> sealValues;        // its CKA_VALUE, in the same order
-    std::vector<Bytes> certificates;      // the token's public certificates (DER)
-    std::string error;                    // this module or token could not be read
-};
-
 // Every initialised token of one module (modulePath) or of the modules p11-kit
-// is configured with. Values over 16 MiB are left out. Never asks a PIN.
-std::vector<TokenSeals> readTokenSeals(const std::optional<std::string>& modulePath);
+// is configured with. Values over kMaxKeySealBytes are left out. Never asks a PIN.
+std::vector<TokenSeals> readPkcs11Seals(const std::optional<std::string>& modulePath);
+// The seals of the one token a PKCS#11 URI names.
+TokenSeals pkcs11SealsOf(std::string_view uri);
+// A public, modifiable CKO_DATA object on that token (C_CreateObject after the user login).
+std::string storePkcs11Seal(std::string_view uri, const SealToStore& seal, PinSource& pins);
 
 }  // namespace eseal

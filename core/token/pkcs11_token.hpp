@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/key/algorithms.hpp"
 #include "core/key/pin.hpp"
 #include "core/token/pkcs11_module.hpp"
 #include "core/token/pkcs11_uri.hpp"
@@ -68,6 +69,11 @@ inline SecretString loginUser(Session& session, TokenRef& token, PinSource& pins
 // Throws when the user PIN cannot be used: not set yet, or locked (then the
 // message names the unlock command). Called before asking for a PIN.
 void requireUsableUserPin(const PinState& state, const std::string& label, const std::string& tokenUri);
+
+// RFC 8017 9.2 note 1: DER of DigestInfo up to the digest octets (SHA-2).
+Bytes digestInfoPrefix(DigestAlgorithm d);
+// Raw r || s (CKM_ECDSA output) -> DER ECDSA-Sig-Value.
+Bytes ecdsaRawToDer(ByteView raw);
 
 // The commands that unlock / change the PIN of the token with this URI.
 std::string unlockCommand(const std::string& tokenUri);

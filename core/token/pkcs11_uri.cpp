@@ -260,8 +260,11 @@ Pkcs11Uri Pkcs11Uri::parse(std::string_view text) {
                 setOnce(uri.moduleName, name, value);
             } else if (name == "pin-source") {
                 setOnce(uri.pinSource, name, pinSourcePath(value));
+            } else if (name == "sm2-mechanism") {
+                setOnce(uri.sm2Mechanism, name, parseMechanismNumber(value));
             } else {
-                fail("unknown query attribute '" + name + "' (known: module-path, module-name, pin-source)");
+                fail("unknown query attribute '" + name +
+                     "' (known: module-path, module-name, pin-source, sm2-mechanism)");
             }
         });
     }
@@ -315,9 +318,46 @@ std::string Pkcs11Uri::toString() const {
     if (pinSource)
         add(query, '&', "pin-source", isBarePinSourcePath(*pinSource) ? *pinSource : "file:" + *pinSource,
             true);
+    if (sm2Mechanism) {
+        char hex[24];
+        std::snprintf(hex, sizeof hex, "0x%08lX", *sm2Mechanism);
+        add(query, '&', "sm2-mechanism", hex, true);
+    }
     std::string out = "pkcs11:" + path;
     if (!query.empty()) out += "?" + query;
     return out;
+}
+
+unsigned long parseMechanismNumber(std::string_view text) {
+    std::string_view digits = text;
+    int base = 10;
+    if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+        digits.remove_prefix(2);
+        base = 16;
+    }
+    unsigned long long v = 0;
+    bool ok = !digits.empty() && digits.size() <= (base == 16 ? 16u : 20u);
+    for (char c : digits) {
+        const int d = base == 16 ? hexDigitValue(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
+        if (d < 0) {
+            ok = false;
+            break;
+        }
+        const unsigned long long next = v * static_cast<unsigned>(base) + static_cast<unsigned>(d);
+        if (next / static_cast<unsigned>(base) != v ||
+            next > 0xFFFFFFFFull) {  // CK_ULONG of 32-bit vendors too
+            ok = false;
+            break;
+        }
+        v = next;
+    }
+    if (!ok)
+        throw Error(
+            ErrorCategory::Usage,
+            "sm2-mechanism needs the vendor's PKCS#11 mechanism number, e.g. sm2-mechanism=0x80000101 (or "
+            "decimal), not '" +
+                std::string(text) + "'");
+    return static_cast<unsigned long>(v);
 }
 
 Pkcs11Uri Pkcs11Uri::tokenOnly() const {

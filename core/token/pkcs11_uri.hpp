@@ -30,6 +30,9 @@ struct Pkcs11Uri {
     std::optional<std::string> modulePath;
     std::optional<std::string> moduleName;
     std::optional<std::string> pinSource;  // a file path (file: URIs are reduced to the path)
+    // eseal's own query attribute: the vendor mechanism (CK_MECHANISM_TYPE) that
+    // signs e = SM3(Z || M) with an SM2 key; vendors disagree on the number.
+    std::optional<unsigned long> sm2Mechanism;
 
     // Throws Error(Usage) naming the problem.
     static Pkcs11Uri parse(std::string_view text);
@@ -40,6 +43,10 @@ struct Pkcs11Uri {
     // Only the token-selecting parts (no object, id, type, pin-source).
     Pkcs11Uri tokenOnly() const;
 };
+
+// "0x80000101" (hex) or decimal, at most 32 bits: a PKCS#11 mechanism number.
+// Throws Error(Usage) naming sm2-mechanism.
+unsigned long parseMechanismNumber(std::string_view text);
 
 // Percent-encodes all but RFC 3986 unreserved characters (and "/" when
 // `query`), so the result is valid in an RFC 7512 path or query value. With

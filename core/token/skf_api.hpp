@@ -41,6 +41,17 @@ inline constexpr ULONG SAR_PIN_INVALID = 0x0A000026;
 inline constexpr ULONG SAR_PIN_LEN_RANGE = 0x0A000027;
 inline constexpr ULONG SAR_USER_NOT_LOGGED_IN = 0x0A00002D;
 inline constexpr ULONG SAR_APPLICATION_NOT_EXISTS = 0x0A00002E;
+inline constexpr ULONG SAR_FILE_ALREADY_EXIST = 0x0A00002F;
+inline constexpr ULONG SAR_NO_ROOM = 0x0A000030;
+inline constexpr ULONG SAR_FILE_NOT_EXIST = 0x0A000031;
+
+// GM/T 0016 6.4.10: file access rights.
+inline constexpr ULONG SECURE_NEVER_ACCOUNT = 0x00000000;
+inline constexpr ULONG SECURE_ADM_ACCOUNT = 0x00000001;
+inline constexpr ULONG SECURE_USER_ACCOUNT = 0x00000010;
+inline constexpr ULONG SECURE_ANYONE_ACCOUNT = 0x000000FF;
+// GM/T 0016 7.5.2: a file name has at most 32 bytes.
+inline constexpr int kMaxFileNameLen = 32;
 
 // GM/T 0016 6.4.9: PIN types.
 inline constexpr ULONG ADMIN_TYPE = 0;
@@ -105,6 +116,14 @@ struct ECCSIGNATUREBLOB {
     BYTE s[kEccMaxCoordinateLen];
 };
 
+// GM/T 0016 6.4.9 FILEATTRIBUTE.
+struct FILEATTRIBUTE {
+    CHAR FileName[32];
+    ULONG FileSize;
+    ULONG ReadRights;
+    ULONG WriteRights;
+};
+
 // Function types (GM/T 0016 clause 7), in the order the standard lists them.
 extern "C" {
 using PFN_SKF_EnumDev = ULONG (*)(BOOL bPresent, LPSTR szNameList, ULONG* pulSize);
@@ -122,6 +141,16 @@ using PFN_SKF_ClearSecureState = ULONG (*)(HAPPLICATION hApp);
 using PFN_SKF_EnumApplication = ULONG (*)(DEVHANDLE hDev, LPSTR szAppName, ULONG* pulSize);
 using PFN_SKF_OpenApplication = ULONG (*)(DEVHANDLE hDev, LPSTR szAppName, HAPPLICATION* phApp);
 using PFN_SKF_CloseApplication = ULONG (*)(HAPPLICATION hApp);
+// GM/T 0016 7.5: files of an application.
+using PFN_SKF_CreateFile = ULONG (*)(HAPPLICATION hApp, LPSTR szFileName, ULONG ulFileSize,
+                                     ULONG ulReadRights, ULONG ulWriteRights);
+using PFN_SKF_DeleteFile = ULONG (*)(HAPPLICATION hApp, LPSTR szFileName);
+using PFN_SKF_EnumFiles = ULONG (*)(HAPPLICATION hApp, LPSTR szFileList, ULONG* pulSize);
+using PFN_SKF_GetFileInfo = ULONG (*)(HAPPLICATION hApp, LPSTR szFileName, FILEATTRIBUTE* pFileInfo);
+using PFN_SKF_ReadFile = ULONG (*)(HAPPLICATION hApp, LPSTR szFileName, ULONG ulOffset, ULONG ulSize,
+                                   BYTE* pbOutData, ULONG* pulOutLen);
+using PFN_SKF_WriteFile = ULONG (*)(HAPPLICATION hApp, LPSTR szFileName, ULONG ulOffset, BYTE* pbData,
+                                    ULONG ulSize);
 using PFN_SKF_EnumContainer = ULONG (*)(HAPPLICATION hApp, LPSTR szContainerName, ULONG* pulSize);
 using PFN_SKF_OpenContainer = ULONG (*)(HAPPLICATION hApp, LPSTR szContainerName, HCONTAINER* phContainer);
 using PFN_SKF_CloseContainer = ULONG (*)(HCONTAINER hContainer);

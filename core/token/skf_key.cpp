@@ -386,6 +386,120 @@ std::vector<SkfDeviceInfo> listSkf(const std::string& library) {
     return out;
 }
 
+namespace {
+
+std::string tokenSpecOf(const Opened& o) {
+    SkfSpec t = o.spec;
+    t.container.clear();
+    return t.toString();
+}
+
+TokenSeals sealsOf(const Opened& o) {
+    TokenSeals out;
+    out.tokenLabel = o.spec.device + " / " + o.spec.app;
+    out.tokenUri = tokenSpecOf(o);
+    out.otherFilesToo = true;
+    const skf::Library& lib = o.app->lib();
+    for (const auto& name : lib.enumFiles(o.app->get())) {
+        auto data = lib.readFile(o.app->get(), name, kMaxKeySealBytes);
+        if (!data || data->empty() || (*data)[0] != 0x30) continue;  // not DER: not a seal
+        out.sealLabels.push_back(name);
+        out.sealValues.emplace_back(data->begin(), data->end());
+    }
+    for (const auto& cName : lib.enumContainers(o.app->get())) {
+        skf::Container container(o.app, cName);
+        Bytes der = container.signCertificate();
+        if (!der.empty()) out.certificates.push_back(std::move(der));
+    }
+    return out;
+}
+
+// ESEAL_ and the esID's letters and digits, cut to the 32 bytes a file name may have.
+std::string defaultFileName(const SealToStore& seal) {
+    std::string name = "ESEAL_";
+    for (unsigned char c : seal.esId)
+        if (std::isalnum(c) && name.size() < static_cast<std::size_t>(skf::kMaxFileNameLen))
+            name += static_cast<char>(c);
+    if (name.size() == 6) name += "SEAL";
+    return name;
+}
+
+}  // namespace
+
+TokenSeals skfSealsOf(std::string_view spec) { return sealsOf(openApplication(SkfSpec::parse(spec))); }
+
+std::vector<TokenSeals> readSkfSeals(const std::string& library) {
+    std::vector<TokenSeals> out;
+    auto lib = skf::Library::open(library);
+    for (const auto& devName : lib->enumDevices()) {
+        try {
+            auto dev = std::make_shared<skf::Device>(lib, devName);
+            for (const auto& appName : lib->enumApplications(dev->get())) {
+                Opened o{SkfSpec{library, devName, appName, {}}, nullptr};
+                try {
+                    o.app = std::make_shared<skf::Application>(dev, appName);
+                    out.push_back(sealsOf(o));
+                } catch (const Error& e) {
+                    out.push_back(
+                        TokenSeals{devName + " / " + appName, tokenSpecOf(o), {}, {}, {}, e.message()});
+                }
+            }
+        } catch (const Error& e) {
+            out.push_back(
+                TokenSeals{devName, SkfSpec{library, devName, {}, {}}.toString(), {}, {}, {}, e.message()});
+        }
+    }
+    return out;
+}
+
+std::string storeSkfSeal(std::string_view spec, const SealToStore& seal, PinSource& pins) {
+    const std::string name = seal.label.empty() ? defaultFileName(seal) : seal.label;
+    bool ascii = !name.empty() && name.size() <= static_cast<std::size_t>(skf::kMaxFileNameLen);
+    for (unsigned char c : name) ascii = ascii && (std::isalnum(c) || c == '_' || c == '-' || c == '.');
+    if (!ascii)
+        throw Error(ErrorCategory::Usage,
+                    fill(tr("an SKF file name has 1 to 32 letters, digits, '_', '-' or '.', not '{name}'"),
+                         {{"{name}", name}}));
+    if (seal.der.empty() || seal.der.size() > kMaxKeySealBytes)
+        throw Error(ErrorCategory::BadInput, tr("the seal is empty or larger than 1 MiB"));
+    Opened o = openApplication(SkfSpec::parse(spec));
+    const skf::Library& lib = o.app->lib();
+    if (!lib.hasFiles() || !lib.CreateFile || !lib.WriteFile)
+        throw TokenError(TokenError::Kind::Other,
+                         fill(tr("the SKF library {library} cannot write files (no SKF_CreateFile or "
+                                 "SKF_WriteFile): it cannot keep seals"),
+                              {{"{library}", lib.path()}}));
+    const TokenSeals present = sealsOf(o);
+    for (std::size_t i = 0; i < present.sealValues.size(); ++i)
+        if (present.sealValues[i] == seal.der)
+            throw TokenError(TokenError::Kind::Other,
+                             fill(tr("this seal is on {key} already (file '{label}')"),
+                                  {{"{key}", appLabel(o)}, {"{label}", present.sealLabels[i]}}));
+    for (const auto& f : lib.enumFiles(o.app->get()))
+        if (f == name)
+            throw TokenError(
+                TokenError::Kind::Other,
+                fill(tr("{key} has a file named '{label}' already; give another name with --label"),
+                     {{"{key}", appLabel(o)}, {"{label}", name}}));
+    login(o, pins);
+    std::string n = name;
+    const std::string what = "storing the seal in " + appLabel(o);
+    skf::check(lib.CreateFile(o.app->get(), n.data(), static_cast<ULONG>(seal.der.size()),
+                              skf::SECURE_ANYONE_ACCOUNT, skf::SECURE_USER_ACCOUNT),
+               what + " (SKF_CreateFile)");
+    Bytes data = seal.der;
+    constexpr std::size_t kPiece = 2048;
+    for (std::size_t at = 0; at < data.size(); at += kPiece) {
+        const ULONG rv = lib.WriteFile(o.app->get(), n.data(), static_cast<ULONG>(at), data.data() + at,
+                                       static_cast<ULONG>(std::min(kPiece, data.size() - at)));
+        if (rv != skf::SAR_OK) {
+            if (lib.DeleteFile) lib.DeleteFile(o.app->get(), n.data());  // no half-written seal stays
+            skf::check(rv, what + " (SKF_WriteFile)");
+        }
+    }
+    return name;
+}
+
 PinState skfUserPinState(std::string_view spec) {
     Opened o = openApplication(SkfSpec::parse(spec));
     return pinInfo(*o.app, skf::USER_TYPE);

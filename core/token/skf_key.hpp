@@ -11,6 +11,7 @@
 
 #include "core/key/key.hpp"
 #include "core/key/pin.hpp"
+#include "core/token/key_seals.hpp"
 
 namespace eseal {
 
@@ -59,5 +60,15 @@ PinState skfUserPinState(std::string_view spec);
 void changeSkfPin(std::string_view spec, PinSource& oldPins, PinSource& newPins);
 // SKF_UnblockPIN: a new user PIN set with the admin PIN.
 void unlockSkfPin(std::string_view spec, PinSource& adminPins, PinSource& newPins);
+
+// Seals as files of an SKF application (GM/T 0016 7.5): every file readable
+// without a login, at most kMaxKeySealBytes, that starts like DER (a SEQUENCE);
+// the caller keeps those that read as SES_Seal. Certificates: the containers'
+// signing certificates.
+TokenSeals skfSealsOf(std::string_view spec);
+// Every application of every device the library shows.
+std::vector<TokenSeals> readSkfSeals(const std::string& library);
+// SKF_CreateFile (read: anyone, write: the user) + SKF_WriteFile after SKF_VerifyPIN.
+std::string storeSkfSeal(std::string_view spec, const SealToStore& seal, PinSource& pins);
 
 }  // namespace eseal

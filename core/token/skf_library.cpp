@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/base/error.hpp"
@@ -65,6 +66,9 @@ std::string sarName(ULONG rv) {
         {SAR_PIN_LEN_RANGE, "SAR_PIN_LEN_RANGE"},
         {SAR_USER_NOT_LOGGED_IN, "SAR_USER_NOT_LOGGED_IN"},
         {SAR_APPLICATION_NOT_EXISTS, "SAR_APPLICATION_NOT_EXISTS"},
+        {SAR_FILE_ALREADY_EXIST, "SAR_FILE_ALREADY_EXIST"},
+        {SAR_NO_ROOM, "SAR_NO_ROOM"},
+        {SAR_FILE_NOT_EXIST, "SAR_FILE_NOT_EXIST"},
     };
     char hex[16];
     std::snprintf(hex, sizeof hex, "0x%08X", static_cast<unsigned>(rv));
@@ -108,6 +112,12 @@ std::shared_ptr<Library> Library::open(const std::string& path) {
     resolve(h, path, "SKF_EnumApplication", lib->EnumApplication);
     resolve(h, path, "SKF_OpenApplication", lib->OpenApplication);
     resolve(h, path, "SKF_CloseApplication", lib->CloseApplication);
+    resolve(h, path, "SKF_CreateFile", lib->CreateFile, false);
+    resolve(h, path, "SKF_DeleteFile", lib->DeleteFile, false);
+    resolve(h, path, "SKF_EnumFiles", lib->EnumFiles, false);
+    resolve(h, path, "SKF_GetFileInfo", lib->GetFileInfo, false);
+    resolve(h, path, "SKF_ReadFile", lib->ReadFile, false);
+    resolve(h, path, "SKF_WriteFile", lib->WriteFile, false);
     resolve(h, path, "SKF_EnumContainer", lib->EnumContainer);
     resolve(h, path, "SKF_OpenContainer", lib->OpenContainer);
     resolve(h, path, "SKF_CloseContainer", lib->CloseContainer);
@@ -136,6 +146,35 @@ std::vector<std::string> Library::enumApplications(DEVHANDLE dev) const {
 std::vector<std::string> Library::enumContainers(HAPPLICATION app) const {
     return nameList([&](char* buf, ULONG* size) { return EnumContainer(app, buf, size); },
                     "listing containers (SKF_EnumContainer)");
+}
+
+std::vector<std::string> Library::enumFiles(HAPPLICATION app) const {
+    if (!EnumFiles) return {};
+    return nameList([&](char* buf, ULONG* size) { return EnumFiles(app, buf, size); },
+                    "listing files (SKF_EnumFiles)");
+}
+
+std::optional<std::vector<BYTE>> Library::readFile(HAPPLICATION app, const std::string& name,
+                                                   std::size_t maxSize) const {
+    if (!hasFiles()) return std::nullopt;
+    std::string n = name;
+    FILEATTRIBUTE attr{};
+    const std::string what = "reading file '" + name + "' (SKF_GetFileInfo, SKF_ReadFile)";
+    check(GetFileInfo(app, n.data(), &attr), what);
+    if (attr.FileSize == 0 || attr.FileSize > maxSize) return std::nullopt;
+    std::vector<BYTE> data(attr.FileSize);
+    // Devices limit one transfer (often to a few kilobytes): read in pieces.
+    constexpr ULONG kPiece = 2048;
+    for (ULONG at = 0; at < attr.FileSize;) {
+        const ULONG want = std::min<ULONG>(kPiece, attr.FileSize - at);
+        ULONG got = want;
+        const ULONG rv = ReadFile(app, n.data(), at, want, data.data() + at, &got);
+        if (rv == SAR_USER_NOT_LOGGED_IN) return std::nullopt;  // readable after a login only
+        check(rv, what);
+        if (got == 0 || got > want) throw TokenError(TokenError::Kind::Other, what + ": bad read length");
+        at += got;
+    }
+    return data;
 }
 
 Device::Device(std::shared_ptr<Library> lib, const std::string& name) : lib_(std::move(lib)), name_(name) {

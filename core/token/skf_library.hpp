@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,13 @@ public:
     PFN_SKF_EnumApplication EnumApplication = nullptr;
     PFN_SKF_OpenApplication OpenApplication = nullptr;
     PFN_SKF_CloseApplication CloseApplication = nullptr;
+    // Files (GM/T 0016 7.5): optional, a library without them keeps no seals.
+    PFN_SKF_CreateFile CreateFile = nullptr;
+    PFN_SKF_DeleteFile DeleteFile = nullptr;
+    PFN_SKF_EnumFiles EnumFiles = nullptr;
+    PFN_SKF_GetFileInfo GetFileInfo = nullptr;
+    PFN_SKF_ReadFile ReadFile = nullptr;
+    PFN_SKF_WriteFile WriteFile = nullptr;
     PFN_SKF_EnumContainer EnumContainer = nullptr;
     PFN_SKF_OpenContainer OpenContainer = nullptr;
     PFN_SKF_CloseContainer CloseContainer = nullptr;
@@ -47,6 +55,14 @@ public:
     std::vector<std::string> enumDevices() const;
     std::vector<std::string> enumApplications(DEVHANDLE dev) const;
     std::vector<std::string> enumContainers(HAPPLICATION app) const;
+    // The application's files; empty when the library has no SKF_EnumFiles.
+    std::vector<std::string> enumFiles(HAPPLICATION app) const;
+    bool hasFiles() const noexcept { return EnumFiles && GetFileInfo && ReadFile; }
+    // A whole file, read in pieces; nullopt when it is larger than maxSize or
+    // cannot be read without a login (its read rights). Throws TokenError for
+    // other failures.
+    std::optional<std::vector<BYTE>> readFile(HAPPLICATION app, const std::string& name,
+                                              std::size_t maxSize) const;
 
 private:
     explicit Library(std::string path) : path_(std::move(path)) {}

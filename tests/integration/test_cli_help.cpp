@@ -36,6 +36,9 @@ const std::vector<HelpCase> kHelp{
     {{"seal", "make"},
      {"--image", "--size", "--name", "--type", "--cert", "--valid", "--maker-key", "--pin-env", "-o"}},
     {{"seal", "show"}, {"--json", "--image", "GM/T 0031"}},
+    {{"seal", "store"}, {"--key", "--label", "--pin-env", "--pin-file", "CKO_DATA", "SKF"}},
+    {{"token", "csr"}, {"--token", "--subject", "-o", "--key-type", "--label", "--id", "PKCS#10"}},
+    {{"token", "import-cert"}, {"--token", "--label", "--pin-env"}},
 };
 
 }  // namespace
@@ -52,7 +55,7 @@ BOOST_DATA_TEST_CASE(help_exits_0_and_mentions_every_option, bdata::make(kHelp),
 }
 
 BOOST_AUTO_TEST_CASE(token_subcommand_help_exits_0) {
-    for (const char* sub : {"list", "unlock", "change-pin"}) {
+    for (const char* sub : {"list", "unlock", "change-pin", "csr", "import-cert"}) {
         RunResult r = eseal({"token", sub, "--help"});
         BOOST_CHECK_MESSAGE(r.exitCode == 0, "token " << sub << " --help: " << r.describe());
         BOOST_CHECK(!r.out.empty());
@@ -141,7 +144,10 @@ BOOST_AUTO_TEST_CASE(help_is_chinese_in_a_chinese_locale) {
                                                          {"seal", "show"},
                                                          {"seal", "draw"},
                                                          {"seal", "image"},
-                                                         {"seal", "list"}};
+                                                         {"seal", "list"},
+                                                         {"seal", "store"},
+                                                         {"token", "csr"},
+                                                         {"token", "import-cert"}};
     int proseLines = 0;
     for (auto args : commands) {
         args.push_back("--help");

@@ -10,6 +10,7 @@
 //   default-pin 0|1        SKF_GetPINInfo's pbDefaultPin until the PIN is changed
 //   state FILE             where PINs and retry counters persist across processes
 //   container NAME KEY.pem CERT.pem    a signing key pair (SM2 or RSA) with its certificate
+//   files DIR              where the application's files live (default: STATE.files)
 // PIN state lives in the state file, rewritten atomically after every change,
 // so a second process sees the counters the first one left.
 #include <openssl/bn.h>
@@ -20,9 +21,12 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -42,7 +46,7 @@ struct ContainerCfg {
 };
 
 struct Config {
-    std::string device = "soft-skf-0", app = "ESEAL", userPin = "123456", adminPin = "12345678", state;
+    std::string device = "soft-skf-0", app = "ESEAL", userPin = "123456", adminPin = "12345678", state, files;
     ULONG maxRetries = 6;
     bool defaultPin = false;
     std::vector<ContainerCfg> containers;
@@ -95,12 +99,15 @@ bool loadConfig(Config& c) {
             ls >> c.defaultPin;
         else if (key == "state")
             ls >> c.state;
+        else if (key == "files")
+            ls >> c.files;
         else if (key == "container") {
             ContainerCfg cc;
             ls >> cc.name >> cc.keyPath >> cc.certPath;
             c.containers.push_back(cc);
         }
     }
+    if (c.files.empty()) c.files = c.state + ".files";
     return !c.state.empty();
 }
 
@@ -203,6 +210,36 @@ ULONG checkPin(const Config& c, State& s, ULONG type, const char* pin, ULONG* re
     if (retries) *retries = left;
     saveState(c, s);
     return SAR_PIN_INCORRECT;
+}
+
+// Files (GM/T 0016 7.5): DIR/NAME.data with DIR/NAME.meta "size read-rights write-rights".
+struct FileMeta {
+    ULONG size = 0, read = 0, write = 0;
+};
+
+bool validFileName(const char* name) {
+    const std::size_t n = name ? std::strlen(name) : 0;
+    if (n == 0 || n > static_cast<std::size_t>(kMaxFileNameLen)) return false;
+    for (const char* p = name; *p; ++p)
+        if (!(std::isalnum(static_cast<unsigned char>(*p)) || *p == '_' || *p == '-' || *p == '.'))
+            return false;
+    return name[0] != '.';
+}
+
+std::filesystem::path filePath(const Config& c, const char* name, const char* ext) {
+    return std::filesystem::path(c.files) / (std::string(name) + ext);
+}
+
+bool readMeta(const Config& c, const char* name, FileMeta& m) {
+    std::ifstream in(filePath(c, name, ".meta"));
+    return static_cast<bool>(in >> m.size >> m.read >> m.write);
+}
+
+// May the application's current state use a file with these rights?
+bool allowed(const App& a, ULONG rights) {
+    if (rights == SECURE_ANYONE_ACCOUNT) return true;
+    if (rights & SECURE_USER_ACCOUNT) return a.loggedIn;
+    return false;  // admin-only or never: not modelled
 }
 
 }  // namespace
@@ -484,6 +521,110 @@ ESEAL_SKF_EXPORT ULONG SKF_ECCSignData(HCONTAINER h, BYTE* pbDigest, ULONG ulDig
     EVP_PKEY_CTX_free(ctx);
     EVP_PKEY_free(k);
     return rv;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_CreateFile(HAPPLICATION hApp, LPSTR szFileName, ULONG ulFileSize,
+                                      ULONG ulReadRights, ULONG ulWriteRights) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Config c;
+    App* a = asApp(hApp);
+    if (!a || !loadConfig(c) || !validFileName(szFileName) || ulFileSize == 0 || ulFileSize > 1024 * 1024)
+        return SAR_INVALIDPARAMERR;
+    if (!a->loggedIn) return SAR_USER_NOT_LOGGED_IN;  // creating files needs the user PIN here
+    FileMeta m;
+    if (readMeta(c, szFileName, m)) return SAR_FILE_ALREADY_EXIST;
+    std::error_code ec;
+    std::filesystem::create_directories(c.files, ec);
+    {
+        std::ofstream data(filePath(c, szFileName, ".data"), std::ios::binary | std::ios::trunc);
+        const std::string zeros(ulFileSize, '\0');
+        data.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+        if (!data.flush()) return SAR_NO_ROOM;
+    }
+    std::ofstream meta(filePath(c, szFileName, ".meta"), std::ios::trunc);
+    meta << ulFileSize << " " << ulReadRights << " " << ulWriteRights << "\n";
+    return meta.flush() ? SAR_OK : SAR_NO_ROOM;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_DeleteFile(HAPPLICATION hApp, LPSTR szFileName) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Config c;
+    App* a = asApp(hApp);
+    if (!a || !loadConfig(c) || !validFileName(szFileName)) return SAR_INVALIDPARAMERR;
+    FileMeta m;
+    if (!readMeta(c, szFileName, m)) return SAR_FILE_NOT_EXIST;
+    if (!allowed(*a, m.write)) return SAR_USER_NOT_LOGGED_IN;
+    std::error_code ec;
+    std::filesystem::remove(filePath(c, szFileName, ".meta"), ec);
+    std::filesystem::remove(filePath(c, szFileName, ".data"), ec);
+    return SAR_OK;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_EnumFiles(HAPPLICATION hApp, LPSTR szFileList, ULONG* pulSize) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Config c;
+    if (!asApp(hApp) || !loadConfig(c)) return SAR_INVALIDHANDLEERR;
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(c.files, ec))
+        if (e.path().extension() == ".meta") names.push_back(e.path().stem().string());
+    std::sort(names.begin(), names.end());
+    return putList(names, szFileList, pulSize);
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_GetFileInfo(HAPPLICATION hApp, LPSTR szFileName, FILEATTRIBUTE* pInfo) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Config c;
+    if (!asApp(hApp) || !pInfo || !loadConfig(c) || !validFileName(szFileName)) return SAR_INVALIDPARAMERR;
+    FileMeta m;
+    if (!readMeta(c, szFileName, m)) return SAR_FILE_NOT_EXIST;
+    std::memset(pInfo, 0, sizeof *pInfo);
+    std::snprintf(pInfo->FileName, sizeof pInfo->FileName, "%s", szFileName);
+    pInfo->FileSize = m.size;
+    pInfo->ReadRights = m.read;
+    pInfo->WriteRights = m.write;
+    return SAR_OK;
+}
+
+// At most 2048 bytes a call, as many devices: the caller must read in pieces.
+ESEAL_SKF_EXPORT ULONG SKF_ReadFile(HAPPLICATION hApp, LPSTR szFileName, ULONG ulOffset, ULONG ulSize,
+                                    BYTE* pbOut, ULONG* pulOutLen) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Config c;
+    App* a = asApp(hApp);
+    if (!a || !pulOutLen || !loadConfig(c) || !validFileName(szFileName)) return SAR_INVALIDPARAMERR;
+    FileMeta m;
+    if (!readMeta(c, szFileName, m)) return SAR_FILE_NOT_EXIST;
+    if (!allowed(*a, m.read)) return SAR_USER_NOT_LOGGED_IN;
+    if (ulOffset > m.size) return SAR_INDATALENERR;
+    const ULONG n = std::min<ULONG>({ulSize, m.size - ulOffset, 2048});
+    if (!pbOut) {
+        *pulOutLen = n;
+        return SAR_OK;
+    }
+    if (*pulOutLen < n) return SAR_BUFFER_TOO_SMALL;
+    std::ifstream data(filePath(c, szFileName, ".data"), std::ios::binary);
+    data.seekg(ulOffset);
+    data.read(reinterpret_cast<char*>(pbOut), n);
+    if (static_cast<ULONG>(data.gcount()) != n) return SAR_FAIL;
+    *pulOutLen = n;
+    return SAR_OK;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_WriteFile(HAPPLICATION hApp, LPSTR szFileName, ULONG ulOffset, BYTE* pbData,
+                                     ULONG ulSize) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Config c;
+    App* a = asApp(hApp);
+    if (!a || !pbData || !loadConfig(c) || !validFileName(szFileName)) return SAR_INVALIDPARAMERR;
+    FileMeta m;
+    if (!readMeta(c, szFileName, m)) return SAR_FILE_NOT_EXIST;
+    if (!allowed(*a, m.write)) return SAR_USER_NOT_LOGGED_IN;
+    if (ulOffset > m.size || ulSize > m.size - ulOffset) return SAR_INDATALENERR;
+    std::fstream data(filePath(c, szFileName, ".data"), std::ios::binary | std::ios::in | std::ios::out);
+    data.seekp(ulOffset);
+    data.write(reinterpret_cast<const char*>(pbData), ulSize);
+    return data.flush() ? SAR_OK : SAR_FAIL;
 }
 
 }  // extern "C"

@@ -14,6 +14,7 @@
 #include "core/crypto/digest.hpp"
 #include "core/token/key_registry.hpp"
 #include "core/token/skf_key.hpp"
+#include "core/token/skf_library.hpp"
 #include "tests/integration/support.hpp"
 
 using namespace eseal;
@@ -419,4 +420,110 @@ BOOST_AUTO_TEST_CASE(third_party_legacy_sm2_p12) {
                            (dir / "cert.pem").string()});
     BOOST_REQUIRE(pem.exitCode == 0);
     opensslSm2Check(dir, dir / "cert.pem", attrs, sig);
+}
+
+// Seals as SKF files (GM/T 0016 7.5) through the test library: `seal store`
+// creates the file after one SKF_VerifyPIN, `seal list --module LIB` shows it
+// (another DER file that is no seal is left out), `sign --seal NAME` finds it
+// by the seal's name before the PIN and the seal travels in the SM2 signature;
+// eseal verify, qpdf and OpenSSL check the PDF (pdfsig cannot check SM2).
+BOOST_AUTO_TEST_CASE(cli_seal_files_on_an_skf_key) {
+    SoftKey k;
+    integ::TempDir dir("skfseal");
+    integ::Env env = k.env();
+    env["SKF_PIN"] = kUserPin;
+    env["LANG"] = "C.UTF-8";
+    const fs::path seal = dir / "sm2.esl";
+    auto made = integ::eseal({"seal",        "make",
+                              "--image",     integ::sealPng().string(),
+                              "--size",      "40",
+                              "--name",      "测试单位电子公章",
+                              "--cert",      (kPki / "signer-sm2.crt").string(),
+                              "--valid",     "2025-01-01..2099-12-31",
+                              "--maker-key", "p12:" + (kPki / "signer-sm2.p12").string(),
+                              "--pin-env",   "P12",
+                              "--id",        "skf-seal-1",
+                              "-o",          seal.string()},
+                             {{"P12", "test"}});
+    BOOST_REQUIRE_MESSAGE(made.exitCode == 0, made.describe());
+    BOOST_REQUIRE(fs::file_size(seal) > 4096);  // read back in several SKF_ReadFile pieces
+
+    // Not stored without the PIN source; the file stays absent.
+    integ::Env noPin = env;
+    noPin.erase("SKF_PIN");
+    auto refused =
+        integ::eseal({"seal", "store", seal.string(), "--key", k.spec(), "--pin-env", "SKF_PIN"}, noPin);
+    BOOST_TEST(refused.exitCode == 5, refused.describe());
+    auto store =
+        integ::eseal({"seal", "store", seal.string(), "--key", k.spec(), "--pin-env", "SKF_PIN"}, env);
+    BOOST_REQUIRE_MESSAGE(store.exitCode == 0, store.describe());
+    BOOST_TEST(store.out.find("ESEAL_skfseal1") != std::string::npos, store.out);
+    BOOST_TEST(k.verifyCalls() == 1);
+    auto again =
+        integ::eseal({"seal", "store", seal.string(), "--key", k.spec(), "--pin-env", "SKF_PIN"}, env);
+    BOOST_TEST(again.exitCode == 5, again.describe());
+    BOOST_TEST(again.err.find("already") != std::string::npos, again.err);
+    auto badName = integ::eseal(
+        {"seal", "store", seal.string(), "--key", k.spec(), "--label", "印章", "--pin-env", "SKF_PIN"}, env);
+    BOOST_TEST(badName.exitCode == 64, badName.describe());
+
+    // Another DER file of the application (a certificate) is not a seal.
+    {
+        auto lib = skf::Library::open(kLib);
+        auto dev = std::make_shared<skf::Device>(lib, lib->enumDevices().at(0));
+        auto app = std::make_shared<skf::Application>(dev, "SEAL");
+        std::string pin = kUserPin;
+        skf::ULONG retries = 0;
+        BOOST_REQUIRE(lib->VerifyPIN(app->get(), skf::USER_TYPE, pin.data(), &retries) == skf::SAR_OK);
+        app->loggedIn = true;
+        const std::string der = integ::readFile(kPki / "signer-rsa.der");
+        std::string name = "CERT_RSA";
+        BOOST_REQUIRE(lib->CreateFile(app->get(), name.data(), static_cast<skf::ULONG>(der.size()),
+                                      skf::SECURE_ANYONE_ACCOUNT, skf::SECURE_USER_ACCOUNT) == skf::SAR_OK);
+        std::vector<unsigned char> bytes(der.begin(), der.end());
+        BOOST_REQUIRE(lib->WriteFile(app->get(), name.data(), 0, bytes.data(),
+                                     static_cast<skf::ULONG>(bytes.size())) == skf::SAR_OK);
+        const TokenSeals onKey = skfSealsOf(k.spec());
+        BOOST_TEST(onKey.sealValues.size() == 2u);  // both DER files; the caller keeps the seals
+        BOOST_REQUIRE_EQUAL(onKey.sealLabels.size(), 2u);
+        BOOST_TEST(onKey.sealLabels[0] == "CERT_RSA");  // SKF_EnumFiles order
+        BOOST_TEST(onKey.sealLabels[1] == "ESEAL_skfseal1");
+        BOOST_TEST(integ::readFile(seal) ==
+                   std::string(onKey.sealValues[1].begin(), onKey.sealValues[1].end()));
+    }
+    auto list = integ::eseal({"seal", "list", "--module", kLib, "--folder", "/nonexistent", "--json"}, env);
+    BOOST_TEST(list.exitCode == 0, list.describe());
+    auto j = nlohmann::json::parse(list.out, nullptr, false);
+    BOOST_REQUIRE(j.is_object());
+    BOOST_REQUIRE_EQUAL(j["seals"].size(), 1u);
+    BOOST_TEST(j["seals"][0]["esID"] == "skf-seal-1");
+    BOOST_TEST(j["seals"][0]["location"].get<std::string>().find("ESEAL_skfseal1") != std::string::npos);
+    BOOST_TEST(j["seals"][0]["certificates"][0]["onKeys"].size() == 1u, list.out);
+
+    const int before = k.verifyCalls();
+    auto missing =
+        integ::eseal({"sign", (integ::inputsDir() / "letter.pdf").string(), "-o", (dir / "no.pdf").string(),
+                      "--key", k.spec("seal-sm2"), "--seal", "人事章", "--pin-env", "SKF_PIN"},
+                     env);
+    BOOST_TEST(missing.exitCode == 5, missing.describe());
+    BOOST_TEST(missing.err.find("测试单位电子公章") != std::string::npos, missing.err);
+    BOOST_TEST(k.verifyCalls() == before);  // no PIN
+    BOOST_TEST(!fs::exists(dir / "no.pdf"));
+
+    const fs::path out = dir / "sealed.pdf";
+    auto r = integ::eseal({"sign", (integ::inputsDir() / "letter.pdf").string(), "-o", out.string(), "--key",
+                           k.spec("seal-sm2"), "--seal", "测试单位电子公章", "--pin-env", "SKF_PIN"},
+                          env);
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    std::vector<std::string> args{"verify", out.string(), "--json"};
+    for (const auto& a : trustArgs()) args.push_back(a);
+    auto v = integ::eseal(args);
+    BOOST_TEST(v.exitCode == 0, v.describe());
+    auto report = nlohmann::json::parse(v.out, nullptr, false);
+    BOOST_REQUIRE(report.is_object());
+    const auto& sig = report["signatures"].back();
+    BOOST_TEST(sig["indication"] == "PASSED", v.out);
+    BOOST_TEST(sig["electronicSeal"]["esID"] == "skf-seal-1", v.out);
+    BOOST_TEST(sig["electronicSeal"]["signerListed"] == true, v.out);
+    checkSm2Pdf(out, kPki / "signer-sm2.crt");
 }
