@@ -829,6 +829,8 @@ DiffOutcome RevisionDiffer::changesAfter(int signedRevision, int docMdpLevel, co
             if (!c.field.empty() && lock.locks(c.field)) {
                 // FieldMDP (12.8.2.4): the seal made this field read-only.
                 m.allowed = false;
+                if (m.description.find("after this seal") == std::string::npos)
+                    m.description += " after this seal was applied";
                 m.description += "; the field '" + c.field + "' is locked by this seal (FieldMDP " +
                                  lock.describe() + ", ISO 32000-1 12.8.2.4)";
             }

@@ -612,14 +612,15 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                 if (unanalysedTail) {
                     s.verdict.worsenTo(Indication::Indeterminate, SubIndication::FormatFailure);
                     s.errors.push_back(
-                        "the file holds " + std::to_string(report.fileSize - last.end) +
-                        " bytes after byte " + std::to_string(last.end) +
-                        " that eseal could not analyse as a revision; this seal does not cover them, and "
-                        "viewers and qpdf may display them as part of the document");
+                        fill(tr("the file holds {n} bytes after byte {at} that eseal could not analyse as a "
+                                "revision; this seal does not cover them, and viewers and qpdf may display "
+                                "them as part of the document"),
+                             {{"{n}", std::to_string(report.fileSize - last.end)},
+                              {"{at}", std::to_string(last.end)}}));
                 } else if (last.end < report.fileSize) {
-                    s.warnings.push_back(std::to_string(report.fileSize - last.end) +
-                                         " bytes of white space after the last %%EOF are not covered by this "
-                                         "seal; they change nothing a reader shows");
+                    s.warnings.push_back(fill(tr("{n} bytes of white space after the last %%EOF are not "
+                                                 "covered by this seal; they change nothing a reader shows"),
+                                              {{"{n}", std::to_string(report.fileSize - last.end)}}));
                 }
             } else {
                 s.coverage = Coverage::BrokenRange;
@@ -678,8 +679,9 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
             }
 
             if (s.coverage == Coverage::BrokenRange) {
-                s.errors.push_back("the signed range ends at byte " + std::to_string(signedEnd) +
-                                   ", which is neither the end of the file nor the end of a revision");
+                s.errors.push_back(fill(tr("the signed range ends at byte {at}, which is neither the end of "
+                                           "the file nor the end of a revision"),
+                                        {{"{at}", std::to_string(signedEnd)}}));
                 report.signatures.push_back(std::move(s));
                 continue;
             }
@@ -699,19 +701,17 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                                                  : ""));
                 if (!diff.complete) {
                     s.verdict.worsenTo(Indication::Indeterminate);
-                    s.errors.push_back("the changes made after this seal could not be fully checked: " +
+                    s.errors.push_back(tr("the changes made after this seal could not be fully checked: ") +
                                        diff.problem);
                 }
                 if (bad.empty())
-                    s.warnings.push_back("revision" + std::string(s.laterRevisions.size() > 1 ? "s " : " ") +
-                                         revisionList(s.laterRevisions) +
-                                         (s.laterRevisions.size() > 1 ? " were" : " was") +
-                                         " added after this seal, making only changes a seal allows "
-                                         "(signatures, validation data)");
+                    s.warnings.push_back(fill(tr("revision(s) {list} added after this seal made only changes "
+                                                 "a seal allows (signatures, validation data)"),
+                                              {{"{list}", revisionList(s.laterRevisions)}}));
             }
         } catch (const std::exception& e) {
             s.verdict.worsenTo(Indication::Indeterminate);
-            s.errors.push_back(std::string("this signature could not be checked: ") + e.what());
+            s.errors.push_back(std::string(tr("this signature could not be checked: ")) + e.what());
         }
         report.signatures.push_back(std::move(s));
     }
