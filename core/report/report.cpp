@@ -339,6 +339,10 @@ std::string toJson(const Report& report, bool pretty) {
     auto sigs = Json::array();
     for (const auto& s : report.signatures) sigs.push_back(signatureJson(s));
     j["signatures"] = std::move(sigs);
+    auto fields = Json::array();
+    for (const auto& f : report.unsignedFields)
+        fields.push_back({{"name", f.name}, {"state", f.state}, {"page", f.page}, {"visible", f.visible}});
+    j["unsignedFields"] = std::move(fields);
     // Invalid UTF-8 from a hostile file is replaced, never thrown on.
     return j.dump(pretty ? 2 : -1, ' ', false, Json::error_handler_t::replace);
 }
@@ -454,11 +458,32 @@ std::string verdictSentence(const SignatureReport& s) {
     return {};
 }
 
+// One line per unsigned signature field: no verdict, it is no signature.
+void unsignedFieldLines(const Report& report, Lines& out) {
+    for (const auto& f : report.unsignedFields) {
+        const std::string state = f.state == "placeholder"
+                                      ? tr("a signature placeholder that was never signed")
+                                      : tr("an empty signature field");
+        std::string line =
+            fill(tr("Unsigned field {name}: not signed ({state})"),
+                 {{"{name}", f.name.empty() ? std::string(tr("(unnamed)")) : f.name}, {"{state}", state}});
+        if (f.page > 0) line += ", " + fill(tr("page {page}"), {{"{page}", std::to_string(f.page)}});
+        out.add("  " + line);
+        if (f.visible)
+            out.add("    " + std::string(tr("warning: ")) +
+                    tr("it shows a picture on the page but carries no signature; do not take it for a seal"));
+    }
+}
+
 }  // namespace
 
 std::string verdictLine(const Report& report) {
     const Overall o = overall(report);
     if (o == Overall::Unreadable) return tr("Cannot read: the file is not a readable document.");
+    if (o == Overall::NoSignature && !report.unsignedFields.empty())
+        return fill(tr("No seal: the file carries no seal or signature, only {n} unsigned signature "
+                       "field(s)."),
+                    {{"{n}", std::to_string(report.unsignedFields.size())}});
     if (o == Overall::NoSignature) return tr("No seal: the file carries no seal or signature.");
     if (report.signatures.size() == 1) return verdictSentence(report.signatures.front());
     {
@@ -508,6 +533,7 @@ std::string toText(const Report& report, const TextOptions& options) {
         return out.str();
     }
     if (o == Overall::NoSignature) {
+        unsignedFieldLines(report, out);
         out.add(std::string("  ") + tr("result: NO_SIGNATURE (the file carries no signature or seal)"));
         return out.str();
     }
@@ -646,6 +672,10 @@ std::string toText(const Report& report, const TextOptions& options) {
                     (s.revocation.message.empty() ? "" : " - " + s.revocation.message));
         for (const auto& e : s.errors) out.add(std::string("    ") + tr("error: ") + e);
         for (const auto& w : s.warnings) out.add(std::string("    ") + tr("warning: ") + w);
+    }
+    if (!report.unsignedFields.empty()) {
+        out.add("");
+        unsignedFieldLines(report, out);
     }
     out.add("");
     out.add(std::string("  ") + tr("Overall: ") + toString(o));

@@ -174,12 +174,24 @@ struct SignatureReport {
     std::optional<ElectronicSealInfo> electronicSeal;  // GB/T 38540 signatures only
 };
 
+// A signature field that holds no signature (ISO 32000-1 12.7.4.5): an empty
+// field (no /V) prepared for signing, or a placeholder (a signature dictionary
+// whose /Contents was never filled). Neither is a signature: it is not counted,
+// has no verdict and leaves the file's verdict as it is.
+struct UnsignedField {
+    std::string name;      // fully qualified field name
+    std::string state;     // "empty" or "placeholder"
+    int page = 0;          // 1-based page of its widget, 0 when on no page
+    bool visible = false;  // its widget has an area and an appearance stream
+};
+
 struct Report {
     std::string file;
     std::string format;  // "PDF"
     std::uint64_t fileSize = 0;
     int revisions = 0;
     std::vector<SignatureReport> signatures;
+    std::vector<UnsignedField> unsignedFields;
     std::vector<std::string> errors;  // file-level problems (unreadable, encrypted, ...)
     bool readable = true;
 };

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/base/error.hpp"
+#include "formats/pdf/pdf_fields.hpp"
 #include "formats/pdf/pdf_input.hpp"
 #include "formats/pdf/pdf_object_io.hpp"
 
@@ -74,17 +75,6 @@ struct Roles {
     std::set<QPDFObjGen> sigFields;         // fields of type /Sig (inherited)
     std::set<QPDFObjGen> sigDicts;          // their /V values
 };
-
-std::string fieldType(OH field) {
-    std::set<QPDFObjGen> seen;
-    for (int i = 0; i < kMaxDepth && field.isDictionary(); ++i) {
-        if (field.isIndirect() && !seen.insert(field.getObjGen()).second) break;
-        OH ft = field.getKey("/FT");
-        if (ft.isName()) return ft.getName();
-        field = field.getKey("/Parent");
-    }
-    return {};
-}
 
 void walkPageTree(OH node, Roles& r, std::set<QPDFObjGen>& seen, int depth, int& pageNo) {
     if (depth > kMaxDepth || !node.isDictionary()) return;
@@ -239,22 +229,26 @@ struct Classifier {
     std::set<QPDFObjGen> moved;           // new objects equal by content to what a page used before
     std::set<QPDFObjGen> newAnnots;       // added annotations other than signature widgets, and their objects
     std::set<std::pair<QPDFObjGen, std::string>> sameByContent;  // page keys that moved, not changed
+    std::set<QPDFObjGen>
+        shownUnsigned;  // new signature fields that carry no signature but show an appearance
     std::vector<ClassifiedChange> out;
     std::size_t compareBudget = kMaxObjects;  // indirect objects sameContent may resolve
 
-    void add(ModificationKind kind, QPDFObjGen og, const std::string& description, ChangeLevel level) {
+    void add(ModificationKind kind, QPDFObjGen og, const std::string& description, ChangeLevel level,
+             const std::string& field = "") {
         Modification m;
         m.revision = revision;
         m.kind = kind;
         m.object = og.getObj() ? ref(og) : "";
         m.description = description;
         m.allowed = level <= ChangeLevel::FormFilling;
-        out.push_back({std::move(m), level});
+        out.push_back({std::move(m), level, field});
     }
 
     // The level of a change from its kind: allowed ones are form filling and
     // signing unless they are validation data (ETSI EN 319 142-1 5.4).
-    void add(ModificationKind kind, QPDFObjGen og, const std::string& description, bool allowed) {
+    void add(ModificationKind kind, QPDFObjGen og, const std::string& description, bool allowed,
+             const std::string& field = "") {
         ChangeLevel level = ChangeLevel::Other;
         if (allowed)
             level = kind == K::Dss || kind == K::Metadata ? ChangeLevel::LtaUpdates
@@ -262,7 +256,7 @@ struct Classifier {
                                                           : ChangeLevel::FormFilling;
         else if (kind == K::Annotation)
             level = ChangeLevel::Annotations;
-        add(kind, og, description, level);
+        add(kind, og, description, level, field);
     }
 
     // Whether b (newer revision) shows what a (older one) showed, compared by
@@ -306,6 +300,38 @@ struct Classifier {
 
     std::string rev() const { return "revision " + std::to_string(revision); }
 
+    static std::string subtypeOf(OH annot) {
+        OH st = annot.getKey("/Subtype");
+        return st.isName() ? st.getName().substr(1) : std::string("untyped");
+    }
+
+    // Whether an annotation can paint over the page (12.5.6): free text,
+    // stamps, shapes, ink, redactions, widgets and anything unknown can; the
+    // comment kinds (notes, text markup, links, attachments) mark the page
+    // without hiding it. A certification with P 3 allows only those.
+    static bool canCoverContent(OH annot) {
+        static const std::set<std::string> comments{
+            "/Text",     "/Link",      "/Popup", "/Highlight",      "/Underline",
+            "/Squiggly", "/StrikeOut", "/Caret", "/FileAttachment", "/Sound"};
+        OH st = annot.getKey("/Subtype");
+        return !st.isName() || !comments.count(st.getName());
+    }
+
+    // The field or one of its widgets (kids without a name) is visible.
+    static bool showsAppearance(OH field) {
+        if (widgetVisible(field)) return true;
+        OH kids = field.getKey("/Kids");
+        if (kids.isArray())
+            for (auto& kid : kids.aitems())
+                if (kid.isDictionary() && !kid.hasKey("/T") && widgetVisible(kid)) return true;
+        return false;
+    }
+
+    std::string fieldLabel(OH field, QPDFObjGen og) const {
+        const std::string name = fieldName(field);
+        return name.empty() ? ref(og) : "'" + name + "' (" + ref(og) + ")";
+    }
+
     // Objects reachable from `start` through objects this revision added or
     // changed, not through /P or /Parent and never into pages, content
     // streams, the catalog or existing fields and annotations: those have
@@ -343,6 +369,9 @@ struct Classifier {
             if (existed && !wasEmpty) continue;
             if (!changed.count(og)) continue;
             reachChanged(f1, newSig);
+            // A field that shows a picture without a signature can cover what
+            // an earlier seal covered (Sneaky Signature, IEEE S&P 2021).
+            if (!holdsSignatureValue(f1.getKey("/V")) && showsAppearance(f1)) shownUnsigned.insert(og);
         }
         OH root1 = q1.getTrailer().getKey("/Root");
         reachChanged(root1.getKey("/DSS"), dss);
@@ -392,6 +421,13 @@ struct Classifier {
                     ChangeLevel::LtaUpdates);
             } else if (k == "/AcroForm") {
                 acroForm(v0, v1, og, true);
+            } else if (k == "/Perms" && v0.isNull() && v1.isDictionary() && v1.getKeys().size() == 1 &&
+                       v1.getKey("/DocMDP").isIndirect() && newSig.count(v1.getKey("/DocMDP").getObjGen())) {
+                // A certification for the new signature (12.8.2.2.1); whether it may
+                // be one (it must be the first) is judged with that signature.
+                add(K::Signature, og,
+                    rev() + " made the new signature a certification (/Perms /DocMDP, " + ref(og) + ")",
+                    ChangeLevel::FormFilling);
             } else {
                 add(K::Catalog, og, rev() + " changed the document catalog entry " + k + " (" + ref(og) + ")",
                     false);
@@ -488,6 +524,14 @@ struct Classifier {
         // Signing a field that was empty: /V and its appearance may be set (12.7.4.5).
         bool wasEmptySig =
             r0.sigFields.count(og) && !f0.getKey("/V").isDictionary() && f1.getKey("/V").isDictionary();
+        const std::string name = fieldName(f1.isDictionary() ? f1 : f0);
+        if (shownUnsigned.count(og)) {
+            add(K::FormField, og,
+                rev() + " gave the signature field " + fieldLabel(f1, og) +
+                    " an appearance without signing it; it can cover what the seal covered",
+                ChangeLevel::Other, name);
+            return;
+        }
         std::set<std::string> keys = f0.getKeys();
         for (auto& k : f1.getKeys()) keys.insert(k);
         std::vector<std::string> bad;
@@ -497,7 +541,8 @@ struct Classifier {
             bad.push_back(k);
         }
         if (bad.empty()) {
-            add(K::SignatureAdded, og, rev() + " signed the empty signature field " + ref(og), true);
+            add(K::SignatureAdded, og, rev() + " signed the empty signature field " + fieldLabel(f1, og),
+                true, name);
             return;
         }
         std::string list;
@@ -506,7 +551,8 @@ struct Classifier {
         std::string what = isField ? "form field " : "annotation ";
         std::string where = pageNo ? " on page " + std::to_string(pageNo) : "";
         add(isField ? K::FormField : K::Annotation, og,
-            rev() + " changed " + list + " of the " + what + ref(og) + where, false);
+            rev() + " changed " + list + " of the " + what + (isField ? fieldLabel(f0, og) : ref(og)) + where,
+            false, isField ? name : std::string());
         (void)isAnnot;
     }
 
@@ -569,6 +615,16 @@ struct Classifier {
     }
 
     void classifyNew(QPDFObjGen og, const std::set<QPDFObjGen>& referenced) {
+        if (shownUnsigned.count(og)) {
+            auto it = r1.annots.find(og);
+            return add(
+                K::FormField, og,
+                rev() + " added the signature field " + fieldLabel(q1.getObject(og), og) +
+                    (it != r1.annots.end() ? " on page " + std::to_string(it->second) : "") +
+                    ", which carries no signature but shows an appearance that can cover what the seal "
+                    "covered",
+                ChangeLevel::Other);
+        }
         if (r1.sigDicts.count(og) && newSig.count(og))
             return add(K::SignatureAdded, og, rev() + " added a signature (" + ref(og) + ")", true);
         if (r1.sigFields.count(og) && newSig.count(og))
@@ -579,6 +635,13 @@ struct Classifier {
         // Annotations added (allowed by DocMDP P3 only, 12.8.2.2.2 Table 254).
         if (newAnnots.count(og)) {
             auto it = r1.annots.find(og);
+            OH annot = q1.getObject(og);
+            if (it != r1.annots.end() && canCoverContent(annot))
+                return add(K::Annotation, og,
+                           rev() + " added a " + subtypeOf(annot) + " annotation to page " +
+                               std::to_string(it->second) + " (" + ref(og) +
+                               "), which can cover what the seal covered (Evil Annotation, IEEE S&P 2021)",
+                           ChangeLevel::Other);
             return add(K::Annotation, og,
                        it != r1.annots.end() ? rev() + " added an annotation to page " +
                                                    std::to_string(it->second) + " (" + ref(og) + ")"
@@ -718,7 +781,7 @@ const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
         Roles r0 = rolesOf(q0);
         Roles r1 = rolesOf(q1);
         spend(r0.pages.size() + r1.pages.size() + r0.fields.size() + r1.fields.size());
-        Classifier c{revision, q0, q1, r0, r1, changed, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+        Classifier c{revision, q0, q1, r0, r1, changed, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
         c.prepare();
         c.pageUsed = pageUsedObjects(q0, r0, spend);
         c.pageUsed1 = pageUsedObjects(q1, r1, spend);
@@ -749,7 +812,7 @@ const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
     return pairs_.emplace(revision, std::move(result)).first->second;
 }
 
-DiffOutcome RevisionDiffer::changesAfter(int signedRevision, int docMdpLevel) {
+DiffOutcome RevisionDiffer::changesAfter(int signedRevision, int docMdpLevel, const FieldLock& lock) {
     DiffOutcome out;
     int last = static_cast<int>(docs_.revisions().size());
     for (int k = signedRevision + 1; k <= last; ++k) {
@@ -763,6 +826,14 @@ DiffOutcome RevisionDiffer::changesAfter(int signedRevision, int docMdpLevel) {
         for (const ClassifiedChange& c : p.modifications) {
             Modification m = c.modification;
             m.allowed = c.level <= allowedUpTo;
+            if (!c.field.empty() && lock.locks(c.field)) {
+                // FieldMDP (12.8.2.4): the seal made this field read-only.
+                m.allowed = false;
+                if (m.description.find("after this seal") == std::string::npos)
+                    m.description += " after this seal was applied";
+                m.description += "; the field '" + c.field + "' is locked by this seal (FieldMDP " +
+                                 lock.describe() + ", ISO 32000-1 12.8.2.4)";
+            }
             out.modifications.push_back(std::move(m));
         }
         if (!p.complete) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/report/report.hpp"
+#include "formats/pdf/pdf_fields.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
 
 class QPDF;
@@ -44,6 +45,7 @@ enum class ChangeLevel { None, LtaUpdates, FormFilling, Annotations, Other };
 struct ClassifiedChange {
     Modification modification;  // allowed as for DocMDP P2
     ChangeLevel level;
+    std::string field;  // fully qualified name of the form field it changed, "" when none
 };
 
 struct DiffOutcome {
@@ -66,7 +68,9 @@ public:
     // annotations; 0 = no DocMDP transform (treated as 2). LTV updates are
     // allowed at every level; annotations only at 3 (an annotation can hide or
     // replace what the seal covered: Evil Annotation, IEEE S&P 2021).
-    DiffOutcome changesAfter(int signedRevision, int docMdpLevel);
+    // A change to a field the signature locks (FieldMDP, 12.8.2.4) is never
+    // allowed, whatever its level.
+    DiffOutcome changesAfter(int signedRevision, int docMdpLevel, const FieldLock& lock = {});
 
 private:
     struct PairResult {

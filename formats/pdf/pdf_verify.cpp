@@ -10,11 +10,13 @@
 #include <set>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/cms_verify.hpp"
 #include "core/crypto/digest.hpp"
 #include "formats/pdf/pdf_diff.hpp"
 #include "formats/pdf/pdf_dss.hpp"
+#include "formats/pdf/pdf_fields.hpp"
 #include "formats/pdf/pdf_input.hpp"
 #include "formats/pdf/pdf_object_io.hpp"
 #include "formats/pdf/pdf_placement.hpp"
@@ -48,36 +50,6 @@ constexpr std::uint64_t kMaxContentsBytes = 64u << 20;  // hex /Contents; a CMS 
 
 std::string ref(QPDFObjGen og) { return pdf::objectRef(og.getObj(), og.getGen()); }
 
-// A PDF text string (7.9.2.2) as UTF-8: UTF-16BE with BOM, UTF-8 with BOM
-// (ISO 32000-2), else PDFDocEncoding.
-std::string decodeTextString(OH o) {
-    if (!o.isString()) return {};
-    std::string raw = o.getStringValue();
-    if (raw.size() >= 3 && raw.compare(0, 3, "\xEF\xBB\xBF") == 0) return raw.substr(3);
-    return o.getUTF8Value();
-}
-
-struct Inherited {
-    std::string type;  // /FT
-    std::string name;  // fully qualified field name (12.7.3.2)
-};
-
-Inherited inherit(OH field) {
-    Inherited out;
-    std::set<QPDFObjGen> seen;
-    std::vector<std::string> parts;
-    for (int i = 0; i < kMaxDepth && field.isDictionary(); ++i) {
-        if (field.isIndirect() && !seen.insert(field.getObjGen()).second) break;
-        OH ft = field.getKey("/FT");
-        if (out.type.empty() && ft.isName()) out.type = ft.getName();
-        OH t = field.getKey("/T");
-        if (t.isString()) parts.push_back(decodeTextString(t));
-        field = field.getKey("/Parent");
-    }
-    for (auto it = parts.rbegin(); it != parts.rend(); ++it) out.name += (out.name.empty() ? "" : ".") + *it;
-    return out;
-}
-
 struct SigField {
     OH field;
     OH sig;
@@ -85,11 +57,19 @@ struct SigField {
     std::vector<OH> widgets;
 };
 
+// Signature fields that hold a signature, and those that do not (empty, or a
+// placeholder never signed), found through the form's fields and, as a viewer
+// does, through the signature widgets on the pages.
+struct CollectedFields {
+    std::vector<SigField> signed_;
+    std::vector<SigField> unsigned_;  // sig is null (empty) or the placeholder dictionary
+};
+
 class FieldCollector {
 public:
     explicit FieldCollector(QPDF& q) : q_(q) {}
 
-    std::vector<SigField> collect() {
+    CollectedFields collect() {
         OH acro = q_.getRoot().getKey("/AcroForm");
         OH fields = acro.getKey("/Fields");
         if (fields.isArray())
@@ -99,7 +79,7 @@ public:
             OH annots = page.getKey("/Annots");
             if (!annots.isArray()) continue;
             for (auto& a : annots.aitems()) {
-                if (out_.size() >= kMaxSignatures) break;
+                if (count() >= kMaxSignatures) break;
                 if (isName(a.getKey("/Subtype"), "/Widget")) walkUp(a);
             }
         }
@@ -108,9 +88,10 @@ public:
 
 private:
     static bool isName(OH o, const char* n) { return o.isName() && o.getName() == n; }
+    std::size_t count() const { return out_.signed_.size() + out_.unsigned_.size(); }
 
     void walk(OH node, int depth) {
-        if (depth > kMaxDepth || !node.isDictionary() || out_.size() >= kMaxSignatures) return;
+        if (depth > kMaxDepth || !node.isDictionary() || count() >= kMaxSignatures) return;
         if (node.isIndirect() && !seen_.insert(node.getObjGen()).second) return;  // cycle or shared
         consider(node);
         OH kids = node.getKey("/Kids");
@@ -118,43 +99,59 @@ private:
             for (auto& kid : kids.aitems()) walk(kid, depth + 1);
     }
 
-    // A widget found on a page: the field is itself or the parent holding /V.
+    // A widget found on a page: the field is the nearest node holding /V,
+    // else (an empty field) the nearest one with a name.
     void walkUp(OH widget) {
+        if (pdf::fieldType(widget) != "/Sig") return;
         OH node = widget;
+        OH named;
         std::set<QPDFObjGen> seen;
         for (int i = 0; i < kMaxDepth && node.isDictionary(); ++i) {
             if (node.isIndirect() && !seen.insert(node.getObjGen()).second) return;
             if (node.hasKey("/V")) {
-                if (!node.isIndirect() || seen_.insert(node.getObjGen()).second) consider(node);
-                return;
+                named = node;
+                break;
             }
+            if (named.isNull() && node.hasKey("/T")) named = node;
             node = node.getKey("/Parent");
         }
+        if (named.isNull()) named = widget;
+        if (!named.isIndirect() || seen_.insert(named.getObjGen()).second) consider(named);
     }
 
     void consider(OH node) {
+        if (pdf::fieldType(node) != "/Sig") return;
         OH v = node.getKey("/V");
-        if (!v.isDictionary()) return;
-        Inherited inh = inherit(node);
-        if (inh.type != "/Sig") return;
-        if (v.isIndirect() && !sigDicts_.insert(v.getObjGen()).second) return;
+        // Only a terminal field (one with /V, or without field kids) is a field of its own.
+        OH kids = node.getKey("/Kids");
+        bool hasFieldKids = false;
+        if (kids.isArray())
+            for (auto& kid : kids.aitems())
+                hasFieldKids = hasFieldKids || (kid.isDictionary() && kid.hasKey("/T"));
+        if (!v.isDictionary() && hasFieldKids) return;
+        // A widget of a field (no name of its own) is reported with its field.
+        if (!v.isDictionary() && !node.hasKey("/T") && node.getKey("/Parent").isDictionary()) return;
+        if (v.isDictionary() && v.isIndirect() && !sigDicts_.insert(v.getObjGen()).second) return;
         SigField sf;
         sf.field = node;
-        sf.sig = v;
-        sf.name = inh.name.empty() ? (node.isIndirect() ? "field " + ref(node.getObjGen()) : "unnamed field")
-                                   : inh.name;
+        sf.sig = v.isDictionary() ? v : OH::newNull();
+        const std::string name = pdf::fieldName(node);
+        sf.name =
+            name.empty() ? (node.isIndirect() ? "field " + ref(node.getObjGen()) : "unnamed field") : name;
         if (isName(node.getKey("/Subtype"), "/Widget")) sf.widgets.push_back(node);
-        OH kids = node.getKey("/Kids");
         if (kids.isArray())
             for (auto& kid : kids.aitems())
                 if (kid.isDictionary() && !kid.hasKey("/T")) sf.widgets.push_back(kid);
-        out_.push_back(std::move(sf));
+        if (v.isDictionary() && pdf::holdsSignatureValue(v))
+            out_.signed_.push_back(std::move(sf));
+        else
+            out_.unsigned_.push_back(std::move(sf));
     }
 
     QPDF& q_;
     std::set<QPDFObjGen> seen_;
     std::set<QPDFObjGen> sigDicts_;
-    std::vector<SigField> out_;
+    CollectedFields out_;
 };
 
 struct ByteRange {
@@ -297,6 +294,12 @@ void fail(SignatureReport& s, SubIndication sub, const std::string& error) {
     s.errors.push_back(error);
 }
 
+std::string joinNames(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
 std::string revisionList(const std::vector<int>& revs) {
     std::string out;
     for (int r : revs) out += (out.empty() ? "" : ", ") + std::to_string(r);
@@ -389,6 +392,40 @@ void appearances(QPDF& q, const SigField& f, const std::map<QPDFObjGen, int>& on
     }
 }
 
+// The page a widget is on: listed in a page's /Annots, else its /P.
+int widgetPage(QPDF& q, OH w, const std::map<QPDFObjGen, int>& onPage) {
+    if (w.isIndirect()) {
+        auto it = onPage.find(w.getObjGen());
+        if (it != onPage.end()) return it->second;
+    }
+    OH p = w.getKey("/P");
+    if (!p.isIndirect()) return 0;
+    int n = 0;
+    for (OH page : q.getAllPages()) {
+        ++n;
+        if (page.getObjGen() == p.getObjGen()) return n;
+    }
+    return 0;
+}
+
+// Empty signature fields and placeholders (12.7.4.5): reported, never judged.
+std::vector<UnsignedField> unsignedFields(QPDF& q, const std::vector<SigField>& fields,
+                                          const std::map<QPDFObjGen, int>& onPage) {
+    std::vector<UnsignedField> out;
+    for (const auto& f : fields) {
+        UnsignedField u;
+        u.name = f.name;
+        OH sig = f.sig;
+        u.state = sig.isDictionary() ? "placeholder" : "empty";
+        for (OH w : f.widgets) {
+            if (u.page == 0) u.page = widgetPage(q, w, onPage);
+            u.visible = u.visible || pdf::widgetVisible(w);
+        }
+        out.push_back(std::move(u));
+    }
+    return out;
+}
+
 // A signature field with its byte range, so the fields can be reported in the
 // order their signatures were made (by where their ranges end).
 struct FieldInSigningOrder {
@@ -443,22 +480,29 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
     try {
         q.setSuppressWarnings(true);
         q.processInputSource(pdf::openClippedInput(path, last.end));
-        if (q.isEncrypted()) return unreadable("the PDF is encrypted; eseal does not verify encrypted PDFs");
+        // An encrypted file opens with the empty user password (7.6.3.3): the
+        // objects are read decrypted for the field search and the difference
+        // analysis, while the signatures are checked on the file's own bytes
+        // (the byte range covers the encrypted bytes, 12.8.1).
         q.getRoot();
     } catch (const QPDFExc& e) {
         if (e.getErrorCode() == qpdf_e_password)
-            return unreadable("the PDF is encrypted; eseal does not verify encrypted PDFs");
+            return unreadable(
+                tr("the PDF is encrypted with a password to open it; eseal cannot read its "
+                   "signatures without it"));
         return unreadable(std::string("not a readable PDF: ") + e.getMessageDetail());
     } catch (const std::exception& e) {
         return unreadable(std::string("not a readable PDF: ") + e.what());
     }
 
+    const bool encrypted = q.isEncrypted();
     std::vector<FieldInSigningOrder> sigs;
     std::map<QPDFObjGen, int> onPage;
     try {
-        for (auto& f : FieldCollector(q).collect())
-            sigs.push_back({f, readByteRange(f.sig, report.fileSize)});
+        CollectedFields fields = FieldCollector(q).collect();
+        for (auto& f : fields.signed_) sigs.push_back({f, readByteRange(f.sig, report.fileSize)});
         onPage = annotPages(q);
+        report.unsignedFields = unsignedFields(q, fields.unsigned_, onPage);
     } catch (const std::exception& e) {
         return unreadable(std::string("the document structure cannot be read: ") + e.what());
     }
@@ -485,19 +529,45 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
     // Validation data of the document (PAdES B-LT): used offline for every signature.
     const pdf::DssContents dss = pdf::readDss(q);
 
+    // The signature the catalog's /Perms /DocMDP names is the certification (12.8.2.2.1).
+    QPDFObjGen permsDocMdp;
+    try {
+        OH perms = q.getRoot().getKey("/Perms").getKey("/DocMDP");
+        if (perms.isIndirect()) permsDocMdp = perms.getObjGen();
+    } catch (const std::exception&) {
+    }
+    std::vector<std::string> earlier;  // signatures made before the current one
+
     pdf::RevisionDiffer differ(docs);
     for (auto& [f, range] : sigs) {
         SignatureReport s;
         s.id = f.name;
+        const bool certification =
+            docMdpLevel(f.sig) > 0 || (f.sig.isIndirect() && f.sig.getObjGen() == permsDocMdp);
+        if (certification && !earlier.empty())
+            // ISO 32000-1 12.8.2.2.1: a document has at most one certification
+            // signature, and it must be the first; one added later would set
+            // the rules for signatures made before it.
+            fail(
+                s, SubIndication::SigConstraintsFailure,
+                fill(tr("this is a certification signature (DocMDP), but it was added after the signature(s) "
+                        "{names}; a certification must be the first signature of a document (ISO 32000-1 "
+                        "12.8.2.2.1)"),
+                     {{"{names}", joinNames(earlier)}}));
+        earlier.push_back(f.name);
         try {
             OH sig = f.sig;
             OH subFilter = sig.getKey("/SubFilter");
             s.format = subFilter.isName() ? subFilter.getName().substr(1) : "";
-            s.reason = decodeTextString(sig.getKey("/Reason"));
-            s.location = decodeTextString(sig.getKey("/Location"));
-            s.contactInfo = decodeTextString(sig.getKey("/ContactInfo"));
+            s.reason = pdf::textString(sig.getKey("/Reason"));
+            s.location = pdf::textString(sig.getKey("/Location"));
+            s.contactInfo = pdf::textString(sig.getKey("/ContactInfo"));
             appearances(q, f, onPage, s);
             if (!repaired.empty()) s.warnings.push_back(repaired);
+            if (encrypted)
+                s.warnings.push_back(
+                    tr("the PDF is encrypted and opens without a password; its objects were read "
+                       "decrypted, its signatures checked on the encrypted bytes"));
 
             if (!range.valid) {
                 s.coverage = Coverage::BrokenRange;
@@ -542,14 +612,15 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                 if (unanalysedTail) {
                     s.verdict.worsenTo(Indication::Indeterminate, SubIndication::FormatFailure);
                     s.errors.push_back(
-                        "the file holds " + std::to_string(report.fileSize - last.end) +
-                        " bytes after byte " + std::to_string(last.end) +
-                        " that eseal could not analyse as a revision; this seal does not cover them, and "
-                        "viewers and qpdf may display them as part of the document");
+                        fill(tr("the file holds {n} bytes after byte {at} that eseal could not analyse as a "
+                                "revision; this seal does not cover them, and viewers and qpdf may display "
+                                "them as part of the document"),
+                             {{"{n}", std::to_string(report.fileSize - last.end)},
+                              {"{at}", std::to_string(last.end)}}));
                 } else if (last.end < report.fileSize) {
-                    s.warnings.push_back(std::to_string(report.fileSize - last.end) +
-                                         " bytes of white space after the last %%EOF are not covered by this "
-                                         "seal; they change nothing a reader shows");
+                    s.warnings.push_back(fill(tr("{n} bytes of white space after the last %%EOF are not "
+                                                 "covered by this seal; they change nothing a reader shows"),
+                                              {{"{n}", std::to_string(report.fileSize - last.end)}}));
                 }
             } else {
                 s.coverage = Coverage::BrokenRange;
@@ -608,15 +679,17 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
             }
 
             if (s.coverage == Coverage::BrokenRange) {
-                s.errors.push_back("the signed range ends at byte " + std::to_string(signedEnd) +
-                                   ", which is neither the end of the file nor the end of a revision");
+                s.errors.push_back(fill(tr("the signed range ends at byte {at}, which is neither the end of "
+                                           "the file nor the end of a revision"),
+                                        {{"{at}", std::to_string(signedEnd)}}));
                 report.signatures.push_back(std::move(s));
                 continue;
             }
 
             if (!s.laterRevisions.empty()) {
                 int level = docMdpLevel(sig);
-                pdf::DiffOutcome diff = differ.changesAfter(s.revision, level);
+                pdf::DiffOutcome diff =
+                    differ.changesAfter(s.revision, level, pdf::readFieldLock(sig, f.field));
                 s.modifications = diff.modifications;
                 std::vector<const Modification*> bad;
                 for (const auto& mod : s.modifications)
@@ -628,19 +701,17 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                                                  : ""));
                 if (!diff.complete) {
                     s.verdict.worsenTo(Indication::Indeterminate);
-                    s.errors.push_back("the changes made after this seal could not be fully checked: " +
+                    s.errors.push_back(tr("the changes made after this seal could not be fully checked: ") +
                                        diff.problem);
                 }
                 if (bad.empty())
-                    s.warnings.push_back("revision" + std::string(s.laterRevisions.size() > 1 ? "s " : " ") +
-                                         revisionList(s.laterRevisions) +
-                                         (s.laterRevisions.size() > 1 ? " were" : " was") +
-                                         " added after this seal, making only changes a seal allows "
-                                         "(signatures, validation data)");
+                    s.warnings.push_back(fill(tr("revision(s) {list} added after this seal made only changes "
+                                                 "a seal allows (signatures, validation data)"),
+                                              {{"{list}", revisionList(s.laterRevisions)}}));
             }
         } catch (const std::exception& e) {
             s.verdict.worsenTo(Indication::Indeterminate);
-            s.errors.push_back(std::string("this signature could not be checked: ") + e.what());
+            s.errors.push_back(std::string(tr("this signature could not be checked: ")) + e.what());
         }
         report.signatures.push_back(std::move(s));
     }

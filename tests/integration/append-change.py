@@ -82,7 +82,7 @@ def main() -> int:
         page_entries = entries(page)
         catalog_changed = page_changed = False
         trailer = []
-        for key in ("/Root", "/Info", "/ID"):
+        for key in ("/Root", "/Info", "/ID", "/Encrypt"):
             if key in pdf.trailer:
                 trailer.append("%s %s" % (key, text(pdf.trailer.get(key))))
 

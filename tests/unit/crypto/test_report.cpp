@@ -109,10 +109,10 @@ BOOST_AUTO_TEST_CASE(exit_codes) {
 BOOST_AUTO_TEST_CASE(json_shape) {
     const Report r = fullReport();
     const auto j = nlohmann::json::parse(toJson(r));
-    for (const char* k :
-         {"file", "format", "fileSize", "revisions", "readable", "errors", "indication", "signatures"})
+    for (const char* k : {"file", "format", "fileSize", "revisions", "readable", "errors", "indication",
+                          "signatures", "unsignedFields"})
         BOOST_TEST(j.contains(k), k);
-    BOOST_TEST(j.size() == 8u);
+    BOOST_TEST(j.size() == 9u);
     BOOST_TEST(j["file"] == "a.pdf");
     BOOST_TEST(j["fileSize"] == 1234);
     BOOST_TEST(j["revisions"] == 2);
