@@ -184,6 +184,24 @@ std::string textOf(const xmlNode* n) {
     return s;
 }
 
+// The match --occurrence names (N from 1, or the last); Error(BadInput) naming
+// the text when there are fewer (notFound: the message for none).
+template <typename T>
+const T& occurrenceOf(const std::vector<T>& found, const Placement& placement, const char* notFound,
+                      const std::string& path) {
+    const int n = static_cast<int>(found.size());
+    if (n == 0) throw Error(ErrorCategory::BadInput, fill(notFound, {{"{text}", placement.keyword}}), path);
+    if (placement.occurrence > n)
+        throw Error(ErrorCategory::BadInput,
+                    fill(tr("the keyword \"{text}\" occurs {count} times, not {n}"),
+                         {{"{text}", placement.keyword},
+                          {"{count}", std::to_string(n)},
+                          {"{n}", std::to_string(placement.occurrence)}}),
+                    path);
+    return found[static_cast<std::size_t>(
+        placement.occurrence == Placement::kLastOccurrence ? n - 1 : placement.occurrence - 1)];
+}
+
 // The w:t elements of a paragraph in order, not those of paragraphs nested in it (text boxes).
 void paragraphTexts(xmlNode* n, std::vector<xmlNode*>& out) {
     for (xmlNode* c = n ? n->children : nullptr; c; c = c->next) {
@@ -237,20 +255,7 @@ KeywordSpot keywordSpot(xmlNode* body, const Placement& placement, const std::st
             found.push_back({p, texts[i], mid - starts[i]});
         }
     }
-    const int n = static_cast<int>(found.size());
-    if (n == 0)
-        throw Error(ErrorCategory::BadInput,
-                    fill(tr("no paragraph holds the keyword \"{text}\""), {{"{text}", placement.keyword}}),
-                    path);
-    if (placement.occurrence > n)
-        throw Error(ErrorCategory::BadInput,
-                    fill(tr("the keyword \"{text}\" occurs {count} times, not {n}"),
-                         {{"{text}", placement.keyword},
-                          {"{count}", std::to_string(n)},
-                          {"{n}", std::to_string(placement.occurrence)}}),
-                    path);
-    return found[static_cast<std::size_t>(
-        placement.occurrence == Placement::kLastOccurrence ? n - 1 : placement.occurrence - 1)];
+    return occurrenceOf(found, placement, tr("no paragraph holds the keyword \"{text}\""), path);
 }
 
 // Splits the run holding spot.text before byte spot.at and returns the
@@ -479,19 +484,7 @@ KeywordCell keywordCell(const Parts& parts, const MainPart& main, const std::vec
             }
         }
     }
-    const int n = static_cast<int>(found.size());
-    if (n == 0)
-        throw Error(ErrorCategory::BadInput,
-                    fill(tr("no cell holds the keyword \"{text}\""), {{"{text}", placement.keyword}}), path);
-    if (placement.occurrence > n)
-        throw Error(ErrorCategory::BadInput,
-                    fill(tr("the keyword \"{text}\" occurs {count} times, not {n}"),
-                         {{"{text}", placement.keyword},
-                          {"{count}", std::to_string(n)},
-                          {"{n}", std::to_string(placement.occurrence)}}),
-                    path);
-    return found[static_cast<std::size_t>(
-        placement.occurrence == Placement::kLastOccurrence ? n - 1 : placement.occurrence - 1)];
+    return occurrenceOf(found, placement, tr("no cell holds the keyword \"{text}\""), path);
 }
 
 // Excel: a picture anchored to a cell (xdr:oneCellAnchor, ECMA-376 part 1
