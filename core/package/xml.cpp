@@ -4,6 +4,7 @@
 #include <libxml/tree.h>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal::package {
 
@@ -14,7 +15,7 @@ void quiet(void*, const char*, ...) {}
 }  // namespace
 
 XmlDocument::XmlDocument(ByteView data, const std::string& name) {
-    if (data.size() > kMaxXmlBytes) throw Error(ErrorCategory::BadInput, "XML part too large", name);
+    if (data.size() > kMaxXmlBytes) throw Error(ErrorCategory::BadInput, tr("XML part too large"), name);
     xmlSetGenericErrorFunc(nullptr, quiet);
     // No XML_PARSE_NOENT (entities stay unexpanded), no DTDLOAD, no network.
     const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
@@ -25,18 +26,18 @@ XmlDocument::XmlDocument(ByteView data, const std::string& name) {
         std::string why = e && e->message ? e->message : "malformed";
         while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
         xmlResetLastError();
-        throw Error(ErrorCategory::BadInput, "not well-formed XML: " + why, name);
+        throw Error(ErrorCategory::BadInput, tr("not well-formed XML: ") + why, name);
     }
     // Package parts never need a DTD; refusing it rules out entity tricks.
     if (doc_->intSubset || doc_->extSubset) {
         xmlFreeDoc(doc_);
         doc_ = nullptr;
-        throw Error(ErrorCategory::BadInput, "XML with a DOCTYPE is not accepted", name);
+        throw Error(ErrorCategory::BadInput, tr("XML with a DOCTYPE is not accepted"), name);
     }
     if (!xmlDocGetRootElement(doc_)) {
         xmlFreeDoc(doc_);
         doc_ = nullptr;
-        throw Error(ErrorCategory::BadInput, "XML without a root element", name);
+        throw Error(ErrorCategory::BadInput, tr("XML without a root element"), name);
     }
 }
 

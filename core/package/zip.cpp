@@ -6,6 +6,7 @@
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal::package {
 
@@ -47,18 +48,18 @@ ZipArchive::ZipArchive(const std::string& path, ZipLimits limits)
     impl_->zip = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err);
     if (!impl_->zip) {
         if (err == ZIP_ER_OPEN || err == ZIP_ER_READ || err == ZIP_ER_NOENT)
-            throw Error(ErrorCategory::InputUnreadable, "cannot open the package", path);
+            throw Error(ErrorCategory::InputUnreadable, tr("cannot open the package"), path);
         if (err == ZIP_ER_EXISTS)  // libzip's own check of the central directory
-            throw Error(ErrorCategory::BadInput, "ZIP entry names appear twice", path);
+            throw Error(ErrorCategory::BadInput, tr("ZIP entry names appear twice"), path);
         zip_error_t ze;
         zip_error_init_with_code(&ze, err);
         const std::string why = zip_error_strerror(&ze);
         zip_error_fini(&ze);
-        throw Error(ErrorCategory::BadInput, "not a valid ZIP package: " + why, path);
+        throw Error(ErrorCategory::BadInput, tr("not a valid ZIP package: ") + why, path);
     }
     const zip_int64_t count = zip_get_num_entries(impl_->zip, 0);
     if (count < 0 || static_cast<std::uint64_t>(count) > limits_.maxEntries)
-        throw Error(ErrorCategory::BadInput, "ZIP package has too many entries", path);
+        throw Error(ErrorCategory::BadInput, tr("ZIP package has too many entries"), path);
     std::set<std::string> seen;
     std::uint64_t total = 0;
     for (zip_int64_t i = 0; i < count; ++i) {
@@ -69,16 +70,17 @@ ZipArchive::ZipArchive(const std::string& path, ZipLimits limits)
             throw Error(ErrorCategory::BadInput, "ZIP entry " + std::to_string(i) + " cannot be read", path);
         const std::string name = st.name;
         if (!safeName(name))
-            throw Error(ErrorCategory::BadInput, "ZIP entry name is not safe: " + name, path);
+            throw Error(ErrorCategory::BadInput, tr("ZIP entry name is not safe: ") + name, path);
         if (!seen.insert(name).second)
-            throw Error(ErrorCategory::BadInput, "ZIP entry name appears twice: " + name, path);
+            throw Error(ErrorCategory::BadInput, tr("ZIP entry name appears twice: ") + name, path);
         if (st.size > limits_.maxEntryBytes)
-            throw Error(ErrorCategory::BadInput, "ZIP entry too large when expanded: " + name, path);
+            throw Error(ErrorCategory::BadInput, tr("ZIP entry too large when expanded: ") + name, path);
         if (st.size > (1u << 20) && st.size / (st.comp_size ? st.comp_size : 1) > limits_.maxRatio)
-            throw Error(ErrorCategory::BadInput, "ZIP entry expands too much (a zip bomb?): " + name, path);
+            throw Error(ErrorCategory::BadInput, tr("ZIP entry expands too much (a zip bomb?): ") + name,
+                        path);
         total += st.size;
         if (total > limits_.maxTotalBytes)
-            throw Error(ErrorCategory::BadInput, "ZIP package too large when expanded", path);
+            throw Error(ErrorCategory::BadInput, tr("ZIP package too large when expanded"), path);
         names_.push_back(name);
     }
 }
@@ -105,7 +107,8 @@ Bytes ZipArchive::read(const std::string& name) const {
     std::size_t got = 0;
     while (got < out.size()) {
         const zip_int64_t n = zip_fread(file.get(), out.data() + got, out.size() - got);
-        if (n < 0) throw Error(ErrorCategory::BadInput, "ZIP entry is corrupt (data or CRC): " + name, path_);
+        if (n < 0)
+            throw Error(ErrorCategory::BadInput, tr("ZIP entry is corrupt (data or CRC): ") + name, path_);
         if (n == 0) break;
         got += static_cast<std::size_t>(n);
     }

@@ -96,6 +96,8 @@ std::optional<DigestAlgorithm> digestOf(const std::string& uri) {
 
 }  // namespace
 
+std::optional<DigestAlgorithm> digestAlgorithmOf(const std::string& uri) { return digestOf(uri); }
+
 const char* digestUri(DigestAlgorithm d) {
     switch (d) {
         case DigestAlgorithm::Sha384:
@@ -604,6 +606,7 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
         if (!signerIndex) return out;
         const Certificate signer = Certificate::fromDer(certs[*signerIndex]);
         r.signer = signer.describe();
+        out.signerCertificate = certs[*signerIndex];
         // A KeyInfo X509IssuerSerial naming another certificate is a mix-up.
         for (const xmlNode* is : package::children(x509data, "X509IssuerSerial")) {
             if (trim(package::text(package::child(is, "X509SerialNumber"))) != serialDecimal(signer.get()))

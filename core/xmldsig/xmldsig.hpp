@@ -38,6 +38,8 @@ Bytes canonicalize(ByteView xml, const std::string& algorithm, const std::string
 // algorithm says).
 Bytes canonicalizeSubtree(const package::XmlDocument& doc, const xmlNode* node, const std::string& algorithm);
 
+// The digest a DigestMethod URI names; nullopt for one this module does not know.
+std::optional<DigestAlgorithm> digestAlgorithmOf(const std::string& uri);
 // The XML-DSig / RFC 6931 DigestMethod URI of d (SHA-256 for those without one).
 const char* digestUri(DigestAlgorithm d);
 
@@ -98,6 +100,7 @@ struct Checked {
     SignatureReport report;
     std::vector<std::string> externalUris;  // every external reference whose digest matched
     std::set<std::string> sameDocumentIds;  // Ids of the signature's elements SignedInfo references
+    Bytes signerCertificate;                // DER of the signer certificate; empty when none was found
 };
 
 // Verifies the ds:Signature at signature inside doc: every reference's

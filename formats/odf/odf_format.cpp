@@ -28,6 +28,8 @@ public:
         }
     }
     bool signsPlacedPicture() const override { return true; }
+    // A signed ds:Object in documentsignatures.xml (core/xmldsig/seal_object).
+    bool carriesElectronicSeal() const override { return true; }
     void check(const SealRequest& request) const override { odf::checkOdfRequest(request); }
     SealResult seal(const SealRequest& request, Key& key) const override {
         return odf::sealOdf(request, key);

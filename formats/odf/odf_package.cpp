@@ -1,6 +1,7 @@
 #include "formats/odf/odf_package.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/package/uri.hpp"
 
 namespace eseal::odf {
@@ -22,7 +23,7 @@ bool odfHead(ByteView head) {
 
 std::string mimetypeOf(const package::ZipArchive& zip, const std::string& path) {
     if (!zip.contains("mimetype"))
-        throw Error(ErrorCategory::BadInput, "not an OpenDocument package (no mimetype entry)", path);
+        throw Error(ErrorCategory::BadInput, tr("not an OpenDocument package (no mimetype entry)"), path);
     const Bytes m = zip.read("mimetype");
     const std::string type(m.begin(), m.end());
     if (!isOdfMimetype(type))

@@ -3,14 +3,18 @@
 #include <libxml/tree.h>
 
 #include <cstdio>
+#include <utility>
+#include <vector>
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/package/xml.hpp"
 #include "core/package/zip.hpp"
 #include "core/seal/image.hpp"
+#include "core/xmldsig/seal_object.hpp"
 #include "core/xmldsig/xmldsig.hpp"
 #include "formats/odf/odf_package.hpp"
 
@@ -25,6 +29,8 @@ constexpr const char* kDrawNs = "urn:oasis:names:tc:opendocument:xmlns:drawing:1
 constexpr const char* kSvgNs = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0";
 constexpr const char* kXlinkNs = "http://www.w3.org/1999/xlink";
 constexpr const char* kManifestNs = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0";
+constexpr const char* kStyleNs = "urn:oasis:names:tc:opendocument:xmlns:style:1.0";
+constexpr const char* kSealStyle = "esealSealFrame";
 
 const xmlChar* X(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
 
@@ -83,18 +89,41 @@ std::string textOf(const xmlNode* n) {
     return s;
 }
 
-// The occurrence-th element (text:p / text:h, or a table cell) whose text holds keyword.
-void findKeyword(xmlNode* n, const std::string& keyword, bool cells, int& left, xmlNode*& found) {
-    for (xmlNode* c = n ? n->children : nullptr; c && !found; c = c->next) {
+// Every element (text:p / text:h, or a table cell) whose text holds keyword, in document order.
+void findKeyword(xmlNode* n, const std::string& keyword, bool cells, std::vector<xmlNode*>& found) {
+    for (xmlNode* c = n ? n->children : nullptr; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
         const bool candidate =
             cells ? is(c, kTableNs, "table-cell") : is(c, kTextNs, "p") || is(c, kTextNs, "h");
-        if (candidate && textOf(c).find(keyword) != std::string::npos) {
-            if (--left == 0) found = c;
+        if (candidate && !keyword.empty() && textOf(c).find(keyword) != std::string::npos) {
+            found.push_back(c);
             continue;
         }
-        findKeyword(c, keyword, cells, left, found);
+        findKeyword(c, keyword, cells, found);
     }
+}
+
+// The occurrence-th of them (Placement::kLastOccurrence: the last); throws
+// Error(BadInput) naming the text when there are fewer.
+xmlNode* keywordElement(xmlNode* n, const Placement& placement, bool cells, const std::string& path) {
+    std::vector<xmlNode*> found;
+    findKeyword(n, placement.keyword, cells, found);
+    const int count = static_cast<int>(found.size());
+    if (count == 0)
+        throw Error(ErrorCategory::BadInput,
+                    fill(tr(cells ? "no cell holds the keyword \"{text}\""
+                                  : "no paragraph holds the keyword \"{text}\""),
+                         {{"{text}", placement.keyword}}),
+                    path);
+    if (placement.occurrence > count)
+        throw Error(ErrorCategory::BadInput,
+                    fill(tr("the keyword \"{text}\" occurs {count} times, not {n}"),
+                         {{"{text}", placement.keyword},
+                          {"{count}", std::to_string(count)},
+                          {"{n}", std::to_string(placement.occurrence)}}),
+                    path);
+    return found[static_cast<std::size_t>(
+        placement.occurrence == Placement::kLastOccurrence ? count - 1 : placement.occurrence - 1)];
 }
 
 long repeated(const xmlNode* n, const char* attr) {
@@ -124,14 +153,11 @@ bool hasContent(const xmlNode* row) {
 
 // The seal in a spreadsheet: in the first cell of the row after the last one
 // with content (a cell-anchored frame, ODF 1.2 part 1 9.2.8), or in the keyword's cell.
-void placeInSpreadsheet(xmlDoc* doc, xmlNode* spreadsheet, const Frame& f, const std::string& keyword,
-                        int occurrence, const std::string& path) {
+void placeInSpreadsheet(xmlDoc* doc, xmlNode* spreadsheet, const Frame& f, const Placement& placement,
+                        const std::string& path) {
     xmlNode* cell = nullptr;
-    if (!keyword.empty()) {
-        int left = occurrence;
-        findKeyword(spreadsheet, keyword, true, left, cell);
-        if (!cell)
-            throw Error(ErrorCategory::BadInput, "no cell holds the keyword \"" + keyword + "\"", path);
+    if (placement.mode == Placement::Mode::Keyword) {
+        cell = keywordElement(spreadsheet, placement, true, path);
     } else {
         xmlNode* table = firstChild(spreadsheet, kTableNs, "table");
         if (!table) throw Error(ErrorCategory::BadInput, "the spreadsheet has no table", path);
@@ -161,31 +187,99 @@ void placeInSpreadsheet(xmlDoc* doc, xmlNode* spreadsheet, const Frame& f, const
         xmlAddChild(cell, frame);
 }
 
+// The text nodes of a paragraph in document order, not those in frames or notes.
+void paragraphText(xmlNode* n, std::vector<xmlNode*>& out) {
+    for (xmlNode* c = n ? n->children : nullptr; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE)
+            out.push_back(c);
+        else if (c->type == XML_ELEMENT_NODE && !is(c, kDrawNs, "frame") && !is(c, kTextNs, "note"))
+            paragraphText(c, out);
+    }
+}
+
+// Puts frame into the paragraph's text before the keyword's middle character
+// (the text node split there); false when the keyword lies only in nested
+// content.
+bool insertAtKeyword(xmlDoc* doc, xmlNode* para, const std::string& keyword, xmlNode* frame) {
+    std::vector<xmlNode*> texts;
+    paragraphText(para, texts);
+    std::string all;
+    std::vector<std::size_t> starts;
+    for (xmlNode* t : texts) {
+        starts.push_back(all.size());
+        all += textOf(t);
+    }
+    const auto pos = all.find(keyword);
+    if (pos == std::string::npos || texts.empty()) return false;
+    std::size_t chars = 0;
+    for (unsigned char c : keyword) chars += (c & 0xc0) != 0x80;
+    std::size_t mid = pos;
+    for (std::size_t skip = chars / 2; skip > 0; --skip) {
+        ++mid;
+        while (mid < all.size() && (static_cast<unsigned char>(all[mid]) & 0xc0) == 0x80) ++mid;
+    }
+    std::size_t i = texts.size() - 1;
+    while (i > 0 && starts[i] > mid) --i;
+    const std::string text = textOf(texts[i]);
+    const std::size_t at = mid - starts[i];
+    xmlNodeSetContentLen(texts[i], X(text.c_str()), static_cast<int>(at));
+    // The frame first: libxml2 merges a text node added next to another one.
+    xmlAddNextSibling(texts[i], frame);
+    xmlAddNextSibling(frame, xmlNewDocTextLen(doc, X(text.c_str() + at), static_cast<int>(text.size() - at)));
+    return true;
+}
+
+// An automatic graphic style (ODF 1.2 part 1 16.2, 20.386, 20.290) for a seal
+// frame in front of the text (run-through), placed from its anchor character.
+void addSealStyle(xmlDoc* doc) {
+    xmlNode* root = xmlDocGetRootElement(doc);
+    xmlNode* styles = firstChild(root, kOfficeNs, "automatic-styles");
+    if (!styles) {
+        styles = xmlNewDocNode(doc, nsFor(doc, kOfficeNs, "office"), X("automatic-styles"), nullptr);
+        if (xmlNode* body = firstChild(root, kOfficeNs, "body"))
+            xmlAddPrevSibling(body, styles);
+        else
+            xmlAddChild(root, styles);
+    }
+    xmlNs* style = nsFor(doc, kStyleNs, "style");
+    xmlNode* st = xmlNewChild(styles, style, X("style"), nullptr);
+    xmlNewNsProp(st, style, X("name"), X(kSealStyle));
+    xmlNewNsProp(st, style, X("family"), X("graphic"));
+    xmlNode* gp = xmlNewChild(st, style, X("graphic-properties"), nullptr);
+    static const std::pair<const char*, const char*> properties[] = {
+        {"wrap", "run-through"},       {"run-through", "foreground"},   {"vertical-pos", "from-top"},
+        {"vertical-rel", "paragraph"}, {"horizontal-pos", "from-left"}, {"horizontal-rel", "char"}};
+    for (const auto& [name, value] : properties) xmlNewNsProp(gp, style, X(name), X(value));
+}
+
 Bytes withSeal(const Bytes& content, const Frame& f, const Placement& placement, const std::string& path) {
     const package::XmlDocument doc(content, "content.xml");
     xmlDoc* d = doc.get();
     xmlNode* root = xmlDocGetRootElement(d);
     xmlNode* body = firstChild(root, kOfficeNs, "body");
-    const std::string keyword = placement.mode == Placement::Mode::Keyword ? placement.keyword : "";
     if (xmlNode* text = firstChild(body, kOfficeNs, "text")) {
-        if (!keyword.empty()) {
-            xmlNode* para = nullptr;
-            int left = placement.occurrence;
-            findKeyword(text, keyword, false, left, para);
-            if (!para)
-                throw Error(ErrorCategory::BadInput, "no paragraph holds the keyword \"" + keyword + "\"",
-                            path);
-            xmlNode* frame = newFrame(d, f, "paragraph");
-            xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("x"), X("0mm"));
-            xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("y"), X("0mm"));
-            xmlAddChild(para, frame);
+        if (placement.mode == Placement::Mode::Keyword) {
+            // Centred on the keyword: anchored at its middle character, half a line below
+            // the top of its paragraph, moved by --offset; in front of the text.
+            xmlNode* para = keywordElement(text, placement, false, path);
+            xmlNode* frame = newFrame(d, f, "char");
+            addSealStyle(d);
+            xmlNewNsProp(frame, nsFor(d, kDrawNs, "draw"), X("style-name"), X(kSealStyle));
+            xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("x"),
+                         X(mm(placement.offsetXMm - f.widthMm / 2).c_str()));
+            xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("y"),
+                         X(mm(placement.offsetYMm + 2.5 - f.heightMm / 2).c_str()));
+            if (!insertAtKeyword(d, para, placement.keyword, frame)) xmlAddChild(para, frame);
         } else {
             xmlNode* p = xmlNewChild(text, nsFor(d, kTextNs, "text"), X("p"), nullptr);
             xmlAddChild(p, newFrame(d, f, "as-char"));
         }
     } else if (xmlNode* sheet = firstChild(body, kOfficeNs, "spreadsheet")) {
-        placeInSpreadsheet(d, sheet, f, keyword, placement.occurrence, path);
+        placeInSpreadsheet(d, sheet, f, placement, path);
     } else if (xmlNode* pres = firstChild(body, kOfficeNs, "presentation")) {
+        if (placement.mode == Placement::Mode::Keyword)
+            throw Error(ErrorCategory::Unsupported,
+                        tr("--keyword is for text documents and spreadsheets, not presentations"), path);
         xmlNode* page = firstChild(pres, kDrawNs, "page");
         if (!page) throw Error(ErrorCategory::BadInput, "the presentation has no slide", path);
         xmlNode* frame = newFrame(d, f, nullptr);
@@ -193,7 +287,8 @@ Bytes withSeal(const Bytes& content, const Frame& f, const Placement& placement,
         xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("y"), X("20mm"));
         xmlAddChild(page, frame);
     } else {
-        throw Error(ErrorCategory::Unsupported, "sealing this kind of OpenDocument is not supported", path);
+        throw Error(ErrorCategory::Unsupported, tr("sealing this kind of OpenDocument is not supported"),
+                    path);
     }
     return doc.serialize();
 }
@@ -208,6 +303,25 @@ Bytes withPictureListed(const Bytes& manifest, const std::string& picture) {
     return doc.serialize();
 }
 
+// The picture entry a front end placed that shows the seal (same pixels), or
+// "" when there is none: the verifier then cannot compare it.
+std::string placedPicture(const std::vector<package::ZipEntryOut>& entries, const RgbaImage& picture) {
+    for (const auto& e : entries) {
+        if (e.name.rfind("Pictures/", 0) == 0 && xmldsig::showsPicture(e.data, picture)) return e.name;
+    }
+    return {};
+}
+
+Frame frameFor(const SealRequest& request, const RgbaImage& picture) {
+    Frame frame;
+    frame.picture = "Pictures/eseal-seal-" +
+                    toHex(digest(DigestAlgorithm::Sha256, picture.pixels)).substr(0, 16) + ".png";
+    frame.widthMm = request.placement.sizeMm;
+    frame.heightMm = request.placement.sizeMm * picture.height / picture.width;
+    frame.name = request.fieldName.empty() ? "eseal seal" : request.fieldName;
+    return frame;
+}
+
 }  // namespace
 
 void checkOdfRequest(const SealRequest& request) {
@@ -219,30 +333,32 @@ void checkOdfRequest(const SealRequest& request) {
             throw Error(ErrorCategory::BadInput, std::string("the package has no ") + need, request.input);
     if (zip.contains(kSignaturesEntry))
         throw Error(ErrorCategory::Unsupported,
-                    "the document is signed already; adding a seal picture would break that signature",
+                    tr("the document is signed already; adding a seal picture would break that signature"),
                     request.input);
     if (request.placement.mode == Placement::Mode::CrossPage ||
         request.placement.mode == Placement::Mode::Cell)
-        throw Error(ErrorCategory::Unsupported, "OpenDocument seals go at a --keyword or at the end",
+        throw Error(ErrorCategory::Unsupported, tr("OpenDocument seals go at a --keyword or at the end"),
+                    request.input);
+    if (request.placement.mode == Placement::Mode::Keyword &&
+        request.placement.occurrence == Placement::kAllOccurrences)
+        throw Error(ErrorCategory::Unsupported,
+                    tr("an OpenDocument file takes one seal picture: --occurrence all is for PDF"),
                     request.input);
     // Every XML part must parse safely (no DOCTYPE, so no entities).
     for (const auto& n : zip.names())
         if (n.size() > 4 && n.compare(n.size() - 4, 4, ".xml") == 0) package::XmlDocument(zip.read(n), n);
-    sealPictureOf(request);
+    const auto picture = sealPictureOf(request);
+    // The seal placed in memory: a keyword that is not there costs no PIN.
+    if (!request.picturePlaced)
+        withSeal(zip.read("content.xml"), frameFor(request, *picture), request.placement, request.input);
 }
 
 SealResult sealOdf(const SealRequest& request, Key& key) {
     checkOdfRequest(request);
     const package::ZipArchive zip(request.input);
     const auto picture = sealPictureOf(request);
-    const std::string pictureName = "Pictures/eseal-seal-" +
-                                    toHex(digest(DigestAlgorithm::Sha256, picture->pixels)).substr(0, 16) +
-                                    ".png";
-    Frame frame;
-    frame.picture = pictureName;
-    frame.widthMm = request.placement.sizeMm;
-    frame.heightMm = request.placement.sizeMm * picture->height / picture->width;
-    frame.name = request.fieldName.empty() ? "eseal seal" : request.fieldName;
+    const Frame frame = frameFor(request, *picture);
+    const std::string& pictureName = frame.picture;
 
     std::vector<package::ZipEntryOut> out;
     out.push_back({"mimetype", zip.read("mimetype"), true});
@@ -278,6 +394,16 @@ SealResult sealOdf(const SealRequest& request, Key& key) {
             r.digestInput = e.data;
         }
         in.references.push_back(std::move(r));
+    }
+    // The electronic seal, signed in an Object of its own, naming the picture that shows it.
+    if (!request.electronicSeal.empty()) {
+        const std::string shown = addPicture ? pictureName : placedPicture(out, *picture);
+        in.objects.push_back(xmldsig::sealObject(
+            request.electronicSeal,
+            "idElectronicSeal_" +
+                toHex(digest(DigestAlgorithm::Sha256, request.electronicSeal)).substr(0, 8) +
+                toHex(digest(DigestAlgorithm::Sha256, asBytes(isoUtc(in.signingTime)))).substr(0, 8),
+            shown));
     }
     const std::string signatures = xmldsig::sign(in, key);
     out.push_back({kSignaturesEntry, Bytes(signatures.begin(), signatures.end()), false});

@@ -8,6 +8,7 @@
 #include "core/base/error.hpp"
 #include "core/package/xml.hpp"
 #include "core/package/zip.hpp"
+#include "core/xmldsig/seal_object.hpp"
 #include "core/xmldsig/xmldsig.hpp"
 #include "formats/odf/odf_package.hpp"
 
@@ -24,6 +25,26 @@ std::string manifestRootType(const package::ZipArchive& zip) {
         if (package::attribute(e, "full-path").value_or("") == "/")
             return package::attribute(e, "media-type").value_or("");
     return {};
+}
+
+bool showsImage(const xmlNode* node, const std::string& href) {
+    for (const xmlNode* c = node ? node->children : nullptr; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        if (package::localName(c) == "image" && package::attribute(c, "href").value_or("") == href)
+            return true;
+        if (showsImage(c, href)) return true;
+    }
+    return false;
+}
+
+// True when content.xml or styles.xml draws the picture entry (a draw:image's xlink:href).
+bool drawnPicture(const package::ZipArchive& zip, const std::string& entry) {
+    for (const char* part : {"content.xml", "styles.xml"}) {
+        if (!zip.contains(part)) continue;
+        const package::XmlDocument doc(zip.read(part), part);
+        if (showsImage(doc.root(), entry)) return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -85,6 +106,20 @@ Report verifyOdf(const std::string& path, const TrustStore& trust, const VerifyO
                 r.errors.push_back("the mimetype entry (" + mimetype + ") is not the signed manifest's (" +
                                    rootType + ")");
             }
+            // The electronic seal it carries, and whether the picture drawn is the seal's.
+            const xmldsig::PictureReader picture = [&](const std::string& entry,
+                                                       std::string& why) -> std::optional<Bytes> {
+                if (!covered.count(entry) || !zip.contains(entry)) {
+                    why = "the picture " + entry + " is not a signed entry of the package";
+                    return std::nullopt;
+                }
+                if (!drawnPicture(zip, entry)) {
+                    why = "the document does not show the picture " + entry;
+                    return std::nullopt;
+                }
+                return zip.read(entry);
+            };
+            xmldsig::checkCarriedSeal(s, c.sameDocumentIds, c.signerCertificate, picture, r);
             report.signatures.push_back(std::move(r));
         }
     } catch (const Error& e) {

@@ -27,6 +27,8 @@ public:
         }
     }
     void check(const SealRequest& request) const override { ooxml::checkOoxmlRequest(request); }
+    // A signed ds:Object in the package signature (core/xmldsig/seal_object).
+    bool carriesElectronicSeal() const override { return true; }
     SealResult seal(const SealRequest& request, Key& key) const override {
         return ooxml::sealOoxml(request, key);
     }

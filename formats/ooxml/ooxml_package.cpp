@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/package/xml.hpp"
 #include "core/xmldsig/xmldsig.hpp"
 
@@ -64,13 +65,21 @@ Bytes writeRelationships(const std::vector<Relationship>& relationships) {
 }
 
 Bytes relationshipTransform(ByteView rels, const std::set<std::string>& ids,
-                            const std::set<std::string>& types, const std::string& name) {
+                            const std::set<std::string>& types, const std::string& name, bool asLibreOffice) {
     std::vector<Relationship> selected;
     for (auto& r : parseRelationships(rels, name))
         if (ids.count(r.id) || types.count(r.type)) selected.push_back(std::move(r));
     std::sort(selected.begin(), selected.end(),
               [](const Relationship& a, const Relationship& b) { return a.id < b.id; });
     std::string xml = std::string("<Relationships xmlns=\"") + kRelationshipsNs + "\">";
+    if (asLibreOffice) {
+        // LibreOffice 7.4's xmlsec writes each node under Relationships that is no
+        // Relationship element as an element named after the node: a white-space
+        // text node becomes <text></text>, ahead of the sorted relationships.
+        const package::XmlDocument doc(rels, name);
+        for (const xmlNode* c = doc.root()->children; c; c = c->next)
+            if (c->type == XML_TEXT_NODE) xml += "<text></text>";
+    }
     for (const auto& r : selected) {
         xml += "<Relationship Id=\"" + xmldsig::escape(r.id) + "\" Type=\"" + xmldsig::escape(r.type) +
                "\" Target=\"" + xmldsig::escape(r.target) + "\" TargetMode=\"" +
@@ -138,12 +147,12 @@ Package::Package(const package::ZipArchive& zip, const std::string& path) : zip_
     for (const auto& n : zip.names()) {
         if (!n.empty() && n.back() == '/') continue;
         if (!byFolded_.emplace(foldCase(n), n).second)
-            throw Error(ErrorCategory::BadInput, "two package parts differ only in case: " + n, path);
+            throw Error(ErrorCategory::BadInput, tr("two package parts differ only in case: ") + n, path);
         parts_.push_back(n);
     }
     const std::string ct = find(kContentTypesEntry);
     if (ct.empty())
-        throw Error(ErrorCategory::BadInput, "not an OOXML package (no [Content_Types].xml)", path);
+        throw Error(ErrorCategory::BadInput, tr("not an OOXML package (no [Content_Types].xml)"), path);
     types_ = std::make_unique<ContentTypes>(zip.read(ct), path);
 }
 

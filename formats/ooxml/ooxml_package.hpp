@@ -53,8 +53,12 @@ std::vector<Relationship> parseRelationships(ByteView xml, const std::string& na
 Bytes writeRelationships(const std::vector<Relationship>& relationships);
 // ECMA-376 part 2 13.2.4.24: the relationships whose Id is in ids (or whose
 // Type is in types), sorted by Id, TargetMode made explicit, then C14N.
+// asLibreOffice: the output of LibreOffice 7.4's transform instead, which adds
+// an empty <text/> element for every text node (white space) between the
+// relationships; verify accepts it only as a second try (docs/DESIGN.md).
 Bytes relationshipTransform(ByteView rels, const std::set<std::string>& ids,
-                            const std::set<std::string>& types, const std::string& name);
+                            const std::set<std::string>& types, const std::string& name,
+                            bool asLibreOffice = false);
 
 // Part names: ZIP entry names without the leading '/'. "" stands for the package.
 std::string relsPartOf(const std::string& part);  // "word/document.xml" -> "word/_rels/document.xml.rels"

@@ -8,12 +8,14 @@
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/package/uri.hpp"
 #include "core/package/xml.hpp"
 #include "core/package/zip.hpp"
 #include "core/seal/image.hpp"
+#include "core/xmldsig/seal_object.hpp"
 #include "core/xmldsig/xmldsig.hpp"
 #include "formats/ooxml/ooxml_package.hpp"
 
@@ -182,9 +184,119 @@ std::string textOf(const xmlNode* n) {
     return s;
 }
 
+// The match --occurrence names (N from 1, or the last); Error(BadInput) naming
+// the text when there are fewer (notFound: the message for none).
+template <typename T>
+const T& occurrenceOf(const std::vector<T>& found, const Placement& placement, const char* notFound,
+                      const std::string& path) {
+    const int n = static_cast<int>(found.size());
+    if (n == 0) throw Error(ErrorCategory::BadInput, fill(notFound, {{"{text}", placement.keyword}}), path);
+    if (placement.occurrence > n)
+        throw Error(ErrorCategory::BadInput,
+                    fill(tr("the keyword \"{text}\" occurs {count} times, not {n}"),
+                         {{"{text}", placement.keyword},
+                          {"{count}", std::to_string(n)},
+                          {"{n}", std::to_string(placement.occurrence)}}),
+                    path);
+    return found[static_cast<std::size_t>(
+        placement.occurrence == Placement::kLastOccurrence ? n - 1 : placement.occurrence - 1)];
+}
+
+// The w:t elements of a paragraph in order, not those of paragraphs nested in it (text boxes).
+void paragraphTexts(xmlNode* n, std::vector<xmlNode*>& out) {
+    for (xmlNode* c = n ? n->children : nullptr; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || is(c, kWordNs, "p")) continue;
+        if (is(c, kWordNs, "t"))
+            out.push_back(c);
+        else
+            paragraphTexts(c, out);
+    }
+}
+
+// Where the seal goes for a keyword: in the run holding the keyword's middle
+// character, which is split there, so the anchor sits at the keyword's middle.
+struct KeywordSpot {
+    xmlNode* paragraph = nullptr;
+    xmlNode* text = nullptr;  // the w:t holding the middle character
+    std::size_t at = 0;       // byte offset of that character in the w:t text
+};
+
+std::size_t utf8Length(const std::string& s) {
+    std::size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xc0) != 0x80;
+    return n;
+}
+
+KeywordSpot keywordSpot(xmlNode* body, const Placement& placement, const std::string& path) {
+    std::vector<xmlNode*> paragraphs;
+    collect(body, kWordNs, "p", paragraphs);
+    std::vector<KeywordSpot> found;
+    for (xmlNode* p : paragraphs) {
+        std::vector<xmlNode*> texts;
+        paragraphTexts(p, texts);
+        std::string all;
+        std::vector<std::size_t> starts;
+        for (xmlNode* t : texts) {
+            starts.push_back(all.size());
+            all += textOf(t);
+        }
+        for (std::size_t pos = all.find(placement.keyword);
+             pos != std::string::npos && !placement.keyword.empty();
+             pos = all.find(placement.keyword, pos + placement.keyword.size())) {
+            // The byte offset of the middle character (code point floor(n/2)).
+            std::size_t mid = pos, skip = utf8Length(placement.keyword) / 2;
+            while (skip > 0) {
+                ++mid;
+                while (mid < all.size() && (static_cast<unsigned char>(all[mid]) & 0xc0) == 0x80) ++mid;
+                --skip;
+            }
+            std::size_t i = texts.size() - 1;
+            while (i > 0 && starts[i] > mid) --i;
+            found.push_back({p, texts[i], mid - starts[i]});
+        }
+    }
+    return occurrenceOf(found, placement, tr("no paragraph holds the keyword \"{text}\""), path);
+}
+
+// Splits the run holding spot.text before byte spot.at and returns the
+// first half (the drawing goes after it).
+xmlNode* splitRun(xmlDoc* doc, const KeywordSpot& spot) {
+    xmlNode* run = spot.text->parent;
+    const std::string text = textOf(spot.text);
+    xmlNode* second = xmlDocCopyNode(run, doc, 1);
+    if (!second) throw Error(ErrorCategory::Internal, "out of memory");
+    // The first half keeps what comes before the split; the copy what follows (and the run properties).
+    std::size_t index = 0;
+    for (xmlNode* c = run->children; c && c != spot.text; c = c->next) ++index;
+    xmlNode* copyText = second->children;
+    for (std::size_t i = 0; i < index; ++i) copyText = copyText->next;
+    for (xmlNode* c = spot.text->next; c;) {
+        xmlNode* next = c->next;
+        xmlUnlinkNode(c);
+        xmlFreeNode(c);
+        c = next;
+    }
+    for (xmlNode* c = second->children; c && c != copyText;) {
+        xmlNode* next = c->next;
+        if (!is(c, kWordNs, "rPr")) {
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        }
+        c = next;
+    }
+    xmlNodeSetContent(spot.text, X(xmldsig::escape(text.substr(0, spot.at)).c_str()));
+    xmlNodeSetContent(copyText, X(xmldsig::escape(text.substr(spot.at)).c_str()));
+    for (xmlNode* t : {spot.text, copyText})
+        xmlSetNsProp(t, xmlSearchNsByHref(doc, t, X("http://www.w3.org/XML/1998/namespace")), X("space"),
+                     X("preserve"));
+    xmlAddNextSibling(run, second);
+    return run;
+}
+
 // Word: a floating picture in front of the text (ECMA-376 part 1 20.4.2.3
-// wp:anchor, behindDoc="0", wrapNone), anchored to the keyword's paragraph
-// or the document's last one.
+// wp:anchor, behindDoc="0", wrapNone): centred on the keyword (anchored in
+// its run at its middle character, relative to that character and the top of
+// its paragraph, moved by --offset), or at the end of the last paragraph.
 void sealWord(Parts& parts, const MainPart& main, const Seal& seal, const Placement& placement,
               const std::string& path) {
     const package::XmlDocument doc(parts.data[main.part], main.part);
@@ -192,15 +304,12 @@ void sealWord(Parts& parts, const MainPart& main, const Seal& seal, const Placem
     xmlNode* body = firstChild(root, kWordNs, "body");
     if (!body) throw Error(ErrorCategory::BadInput, "the Word document has no body", path);
     xmlNode* paragraph = nullptr;
-    if (placement.mode == Placement::Mode::Keyword) {
-        std::vector<xmlNode*> paragraphs;
-        collect(body, kWordNs, "p", paragraphs);
-        int left = placement.occurrence;
-        for (xmlNode* p : paragraphs)
-            if (textOf(p).find(placement.keyword) != std::string::npos && --left == 0) paragraph = p;
-        if (!paragraph)
-            throw Error(ErrorCategory::BadInput,
-                        "no paragraph holds the keyword \"" + placement.keyword + "\"", path);
+    xmlNode* afterRun = nullptr;
+    const bool keyword = placement.mode == Placement::Mode::Keyword;
+    if (keyword) {
+        const KeywordSpot spot = keywordSpot(body, placement, path);
+        paragraph = spot.paragraph;
+        afterRun = splitRun(doc.get(), spot);
     } else {
         for (xmlNode* c = body->children; c; c = c->next)
             if (is(c, kWordNs, "p")) paragraph = c;
@@ -214,15 +323,22 @@ void sealWord(Parts& parts, const MainPart& main, const Seal& seal, const Placem
         addRelationship(parts, main.part, kImageRel, relativeTarget(main.part, seal.media));
     const long id = maxId(root, "docPr") + 1;
     const std::string cx = std::to_string(seal.cx), cy = std::to_string(seal.cy);
-    const std::string x = std::to_string(std::lround(placement.offsetXMm * kEmuPerMm));
-    const std::string y = std::to_string(std::lround(placement.offsetYMm * kEmuPerMm));
+    // With a keyword the seal's centre is on the anchor character horizontally and half a line (about
+    // 2.5 mm) below the top of its paragraph: Word and LibreOffice agree on "paragraph", while
+    // LibreOffice 7.4 reads offsets from "line" upwards.
+    const std::string x =
+        std::to_string(std::lround(placement.offsetXMm * kEmuPerMm) - (keyword ? seal.cx / 2 : 0));
+    const std::string y = std::to_string(std::lround(placement.offsetYMm * kEmuPerMm) -
+                                         (keyword ? seal.cy / 2 - std::lround(2.5 * kEmuPerMm) : 0));
+    const std::string fromH = keyword ? "character" : "column";
     const std::string run =
         std::string("<w:r xmlns:w=\"") + kWordNs + "\" xmlns:wp=\"" + kWordDrawingNs + "\" xmlns:a=\"" +
         kDrawingNs + "\" xmlns:pic=\"" + kPictureNs + "\" xmlns:r=\"" + kDocRelNs +
         "\"><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" simplePos=\"0\" "
         "relativeHeight=\"251659264\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"1\">"
-        "<wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"column\"><wp:posOffset>" +
-        x + "</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>" + y +
+        "<wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"" +
+        fromH + "\"><wp:posOffset>" + x +
+        "</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>" + y +
         "</wp:posOffset></wp:positionV><wp:extent cx=\"" + cx + "\" cy=\"" + cy +
         "\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapNone/><wp:docPr id=\"" +
         std::to_string(id) + "\" name=\"" + attr(seal.name) +
@@ -235,7 +351,14 @@ void sealWord(Parts& parts, const MainPart& main, const Seal& seal, const Placem
         cx + "\" cy=\"" + cy +
         "\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData>"
         "</a:graphic></wp:anchor></w:drawing></w:r>";
-    insertFragment(doc.get(), paragraph, nullptr, run);
+    if (afterRun) {
+        const package::XmlDocument fragment(asBytes(run), "seal fragment");
+        xmlNode* copy = xmlDocCopyNode(const_cast<xmlNode*>(fragment.root()), doc.get(), 1);
+        if (!copy) throw Error(ErrorCategory::Internal, "out of memory");
+        xmlAddNextSibling(afterRun, copy);
+    } else {
+        insertFragment(doc.get(), paragraph, nullptr, run);
+    }
     parts.put(main.part, doc.serialize());
 }
 
@@ -266,6 +389,104 @@ bool afterDrawing(const xmlNode* n) {
     return false;
 }
 
+std::string sheetPartOf(const Parts& parts, const MainPart& main, const xmlNode* sheet,
+                        const std::string& path) {
+    xmlChar* ridValue = xmlGetNsProp(sheet, X("id"), X(kDocRelNs));
+    const std::string sheetRid = ridValue ? reinterpret_cast<const char*>(ridValue) : "";
+    xmlFree(ridValue);
+    const std::string sheetPart = targetOf(parts, main.part, sheetRid, path);
+    if (!parts.has(sheetPart))
+        throw Error(ErrorCategory::BadInput, "the sheet part is missing: " + sheetPart, path);
+    return sheetPart;
+}
+
+// The text of a string item or inline string (ECMA-376 part 1 18.4.8 si,
+// 18.3.1.53 is): its t elements, plain or in rich-text runs, without the
+// phonetic guides (rPh).
+std::string stringItemText(const xmlNode* n) {
+    std::string out;
+    for (const xmlNode* c = n ? n->children : nullptr; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || is(c, kSheetNs, "rPh")) continue;
+        if (is(c, kSheetNs, "t"))
+            out += textOf(c);
+        else
+            out += stringItemText(c);
+    }
+    return out;
+}
+
+// The workbook's shared strings (ECMA-376 part 1 18.4), in index order.
+std::vector<std::string> sharedStrings(const Parts& parts, const MainPart& main) {
+    std::vector<std::string> out;
+    const std::string rels = relsPartOf(main.part);
+    if (!parts.has(rels)) return out;
+    for (const auto& r : parseRelationships(parts.data.at(rels), rels)) {
+        if (r.external || r.type.size() < 14 || r.type.compare(r.type.size() - 14, 14, "/sharedStrings") != 0)
+            continue;
+        const std::string part = resolveTarget(main.part, r.target);
+        if (!parts.has(part)) continue;
+        const package::XmlDocument sst(parts.data.at(part), part);
+        for (const xmlNode* si : package::children(sst.root(), "si")) out.push_back(stringItemText(si));
+    }
+    return out;
+}
+
+// "B3" from 0-based column and row.
+std::string cellName(long col, long row) {
+    std::string letters;
+    for (long c = col + 1; c > 0; c = (c - 1) / 26)
+        letters.insert(letters.begin(), static_cast<char>('A' + (c - 1) % 26));
+    return letters + std::to_string(row + 1);
+}
+
+struct KeywordCell {
+    xmlNode* sheet = nullptr;
+    std::string ref;  // "B3"
+};
+
+// The occurrence-th cell (sheets in workbook order, rows and cells in file
+// order) whose text holds the keyword: a shared string, an inline string or
+// a formula's string result.
+KeywordCell keywordCell(const Parts& parts, const MainPart& main, const std::vector<xmlNode*>& sheets,
+                        const Placement& placement, const std::string& path) {
+    const std::vector<std::string> strings = sharedStrings(parts, main);
+    std::vector<KeywordCell> found;
+    for (xmlNode* sheet : sheets) {
+        const std::string part = sheetPartOf(parts, main, sheet, path);
+        const package::XmlDocument ws(parts.data.at(part), part);
+        std::vector<xmlNode*> rows;
+        collect(firstChild(xmlDocGetRootElement(ws.get()), kSheetNs, "sheetData"), kSheetNs, "row", rows);
+        long rowIndex = -1;
+        for (xmlNode* row : rows) {
+            // r is optional (18.3.1.73, 18.3.1.4): then the row or cell follows the previous one.
+            rowIndex = package::attribute(row, "r")
+                           ? std::strtol(package::attribute(row, "r")->c_str(), nullptr, 10) - 1
+                           : rowIndex + 1;
+            long colIndex = -1;
+            for (xmlNode* c = row->children; c; c = c->next) {
+                if (!is(c, kSheetNs, "c")) continue;
+                long col = colIndex + 1, r = rowIndex;
+                if (const auto ref = package::attribute(c, "r")) parseCell(*ref, col, r);
+                colIndex = col;
+                const std::string type = package::attribute(c, "t").value_or("n");
+                std::string text;
+                if (type == "s") {
+                    const long i = std::strtol(package::text(package::child(c, "v")).c_str(), nullptr, 10);
+                    if (i >= 0 && static_cast<std::size_t>(i) < strings.size())
+                        text = strings[static_cast<std::size_t>(i)];
+                } else if (type == "inlineStr") {
+                    text = stringItemText(firstChild(c, kSheetNs, "is"));
+                } else if (type == "str") {
+                    text = package::text(package::child(c, "v"));
+                }
+                if (!placement.keyword.empty() && text.find(placement.keyword) != std::string::npos)
+                    found.push_back({sheet, cellName(col, r)});
+            }
+        }
+    }
+    return occurrenceOf(found, placement, tr("no cell holds the keyword \"{text}\""), path);
+}
+
 // Excel: a picture anchored to a cell (xdr:oneCellAnchor, ECMA-376 part 1
 // 20.5.2.24) in the sheet's drawing: --cell Sheet!F20, the keyword's cell,
 // else column A below the used range of the first sheet.
@@ -294,16 +515,17 @@ void sealExcel(Parts& parts, const MainPart& main, const Seal& seal, const Place
             for (const xmlNode* s : list)
                 names += (names.empty() ? "" : ", ") + package::attribute(s, "name").value_or("");
             throw Error(ErrorCategory::BadInput,
-                        "the workbook has no sheet named " + sheetName + " (its sheets: " + names + ")",
+                        fill(tr("the workbook has no sheet named {sheet} (its sheets: {sheets})"),
+                             {{"{sheet}", sheetName}, {"{sheets}", names}}),
                         path);
         }
     }
-    xmlChar* ridValue = xmlGetNsProp(sheet, X("id"), X(kDocRelNs));
-    const std::string sheetRid = ridValue ? reinterpret_cast<const char*>(ridValue) : "";
-    xmlFree(ridValue);
-    const std::string sheetPart = targetOf(parts, main.part, sheetRid, path);
-    if (!parts.has(sheetPart))
-        throw Error(ErrorCategory::BadInput, "the sheet part is missing: " + sheetPart, path);
+    if (placement.mode == Placement::Mode::Keyword) {
+        const KeywordCell found = keywordCell(parts, main, list, placement, path);
+        sheet = found.sheet;
+        cellRef = found.ref;
+    }
+    const std::string sheetPart = sheetPartOf(parts, main, sheet, path);
 
     const package::XmlDocument ws(parts.data[sheetPart], sheetPart);
     xmlNode* wsRoot = xmlDocGetRootElement(ws.get());
@@ -312,9 +534,6 @@ void sealExcel(Parts& parts, const MainPart& main, const Seal& seal, const Place
         if (!parseCell(cellRef, col, row))
             throw Error(ErrorCategory::Usage,
                         "--cell needs a cell such as Sheet1!F20, not " + placement.cell);
-    } else if (placement.mode == Placement::Mode::Keyword) {
-        throw Error(ErrorCategory::Unsupported, "a keyword in a spreadsheet is not supported yet; use --cell",
-                    path);
     } else {
         std::vector<xmlNode*> rows;
         collect(firstChild(wsRoot, kSheetNs, "sheetData"), kSheetNs, "row", rows);
@@ -395,10 +614,10 @@ void sealPowerPoint(Parts& parts, const MainPart& main, const Seal& seal, const 
     if (slides.empty()) throw Error(ErrorCategory::BadInput, "the presentation has no slide", path);
     const int page = placement.page == -1 ? static_cast<int>(slides.size()) : placement.page;
     if (page < 1 || page > static_cast<int>(slides.size()))
-        throw Error(
-            ErrorCategory::BadInput,
-            "slide " + std::to_string(page) + " does not exist; " + std::to_string(slides.size()) + " slides",
-            path);
+        throw Error(ErrorCategory::BadInput,
+                    fill(tr("slide {n} does not exist; the presentation has {count} slides"),
+                         {{"{n}", std::to_string(page)}, {"{count}", std::to_string(slides.size())}}),
+                    path);
     xmlChar* v = xmlGetNsProp(slides[static_cast<std::size_t>(page - 1)], X("id"), X(kDocRelNs));
     const std::string rid = v ? reinterpret_cast<const char*>(v) : "";
     xmlFree(v);
@@ -419,7 +638,8 @@ void sealPowerPoint(Parts& parts, const MainPart& main, const Seal& seal, const 
         y = std::lround(placement.yMm * kEmuPerMm) - seal.cy / 2;
     }
     if (x < 0 || y < 0 || x + seal.cx > slideCx || y + seal.cy > slideCy)
-        throw Error(ErrorCategory::BadInput, "the seal does not fit on slide " + std::to_string(page), path);
+        throw Error(ErrorCategory::BadInput, tr("the seal does not fit on slide ") + std::to_string(page),
+                    path);
 
     const package::XmlDocument slide(parts.data[slidePart], slidePart);
     xmlNode* sroot = xmlDocGetRootElement(slide.get());
@@ -447,6 +667,7 @@ struct Prepared {
     MainPart main;
     std::string sealName;
     std::string contentTypes;  // the entry name of [Content_Types].xml
+    std::string picture;       // the seal picture's part name, "word/media/eseal-seal-....png"
 };
 
 Prepared prepare(const SealRequest& request) {
@@ -457,21 +678,31 @@ Prepared prepare(const SealRequest& request) {
     const auto main = mainPartOf(pkg);
     if (!main)
         throw Error(ErrorCategory::BadInput,
-                    "not a Word, Excel or PowerPoint package (no officeDocument part)", path);
+                    tr("not a Word, Excel or PowerPoint package (no officeDocument part)"), path);
     for (const auto& r : parseRelationships(zip.read(pkg.find("_rels/.rels")), "_rels/.rels"))
         if (r.type == kOriginRel)
-            throw Error(ErrorCategory::Unsupported,
-                        "the document is signed already; adding a seal picture would break that signature",
-                        path);
+            throw Error(
+                ErrorCategory::Unsupported,
+                tr("the document is signed already; adding a seal picture would break that signature"), path);
     if (request.placement.mode == Placement::Mode::CrossPage)
-        throw Error(ErrorCategory::Unsupported, "Office documents take no cross-page seal", path);
+        throw Error(ErrorCategory::Unsupported, tr("Office documents take no cross-page seal"), path);
+    if (request.placement.mode == Placement::Mode::Keyword &&
+        (main->kind == Kind::PowerPoint || request.placement.occurrence == Placement::kAllOccurrences))
+        throw Error(
+            ErrorCategory::Unsupported,
+            tr(main->kind == Kind::PowerPoint
+                   ? "--keyword is for Word and Excel documents; place the seal on a slide with --page "
+                     "and --at"
+                   : "an Office document takes one seal picture: --occurrence all is for PDF"),
+            path);
     if (request.placement.mode == Placement::Mode::Cell && main->kind != Kind::Excel)
-        throw Error(ErrorCategory::Unsupported, "--cell is for Excel workbooks", path);
+        throw Error(ErrorCategory::Unsupported, tr("--cell is for Excel workbooks"), path);
 
     Prepared out{{},
                  *main,
                  request.fieldName.empty() ? "eseal seal" : request.fieldName,
-                 pkg.find(kContentTypesEntry)};
+                 pkg.find(kContentTypesEntry),
+                 {}};
     for (const auto& n : pkg.parts()) {
         Bytes data = zip.read(n);
         // Every XML part must parse safely (no DOCTYPE, so no entities).
@@ -497,6 +728,7 @@ Prepared prepare(const SealRequest& request) {
     if (main->kind == Kind::Excel) sealExcel(out.parts, *main, seal, request.placement, path);
     if (main->kind == Kind::PowerPoint) sealPowerPoint(out.parts, *main, seal, request.placement, path);
     out.parts.put(seal.media, encodePng(*picture));
+    out.picture = seal.media;
 
     std::vector<std::pair<std::string, std::string>> overrides = {{kSignatureEntry, kSignatureType}};
     for (auto it = out.parts.order.begin(); it != out.parts.order.end();) {
@@ -608,6 +840,11 @@ SealResult sealOoxml(const SealRequest& request, Key& key) {
         isoUtc(in.signingTime) +
         "</mdssi:Value></mdssi:SignatureTime></SignatureProperty></SignatureProperties></Object>";
     in.objects = {{manifest, "idPackageObject"}, {officeObject(request, in.digest), "idOfficeObject"}};
+    // The electronic seal in an Object of its own (one more Type=Object reference), naming the part
+    // showing its picture.
+    if (!request.electronicSeal.empty())
+        in.objects.push_back(
+            xmldsig::sealObject(request.electronicSeal, "idElectronicSeal", "/" + prepared.picture));
     const std::string signature = xmldsig::sign(in, key);
     parts.put(kSignatureEntry, bytesOf(signature));
 

@@ -12,72 +12,26 @@ usage: libreoffice_check.py ESEAL_BIN TEST_DATA_DIR
 """
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
-import uno
-from com.sun.star.connection import NoConnectException
-
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(("ok      " if ok else "FAILED  ") + name + (": " + detail if detail else ""), flush=True)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import office_support  # noqa: E402
+from office_support import check, summary  # noqa: E402
 
 
 def run(cmd, env):
-    r = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
-    print("$ " + " ".join(cmd) + " -> exit %d" % r.returncode, flush=True)
-    if r.returncode != 0:
-        print(r.stdout)
-    return r.returncode
+    return office_support.run(cmd, env, timeout=120)[0]
 
 
-class LibreOffice:
-    """One headless LibreOffice with a throwaway profile, stopped by PID."""
+class LibreOffice(office_support.LibreOffice):
+    """One headless LibreOffice with a throwaway profile, stopped by PID; verify() reads a PDF."""
 
     def __init__(self, workdir):
-        self.port = 21000 + os.getpid() % 20000
-        profile = uno.systemPathToFileUrl(os.path.join(workdir, "lo-profile"))
-        self.proc = subprocess.Popen(
-            ["soffice", "--headless", "--norestore", "--nologo", "--nodefault",
-             "-env:UserInstallation=" + profile,
-             "--accept=socket,host=127.0.0.1,port=%d;urp;" % self.port],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-        deadline = time.time() + 90
-        while True:
-            try:
-                self.ctx = resolver.resolve(
-                    "uno:socket,host=127.0.0.1,port=%d;urp;StarOffice.ComponentContext" % self.port)
-                break
-            except NoConnectException:
-                if time.time() > deadline or self.proc.poll() is not None:
-                    raise RuntimeError("LibreOffice did not start")
-                time.sleep(0.25)
-        smgr = self.ctx.ServiceManager
-        self.files = smgr.createInstanceWithContext("com.sun.star.ucb.SimpleFileAccess", self.ctx)
-        self.signatures = smgr.createInstanceWithContext("com.sun.star.security.DocumentDigitalSignatures",
-                                                         self.ctx)
+        super().__init__(workdir, base_port=21000)
 
     def verify(self, path):
-        stream = self.files.openFileRead(uno.systemPathToFileUrl(os.path.abspath(path)))
-        try:
-            # No storage: LibreOffice treats the stream as a PDF.
-            return list(self.signatures.verifyDocumentContentSignatures(None, stream))
-        finally:
-            stream.closeInput()
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        return self.verify_pdf(path)
 
 
 def main():
@@ -143,9 +97,7 @@ def main():
         lo.stop()
         shutil.rmtree(work, ignore_errors=True)
 
-    failed = results.count(False)
-    print("%d passed, %d failed" % (len(results) - failed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -17,109 +17,19 @@ usage: odf_check.py ESEAL_BIN TEST_DATA_DIR
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 
 import uno
-from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(("ok      " if ok else "FAILED  ") + name + (": " + detail if detail else ""), flush=True)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from office_support import LibreOffice, check, results, run, summary, xmlsec_verify  # noqa: E402,F401
+from office_support import rezip as _rezip  # noqa: E402
 
 
-def run(cmd, env, cwd=None):
-    r = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                       timeout=180)
-    print("$ " + " ".join(cmd) + " -> exit %d" % r.returncode, flush=True)
-    if r.returncode not in (0,):
-        print(r.stdout[-3000:])
-    return r.returncode, r.stdout
-
-
-def rezip(src, dst, change=None, extra=(), order=None):
-    """Copies the package src to dst, mimetype first and stored, applying
-    change(name, data) -> data, then appending extra (name, data) entries."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
-        names = zin.namelist()
-        for n in names:
-            data = zin.read(n)
-            if change:
-                data = change(n, data)
-            zout.writestr(zipfile.ZipInfo(n) if n != "mimetype" else zipfile.ZipInfo("mimetype"), data,
-                          compress_type=zipfile.ZIP_STORED if n == "mimetype" else zipfile.ZIP_DEFLATED)
-        for n, data in extra:
-            zout.writestr(n, data, compress_type=zipfile.ZIP_DEFLATED)
-
-
-class LibreOffice:
-    """One headless LibreOffice with a throwaway profile, stopped by PID."""
-
-    def __init__(self, workdir):
-        self.port = 23000 + os.getpid() % 20000
-        profile = uno.systemPathToFileUrl(os.path.join(workdir, "lo-profile"))
-        self.proc = subprocess.Popen(
-            ["soffice", "--headless", "--norestore", "--nologo", "--nodefault",
-             "-env:UserInstallation=" + profile,
-             "--accept=socket,host=127.0.0.1,port=%d;urp;" % self.port],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-        deadline = time.time() + 90
-        while True:
-            try:
-                self.ctx = resolver.resolve(
-                    "uno:socket,host=127.0.0.1,port=%d;urp;StarOffice.ComponentContext" % self.port)
-                break
-            except NoConnectException:
-                if time.time() > deadline or self.proc.poll() is not None:
-                    raise RuntimeError("LibreOffice did not start")
-                time.sleep(0.25)
-        smgr = self.ctx.ServiceManager
-        self.storages = smgr.createInstanceWithContext("com.sun.star.embed.StorageFactory", self.ctx)
-        self.signatures = smgr.createInstanceWithArgumentsAndContext(
-            "com.sun.star.security.DocumentDigitalSignatures", ("1.2", False), self.ctx)
-
-    def verify(self, path):
-        # ZipFormat: a PackageFormat storage hides META-INF/, where the signatures are.
-        fmt = PropertyValue()
-        fmt.Name, fmt.Value = "StorageFormat", "ZipFormat"
-        storage = uno.invoke(self.storages, "createInstanceWithArguments",
-                             ((uno.systemPathToFileUrl(os.path.abspath(path)), 1,
-                               uno.Any("[]com.sun.star.beans.PropertyValue", (fmt,))),))
-        try:
-            return list(self.signatures.verifyDocumentContentSignatures(storage, None))
-        finally:
-            storage.dispose()
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
-def xmlsec_verify(package, pki, work):
-    """xmlsec1 on the signature XML, the package's entries extracted beside it
-    (the references are relative URIs of package entries)."""
-    d = tempfile.mkdtemp(dir=work)
-    with zipfile.ZipFile(package) as z:
-        z.extractall(d)
-    shutil.copy(os.path.join(d, "META-INF", "documentsignatures.xml"), os.path.join(d, "sig.xml"))
-    code, out = run(["xmlsec1", "--verify", "--trusted-pem", os.path.join(pki, "root-ca.crt"),
-                     "--untrusted-pem", os.path.join(pki, "intermediate-ca.crt"),
-                     "--enabled-reference-uris", "same-doc,remote",
-                     "--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties", "sig.xml"],
-                    os.environ, cwd=d)
-    return code == 0 and "OK" in out
+def rezip(src, dst, change=None, extra=()):
+    _rezip(src, dst, change, extra, odf=True)
 
 
 def main():
@@ -244,11 +154,7 @@ def main():
         certs = security.createSecurityContext("").getSecurityEnvironment().getPersonalCertificates()
         check("LibreOffice sees the signer in the NSS database", len(certs) == 1)
         if certs:
-            fmt = PropertyValue()
-            fmt.Name, fmt.Value = "StorageFormat", "ZipFormat"
-            storage = uno.invoke(lo.storages, "createInstanceWithArguments",
-                                 ((uno.systemPathToFileUrl(lo_signed), 7,
-                                   uno.Any("[]com.sun.star.beans.PropertyValue", (fmt,))),))
+            storage = lo.open_storage(lo_signed, 7)
             check("LibreOffice signs lo-signed.odt", lo.signatures.signDocumentWithCertificate(certs[0], storage, None))
             storage.dispose()
             code, text = run([eseal, "verify", lo_signed] + trust, env)
@@ -270,9 +176,7 @@ def main():
         lo.stop()
         shutil.rmtree(work, ignore_errors=True)
 
-    failed = results.count(False)
-    print("%d passed, %d failed" % (len(results) - failed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

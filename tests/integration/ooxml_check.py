@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import zipfile
@@ -29,25 +28,8 @@ import zipfile
 import uno
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from odf_check import LibreOffice, check, results, run  # noqa: E402
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-POI_CP = ":".join("/usr/share/java/%s.jar" % j for j in (
-    "poi", "poi-ooxml", "poi-ooxml-schemas", "xmlbeans", "commons-collections4", "commons-compress",
-    "commons-codec", "commons-math3", "commons-logging", "bcprov", "bcpkix", "bcutil", "xmlsec", "slf4j-api", "slf4j-nop"))
-
-
-def repack(src, dst, change=None, extra=(), drop=()):
-    """Copies the package src to dst, applying change(name, data) -> data,
-    leaving out drop and appending extra (name, data) entries."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for n in zin.namelist():
-            if n in drop:
-                continue
-            data = zin.read(n)
-            zout.writestr(n, change(n, data) if change else data)
-        for n, data in extra:
-            zout.writestr(n, data)
+from office_support import LibreOffice, Poi, check, run, summary  # noqa: E402
+from office_support import rezip as repack  # noqa: E402
 
 
 def main():
@@ -133,13 +115,9 @@ def main():
         check("LibreOffice made " + os.path.basename(doc) + (" with a picture" if media else ""), ok)
 
     # The POI checker, compiled now with Debian's JDK.
-    classes = os.path.join(work, "classes")
-    os.mkdir(classes)
-    code, _ = run(["javac", "-nowarn", "-cp", POI_CP, "-d", classes, os.path.join(HERE, "PoiVerify.java")], env)
-    check("javac PoiVerify.java", code == 0)
-
-    def poi(path):
-        return run(["java", "-cp", POI_CP + ":" + classes, "PoiVerify", path], env)
+    poi_checker = Poi(work, env)
+    check("javac PoiVerify.java", poi_checker.ok)
+    poi = poi_checker.verify
 
     sealed = {}
     jobs = [(docx, token_key, "ESEAL_OOXML_PIN", []), (xlsx, token_key, "ESEAL_OOXML_PIN", []),
@@ -345,9 +323,7 @@ def main():
         lo.stop()
         shutil.rmtree(work, ignore_errors=True)
 
-    failed = results.count(False)
-    print("%d passed, %d failed" % (len(results) - failed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

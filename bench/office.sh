@@ -1,0 +1,78 @@
+#!/bin/bash
+# eseal benchmark for Office files: sealing a ~50 MB docx and a ~50 MB xlsx, next to a
+# plain copy and to LibreOffice itself loading, storing and signing the same file
+# (python3-uno, bench/lo-sign.py; one run, as issue 7 asks). See bench/README.md.
+#
+#   bench/office.sh                  # MIB=50, RUNS=3 eseal/cp runs, one LibreOffice run
+#   MIB=20 RUNS=1 bench/office.sh
+#
+# Inputs are made once into the cache (${ESEAL_BENCH_CACHE:-~/.cache/eseal-bench}): a
+# flat ODF file (bench/make-big-office.py) converted by soffice --convert-to. Results go
+# to bench/results/<UTC date>-office.md.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+PY=/usr/bin/python3
+MIB=${MIB:-50}
+RUNS=${RUNS:-3}
+CACHE=${ESEAL_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/eseal-bench}
+for t in soffice certutil pk12util softhsm2-util /usr/bin/time; do
+  command -v "$t" >/dev/null || { echo "bench: $t is missing (see packaging/install-deps.sh)" >&2; exit 1; }
+done
+mkdir -p "$CACHE"
+CACHE=$(cd "$CACHE" && pwd)
+. "$HERE/keys.sh"  # PKI, SoftHSM2 token, NSS db (NSS), seal image (SEAL), ESEAL
+
+WORK=$(mktemp -d "$CACHE/office-work.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+for kind in docx xlsx; do
+  flat=$([ $kind = docx ] && echo fodt || echo fods)
+  filter=$([ $kind = docx ] && echo "docx:MS Word 2007 XML" || echo "xlsx:Calc MS Excel 2007 XML")
+  if [ ! -f "$CACHE/big-office-$MIB.$kind" ]; then
+    "$PY" "$HERE/make-big-office.py" "$WORK/big-office-$MIB.$flat" "$MIB"
+    soffice --headless "-env:UserInstallation=file://$WORK/convert-profile" --convert-to "$filter" \
+      --outdir "$CACHE" "$WORK/big-office-$MIB.$flat" >/dev/null 2>&1
+  fi
+done
+
+# Median wall seconds and max RSS (MiB) of RUNS runs of a command.
+measure() {
+  local times=() rss=0 r
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; return 1; }
+    read -r t m <"$WORK/time"
+    times+=("$t")
+    [ "$m" -gt "$rss" ] && rss=$m
+  done
+  r=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "$r $((rss / 1024))"
+}
+
+OUT=$HERE/results/$(date -u +%F)-office.md
+{
+  echo "# Office files: eseal sign next to cp and LibreOffice ($(date -u '+%F %H:%M UTC'))"
+  echo
+  echo "Machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); eseal $("$ESEAL" --version 2>/dev/null | head -1)."
+  echo "eseal and cp: median of $RUNS runs (/usr/bin/time); LibreOffice: one run (load, store, sign)."
+  echo
+  echo "| file | size | cp | eseal sign (p12, RSA) | eseal sign (SoftHSM2) | eseal verify | LibreOffice load + store + sign |"
+  echo "|---|---|---|---|---|---|---|"
+} >"$OUT"
+export SOFTHSM2_CONF="$CACHE/softhsm/softhsm2.conf" BENCH_PIN=11223344 BENCH_P12=test
+for kind in docx xlsx; do
+  in=$CACHE/big-office-$MIB.$kind
+  size=$(du -m "$in" | cut -f1)
+  read -r cp_s _ < <(measure cp "$in" "$WORK/copy.$kind")
+  rm -f "$WORK"/sealed*."$kind"
+  read -r p12_s p12_m < <(measure sh -c "rm -f '$WORK/sealed.$kind'; exec '$ESEAL' sign '$in' -o '$WORK/sealed.$kind' \
+    --key 'p12:$CACHE/pki/signer-rsa.p12' --image '$SEAL' --pin-env BENCH_P12")
+  read -r tok_s tok_m < <(measure sh -c "rm -f '$WORK/sealed-token.$kind'; exec '$ESEAL' sign '$in' -o '$WORK/sealed-token.$kind' \
+    --key 'pkcs11:token=eseal-test;object=signer-rsa?module-path=/usr/lib/softhsm/libsofthsm2.so' --image '$SEAL' \
+    --pin-env BENCH_PIN")
+  read -r ver_s ver_m < <(measure "$ESEAL" verify "$WORK/sealed.$kind" --trust "$CACHE/pki/trust.pem" --no-system-trust --quiet)
+  lo=$(MOZILLA_CERTIFICATE_FOLDER="sql:$NSS" "$PY" "$HERE/lo-sign.py" "$in" "$WORK/lo.$kind" "$WORK" 2>&1 | tail -1)
+  echo "bench: $kind ${size} MB: cp $cp_s s, eseal $p12_s s ($p12_m MiB) / token $tok_s s, verify $ver_s s; LibreOffice: $lo"
+  echo "| $kind | $size MB | $cp_s s | $p12_s s, $p12_m MiB | $tok_s s, $tok_m MiB | $ver_s s, $ver_m MiB | $lo |" >>"$OUT"
+done
+echo "bench: results in $OUT"
