@@ -16,7 +16,8 @@ const OptionSpec* find(const CommandSpec& spec, const std::string& token) {
 }
 
 [[noreturn]] void usage(const CommandSpec& spec, const std::string& message) {
-    throw Error(ErrorCategory::Usage, message + " (see: eseal " + spec.name + " --help)");
+    throw Error(ErrorCategory::Usage,
+                message + fill(tr(" (see: eseal {command} --help)"), {{"{command}", spec.name}}));
 }
 
 // A command's details are translated paragraph by paragraph (paragraphs are
@@ -63,24 +64,26 @@ Args::Args(const CommandSpec& spec, const std::vector<std::string>& argv) {
             inlineValue = a.substr(eq + 1);
         }
         if (name == "--pin" || name == "--so-pin" || name == "--new-pin" || name == "--password")
-            usage(spec,
-                  "PINs are never accepted on the command line (they end up in shell history and "
-                  "process lists); use a terminal prompt, --pin-env VAR or --pin-file FILE");
+            usage(spec, tr("PINs are never accepted on the command line (they end up in shell history and "
+                           "process lists); use a terminal prompt, --pin-env VAR or --pin-file FILE"));
         const OptionSpec* o = find(spec, name);
-        if (!o) usage(spec, "unknown option " + name);
+        if (!o) usage(spec, fill(tr("unknown option {option}"), {{"{option}", name}}));
         std::string value;
         if (o->takesValue) {
             if (inlineValue) {
                 value = *inlineValue;
             } else {
-                if (i + 1 >= argv.size()) usage(spec, o->name + " needs a value (" + o->valueName + ")");
+                if (i + 1 >= argv.size())
+                    usage(spec, fill(tr("{option} needs a value ({value})"),
+                                     {{"{option}", o->name}, {"{value}", o->valueName}}));
                 value = argv[++i];
             }
         } else if (inlineValue) {
-            usage(spec, o->name + " takes no value");
+            usage(spec, fill(tr("{option} takes no value"), {{"{option}", o->name}}));
         }
         auto& slot = values_[o->name];
-        if (!slot.empty() && !o->repeatable) usage(spec, o->name + " given more than once");
+        if (!slot.empty() && !o->repeatable)
+            usage(spec, fill(tr("{option} given more than once"), {{"{option}", o->name}}));
         slot.push_back(value);
     }
 }
@@ -97,7 +100,8 @@ void Args::applyDefaults(const CommandSpec& spec, const Config& config) {
             auto& slot = fromConfig[o->name];
             if (!slot.empty() && !o->repeatable)
                 throw Error(ErrorCategory::Usage,
-                            "--" + e.name + " is set twice (line " + std::to_string(e.line) + ")",
+                            fill(tr("--{name} is set twice (line {line})"),
+                                 {{"{name}", e.name}, {"{line}", std::to_string(e.line)}}),
                             config.file.string());
             slot.push_back(e.value);
         }

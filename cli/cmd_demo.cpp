@@ -45,7 +45,7 @@ fs::path demoDocuments() {
          {installed, fs::path(ESEAL_DEMO_DIR_INSTALLED), fs::path(ESEAL_DEMO_DIR_SOURCE)})
         if (!candidate.empty() && fs::exists(candidate / "samples.tsv")) return candidate;
     throw Error(ErrorCategory::BadInput,
-                "the demo documents (samples.tsv) are not installed; set ESEAL_DEMO_DOCS");
+                tr("the demo documents (samples.tsv) are not installed; set ESEAL_DEMO_DOCS"));
 }
 
 std::string softhsmModule() {
@@ -54,23 +54,23 @@ std::string softhsmModule() {
           "/usr/local/lib/softhsm/libsofthsm2.so"})
         if (fs::exists(p)) return p;
     throw Error(ErrorCategory::Unsupported,
-                "the demo keeps its key in a SoftHSM2 token, and SoftHSM2 is not installed "
-                "(Debian: apt-get install softhsm2, or run ./packaging/install-deps.sh)");
+                tr("the demo keeps its key in a SoftHSM2 token, and SoftHSM2 is not installed "
+                   "(Debian: apt-get install softhsm2, or run ./packaging/install-deps.sh)"));
 }
 
 void writePrivate(const fs::path& p, const std::string& content) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(ErrorCategory::OutputNotWritable, "cannot write", p.string());
+    if (!out) throw Error(ErrorCategory::OutputNotWritable, tr("cannot write"), p.string());
     out << content;
     out.close();
-    if (!out) throw Error(ErrorCategory::OutputNotWritable, "cannot write", p.string());
+    if (!out) throw Error(ErrorCategory::OutputNotWritable, tr("cannot write"), p.string());
     ::chmod(p.c_str(), 0600);
 }
 
 std::string readText(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
     if (!in)
-        throw Error(ErrorCategory::InputUnreadable, "cannot read (remove the demo folder to start again)",
+        throw Error(ErrorCategory::InputUnreadable, tr("cannot read (remove the demo folder to start again)"),
                     p.string());
     return {std::istreambuf_iterator<char>(in), {}};
 }
@@ -218,7 +218,7 @@ std::vector<Sample> readSamples(const fs::path& docs) {
 }
 
 int run(const Args& args) {
-    if (args.positional().size() > 1) throw Error(ErrorCategory::Usage, "demo takes one folder");
+    if (args.positional().size() > 1) throw Error(ErrorCategory::Usage, tr("demo takes one folder"));
     fs::path outDir = args.positional().empty() ? fs::path("eseal-demo") : fs::path(args.positional()[0]);
     std::cout << kDisclaimer << "\n";
     mentionRealTokens();
@@ -251,7 +251,8 @@ int run(const Args& args) {
         request.location = "eseal demo";
         const FormatAdapter& format = adapterFor(request.input);
         SealResult result = format.seal(request, *key);
-        std::cout << "sealed " << request.input << " -> " << result.output << "\n\n";
+        std::cout << fill(tr("sealed {in} -> {out}"), {{"{in}", request.input}, {"{out}", result.output}})
+                  << "\n\n";
         Report report = format.verify(result.output, trust, VerifyOptions{});
         std::cout << toText(report) << "\n";
         int code = verifyExitCode(report);

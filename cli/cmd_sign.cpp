@@ -17,6 +17,7 @@
 #include "cli/outputs.hpp"
 #include "cli/pin_sources.hpp"
 #include "cli/seal_choice.hpp"
+#include "cli/sign_output.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
 #include "core/base/interrupt.hpp"
@@ -40,7 +41,8 @@ double parseNumber(const std::string& text, const std::string& option) {
     char* end = nullptr;
     double v = std::strtod(text.c_str(), &end);
     if (text.empty() || errno != 0 || !end || *end != '\0' || !std::isfinite(v))
-        throw Error(ErrorCategory::Usage, option + " needs a number, got '" + text + "'");
+        throw Error(ErrorCategory::Usage, fill(tr("{option} needs a number, got '{text}'"),
+                                               {{"{option}", option}, {"{text}", text}}));
     return v;
 }
 
@@ -83,14 +85,16 @@ std::pair<double, double> parsePoint(std::string text, const std::string& option
         text.replace(at, kFullWidthComma.size(), ",");
     auto comma = text.find(',');
     if (comma == std::string::npos)
-        throw Error(ErrorCategory::Usage, option + " needs X,Y in millimetres, e.g. " + option + " 150,230");
+        throw Error(ErrorCategory::Usage, fill(tr("{option} needs X,Y in millimetres, e.g. {option} 150,230"),
+                                               {{"{option}", option}}));
     return {parseNumber(text.substr(0, comma), option), parseNumber(text.substr(comma + 1), option)};
 }
 
 int parsePageNumber(const std::string& text, const std::string& option) {
     const double p = parseNumber(text, option);
     if (p != static_cast<int>(p) || p < 1)
-        throw Error(ErrorCategory::Usage, option + " needs page numbers from 1, got '" + text + "'");
+        throw Error(ErrorCategory::Usage, fill(tr("{option} needs page numbers from 1, got '{text}'"),
+                                               {{"{option}", option}, {"{text}", text}}));
     return static_cast<int>(p);
 }
 
@@ -176,26 +180,6 @@ void checkSealImage(const RgbaImage& image, const std::string& path, double size
     }
 }
 
-// What a batch did, for the summary at its end and for an interrupt.
-struct BatchTally {
-    std::vector<std::string> sealed, failed, skipped;
-
-    std::string summary() const {
-        return "sealed " + std::to_string(sealed.size()) + ", failed " + std::to_string(failed.size()) +
-               ", skipped " + std::to_string(skipped.size());
-    }
-    // Before plans[current] starts: it and the ones after it are not sealed.
-    std::string interruptText(const std::vector<OutputPlan>& plans, std::size_t current) const {
-        std::string text = summary() + "\n";
-        for (const auto& s : sealed) text += "  sealed: " + s + "\n";
-        for (const auto& f : failed) text += "  failed: " + f + "\n";
-        for (std::size_t i = current; i < plans.size(); ++i)
-            if (!plans[i].skip) text += "  not sealed: " + plans[i].input + "\n";
-        text += "  (rerun with --skip-existing to seal only what is missing)\n";
-        return text;
-    }
-};
-
 // On a terminal, a progress bar on stderr while a batch is sealed; cleared
 // before each result line, so the output stays one line per file.
 class Progress {
@@ -252,7 +236,7 @@ std::shared_ptr<const SecretString> documentPassword(const Args& args) {
     return std::make_shared<const SecretString>(value);
 }
 
-int run(const Args& args) {
+int sealAll(const Args& args, SignOutput& tally) {
     const OutputOptions outputOptions{args.get("--out"), args.get("--out-dir"), args.has("--force"),
                                       args.has("--skip-existing")};
     const ExpandedInputs expanded = signInputs(args, outputOptions);
@@ -260,12 +244,12 @@ int run(const Args& args) {
     const std::vector<OutputPlan> plans = planOutputs(inputs, outputOptions);
     auto keySpec = args.get("--key");
     if (!keySpec)
-        throw Error(ErrorCategory::Usage, "--key is required (pkcs11:..., p12:FILE or skf:LIB?...)");
+        throw Error(ErrorCategory::Usage, tr("--key is required (pkcs11:..., p12:FILE or skf:LIB?...)"));
     auto sealOption = args.get("--seal");
     auto imageOption = args.get("--image");
     if (!sealOption && !imageOption)
         throw Error(ErrorCategory::Usage,
-                    "--seal SEAL.esl (an electronic seal) or --image SEAL.png is required");
+                    tr("--seal SEAL.esl (an electronic seal) or --image SEAL.png is required"));
 
     SealRequest base;
     // An electronic seal (GB/T 38540) is checked before anything else: usable
@@ -273,8 +257,9 @@ int run(const Args& args) {
     std::optional<seal::SesSeal> electronic;
     if (sealOption && !isSealPicture(*sealOption)) {
         if (imageOption)
-            throw Error(ErrorCategory::Usage,
-                        "--image cannot be used with an electronic seal: the seal carries its own picture");
+            throw Error(
+                ErrorCategory::Usage,
+                tr("--image cannot be used with an electronic seal: the seal carries its own picture"));
         electronic = loadSealForSigning(*sealOption, *keySpec);  // a file, or a seal on the key
         seal::requireUsableSeal(*electronic, now(), *sealOption);
         base.sealPicture = std::make_shared<const RgbaImage>(seal::pictureImage(*electronic, *sealOption));
@@ -282,18 +267,20 @@ int run(const Args& args) {
         if (electronic->picture.widthMm >= 5 && electronic->picture.widthMm <= 300)
             base.placement.sizeMm = static_cast<double>(electronic->picture.widthMm);
     } else if (sealOption && imageOption) {
-        throw Error(ErrorCategory::Usage, "give the seal picture once: --seal SEAL.png or --image SEAL.png");
+        throw Error(ErrorCategory::Usage,
+                    tr("give the seal picture once: --seal SEAL.png or --image SEAL.png"));
     }
     base.sealImage = sealOption ? *sealOption : *imageOption;
     if (auto v = args.get("--size")) {
         base.placement.sizeMm = parseNumber(*v, "--size");
         if (base.placement.sizeMm < 5 || base.placement.sizeMm > 300)
-            throw Error(ErrorCategory::Usage, "--size must be between 5 and 300 mm");
+            throw Error(ErrorCategory::Usage, tr("--size must be between 5 and 300 mm"));
     }
     if (auto v = args.get("--page")) {
         double p = parseNumber(*v, "--page");
         if (p != static_cast<int>(p) || p == 0 || p < -1)
-            throw Error(ErrorCategory::Usage, "--page needs a page number from 1, or -1 for the last page");
+            throw Error(ErrorCategory::Usage,
+                        tr("--page needs a page number from 1, or -1 for the last page"));
         base.placement.page = static_cast<int>(p);
     }
     parsePlacement(args, base.placement);
@@ -306,13 +293,13 @@ int run(const Args& args) {
     if (auto v = args.get("--digest")) {
         auto d = parseDigest(*v);
         if (!d || *d == DigestAlgorithm::Sm3 || *d == DigestAlgorithm::Sha1)
-            throw Error(ErrorCategory::Usage, "--digest must be sha256, sha384 or sha512");
+            throw Error(ErrorCategory::Usage, tr("--digest must be sha256, sha384 or sha512"));
         base.profile.digest = *d;
     }
     if (auto v = args.get("--tsa")) {
         if (v->rfind("http://", 0) != 0)
             throw Error(ErrorCategory::Usage,
-                        "--tsa needs an http:// URL of an RFC 3161 timestamp authority");
+                        tr("--tsa needs an http:// URL of an RFC 3161 timestamp authority"));
         base.profile.tsaUrl = *v;
         base.profile.level = PadesLevel::BT;
     }
@@ -324,19 +311,22 @@ int run(const Args& args) {
         auto it =
             std::find_if(std::begin(levels), std::end(levels), [&](const auto& l) { return *v == l.first; });
         if (it == std::end(levels))
-            throw Error(ErrorCategory::Usage, "--level must be B-B, B-T, B-LT or B-LTA");
+            throw Error(ErrorCategory::Usage, tr("--level must be B-B, B-T, B-LT or B-LTA"));
         base.profile.level = it->second;
         if (base.profile.level != PadesLevel::BB && base.profile.tsaUrl.empty())
-            throw Error(ErrorCategory::Usage, "--level " + *v + " needs a timestamp authority: --tsa URL");
+            throw Error(
+                ErrorCategory::Usage,
+                fill(tr("--level {level} needs a timestamp authority: --tsa URL"), {{"{level}", *v}}));
         if (base.profile.level == PadesLevel::BB && !base.profile.tsaUrl.empty())
-            throw Error(ErrorCategory::Usage, "--level B-B has no timestamp; leave out --tsa");
+            throw Error(ErrorCategory::Usage, tr("--level B-B has no timestamp; leave out --tsa"));
     }
     base.reason = args.get("--reason").value_or("");
     base.location = args.get("--location").value_or("");
     base.fieldName = args.get("--field").value_or("");
     base.documentPassword = documentPassword(args);
     if (!base.fieldName.empty() && inputs.size() > 1)
-        throw Error(ErrorCategory::Usage, "--field names one field; it cannot be used with several inputs");
+        throw Error(ErrorCategory::Usage,
+                    tr("--field names one field; it cannot be used with several inputs"));
 
     // Issuing CA certificates to embed beyond what the key holds: --chain files
     // (an unreadable one ends the command before the PIN) and the user's folder.
@@ -363,11 +353,7 @@ int run(const Args& args) {
     // In a batch a file that fails its check is reported and left out; the
     // others are still sealed. With one file, its error ends the command.
     int status = kOk;
-    BatchTally tally;
-    for (const std::string& file : expanded.unsupported) {
-        std::cout << "skipped " << file << " (" << tr("not a supported document") << ")\n";
-        tally.skipped.push_back(file);
-    }
+    for (const std::string& file : expanded.unsupported) tally.skippedUnsupported(file);
     const bool batch = plans.size() > 1 || expanded.sawDirectory;
     std::vector<const FormatAdapter*> formats(plans.size(), nullptr);
     std::size_t toSeal = 0;
@@ -391,25 +377,21 @@ int run(const Args& args) {
             if (request.profile.level != PadesLevel::BB && format.name() != "PDF")
                 throw Error(
                     ErrorCategory::Unsupported,
-                    "timestamps and long-term validation data (--tsa, --level) are made for PDF only yet",
+                    tr("timestamps and long-term validation data (--tsa, --level) are made for PDF only yet"),
                     plans[i].input);
             format.check(request);
             formats[i] = &format;
             ++toSeal;
         } catch (const Error& e) {
             if (plans.size() == 1) throw;
-            std::cerr << "eseal: " << e.what() << "\n";
-            tally.failed.push_back(plans[i].input);
+            tally.failed(plans[i].input, plans[i].output, e);
             if (status == kOk) status = exitCodeFor(e);
         }
     }
     if (toSeal == 0) {
-        for (const OutputPlan& plan : plans) {
-            if (!plan.skip) continue;
-            std::cout << "skipped " << plan.input << " (" << plan.output << " exists)\n";
-            tally.skipped.push_back(plan.input);
-        }
-        if (batch) std::cout << tally.summary() << "\n";
+        for (const OutputPlan& plan : plans)
+            if (plan.skip) tally.skippedExisting(plan.input, plan.output);
+        tally.finish(batch, status);
         return status;
     }
 
@@ -436,7 +418,7 @@ int run(const Args& args) {
             << "\n";
     if (electronic) {
         if (key->certificateChain().empty())
-            throw Error(ErrorCategory::BadInput, key->description() + " holds no certificate");
+            throw Error(ErrorCategory::BadInput, tr("holds no certificate"), key->description());
         seal::requireSignerListed(*electronic, key->certificateChain().front(), *sealOption);
     }
     // Keys whose certificate was not readable before the PIN (PKCS#12, SKF).
@@ -446,13 +428,12 @@ int run(const Args& args) {
         std::cerr << "eseal: " << tr("warning: ") << *warning << "\n";
 
     const Progress progress(toSeal);
-    const std::size_t checkFailures = tally.failed.size();
+    const std::size_t checkFailures = tally.failedCount();
     for (std::size_t i = 0; i < plans.size(); ++i) {
         const OutputPlan& plan = plans[i];
         if (!plan.skip && formats[i] == nullptr) continue;  // failed its check, reported above
         if (plan.skip) {
-            std::cout << "skipped " << plan.input << " (" << plan.output << " exists)\n";
-            tally.skipped.push_back(plan.input);
+            tally.skippedExisting(plan.input, plan.output);
             continue;
         }
         // What a Ctrl-C now would leave: printed by the signal handler.
@@ -460,27 +441,34 @@ int run(const Args& args) {
         SealRequest request = base;
         request.input = plan.input;
         request.output = plan.output;
-        progress.show(tally.sealed.size() + tally.failed.size() - checkFailures, plan.input);
+        progress.show(tally.sealedCount() + tally.failedCount() - checkFailures, plan.input);
         try {
             SealResult result = formats[i]->seal(request, *key);
             progress.clear();
-            std::cout << "sealed " << plan.input << " -> " << result.output << " (field " << result.fieldName;
-            if (!result.appearances.empty()) std::cout << ", page " << result.appearances.front().page;
-            std::cout << ")\n";
-            tally.sealed.push_back(plan.input);
+            tally.sealed(plan.input, result);
         } catch (const TokenError&) {
             progress.clear();
             throw;  // the key is gone or refuses: stop the batch
         } catch (const Error& e) {
             progress.clear();
-            std::cerr << "eseal: " << e.what() << "\n";
-            tally.failed.push_back(plan.input);
+            tally.failed(plan.input, plan.output, e);
             if (status == kOk) status = exitCodeFor(e);  // the batch goes on; the first failure decides
         }
     }
     setInterruptSummary({});
-    if (batch) std::cout << tally.summary() << "\n";
+    tally.finish(batch, status);
     return status;
+}
+
+// With --json an error that ends the command still gives the JSON object.
+int run(const Args& args) {
+    SignOutput output(args.has("--json"));
+    try {
+        return sealAll(args, output);
+    } catch (const Error& e) {
+        output.abort(e, exitCodeFor(e));
+        throw;
+    }
 }
 
 }  // namespace
@@ -579,6 +567,8 @@ const Command& signCommand() {
               "Password of an encrypted PDF from variable VAR: the\nuser password to open it, or the owner "
               "password\nwhen its permissions do not allow signing."},
              {"--pdf-password-file", "", true, false, "FILE", "The same, from the first line of FILE."},
+             {"--json", "", false, false, "",
+              "Print the results as one JSON object (for scripts;\nsee docs/CLI.md)."},
          }},
         run};
     return command;

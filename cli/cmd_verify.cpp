@@ -35,7 +35,7 @@ int combine(int a, int b) {
 
 int run(const Args& args) {
     if (args.positional().empty())
-        throw Error(ErrorCategory::Usage, "no file to verify (see: eseal verify --help)");
+        throw Error(ErrorCategory::Usage, tr("no file to verify (see: eseal verify --help)"));
     const ExpandedInputs expanded = expandFolders(args.positional());
     const std::vector<std::string>& files = expanded.files;
     const bool sawDirectory = expanded.sawDirectory;

@@ -49,18 +49,22 @@ Config loadConfig(const fs::path& path) {
         const auto eq = line.find('=');
         if (eq == std::string::npos)
             throw Error(ErrorCategory::Usage,
-                        "line " + std::to_string(lineNo) + " is not 'name = value': " + line, path.string());
+                        fill(tr("line {line} is not 'name = value': {text}"),
+                             {{"{line}", std::to_string(lineNo)}, {"{text}", line}}),
+                        path.string());
         ConfigEntry entry{trim(line.substr(0, eq)), trim(line.substr(eq + 1)), lineNo};
         if (entry.name.rfind("--", 0) == 0) entry.name.erase(0, 2);
         if (entry.name.empty() || entry.value.empty())
-            throw Error(ErrorCategory::Usage,
-                        "line " + std::to_string(lineNo) + " has an empty name or value", path.string());
-        if (entry.name == "pin" || entry.name == "so-pin" || entry.name == "password")
             throw Error(
                 ErrorCategory::Usage,
-                "line " + std::to_string(lineNo) +
-                    ": PINs are never read from the configuration; use the prompt, pin-env or pin-file",
+                fill(tr("line {line} has an empty name or value"), {{"{line}", std::to_string(lineNo)}}),
                 path.string());
+        if (entry.name == "pin" || entry.name == "so-pin" || entry.name == "password")
+            throw Error(ErrorCategory::Usage,
+                        fill(tr("line {line}: PINs are never read from the configuration; use the prompt, "
+                                "pin-env or pin-file"),
+                             {{"{line}", std::to_string(lineNo)}}),
+                        path.string());
         config.entries.push_back(std::move(entry));
     }
     return config;
@@ -70,7 +74,8 @@ void checkConfigNames(const Config& config, const std::vector<std::string>& know
     for (const ConfigEntry& e : config.entries)
         if (std::find(knownOptions.begin(), knownOptions.end(), e.name) == knownOptions.end())
             throw Error(ErrorCategory::Usage,
-                        "line " + std::to_string(e.line) + ": no eseal command has an option --" + e.name,
+                        fill(tr("line {line}: no eseal command has an option --{name}"),
+                             {{"{line}", std::to_string(e.line)}, {"{name}", e.name}}),
                         config.file.string());
 }
 

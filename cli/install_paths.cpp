@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal::cli {
 
@@ -39,7 +40,7 @@ fs::path translationsDir() {
 std::filesystem::path userDataHome() {
     if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return x;
     const char* home = std::getenv("HOME");
-    if (!home || !*home) throw Error(ErrorCategory::Usage, "neither XDG_DATA_HOME nor HOME is set");
+    if (!home || !*home) throw Error(ErrorCategory::Usage, tr("neither XDG_DATA_HOME nor HOME is set"));
     return std::filesystem::path(home) / ".local" / "share";
 }
 

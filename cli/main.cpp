@@ -42,8 +42,11 @@ void printOverview(std::ostream& out) {
         << tr("Commands:") << "\n";
     for (const Command* c : commands()) {
         std::string left = "  " + c->spec.name;
-        out << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ')
-            << tr(c->spec.summary.c_str()) << "\n";
+        out << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ');
+        // A summary of several lines keeps to its column.
+        for (const char* p = tr(c->spec.summary.c_str()); *p; ++p)
+            out << *p << (*p == '\n' ? std::string(22, ' ') : std::string());
+        out << "\n";
     }
     out << "\n"
         << tr("General options:") << "\n"
@@ -52,16 +55,17 @@ void printOverview(std::ostream& out) {
         << "  --version             " << tr("Show the version.") << "\n\n"
         << tr("Exit codes:") << "\n";
     const std::pair<const char*, const char*> codes[] = {
-        {"0 ", "success; verify: every signature PASSED"},
-        {"1 ", "verify: a signature FAILED"},
-        {"2 ", "verify: otherwise INDETERMINATE (e.g. certificate chain not trusted)"},
-        {"3 ", "verify: the file has no signature"},
-        {"4 ", "input unreadable or not valid (document, seal image)"},
-        {"5 ", "USB Key / token / PIN error (wrong PIN, locked, no PIN given)"},
-        {"6 ", "output cannot be written"},
-        {"7 ", "cryptographic failure"},
-        {"64", "usage error"},
-        {"70", "internal error"}};
+        {"0  ", "success; verify: every signature PASSED"},
+        {"1  ", "verify: a signature FAILED"},
+        {"2  ", "verify: otherwise INDETERMINATE (e.g. certificate chain not trusted)"},
+        {"3  ", "verify: the file has no signature"},
+        {"4  ", "input unreadable or not valid (document, seal image)"},
+        {"5  ", "USB Key / token / PIN error (wrong PIN, locked, no PIN given)"},
+        {"6  ", "output cannot be written"},
+        {"7  ", "cryptographic failure"},
+        {"64 ", "usage error"},
+        {"70 ", "internal error"},
+        {"130", "interrupted (Ctrl-C, SIGTERM): unfinished output removed"}};
     for (const auto& [code, meaning] : codes) out << "  " << code << "  " << tr(meaning) << "\n";
 }
 
@@ -101,28 +105,34 @@ int main(int argc, char** argv) {
     }
     if (!chosen && words[0] == "token") {
         if (words.size() >= 2 && (words[1] == "--help" || words[1] == "-h")) {
-            std::cout << "eseal token: manage USB Keys (PKCS#11 tokens).\n";
+            std::cout << tr("eseal token: manage USB Keys (PKCS#11 tokens).") << "\n";
             for (const Command* c : commands())
                 if (c->spec.name.rfind("token ", 0) == 0) std::cout << "\n" << helpText(c->spec);
             return kOk;
         }
-        std::cerr << "eseal: token needs a subcommand: list, unlock, change-pin, csr or import-cert (see "
-                     "eseal token --help)\n";
+        std::cerr << "eseal: "
+                  << tr("token needs a subcommand: list, unlock, change-pin, csr or import-cert (see eseal "
+                        "token --help)")
+                  << "\n";
         return kUsage;
     }
     if (!chosen && words[0] == "seal") {
         if (words.size() >= 2 && (words[1] == "--help" || words[1] == "-h")) {
-            std::cout << "eseal seal: electronic seals (GB/T 38540, GM/T 0031).\n";
+            std::cout << tr("eseal seal: electronic seals (GB/T 38540, GM/T 0031).") << "\n";
             for (const Command* c : commands())
                 if (c->spec.name.rfind("seal ", 0) == 0) std::cout << "\n" << helpText(c->spec);
             return kOk;
         }
-        std::cerr << "eseal: seal needs a subcommand: show, make, draw, image, list or store (see eseal seal "
-                     "--help)\n";
+        std::cerr
+            << "eseal: "
+            << tr("seal needs a subcommand: show, make, draw, image, list or store (see eseal seal --help)")
+            << "\n";
         return kUsage;
     }
     if (!chosen) {
-        std::cerr << "eseal: unknown command '" << words[0] << "' (see eseal --help)\n";
+        std::cerr << "eseal: "
+                  << fill(tr("unknown command '{command}' (see eseal --help)"), {{"{command}", words[0]}})
+                  << "\n";
         return kUsage;
     }
     try {
@@ -143,10 +153,10 @@ int main(int argc, char** argv) {
         std::cerr << "eseal: " << e.what() << "\n";
         return exitCodeFor(e);
     } catch (const std::bad_alloc&) {
-        std::cerr << "eseal: out of memory\n";
+        std::cerr << "eseal: " << tr("out of memory") << "\n";
         return kInternal;
     } catch (const std::exception& e) {
-        std::cerr << "eseal: internal error: " << e.what() << "\n";
+        std::cerr << "eseal: " << tr("internal error: ") << e.what() << "\n";
         return kInternal;
     }
 }

@@ -16,7 +16,7 @@ namespace eseal::cli {
 
 namespace {
 
-void printNotice(const std::string& message) { std::cerr << "eseal: note: " << message << "\n"; }
+void printNotice(const std::string& message) { std::cerr << "eseal: " << tr("note: ") << message << "\n"; }
 
 std::string stateLine(const PinPrompt& prompt) {
     if (!prompt.hasState) return prompt.tokenLabel;

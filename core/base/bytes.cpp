@@ -34,7 +34,7 @@ Bytes fromHex(std::string_view hex) {
     for (char c : hex) {
         if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
         int v = hexDigitValue(c);
-        if (v < 0) throw Error(ErrorCategory::BadInput, "invalid hexadecimal digit");
+        if (v < 0) throw Error(ErrorCategory::BadInput, tr("invalid hexadecimal digit"));
         if (high < 0) {
             high = v;
         } else {
@@ -42,7 +42,7 @@ Bytes fromHex(std::string_view hex) {
             high = -1;
         }
     }
-    if (high >= 0) throw Error(ErrorCategory::BadInput, "odd number of hexadecimal digits");
+    if (high >= 0) throw Error(ErrorCategory::BadInput, tr("odd number of hexadecimal digits"));
     return out;
 }
 

@@ -7,6 +7,9 @@
 #include <array>
 #include <atomic>
 #include <cstring>
+#include <string>
+
+#include "core/base/i18n.hpp"
 
 namespace eseal {
 
@@ -34,6 +37,10 @@ termios g_terminal{};
 
 std::atomic<bool> g_installed{false};
 
+// "eseal: interrupted; ..." in the messages' language, made before any signal can come.
+char g_head[512];
+std::size_t g_headLength = 0;
+
 void writeAll(int fd, const char* p, std::size_t n) noexcept {
     while (n > 0) {
         const ssize_t w = ::write(fd, p, n);
@@ -47,8 +54,7 @@ extern "C" void onInterrupt(int) {
     for (Slot& s : g_slots)
         if (s.state.load() == 2) ::unlink(s.path);
     if (const int fd = g_terminalFd.load(); fd >= 0) ::tcsetattr(fd, TCSAFLUSH, &g_terminal);
-    static const char kHead[] = "\neseal: interrupted; unfinished output removed\n";
-    writeAll(STDERR_FILENO, kHead, sizeof kHead - 1);
+    writeAll(STDERR_FILENO, g_head, g_headLength);
     const int i = g_summaryIndex.load();
     writeAll(STDERR_FILENO, g_summary[i], g_summaryLength[i].load());
     ::_exit(kInterruptedExitCode);
@@ -58,6 +64,9 @@ extern "C" void onInterrupt(int) {
 
 void installInterruptCleanup() {
     if (g_installed.exchange(true)) return;
+    const std::string head = std::string("\neseal: ") + tr("interrupted; unfinished output removed") + "\n";
+    g_headLength = std::min(head.size(), sizeof g_head);
+    std::memcpy(g_head, head.data(), g_headLength);
     struct sigaction sa {};
     sa.sa_handler = onInterrupt;
     sigemptyset(&sa.sa_mask);

@@ -17,7 +17,8 @@ namespace eseal {
 inline constexpr int kInterruptedExitCode = 130;
 
 // Installs the handlers (idempotent). Until called, signals keep their
-// default action; AtomicFile registers its temporaries either way.
+// default action; AtomicFile registers its temporaries either way. Call it
+// after initTranslations: the message it prints is translated then.
 void installInterruptCleanup();
 
 // A temporary file to remove when interrupted. Returns a slot id for

@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/sm2.hpp"
 #include "core/ossl/ossl.hpp"
@@ -82,8 +83,9 @@ int chainPriority(ChainStatus s) {
 }
 
 std::string whichCert(int depth) {
-    return depth == 0 ? "the signer certificate"
-                      : "the issuing CA certificate at depth " + std::to_string(depth);
+    return depth == 0 ? std::string(tr("the signer certificate"))
+                      : fill(tr("the issuing CA certificate at depth {depth}"),
+                             {{"{depth}", std::to_string(depth)}});
 }
 
 }  // namespace
@@ -108,7 +110,7 @@ ChainReport validateChain(const Certificate& signer, const std::vector<Certifica
     if (!trust.get() || !untrusted || !ctx ||
         X509_STORE_CTX_init(ctx.get(), trust.get(), signer.get(), untrusted.get()) != 1) {
         out.status = ChainStatus::NotChecked;
-        out.message = "the certificate chain could not be checked: " + opensslErrors();
+        out.message = tr("the certificate chain could not be checked: ") + opensslErrors();
         return out;
     }
     X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
@@ -144,7 +146,7 @@ ChainReport validateChain(const Certificate& signer, const std::vector<Certifica
         (X509_get_extension_flags(signer.get()) & EXFLAG_KUSAGE) &&
         !(X509_get_key_usage(signer.get()) & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
         status = ChainStatus::KeyUsageInvalid;
-        message = "the signer certificate's key usage allows neither digitalSignature nor nonRepudiation";
+        message = tr("the signer certificate's key usage allows neither digitalSignature nor nonRepudiation");
     }
     if (usage == KeyUsagePurpose::TimeStamping && status == ChainStatus::Trusted) {
         const int idx = X509_get_ext_by_NID(signer.get(), NID_ext_key_usage, -1);
@@ -152,18 +154,19 @@ ChainReport validateChain(const Certificate& signer, const std::vector<Certifica
         if (!(X509_get_extension_flags(signer.get()) & EXFLAG_XKUSAGE) ||
             X509_get_extended_key_usage(signer.get()) != XKU_TIMESTAMP || !critical) {
             status = ChainStatus::KeyUsageInvalid;
-            message = "the TSA certificate lacks the critical extended key usage timeStamping (RFC 3161 2.3)";
+            message =
+                tr("the TSA certificate lacks the critical extended key usage timeStamping (RFC 3161 2.3)");
         }
     }
     if (usage == KeyUsagePurpose::OcspSigning && status == ChainStatus::Trusted &&
         !(X509_get_extended_key_usage(signer.get()) & XKU_OCSP_SIGN)) {
         status = ChainStatus::KeyUsageInvalid;
         message =
-            "the OCSP responder certificate lacks the extended key usage OCSPSigning (RFC 6960 4.2.2.2)";
+            tr("the OCSP responder certificate lacks the extended key usage OCSPSigning (RFC 6960 4.2.2.2)");
     }
     ERR_clear_error();
     if (status == ChainStatus::Trusted)
-        message = "a path to a trusted root was found and every certificate is valid";
+        message = tr("a path to a trusted root was found and every certificate is valid");
     out.status = status;
     out.message = message;
     return out;
@@ -197,32 +200,37 @@ SubIndication chainSubIndication(ChainStatus s) {
 }
 
 std::string chainProblem(const ChainReport& chain, const std::optional<CertificateInfo>& signerInfo) {
-    const std::string signer = signerInfo ? signerInfo->commonName : std::string("the signer");
+    const std::string signer = signerInfo ? signerInfo->commonName : std::string(tr("the signer"));
+    const std::vector<std::pair<std::string, std::string>> names{{"{signer}", signer},
+                                                                 {"{time}", chain.validationTime}};
     switch (chain.status) {
         case ChainStatus::Untrusted:
-            return "The certificate of " + signer +
-                   " leads to a root that is not trusted here. If you know this issuer, add its root "
-                   "certificate "
-                   "with --trust or to ~/.config/eseal/trust.";
+            return fill(
+                tr("The certificate of {signer} leads to a root that is not trusted here. If you know "
+                   "this issuer, add its root certificate with --trust or to ~/.config/eseal/trust."),
+                names);
         case ChainStatus::Incomplete:
-            return "The certificate chain of " + signer +
-                   " is incomplete: an issuing CA certificate is neither in the signature nor among the "
-                   "trusted certificates or those in ~/.config/eseal/certs.";
+            return fill(tr("The certificate chain of {signer} is incomplete: an issuing CA certificate is "
+                           "neither in the signature nor among the trusted certificates or those in "
+                           "~/.config/eseal/certs."),
+                        names);
         case ChainStatus::Expired:
-            return "A certificate in the chain of " + signer + " was expired at " + chain.validationTime +
-                   ", and no timestamp proves the signature was made while it was valid.";
+            return fill(tr("A certificate in the chain of {signer} was expired at {time}, and no timestamp "
+                           "proves the signature was made while it was valid."),
+                        names);
         case ChainStatus::NotYetValid:
-            return "A certificate in the chain of " + signer + " was not yet valid at " +
-                   chain.validationTime + ".";
+            return fill(tr("A certificate in the chain of {signer} was not yet valid at {time}."), names);
         case ChainStatus::KeyUsageInvalid: {
             std::string usages;
             if (signerInfo)
                 for (const auto& u : signerInfo->keyUsage) usages += (usages.empty() ? "" : ", ") + u;
-            return "The certificate of " + signer + " is not meant for signing (key usage: " +
-                   (usages.empty() ? std::string("none") : usages) + ").";
+            return fill(
+                tr("The certificate of {signer} is not meant for signing (key usage: {usages})."),
+                {{"{signer}", signer}, {"{usages}", usages.empty() ? std::string(tr("none")) : usages}});
         }
         case ChainStatus::Invalid:
-            return "The certificate chain of " + signer + " is invalid: " + chain.message + ".";
+            return fill(tr("The certificate chain of {signer} is invalid: {message}."),
+                        {{"{signer}", signer}, {"{message}", chain.message}});
         case ChainStatus::Trusted:
         case ChainStatus::NotChecked:
             break;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/crypto/der.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/crypto/sm2.hpp"
@@ -91,7 +92,8 @@ SignatureAlgorithm chooseAlgorithm(const Key& key, const CmsSignOptions& options
     if (options.algorithm) {
         if (std::find(available.begin(), available.end(), *options.algorithm) == available.end())
             throw Error(ErrorCategory::Unsupported,
-                        key.description() + " cannot sign with " + toString(*options.algorithm));
+                        fill(tr("{key} cannot sign with {algorithm}"),
+                             {{"{key}", key.description()}, {"{algorithm}", toString(*options.algorithm)}}));
         return *options.algorithm;
     }
     for (const auto& a : available)
@@ -100,7 +102,8 @@ SignatureAlgorithm chooseAlgorithm(const Key& key, const CmsSignOptions& options
     for (const auto& a : available)
         if (a.scheme == SignatureScheme::Sm2) return a;
     throw Error(ErrorCategory::Unsupported,
-                key.description() + " offers no signature algorithm with " + toString(options.digest));
+                fill(tr("{key} offers no signature algorithm with {digest}"),
+                     {{"{key}", key.description()}, {"{digest}", toString(options.digest)}}));
 }
 
 Bytes nameDer(const X509_NAME* name) {
@@ -151,7 +154,7 @@ struct Prepared {
 
 Prepared prepare(const Key& key, const CmsSignOptions& options) {
     const auto& chain = key.certificateChain();
-    if (chain.empty()) throw Error(ErrorCategory::BadInput, key.description() + " holds no certificate");
+    if (chain.empty()) throw Error(ErrorCategory::BadInput, tr("holds no certificate"), key.description());
     Prepared p{chooseAlgorithm(key, options), ossl::parseCertificate(chain.front()), {}};
     auto add = [&](const Bytes& der) {
         if (std::find(p.certificates.begin(), p.certificates.end(), der) == p.certificates.end())
@@ -227,7 +230,8 @@ Bytes CmsSigner::sign(ByteView contentDigest, Key& key) const {
         toSign = digest(p.algorithm.digest, attrs);
     }
     const Bytes signature = key.sign(toSign, p.algorithm);
-    if (signature.empty()) throw CryptoError(key.description() + " returned an empty signature");
+    if (signature.empty())
+        throw CryptoError(fill(tr("{key} returned an empty signature"), {{"{key}", key.description()}}));
     // The timestamp is over the signature value (ETSI EN 319 122-1 5.3).
     const Bytes token = options_.timestamp ? options_.timestamp(signature) : Bytes();
     return assemble(p, attrs, signature, token);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/cms_parse_impl.hpp"
 #include "core/crypto/digest.hpp"
@@ -141,17 +142,17 @@ void verifyInto(const ParsedCms& parsed, ByteView contentDigestIn, const TrustSt
         const ASN1_TYPE* messageDigest = cms::singleValue(si, NID_pkcs9_messageDigest);
         if (!contentType || contentType->type != V_ASN1_OBJECT) {
             fail(Indication::Failed, SubIndication::FormatFailure,
-                 "The content-type signed attribute is missing or malformed (RFC 5652 11.1).");
+                 tr("The content-type signed attribute is missing or malformed (RFC 5652 11.1)."));
             return;
         }
         if (OBJ_cmp(contentType->value.object, CMS_get0_eContentType(m.cms.get())) != 0) {
             fail(Indication::Failed, SubIndication::FormatFailure,
-                 "The content-type signed attribute does not match the signed content type.");
+                 tr("The content-type signed attribute does not match the signed content type."));
             return;
         }
         if (!messageDigest || messageDigest->type != V_ASN1_OCTET_STRING) {
             fail(Indication::Failed, SubIndication::FormatFailure,
-                 "The message-digest signed attribute is missing or malformed (RFC 5652 11.2).");
+                 tr("The message-digest signed attribute is missing or malformed (RFC 5652 11.2)."));
             return;
         }
         if (digestAlgorithm) {
@@ -162,8 +163,8 @@ void verifyInto(const ParsedCms& parsed, ByteView contentDigestIn, const TrustSt
                 std::equal(claimed.begin(), claimed.end(), contentDigest.begin(), contentDigest.end());
             if (!out.digestMatches)
                 fail(Indication::Failed, SubIndication::HashFailure,
-                     "The document was changed after it was signed: its digest does not match the signed "
-                     "one.");
+                     tr("The document was changed after it was signed: its digest does not match the signed "
+                        "one."));
         }
         if (method) {
             const ByteView attrs = parsed.signedAttributes();
@@ -171,7 +172,7 @@ void verifyInto(const ParsedCms& parsed, ByteView contentDigestIn, const TrustSt
             ERR_clear_error();
             if (!out.signatureValid)
                 fail(Indication::Failed, SubIndication::SigCryptoFailure,
-                     "The signature value does not verify with the signer's public key.");
+                     tr("The signature value does not verify with the signer's public key."));
         }
         // RFC 5035 / ETSI EN 319 122-1 5.2.2: the signed attributes bind the signer certificate.
         switch (cms::checkSigningCertificate(si, signer, signerDer)) {
@@ -180,41 +181,41 @@ void verifyInto(const ParsedCms& parsed, ByteView contentDigestIn, const TrustSt
                 break;
             case cms::Binding::Absent:
                 out.warnings.push_back(
-                    "The signature does not bind its signer certificate (no signing-certificate-v2 "
-                    "attribute); "
-                    "the certificate could be swapped for another with the same key.");
+                    tr("The signature does not bind its signer certificate (no signing-certificate-v2 "
+                       "attribute); "
+                       "the certificate could be swapped for another with the same key."));
                 break;
             case cms::Binding::Mismatch:
                 fail(Indication::Failed, SubIndication::FormatFailure,
-                     "The signing-certificate attribute names a certificate other than the signer's.");
+                     tr("The signing-certificate attribute names a certificate other than the signer's."));
                 break;
             case cms::Binding::Malformed:
                 fail(Indication::Failed, SubIndication::FormatFailure,
-                     "The signing-certificate attribute is malformed.");
+                     tr("The signing-certificate attribute is malformed."));
                 break;
         }
     } else {
         // No signed attributes (older adbe.pkcs7.detached signers): the
         // signature is over the content digest itself (RFC 5652 5.4).
-        out.warnings.push_back(
+        out.warnings.push_back(tr(
             "The signature has no signed attributes, so it does not bind the signer certificate or a content "
-            "type.");
+            "type."));
         if (method && digestAlgorithm) {
             if (method->scheme == SignatureScheme::Sm2) {
                 cryptoUnsupported = true;
                 fail(Indication::Indeterminate, SubIndication::CryptoConstraintsFailure,
-                     "SM2 signatures without signed attributes cannot be checked by eseal.");
+                     tr("SM2 signatures without signed attributes cannot be checked by eseal."));
             } else if (method->mdNid != m.digestNid) {
                 fail(Indication::Failed, SubIndication::FormatFailure,
-                     "The signature and digest algorithms of the signature disagree.");
+                     tr("The signature and digest algorithms of the signature disagree."));
             } else {
                 out.signatureValid = cms::verifyOverDigest(pub, *method, contentDigest, signature);
                 ERR_clear_error();
                 out.digestMatches = out.signatureValid;
                 if (!out.signatureValid)
                     fail(Indication::Failed, SubIndication::SigCryptoFailure,
-                         "The signature does not verify: the document was changed or the signature is "
-                         "damaged.");
+                         tr("The signature does not verify: the document was changed or the signature is "
+                            "damaged."));
             }
         }
     }
@@ -256,10 +257,11 @@ void verifyInto(const ParsedCms& parsed, ByteView contentDigestIn, const TrustSt
     out.chain =
         validateChain(*parsed.signer(), pathCandidates, trust, at, KeyUsagePurpose::DocumentSigning, &path);
     if (provenTime) {
-        out.chain.message += "; checked at the time of the signature timestamp";
+        out.chain.message += std::string("; ") + tr("checked at the time of the signature timestamp");
     } else if (!options.validationTime && out.signingTime && *out.signingTime != out.chain.validationTime)
-        out.chain.message += "; checked at the current time, because the claimed signing time " +
-                             *out.signingTime + " is not proven by a timestamp";
+        out.chain.message += "; " + fill(tr("checked at the current time, because the claimed signing time "
+                                            "{time} is not proven by a timestamp"),
+                                         {{"{time}", *out.signingTime}});
     if (out.chain.status != ChainStatus::Trusted) {
         const std::string problem = chainProblem(out.chain, out.signer);
         fail(Indication::Indeterminate, chainSubIndication(out.chain.status),
@@ -287,19 +289,20 @@ void verifyInto(const ParsedCms& parsed, ByteView contentDigestIn, const TrustSt
     // --- Cryptographic constraints: reported only when nothing else is wrong.
     std::vector<std::string> weak;
     if (cms::weakDigest(m.digestNid) && !cryptoUnsupported)
-        weak.push_back("the digest algorithm " + out.digestAlgorithm);
+        weak.push_back(fill(tr("the digest algorithm {name}"), {{"{name}", out.digestAlgorithm}}));
     if (method && cms::weakDigest(method->mdNid) && method->mdNid != m.digestNid)
-        weak.push_back("the signature digest " + cms::digestName(method->mdNid));
+        weak.push_back(fill(tr("the signature digest {name}"), {{"{name}", cms::digestName(method->mdNid)}}));
     const int bits = EVP_PKEY_get_bits(pub);
     if ((EVP_PKEY_is_a(pub, "RSA") || EVP_PKEY_is_a(pub, "RSA-PSS")) && bits < 2048)
-        weak.push_back("an RSA key of " + std::to_string(bits) + " bits");
+        weak.push_back(fill(tr("an RSA key of {bits} bits"), {{"{bits}", std::to_string(bits)}}));
     if (EVP_PKEY_is_a(pub, "EC") && bits < 256)
-        weak.push_back("an EC key of " + std::to_string(bits) + " bits");
+        weak.push_back(fill(tr("an EC key of {bits} bits"), {{"{bits}", std::to_string(bits)}}));
     for (const auto& w : weak)
-        out.warnings.push_back("The signature uses " + w + ", which is too weak to be relied on today.");
+        out.warnings.push_back(
+            fill(tr("The signature uses {what}, which is too weak to be relied on today."), {{"{what}", w}}));
     if (!weak.empty() && out.verdict.passed())
         fail(Indication::Indeterminate, SubIndication::CryptoConstraintsFailure,
-             "The signature is intact but uses weak cryptography (see warnings).");
+             tr("The signature is intact but uses weak cryptography (see warnings)."));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <openssl/http.h>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/ossl/ossl.hpp"
 
 namespace eseal {
@@ -24,7 +25,7 @@ std::string lastOpensslError() {
 
 void requireHttp(const std::string& url) {
     if (url.rfind("http://", 0) != 0)
-        throw Error(ErrorCategory::Unsupported, "only http:// URLs are supported for this service", url);
+        throw Error(ErrorCategory::Unsupported, tr("only http:// URLs are supported for this service"), url);
 }
 
 Bytes readAll(BIO* bio, const std::string& url, std::size_t max) {
@@ -34,7 +35,7 @@ Bytes readAll(BIO* bio, const std::string& url, std::size_t max) {
         const int n = BIO_read(bio, buf, sizeof buf);
         if (n <= 0) break;
         out.insert(out.end(), buf, buf + n);
-        if (out.size() > max) throw Error(ErrorCategory::Crypto, "the answer is too large", url);
+        if (out.size() > max) throw Error(ErrorCategory::Crypto, tr("the answer is too large"), url);
     }
     ERR_clear_error();
     return out;
@@ -50,14 +51,14 @@ Bytes httpPost(const std::string& url, const std::string& contentType, ByteView 
     if (OSSL_HTTP_parse_url(url.c_str(), &ssl, nullptr, &host, &port, nullptr, &path, nullptr, nullptr) !=
         1) {
         ERR_clear_error();
-        throw Error(ErrorCategory::Usage, "not a usable URL", url);
+        throw Error(ErrorCategory::Usage, tr("not a usable URL"), url);
     }
     struct Free {
         char* p;
         ~Free() { OPENSSL_free(p); }
     } fh{host}, fp{port}, fpa{path};
     ossl::BioPtr req(BIO_new_mem_buf(body.data(), static_cast<int>(body.size())));
-    if (!req) throw Error(ErrorCategory::Internal, "out of memory");
+    if (!req) throw Error(ErrorCategory::Internal, tr("out of memory"));
     ossl::BioPtr resp(OSSL_HTTP_transfer(nullptr, host, port, path, 0, nullptr, nullptr, nullptr, nullptr,
                                          nullptr, nullptr, 0, nullptr, contentType.c_str(), req.get(),
                                          expectedType.c_str(), 1, limits.maxResponseBytes,
@@ -65,7 +66,7 @@ Bytes httpPost(const std::string& url, const std::string& contentType, ByteView 
     if (!resp) {
         const std::string why = lastOpensslError();
         throw Error(ErrorCategory::Crypto,
-                    "the service did not answer" + (why.empty() ? "" : " (" + why + ")"), url);
+                    tr("the service did not answer") + (why.empty() ? "" : " (" + why + ")"), url);
     }
     return readAll(resp.get(), url, limits.maxResponseBytes);
 }
@@ -76,7 +77,7 @@ Bytes httpGet(const std::string& url, const HttpLimits& limits) {
                                     nullptr, nullptr, 1, limits.maxResponseBytes, limits.timeoutSeconds));
     if (!resp) {
         const std::string why = lastOpensslError();
-        throw Error(ErrorCategory::Crypto, "the download failed" + (why.empty() ? "" : " (" + why + ")"),
+        throw Error(ErrorCategory::Crypto, tr("the download failed") + (why.empty() ? "" : " (" + why + ")"),
                     url);
     }
     return readAll(resp.get(), url, limits.maxResponseBytes);

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/crypto/sm2.hpp"
 #include "core/ossl/ossl.hpp"
 
@@ -70,7 +71,7 @@ std::vector<Certificate> readCertificateFile(const std::string& path) {
             out.emplace_back(cert.get());
         }
     }
-    if (out.empty()) throw Error(ErrorCategory::BadInput, "holds no certificate (PEM or DER)", path);
+    if (out.empty()) throw Error(ErrorCategory::BadInput, tr("holds no certificate (PEM or DER)"), path);
     return out;
 }
 
@@ -79,7 +80,8 @@ std::vector<std::string> certificateFilesIn(const std::string& dir, std::vector<
     std::error_code ec;
     std::filesystem::directory_iterator it(dir, ec), end;
     if (ec) {
-        warnings.push_back("The certificate folder " + dir + " could not be read: " + ec.message());
+        warnings.push_back(fill(tr("The certificate folder {dir} could not be read: {why}"),
+                                {{"{dir}", dir}, {"{why}", ec.message()}}));
         return files;
     }
     for (; it != end; it.increment(ec)) {
@@ -99,7 +101,7 @@ std::vector<Certificate> readCertificateDir(const std::string& dir, std::vector<
             auto certs = readCertificateFile(file);
             out.insert(out.end(), certs.begin(), certs.end());
         } catch (const Error& e) {
-            warnings.push_back(std::string("A certificate file was ignored: ") + e.what());
+            warnings.push_back(tr("A certificate file was ignored: ") + std::string(e.what()));
         }
     }
     return out;

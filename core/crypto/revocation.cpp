@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/http.hpp"
 #include "core/ossl/ossl.hpp"
@@ -151,7 +152,7 @@ Bytes ocspRequestFor(const Certificate& cert, const Certificate& issuer, OcspReq
     if (!req || !id || !OCSP_request_add0_id(req.get(), id) ||
         OCSP_request_add1_nonce(req.get(), nullptr, -1) != 1) {
         ERR_clear_error();
-        throw Error(ErrorCategory::Crypto, "cannot build an OCSP request");
+        throw Error(ErrorCategory::Crypto, tr("cannot build an OCSP request"));
     }
     return ossl::i2dBytes(req.get(), i2d_OCSP_REQUEST, "the OCSP request");
 }
@@ -162,10 +163,10 @@ Bytes fetchOcsp(const std::string& url, const Certificate& cert, const Certifica
     // RFC 6960 A.1: the HTTP media types.
     Bytes answer = httpPost(url, "application/ocsp-request", query, "application/ocsp-response");
     OcspBasicPtr bs = basicOf(answer);
-    if (!bs) throw Error(ErrorCategory::Crypto, "the OCSP responder did not answer successfully", url);
+    if (!bs) throw Error(ErrorCategory::Crypto, tr("the OCSP responder did not answer successfully"), url);
     // A replayed answer carries another nonce (RFC 6960 4.4.1); -1: the responder sent none.
     if (OCSP_check_nonce(req.get(), bs.get()) == 0)
-        throw Error(ErrorCategory::Crypto, "the OCSP answer carries another nonce", url);
+        throw Error(ErrorCategory::Crypto, tr("the OCSP answer carries another nonce"), url);
     ERR_clear_error();
     return answer;
 }
@@ -233,25 +234,32 @@ RevocationOutcome checkRevocation(const std::vector<Certificate>& path, const Re
                     if (!ocsp.empty() || !crl.empty()) {
                         if (request.online) {
                             unknown = true;
-                            notes.push_back("no revocation status could be had for " + who);
+                            notes.push_back(
+                                fill(tr("no revocation status could be had for {who}"), {{"{who}", who}}));
                         } else if (i == 0) {
-                            notes.push_back("the file holds no revocation data for " + who +
-                                            " (verify with --online to ask its CRL/OCSP service)");
+                            notes.push_back(
+                                fill(tr("the file holds no revocation data for {who} (verify with "
+                                        "--online to ask its CRL/OCSP service)"),
+                                     {{"{who}", who}}));
                         }
                     }
                     continue;
                 case State::Unknown:
                     unknown = true;
-                    notes.push_back(best.source + " does not know the certificate of " + who);
+                    notes.push_back(fill(tr("{source} does not know the certificate of {who}"),
+                                         {{"{source}", best.source}, {"{who}", who}}));
                     break;
                 case State::Revoked:
                     revoked = true;
-                    notes.insert(notes.begin(), "the certificate of " + who + " was revoked on " + best.when +
-                                                    ", by " + best.source);
+                    notes.insert(notes.begin(),
+                                 fill(tr("the certificate of {who} was revoked on {when}, by {source}"),
+                                      {{"{who}", who}, {"{when}", best.when}, {"{source}", best.source}}));
                     break;
                 case State::RevokedLater:
-                    notes.push_back("the certificate of " + who + " was revoked on " + best.when +
-                                    ", after the validation time, by " + best.source);
+                    notes.push_back(
+                        fill(tr("the certificate of {who} was revoked on {when}, after the validation "
+                                "time, by {source}"),
+                             {{"{who}", who}, {"{when}", best.when}, {"{source}", best.source}}));
                     break;
                 case State::Good:
                     break;
@@ -261,7 +269,7 @@ RevocationOutcome checkRevocation(const std::vector<Certificate>& path, const Re
         }
     } catch (const std::exception& e) {
         unknown = true;
-        notes.push_back(std::string("revocation could not be checked: ") + e.what());
+        notes.push_back(tr("revocation could not be checked: ") + std::string(e.what()));
     }
     ERR_clear_error();
     info.status = revoked   ? RevocationStatus::Revoked
@@ -270,7 +278,7 @@ RevocationOutcome checkRevocation(const std::vector<Certificate>& path, const Re
                             : RevocationStatus::NotChecked;
     for (const auto& n : notes) info.message += (info.message.empty() ? "" : "; ") + n;
     if (info.status == RevocationStatus::Good && info.message.empty())
-        info.message = "not revoked at " + isoUtc(request.at);
+        info.message = fill(tr("not revoked at {time}"), {{"{time}", isoUtc(request.at)}});
     return out;
 }
 

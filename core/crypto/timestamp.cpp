@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/chain.hpp"
 #include "core/crypto/digest.hpp"
@@ -52,9 +53,10 @@ ByteView octets(const ASN1_STRING* s) {
              : ByteView();
 }
 
-Error tsaError(const std::string& url, const std::string& what) {
+// message: a whole translated sentence about the timestamp authority.
+Error tsaError(const std::string& url, const std::string& message) {
     ERR_clear_error();
-    return Error(ErrorCategory::Crypto, "the timestamp authority " + what, url);
+    return Error(ErrorCategory::Crypto, message, url);
 }
 
 // The TSTInfo inside a token, after its CMS signature was checked when
@@ -71,34 +73,34 @@ struct OpenedToken {
 OpenedToken openToken(ByteView token, const std::vector<Certificate>& extra) {
     OpenedToken t;
     if (token.empty() || token.size() > static_cast<std::size_t>(kMaxTokenBytes)) {
-        t.problem = "the timestamp token is empty or too large";
+        t.problem = tr("the timestamp token is empty or too large");
         return t;
     }
     const unsigned char* p = token.data();
     t.cms.reset(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(token.size())));
     if (!t.cms || OBJ_obj2nid(CMS_get0_type(t.cms.get())) != NID_pkcs7_signed) {
-        t.problem = "the timestamp token is not CMS SignedData";
+        t.problem = tr("the timestamp token is not CMS SignedData");
         return t;
     }
     if (OBJ_obj2nid(CMS_get0_eContentType(t.cms.get())) != NID_id_smime_ct_TSTInfo) {
-        t.problem = "the timestamp token does not hold a TSTInfo (RFC 3161 2.4.2)";
+        t.problem = tr("the timestamp token does not hold a TSTInfo (RFC 3161 2.4.2)");
         return t;
     }
     ASN1_OCTET_STRING** content = CMS_get0_content(t.cms.get());
     if (!content || !*content) {
-        t.problem = "the timestamp token holds no TSTInfo";
+        t.problem = tr("the timestamp token holds no TSTInfo");
         return t;
     }
     const ByteView infoDer = octets(*content);
     const unsigned char* q = infoDer.data();
     t.info.reset(d2i_TS_TST_INFO(nullptr, &q, static_cast<long>(infoDer.size())));
     if (!t.info) {
-        t.problem = "the TSTInfo of the timestamp token cannot be read";
+        t.problem = tr("the TSTInfo of the timestamp token cannot be read");
         return t;
     }
     STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(t.cms.get());
     if (!infos || sk_CMS_SignerInfo_num(infos) != 1) {
-        t.problem = "the timestamp token must have exactly one signer";
+        t.problem = tr("the timestamp token must have exactly one signer");
         return t;
     }
     ossl::X509StackPtr embedded(CMS_get1_certs(t.cms.get()));
@@ -126,17 +128,17 @@ OpenedToken openToken(ByteView token, const std::vector<Certificate>& extra) {
     }
     ERR_clear_error();
     if (!t.signer) {
-        t.problem = "the TSA certificate is not in the timestamp token";
+        t.problem = tr("the TSA certificate is not in the timestamp token");
         t.signatureValid = false;
         return t;
     }
     if (!t.signatureValid) {
-        t.problem = "the timestamp token's signature does not verify";
+        t.problem = tr("the timestamp token's signature does not verify");
         return t;
     }
     // RFC 3161 2.4.2 / RFC 5816: the signed attributes bind the TSA certificate.
     if (cms::checkSigningCertificate(si, t.signer->get(), t.signer->der()) != cms::Binding::Matches) {
-        t.problem = "the timestamp token does not bind its TSA certificate (ESS signing-certificate)";
+        t.problem = tr("the timestamp token does not bind its TSA certificate (ESS signing-certificate)");
         t.signatureValid = false;
     }
     return t;
@@ -154,7 +156,7 @@ Bytes requestTimestampForDigest(const std::string& url, ByteView hashed, DigestA
     AlgorPtr alg(X509_ALGOR_new());
     unsigned char nonceBytes[8];
     if (!req || !imprint || !alg || RAND_bytes(nonceBytes, sizeof nonceBytes) != 1)
-        throw tsaError(url, "request cannot be built");
+        throw tsaError(url, tr("the timestamp request cannot be built"));
     nonceBytes[0] &= 0x7f;  // a positive INTEGER
     std::unique_ptr<BIGNUM, ossl::Deleter<BIGNUM, BN_free>> bn(
         BN_bin2bn(nonceBytes, sizeof nonceBytes, nullptr));
@@ -166,35 +168,40 @@ Bytes requestTimestampForDigest(const std::string& url, ByteView hashed, DigestA
                                static_cast<int>(hashed.size())) != 1 ||
         TS_REQ_set_version(req.get(), 1) != 1 || TS_REQ_set_msg_imprint(req.get(), imprint.get()) != 1 ||
         TS_REQ_set_nonce(req.get(), n.get()) != 1 || TS_REQ_set_cert_req(req.get(), 1) != 1)
-        throw tsaError(url, "request cannot be built");
+        throw tsaError(url, tr("the timestamp request cannot be built"));
     const Bytes query = ossl::i2dBytes(req.get(), i2d_TS_REQ, "the timestamp request");
     // RFC 3161 3.4: the HTTP media types.
     const Bytes answer = httpPost(url, "application/timestamp-query", query, "application/timestamp-reply");
     const unsigned char* p = answer.data();
     TsRespPtr resp(d2i_TS_RESP(nullptr, &p, static_cast<long>(answer.size())));
     if (!resp)
-        throw tsaError(url, "sent an answer that is not an RFC 3161 response (" +
-                                std::to_string(answer.size()) + " bytes, starting " +
-                                toHex(ByteView(answer.data(), std::min<std::size_t>(answer.size(), 8))) +
-                                ")");
+        throw tsaError(
+            url, fill(tr("the timestamp authority sent an answer that is not an RFC 3161 response ({size} "
+                         "bytes, starting {head})"),
+                      {{"{size}", std::to_string(answer.size())},
+                       {"{head}", toHex(ByteView(answer.data(), std::min<std::size_t>(answer.size(), 8)))}}));
     const ASN1_INTEGER* status = TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp.get()));
     const long code = status ? ASN1_INTEGER_get(status) : -1;
     // RFC 3161 2.4.2: granted (0) or grantedWithMods (1) carry a token.
     if (code != 0 && code != 1)
-        throw tsaError(url, "refused the request (PKIStatus " + std::to_string(code) + ")");
+        throw tsaError(url, fill(tr("the timestamp authority refused the request (PKIStatus {code})"),
+                                 {{"{code}", std::to_string(code)}}));
     PKCS7* token7 = TS_RESP_get_token(resp.get());
     TS_TST_INFO* info = TS_RESP_get_tst_info(resp.get());
-    if (!token7 || !info) throw tsaError(url, "answered without a token");
+    if (!token7 || !info) throw tsaError(url, tr("the timestamp authority answered without a token"));
     const ASN1_INTEGER* gotNonce = TS_TST_INFO_get_nonce(info);
     if (!gotNonce || ASN1_INTEGER_cmp(gotNonce, n.get()) != 0)
-        throw tsaError(url, "answered with another nonce (RFC 3161 2.4.2): a replayed or foreign answer");
+        throw tsaError(url, tr("the timestamp authority answered with another nonce (RFC 3161 2.4.2): a "
+                               "replayed or foreign answer"));
     const TS_MSG_IMPRINT* got = TS_TST_INFO_get_msg_imprint(info);
     const ByteView gotHash = octets(TS_MSG_IMPRINT_get_msg(const_cast<TS_MSG_IMPRINT*>(got)));
     if (!std::equal(gotHash.begin(), gotHash.end(), hashed.begin(), hashed.end()))
-        throw tsaError(url, "stamped another digest than the one asked for");
+        throw tsaError(url, tr("the timestamp authority stamped another digest than the one asked for"));
     Bytes token = ossl::i2dBytes(token7, i2d_PKCS7, "the timestamp token");
     const OpenedToken opened = openToken(token, {});
-    if (!opened.signatureValid) throw tsaError(url, "sent a token that does not verify: " + opened.problem);
+    if (!opened.signatureValid)
+        throw tsaError(url,
+                       tr("the timestamp authority sent a token that does not verify: ") + opened.problem);
     ERR_clear_error();
     return token;
 }
@@ -222,8 +229,8 @@ TimestampCheck verifyTimestamp(ByteView token, const ImprintDigest& digestOf, co
         out.info.digestAlgorithm = cms::digestName(nid);
         const auto algorithm = cms::digestFromNid(nid);
         if (!algorithm || cms::weakDigest(nid)) {
-            out.info.problem =
-                "the timestamp uses the digest " + out.info.digestAlgorithm + ", which eseal does not accept";
+            out.info.problem = fill(tr("the timestamp uses the digest {digest}, which eseal does not accept"),
+                                    {{"{digest}", out.info.digestAlgorithm}});
             return out;
         }
         const std::optional<Bytes> expected = digestOf(*algorithm);
@@ -231,13 +238,13 @@ TimestampCheck verifyTimestamp(ByteView token, const ImprintDigest& digestOf, co
         out.info.imprintMatches =
             expected && std::equal(got.begin(), got.end(), expected->begin(), expected->end());
         if (!out.info.imprintMatches) {
-            out.info.problem = expected
-                                   ? "the timestamp stamps other data (its message imprint does not match)"
-                                   : "the timestamped data could not be read";
+            out.info.problem =
+                expected ? tr("the timestamp stamps other data (its message imprint does not match)")
+                         : tr("the timestamped data could not be read");
             return out;
         }
         if (!out.at) {
-            out.info.problem = "the timestamp's time cannot be read";
+            out.info.problem = tr("the timestamp's time cannot be read");
             return out;
         }
         out.intact = true;
@@ -249,11 +256,11 @@ TimestampCheck verifyTimestamp(ByteView token, const ImprintDigest& digestOf, co
         if (out.info.chain.status != ChainStatus::Trusted) {
             const std::string problem = chainProblem(out.info.chain, out.info.tsa);
             out.info.problem =
-                "the TSA is not trusted: " + (problem.empty() ? out.info.chain.message : problem);
+                tr("the TSA is not trusted: ") + (problem.empty() ? out.info.chain.message : problem);
         }
     } catch (const std::exception& e) {
         out.intact = false;
-        out.info.problem = std::string("the timestamp could not be checked: ") + e.what();
+        out.info.problem = tr("the timestamp could not be checked: ") + std::string(e.what());
     }
     ERR_clear_error();
     return out;

@@ -148,6 +148,18 @@ const char* toString(Coverage c) noexcept {
     return "unknown";
 }
 
+Json appearanceJson(const SealAppearance& a) {
+    Json app = {{"page", a.page},   {"x", a.x},           {"y", a.y},
+                {"width", a.width}, {"height", a.height}, {"fieldName", a.fieldName}};
+    if (a.hasMm) {
+        app["centreXMm"] = a.centreXMm;
+        app["centreYMm"] = a.centreYMm;
+        app["widthMm"] = a.widthMm;
+        app["heightMm"] = a.heightMm;
+    }
+    return app;
+}
+
 namespace {
 
 // The overall verdict of a file, as the CLI's "indication" and exit code see it.
@@ -247,17 +259,7 @@ Json signatureJson(const SignatureReport& s) {
                        {"message", s.revocation.message},
                        {"sources", s.revocation.sources}};
     auto apps = Json::array();
-    for (const auto& a : s.appearances) {
-        Json app = {{"page", a.page},   {"x", a.x},           {"y", a.y},
-                    {"width", a.width}, {"height", a.height}, {"fieldName", a.fieldName}};
-        if (a.hasMm) {
-            app["centreXMm"] = a.centreXMm;
-            app["centreYMm"] = a.centreYMm;
-            app["widthMm"] = a.widthMm;
-            app["heightMm"] = a.heightMm;
-        }
-        apps.push_back(std::move(app));
-    }
+    for (const auto& a : s.appearances) apps.push_back(appearanceJson(a));
     j["appearances"] = std::move(apps);
     if (s.electronicSeal) {
         const ElectronicSealInfo& e = *s.electronicSeal;
@@ -372,6 +374,14 @@ std::string label(const char* msgid) {
     std::string l = std::string("    ") + tr(msgid) + ":";
     const std::size_t w = displayWidth(l);
     return l + std::string(w < 18 ? 18 - w : 1, ' ');
+}
+
+// A JSON code word ("entire-file", "trusted") for the text report: its translation
+// (msgid "report-code:entire-file"), the code itself where there is none.
+std::string codeWord(const char* code) {
+    const std::string msgid = std::string("report-code:") + code;
+    const char* t = tr(msgid.c_str());
+    return msgid == t ? std::string(code) : std::string(t);
 }
 
 // "added the field 34 0 R (allowed)" -> "added the field (allowed)": PDF object
@@ -558,7 +568,7 @@ std::string toText(const Report& report, const TextOptions& options) {
             out.add(label("Signing time") + local(*s.signingTime) +
                     (s.signingTimeSource.empty()
                          ? std::string()
-                         : " (" + std::string(tr("source: ")) + s.signingTimeSource + ")"));
+                         : " (" + std::string(tr("source: ")) + codeWord(s.signingTimeSource.c_str()) + ")"));
         else
             out.add(label("Signing time") + tr("not stated"));
         if (!s.signatureAlgorithm.empty() || !s.format.empty())
@@ -613,7 +623,7 @@ std::string toText(const Report& report, const TextOptions& options) {
                           {"{bound}", s.signingCertificateBound ? tr("bound") : tr("not bound")}}));
         else
             out.add(label("Integrity") + tr("not established"));
-        out.add(label("Coverage") + toString(s.coverage) +
+        out.add(label("Coverage") + codeWord(toString(s.coverage)) +
                 (options.verbose && !s.coverageDetail.empty() ? " (" + s.coverageDetail + ")" : ""));
         if (s.revision > 0) out.add(label("Revision") + std::to_string(s.revision));
         if (!s.laterRevisions.empty()) out.add(label("Later revisions") + joinInts(s.laterRevisions));
@@ -652,7 +662,7 @@ std::string toText(const Report& report, const TextOptions& options) {
                         (m.description.empty() ? "" : " - " + m.description) +
                         (m.allowed ? std::string(" (") + tr("allowed") + ")"
                                    : std::string(" (") + tr("NOT allowed") + ")"));
-        out.add(label("Chain") + toString(s.chain.status) +
+        out.add(label("Chain") + codeWord(toString(s.chain.status)) +
                 (s.chain.message.empty() ? "" : " - " + s.chain.message));
         for (std::size_t i = 0; i < s.chain.path.size(); ++i) {
             const auto& c = s.chain.path[i];
@@ -668,7 +678,7 @@ std::string toText(const Report& report, const TextOptions& options) {
                     (t.problem.empty() ? std::string(tr("valid")) : t.problem) + ")");
         }
         if (s.revocation.status != RevocationStatus::NotChecked || !s.revocation.message.empty())
-            out.add(label("Revocation") + toString(s.revocation.status) +
+            out.add(label("Revocation") + codeWord(toString(s.revocation.status)) +
                     (s.revocation.message.empty() ? "" : " - " + s.revocation.message));
         for (const auto& e : s.errors) out.add(std::string("    ") + tr("error: ") + e);
         for (const auto& w : s.warnings) out.add(std::string("    ") + tr("warning: ") + w);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -201,6 +202,8 @@ struct Report {
 int verifyExitCode(const Report& report) noexcept;
 
 std::string toJson(const Report& report, bool pretty = true);
+// One seal appearance as the report's "appearances" list has it (also `sign --json`).
+nlohmann::ordered_json appearanceJson(const SealAppearance& a);
 // The one sentence a clerk acts on, e.g. "Valid: sealed by Unit on
 // 2026-11-29 17:34; the file has not been changed since." (translated).
 std::string verdictLine(const Report& report);

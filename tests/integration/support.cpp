@@ -13,6 +13,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -224,6 +225,39 @@ void writeFile(const fs::path& p, const std::string& data) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     out.write(data.data(), static_cast<std::streamsize>(data.size()));
     if (!out) throw std::runtime_error("cannot write " + p.string());
+}
+
+void writeLargePdf(const fs::path& p, std::size_t streamBytes) {
+    std::string head = "%PDF-1.7\n";
+    std::vector<std::size_t> offsets;
+    auto obj = [&](const std::string& body) {
+        offsets.push_back(head.size());
+        head += std::to_string(offsets.size()) + " 0 obj\n" + body + "\nendobj\n";
+    };
+    obj("<< /Type /Catalog /Pages 2 0 R >>");
+    obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Big 4 0 R >> >> >>");
+    offsets.push_back(head.size());
+    head += "4 0 obj\n<< /Length " + std::to_string(streamBytes) + " >>\nstream\n";
+    {
+        std::FILE* f = std::fopen(p.c_str(), "wb");
+        if (!f) throw std::runtime_error("cannot write " + p.string());
+        std::fwrite(head.data(), 1, head.size(), f);
+        std::fclose(f);
+    }
+    fs::resize_file(p, head.size() + streamBytes);  // zeros, without writing them
+    std::string tail = "\nendstream\nendobj\n";
+    const std::size_t xref = head.size() + streamBytes + tail.size();
+    tail += "xref\n0 5\n0000000000 65535 f \n";
+    for (std::size_t o : offsets) {
+        char line[32];
+        std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
+        tail += line;
+    }
+    tail += "trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+    std::FILE* f = std::fopen(p.c_str(), "ab");
+    std::fwrite(tail.data(), 1, tail.size(), f);
+    std::fclose(f);
 }
 
 std::string sha256File(const fs::path& p) {

@@ -79,6 +79,9 @@ struct PrivateToken {
 };
 std::string readFile(const fs::path& p);
 void writeFile(const fs::path& p, const std::string& data);
+// A PDF with one stream of streamBytes zeros (sparse), so that sealing it takes long
+// enough to be interrupted while the temporary exists.
+void writeLargePdf(const fs::path& p, std::size_t streamBytes);
 std::string sha256File(const fs::path& p);              // hex, by OpenSSL's EVP API
 std::vector<std::string> listDir(const fs::path& dir);  // sorted names
 // Whether hay contains any of needles, ASCII letters compared case-insensitively.

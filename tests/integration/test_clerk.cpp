@@ -3,6 +3,7 @@
 // key of a dual-certificate pair picked by itself.
 #define BOOST_TEST_MODULE integ_clerk
 #include <boost/test/unit_test.hpp>
+#include <map>
 #include <sstream>
 
 #include "tests/integration/support.hpp"
@@ -455,7 +456,8 @@ BOOST_AUTO_TEST_CASE(help_in_chinese_under_a_chinese_locale_english_otherwise) {
     const Env zh{{"LANG", "zh_CN.UTF-8"}, {"LC_ALL", kUnset}, {"LC_MESSAGES", kUnset}};
     RunResult overview = eseal({"--help"}, zh);
     BOOST_CHECK_EQUAL(overview.exitCode, 0);
-    for (const char* expected : {"用法：eseal <命令> [选项]", "为文档盖章", "退出码：", "64  用法错误"})
+    for (const char* expected :
+         {"用法：eseal <命令> [选项]", "为文档盖章", "退出码：", "64   用法错误", "130  被中断"})
         BOOST_CHECK_MESSAGE(overview.out.find(expected) != std::string::npos, "no '" << expected << "' in\n"
                                                                                      << overview.out);
     RunResult sign = eseal({"sign", "--help"}, {{"LC_ALL", "zh_CN.UTF-8"}});
@@ -569,4 +571,190 @@ BOOST_AUTO_TEST_CASE(opaque_seal_refused_before_the_pin_low_resolution_warned) {
     BOOST_CHECK_MESSAGE(small.err.find("about 24 dpi at 42 mm") != std::string::npos, small.err);
     RunResult big = sign({inputsDir() / "letter.pdf"}, {"-o", (dir / "b.pdf").string()}, "signer-ec");
     BOOST_CHECK_MESSAGE(big.exitCode == 0 && big.err.find("dpi") == std::string::npos, big.describe());
+}
+
+namespace {
+
+// A soft SKF USB Key (tests/skf, user PIN 135791, 6 tries) with the RSA signer,
+// its retry counter in a state file of its own.
+struct SoftSkfKey {
+    TempDir dir{"clerk-skf"};
+    fs::path config = dir / "skf.conf";
+    SoftSkfKey() {
+        writeFile(config,
+                  "device soft-key-1\napp SEAL\nuser-pin 135791\nadmin-pin 24682468\nmax-retries 6\n"
+                  "default-pin 0\nstate " +
+                      (dir / "state").string() + "\ncontainer seal-rsa " +
+                      (pkiDir() / "signer-rsa.key").string() + " " + (pkiDir() / "signer-rsa.crt").string() +
+                      "\n");
+    }
+    Env env(const Env& more = {}) const {
+        Env e = more;
+        e["ESEAL_SKF_SOFT_CONFIG"] = config.string();
+        e["ESEAL_SKF_SOFT_LOG"] = (dir / "verify.log").string();
+        return e;
+    }
+    static std::string spec() { return std::string("skf:") + ESEAL_SKF_SOFT + "?container=seal-rsa"; }
+};
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+    return n;
+}
+
+}  // namespace
+
+// A wrong PIN typed on the terminal: one message, with the tries the key says are left
+// (SKF tells the count), in the clerk's language; nothing written; never retried.
+BOOST_AUTO_TEST_CASE(wrong_pin_typed_on_the_terminal_says_the_tries_left_once) {
+    SoftSkfKey key;
+    TempDir dir("clerk-wrong-pin");
+    const std::vector<std::string> args{"sign",   (inputsDir() / "letter.pdf").string(),
+                                        "-o",     (dir / "o.pdf").string(),
+                                        "--key",  SoftSkfKey::spec(),
+                                        "--seal", sealPng().string()};
+    RunResult en =
+        onTerminal({{"PIN: ", "000000\\r"}}, args, key.env({{"LANG", "C.UTF-8"}, {"LC_ALL", kUnset}}));
+    BOOST_CHECK_MESSAGE(en.exitCode == 5, en.describe());
+    BOOST_CHECK_MESSAGE(occurrences(en.out, "wrong PIN") == 1, en.out);
+    BOOST_CHECK_MESSAGE(occurrences(en.out, "5 tries left before the key locks") == 1, en.out);
+    BOOST_CHECK_MESSAGE(occurrences(en.out, "PIN: ") == 1, "the PIN was asked again:\n" << en.out);
+
+    RunResult zh =
+        onTerminal({{"PIN：", "000000\\r"}}, args,
+                   key.env({{"LANG", "zh_CN.UTF-8"}, {"LC_ALL", kUnset}, {"TZ", "Asia/Shanghai"}}));
+    BOOST_CHECK_MESSAGE(zh.exitCode == 5, zh.describe());
+    BOOST_CHECK_MESSAGE(occurrences(zh.out, "的 PIN 不正确：还可尝试 4 次，之后 USB Key 将锁定") == 1,
+                        zh.out);
+    BOOST_CHECK(!fs::exists(dir / "o.pdf"));
+    // Each run tried the PIN once: SKF_VerifyPIN twice in all.
+    BOOST_CHECK_EQUAL(occurrences(readFile(key.dir / "verify.log"), "\n"), 2u);
+}
+
+// A PKCS#11 token that does not tell the count: the message says so, once.
+BOOST_AUTO_TEST_CASE(wrong_pkcs11_pin_on_the_terminal_says_the_key_does_not_tell) {
+    TokenCopy token;
+    TempDir dir("clerk-wrong-p11");
+    RunResult r = onTerminal({{"PIN: ", "87654321\\r"}},
+                             {"sign", (inputsDir() / "letter.pdf").string(), "-o", (dir / "o.pdf").string(),
+                              "--key", keyUri("signer-ec"), "--seal", sealPng().string()},
+                             token.env({{"LANG", "C.UTF-8"}, {"LC_ALL", kUnset}}));
+    BOOST_CHECK_MESSAGE(r.exitCode == 5, r.describe());
+    BOOST_CHECK_MESSAGE(occurrences(r.out, "wrong PIN for token 'eseal-test'") == 1, r.out);
+    BOOST_CHECK_MESSAGE(r.out.find("tries are left") != std::string::npos, r.out);
+    BOOST_CHECK(!fs::exists(dir / "o.pdf"));
+}
+
+// change-pin typed on the terminal: a well-known default as the new PIN is refused
+// after the current PIN was checked, as soon as it is typed (not asked again), and
+// nothing changes.
+BOOST_AUTO_TEST_CASE(change_pin_on_the_terminal_refuses_a_default_pin) {
+    TokenCopy token;
+    RunResult r = onTerminal({{"Enter user PIN: ", "11223344\\r"}, {"Enter new user PIN: ", "123456\\r"}},
+                             {"token", "change-pin", "--token", tokenUri()}, token.env());
+    BOOST_CHECK_MESSAGE(r.exitCode == 5, r.describe());
+    BOOST_CHECK_MESSAGE(r.out.find("well-known default PIN") != std::string::npos, r.out);
+    BOOST_CHECK_MESSAGE(r.out.find("again") == std::string::npos, r.out);
+    RunResult list =
+        eseal({"token", "list", "--module", kSoftHsmModule, "--login", "--pin-env", kPinVar}, token.env());
+    BOOST_CHECK_MESSAGE(list.exitCode == 0 && list.out.find("(RSA, id 01)") != std::string::npos,
+                        list.describe());
+}
+
+// Ctrl-C typed while a batch is being sealed: the terminal sends SIGINT; the
+// unfinished output is removed, the summary says what was and was not sealed, exit 130.
+BOOST_AUTO_TEST_CASE(ctrl_c_on_the_terminal_during_a_batch_exits_130_with_a_summary) {
+    TokenCopy token;
+    TempDir dir("clerk-ctrl-c");
+    writeLargePdf(dir / "big.pdf", std::size_t{1} << 30);  // 1 GiB, sparse: long to seal
+    fs::create_directories(dir / "out");
+    const std::string letter = (inputsDir() / "letter.pdf").string();
+    RunResult r = onTerminal({{"PIN: ", "11223344\\r"}, {"] 2/2 ", "\\x03"}},
+                             {"sign", letter, (dir / "big.pdf").string(), "--out-dir", (dir / "out").string(),
+                              "--key", keyUri("signer-ec"), "--seal", sealPng().string()},
+                             token.env({{"LANG", "C.UTF-8"}, {"LC_ALL", kUnset}}));
+    BOOST_CHECK_MESSAGE(r.exitCode == 130, r.describe());
+    BOOST_CHECK_MESSAGE(r.out.find("interrupted; unfinished output removed") != std::string::npos, r.out);
+    BOOST_CHECK_MESSAGE(r.out.find("sealed: " + letter) != std::string::npos, r.out);
+    BOOST_CHECK_MESSAGE(r.out.find("not sealed: " + (dir / "big.pdf").string()) != std::string::npos, r.out);
+    BOOST_CHECK_MESSAGE(r.out.find("--skip-existing") != std::string::npos, r.out);
+    // letter.pdf was finished and stays; big.pdf left no temporary behind.
+    BOOST_CHECK((listDir(dir / "out") == std::vector<std::string>{"letter.pdf"}));
+    checkSealed(dir / "out/letter.pdf", "Seal1", "signer-ec", 1);
+}
+
+// sign --json: one object on stdout a script can read whatever the locale (a sealed,
+// a failed and a skipped file, the counts and the exit code); the text lines are the
+// clerk's language. An error that ends the command still gives the object.
+BOOST_AUTO_TEST_CASE(sign_json_for_scripts_and_result_lines_in_chinese) {
+    TempDir dir("clerk-json");
+    fs::create_directories(dir / "in");
+    fs::copy_file(inputsDir() / "letter.pdf", dir / "in/公函.pdf");
+    writeFile(dir / "in/notes.txt", "not a document");
+    writeFile(dir / "broken.pdf", "%PDF-1.7\nthis is not a PDF body\n");
+    const Env zh{
+        {"LANG", "zh_CN.UTF-8"}, {"LC_ALL", kUnset}, {"LC_MESSAGES", kUnset}, {"TZ", "Asia/Shanghai"}};
+    const std::vector<std::string> args{"sign",
+                                        (dir / "in").string(),
+                                        (dir / "broken.pdf").string(),
+                                        "--out-dir",
+                                        (dir / "out").string(),
+                                        "--key",
+                                        keyUri("signer-ec"),
+                                        "--seal",
+                                        sealPng().string(),
+                                        "--pin-env",
+                                        kPinVar};
+    std::vector<std::string> json = args;
+    json.push_back("--json");
+    RunResult r = eseal(json, zh);
+    BOOST_CHECK_MESSAGE(r.exitCode == 4, r.describe());
+    nlohmann::json j;
+    BOOST_REQUIRE_NO_THROW(j = nlohmann::json::parse(r.out));
+    BOOST_CHECK_EQUAL(j["sealed"], 1);
+    BOOST_CHECK_EQUAL(j["failed"], 1);
+    BOOST_CHECK_EQUAL(j["skipped"], 1);
+    BOOST_CHECK_EQUAL(j["exitCode"], 4);
+    BOOST_CHECK(!j.contains("error"));
+    std::map<std::string, nlohmann::json> byStatus;
+    for (const auto& e : j["results"]) byStatus[e["status"].get<std::string>()] = e;
+    BOOST_REQUIRE_EQUAL(byStatus.size(), 3u);
+    const auto& sealed = byStatus["sealed"];
+    BOOST_CHECK_EQUAL(sealed["input"], (dir / "in/公函.pdf").string());
+    BOOST_CHECK_EQUAL(sealed["output"], (dir / "out/公函.pdf").string());
+    BOOST_CHECK_EQUAL(sealed["field"], "Seal1");
+    BOOST_CHECK_EQUAL(sealed["appearances"].at(0)["page"], 1);
+    BOOST_CHECK_CLOSE(sealed["appearances"].at(0)["width"].get<double>(), 42 / 25.4 * 72, 0.5);  // points
+    BOOST_CHECK_EQUAL(sealed["outputSize"].get<std::uint64_t>(), fs::file_size(dir / "out/公函.pdf"));
+    BOOST_CHECK_EQUAL(byStatus["failed"]["input"], (dir / "broken.pdf").string());
+    BOOST_CHECK_EQUAL(byStatus["failed"]["exitCode"], 4);
+    BOOST_CHECK_EQUAL(byStatus["skipped"]["reason"], "unsupported");
+    checkSealed(dir / "out/公函.pdf", "Seal1", "signer-ec", 1);
+
+    // The same without --json: Chinese lines, no English ones.
+    fs::remove_all(dir / "out");
+    RunResult text = eseal(args, zh);
+    BOOST_CHECK_MESSAGE(text.exitCode == 4, text.describe());
+    for (const std::string& expected : {"已盖章：" + (dir / "in/公函.pdf").string() + " -> " +
+                                            (dir / "out/公函.pdf").string() + "（签名域 Seal1，第 1 页）",
+                                        "已跳过：" + (dir / "in/notes.txt").string() + "（不是支持的文档）",
+                                        std::string("已盖章 1 个，失败 1 个，跳过 1 个")})
+        BOOST_CHECK_MESSAGE(text.out.find(expected) != std::string::npos, "no '" << expected << "' in\n"
+                                                                                 << text.out);
+    BOOST_CHECK_MESSAGE(text.out.find("sealed ") == std::string::npos, text.out);
+
+    // A wrong PIN ends the command: still one object, with the error.
+    TokenCopy token;
+    fs::remove_all(dir / "out");
+    RunResult wrong =
+        eseal(json, token.env({{kPinVar, "87654321"}, {"LANG", "C.UTF-8"}, {"LC_ALL", kUnset}}));
+    BOOST_CHECK_MESSAGE(wrong.exitCode == 5, wrong.describe());
+    nlohmann::json w;
+    BOOST_REQUIRE_NO_THROW(w = nlohmann::json::parse(wrong.out));
+    BOOST_CHECK_EQUAL(w["exitCode"], 5);
+    BOOST_CHECK_EQUAL(w["sealed"], 0);
+    BOOST_CHECK(w["error"]["message"].get<std::string>().find("wrong PIN") != std::string::npos);
+    BOOST_CHECK(wrong.err.find("wrong PIN") != std::string::npos);
+    BOOST_CHECK(!fs::exists(dir / "out/公函.pdf"));
 }

@@ -95,87 +95,59 @@ BOOST_AUTO_TEST_CASE(skip_existing_resumes_a_batch) {
     BOOST_CHECK(r.out.find("sealed 1, failed 0, skipped 1") != std::string::npos);
 }
 
-// A PDF with one large stream, so that copying it takes long enough to be
-// interrupted while the temporary exists.
-void writeLargePdf(const fs::path& p, std::size_t streamBytes) {
-    std::string head = "%PDF-1.7\n";
-    std::vector<std::size_t> offsets;
-    auto obj = [&](const std::string& body) {
-        offsets.push_back(head.size());
-        head += std::to_string(offsets.size()) + " 0 obj\n" + body + "\nendobj\n";
-    };
-    obj("<< /Type /Catalog /Pages 2 0 R >>");
-    obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-    obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Big 4 0 R >> >> >>");
-    offsets.push_back(head.size());
-    head += "4 0 obj\n<< /Length " + std::to_string(streamBytes) + " >>\nstream\n";
-    {
-        std::FILE* f = std::fopen(p.c_str(), "wb");
-        BOOST_REQUIRE(f);
-        std::fwrite(head.data(), 1, head.size(), f);
-        std::fclose(f);
-    }
-    fs::resize_file(p, head.size() + streamBytes);  // zeros, without writing them
-    std::string tail = "\nendstream\nendobj\n";
-    const std::size_t xref = head.size() + streamBytes + tail.size();
-    tail += "xref\n0 5\n0000000000 65535 f \n";
-    for (std::size_t o : offsets) {
-        char line[32];
-        std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
-        tail += line;
-    }
-    tail += "trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-    std::FILE* f = std::fopen(p.c_str(), "ab");
-    std::fwrite(tail.data(), 1, tail.size(), f);
-    std::fclose(f);
-}
-
 BOOST_AUTO_TEST_CASE(interrupt_removes_the_temporary_and_lists_what_is_missing) {
     TempDir dir("outputs");
     writeLargePdf(dir / "big.pdf", std::size_t{1} << 30);  // 1 GiB, sparse
-    fs::create_directories(dir / "out");
-    const std::string errPath = (dir / "stderr.txt").string();
+    // Ctrl-C (SIGINT) and SIGTERM (a shutdown, a scheduler stopping the job) alike.
+    for (const int sig : {SIGINT, SIGTERM}) {
+        BOOST_TEST_CONTEXT("signal " << sig) {
+            fs::remove_all(dir / "out");
+            fs::create_directories(dir / "out");
+            const std::string errPath = (dir / "stderr.txt").string();
 
-    std::vector<std::string> argv = cat({esealBin(), "sign", letter().string(), (dir / "big.pdf").string(),
-                                         "--out-dir", (dir / "out").string(), "--pin-env", kPinVar},
-                                        keyArgs());
-    const pid_t pid = ::fork();
-    BOOST_REQUIRE(pid >= 0);
-    if (pid == 0) {
-        const int err = ::open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        const int null = ::open("/dev/null", O_RDWR);
-        ::dup2(null, 0);
-        ::dup2(null, 1);
-        ::dup2(err, 2);
-        ::setsid();
-        ::setenv("SOFTHSM2_CONF", (softhsmDir() / "softhsm2.conf").c_str(), 1);
-        ::setenv(kPinVar, kUserPin, 1);
-        ::setenv("ESEAL_CONFIG", "/dev/null", 1);
-        std::vector<char*> args;
-        for (auto& a : argv) args.push_back(a.data());
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
+            std::vector<std::string> argv =
+                cat({esealBin(), "sign", letter().string(), (dir / "big.pdf").string(), "--out-dir",
+                     (dir / "out").string(), "--pin-env", kPinVar},
+                    keyArgs());
+            const pid_t pid = ::fork();
+            BOOST_REQUIRE(pid >= 0);
+            if (pid == 0) {
+                const int err = ::open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+                const int null = ::open("/dev/null", O_RDWR);
+                ::dup2(null, 0);
+                ::dup2(null, 1);
+                ::dup2(err, 2);
+                ::setsid();
+                ::setenv("SOFTHSM2_CONF", (softhsmDir() / "softhsm2.conf").c_str(), 1);
+                ::setenv(kPinVar, kUserPin, 1);
+                ::setenv("ESEAL_CONFIG", "/dev/null", 1);
+                std::vector<char*> args;
+                for (auto& a : argv) args.push_back(a.data());
+                args.push_back(nullptr);
+                ::execv(args[0], args.data());
+                ::_exit(127);
+            }
+            // Wait for the temporary of big.pdf to appear, then interrupt.
+            bool seen = false;
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+            while (!seen && std::chrono::steady_clock::now() < deadline) {
+                for (const auto& name : listDir(dir / "out"))
+                    if (name.rfind(".big.pdf.eseal-", 0) == 0) seen = true;
+                if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            ::kill(pid, sig);
+            int status = 0;
+            ::waitpid(pid, &status, 0);
+            BOOST_REQUIRE_MESSAGE(seen, "the temporary of big.pdf never appeared");
+            BOOST_CHECK(WIFEXITED(status));
+            BOOST_CHECK_EQUAL(WEXITSTATUS(status), 130);
+            const std::string err = readFile(errPath);
+            BOOST_TEST_MESSAGE(err);
+            BOOST_CHECK(err.find("interrupted") != std::string::npos);
+            BOOST_CHECK(err.find("sealed: " + letter().string()) != std::string::npos);
+            BOOST_CHECK(err.find("not sealed: " + (dir / "big.pdf").string()) != std::string::npos);
+            // letter.pdf was finished and stays; big.pdf left nothing behind.
+            BOOST_CHECK((listDir(dir / "out") == std::vector<std::string>{"letter.pdf"}));
+        }
     }
-    // Wait for the temporary of big.pdf to appear, then interrupt.
-    bool seen = false;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!seen && std::chrono::steady_clock::now() < deadline) {
-        for (const auto& name : listDir(dir / "out"))
-            if (name.rfind(".big.pdf.eseal-", 0) == 0) seen = true;
-        if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    ::kill(pid, SIGINT);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    BOOST_REQUIRE_MESSAGE(seen, "the temporary of big.pdf never appeared");
-    BOOST_CHECK(WIFEXITED(status));
-    BOOST_CHECK_EQUAL(WEXITSTATUS(status), 130);
-    const std::string err = readFile(errPath);
-    BOOST_TEST_MESSAGE(err);
-    BOOST_CHECK(err.find("interrupted") != std::string::npos);
-    BOOST_CHECK(err.find("sealed: " + letter().string()) != std::string::npos);
-    BOOST_CHECK(err.find("not sealed: " + (dir / "big.pdf").string()) != std::string::npos);
-    // letter.pdf was finished and stays; big.pdf left nothing behind.
-    BOOST_CHECK((listDir(dir / "out") == std::vector<std::string>{"letter.pdf"}));
 }
