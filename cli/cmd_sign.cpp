@@ -275,6 +275,7 @@ int run(const Args& args) {
         if (p != static_cast<int>(p) || p == 0 || p < -1)
             throw Error(ErrorCategory::Usage, "--page needs a page number from 1, or -1 for the last page");
         base.placement.page = static_cast<int>(p);
+        base.placement.pageGiven = true;
     }
     parsePlacement(args, base.placement);
     if (auto v = args.get("--cell")) {
