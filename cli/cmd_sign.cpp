@@ -447,6 +447,8 @@ int run(const Args& args) {
             std::cout << "sealed " << plan.input << " -> " << result.output << " (field " << result.fieldName;
             if (!result.appearances.empty()) std::cout << ", page " << result.appearances.front().page;
             std::cout << ")\n";
+            for (const std::string& w : result.warnings)
+                std::cerr << "eseal: " << tr("warning: ") << plan.input << ": " << w << "\n";
             tally.sealed.push_back(plan.input);
         } catch (const TokenError&) {
             progress.clear();

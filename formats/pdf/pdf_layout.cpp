@@ -109,7 +109,7 @@ Placement defaultSpotOn(const SealRequest& request, int pageNumber) {
 }  // namespace
 
 std::vector<WidgetPlan> layoutSeal(const SealRequest& request, const std::vector<QPDFObjectHandle>& pages,
-                                   double aspect) {
+                                   double aspect, bool findBlock) {
     const Placement& placement = request.placement;
     switch (placement.mode) {
         case Placement::Mode::Position: {
@@ -121,7 +121,7 @@ std::vector<WidgetPlan> layoutSeal(const SealRequest& request, const std::vector
                             "page " + std::to_string(placement.page) + " does not exist; the document has " +
                                 pagesText(count),
                             request.input);
-            if (placement.defaultSpot)
+            if (placement.defaultSpot && findBlock)
                 return {
                     widgetAt(pages, pageNumber, defaultSpotOn(request, pageNumber), aspect, request.input)};
             return {widgetAt(pages, pageNumber, placement, aspect, request.input)};

@@ -20,6 +20,7 @@
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/certificate.hpp"
 #include "core/crypto/cms_sign.hpp"
@@ -258,7 +259,7 @@ auto asDamaged(const std::string& file, F&& stage) {
 
 }  // namespace
 
-SealPlan planSeal(const SealRequest& request) {
+SealPlan planSeal(const SealRequest& request, bool check) {
     validateRequest(request);
     SealPlan plan;
     plan.input = request.input;
@@ -274,7 +275,7 @@ SealPlan planSeal(const SealRequest& request) {
         plan.doc = readDocument(*plan.qpdf, plan.in, request);
         const RgbaImage& image = *plan.picture;
         const double aspect = static_cast<double>(image.height) / static_cast<double>(image.width);
-        plan.widgets = layoutSeal(request, plan.qpdf->getAllPages(), aspect);
+        plan.widgets = layoutSeal(request, plan.qpdf->getAllPages(), aspect, !check);
         plan.box = plan.widgets.front().box;
         plan.doc.page = plan.widgets.front().page;
         plan.doc.pageNumber = plan.widgets.front().pageNumber;
@@ -609,7 +610,7 @@ bool usesIso32002Curve(const CmsSigner& signer, Key& key) {
 
 void checkPdfRequest(const SealRequest& request) {
     checkOutputTarget(request.input, request.output);
-    (void)planSeal(request);
+    (void)planSeal(request, true);
 }
 
 SealResult sealPdf(const SealRequest& request, Key& key) {
@@ -649,6 +650,12 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
     }
 
     SealResult result;
+    // ISO 19005-1 6.4: PDF/A-1 allows no soft mask; the seal needs one to let
+    // the text under it show (a picture without transparency is refused).
+    if (pdfaPart(plan.doc.root) == 1 && plan.picture->hasTransparency())
+        result.warnings.push_back(
+            tr("the file claims PDF/A-1, which forbids transparency (an /SMask); the seal needs it to let "
+               "the text under it show, so the sealed copy is no longer PDF/A-1 (PDF/A-2 and -3 allow it)"));
     result.output = request.output;
     result.fieldName = plan.fieldName;
     result.outputSize = output.size();

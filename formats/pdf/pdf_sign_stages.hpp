@@ -75,7 +75,9 @@ struct SealPlan {
 // Validates the request (mode, level, certification value), reads the
 // document, places the whole seal inside the page and picks a free field name.
 // Throws eseal::Error naming the file.
-SealPlan planSeal(const SealRequest& request);
+// `check`: only what can refuse the request (no search for a default spot's
+// signature block, see layoutSeal).
+SealPlan planSeal(const SealRequest& request, bool check = false);
 
 // Stage 2 result: the update's bytes and where its signature slot is.
 struct PreparedUpdate {

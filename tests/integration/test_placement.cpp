@@ -463,3 +463,30 @@ BOOST_AUTO_TEST_CASE(default_spot_without_a_date_is_the_lower_right_of_the_last_
     const std::string again = catalogOf(twice);
     BOOST_CHECK_MESSAGE(again.find("/ExtensionLevel 32002") != std::string::npos, again);
 }
+
+// PDF/A (issue 6): a PDF/A-1 file cannot stay PDF/A-1 (the seal's /SMask), which the
+// person is told; it is not raised to another PDF version. A PDF/A-3 file keeps PDF 1.7:
+// ECDSA gets no ISO/TS 32002 entry (PDF 2.0), the ESIC entry stays.
+BOOST_AUTO_TEST_CASE(pdfa_files_say_what_the_seal_does_to_their_claim) {
+    TempDir dir("pdfa");
+    const fs::path data = sourceDir() / "tests" / "data" / "pdfa";
+    const fs::path one = dir / "pdfa1.pdf", three = dir / "pdfa3.pdf";
+    RunResult r = sign({data / "crazyones-pdfa.pdf"}, {"-o", one.string()}, "signer-rsa");
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    BOOST_CHECK_MESSAGE(
+        r.err.find("PDF/A-1") != std::string::npos && r.err.find("/SMask") != std::string::npos, r.err);
+    checkSealed(one, "Seal1", "signer-rsa", 1);
+    std::string catalog = catalogOf(one);
+    BOOST_CHECK_MESSAGE(catalog.find("/ESIC") == std::string::npos, catalog);
+    BOOST_CHECK_MESSAGE(catalog.find("/Version") == std::string::npos, catalog);
+
+    r = sign({data / "PDFA3A.pdf"}, {"-o", three.string()}, "signer-ec");
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    BOOST_CHECK_MESSAGE(r.err.find("PDF/A") == std::string::npos, r.err);
+    checkSealed(three, "Seal1", "signer-ec", 1);
+    catalog = catalogOf(three);
+    BOOST_CHECK_MESSAGE(catalog.find("/ISO_") == std::string::npos, catalog);
+    BOOST_CHECK_MESSAGE(catalog.find("/Version /2.0") == std::string::npos, catalog);
+    BOOST_CHECK_MESSAGE(catalog.find("/ESIC << /BaseVersion /1.7 /ExtensionLevel 2") != std::string::npos,
+                        catalog);
+}
