@@ -520,11 +520,14 @@ const Command& signCommand() {
               "transparent);\nbelow ~200 dpi at the size, a warning."},
              {"--size", "", true, false, "MM",
               "Width of the seal in millimetres (default 42; with an\nelectronic seal, its size)."},
-             {"--page", "", true, false, "N", "Page to seal, from 1; -1 is the last page (default 1)."},
+             {"--page", "", true, false, "N",
+              "Page to seal, from 1; -1 is the last page (default 1;\na PDF without --at: its last page)."},
              {"--at", "", true, false, "X,Y",
-              "Centre of the seal, mm from the top-left of the page\n(default: lower right, the seal's edge "
-              "30 mm from\nthe right and 50 mm from the bottom of the page,\nmoved inwards on a page too "
-              "small for that)."},
+              "Centre of the seal, mm from the top-left of the page\n(default for a PDF: over the unit's "
+              "name "
+              "and the date\nthat end the letter, GB/T 9704; else lower right,\nthe seal's edge 30 mm from "
+              "the "
+              "right and 50 mm\nfrom the bottom, moved inwards on a small page)."},
              {"--cell", "", true, false, "SHEET!CELL",
               "Anchor the seal to this cell of an Excel workbook,\ne.g. Sheet1!F20 (default: column A below "
               "the "
