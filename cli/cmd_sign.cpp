@@ -282,6 +282,7 @@ int sealAll(const Args& args, SignOutput& tally) {
             throw Error(ErrorCategory::Usage,
                         tr("--page needs a page number from 1, or -1 for the last page"));
         base.placement.page = static_cast<int>(p);
+        base.placement.pageGiven = true;
     }
     parsePlacement(args, base.placement);
     if (auto v = args.get("--cell")) {
@@ -445,6 +446,8 @@ int sealAll(const Args& args, SignOutput& tally) {
         try {
             SealResult result = formats[i]->seal(request, *key);
             progress.clear();
+            std::cerr << "eseal: " << tr("warning: ") << plan.input << ": " << w << "\n";
+            tally.sealed.push_back(plan.input);
             tally.sealed(plan.input, result);
         } catch (const TokenError&) {
             progress.clear();
@@ -525,11 +528,14 @@ const Command& signCommand() {
               "transparent);\nbelow ~200 dpi at the size, a warning."},
              {"--size", "", true, false, "MM",
               "Width of the seal in millimetres (default 42; with an\nelectronic seal, its size)."},
-             {"--page", "", true, false, "N", "Page to seal, from 1; -1 is the last page (default 1)."},
+             {"--page", "", true, false, "N",
+              "Page to seal, from 1; -1 is the last page (default 1;\na PDF without --at: its last page)."},
              {"--at", "", true, false, "X,Y",
-              "Centre of the seal, mm from the top-left of the page\n(default: lower right, the seal's edge "
-              "30 mm from\nthe right and 50 mm from the bottom of the page,\nmoved inwards on a page too "
-              "small for that)."},
+              "Centre of the seal, mm from the top-left of the page\n(default for a PDF: over the unit's "
+              "name "
+              "and the date\nthat end the letter, GB/T 9704; else lower right,\nthe seal's edge 30 mm from "
+              "the "
+              "right and 50 mm\nfrom the bottom, moved inwards on a small page)."},
              {"--cell", "", true, false, "SHEET!CELL",
               "Anchor the seal to this cell of an Excel workbook,\ne.g. Sheet1!F20 (default: column A below "
               "the "

@@ -68,6 +68,7 @@ SealRequest sealRequestFrom(const CommandArgs& args, bool crossPage) {
         if (p != static_cast<int>(p) || p == 0 || p < -1)
             throw Error(ErrorCategory::Usage, "Page needs a page number from 1, or -1 for the last page");
         request.placement.page = static_cast<int>(p);
+        request.placement.pageGiven = true;
     }
     if (crossPage) {
         request.placement.mode = Placement::Mode::CrossPage;

@@ -22,6 +22,7 @@ struct SealResult {
     std::string fieldName;
     std::uint64_t outputSize = 0;
     std::vector<SealAppearance> appearances;
+    std::vector<std::string> warnings;  // for the person (translated), e.g. a PDF/A claim lost
 };
 
 struct UnsealResult {

@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
@@ -60,6 +62,59 @@ void AtomicFile::write(const void* data, std::size_t size) {
         p += n;
         size -= static_cast<std::size_t>(n);
         written_ += static_cast<std::uint64_t>(n);
+    }
+}
+
+std::uint64_t AtomicFile::appendFrom(int fd, std::uint64_t from, std::uint64_t length,
+                                     const std::function<void(std::uint64_t)>& progress) {
+    // Pieces of 8 MiB: small enough for the progress to be fine-grained (a
+    // reader hashing behind this copy), large enough to cost few system calls.
+    constexpr std::uint64_t kPiece = 8u << 20;
+    bool kernelCopy = true;
+    std::vector<char> buffer;
+    std::uint64_t done = 0;
+    while (done < length) {
+        const std::size_t want = static_cast<std::size_t>(std::min(kPiece, length - done));
+        const std::uint64_t pieceStart = written_;
+        ssize_t n = -1;
+        if (kernelCopy) {
+            // The output's own offset moves, as with write(): what follows lands after it.
+            off_t in = static_cast<off_t>(from + done);
+            n = ::copy_file_range(fd, &in, fd_, nullptr, want, 0);
+            // Not on this kernel or between these file systems: read and write.
+            if (n < 0 && (errno == ENOSYS || errno == EXDEV || errno == EINVAL || errno == EOPNOTSUPP ||
+                          errno == EBADF || errno == ETXTBSY || errno == EPERM)) {
+                kernelCopy = false;
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0)
+                throw Error(ErrorCategory::OutputNotWritable, tr("write failed: ") + errnoText(), target_);
+            written_ += static_cast<std::uint64_t>(n);
+        } else {
+            buffer.resize(want);
+            n = ::pread(fd, buffer.data(), want, static_cast<off_t>(from + done));
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw Error(ErrorCategory::InputUnreadable, tr("read error: ") + errnoText());
+            write(buffer.data(), static_cast<std::size_t>(n));
+        }
+        if (n == 0) break;  // the input ended
+        done += static_cast<std::uint64_t>(n);
+        // Start the disk write now; commit() waits for it (an advisory call:
+        // a file system without it just leaves the work to fsync).
+        (void)::sync_file_range(fd_, static_cast<off_t>(pieceStart), static_cast<off_t>(n),
+                                SYNC_FILE_RANGE_WRITE);
+        if (progress) progress(written_);
+    }
+    return done;
+}
+
+std::size_t AtomicFile::readBack(std::uint64_t offset, void* data, std::size_t size) const {
+    for (;;) {
+        ssize_t n = ::pread(fd_, data, size, static_cast<off_t>(offset));
+        if (n >= 0) return static_cast<std::size_t>(n);
+        if (errno != EINTR)
+            throw Error(ErrorCategory::OutputNotWritable, tr("read back failed: ") + errnoText(), target_);
     }
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <string>
 
 #include "core/base/bytes.hpp"
@@ -22,6 +23,20 @@ public:
 
     void write(ByteView data);
     void write(const void* data, std::size_t size);
+    // Appends `length` bytes of the open file `fd` from offset `from`, copied
+    // by the kernel when it can (copy_file_range: no trip through user memory,
+    // a shared extent on file systems that reflink) and with the disk write
+    // of each piece started at once (sync_file_range), so that commit()'s
+    // fsync finds little left to wait for. `progress(size())` is called after
+    // each piece, in this thread. Returns the bytes copied: fewer than
+    // `length` only when the input ends early. Throws Error(OutputNotWritable)
+    // naming the target or, when the input cannot be read, Error(InputUnreadable)
+    // naming no file (the caller knows it).
+    std::uint64_t appendFrom(int fd, std::uint64_t from, std::uint64_t length,
+                             const std::function<void(std::uint64_t)>& progress);
+    // Reads bytes already written back from the temporary (safe while another
+    // thread appends beyond them). Returns the count read; 0 at its end.
+    std::size_t readBack(std::uint64_t offset, void* data, std::size_t size) const;
     // Bytes written so far.
     std::uint64_t size() const noexcept { return written_; }
     // fsync + rename onto the target; after this the object is inert.

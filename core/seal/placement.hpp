@@ -21,7 +21,10 @@ struct Placement {
         Cell,       // a spreadsheet cell (later issue)
     };
     Mode mode = Mode::Position;
-    int page = 1;    // 1-based; -1 = last page
+    int page = 1;  // 1-based; -1 = last page
+    // The person named the page (--page): the default spot stays on it.
+    // Otherwise a PDF's default spot is on its last page, where a letter is signed.
+    bool pageGiven = false;
     double xMm = 0;  // centre of the seal
     double yMm = 0;
     // When true, xMm / yMm are measured from the right and bottom edges of the
@@ -49,7 +52,10 @@ struct Placement {
 
 // The spot used when the person names none: the seal's edge 30 mm from the
 // right and 50 mm from the bottom of the displayed page, where a signature
-// block sits. Page and size are kept from `base`.
+// block sits. Page and size are kept from `base`. A PDF looks further: on its
+// last page (unless pageGiven) the seal goes over the unit's name and the
+// date that end an official letter (GB/T 9704-2012 7.3.5.1), when Poppler
+// finds them; this spot is the fallback.
 Placement withDefaultSpot(Placement base);
 
 // The seal's rectangle as displayed, in mm from the displayed top-left corner.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "core/base/error.hpp"
 
@@ -67,17 +68,155 @@ void quietPoppler() {
                    [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
 }
 
+std::unique_ptr<poppler::document> openForText(const std::string& path, const char* why) {
+    quietPoppler();
+    std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(path));
+    if (!doc || doc->is_locked()) throw Error(ErrorCategory::BadInput, why, path);
+    return doc;
+}
+
+// The page's glyphs as displayed, white space left out; `seen` counts every
+// glyph of the document against kMaxGlyphs.
+std::vector<Glyph> pageGlyphs(poppler::page& page, std::size_t& seen, const std::string& path) {
+    // text_list: the page as displayed (crop box, /Rotate), 72 dpi, y downwards.
+    std::vector<Glyph> glyphs;
+    for (const poppler::text_box& word : page.text_list()) {
+        const std::u32string chars = fromUtf16(word.text());
+        for (std::size_t i = 0; i < chars.size(); ++i) {
+            if (isSpace(chars[i])) continue;
+            poppler::rectf r = word.char_bbox(i);
+            // Poppler gives (0,0,0,0) when glyphs and code points differ.
+            if (r.width() <= 0 && r.height() <= 0) r = word.bbox();
+            glyphs.push_back({chars[i], r});
+        }
+        seen += chars.size();
+        if (seen > kMaxGlyphs)
+            throw Error(ErrorCategory::BadInput, "too much text to search (more than 20 million glyphs)",
+                        path);
+    }
+    return glyphs;
+}
+
+MmRect toMm(double l, double t, double r, double b) {
+    return MmRect{l * kMmPerPoint, t * kMmPerPoint, (r - l) * kMmPerPoint, (b - t) * kMmPerPoint};
+}
+
+// One line of text: glyphs whose vertical middles fall within the line's
+// height, left to right; its box in points.
+struct Line {
+    std::vector<Glyph> glyphs;
+    double l = 0, t = 0, r = 0, b = 0;
+};
+
+std::vector<Line> intoLines(std::vector<Glyph> glyphs) {
+    std::stable_sort(glyphs.begin(), glyphs.end(),
+                     [](const Glyph& a, const Glyph& b) { return a.box.top() < b.box.top(); });
+    std::vector<Line> lines;
+    for (const Glyph& g : glyphs) {
+        const double mid = (g.box.top() + g.box.bottom()) / 2;
+        Line* line = nullptr;
+        for (auto it = lines.rbegin(); it != lines.rend() && !line; ++it)
+            if (mid >= it->t && mid <= it->b) line = &*it;
+        if (!line) {
+            lines.push_back({{}, g.box.left(), g.box.top(), g.box.right(), g.box.bottom()});
+            line = &lines.back();
+        }
+        line->glyphs.push_back(g);
+        line->l = std::min(line->l, g.box.left());
+        line->t = std::min(line->t, g.box.top());
+        line->r = std::max(line->r, g.box.right());
+        line->b = std::max(line->b, g.box.bottom());
+    }
+    for (Line& line : lines)
+        std::stable_sort(line.glyphs.begin(), line.glyphs.end(),
+                         [](const Glyph& a, const Glyph& b) { return a.box.left() < b.box.left(); });
+    std::sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.t < b.t; });
+    return lines;
+}
+
+// Digits of a date as letters write them: 0-9, full-width ０-９, or the
+// Chinese numerals of 二〇二六年十二月三日.
+bool isDateDigit(char32_t c) {
+    static const std::u32string kChinese = U"〇零一二三四五六七八九十";
+    return (c >= U'0' && c <= U'9') || (c >= 0xFF10 && c <= 0xFF19) ||
+           kChinese.find(c) != std::u32string::npos;
+}
+
+// Where the last date "YYYY年M月D日" starts and ends in `g` (end exclusive);
+// {0, 0} when there is none.
+std::pair<std::size_t, std::size_t> lastDate(const std::vector<Glyph>& g) {
+    std::pair<std::size_t, std::size_t> found{0, 0};
+    auto digits = [&](std::size_t at, std::size_t min, std::size_t max) {
+        std::size_t n = 0;
+        while (at + n < g.size() && isDateDigit(g[at + n].c)) ++n;
+        return n >= min && n <= max ? n : std::size_t{0};
+    };
+    for (std::size_t at = 0; at < g.size(); ++at) {
+        std::size_t i = at;
+        const std::size_t y = digits(i, 2, 4);
+        if (y == 0 || (at > 0 && isDateDigit(g[at - 1].c))) continue;
+        i += y;
+        if (i >= g.size() || g[i].c != U'年') continue;
+        const std::size_t m = digits(++i, 1, 3);
+        if (m == 0) continue;
+        i += m;
+        if (i >= g.size() || g[i].c != U'月') continue;
+        const std::size_t d = digits(++i, 1, 3);
+        if (d == 0) continue;
+        i += d;
+        if (i >= g.size() || g[i].c != U'日') continue;
+        found = {at, i + 1};
+    }
+    return found;
+}
+
 }  // namespace
+
+std::optional<SignatureBlock> findSignatureBlock(const std::string& path, int pageNumber) {
+    std::unique_ptr<poppler::document> doc =
+        openForText(path, "Poppler cannot read the PDF to find its date");
+    if (pageNumber < 1 || pageNumber > doc->pages()) return std::nullopt;
+    std::unique_ptr<poppler::page> page(doc->create_page(pageNumber - 1));
+    if (!page) return std::nullopt;
+    std::size_t seen = 0;
+    const std::vector<Line> lines = intoLines(pageGlyphs(*page, seen, path));
+    const double pageWidth = page->page_rect(poppler::crop_box).width();
+    for (std::size_t k = lines.size(); k-- > 0;) {
+        const auto [from, to] = lastDate(lines[k].glyphs);
+        if (from == to) continue;
+        const std::vector<Glyph>& g = lines[k].glyphs;
+        double l = g[from].box.left(), t = g[from].box.top(), r = g[from].box.right(),
+               b = g[from].box.bottom();
+        for (std::size_t i = from + 1; i < to; ++i) {
+            l = std::min(l, g[i].box.left());
+            t = std::min(t, g[i].box.top());
+            r = std::max(r, g[i].box.right());
+            b = std::max(b, g[i].box.bottom());
+        }
+        SignatureBlock block;
+        block.page = pageNumber;
+        block.date = toMm(l, t, r, b);
+        // The unit's name is the line right above the date: within two and a
+        // half line heights, and not a line of the text running across the
+        // page (a signature is set to the right, GB/T 9704-2012 7.3.5).
+        if (k > 0) {
+            const Line& above = lines[k - 1];
+            const double height = b - t;
+            if (t - above.b < 2.5 * height && above.r - above.l < 0.6 * pageWidth && above.r > l)
+                block.unit = toMm(above.l, above.t, above.r, above.b);
+        }
+        return block;
+    }
+    return std::nullopt;
+}
 
 std::vector<TextHit> findText(const std::string& path, const std::string& text, int* pagesSearched) {
     std::u32string wanted;
     for (char32_t c : fromUtf8(text))
         if (!isSpace(c)) wanted.push_back(c);
     if (wanted.empty()) throw Error(ErrorCategory::Usage, "--keyword needs some text");
-    quietPoppler();
-    std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(path));
-    if (!doc || doc->is_locked())
-        throw Error(ErrorCategory::BadInput, "Poppler cannot read the PDF to find the keyword", path);
+    std::unique_ptr<poppler::document> doc =
+        openForText(path, "Poppler cannot read the PDF to find the keyword");
     std::vector<TextHit> hits;
     const int pages = doc->pages();
     if (pagesSearched) *pagesSearched = pages;
@@ -85,22 +224,7 @@ std::vector<TextHit> findText(const std::string& path, const std::string& text, 
     for (int index = 0; index < pages; ++index) {
         std::unique_ptr<poppler::page> page(doc->create_page(index));
         if (!page) continue;
-        // text_list: the page as displayed (crop box, /Rotate), 72 dpi, y downwards.
-        std::vector<Glyph> glyphs;
-        for (const poppler::text_box& word : page->text_list()) {
-            const std::u32string chars = fromUtf16(word.text());
-            for (std::size_t i = 0; i < chars.size(); ++i) {
-                if (isSpace(chars[i])) continue;
-                poppler::rectf r = word.char_bbox(i);
-                // Poppler gives (0,0,0,0) when glyphs and code points differ.
-                if (r.width() <= 0 && r.height() <= 0) r = word.bbox();
-                glyphs.push_back({chars[i], r});
-            }
-            glyphsSeen += chars.size();
-            if (glyphsSeen > kMaxGlyphs)
-                throw Error(ErrorCategory::BadInput,
-                            "too much text to search for the keyword (more than 20 million glyphs)", path);
-        }
+        const std::vector<Glyph> glyphs = pageGlyphs(*page, glyphsSeen, path);
         if (glyphs.size() < wanted.size()) continue;
         for (std::size_t at = 0; at + wanted.size() <= glyphs.size(); ++at) {
             bool match = true;
@@ -115,8 +239,7 @@ std::vector<TextHit> findText(const std::string& path, const std::string& text, 
                 r = std::max(r, g.right());
                 b = std::max(b, g.bottom());
             }
-            hits.push_back({index + 1, MmRect{l * kMmPerPoint, t * kMmPerPoint, (r - l) * kMmPerPoint,
-                                              (b - t) * kMmPerPoint}});
+            hits.push_back({index + 1, toMm(l, t, r, b)});
             at += wanted.size() - 1;  // occurrences do not overlap
         }
     }

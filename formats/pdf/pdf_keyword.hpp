@@ -3,6 +3,7 @@
 // file uses Poppler, and only formats/pdf uses this file.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,5 +28,16 @@ std::vector<TextHit> findText(const std::string& path, const std::string& text, 
 // there is no such occurrence.
 std::vector<TextHit> chooseOccurrences(const std::vector<TextHit>& hits, const Placement& placement,
                                        int pagesSearched, const std::string& file);
+
+// The signature block of an official letter (GB/T 9704-2012 7.3.5.1): the
+// last date written "2026年12月3日" (or 二〇二六年十二月三日) on the page and
+// the signing unit's name on the line right above it, in mm from the
+// top-left of the displayed page. nullopt when the page shows no date.
+struct SignatureBlock {
+    int page = 0;
+    MmRect date;
+    std::optional<MmRect> unit;
+};
+std::optional<SignatureBlock> findSignatureBlock(const std::string& path, int pageNumber);
 
 }  // namespace eseal::pdf

@@ -1,5 +1,7 @@
 #include "formats/pdf/pdf_layout.hpp"
 
+#include <optional>
+
 #include "core/base/error.hpp"
 #include "formats/pdf/pdf_keyword.hpp"
 
@@ -86,20 +88,42 @@ std::vector<WidgetPlan> crossPageWidgets(const SealRequest& request,
     return widgets;
 }
 
+// The default spot of a PDF: the last page (or the one named), over the
+// signature block when the page ends with one. GB/T 9704-2012 7.3.5.1: the
+// seal is centred on the unit's name and the date ("居中下压"), with them
+// below its middle ("居印章中心偏下"): the seal's centre at the top of the
+// unit's name, its width centred on the date, so the date's year and month
+// lie under the seal ("骑年盖月"). Without a date: the lower right.
+Placement defaultSpotOn(const SealRequest& request, int pageNumber) {
+    Placement at = request.placement;
+    at.page = pageNumber;
+    const std::optional<SignatureBlock> block = findSignatureBlock(request.input, pageNumber);
+    if (!block) return at;
+    const MmRect& date = block->date;
+    at.fromBottomRight = false;
+    at.xMm = date.left + date.width / 2;
+    at.yMm = block->unit ? block->unit->top : date.top;
+    return at;  // still defaultSpot: placeSeal moves it inwards when it would cross the page edge
+}
+
 }  // namespace
 
 std::vector<WidgetPlan> layoutSeal(const SealRequest& request, const std::vector<QPDFObjectHandle>& pages,
-                                   double aspect) {
+                                   double aspect, bool findBlock) {
     const Placement& placement = request.placement;
     switch (placement.mode) {
         case Placement::Mode::Position: {
             const int count = static_cast<int>(pages.size());
-            const int pageNumber = placement.page == -1 ? count : placement.page;
+            const bool lastPage = placement.page == -1 || (placement.defaultSpot && !placement.pageGiven);
+            const int pageNumber = lastPage ? count : placement.page;
             if (pageNumber < 1 || pageNumber > count)
                 throw Error(ErrorCategory::BadInput,
                             "page " + std::to_string(placement.page) + " does not exist; the document has " +
                                 pagesText(count),
                             request.input);
+            if (placement.defaultSpot && findBlock)
+                return {
+                    widgetAt(pages, pageNumber, defaultSpotOn(request, pageNumber), aspect, request.input)};
             return {widgetAt(pages, pageNumber, placement, aspect, request.input)};
         }
         case Placement::Mode::Keyword:

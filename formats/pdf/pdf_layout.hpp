@@ -26,7 +26,10 @@ struct WidgetPlan {
 // page. Throws Error(BadInput) naming the file (keyword not found, too few
 // pages for a cross-page seal, a seal off the page), Error(Unsupported) for a
 // mode PDF does not do.
+// `findBlock` false: the default spot is the lower right without looking for
+// the letter's signature block (a check: where the block spot is on the page,
+// so is the fallback, both being moved inwards to fit).
 std::vector<WidgetPlan> layoutSeal(const SealRequest& request, const std::vector<QPDFObjectHandle>& pages,
-                                   double aspect);
+                                   double aspect, bool findBlock = true);
 
 }  // namespace eseal::pdf

@@ -1,21 +1,28 @@
 #include "formats/pdf/pdf_sign.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
+#include <exception>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <set>
+#include <thread>
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
+#include "core/crypto/certificate.hpp"
 #include "core/crypto/cms_sign.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/crypto/timestamp.hpp"
@@ -207,6 +214,7 @@ InputFile openInput(const std::string& path) {
         throw Error(ErrorCategory::InputUnreadable, "not a regular file", path);
     }
     in.size = static_cast<std::uint64_t>(st.st_size);
+    in.modified = st.st_mtim;
     if (in.size < 8) throw Error(ErrorCategory::BadInput, "not a PDF file (too short)", path);
     if (std::fseek(in.file.get(), -1, SEEK_END) != 0)
         throw Error(ErrorCategory::InputUnreadable, "cannot read", path);
@@ -264,7 +272,7 @@ auto asDamaged(const std::string& file, F&& stage) {
 
 }  // namespace
 
-SealPlan planSeal(const SealRequest& request) {
+SealPlan planSeal(const SealRequest& request, bool check) {
     validateRequest(request);
     SealPlan plan;
     plan.input = request.input;
@@ -281,7 +289,7 @@ SealPlan planSeal(const SealRequest& request) {
         plan.cipher = ObjectCipher::of(*plan.qpdf);
         const RgbaImage& image = *plan.picture;
         const double aspect = static_cast<double>(image.height) / static_cast<double>(image.width);
-        plan.widgets = layoutSeal(request, plan.qpdf->getAllPages(), aspect);
+        plan.widgets = layoutSeal(request, plan.qpdf->getAllPages(), aspect, !check);
         plan.box = plan.widgets.front().box;
         plan.doc.page = plan.widgets.front().page;
         plan.doc.pageNumber = plan.widgets.front().pageNumber;
@@ -301,8 +309,26 @@ SealPlan planSeal(const SealRequest& request) {
     return plan;
 }
 
+int pdfaPart(QPDFObjectHandle root) {
+    QPDFObjectHandle metadata = root.getKey("/Metadata");
+    if (!metadata.isStream()) return 0;
+    std::string xmp;
+    try {
+        const auto data = metadata.getStreamData(qpdf_dl_generalized);
+        xmp.assign(data->getBuffer(), data->getBuffer() + data->getSize());
+    } catch (const std::exception&) {
+        return 0;  // unreadable metadata claims nothing
+    }
+    // <pdfaid:part>2</pdfaid:part> or pdfaid:part="2" (XMP, ISO 16684-1).
+    const auto at = xmp.find("pdfaid:part");
+    if (at == std::string::npos) return 0;
+    for (std::size_t i = at + 11; i < xmp.size() && i < at + 40; ++i)
+        if (xmp[i] >= '1' && xmp[i] <= '9') return xmp[i] - '0';
+    return 0;
+}
+
 PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, bool sm2, std::size_t reserve,
-                           std::time_t signingTime) {
+                           std::time_t signingTime, bool iso32002) {
     const std::string& file = plan.input;
     const DocumentFacts& doc = plan.doc;
     UpdateWriter out(plan.in.size, !plan.in.endsWithEol);
@@ -449,6 +475,14 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
                                            ? dictionaryWith(perms, {{"/DocMDP", objectRef(sigNum)}})
                                            : "<< /DocMDP " + objectRef(sigNum) + " >>";
         }
+        // What the seal uses, declared as pyHanko and Acrobat do (ISO 32000-2 7.12).
+        UsedFeatures used;
+        used.cadesSubFilter = !sm2;
+        used.dss = request.profile.level == PadesLevel::BLT || request.profile.level == PadesLevel::BLTA;
+        used.iso32002 = iso32002;
+        used.pdfaPart = pdfaPart(root);
+        for (auto& [key, value] : extensionChanges(root, plan.qpdf->getPDFVersion(), used))
+            catalogChanges[key] = value;
         if (!catalogChanges.empty()) {
             if (root.getObjGen() == page.getObjGen()) throw damaged(file, "the catalog is a page");
             out.object(root.getObjectID(), root.getGeneration(), dictionaryWith(root, catalogChanges));
@@ -476,20 +510,75 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
 
 Bytes copyAndDigest(InputFile& in, const std::string& inputName, const PreparedUpdate& update,
                     DigestAlgorithm algorithm, AtomicFile& output) {
+    // The copier publishes how far the output is written; the hasher reads
+    // the output back up to there. SHA-256 is the slower of the two, so the
+    // copy (and its disk write, started as it goes) costs almost no time of
+    // its own. Both end before the function returns.
+    std::mutex lock;
+    std::condition_variable moved;
+    std::uint64_t written = output.size();
+    bool finished = false;
+    std::exception_ptr failure;
+    const std::uint64_t start = output.size();
+    struct Joined {  // the copier ends before its state goes, also when hashing throws
+        std::thread thread;
+        ~Joined() {
+            if (thread.joinable()) thread.join();
+        }
+    } copier;
+    copier.thread = std::thread([&] {
+        try {
+            output.appendFrom(::fileno(in.file.get()), 0, in.size, [&](std::uint64_t now) {
+                const std::lock_guard<std::mutex> hold(lock);
+                written = now;
+                moved.notify_one();
+            });
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        const std::lock_guard<std::mutex> hold(lock);
+        finished = true;
+        moved.notify_one();
+    });
     Hasher hasher(algorithm);
     Bytes chunk(kCopyChunk);
-    std::rewind(in.file.get());
-    std::uint64_t copied = 0;
+    std::uint64_t hashed = start;
     for (;;) {
-        std::size_t n = std::fread(chunk.data(), 1, chunk.size(), in.file.get());
-        if (n == 0) break;
-        ByteView piece(chunk.data(), n);
-        hasher.update(piece);
-        output.write(piece);
-        copied += n;
+        std::uint64_t until = 0;
+        bool done = false;
+        {
+            std::unique_lock<std::mutex> hold(lock);
+            moved.wait(hold, [&] { return finished || written > hashed; });
+            until = written;
+            done = finished;
+        }
+        while (hashed < until) {
+            const std::size_t want =
+                static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), until - hashed));
+            const std::size_t n = output.readBack(hashed, chunk.data(), want);
+            if (n == 0) throw Error(ErrorCategory::Internal, "the output cannot be read back", inputName);
+            hasher.update(ByteView(chunk.data(), n));
+            hashed += n;
+        }
+        if (done && hashed >= until) break;
     }
-    if (std::ferror(in.file.get())) throw Error(ErrorCategory::InputUnreadable, "read error", inputName);
-    if (copied != in.size || copied != update.base)
+    copier.thread.join();
+    if (failure) {
+        try {
+            std::rethrow_exception(failure);
+        } catch (const Error& e) {
+            if (e.category() == ErrorCategory::InputUnreadable)
+                throw Error(ErrorCategory::InputUnreadable, e.message(), inputName);
+            throw;
+        }
+    }
+    // Same size and modification time as when qpdf read it: the copy is the
+    // document the update was built for.
+    struct stat st {};
+    const bool same = ::fstat(::fileno(in.file.get()), &st) == 0 &&
+                      static_cast<std::uint64_t>(st.st_size) == in.size &&
+                      st.st_mtim.tv_sec == in.modified.tv_sec && st.st_mtim.tv_nsec == in.modified.tv_nsec;
+    if (!same || hashed - start != in.size || in.size != update.base)
         throw Error(ErrorCategory::InputUnreadable, "the file changed while it was being sealed", inputName);
     const Bytes& u = update.bytes;
     hasher.update(ByteView(u.data(), update.contentsAt));
@@ -515,9 +604,27 @@ void commitUpdate(AtomicFile& output, const PreparedUpdate& update) {
     output.commit();
 }
 
+namespace {
+
+// ECDSA on a curve ISO/TS 32002:2022 lists (the NIST and Brainpool curves).
+// SM2 is not among them: GM/T 0031 and GB/T 38540 define its use.
+bool usesIso32002Curve(const CmsSigner& signer, Key& key) {
+    if (signer.algorithm().scheme != SignatureScheme::Ecdsa || key.certificateChain().empty()) return false;
+    const Certificate signerCert = Certificate::fromDer(key.certificateChain().front());
+    EVP_PKEY* pub = X509_get0_pubkey(signerCert.get());
+    char name[64] = {};
+    std::size_t length = 0;
+    if (!pub || EVP_PKEY_get_group_name(pub, name, sizeof name, &length) != 1) return false;
+    static const std::set<std::string> kCurves = {"prime256v1",      "secp384r1",       "secp521r1",
+                                                  "brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1"};
+    return kCurves.count(name) != 0;
+}
+
+}  // namespace
+
 void checkPdfRequest(const SealRequest& request) {
     checkOutputTarget(request.input, request.output);
-    (void)planSeal(request);
+    (void)planSeal(request, true);
 }
 
 SealResult sealPdf(const SealRequest& request, Key& key) {
@@ -540,7 +647,8 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
     const bool sm2 = signer.algorithm().scheme == SignatureScheme::Sm2;
     const std::size_t reserve = signer.maxSize() + kContentsMarginBytes;
     const std::time_t signingTime = request.signingTime ? *request.signingTime : now();
-    PreparedUpdate update = buildUpdate(plan, request, sm2, reserve, signingTime);
+    PreparedUpdate update =
+        buildUpdate(plan, request, sm2, reserve, signingTime, usesIso32002Curve(signer, key));
 
     AtomicFile output(request.output);
     const Bytes contentDigest =
@@ -556,6 +664,12 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
     }
 
     SealResult result;
+    // ISO 19005-1 6.4: PDF/A-1 allows no soft mask; the seal needs one to let
+    // the text under it show (a picture without transparency is refused).
+    if (pdfaPart(plan.doc.root) == 1 && plan.picture->hasTransparency())
+        result.warnings.push_back(
+            tr("the file claims PDF/A-1, which forbids transparency (an /SMask); the seal needs it to let "
+               "the text under it show, so the sealed copy is no longer PDF/A-1 (PDF/A-2 and -3 allow it)"));
     result.output = request.output;
     result.fieldName = plan.fieldName;
     result.outputSize = output.size();

@@ -41,6 +41,7 @@ struct InputFile {
     FilePtr file;
     std::uint64_t size = 0;
     bool endsWithEol = false;
+    timespec modified{};  // st_mtim when opened: a change while sealing is refused
 };
 // Throws Error(InputUnreadable) when it cannot be opened or is not a regular
 // file, Error(BadInput) when it is too short to be a PDF.
@@ -76,7 +77,9 @@ struct SealPlan {
 // Validates the request (mode, level, certification value), reads the
 // document, places the whole seal inside the page and picks a free field name.
 // Throws eseal::Error naming the file.
-SealPlan planSeal(const SealRequest& request);
+// `check`: only what can refuse the request (no search for a default spot's
+// signature block, see layoutSeal).
+SealPlan planSeal(const SealRequest& request, bool check = false);
 
 // Stage 2 result: the update's bytes and where its signature slot is.
 struct PreparedUpdate {
@@ -87,12 +90,21 @@ struct PreparedUpdate {
     std::uint64_t totalSize() const noexcept { return base + bytes.size(); }
 };
 // `sm2` selects /SubFilter adbe.pkcs7.detached (GM/T 0010) over
-// ETSI.CAdES.detached; `reserve` is the DER size /Contents must hold.
+// ETSI.CAdES.detached; `reserve` is the DER size /Contents must hold;
+// `iso32002`: the key is ECDSA on a curve of ISO/TS 32002 (declared in the
+// catalog's /Extensions with the ESIC extension, pdf_update_parts.hpp).
 PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, bool sm2, std::size_t reserve,
-                           std::time_t signingTime);
+                           std::time_t signingTime, bool iso32002 = false);
+
+// The PDF/A part the document claims in its XMP metadata (pdfaid:part,
+// ISO 19005), 0 when it claims none.
+int pdfaPart(QPDFObjectHandle root);
 
 // Stage 3: copies the input into `output` while hashing it, then hashes the
-// update outside /Contents: the digest of the /ByteRange (12.8.1).
+// update outside /Contents: the digest of the /ByteRange (12.8.1). The copy
+// runs in a second thread, in the kernel where it can; this thread hashes the
+// output's bytes right behind it, so what is signed is what was written.
+// Throws Error(InputUnreadable) when the input changed meanwhile.
 Bytes copyAndDigest(InputFile& in, const std::string& inputName, const PreparedUpdate& update,
                     DigestAlgorithm algorithm, AtomicFile& output);
 

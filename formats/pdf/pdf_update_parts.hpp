@@ -34,4 +34,21 @@ std::size_t writeSignatureSlot(UpdateWriter& out, std::size_t reserve, PreparedU
 // /Contents hex string, brackets included.
 void fillByteRange(PreparedUpdate& update, std::size_t byteRangeAt);
 
+// What a seal uses that a PDF 1.x reader may not know, to be declared in the
+// catalog's /Extensions (ISO 32000-2 7.12) as pyHanko and Acrobat do.
+struct UsedFeatures {
+    bool cadesSubFilter = false;  // /SubFilter /ETSI.CAdES.detached: ESIC level 2 (ETSI EN 319 142-1)
+    bool dss = false;             // a /DSS: ESIC level 1
+    bool iso32002 = false;        // ECDSA on a curve ISO/TS 32002 lists (needs PDF 2.0)
+    int pdfaPart = 0;             // the file claims PDF/A-N (XMP pdfaid:part); 0 when not
+};
+// The catalog entries (/Extensions merged with what is there, /Version raised
+// where a declared extension's BaseVersion needs it, 7.12.3) that declare
+// `used`; empty when the file declares it all already. A PDF 2.0 file needs
+// no ESIC entry (PAdES structures are PDF 2.0); a PDF/A-1, -2 or -3 file is
+// not raised to 2.0, so it gets no ISO/TS 32002 entry, and a PDF/A-1 file
+// (PDF 1.4) no ESIC entry.
+std::map<std::string, std::string> extensionChanges(QPDFObjectHandle root, const std::string& headerVersion,
+                                                    const UsedFeatures& used);
+
 }  // namespace eseal::pdf

@@ -373,3 +373,120 @@ BOOST_AUTO_TEST_CASE(a_folder_is_sealed_into_out_dir) {
                sealPng().string(), "--pin-env", kPinVar});
     BOOST_CHECK_EQUAL(r.exitCode, 64);
 }
+
+namespace {
+
+// The catalog as qpdf --show-object prints it (keys sorted).
+std::string catalogOf(const fs::path& pdf) {
+    RunResult t = run({"qpdf", "--show-object=trailer", pdf.string()});
+    BOOST_REQUIRE_MESSAGE(t.exitCode == 0, t.describe());
+    const auto at = t.out.find("/Root ");
+    BOOST_REQUIRE(at != std::string::npos);
+    std::istringstream refs(t.out.substr(at + 6));
+    int num = 0, gen = 0;
+    refs >> num >> gen;
+    RunResult c =
+        run({"qpdf", "--show-object=" + std::to_string(num) + "," + std::to_string(gen), pdf.string()});
+    BOOST_REQUIRE_MESSAGE(c.exitCode == 0, c.describe());
+    return c.out;
+}
+
+}  // namespace
+
+// GB/T 9704-2012 7.3.5.1: with no spot named, the seal goes on the last page over
+// the unit's name and the date (centred on the date, the name and date below its
+// middle), as pdftotext -bbox finds them in the LibreOffice letter.
+BOOST_AUTO_TEST_CASE(default_spot_is_over_the_unit_name_and_date_on_the_last_page) {
+    TempDir dir("gbt9704");
+    const fs::path out = dir / "sealed.pdf";
+    RunResult r = sign({inputOf("official.pdf")}, {"-o", out.string()}, "signer-rsa");
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    BOOST_CHECK_MESSAGE(r.out.find("page 2)") != std::string::npos, r.out);
+    checkSealed(out, "Seal1", "signer-rsa", 1);
+    const std::vector<Box> unit = wordBoxes(inputOf("official.pdf"), 2, kUnit);
+    const std::vector<Box> year = wordBoxes(inputOf("official.pdf"), 2, "2026");
+    const std::vector<Box> day = wordBoxes(inputOf("official.pdf"), 2, "日");
+    BOOST_REQUIRE(unit.size() == 1 && !year.empty() && !day.empty());
+    const Box date{year.back().x0, year.back().top, day.back().x1, day.back().bottom};
+    const auto ws = widgets(out, "Seal1");
+    BOOST_REQUIRE_EQUAL(ws.size(), 1u);
+    BOOST_CHECK_EQUAL(ws[0].first, 2);
+    const Box& s = ws[0].second;
+    BOOST_CHECK_SMALL(s.cx() - date.cx(), 1.0);    // centred on the date
+    BOOST_CHECK_SMALL(s.cy() - unit[0].top, 1.0);  // the name and date below the seal's middle
+    // The name and the whole date under the seal, its top edge above the name.
+    for (const Box& b : {unit[0], date}) {
+        BOOST_CHECK_LT(s.top, b.top);
+        BOOST_CHECK_GT(s.bottom, b.bottom);
+    }
+    BOOST_CHECK_LT(s.x0, date.x0);
+    BOOST_CHECK_GT(s.x1, date.x1);
+    // ETSI.CAdES.detached in a PDF 1.x file: declared with the ESIC extension (level 2).
+    const std::string catalog = catalogOf(out);
+    BOOST_CHECK_MESSAGE(catalog.find("/ESIC << /BaseVersion /1.7 /ExtensionLevel 2") != std::string::npos,
+                        catalog);
+    BOOST_CHECK_MESSAGE(catalog.find("/ISO_") == std::string::npos, catalog);
+    // official.pdf is PDF 1.6: raised to the extension's BaseVersion (ISO 32000-2 7.12.3).
+    BOOST_CHECK_MESSAGE(catalog.find("/Version /1.7") != std::string::npos, catalog);
+}
+
+// Without a date on the last page the seal goes to its lower right (30 mm from the
+// right, 50 mm from the bottom); ECDSA P-256 is declared as ISO/TS 32002 (PDF 2.0).
+BOOST_AUTO_TEST_CASE(default_spot_without_a_date_is_the_lower_right_of_the_last_page) {
+    TempDir dir("lowerright");
+    const fs::path out = dir / "sealed.pdf";
+    // Two A4 pages without text (twopage.pdf ends with a date, so it gets the GB/T spot).
+    const fs::path in = dir / "blank.pdf";
+    RunResult made = run({"/usr/bin/python3", "-c",
+                          "import pikepdf,sys\np=pikepdf.new()\nfor i in range(2): "
+                          "p.add_blank_page(page_size=(595.3,841.9))\np.save(sys.argv[1])",
+                          in.string()});
+    BOOST_REQUIRE_MESSAGE(made.exitCode == 0, made.describe());
+    RunResult r = sign({in}, {"-o", out.string()}, "signer-ec");
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    checkSealed(out, "Seal1", "signer-ec", 1);
+    const auto ws = widgets(out, "Seal1");
+    BOOST_REQUIRE_EQUAL(ws.size(), 1u);
+    BOOST_CHECK_EQUAL(ws[0].first, 2);
+    const double mm = 72 / 25.4;
+    BOOST_CHECK_SMALL(ws[0].second.x1 - (595.3 - 30 * mm), 1.5);
+    BOOST_CHECK_SMALL(ws[0].second.bottom - (841.9 - 50 * mm), 1.5);
+    const std::string catalog = catalogOf(out);
+    BOOST_CHECK_MESSAGE(catalog.find("/ExtensionLevel 32002") != std::string::npos, catalog);
+    BOOST_CHECK_MESSAGE(catalog.find("/ISO_ [") != std::string::npos, catalog);
+    BOOST_CHECK_MESSAGE(catalog.find("/Version /2.0") != std::string::npos, catalog);
+    // A second seal finds the extensions declared and the first seal stays valid.
+    const fs::path twice = dir / "twice.pdf";
+    r = sign({out}, {"-o", twice.string()}, "signer-rsa", {"--page", "1"});
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    checkSealed(twice, "Seal2", "signer-rsa", 2);
+    const std::string again = catalogOf(twice);
+    BOOST_CHECK_MESSAGE(again.find("/ExtensionLevel 32002") != std::string::npos, again);
+}
+
+// PDF/A (issue 6): a PDF/A-1 file cannot stay PDF/A-1 (the seal's /SMask), which the
+// person is told; it is not raised to another PDF version. A PDF/A-3 file keeps PDF 1.7:
+// ECDSA gets no ISO/TS 32002 entry (PDF 2.0), the ESIC entry stays.
+BOOST_AUTO_TEST_CASE(pdfa_files_say_what_the_seal_does_to_their_claim) {
+    TempDir dir("pdfa");
+    const fs::path data = sourceDir() / "tests" / "data" / "pdfa";
+    const fs::path one = dir / "pdfa1.pdf", three = dir / "pdfa3.pdf";
+    RunResult r = sign({data / "crazyones-pdfa.pdf"}, {"-o", one.string()}, "signer-rsa");
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    BOOST_CHECK_MESSAGE(
+        r.err.find("PDF/A-1") != std::string::npos && r.err.find("/SMask") != std::string::npos, r.err);
+    checkSealed(one, "Seal1", "signer-rsa", 1);
+    std::string catalog = catalogOf(one);
+    BOOST_CHECK_MESSAGE(catalog.find("/ESIC") == std::string::npos, catalog);
+    BOOST_CHECK_MESSAGE(catalog.find("/Version") == std::string::npos, catalog);
+
+    r = sign({data / "PDFA3A.pdf"}, {"-o", three.string()}, "signer-ec");
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    BOOST_CHECK_MESSAGE(r.err.find("PDF/A") == std::string::npos, r.err);
+    checkSealed(three, "Seal1", "signer-ec", 1);
+    catalog = catalogOf(three);
+    BOOST_CHECK_MESSAGE(catalog.find("/ISO_") == std::string::npos, catalog);
+    BOOST_CHECK_MESSAGE(catalog.find("/Version /2.0") == std::string::npos, catalog);
+    BOOST_CHECK_MESSAGE(catalog.find("/ESIC << /BaseVersion /1.7 /ExtensionLevel 2") != std::string::npos,
+                        catalog);
+}
