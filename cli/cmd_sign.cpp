@@ -446,8 +446,8 @@ int sealAll(const Args& args, SignOutput& tally) {
         try {
             SealResult result = formats[i]->seal(request, *key);
             progress.clear();
-            std::cerr << "eseal: " << tr("warning: ") << plan.input << ": " << w << "\n";
-            tally.sealed.push_back(plan.input);
+            for (const std::string& w : result.warnings)
+                std::cerr << "eseal: " << tr("warning: ") << plan.input << ": " << w << "\n";
             tally.sealed(plan.input, result);
         } catch (const TokenError&) {
             progress.clear();
