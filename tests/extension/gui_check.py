@@ -13,9 +13,10 @@ UNO and the accessibility tree, as a screen reader or a click would:
   seal dialog: a DIALOG titled 加盖电子签章 among the toolkit's top windows,
   offering the test token's key; its 取消 button closes it, nothing sealed;
 - the letter sealed (dispatch with arguments) and reloaded, the button
-  验证签章 opens the sidebar deck 电子签章, whose panel lists the seal.
+  验证签章 opens the sidebar deck 电子签章, whose panel lists the seal;
+- 签章管理 opens its dialog: the token, its keys, the seal of the seal folder.
 
-Screenshots (scrot) of the toolbar, the dialog and the verify panel are
+Screenshots (scrot) of the toolbar, the dialogs and the verify panel are
 written to SHOT_DIR (docs/screenshots/ holds the committed ones). Every
 process this test starts (Xvfb, soffice in its own process group) is ended
 by its own id. Prints "ok"/"FAILED" lines and "N passed, M failed".
@@ -206,6 +207,16 @@ def main():
     letter = os.path.join(work, "公函.odt")
     start = time.time()
 
+    env["XDG_DATA_HOME"] = os.path.join(work, "data")
+    seals = os.path.join(work, "data", "eseal", "seals")
+    os.makedirs(seals)
+    code, out = ec.run([eseal, "seal", "make", "--image", seal, "--size", "40", "--name", "测试单位业务专用章",
+                        "--cert", os.path.join(pki, "signer-ec.crt"), "--valid", "2025-01-01..2099-12-31",
+                        "--maker-key", "p12:" + os.path.join(pki, "signer-sm2.p12"), "--pin-env", "ESEAL_GUI_MAKER_PIN",
+                        "--id", "gui-manage", "-o", os.path.join(seals, "业务专用章.esl")],
+                       dict(env, ESEAL_GUI_MAKER_PIN="test"))
+    check("a seal in the seal folder (eseal seal make)", code == 0, out.strip()[-120:])
+
     lo = ec.LibreOffice(profile, env)
     try:
         manager = lo.ctx.getValueByName("/singletons/com.sun.star.deployment.ExtensionManager")
@@ -355,6 +366,31 @@ def main():
         check("验证签章 (a click) opens the deck 电子签章, whose panel lists the seal: valid, signer, time",
               verify is not None and active and "电子签章" in decks.getByName("EsealDeck").getTitle() and text is not None and "有效" in text and "时间：20" in text, str(text)[:200])
         shoot(x.display, os.path.join(shots, "verify-panel.png"))
+
+        # A click on 签章管理: the keys and seals dialog, with the seal's own picture.
+        manage = find(bar, ROLE["PUSH_BUTTON"], name="签章管理") if bar is not None else None
+
+        def manage_dialog():
+            for c, _ in top_windows(lo):
+                if c is not None and c.getAccessibleRole() == ROLE["DIALOG"] and c.getAccessibleName() == "签章管理":
+                    return c
+            return None
+
+        if manage is not None:
+            act(manage)
+        shown = wait_for(manage_dialog)
+        texts = [c.getAccessibleName() for c in walk(shown)] if shown is not None else []
+        print("manage  " + " | ".join(t for t in texts if t), flush=True)
+        check("签章管理 (its accessible action) opens the dialog listing the token, its key and the folder's seal",
+              shown is not None and any("eseal-test" in t for t in texts) and
+              any("测试单位 ECDSA 签章人" in t for t in texts) and "测试单位业务专用章" in texts,
+              " | ".join(t for t in texts if t)[:300])
+        if shown is not None:
+            shoot(x.display, os.path.join(shots, "manage-dialog.png"))
+            close = find(shown, ROLE["PUSH_BUTTON"], name="关闭")
+            if close is not None:
+                act(close)
+            check("关闭 closes it", wait_for(lambda: manage_dialog() is None, 15))
         doc.close(True)
     finally:
         if lo is not None:
