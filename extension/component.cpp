@@ -5,10 +5,7 @@
 // everything: no C++ exception crosses the UNO boundary.
 #include <unistd.h>
 
-#include <com/sun/star/awt/MessageBoxButtons.hpp>
 #include <com/sun/star/awt/MessageBoxType.hpp>
-#include <com/sun/star/awt/XMessageBox.hpp>
-#include <com/sun/star/awt/XMessageBoxFactory.hpp>
 #include <com/sun/star/awt/XWindowPeer.hpp>
 #include <com/sun/star/beans/PropertyValue.hpp>
 #include <com/sun/star/configuration/theDefaultProvider.hpp>
@@ -45,11 +42,14 @@
 #include <vector>
 
 #include "core/base/error.hpp"
+#include "extension/manage_actions.hpp"
+#include "extension/manage_dialog.hpp"
 #include "extension/options_page.hpp"
 #include "extension/seal_actions.hpp"
 #include "extension/seal_dialog.hpp"
 #include "extension/seal_panel.hpp"
 #include "extension/uno_common.hpp"
+#include "extension/uno_dialog.hpp"
 #include "extension/uno_picture.hpp"
 
 using namespace com::sun::star;
@@ -68,6 +68,10 @@ constexpr char kProtocol[] = "vnd.eseal:";
 CommandArgs argsOf(const Sequence<beans::PropertyValue>& properties) {
     CommandArgs args;
     for (const beans::PropertyValue& p : properties) {
+        // What LibreOffice adds to a click on a toolbar button (the modifier
+        // keys held, the document it came from) is no argument of ours: a
+        // click stays a click and opens the dialog.
+        if (p.Name == "KeyModifier" || p.Name == "Referer") continue;
         OUString text;
         sal_Int32 integer = 0;
         double real = 0;
@@ -158,9 +162,10 @@ public:
                              const Reference<frame::XDispatchResultListener>& listener) override {
         std::string json, message;
         bool ok = false, cancelled = false;
+        bool interactive = arguments.getLength() == 0;
         try {
             CommandArgs args = argsOf(arguments);
-            const bool interactive = args.empty();
+            interactive = args.empty();
             addOptionDefaults(context_, args);
             json = run(utf8(url.Path), args, interactive);
             ok = true;
@@ -183,7 +188,7 @@ public:
         }
         // A click on the toolbar (no arguments) is answered in a message box;
         // automation reads the result instead.
-        if (!ok && !cancelled && arguments.getLength() == 0) showError(message);
+        if (!ok && !cancelled && interactive) showError(message);
         if (!listener.is()) return;
         try {
             frame::DispatchResultEvent event;
@@ -236,21 +241,9 @@ private:
     void showError(const std::string& message) noexcept { show(message, awt::MessageBoxType_ERRORBOX); }
 
     void show(const std::string& message, awt::MessageBoxType type) noexcept {
-        try {
-            if (!frame_.is()) return;
-            Reference<awt::XWindowPeer> parent(frame_->getContainerWindow(), uno::UNO_QUERY);
-            Reference<awt::XMessageBoxFactory> factory(
-                context_->getServiceManager()->createInstanceWithContext("com.sun.star.awt.Toolkit",
-                                                                         context_),
-                uno::UNO_QUERY);
-            if (!parent.is() || !factory.is()) return;
-            Reference<awt::XMessageBox> box =
-                factory->createMessageBox(parent, type, awt::MessageBoxButtons::BUTTONS_OK,
-                                          OUString::fromUtf8("电子签章 eseal"), ou(message));
-            if (box.is()) box->execute();
-        } catch (...) {
-            // No window to show it in.
-        }
+        if (!frame_.is()) return;
+        showMessage(context_, Reference<awt::XWindowPeer>(frame_->getContainerWindow(), uno::UNO_QUERY),
+                    message, type);
     }
 
     std::string run(const std::string& command, const CommandArgs& args, bool interactive) {
@@ -276,7 +269,23 @@ private:
             refreshPanels(frame_);
             return verifyFileJson(path, args);
         }
-        throw Error(ErrorCategory::Usage, "the " + command + " dialog is not built yet");
+        if (command == "Manage") {
+            CommandArgs withKeys = args;
+            const auto joined = [](const std::vector<std::string>& items) {
+                std::string text;
+                for (const std::string& i : items) text += (text.empty() ? "" : ";") + i;
+                return text;
+            };
+            if (!withKeys.count("Modules"))
+                withKeys["Modules"] = joined(optionList(context_, "Pkcs11Modules"));
+            if (!withKeys.count("SkfLibraries"))
+                withKeys["SkfLibraries"] = joined(optionList(context_, "SkfLibraries"));
+            if (!interactive) return manage(withKeys, chineseUi(context_));
+            Reference<awt::XWindowPeer> parent(frame_->getContainerWindow(), uno::UNO_QUERY);
+            runManageDialog(context_, parent, withKeys, chineseUi(context_));
+            return R"({"ok":true})";
+        }
+        throw Error(ErrorCategory::Usage, "no such command: " + command);
     }
 
     std::string seal(const CommandArgs& args, bool crossPage, PinSource* pins) {

@@ -17,29 +17,11 @@
 #include "core/key/pin.hpp"
 #include "core/report/report.hpp"
 #include "core/token/key_registry.hpp"
-#include "core/token/pkcs11_listing.hpp"
+#include "extension/manage_actions.hpp"
 
 namespace eseal::extension {
 
 namespace {
-
-// The PIN from an environment variable of the LibreOffice process; never
-// cached, never retried.
-class EnvPin final : public PinSource {
-public:
-    explicit EnvPin(std::string variable) : variable_(std::move(variable)) {}
-    SecretString get(const PinPrompt& prompt) override {
-        const char* value = std::getenv(variable_.c_str());
-        if (!value || !*value)
-            throw TokenError(TokenError::Kind::PinRequired, "a PIN is needed for " + prompt.tokenLabel +
-                                                                " but the environment variable " + variable_ +
-                                                                " is not set in the LibreOffice process");
-        return SecretString(value);
-    }
-
-private:
-    std::string variable_;
-};
 
 const std::string* find(const CommandArgs& args, const std::string& name) {
     auto it = args.find(name);
@@ -56,6 +38,15 @@ double number(const std::string& text, const std::string& name) {
 }
 
 }  // namespace
+
+SecretString EnvPin::get(const PinPrompt& prompt) {
+    const char* value = std::getenv(variable_.c_str());
+    if (!value || !*value)
+        throw TokenError(TokenError::Kind::PinRequired, "a PIN is needed for " + prompt.tokenLabel +
+                                                            " but the environment variable " + variable_ +
+                                                            " is not set in the LibreOffice process");
+    return SecretString(value);
+}
 
 SealRequest sealRequestFrom(const CommandArgs& args, bool crossPage) {
     SealRequest request;
@@ -163,25 +154,8 @@ SealSession::~SealSession() = default;
 
 std::vector<KeyChoice> availableKeys(const std::vector<std::string>& modules) noexcept {
     std::vector<KeyChoice> keys;
-    std::vector<std::optional<std::string>> where(modules.begin(), modules.end());
-    if (where.empty()) where.push_back(std::nullopt);
-    for (const auto& module : where) {
-        try {
-            for (const Pkcs11ModuleInfo& m : listTokens(module))
-                for (const Pkcs11TokenInfo& t : m.tokens)
-                    for (const Pkcs11ObjectInfo& o : t.objects) {
-                        if (o.objectClass != "certificate" || !o.signing || o.ca || o.uri.empty()) continue;
-                        std::string spec = o.uri;
-                        if (module && spec.find("module-path=") == std::string::npos)
-                            spec += (spec.find('?') == std::string::npos ? "?" : "&") +
-                                    ("module-path=" + *module);
-                        keys.push_back({spec, (o.holder.empty() ? o.label : o.holder) + " (" + t.label + ")",
-                                        t.pinState});
-                    }
-        } catch (...) {
-            // A module that cannot be listed offers no key.
-        }
-    }
+    for (const ManagedToken& t : pkcs11Tokens(modules))
+        for (const ManagedKey& k : t.keys) keys.push_back({k.spec, k.holder + " (" + t.label + ")", t.pin});
     return keys;
 }
 

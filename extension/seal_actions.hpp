@@ -62,6 +62,17 @@ std::vector<KeyChoice> availableKeys(const std::vector<std::string>& modules) no
 // The PIN state as a clerk reads it, in Chinese when `chinese`.
 std::string pinStateText(const PinState& state, bool chinese);
 
+// The PIN from an environment variable of the LibreOffice process (the
+// PinEnv argument); never cached, never retried.
+class EnvPin final : public PinSource {
+public:
+    explicit EnvPin(std::string variable) : variable_(std::move(variable)) {}
+    SecretString get(const PinPrompt& prompt) override;
+
+private:
+    std::string variable_;
+};
+
 // A PIN typed into the seal dialog, handed to the key once.
 class TypedPin final : public PinSource {
 public:

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "extension/uno_common.hpp"
+#include "extension/uno_dialog.hpp"
 
 using namespace com::sun::star;
 using com::sun::star::uno::Reference;
@@ -23,48 +24,6 @@ using rtl::OUString;
 namespace eseal::extension {
 
 namespace {
-
-// Builds the dialog model control by control (positions in dialog units).
-class DialogBuilder {
-public:
-    explicit DialogBuilder(const Reference<uno::XComponentContext>& context) {
-        Reference<lang::XMultiComponentFactory> smgr = context->getServiceManager();
-        model_.set(smgr->createInstanceWithContext("com.sun.star.awt.UnoControlDialogModel", context),
-                   uno::UNO_QUERY_THROW);
-        factory_.set(model_, uno::UNO_QUERY_THROW);
-        container_.set(model_, uno::UNO_QUERY_THROW);
-    }
-
-    Reference<beans::XPropertySet> add(const char* type, const char* name, sal_Int32 x, sal_Int32 y,
-                                       sal_Int32 w, sal_Int32 h) {
-        Reference<beans::XPropertySet> p(factory_->createInstance("com.sun.star.awt.UnoControl" +
-                                                                  OUString::createFromAscii(type) + "Model"),
-                                         uno::UNO_QUERY_THROW);
-        p->setPropertyValue("PositionX", uno::Any(x));
-        p->setPropertyValue("PositionY", uno::Any(y));
-        p->setPropertyValue("Width", uno::Any(w));
-        p->setPropertyValue("Height", uno::Any(h));
-        container_->insertByName(OUString::createFromAscii(name), uno::Any(p));
-        return p;
-    }
-    Reference<beans::XPropertySet> label(const char* name, const std::string& text, sal_Int32 x, sal_Int32 y,
-                                         sal_Int32 w) {
-        Reference<beans::XPropertySet> p = add("FixedText", name, x, y, w, 10);
-        p->setPropertyValue("Label", uno::Any(ou(text)));
-        return p;
-    }
-
-    const Reference<beans::XPropertySet>& model() const { return model_; }
-    Reference<beans::XPropertySet> control(const char* name) const {
-        return Reference<beans::XPropertySet>(container_->getByName(OUString::createFromAscii(name)),
-                                              uno::UNO_QUERY_THROW);
-    }
-
-private:
-    Reference<beans::XPropertySet> model_;
-    Reference<lang::XMultiServiceFactory> factory_;
-    Reference<container::XNameContainer> container_;
-};
 
 std::string text(const Reference<beans::XPropertySet>& p) {
     OUString t;
@@ -160,20 +119,9 @@ bool runSealDialog(const Reference<uno::XComponentContext>& context,
     chosen[0] = get(defaults, "Output") == "pdf" ? 1 : 0;
     output->setPropertyValue("SelectedItems", uno::Any(chosen));
 
-    auto ok = b.add("Button", "Ok", 170, 196, 55, 15);
-    ok->setPropertyValue("Label", uno::Any(ou(t("盖章", "Seal"))));
-    ok->setPropertyValue("PushButtonType", uno::Any(sal_Int16(1)));  // awt::PushButtonType_OK
-    ok->setPropertyValue("DefaultButton", uno::Any(true));
-    auto cancel = b.add("Button", "Cancel", 229, 196, 55, 15);
-    cancel->setPropertyValue("Label", uno::Any(ou(t("取消", "Cancel"))));
-    cancel->setPropertyValue("PushButtonType", uno::Any(sal_Int16(2)));  // awt::PushButtonType_CANCEL
+    b.okCancel(t("盖章", "Seal"), t("取消", "Cancel"), 170, 196);
 
-    Reference<awt::XControl> dialog(
-        context->getServiceManager()->createInstanceWithContext("com.sun.star.awt.UnoControlDialog", context),
-        uno::UNO_QUERY_THROW);
-    dialog->setModel(Reference<awt::XControlModel>(b.model(), uno::UNO_QUERY_THROW));
-    Reference<awt::XToolkit> toolkit(awt::Toolkit::create(context), uno::UNO_QUERY_THROW);
-    dialog->createPeer(toolkit, parent);
+    Reference<awt::XControl> dialog = b.create(parent);
     const sal_Int16 answer = Reference<awt::XDialog>(dialog, uno::UNO_QUERY_THROW)->execute();
 
     result.args = defaults;

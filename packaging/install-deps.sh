@@ -11,7 +11,7 @@ PACKAGES="
   softhsm2 opensc
   poppler-utils qpdf mupdf-tools libnss3-tools xmlsec1
   libreoffice-writer libreoffice-calc fonts-noto-cjk
-  libreoffice-dev libreoffice-dev-common libreoffice-draw libreoffice-impress
+  libreoffice-dev libreoffice-dev-common libreoffice-draw libreoffice-impress libreoffice-l10n-zh-cn
   xvfb xauth scrot xdotool
   libapache-poi-java libbcpkix-java libxml-security-java libslf4j-java default-jdk-headless
   python3 python3-pikepdf python3-uno

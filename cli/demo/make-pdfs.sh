@@ -1,6 +1,6 @@
 #!/bin/sh
 # Re-makes letter.pdf and statement.pdf from their flat ODF sources with
-# LibreOffice (headless, a throw-away profile). Needs libreoffice-writer-nogui and
+# LibreOffice (headless, a throw-away profile). Needs libreoffice-writer and
 # fonts-noto-cjk. Run from anywhere; writes next to this script.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -107,16 +107,20 @@ class Status(unohelper.Base, XStatusListener):
 
 
 class LibreOffice:
-    """One headless LibreOffice on a throwaway profile, stopped by its PID."""
+    """One LibreOffice on a throwaway profile (headless unless told; with
+    headless=False it shows its windows on env's DISPLAY), stopped by its PID."""
 
-    def __init__(self, profile_dir, env):
+    def __init__(self, profile_dir, env, headless=True):
         # A named pipe of this process's own: no port another test could hold.
         self.pipe = "eseal-ext-%d-%d" % (os.getpid(), int(time.time() * 1000) % 100000)
+        # Its own process group (soffice starts soffice.bin as a child): stop()
+        # can end both without touching anyone else's LibreOffice.
         self.proc = subprocess.Popen(
-            ["soffice", "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+            ["soffice"] + (["--headless"] if headless else []) +
+            ["--norestore", "--nologo", "--nodefault", "--nolockcheck",
              "-env:UserInstallation=" + uno.systemPathToFileUrl(profile_dir),
              "--accept=pipe,name=%s;urp;" % self.pipe],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
         deadline = time.time() + 90
@@ -127,8 +131,7 @@ class LibreOffice:
                 break
             except NoConnectException:
                 if time.time() > deadline or self.proc.poll() is not None:
-                    self.proc.kill()  # by its PID; never left behind
-                    self.proc.wait()
+                    self.kill()
                     raise RuntimeError("LibreOffice did not start")
                 time.sleep(0.25)
         self.smgr = self.ctx.ServiceManager
@@ -198,8 +201,15 @@ class LibreOffice:
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                self.kill()
+
+    def kill(self):
+        """The group this LibreOffice was started in (its own), by its id; never left behind."""
+        try:
+            os.killpg(self.proc.pid, 9)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
 
 
 def _model_of(frame, seconds=15):
@@ -533,6 +543,91 @@ def verified(eseal, path, pki, nssdb, env):
           " | ".join(line.strip() for line in out.splitlines() if "Validation" in line))
 
 
+def manage_keys(lo, eseal, pki, inputs, nssdb, work, env, skf, locked_key):
+    """vnd.eseal:Manage with arguments: the USB Keys (SoftHSM2 token, the test
+    SKF key whose user PIN is locked) and seals (a seal folder of this test)
+    listed; the SKF key unlocked with its admin PIN and its PIN changed
+    through the core; then the key signs with the new PIN (pdfsig checks it)."""
+    folder = os.path.join(work, "seals")
+    os.makedirs(folder)
+    made = os.path.join(folder, "业务专用章.esl")
+    code, out = run([eseal, "seal", "make", "--image", os.path.join(inputs, "seal-red.png"), "--size", "40",
+                     "--name", "测试单位业务专用章", "--cert", os.path.join(pki, "signer-ec.crt"),
+                     "--valid", "2025-01-01..2099-12-31", "--maker-key", "p12:" + os.path.join(pki, "signer-sm2.p12"),
+                     "--pin-env", "ESEAL_EXT_MAKER_PIN", "--id", "ext-manage", "-o", made],
+                    dict(env, ESEAL_EXT_MAKER_PIN="test"))
+    check("eseal seal make: a seal in the test's seal folder", code == 0, out.strip()[-160:])
+    with open(os.path.join(folder, "junk.esl"), "w") as f:
+        f.write("not a seal")
+    doc = lo.desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, props(Hidden=True))
+    frame = doc.getCurrentController().getFrame()
+    where = dict(Modules="/usr/lib/softhsm/libsofthsm2.so", SkfLibraries=skf, SealFolder=folder)
+
+    def listing():
+        state, result = lo.dispatch(frame, "Manage", **where)
+        try:
+            return state, json.loads(result or "{}")
+        except ValueError:
+            return state, {}
+
+    state, inv = listing()
+    tokens = {t["label"]: t for t in inv.get("tokens", [])}
+    hsm = tokens.get("eseal-test", {})
+    skf_token = next((t for t in inv.get("tokens", []) if t.get("kind") == "skf"), {})
+    check("Manage (Action=List) lists the SoftHSM2 token with its PIN state and signing keys (holder, validity)",
+          state == 1 and hsm.get("kind") == "pkcs11" and hsm.get("pin", {}).get("locked") is False and
+          any(k["holder"] == "测试单位 ECDSA 签章人" and k["notAfter"].startswith("20") and k["key"].startswith("pkcs11:")
+              for k in hsm.get("keys", [])),
+          json.dumps(hsm, ensure_ascii=False)[:300])
+    check("... and the SKF key, locked, with no tries left",
+          skf_token.get("pin", {}).get("locked") is True and skf_token.get("token", "").startswith("skf:") and
+          skf_token["token"].startswith("skf:" + skf + "?") and "app=ESEAL" in skf_token["token"] and
+          skf_token["pin"].get("retriesLeft") == 0,
+          json.dumps(skf_token.get("pin"), ensure_ascii=False))
+    seals = {os.path.basename(x["location"]): x for x in inv.get("seals", [])}
+    good = seals.get("业务专用章.esl", {})
+    check("... and the seals of the folder: the seal with its name, validity and picture; the junk file with its reason",
+          good.get("name") == "测试单位业务专用章" and good.get("validNow") and good.get("makerSignatureValid") and
+          good.get("picture", {}).get("type") == "PNG" and good["picture"]["bytes"] > 100 and
+          good["picture"]["widthMm"] == 40 and "error" in seals.get("junk.esl", {}),
+          json.dumps(inv.get("seals"), ensure_ascii=False)[:300])
+
+    token = skf_token.get("token", "")
+    with open(os.path.join(work, "skf.state")) as f:
+        before = f.read()
+    state, result = lo.dispatch(frame, "Manage", Action="Unlock", Token=token, SoPinEnv=WRONG_PIN_VAR,
+                                NewPinEnv="ESEAL_EXT_NEW_PIN", **where)
+    check("Unlock with a wrong admin PIN is refused, saying so and what is left",
+          state == 0 and "wrong admin PIN" in (result or ""), str(result))
+    state, result = lo.dispatch(frame, "Manage", Action="Unlock", Token=token, SoPinEnv="ESEAL_EXT_ADMIN_PIN",
+                                NewPinEnv="ESEAL_EXT_NEW_PIN", **where)
+    parsed = json.loads(result or "{}")
+    check("Unlock with the admin PIN sets the new PIN: the key is no longer locked",
+          state == 1 and parsed.get("pin", {}).get("locked") is False, str(result))
+    state, result = lo.dispatch(frame, "Manage", Action="ChangePin", Token=token, PinEnv="ESEAL_EXT_NEW_PIN",
+                                NewPinEnv="ESEAL_EXT_NEWER_PIN", **where)
+    check("ChangePin with the current PIN changes it", state == 1 and json.loads(result or "{}").get("ok"), str(result))
+    state, result = lo.dispatch(frame, "Manage", Action="ChangePin", Token=token, PinEnv="ESEAL_EXT_NEW_PIN",
+                                NewPinEnv="ESEAL_EXT_NEW_PIN", **where)
+    check("ChangePin with the old PIN is refused (wrong PIN)", state == 0 and "wrong PIN" in (result or ""), str(result))
+    with open(os.path.join(work, "skf.state")) as f:
+        after = f.read()
+    check("the key's own state changed (its PIN store)", after != before)
+    signed = os.path.join(work, "signed-after-unlock.pdf")
+    code, out = run([eseal, "sign", os.path.join(inputs, "letter.pdf"), "-o", signed, "--key", locked_key,
+                     "--image", os.path.join(inputs, "seal-red.png"), "--pin-env", "ESEAL_EXT_NEWER_PIN",
+                     "--chain", os.path.join(pki, "intermediate-ca.crt")], env)
+    check("the unlocked key signs with the new PIN", code == 0, out.strip()[-200:])
+    if code == 0:
+        verified(eseal, signed, pki, nssdb, env)
+    state, result = lo.dispatch(frame, "Manage", Action="Format", **where)
+    check("an unknown Action is refused", state == 0 and "Action must be" in (result or ""), str(result))
+    state, result = lo.dispatch(frame, "Manage")
+    check("Manage without arguments (a click) opens its dialog (headless: closed at once) and returns",
+          state == 1 and json.loads(result or "{}").get("ok"), str(result))
+    doc.close(True)
+
+
 def main():
     eseal, oxt, data, skf = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
     pki, inputs = os.path.join(data, "pki"), os.path.join(data, "inputs")
@@ -541,6 +636,7 @@ def main():
     env = dict(os.environ, SOFTHSM2_CONF=os.path.join(data, "softhsm", "softhsm2.conf"))
     env[PIN_VAR] = "11223344"
     env[WRONG_PIN_VAR] = "87654321"
+    env.update(ESEAL_EXT_ADMIN_PIN="12345678", ESEAL_EXT_NEW_PIN="24681357", ESEAL_EXT_NEWER_PIN="13572468")
     env.pop("PYTHONPATH", None)
     key = "pkcs11:token=eseal-test;object=signer-ec?module-path=/usr/lib/softhsm/libsofthsm2.so"
     seal = os.path.join(inputs, "seal-red.png")
@@ -638,9 +734,6 @@ def main():
         state, result = lo.dispatch(frame, "CrossPageSeal", **seal_args)
         check("CrossPageSeal is refused with a sentence until cross-page seals land, file untouched",
               state == 0 and "error" in json.loads(result or "{}") and sha256(pdf) == sealed_once, str(result))
-        state, result = lo.dispatch(frame, "Manage")
-        check("Manage says its dialog is not built yet", state == 0 and "not built yet" in (result or ""),
-              str(result))
         doc.close(True)
 
         # A Writer document: Output=pdf exports it and seals the export beside it.
@@ -712,6 +805,7 @@ def main():
         calc.close(True)
 
         odf_in_place(lo, eseal, key, seal, work, pki, env, locked_key)
+        manage_keys(lo, eseal, pki, inputs, nssdb, work, env, skf, locked_key)
 
         # A new document never saved has no file to seal.
         new = lo.desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, props(Hidden=True))

@@ -1,0 +1,407 @@
+#!/usr/bin/python3
+"""The extension in a real LibreOffice window, under an Xvfb of this test's own.
+
+Starts Xvfb (it picks a free display and says which: -displayfd), installs
+build/eseal.oxt into a throwaway profile whose UI language is zh-CN, starts
+LibreOffice on that display (its X11 "gen" VCL plugin) and drives it through
+UNO and the accessibility tree, as a screen reader or a click would:
+
+- the Writer window shows the docked toolbar 加盖电子签章 (the layout
+  manager's element, and a TOOL_BAR of that name in the accessibility tree
+  with the buttons 加盖电子签章, 骑缝章, 验证签章, 签章管理);
+- the button 加盖电子签章's accessible action (what a click does) opens the
+  seal dialog: a DIALOG titled 加盖电子签章 among the toolkit's top windows,
+  offering the test token's key; its 取消 button closes it, nothing sealed;
+- the letter sealed (dispatch with arguments) and reloaded, the button
+  验证签章 opens the sidebar deck 电子签章, whose panel lists the seal;
+- 签章管理 opens its dialog: the token, its keys, the seal of the seal folder.
+
+Screenshots (scrot) of the toolbar, the dialogs and the verify panel are
+written to SHOT_DIR (docs/screenshots/ holds the committed ones). Every
+process this test starts (Xvfb, soffice in its own process group) is ended
+by its own id. Prints "ok"/"FAILED" lines and "N passed, M failed".
+
+usage: gui_check.py ESEAL_BIN OXT TEST_DATA_DIR SHOT_DIR
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import uno
+
+import extension_check as ec
+from extension_check import check, props
+
+ROLE = {name: uno.getConstantByName("com.sun.star.accessibility.AccessibleRole." + name)
+        for name in ("TOOL_BAR", "PUSH_BUTTON", "DIALOG", "DOCUMENT_TEXT", "PARAGRAPH", "TEXT", "CHECK_BOX")}
+BUTTONS = ("加盖电子签章", "骑缝章", "验证签章", "签章管理")
+LANGPACK = "/usr/lib/libreoffice/share/registry/Langpack-zh-CN.xcd"
+
+# The profile's settings before its first start: a Chinese UI (LibreOffice's
+# zh-CN language pack), no tip-of-the-day dialog, no what's-new bar.
+PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="UILocale" oor:op="fuse"><value>zh-CN</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="ShowTipOfTheDay" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>7.4</value></prop></item>
+</oor:items>
+"""
+
+
+class Xvfb:
+    """An X server of this test's own on a display number it picks itself."""
+
+    def __init__(self):
+        read, write = os.pipe()
+        self.proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x900x24",
+                                      "-nolisten", "tcp", "-noreset"],
+                                     pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write)
+        number = b""
+        deadline = time.time() + 30
+        while not number.endswith(b"\n") and time.time() < deadline:
+            c = os.read(read, 1)
+            if not c:
+                break
+            number += c
+        os.close(read)
+        if not number.strip().isdigit():
+            self.stop()
+            raise RuntimeError("Xvfb did not start")
+        self.display = ":" + number.decode().strip()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def context_of(accessible):
+    return accessible.getAccessibleContext() if accessible is not None else None
+
+
+def walk(context, depth=0):
+    """The accessibility tree below context, depth first; document text is skipped
+    (its paragraphs are many and hold nothing of the extension's)."""
+    yield context
+    if depth > 24 or context.getAccessibleRole() in (ROLE["DOCUMENT_TEXT"], ROLE["PARAGRAPH"]):
+        return
+    for i in range(context.getAccessibleChildCount()):
+        child = context_of(context.getAccessibleChild(i))
+        if child is not None:
+            yield from walk(child, depth + 1)
+
+
+def find(context, role, name=None, contains=None):
+    for c in walk(context):
+        if c.getAccessibleRole() != role:
+            continue
+        n = c.getAccessibleName()
+        if (name is None or n == name) and (contains is None or contains in n):
+            return c
+    return None
+
+
+def top_windows(lo):
+    """(accessible context, window) of every top window of LibreOffice's toolkit."""
+    toolkit = lo.create("com.sun.star.awt.Toolkit")
+    out = []
+    for i in range(toolkit.getTopWindowCount()):
+        window = toolkit.getTopWindow(i)
+        try:
+            out.append((window.getAccessibleContext(), window))
+        except Exception:  # a window going away
+            pass
+    return out
+
+
+def wait_for(what, seconds=20):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        found = what()
+        if found:
+            return found
+        time.sleep(0.2)
+    return None
+
+
+def bounds(context):
+    """(x, y, width, height) of an accessible component on the screen."""
+    at, size = context.getLocationOnScreen(), context.getSize()
+    return at.X, at.Y, size.Width, size.Height
+
+
+def shoot(display, path, box=None, margin=0):
+    """A screenshot of the screen (or of box grown by margin, clipped to it) into path."""
+    time.sleep(1.0)  # the last repaint
+    env = dict(os.environ, DISPLAY=display)
+    if os.path.exists(path):
+        os.remove(path)
+    cmd = ["scrot", "--overwrite", path]
+    if box is not None:
+        x, y, w, h = box
+        x0, y0 = max(0, x - margin), max(0, y - margin)
+        x1, y1 = min(1280, x + w + margin), min(900, y + h + margin)
+        cmd = ["scrot", "--overwrite", "--autoselect", "%d,%d,%d,%d" % (x0, y0, x1 - x0, y1 - y0), path]
+    r = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30)
+    ok = r.returncode == 0 and os.path.getsize(path) > 2000 if os.path.exists(path) else False
+    check("screenshot " + os.path.basename(path), ok, r.stdout.strip())
+
+
+def click(display, context):
+    """A real left click (xdotool, through the X server) in the middle of an accessible component."""
+    x, y, w, h = bounds(context)
+    r = subprocess.run(["xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "1"],
+                       env=dict(os.environ, DISPLAY=display), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=30)
+    if r.returncode != 0:
+        print("xdotool: " + r.stdout, flush=True)
+    return r.returncode == 0
+
+
+def act(context):
+    """The component's first accessible action (a button's: press), in a thread
+    of its own, since what it starts (a modal dialog) may run inside the call."""
+    done = threading.Event()
+    failure = []
+
+    def press():
+        try:
+            context.doAccessibleAction(0)
+        except Exception as e:  # reported by the caller
+            failure.append(e)
+        done.set()
+
+    threading.Thread(target=press, daemon=True).start()
+    return done, failure
+
+
+def main():
+    eseal, oxt, data, shots = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    pki, inputs = os.path.join(data, "pki"), os.path.join(data, "inputs")
+    if not os.path.exists(LANGPACK):
+        check("LibreOffice's zh-CN language pack is installed (libreoffice-l10n-zh-cn)", False, LANGPACK)
+        return 1
+    os.makedirs(shots, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="eseal-gui-")
+    profile = os.path.join(work, "profile")
+    os.makedirs(os.path.join(profile, "user"))
+    with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w") as f:
+        f.write(PROFILE_SETTINGS)
+    env = dict(os.environ, SOFTHSM2_CONF=os.path.join(data, "softhsm", "softhsm2.conf"))
+    env[ec.PIN_VAR] = "11223344"
+    env["MOZILLA_CERTIFICATE_FOLDER"] = "sql:" + os.path.join(inputs, "nssdb")
+    env.pop("PYTHONPATH", None)
+    key = "pkcs11:token=eseal-test;object=signer-ec?module-path=/usr/lib/softhsm/libsofthsm2.so"
+    seal = os.path.join(inputs, "seal-red.png")
+    letter = os.path.join(work, "公函.odt")
+    start = time.time()
+
+    env["XDG_DATA_HOME"] = os.path.join(work, "data")
+    seals = os.path.join(work, "data", "eseal", "seals")
+    os.makedirs(seals)
+    code, out = ec.run([eseal, "seal", "make", "--image", seal, "--size", "40", "--name", "测试单位业务专用章",
+                        "--cert", os.path.join(pki, "signer-ec.crt"), "--valid", "2025-01-01..2099-12-31",
+                        "--maker-key", "p12:" + os.path.join(pki, "signer-sm2.p12"), "--pin-env", "ESEAL_GUI_MAKER_PIN",
+                        "--id", "gui-manage", "-o", os.path.join(seals, "业务专用章.esl")],
+                       dict(env, ESEAL_GUI_MAKER_PIN="test"))
+    check("a seal in the seal folder (eseal seal make)", code == 0, out.strip()[-120:])
+
+    lo = ec.LibreOffice(profile, env)
+    try:
+        manager = lo.ctx.getValueByName("/singletons/com.sun.star.deployment.ExtensionManager")
+        manager.addExtension(uno.systemPathToFileUrl(os.path.abspath(oxt)), (), "user", None, ec.CommandEnv())
+        ec.make_letter(lo, letter)
+        options = lo.create("com.sun.star.configuration.ConfigurationProvider").createInstanceWithArguments(
+            "com.sun.star.configuration.ConfigurationUpdateAccess",
+            props(nodepath="/org.eseal.extension.Options/General"))
+        uno.invoke(options, "replaceByName", ("Pkcs11Modules", uno.Any("[]string", ("/usr/lib/softhsm/libsofthsm2.so",))))
+        uno.invoke(options, "replaceByName", ("TrustAnchors", uno.Any("[]string", (os.path.join(pki, "trust.pem"),))))
+        options.replaceByName("UseSystemTrust", False)
+        options.commitChanges()
+    finally:
+        lo.stop()
+    check("eseal.oxt installed and the letter made (headless LibreOffice)", os.path.isfile(letter))
+
+    x = Xvfb()
+    env["DISPLAY"] = x.display
+    env["SAL_USE_VCLPLUGIN"] = "gen"  # X11 (set only now: it would override --headless above)
+    print("display " + x.display, flush=True)
+    lo = None
+    try:
+        lo = ec.LibreOffice(profile, env, headless=False)
+        locale = lo.config("/org.openoffice.Setup/L10N").ooLocale
+        check("LibreOffice runs with a zh-CN UI", locale == "zh-CN", locale)
+        doc = lo.open(letter, hidden=False)
+        frame = doc.getCurrentController().getFrame()
+        window = frame.getContainerWindow()
+        window.setPosSize(0, 0, 1280, 900, 15)  # POSSIZE: the whole screen (there is no window manager)
+        resource = "private:resource/toolbar/addon_" + ec.TOOLBAR
+        layout = frame.LayoutManager
+        element = wait_for(lambda: layout.getElement(resource))
+        check("the Writer window's layout manager has the eseal toolbar, visible and docked",
+              element is not None and layout.isElementVisible(resource) and layout.isElementDocked(resource),
+              str([e.ResourceURL for e in layout.getElements()]))
+        window_context = window.getAccessibleContext()
+        bar = wait_for(lambda: find(window_context, ROLE["TOOL_BAR"], name="加盖电子签章"))
+        check("the accessibility tree has the toolbar named 加盖电子签章", bar is not None,
+              str([c.getAccessibleName() for c in walk(window_context) if c.getAccessibleRole() == ROLE["TOOL_BAR"]]))
+        if bar is None:
+            return 1
+        names = [context_of(bar.getAccessibleChild(i)).getAccessibleName() for i in range(bar.getAccessibleChildCount())]
+        check("the toolbar's buttons are 加盖电子签章, 骑缝章, 验证签章, 签章管理", tuple(names) == BUTTONS, str(names))
+        bx, by, bw, bh = bounds(bar)
+        check("the toolbar is on the screen", bw >= 4 * 16 and bh > 10 and 0 <= by < 300, "%d,%d %dx%d" % (bx, by, bw, bh))
+        shoot(x.display, os.path.join(shots, "toolbar.png"), (0, 0, 1280, by + bh), margin=6)
+
+        # A click on 加盖电子签章: the seal dialog.
+        seal_button = find(bar, ROLE["PUSH_BUTTON"], name="加盖电子签章")
+        before = ec.sha256(letter)
+        def seal_dialog():
+            for c, w in top_windows(lo):
+                if c is not None and c.getAccessibleRole() == ROLE["DIALOG"] and c.getAccessibleName() == "加盖电子签章":
+                    return c, w
+            return None
+
+        done, failure = act(seal_button)
+        if not wait_for(lambda: seal_dialog(), 5):
+            print("note    the accessible action opened no dialog; a real click (xdotool) instead", flush=True)
+            click(x.display, seal_button)
+
+        found = wait_for(seal_dialog)
+        check("the button's accessible action (a click) opens the dialog 加盖电子签章", found is not None and not failure,
+              str([(c.getAccessibleName(), c.getAccessibleRole()) for c, _ in top_windows(lo) if c is not None]))
+        if found is not None:
+            dialog, _ = found
+            texts = [c.getAccessibleName() for c in walk(dialog)]
+            print("dialog  " + " | ".join(t for t in texts if t), flush=True)
+            check("the dialog offers the test token's key with its PIN state and the 盖章 / 取消 buttons",
+                  any("签章人 (eseal-test)" in t for t in texts) and any("PIN" in t for t in texts) and
+                  find(dialog, ROLE["PUSH_BUTTON"], name="盖章") is not None, " | ".join(t for t in texts if t)[:300])
+            # The whole screen: the dialog over the letter (without a window manager its
+            # accessible bounds are not where X shows it, so no crop).
+            shoot(x.display, os.path.join(shots, "seal-dialog.png"))
+            cancel = find(dialog, ROLE["PUSH_BUTTON"], name="取消")
+            if cancel is not None:
+                act(cancel)
+            closed = wait_for(lambda: not seal_dialog(), 15)
+            check("取消 closes the dialog; nothing is sealed", closed and ec.sha256(letter) == before)
+        done.wait(15)
+
+        # Sealed through the same command with arguments; the window reloads it.
+        state, result = lo.dispatch(frame, "Seal", Key=key, Seal=seal, PinEnv=ec.PIN_VAR, Keyword="（盖章）",
+                                    Output="document")
+        check("Seal with arguments seals the letter and reloads it", state == 1 and '"ok":true' in (result or ""),
+              str(result))
+        doc = ec._model_of(frame)
+        check("the reloaded window's own signature state is OK", lo.signature_state(frame) == ec.SIGNATURE_OK,
+              str(lo.signature_state(frame)))
+
+        # A click on 验证签章: the deck 电子签章 with the seal listed.
+        window_context = frame.getContainerWindow().getAccessibleContext()
+        bar = wait_for(lambda: find(window_context, ROLE["TOOL_BAR"], name="加盖电子签章"))
+        verify = find(bar, ROLE["PUSH_BUTTON"], name="验证签章") if bar is not None else None
+        decks = doc.getCurrentController().getSidebar().getDecks()
+        if verify is not None:
+            act(verify)[0].wait(15)
+            if not wait_for(lambda: decks.hasByName("EsealDeck") and decks.getByName("EsealDeck").isActive(), 5):
+                print("note    the accessible action opened no deck; a real click (xdotool) instead", flush=True)
+                click(x.display, verify)
+
+        def listed():
+            """The panel's listing through the sidebar's API (no activating, no showing), once it is built."""
+            try:
+                deck = ec._model_of(frame).getCurrentController().getSidebar().getDecks().getByName("EsealDeck")
+                if not deck.isActive():
+                    return None
+                window = deck.getPanels().getByName("EsealSealsPanel").getDialog()
+                text = window.getControl("seals").getModel().Text
+            except Exception:  # the deck is still being built
+                return None
+            return text if "测试单位 ECDSA 签章人" in text else None
+
+        def panel_title():
+            """The panel's title bar 本文件的签章 where the open deck shows it, at the window's right."""
+            found = find(frame.getContainerWindow().getAccessibleContext(), ROLE["CHECK_BOX"], name="本文件的签章")
+            if found is None:
+                return None
+            x0, y0, w0, h0 = bounds(found)
+            return (x0, y0, w0, h0) if x0 > 700 and w0 > 50 and h0 > 5 else None
+
+        def panel_listing():
+            """The text of the panel's listing, read through the accessibility tree."""
+            if not decks.hasByName("EsealDeck") or not decks.getByName("EsealDeck").isActive():
+                return None
+            for c in walk(frame.getContainerWindow().getAccessibleContext()):
+                if c.getAccessibleRole() != ROLE["TEXT"]:
+                    continue
+                try:
+                    text = c.getText()
+                except Exception:  # no XAccessibleText, or going away
+                    continue
+                if "测试单位 ECDSA 签章人" in text:
+                    return text
+            return None
+
+        active = wait_for(lambda: decks.hasByName("EsealDeck") and decks.getByName("EsealDeck").isActive(), 20)
+        text = wait_for(panel_listing, 5) or wait_for(listed, 15)
+        title = wait_for(panel_title, 10)
+        if title is None:
+            found = [(c.getAccessibleRole(), bounds(c)) for c in walk(frame.getContainerWindow().getAccessibleContext())
+                     if c.getAccessibleName() == "本文件的签章"]
+            print("note    本文件的签章 in the accessibility tree: " + str(found), flush=True)
+        check("the deck is open on the screen: the panel title 本文件的签章 shown at the window's right", title is not None,
+              str(title))
+        print("panel   " + (text or "").replace("\n", " | "), flush=True)
+        check("验证签章 (a click) opens the deck 电子签章, whose panel lists the seal: valid, signer, time",
+              verify is not None and active and "电子签章" in decks.getByName("EsealDeck").getTitle() and text is not None and "有效" in text and "时间：20" in text, str(text)[:200])
+        shoot(x.display, os.path.join(shots, "verify-panel.png"))
+
+        # A click on 签章管理: the keys and seals dialog, with the seal's own picture.
+        manage = find(bar, ROLE["PUSH_BUTTON"], name="签章管理") if bar is not None else None
+
+        def manage_dialog():
+            for c, _ in top_windows(lo):
+                if c is not None and c.getAccessibleRole() == ROLE["DIALOG"] and c.getAccessibleName() == "签章管理":
+                    return c
+            return None
+
+        if manage is not None:
+            act(manage)
+        shown = wait_for(manage_dialog)
+        texts = [c.getAccessibleName() for c in walk(shown)] if shown is not None else []
+        print("manage  " + " | ".join(t for t in texts if t), flush=True)
+        check("签章管理 (its accessible action) opens the dialog listing the token, its key and the folder's seal",
+              shown is not None and any("eseal-test" in t for t in texts) and
+              any("测试单位 ECDSA 签章人" in t for t in texts) and "测试单位业务专用章" in texts,
+              " | ".join(t for t in texts if t)[:300])
+        if shown is not None:
+            shoot(x.display, os.path.join(shots, "manage-dialog.png"))
+            close = find(shown, ROLE["PUSH_BUTTON"], name="关闭")
+            if close is not None:
+                act(close)
+            check("关闭 closes it", wait_for(lambda: manage_dialog() is None, 15))
+        doc.close(True)
+    finally:
+        if lo is not None:
+            lo.stop()
+        x.stop()
+    print("timing  GUI test %.1f s" % (time.time() - start), flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    failed = ec.results.count(False)
+    print("%d passed, %d failed" % (ec.results.count(True), failed))
+    return 1 if failed or not ec.results else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
