@@ -68,9 +68,11 @@ void quietPoppler() {
                    [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
 }
 
-std::unique_ptr<poppler::document> openForText(const std::string& path, const char* why) {
+std::unique_ptr<poppler::document> openForText(const std::string& path, const char* why,
+                                               const std::string& password) {
     quietPoppler();
-    std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(path));
+    // Poppler tries the password as the owner's and as the user's.
+    std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(path, password, password));
     if (!doc || doc->is_locked()) throw Error(ErrorCategory::BadInput, why, path);
     return doc;
 }
@@ -172,9 +174,14 @@ std::pair<std::size_t, std::size_t> lastDate(const std::vector<Glyph>& g) {
 
 }  // namespace
 
-std::optional<SignatureBlock> findSignatureBlock(const std::string& path, int pageNumber) {
-    std::unique_ptr<poppler::document> doc =
-        openForText(path, "Poppler cannot read the PDF to find its date");
+std::optional<SignatureBlock> findSignatureBlock(const std::string& path, int pageNumber,
+                                                 const std::string& password) {
+    std::unique_ptr<poppler::document> doc;
+    try {
+        doc = openForText(path, "Poppler cannot read the PDF to find its date", password);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
     if (pageNumber < 1 || pageNumber > doc->pages()) return std::nullopt;
     std::unique_ptr<poppler::page> page(doc->create_page(pageNumber - 1));
     if (!page) return std::nullopt;
@@ -210,13 +217,14 @@ std::optional<SignatureBlock> findSignatureBlock(const std::string& path, int pa
     return std::nullopt;
 }
 
-std::vector<TextHit> findText(const std::string& path, const std::string& text, int* pagesSearched) {
+std::vector<TextHit> findText(const std::string& path, const std::string& text, int* pagesSearched,
+                              const std::string& password) {
     std::u32string wanted;
     for (char32_t c : fromUtf8(text))
         if (!isSpace(c)) wanted.push_back(c);
     if (wanted.empty()) throw Error(ErrorCategory::Usage, "--keyword needs some text");
     std::unique_ptr<poppler::document> doc =
-        openForText(path, "Poppler cannot read the PDF to find the keyword");
+        openForText(path, "Poppler cannot read the PDF to find the keyword", password);
     std::vector<TextHit> hits;
     const int pages = doc->pages();
     if (pagesSearched) *pagesSearched = pages;

@@ -21,7 +21,9 @@ struct TextHit {
 // Every occurrence of `text` in reading order, page by page. White space is
 // ignored on both sides (a line break inside a unit name still matches).
 // Throws Error(BadInput) naming the file when Poppler cannot read it.
-std::vector<TextHit> findText(const std::string& path, const std::string& text, int* pagesSearched = nullptr);
+// `password`: an encrypted file's user or owner password ("" = none).
+std::vector<TextHit> findText(const std::string& path, const std::string& text, int* pagesSearched = nullptr,
+                              const std::string& password = "");
 
 // The occurrences the placement asks for (placement.occurrence: N, last or
 // all). Throws Error(BadInput) naming the text and the pages searched when
@@ -38,6 +40,9 @@ struct SignatureBlock {
     MmRect date;
     std::optional<MmRect> unit;
 };
-std::optional<SignatureBlock> findSignatureBlock(const std::string& path, int pageNumber);
+// nullopt also when Poppler cannot read the file: the default spot then
+// falls back to the lower right.
+std::optional<SignatureBlock> findSignatureBlock(const std::string& path, int pageNumber,
+                                                 const std::string& password = "");
 
 }  // namespace eseal::pdf

@@ -9,6 +9,10 @@ namespace eseal::pdf {
 
 namespace {
 
+std::string documentPassword(const SealRequest& request) {
+    return request.documentPassword ? std::string(request.documentPassword->view()) : std::string();
+}
+
 std::string pagesText(int n) { return std::to_string(n) + (n == 1 ? " page" : " pages"); }
 
 WidgetPlan widgetAt(const std::vector<QPDFObjectHandle>& pages, int pageNumber, const Placement& placement,
@@ -25,7 +29,8 @@ std::vector<WidgetPlan> keywordWidgets(const SealRequest& request, const std::ve
                                        double aspect) {
     const Placement& asked = request.placement;
     int searched = 0;
-    const std::vector<TextHit> all = findText(request.input, asked.keyword, &searched);
+    const std::vector<TextHit> all =
+        findText(request.input, asked.keyword, &searched, documentPassword(request));
     std::vector<WidgetPlan> widgets;
     for (const TextHit& hit : chooseOccurrences(all, asked, searched, request.input)) {
         if (hit.page < 1 || static_cast<std::size_t>(hit.page) > pages.size())
@@ -97,7 +102,8 @@ std::vector<WidgetPlan> crossPageWidgets(const SealRequest& request,
 Placement defaultSpotOn(const SealRequest& request, int pageNumber) {
     Placement at = request.placement;
     at.page = pageNumber;
-    const std::optional<SignatureBlock> block = findSignatureBlock(request.input, pageNumber);
+    const std::optional<SignatureBlock> block =
+        findSignatureBlock(request.input, pageNumber, documentPassword(request));
     if (!block) return at;
     const MmRect& date = block->date;
     at.fromBottomRight = false;
