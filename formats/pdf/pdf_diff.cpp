@@ -727,6 +727,24 @@ QPDF& RevisionDocuments::open(int revision) {
     return *slot;
 }
 
+struct RevisionFacts {
+    Roles roles;
+    std::set<QPDFObjGen> pageUsed;
+};
+
+template <typename Spend>
+const RevisionFacts& RevisionDiffer::facts(int revision, QPDF& q, Spend spend) {
+    std::unique_ptr<RevisionFacts>& slot = facts_[revision];
+    if (!slot) {
+        auto f = std::make_unique<RevisionFacts>();
+        f->roles = rolesOf(q);
+        spend(f->roles.pages.size() + f->roles.fields.size());
+        f->pageUsed = pageUsedObjects(q, f->roles, spend);
+        slot = std::move(f);
+    }
+    return *slot;
+}
+
 RevisionDiffer::RevisionDiffer(RevisionDocuments& docs) : docs_(docs), budget_(kMaxObjects) {}
 RevisionDiffer::~RevisionDiffer() = default;
 
@@ -778,13 +796,14 @@ const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
             if (!sameObject(q0.getObject(og), o1)) changed.insert(og);
         }
 
-        Roles r0 = rolesOf(q0);
-        Roles r1 = rolesOf(q1);
-        spend(r0.pages.size() + r1.pages.size() + r0.fields.size() + r1.fields.size());
+        const RevisionFacts& f0 = facts(revision - 1, q0, spend);
+        const RevisionFacts& f1 = facts(revision, q1, spend);
+        const Roles& r0 = f0.roles;
+        const Roles& r1 = f1.roles;
         Classifier c{revision, q0, q1, r0, r1, changed, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
         c.prepare();
-        c.pageUsed = pageUsedObjects(q0, r0, spend);
-        c.pageUsed1 = pageUsedObjects(q1, r1, spend);
+        c.pageUsed = f0.pageUsed;
+        c.pageUsed1 = f1.pageUsed;
 
         if (r0.root != r1.root) c.add(K::Catalog, r1.root, c.rev() + " replaced the document catalog", false);
         std::set<QPDFObjGen> referenced;

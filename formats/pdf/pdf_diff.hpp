@@ -56,6 +56,8 @@ struct DiffOutcome {
 
 // Changes made by revisions signedRevision+1 .. last. Results per revision
 // pair are cached, so several signatures share the work.
+struct RevisionFacts;  // one revision's structure and what its pages use (pdf_diff.cpp)
+
 class RevisionDiffer {
 public:
     explicit RevisionDiffer(RevisionDocuments& docs);
@@ -79,9 +81,14 @@ private:
         std::string problem;
     };
     const PairResult& pair(int revision);  // revision-1 -> revision
+    // Computed once per revision: revision k is the newer side of pair k and
+    // the older side of pair k+1.
+    template <typename Spend>
+    const RevisionFacts& facts(int revision, QPDF& q, Spend spend);
 
     RevisionDocuments& docs_;
     std::map<int, PairResult> pairs_;
+    std::map<int, std::unique_ptr<RevisionFacts>> facts_;
     std::size_t budget_;
 };
 
