@@ -23,27 +23,9 @@ import sys
 
 import pikepdf
 
+from pdf_syntax import text, entries, dictionary, stream
+
 KNOWN = {"dss", "extensions", "metadata", "form-da", "resources", "resources+", "content", "annot", "unwidget"}
-
-
-def text(obj):
-    if isinstance(obj, bool):  # pikepdf gives scalars as Python values
-        return "true" if obj else "false"
-    if not hasattr(obj, "unparse"):
-        return str(obj)
-    return obj.unparse().decode("latin-1")
-
-
-def entries(obj):
-    return {key: text(value) for key, value in obj.items()}
-
-
-def dictionary(d):
-    return "<< " + " ".join("%s %s" % (k, v) for k, v in d.items()) + " >>"
-
-
-def stream(data, extra=""):
-    return ("<< /Length %d%s >>\nstream\n" % (len(data), extra)).encode("latin-1") + data + b"\nendstream"
 
 
 def main() -> int:

@@ -34,23 +34,9 @@ import tempfile
 
 import pikepdf
 
+from pdf_syntax import text, entries, dictionary
+
 CONTENTS_HEX = 16384  # hex digits reserved for the CMS
-
-
-def text(obj):
-    if isinstance(obj, bool):
-        return "true" if obj else "false"
-    if not hasattr(obj, "unparse"):
-        return str(obj)
-    return obj.unparse().decode("latin-1")
-
-
-def entries(obj):
-    return {key: text(value) for key, value in obj.items()}
-
-
-def dictionary(d):
-    return "<< " + " ".join("%s %s" % (k, v) for k, v in d.items()) + " >>"
 
 
 def pdf_string(s):

@@ -33,25 +33,7 @@ import sys
 
 import pikepdf
 
-
-def text(obj):
-    if isinstance(obj, bool):
-        return "true" if obj else "false"
-    if not hasattr(obj, "unparse"):
-        return str(obj)
-    return obj.unparse().decode("latin-1")
-
-
-def entries(obj):
-    return {key: text(value) for key, value in obj.items()}
-
-
-def dictionary(d):
-    return "<< " + " ".join("%s %s" % (k, v) for k, v in d.items()) + " >>"
-
-
-def stream(data, extra=""):
-    return ("<< /Length %d%s >>\nstream\n" % (len(data), extra)).encode("latin-1") + data + b"\nendstream"
+from pdf_syntax import text, entries, dictionary, stream
 
 
 def last_xref(data):
