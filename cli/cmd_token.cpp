@@ -36,19 +36,19 @@ std::unique_ptr<PinSource> newPinSource(const Args& args) {
 std::string requiredToken(const Args& args) {
     auto token = args.get("--token");
     if (!token)
-        throw Error(ErrorCategory::Usage, "--token URI is required, e.g. --token 'pkcs11:token=Unit'");
+        throw Error(ErrorCategory::Usage, tr("--token URI is required, e.g. --token 'pkcs11:token=Unit'"));
     return *token;
 }
 
 void printAdvice(const Pkcs11TokenInfo& t) {
     if (t.pinState.locked)
-        std::cout << "      -> the user PIN is locked; unlock with the SO (admin) PIN:\n"
-                     "         eseal token unlock --token '"
-                  << t.uri << "'\n";
+        std::cout << "      -> " << tr("the user PIN is locked; unlock with the SO (admin) PIN:") << "\n"
+                  << "         eseal token unlock --token '" << t.uri << "'\n";
     else if (t.pinState.finalTry)
-        std::cout << "      -> one more wrong PIN locks this key\n";
+        std::cout << "      -> " << tr("one more wrong PIN locks this key") << "\n";
     if (t.pinState.mustChange)
-        std::cout << "      -> the PIN must be changed: eseal token change-pin --token '" << t.uri << "'\n";
+        std::cout << "      -> " << tr("the PIN must be changed:") << " eseal token change-pin --token '"
+                  << t.uri << "'\n";
 }
 
 // An SKF (GM/T 0016) library given as --module: devices, applications, PIN
@@ -175,7 +175,7 @@ int runList(const Args& args) {
     if (args.has("--login"))
         pins = pinSourceFrom(args, "pin");
     else if (args.has("--token"))
-        throw Error(ErrorCategory::Usage, "--token names the token to log in to; give --login too");
+        throw Error(ErrorCategory::Usage, tr("--token names the token to log in to; give --login too"));
     auto modules = listTokens(module, pins.get(), args.get("--token"));
     if (modules.empty()) {
         std::cout << tr("No PKCS#11 module found (p11-kit has none registered; give --module PATH).") << "\n";
@@ -199,21 +199,24 @@ int runList(const Args& args) {
             continue;
         }
         if (!all && !module && m.tokens.empty() && m.error.empty()) continue;  // a reader with no key in it
-        std::cout << "module " << m.name << " (" << m.path << ")";
+        std::cout << tr("module") << " " << m.name << " (" << m.path << ")";
         if (!m.libraryDescription.empty())
             std::cout << ": " << m.libraryDescription << " " << m.libraryVersion;
         std::cout << "\n";
-        if (!m.error.empty()) std::cout << "  error: " << m.error << "\n";
+        if (!m.error.empty()) std::cout << "  " << tr("error: ") << m.error << "\n";
         for (const auto& t : m.tokens) {
             ++tokens;
-            std::cout << "  token \"" << t.label << "\" (" << t.manufacturer << " " << t.model << ", serial "
-                      << t.serial << ", slot " << t.slotId << ")\n"
+            std::cout << "  " << tr("token") << " \"" << t.label << "\" (" << t.manufacturer << " " << t.model
+                      << ", " << tr("serial") << " " << t.serial << ", " << tr("slot") << " " << t.slotId
+                      << ")\n"
                       << "    --token " << shellQuoted(t.uri) << "\n"
-                      << "    PIN:     " << t.pinState.summary() << "\n";
-            if (all) std::cout << "    SO PIN:  " << t.soPinState.summary() << "\n";
+                      << "    " << tr("PIN:     ") << t.pinState.summary() << "\n";
+            if (all) std::cout << "    " << tr("SO PIN:  ") << t.soPinState.summary() << "\n";
             printAdvice(t);
             if (t.objects.empty())
-                std::cout << "    (no objects visible" << (t.loggedIn ? ")" : " without login; try --login)")
+                std::cout << "    "
+                          << (t.loggedIn ? tr("(no objects visible)")
+                                         : tr("(no objects visible without login; try --login)"))
                           << "\n";
             if (all)
                 printObjects(t);
@@ -237,7 +240,7 @@ int runUnlock(const Args& args) {
     auto so = pinSourceFrom(args, "so-pin");
     auto fresh = newPinSource(args);
     unlockTokenPin(token, *so, *fresh);
-    std::cout << "user PIN reset with the SO PIN; the key is unlocked\n";
+    std::cout << tr("user PIN reset with the SO PIN; the key is unlocked") << "\n";
     return kOk;
 }
 
@@ -246,7 +249,7 @@ int runChangePin(const Args& args) {
     auto old = pinSourceFrom(args, "pin");
     auto fresh = newPinSource(args);
     changeTokenPin(token, *old, *fresh);
-    std::cout << "user PIN changed\n";
+    std::cout << tr("user PIN changed") << "\n";
     return kOk;
 }
 

@@ -1,6 +1,7 @@
 #include "core/token/key_registry.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/token/pkcs11_key.hpp"
 #include "core/token/pkcs11_seals.hpp"
 #include "core/token/pkcs12_key.hpp"
@@ -35,7 +36,8 @@ const KeyScheme& keySchemeOf(std::string_view spec) {
     }
     std::string known;
     for (const auto& entry : keySchemes()) known += (known.empty() ? "" : ", ") + entry.scheme + ":";
-    throw Error(ErrorCategory::Usage, "unknown key '" + std::string(spec) + "'; a key is named " + known);
+    throw Error(ErrorCategory::Usage, fill(tr("unknown key '{key}'; a key is named {known}"),
+                                           {{"{key}", std::string(spec)}, {"{known}", known}}));
 }
 
 std::unique_ptr<Key> openKey(std::string_view spec, PinSource& pins) {

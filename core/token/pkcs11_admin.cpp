@@ -1,6 +1,7 @@
 #include "core/token/pkcs11_admin.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/token/pkcs11_token.hpp"
 #include "core/token/pkcs11_uri.hpp"
 
@@ -15,9 +16,10 @@ void unlockUserPin(std::string_view tokenUri, PinSource& soPins, PinSource& newP
     PinState so = pinStateOf(token.info, true);
     if (so.locked)
         throw TokenError(TokenError::Kind::PinLocked,
-                         "the SO (admin) PIN of token '" + token.label +
-                             "' is locked too; only re-initialising the token (which "
-                             "erases its keys) can help",
+                         fill(tr("the SO (admin) PIN of token '{token}' is locked too; only re-initialising "
+                                 "the token (which "
+                                 "erases its keys) can help"),
+                              {{"{token}", token.label}}),
                          CKR_PIN_LOCKED);
     SecretString soPin;
     CK_RV rv;
@@ -32,8 +34,9 @@ void unlockUserPin(std::string_view tokenUri, PinSource& soPins, PinSource& newP
     if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LEN_RANGE)
         throwWrongPin(token.module, token.slot, token.label, true, rv, token.uri);
     if (rv == CKR_PIN_LOCKED)
-        throw TokenError(TokenError::Kind::PinLocked,
-                         "the SO (admin) PIN of token '" + token.label + "' is locked", rv);
+        throw TokenError(
+            TokenError::Kind::PinLocked,
+            fill(tr("the SO (admin) PIN of token '{token}' is locked"), {{"{token}", token.label}}), rv);
     check(rv, "logging in as SO to token '" + token.label + "' (C_Login)");
 
     CK_FUNCTION_LIST* fn = token.module.fn();

@@ -437,10 +437,13 @@ std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
         if (id) t.push_back(attr(CKA_ID, id->data(), id->size()));
         auto found = session.find(t, 16);
         if (found.size() != 1)
-            throw TokenError(TokenError::Kind::NotFound, std::to_string(found.size()) + " " + *uri.type +
-                                                             " objects match " + std::string(text) +
-                                                             " on token '" + token.label +
-                                                             "'; exactly one is needed");
+            throw TokenError(
+                TokenError::Kind::NotFound,
+                fill(tr("{count} {type} objects match {key} on token '{token}'; exactly one is needed"),
+                     {{"{count}", std::to_string(found.size())},
+                      {"{type}", *uri.type},
+                      {"{key}", std::string(text)},
+                      {"{token}", token.label}}));
         id = session.attribute(found[0], CKA_ID);
         if (!id || id->empty())
             throw TokenError(TokenError::Kind::NotFound,
@@ -474,12 +477,12 @@ std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
     auto keyType = session.ulongAttribute(key, CKA_KEY_TYPE);
     // SM2 keys are CKK_EC on the SM2 curve or a vendor-defined key type.
     if (!keyType || (*keyType != CKK_RSA && *keyType != CKK_EC && *keyType < CKK_VENDOR_DEFINED))
-        throw Error(ErrorCategory::Unsupported, "key " + describeObject(keyLabel, keyId) + " on token '" +
-                                                    token.label +
-                                                    "' is neither RSA nor EC; eseal cannot sign with it");
+        throw Error(ErrorCategory::Unsupported,
+                    fill(tr("key {key} on token '{token}' is neither RSA nor EC; eseal cannot sign with it"),
+                         {{"{key}", describeObject(keyLabel, keyId)}, {"{token}", token.label}}));
     if (session.boolAttribute(key, CKA_SIGN) == false)
-        throw TokenError(TokenError::Kind::Other,
-                         "key " + describeObject(keyLabel, keyId) + " may not sign (CKA_SIGN is false)");
+        throw TokenError(TokenError::Kind::Other, fill(tr("key {key} may not sign (CKA_SIGN is false)"),
+                                                       {{"{key}", describeObject(keyLabel, keyId)}}));
     bool alwaysAuth = session.boolAttribute(key, CKA_ALWAYS_AUTHENTICATE).value_or(false);
 
     // Its certificate: same CKA_ID (PKCS#11 2.40 4.6.3), else the one holding
@@ -522,14 +525,15 @@ std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
             }
     if (!signer)
         throw TokenError(TokenError::Kind::NotFound,
-                         "no certificate for key " + describeObject(keyLabel, keyId) + " on token '" +
-                             token.label +
-                             "': a seal needs the key's certificate stored on the token "
-                             "with the same id");
+                         fill(tr("no certificate for key {key} on token '{token}': a seal needs the key's "
+                                 "certificate stored "
+                                 "on the token with the same id"),
+                              {{"{key}", describeObject(keyLabel, keyId)}, {"{token}", token.label}}));
     if ((modulus || ecPoint) && !certHoldsKey(signer->x509.get(), modulus, ecPoint))
-        throw TokenError(TokenError::Kind::Other, "certificate " + describeObject(signer->label, signer->id) +
-                                                      " does not hold the public key of key " +
-                                                      describeObject(keyLabel, keyId));
+        throw TokenError(TokenError::Kind::Other,
+                         fill(tr("certificate {cert} does not hold the public key of key {key}"),
+                              {{"{cert}", describeObject(signer->label, signer->id)},
+                               {"{key}", describeObject(keyLabel, keyId)}}));
     std::vector<Bytes> chain = buildChain(*signer, certs);
 
     int curveBits = 0;
@@ -540,8 +544,9 @@ std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
         sm2Mechanism =
             chooseSm2Mechanism(uri.sm2Mechanism, mechanisms, "key " + describeObject(keyLabel, keyId));
     else if (*keyType >= CKK_VENDOR_DEFINED)
-        throw Error(ErrorCategory::Unsupported, "key " + describeObject(keyLabel, keyId) + " on token '" +
-                                                    token.label + "' has a vendor key type and is not SM2");
+        throw Error(ErrorCategory::Unsupported,
+                    fill(tr("key {key} on token '{token}' has a vendor key type and is not SM2"),
+                         {{"{key}", describeObject(keyLabel, keyId)}, {"{token}", token.label}}));
     if (!alwaysAuth) pin.clear();
     if (alwaysAuth && pin.empty() && (token.info.flags & CKF_LOGIN_REQUIRED) &&
         !(token.info.flags & CKF_PROTECTED_AUTHENTICATION_PATH)) {

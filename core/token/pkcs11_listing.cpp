@@ -4,6 +4,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/crypto/certificate.hpp"
 #include "core/ossl/ossl.hpp"
 #include "core/token/pkcs11_token.hpp"
@@ -147,12 +148,14 @@ std::pair<const Module*, CK_SLOT_ID> loginTarget(const std::vector<Module>& modu
     for (const auto& u : uris) list += "\n  " + u;
     if (found.empty())
         throw TokenError(TokenError::Kind::NotFound,
-                         loginToken ? "no token matches " + *loginToken + "; nothing was logged in to"
-                                    : std::string("no token needs a login"));
-    throw Error(ErrorCategory::Usage, std::to_string(found.size()) +
-                                          " tokens match; name the one to log in to with --token URI "
-                                          "(no PIN was sent):" +
-                                          list);
+                         loginToken ? fill(tr("no token matches {token}; nothing was logged in to"),
+                                           {{"{token}", *loginToken}})
+                                    : std::string(tr("no token needs a login")));
+    throw Error(ErrorCategory::Usage,
+                fill(tr("{count} tokens match; name the one to log in to with --token URI "
+                        "(no PIN was sent):"),
+                     {{"{count}", std::to_string(found.size())}}) +
+                    list);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal::pkcs11 {
 
@@ -209,15 +210,17 @@ Module Module::open(const std::string& path) {
     if (!handle) {
         const char* why = dlerror();
         throw TokenError(TokenError::Kind::NotFound,
-                         "cannot load PKCS#11 module " + path + ": " + (why ? why : "unknown error"));
+                         fill(tr("cannot load PKCS#11 module {path}: {why}"),
+                              {{"{path}", path}, {"{why}", why ? why : "unknown error"}}));
     }
     Module m;
     m.handle_ = handle;
     m.path_ = path;
     void* sym = dlsym(handle, "C_GetFunctionList");
     if (!sym)
-        throw TokenError(TokenError::Kind::NotFound,
-                         path + " is not a PKCS#11 module (no C_GetFunctionList)");
+        throw TokenError(
+            TokenError::Kind::NotFound,
+            fill(tr("{path} is not a PKCS#11 module (no C_GetFunctionList)"), {{"{path}", path}}));
     auto getList = reinterpret_cast<CK_C_GetFunctionList>(sym);
     CK_FUNCTION_LIST* fn = nullptr;
     check(getList(&fn), "C_GetFunctionList of " + path);
@@ -338,7 +341,7 @@ std::vector<CK_SLOT_ID> Module::slots() const {
         slots.resize(n);
         return slots;
     }
-    throw TokenError(TokenError::Kind::Other, "the slot list keeps changing; try again");
+    throw TokenError(TokenError::Kind::Other, tr("the slot list keeps changing; try again"));
 }
 
 CK_TOKEN_INFO Module::tokenInfo(CK_SLOT_ID slot) const {

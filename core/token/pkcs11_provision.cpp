@@ -25,7 +25,7 @@ namespace {
 
 std::string objectLabelCheck(const std::string& label) {
     if (label.empty() || label.size() > 255)
-        throw Error(ErrorCategory::Usage, "an object label must have 1 to 255 bytes");
+        throw Error(ErrorCategory::Usage, tr("an object label must have 1 to 255 bytes"));
     return label;
 }
 
@@ -53,7 +53,7 @@ Bytes spkiDer(const EVP_PKEY* key) { return ossl::i2dBytes(key, i2d_PUBKEY, "the
 std::string initToken(const std::string& modulePath, const std::string& label, const SecretString& soPin,
                       const SecretString& userPin) {
     if (label.empty() || label.size() > 32)
-        throw Error(ErrorCategory::Usage, "a token label must have 1 to 32 bytes (PKCS#11 2.40 3.2)");
+        throw Error(ErrorCategory::Usage, tr("a token label must have 1 to 32 bytes (PKCS#11 2.40 3.2)"));
     Module module = Module::open(modulePath);
     std::optional<CK_SLOT_ID> free;
     for (CK_SLOT_ID slot : module.slots()) {
@@ -61,12 +61,15 @@ std::string initToken(const std::string& modulePath, const std::string& label, c
         if (t.flags & CKF_TOKEN_INITIALIZED) {
             if (fieldText(t.label) == label)
                 throw TokenError(TokenError::Kind::Other,
-                                 "a token labelled '" + label + "' already exists in " + modulePath);
+                                 fill(tr("a token labelled '{label}' already exists in {module}"),
+                                      {{"{label}", label}, {"{module}", modulePath}}));
         } else if (!free) {
             free = slot;
         }
     }
-    if (!free) throw TokenError(TokenError::Kind::NotFound, "no uninitialised token in " + modulePath);
+    if (!free)
+        throw TokenError(TokenError::Kind::NotFound,
+                         fill(tr("no uninitialised token in {module}"), {{"{module}", modulePath}}));
 
     unsigned char padded[32];
     std::memset(padded, ' ', sizeof padded);  // PKCS#11 2.40 5.6: 32 bytes, blank padded
@@ -149,7 +152,8 @@ NewKeyPair generateInSession(const Session& session, const TokenRef& token, cons
                  1)
              .empty())
         throw TokenError(TokenError::Kind::Other,
-                         "token '" + token.label + "' already has a private key with id " + toHex(id));
+                         fill(tr("token '{token}' already has a private key with id {id}"),
+                              {{"{token}", token.label}, {"{id}", toHex(id)}}));
 
     CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
     CK_BBOOL always = alwaysAuthenticate ? CK_TRUE : CK_FALSE;
@@ -195,7 +199,8 @@ NewKeyPair generateInSession(const Session& session, const TokenRef& token, cons
 }
 
 void checkKeyId(ByteView id) {
-    if (id.empty() || id.size() > 64) throw Error(ErrorCategory::Usage, "a key id must have 1 to 64 bytes");
+    if (id.empty() || id.size() > 64)
+        throw Error(ErrorCategory::Usage, tr("a key id must have 1 to 64 bytes"));
 }
 
 }  // namespace
@@ -219,7 +224,7 @@ ossl::X509Ptr parseDerCertificate(ByteView certDer) {
     ossl::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(certDer.size())));
     if (!cert || p != certDer.data() + certDer.size()) {
         ERR_clear_error();
-        throw Error(ErrorCategory::BadInput, "not a DER X.509 certificate");
+        throw Error(ErrorCategory::BadInput, tr("not a DER X.509 certificate"));
     }
     return cert;
 }

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/ossl/ossl.hpp"
 
@@ -99,7 +100,7 @@ std::unique_ptr<Key> openPkcs12Key(const std::string& path, PinSource& pins) {
     const unsigned char* p = data.data();
     std::unique_ptr<PKCS12, ossl::Deleter<PKCS12, PKCS12_free>> p12(
         d2i_PKCS12(nullptr, &p, static_cast<long>(data.size())));
-    if (!p12) throw TokenError(TokenError::Kind::NotFound, path + ": not a PKCS#12 file");
+    if (!p12) throw TokenError(TokenError::Kind::NotFound, path + tr(": not a PKCS#12 file"));
 
     PinPrompt prompt;
     prompt.tokenLabel = path;
@@ -122,14 +123,16 @@ std::unique_ptr<Key> openPkcs12Key(const std::string& path, PinSource& pins) {
     pw.clear();
     if (ok != 1) {
         ERR_clear_error();
-        if (!macOk) throw TokenError(TokenError::Kind::WrongPin, path + ": wrong PIN (the PKCS#12 password)");
-        throw TokenError(TokenError::Kind::Other, path + ": damaged PKCS#12 file or unsupported encryption");
+        if (!macOk)
+            throw TokenError(TokenError::Kind::WrongPin, path + tr(": wrong PIN (the PKCS#12 password)"));
+        throw TokenError(TokenError::Kind::Other,
+                         path + tr(": damaged PKCS#12 file or unsupported encryption"));
     }
     ossl::EvpPkeyPtr key(pkey);
     ossl::X509Ptr signer(cert);
     ossl::X509StackPtr extra(ca);
     if (!key || !signer)
-        throw Error(ErrorCategory::BadInput, "PKCS#12 file holds no key and certificate", path);
+        throw Error(ErrorCategory::BadInput, tr("PKCS#12 file holds no key and certificate"), path);
 
     std::vector<Bytes> chain;
     chain.push_back(ossl::toDer(signer.get()));

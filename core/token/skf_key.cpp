@@ -300,12 +300,13 @@ OpenedContainer openContainer(std::string_view specText) {
     c.container = std::make_unique<skf::Container>(o.app, o.spec.container);
     c.type = c.container->type();
     if (c.type != skf::kContainerEcc && c.type != skf::kContainerRsa)
-        throw TokenError(TokenError::Kind::NotFound,
-                         "container '" + o.spec.container + "' holds no key pair");
+        throw TokenError(TokenError::Kind::NotFound, fill(tr("container '{container}' holds no key pair"),
+                                                          {{"{container}", o.spec.container}}));
     c.cert = c.container->signCertificate();
     if (c.cert.empty())
-        throw TokenError(TokenError::Kind::NotFound, "container '" + o.spec.container +
-                                                         "' holds no signing certificate (import one first)");
+        throw TokenError(TokenError::Kind::NotFound,
+                         fill(tr("container '{container}' holds no signing certificate (import one first)"),
+                              {{"{container}", o.spec.container}}));
     ossl::parseCertificate(c.cert);  // a device returning garbage is refused before the PIN is asked
     return c;
 }

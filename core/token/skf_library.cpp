@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal::skf {
 
@@ -97,7 +98,8 @@ std::shared_ptr<Library> Library::open(const std::string& path) {
     if (!lib->handle_) {
         const char* why = ::dlerror();
         throw TokenError(TokenError::Kind::NotFound,
-                         "cannot load the SKF library " + path + ": " + (why ? why : "unknown error"));
+                         fill(tr("cannot load the SKF library {path}: {why}"),
+                              {{"{path}", path}, {"{why}", why ? why : "unknown error"}}));
     }
     void* h = lib->handle_;
     resolve(h, path, "SKF_EnumDev", lib->EnumDev);

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/token/pkcs11_admin.hpp"
 #include "core/token/skf_key.hpp"
 
@@ -27,9 +28,9 @@ const TokenScheme& schemeOf(std::string_view token) {
         for (const auto& s : tokenSchemes())
             if (s.scheme == scheme) return s;
     }
-    throw Error(ErrorCategory::Usage,
-                "unknown token '" + std::string(token) +
-                    "'; a token is named pkcs11:token=LABEL or skf:/path/libvendor.so?app=NAME");
+    throw Error(ErrorCategory::Usage, fill(tr("unknown token '{token}'; a token is named pkcs11:token=LABEL "
+                                              "or skf:/path/libvendor.so?app=NAME"),
+                                           {{"{token}", std::string(token)}}));
 }
 
 }  // namespace
