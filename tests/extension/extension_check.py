@@ -25,13 +25,13 @@ import zipfile
 import uno
 import unohelper
 from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
 from com.sun.star.frame import XDispatchResultListener, XStatusListener
 from com.sun.star.task import XInteractionHandler
 from com.sun.star.ucb import XCommandEnvironment
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from odf_check import xmlsec_verify  # noqa: E402  (xmlsec1 on documentsignatures.xml)
+from office_support import start_soffice  # noqa: E402  (soffice started and connected over UNO)
 
 results = []
 PIN_VAR = "ESEAL_EXT_TEST_PIN"
@@ -115,25 +115,14 @@ class LibreOffice:
         self.pipe = "eseal-ext-%d-%d" % (os.getpid(), int(time.time() * 1000) % 100000)
         # Its own process group (soffice starts soffice.bin as a child): stop()
         # can end both without touching anyone else's LibreOffice.
-        self.proc = subprocess.Popen(
-            ["soffice"] + (["--headless"] if headless else []) +
+        self.proc, self.ctx = start_soffice(
+            (["--headless"] if headless else []) +
             ["--norestore", "--nologo", "--nodefault", "--nolockcheck",
-             "-env:UserInstallation=" + uno.systemPathToFileUrl(profile_dir),
-             "--accept=pipe,name=%s;urp;" % self.pipe],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-        deadline = time.time() + 90
-        while True:
-            try:
-                self.ctx = resolver.resolve(
-                    "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % self.pipe)
-                break
-            except NoConnectException:
-                if time.time() > deadline or self.proc.poll() is not None:
-                    self.kill()
-                    raise RuntimeError("LibreOffice did not start")
-                time.sleep(0.25)
+             "-env:UserInstallation=" + uno.systemPathToFileUrl(profile_dir)],
+            "pipe,name=%s" % self.pipe, env, new_session=True)
+        if self.ctx is None:
+            self.kill()
+            raise RuntimeError("LibreOffice did not start")
         self.smgr = self.ctx.ServiceManager
         self.desktop = self.smgr.createInstanceWithContext("com.sun.star.frame.Desktop", self.ctx)
 

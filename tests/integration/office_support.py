@@ -67,29 +67,36 @@ def storage_format(name):
     return uno.Any("[]com.sun.star.beans.PropertyValue", (fmt,))
 
 
+def start_soffice(args, accept, env, new_session=False):
+    """Starts soffice with args, accepting UNO connections at `accept` (a
+    connection description such as "pipe,name=x"), and connects to it.
+    Returns (process, component context); the context is None when LibreOffice
+    did not answer within 90 s or ended, and the caller stops the process."""
+    proc = subprocess.Popen(["soffice"] + args + ["--accept=%s;urp;" % accept], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=new_session)
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.time() + 90
+    while True:
+        try:
+            return proc, resolver.resolve("uno:%s;urp;StarOffice.ComponentContext" % accept)
+        except NoConnectException:
+            if time.time() > deadline or proc.poll() is not None:
+                return proc, None
+            time.sleep(0.25)
+
+
 class LibreOffice:
     """One headless LibreOffice with a throwaway profile, stopped by PID."""
 
     def __init__(self, workdir, base_port=23000, env=None):
         self.port = base_port + os.getpid() % 20000
         profile = uno.systemPathToFileUrl(os.path.join(workdir, "lo-profile"))
-        self.proc = subprocess.Popen(
-            ["soffice", "--headless", "--norestore", "--nologo", "--nodefault",
-             "-env:UserInstallation=" + profile,
-             "--accept=socket,host=127.0.0.1,port=%d;urp;" % self.port],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-        deadline = time.time() + 90
-        while True:
-            try:
-                self.ctx = resolver.resolve(
-                    "uno:socket,host=127.0.0.1,port=%d;urp;StarOffice.ComponentContext" % self.port)
-                break
-            except NoConnectException:
-                if time.time() > deadline or self.proc.poll() is not None:
-                    raise RuntimeError("LibreOffice did not start")
-                time.sleep(0.25)
+        self.proc, self.ctx = start_soffice(
+            ["--headless", "--norestore", "--nologo", "--nodefault", "-env:UserInstallation=" + profile],
+            "socket,host=127.0.0.1,port=%d" % self.port, env)
+        if self.ctx is None:
+            raise RuntimeError("LibreOffice did not start")
         smgr = self.ctx.ServiceManager
         self.storages = smgr.createInstanceWithContext("com.sun.star.embed.StorageFactory", self.ctx)
         self.files = smgr.createInstanceWithContext("com.sun.star.ucb.SimpleFileAccess", self.ctx)
