@@ -720,8 +720,7 @@ QPDF& RevisionDocuments::open(int revision) {
         q->setSuppressWarnings(true);
         // A revision must read as written: no reconstruction of a damaged xref.
         q->setAttemptRecovery(false);
-        q->processInputSource(
-            openClippedInput(path_, revisions_[static_cast<std::size_t>(revision - 1)].end));
+        q->processInputSource(openRevisionInput(path_, revisions_[static_cast<std::size_t>(revision - 1)]));
         slot = q;
     }
     return *slot;

@@ -9,12 +9,14 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 // qpdf 11: PointerHolder is gone from our use; silences its transition #warning.
 #include <qpdf/InputSource.hh>
 #include <qpdf/QPDFExc.hh>
 
 #include "core/base/error.hpp"
+#include "formats/pdf/pdf_revisions.hpp"
 
 namespace eseal::pdf {
 
@@ -83,10 +85,14 @@ namespace {
 
 // Behaves as qpdf's FileInputSource, but ends at `limit`: qpdf then finds the
 // startxref of that revision and sees nothing appended after it.
+// With a `suffix`, the bytes after `limit` are the suffix: a startxref that
+// names the section the revision scan found where the file's own one misses.
 class ClippedInputSource final : public InputSource {
 public:
-    ClippedInputSource(const std::string& path, std::uint64_t limit) : file_(path), name_(path) {
+    ClippedInputSource(const std::string& path, std::uint64_t limit, std::string suffix = "")
+        : file_(path), name_(path), suffix_(std::move(suffix)) {
         limit_ = static_cast<qpdf_offset_t>(std::min(limit, file_.size()));
+        end_ = limit_ + static_cast<qpdf_offset_t>(suffix_.size());
     }
 
     qpdf_offset_t findAndSkipNextEOL() override {
@@ -122,7 +128,7 @@ public:
         if (whence == SEEK_CUR)
             base = pos_;
         else if (whence == SEEK_END)
-            base = limit_;
+            base = end_;
         qpdf_offset_t target = base + offset;
         if (target < 0) throw Error(ErrorCategory::BadInput, "seek before the start of the file", name_);
         pos_ = target;
@@ -132,12 +138,27 @@ public:
 
     std::size_t read(char* out, std::size_t length) override {
         last_offset = pos_;
-        if (pos_ >= limit_) return 0;
-        std::size_t n = static_cast<std::size_t>(
-            std::min<qpdf_offset_t>(static_cast<qpdf_offset_t>(length), limit_ - pos_));
-        std::size_t got = file_.readAt(static_cast<std::uint64_t>(pos_), out, n);
-        pos_ += static_cast<qpdf_offset_t>(got);
-        return got;
+        std::size_t done = 0;
+        while (done < length && pos_ < end_) {
+            std::size_t got = 0;
+            if (pos_ >= limit_) {
+                const std::size_t from = static_cast<std::size_t>(pos_ - limit_);
+                got = std::min(length - done, suffix_.size() - from);
+                std::memcpy(out + done, suffix_.data() + from, got);
+            } else {
+                const std::size_t n = static_cast<std::size_t>(
+                    std::min<qpdf_offset_t>(static_cast<qpdf_offset_t>(length - done), limit_ - pos_));
+                got = file_.readAt(static_cast<std::uint64_t>(pos_), out + done, n);
+                if (got < n) {  // the file shrank: end here
+                    pos_ += static_cast<qpdf_offset_t>(got);
+                    done += got;
+                    break;
+                }
+            }
+            pos_ += static_cast<qpdf_offset_t>(got);
+            done += got;
+        }
+        return done;
     }
 
     void unreadCh(char) override {
@@ -147,7 +168,9 @@ public:
 private:
     FileReader file_;
     std::string name_;
+    std::string suffix_;
     qpdf_offset_t limit_ = 0;
+    qpdf_offset_t end_ = 0;
     qpdf_offset_t pos_ = 0;
 };
 
@@ -157,8 +180,18 @@ std::shared_ptr<InputSource> openClippedInput(const std::string& path, std::uint
     return std::make_shared<ClippedInputSource>(path, limit);
 }
 
+std::shared_ptr<InputSource> openRevisionInput(const std::string& path, const PdfRevision& revision) {
+    if (revision.startxref == revision.declaredStartxref) return openClippedInput(path, revision.end);
+    return std::make_shared<ClippedInputSource>(
+        path, revision.end, "\nstartxref\n" + std::to_string(revision.startxref) + "\n%%EOF\n");
+}
+
 bool isHarmlessWarning(const QPDFExc& warning) {
-    return warning.getMessageDetail().rfind("reported number of objects", 0) == 0;
+    const std::string detail = warning.getMessageDetail();
+    // qpdf skips white space between a startxref's offset and "xref" (node-signpdf
+    // names the EOL before it) and reads the table found there as written.
+    return detail.rfind("reported number of objects", 0) == 0 ||
+           detail == "extraneous whitespace seen before xref";
 }
 
 }  // namespace eseal::pdf

@@ -10,6 +10,10 @@
 class InputSource;  // qpdf
 class QPDFExc;
 
+namespace eseal {
+struct PdfRevision;
+}
+
 namespace eseal::pdf {
 
 // A read-only file read with pread(): no shared file position, so several
@@ -60,9 +64,15 @@ private:
 // revision of it), read straight from disk. Throws Error(Io).
 std::shared_ptr<InputSource> openClippedInput(const std::string& path, std::uint64_t limit);
 
+// The same for one revision (pdf_revisions): when the scan found its xref
+// section elsewhere than its startxref says, qpdf is shown a startxref that
+// names the section found, after the revision's bytes (objects keep their offsets).
+std::shared_ptr<InputSource> openRevisionInput(const std::string& path, const PdfRevision& revision);
+
 // Whether a qpdf warning is harmless: a trailer /Size that is not one plus
-// the highest object number (7.5.5), which Acrobat, iText and PDFBox write;
-// qpdf reads such files as written. Every other warning is a repair.
+// the highest object number (7.5.5), which Acrobat, iText and PDFBox write,
+// or white space before "xref" where a startxref points; qpdf reads such
+// files as written. Every other warning is a repair.
 bool isHarmlessWarning(const QPDFExc& warning);
 
 }  // namespace eseal::pdf

@@ -38,6 +38,7 @@
 #include "formats/pdf/pdf_sign_stages.hpp"
 #include "formats/pdf/pdf_update_parts.hpp"
 #include "formats/pdf/pdf_writer.hpp"
+#include "formats/pdf/pdf_xref_check.hpp"
 
 namespace eseal::pdf {
 
@@ -239,9 +240,18 @@ void validateRequest(const SealRequest& request) {
 
 // qpdf reports what it had to repair as warnings; objects the seal needs that
 // were repaired would be written from qpdf's guess, so the file is refused.
-void refuseRepaired(QPDF& qpdf, const std::string& file, bool signedFile) {
+void refuseRepaired(QPDF& qpdf, const std::string& file, bool signedFile,
+                    const std::vector<PdfRevision>& revisions) {
     if (!qpdf.anyWarnings()) return;
     std::vector<QPDFExc> warnings = qpdf.getWarnings();
+    // A rebuilt xref that resolves every object as the file's own sections
+    // give it changes nothing the seal is built on (pdf_xref_check).
+    if (!revisions.empty() && rebuiltXref(warnings)) {
+        const std::string danger = xrefRepairDifference(qpdf, file, revisions, revisions.back().index);
+        if (!danger.empty()) throw Error(ErrorCategory::BadInput, "damaged PDF (" + danger + ")", file);
+        warnings = afterXrefRepair(warnings);
+        if (warnings.empty()) return;
+    }
     std::string what = damageOf(warnings);
     if (!warnings.empty() && what.empty()) return;  // only harmless ones
     if (what.empty()) what = "qpdf had to repair it";
@@ -303,7 +313,7 @@ SealPlan planSeal(const SealRequest& request, bool check) {
                         "already signed",
                         request.input);
         }
-        refuseRepaired(*plan.qpdf, request.input, plan.doc.signedFields);
+        refuseRepaired(*plan.qpdf, request.input, plan.doc.signedFields, revisions);
         return 0;
     });
     return plan;
@@ -499,7 +509,7 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
             out.finishWithTable(newSize, plan.last.startxref, trailer);
         }
         // Objects the update needed may have made qpdf repair the file.
-        refuseRepaired(*plan.qpdf, file, doc.signedFields);
+        refuseRepaired(*plan.qpdf, file, doc.signedFields, {});
         return 0;
     });
 

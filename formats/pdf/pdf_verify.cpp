@@ -22,6 +22,7 @@
 #include "formats/pdf/pdf_placement.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
 #include "formats/pdf/pdf_seal_check.hpp"
+#include "formats/pdf/pdf_xref_check.hpp"
 
 namespace eseal::pdf {
 
@@ -431,7 +432,28 @@ std::vector<UnsignedField> unsignedFields(QPDF& q, const std::vector<SigField>& 
 struct FieldInSigningOrder {
     SigField field;
     ByteRange range;
+    bool inTail = false;  // found only in bytes the revision scan could not read
 };
+
+// Signature fields a viewer finds in the whole file, rebuilt by qpdf, that the
+// document up to the last readable revision does not hold: signatures made in
+// updates eseal cannot read as revisions (pdfsig lists them).
+void addTailSignatures(QPDF& whole, std::uint64_t fileSize, std::vector<FieldInSigningOrder>& sigs) {
+    std::set<std::pair<std::uint64_t, std::uint64_t>> known;
+    std::set<QPDFObjGen> knownDicts;
+    for (const auto& s : sigs) {
+        if (s.range.valid) known.emplace(s.range.b, s.range.c);
+        if (s.field.sig.isIndirect()) knownDicts.insert(s.field.sig.getObjGen());
+    }
+    for (auto& f : FieldCollector(whole).collect().signed_) {
+        ByteRange r = readByteRange(f.sig, fileSize);
+        if (r.valid ? !known.emplace(r.b, r.c).second
+                    : f.sig.isIndirect() && knownDicts.count(f.sig.getObjGen()))
+            continue;
+        if (sigs.size() >= kMaxSignatures) break;
+        sigs.push_back({f, r, true});
+    }
+}
 
 }  // namespace
 
@@ -479,7 +501,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
     std::string repaired;
     try {
         q.setSuppressWarnings(true);
-        q.processInputSource(pdf::openClippedInput(path, last.end));
+        q.processInputSource(pdf::openRevisionInput(path, last));
         // An encrypted file opens with the empty user password (7.6.3.3): the
         // objects are read decrypted for the field search and the difference
         // analysis, while the signatures are checked on the file's own bytes
@@ -506,10 +528,34 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
     } catch (const std::exception& e) {
         return unreadable(std::string("the document structure cannot be read: ") + e.what());
     }
+    // What follows the last readable revision, as a viewer rebuilds it.
+    QPDF whole;
+    if (unanalysedTail) {
+        try {
+            whole.setSuppressWarnings(true);
+            whole.processInputSource(pdf::openClippedInput(path, report.fileSize));
+            addTailSignatures(whole, report.fileSize, sigs);
+        } catch (const std::exception&) {
+            // Nothing more to find: the tail is reported for every seal below.
+        }
+    }
     // qpdf reports damage it worked around as warnings, found while reading objects.
     // A /Size that is off is no damage (isHarmlessWarning).
+    // A rebuilt cross-reference table is harmless when every object resolves
+    // as the file's own sections (read tolerantly) give it; otherwise readers
+    // may show other objects than the ones signed (xrefDanger, below).
+    std::string xrefDanger;
+    std::string xrefRebuilt;
     if (q.anyWarnings()) {
         auto all = q.getWarnings();
+        if (pdf::rebuiltXref(all)) {
+            xrefDanger = pdf::xrefRepairDifference(q, path, revisions, last.index);
+            if (xrefDanger.empty())
+                xrefRebuilt =
+                    tr("the file's cross-reference data is damaged and was rebuilt by scanning the "
+                       "file; every object resolves as the file's own cross-reference sections give it");
+            all = pdf::afterXrefRepair(all);
+        }
         std::vector<QPDFExc> w;
         for (auto& x : all)
             if (!pdf::isHarmlessWarning(x)) w.push_back(x);
@@ -539,7 +585,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
     std::vector<std::string> earlier;  // signatures made before the current one
 
     pdf::RevisionDiffer differ(docs);
-    for (auto& [f, range] : sigs) {
+    for (auto& [f, range, inTail] : sigs) {
         SignatureReport s;
         s.id = f.name;
         const bool certification =
@@ -564,6 +610,13 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
             s.contactInfo = pdf::textString(sig.getKey("/ContactInfo"));
             appearances(q, f, onPage, s);
             if (!repaired.empty()) s.warnings.push_back(repaired);
+            for (const auto& rev : revisions)
+                for (const auto& r : rev.repairs) s.warnings.push_back(r);
+            if (!xrefRebuilt.empty()) s.warnings.push_back(xrefRebuilt);
+            if (!xrefDanger.empty()) {
+                s.verdict.worsenTo(Indication::Indeterminate, SubIndication::FormatFailure);
+                s.errors.push_back(xrefDanger);
+            }
             if (encrypted)
                 s.warnings.push_back(
                     tr("the PDF is encrypted and opens without a password; its objects were read "
@@ -601,7 +654,17 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                     }
                 }
             }
-            if (signedEnd == report.fileSize) {
+            if (inTail || (signedEnd > last.end && unanalysedTail)) {
+                // Made in an update the scan could not read: what it signs, and
+                // what changed after it, cannot be analysed.
+                s.coverage = signedEnd == report.fileSize ? Coverage::EntireFile : Coverage::EarlierRevision;
+                s.verdict.worsenTo(Indication::Indeterminate, SubIndication::FormatFailure);
+                s.errors.push_back(fill(
+                    tr("this signature was found in bytes {from}-{to} of the file, which eseal could not "
+                       "analyse as revisions; viewers that rebuild the file show it, but what it signs "
+                       "and what changed after it are not checked"),
+                    {{"{from}", std::to_string(last.end)}, {"{to}", std::to_string(report.fileSize - 1)}}));
+            } else if (signedEnd == report.fileSize) {
                 s.coverage = Coverage::EntireFile;
                 s.revision = closes ? closes->index : static_cast<int>(revisions.size());
             } else if (closes) {

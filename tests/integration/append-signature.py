@@ -20,6 +20,11 @@ make after an eseal seal, so the verifier tests can judge them:
   --empty                       add the field without a signature (/V absent)
   --placeholder                 add the signature dictionary but never sign it
                                 (/Contents stays zeros)
+  --startxref-eol               write startxref one byte early, at the EOL
+                                before "xref", as node-signpdf does (its next
+                                update's /Prev then repeats that offset)
+  --not-in-fields               list the new field on the page's /Annots only,
+                                not in the form's /Fields (a damaged form)
 
 pikepdf only reads IN; the update is written byte by byte, so earlier
 signatures cover the same bytes. IN's last cross-reference section must be a
@@ -57,6 +62,8 @@ def main() -> int:
     ap.add_argument("--lock")
     ap.add_argument("--empty", action="store_true")
     ap.add_argument("--placeholder", action="store_true")
+    ap.add_argument("--startxref-eol", action="store_true")
+    ap.add_argument("--not-in-fields", action="store_true")
     a = ap.parse_args()
     signing = not a.empty and not a.placeholder
     if signing and not (a.key and a.cert):
@@ -69,7 +76,8 @@ def main() -> int:
         print("append-signature: no startxref in " + a.src, file=sys.stderr)
         return 1
     prev = int(starts[-1].group(1))
-    if data[prev:prev + 4] != b"xref":
+    # node-signpdf's startxref names the EOL before "xref".
+    if data[prev:prev + 5].lstrip()[:4] != b"xref":
         print("append-signature: last xref section of %s is not a table" % a.src, file=sys.stderr)
         return 1
 
@@ -166,7 +174,9 @@ def main() -> int:
             form = entries(acro) if acro is not None else {}
             flist = [] if acro is None else [text(x) for x in acro.get("/Fields", [])]
             fields_obj = acro.get("/Fields") if acro is not None else None
-            if fields_obj is not None and fields_obj.is_indirect:
+            if a.not_in_fields:
+                pass
+            elif fields_obj is not None and fields_obj.is_indirect:
                 put(fields_obj.objgen[0], "[" + " ".join(flist + ["%d 0 R" % field_num]) + "]")
             else:
                 form["/Fields"] = "[" + " ".join(flist + ["%d 0 R" % field_num]) + "]"
@@ -191,7 +201,7 @@ def main() -> int:
     for num in sorted(offsets):
         out += b"%d 1\n%010d 00000 n\r\n" % (num, offsets[num])
     out += ("trailer\n<< /Size %d %s /Prev %d >>\n" % (next_num, " ".join(trailer), prev)).encode("latin-1")
-    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    out += b"startxref\n%d\n%%%%EOF\n" % (xref - 1 if a.startxref_eol else xref)
 
     if sig_num is not None:
         at = offsets[sig_num]

@@ -6,6 +6,7 @@
 // says is recorded in the messages.
 #define BOOST_TEST_MODULE integ_signature_rules
 #include <boost/test/unit_test.hpp>
+#include <sstream>
 
 #include "tests/integration/support.hpp"
 
@@ -20,8 +21,8 @@ fs::path sealedLetter(const TempDir& dir) {
     return out;
 }
 
-// append-signature.py IN OUT ARGS..., signing with signer-rsa; the file must pass qpdf --check.
-fs::path appendSignature(const fs::path& in, const fs::path& out, const std::vector<std::string>& args) {
+// append-signature.py IN OUT ARGS..., signing with signer-rsa.
+void runAppendSignature(const fs::path& in, const fs::path& out, const std::vector<std::string>& args) {
     std::vector<std::string> argv{"/usr/bin/python3",
                                   std::string(ESEAL_INTEG_DIR) + "/append-signature.py",
                                   in.string(),
@@ -35,8 +36,30 @@ fs::path appendSignature(const fs::path& in, const fs::path& out, const std::vec
     argv.insert(argv.end(), args.begin(), args.end());
     RunResult u = run(argv);
     BOOST_REQUIRE_MESSAGE(u.exitCode == 0, u.describe());
+}
+
+// The same; the file must pass qpdf --check.
+fs::path appendSignature(const fs::path& in, const fs::path& out, const std::vector<std::string>& args) {
+    runAppendSignature(in, out, args);
     std::string qpdfOut;
     BOOST_REQUIRE_MESSAGE(qpdfCheck(out, &qpdfOut), qpdfOut);
+    return out;
+}
+
+// The same, for a file qpdf --check may warn about as given (node-signpdf's
+// early startxref: "extraneous whitespace seen before xref"); any other
+// warning or error fails.
+fs::path appendDamagedSignature(const fs::path& in, const fs::path& out,
+                                const std::vector<std::string>& args) {
+    runAppendSignature(in, out, args);
+    RunResult q = run({"/usr/bin/qpdf", "--check", out.string()});
+    BOOST_CHECK_MESSAGE(q.exitCode == 0 || q.exitCode == 3, q.describe());
+    std::istringstream lines(q.out + q.err);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find("WARNING") == std::string::npos && line.find("ERROR") == std::string::npos) continue;
+        BOOST_CHECK_MESSAGE(line.find("extraneous whitespace seen before xref") != std::string::npos,
+                            "qpdf --check: " << line);
+    }
     return out;
 }
 
@@ -324,4 +347,68 @@ BOOST_AUTO_TEST_CASE(signed_encrypted_files_are_verified) {
             BOOST_CHECK_MESSAGE(pr.signatures[0].valid, pr.signatures[0].validation);
         }
     }
+}
+
+// node-signpdf writes each update's startxref one byte early (at the EOL
+// before "xref") and repeats that offset as the next update's /Prev; pdfsig
+// reads such files. eseal reads them too: the seal and both later signatures
+// are found, as pdfsig finds them, and the corrected offsets are named.
+BOOST_AUTO_TEST_CASE(node_signpdf_style_signatures_are_found) {
+    TempDir dir("node-signpdf");
+    const fs::path sealed = sealedLetter(dir);
+    const fs::path one =
+        appendDamagedSignature(sealed, dir / "one.pdf", {"--field", "Node1", "--startxref-eol"});
+    const fs::path two =
+        appendDamagedSignature(one, dir / "two.pdf", {"--field", "Node2", "--startxref-eol"});
+    PdfsigResult p = pdfsig(two);
+    BOOST_TEST_MESSAGE("pdfsig on the node-signpdf style file:" << pdfsigSays(p));
+    BOOST_REQUIRE_EQUAL(p.signatures.size(), 3u);
+    for (const auto& s : p.signatures) BOOST_CHECK_MESSAGE(s.valid, s.validation);
+    Verified v = verifyJson(two);
+    BOOST_REQUIRE_MESSAGE(v.report.is_object(), v.run.describe());
+    BOOST_CHECK_EQUAL(v.report.value("signatures", nlohmann::json::array()).size(), 3u);
+    BOOST_CHECK_EQUAL(v.report.value("revisions", 0), 4);
+    for (const char* name : {"Seal1", "Node1", "Node2"}) {
+        const auto* s = findSignature(v.report, name);
+        BOOST_REQUIRE_MESSAGE(s != nullptr, name << ": " << v.report.dump(1));
+        BOOST_CHECK_MESSAGE(s->value("indication", std::string()) == "PASSED", s->dump(1));
+        BOOST_CHECK(s->value("digestMatches", false));
+    }
+    const auto* seal = findSignature(v.report, "Seal1");
+    BOOST_REQUIRE(seal != nullptr);
+    BOOST_CHECK_MESSAGE(seal->value("warnings", nlohmann::json::array()).dump().find("startxref at byte") !=
+                            std::string::npos,
+                        seal->dump(1));
+    BOOST_CHECK_MESSAGE(v.run.exitCode == 0, v.run.describe());
+
+    // eseal seals such a file; pdfsig finds four valid signatures and qpdf
+    // --check says no more than it said of the input.
+    const fs::path resealed = dir / "resealed.pdf";
+    RunResult r = sign({two}, {"-o", resealed.string()}, "signer-ec", {"--at", "151,150"});
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    PdfsigResult p2 = pdfsig(resealed);
+    BOOST_REQUIRE_EQUAL(p2.signatures.size(), 4u);
+    for (const auto& s : p2.signatures) BOOST_CHECK_MESSAGE(s.valid, s.validation);
+    Verified v2 = verifyJson(resealed);
+    BOOST_CHECK_MESSAGE(v2.run.exitCode == 0, v2.run.describe());
+    BOOST_CHECK_EQUAL(v2.report.value("signatures", nlohmann::json::array()).size(), 4u);
+}
+
+// A damaged form: a signature whose field is on the page's /Annots but not in
+// the form's /Fields is found, as pdfsig finds it, and judged like any other.
+BOOST_AUTO_TEST_CASE(signature_missing_from_fields_is_found) {
+    TempDir dir("not-in-fields");
+    const fs::path sealed = sealedLetter(dir);
+    const fs::path f = appendSignature(sealed, dir / "hidden.pdf", {"--field", "Stray", "--not-in-fields"});
+    PdfsigResult p = pdfsig(f);
+    BOOST_TEST_MESSAGE("pdfsig on the damaged form:" << pdfsigSays(p));
+    Verified v = verifyJson(f);
+    BOOST_REQUIRE(v.report.is_object());
+    BOOST_CHECK_EQUAL(v.report.value("signatures", nlohmann::json::array()).size(), p.signatures.size());
+    const auto* s = findSignature(v.report, "Stray");
+    BOOST_REQUIRE_MESSAGE(s != nullptr, v.report.dump(1));
+    BOOST_CHECK_EQUAL(s->value("indication", std::string()), "PASSED");
+    const auto* seal = findSignature(v.report, "Seal1");
+    BOOST_REQUIRE(seal != nullptr);
+    BOOST_CHECK_EQUAL(seal->value("indication", std::string()), "PASSED");
 }

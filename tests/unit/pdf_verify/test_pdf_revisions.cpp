@@ -2,9 +2,13 @@
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFXRefEntry.hh>
 
 #include "core/base/error.hpp"
+#include "formats/pdf/pdf_input.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
+#include "formats/pdf/pdf_xref_check.hpp"
 #include "pdf_test_util.hpp"
 
 using namespace pdftest;
@@ -155,8 +159,10 @@ BOOST_AUTO_TEST_CASE(no_startxref_is_bad_input_naming_the_file) {
         BOOST_TEST(std::string(e.what()).find(f.string()) != std::string::npos);
         BOOST_TEST(e.file() == f.string());
     }
-    // A startxref pointing at something that is not an xref section.
-    writeAll(f, data.substr(0, data.rfind("startxref")) + "startxref\n9\n%%EOF\n");
+    // A startxref pointing at something that is not an xref section, in a
+    // file that has none: nothing a viewer could rebuild either.
+    const std::string noXref = data.substr(0, data.rfind("\nxref") + 1);
+    writeAll(f, noXref + "trailer\n<< /Root 1 0 R >>\nstartxref\n9\n%%EOF\n");
     BOOST_CHECK_THROW(scanRevisions(f.string()), eseal::Error);
     writeAll(f, "");
     BOOST_CHECK_THROW(scanRevisions(f.string()), eseal::Error);
@@ -192,4 +198,178 @@ BOOST_AUTO_TEST_CASE(eof_marker_inside_a_stream_is_ignored) {
     BOOST_REQUIRE_EQUAL(revs.size(), 2u);
     BOOST_TEST(revs[0].end == data.size());
     BOOST_TEST(revs[1].end == data.size() + u2.size());
+}
+
+namespace {
+
+// Replaces the last "startxref N" of `data` by "startxref N+off".
+std::string moveStartxref(const std::string& data, long long off) {
+    const auto p = data.rfind("startxref");
+    const std::uint64_t sx = lastStartxref(data);
+    const auto eof = data.find("%%EOF", p);
+    return data.substr(0, p) + "startxref\n" + std::to_string(static_cast<long long>(sx) + off) + "\n" +
+           data.substr(eof);
+}
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += s + "\n";
+    return out;
+}
+
+}  // namespace
+
+// A startxref a few bytes off, or past the end of the file: the section is
+// found near it, else as the last one before that %%EOF; the repair is named.
+BOOST_AUTO_TEST_CASE(startxref_that_misses_is_corrected_and_named) {
+    TempDir dir("rev-off");
+    fs::path base = basePdf(dir, "b");
+    const std::string data = readAll(base);
+    const std::uint64_t sx1 = lastStartxref(data);
+    const std::string u2 = tableUpdate(data.size(), {{6, "<< /Note (two) >>"}}, 7, 1, sx1);
+    const std::string good = data + u2;
+    const std::uint64_t sx2 = lastStartxref(good);
+    for (long long off : {-1LL, 3LL, -5LL, 100000LL}) {
+        BOOST_TEST_CONTEXT("startxref off by " << off) {
+            fs::path f = dir / ("off" + std::to_string(off) + ".pdf");
+            const std::string bad = moveStartxref(good, off);
+            writeAll(f, bad);
+            auto revs = scanRevisions(f.string());
+            BOOST_REQUIRE_EQUAL(revs.size(), 2u);
+            BOOST_TEST(revs[1].startxref == sx2);
+            BOOST_TEST(revs[1].declaredStartxref ==
+                       static_cast<std::uint64_t>(static_cast<long long>(sx2) + off));
+            BOOST_TEST(revs[1].end == bad.size());
+            BOOST_REQUIRE_EQUAL(revs[1].repairs.size(), 1u);
+            BOOST_TEST(revs[1].repairs[0].find(std::to_string(sx2)) != std::string::npos,
+                       joined(revs[1].repairs));
+            BOOST_TEST(revs[0].repairs.empty());
+            // qpdf, shown the corrected startxref, reads the revision as written.
+            QPDF q;
+            q.setSuppressWarnings(true);
+            q.setAttemptRecovery(false);
+            q.processInputSource(eseal::pdf::openRevisionInput(f.string(), revs[1]));
+            BOOST_TEST(q.getObjectByID(6, 0).getKey("/Note").getStringValue() == "two");
+            BOOST_TEST(!q.anyWarnings());
+        }
+    }
+}
+
+// node-signpdf writes every startxref (and so every /Prev) one byte early, at
+// the EOL before "xref"; qpdf reads that with a harmless warning.
+BOOST_AUTO_TEST_CASE(node_signpdf_style_offsets_are_read) {
+    TempDir dir("rev-node");
+    fs::path f = basePdf(dir, "n");
+    std::string data = readAll(f);
+    const std::uint64_t sx1 = lastStartxref(data);
+    std::string u2 = tableUpdate(data.size(), {{6, "<< /Note (two) >>"}}, 7, 1, sx1);
+    data = moveStartxref(data + u2, -1);
+    const std::uint64_t sx2 = lastStartxref(data) + 1;
+    std::string u3 = tableUpdate(data.size(), {{7, "<< /Note (three) >>"}}, 8, 1, sx2 - 1);
+    data = moveStartxref(data + u3, -1);
+    writeAll(f, data);
+    auto revs = scanRevisions(f.string());
+    BOOST_REQUIRE_EQUAL(revs.size(), 3u);
+    BOOST_TEST(revs[1].startxref == sx2);
+    BOOST_TEST(revs[2].startxref == lastStartxref(data) + 1);
+    BOOST_TEST(revs[2].repairs.size() == 2u, joined(revs[2].repairs));  // its startxref and its /Prev
+    QPDF q;
+    q.setSuppressWarnings(true);
+    q.processInputSource(eseal::pdf::openRevisionInput(f.string(), revs[2]));
+    BOOST_TEST(q.getObjectByID(7, 0).getKey("/Note").getStringValue() == "three");
+    for (const auto& w : q.getWarnings()) BOOST_TEST(eseal::pdf::isHarmlessWarning(w), w.what());
+}
+
+// A /Prev far off: the previous section is the one the previous %%EOF names.
+BOOST_AUTO_TEST_CASE(prev_far_off_is_corrected) {
+    TempDir dir("rev-prev");
+    fs::path f = basePdf(dir, "p");
+    std::string data = readAll(f);
+    const std::uint64_t sx1 = lastStartxref(data);
+    std::string u2 = tableUpdate(data.size(), {{6, "<< /Note (two) >>"}}, 7, 1, sx1);
+    std::string u3 = tableUpdate(data.size() + u2.size(), {{7, "<< /Note (three) >>"}}, 8, 1, 5);
+    writeAll(f, data + u2 + u3);
+    auto revs = scanRevisions(f.string());
+    BOOST_REQUIRE_EQUAL(revs.size(), 3u);
+    BOOST_TEST(revs[1].startxref == lastStartxref(data + u2));
+    BOOST_TEST(revs[2].repairs.size() == 1u, joined(revs[2].repairs));
+
+    // qpdf rebuilds the xref of such a file; every object resolves as the
+    // sections eseal read give it, so the repair is harmless.
+    QPDF q;
+    q.setSuppressWarnings(true);
+    q.processInputSource(eseal::pdf::openRevisionInput(f.string(), revs[2]));
+    auto warnings = q.getWarnings();
+    BOOST_REQUIRE(eseal::pdf::rebuiltXref(warnings));
+    BOOST_TEST(eseal::pdf::xrefRepairDifference(q, f.string(), revs, 3) == "");
+}
+
+// The entries eseal reads from tables, compressed xref streams and object
+// streams are the ones qpdf reads from a file it opens without repair.
+BOOST_AUTO_TEST_CASE(xref_entries_match_qpdf) {
+    TempDir dir("rev-entries");
+    for (const std::string args : {"--object-streams=disable", "--object-streams=generate",
+                                   "--linearize --object-streams=generate", "--linearize"}) {
+        BOOST_TEST_CONTEXT(args) {
+            fs::path f = basePdf(dir, "e", args);
+            std::string data = readAll(f);
+            const std::string u2 = tableUpdate(data.size(), {{6, "<< /Note (two) >>"}}, lastSize(data) + 1,
+                                               lastRoot(data), lastStartxref(data));
+            if (args.find("generate") == std::string::npos) appendAll(f, u2);
+            auto revs = scanRevisions(f.string());
+            std::string problem;
+            auto entries =
+                eseal::pdf::readXrefEntries(f.string(), revs, static_cast<int>(revs.size()), problem);
+            BOOST_REQUIRE_MESSAGE(entries, problem);
+            QPDF q;
+            q.setSuppressWarnings(true);
+            q.processFile(f.string().c_str());
+            const auto table = q.getXRefTable();
+            std::size_t inUse = 0;
+            for (const auto& [num, e] : *entries) {
+                if (e.type == 0) continue;
+                ++inUse;
+                auto it = table.find(QPDFObjGen(num, e.gen));
+                BOOST_REQUIRE_MESSAGE(it != table.end(), "object " << num);
+                BOOST_TEST(it->second.getType() == e.type, "object " << num);
+                if (e.type == 1) BOOST_TEST(static_cast<std::uint64_t>(it->second.getOffset()) == e.offset);
+                if (e.type == 2) {
+                    BOOST_TEST(static_cast<std::uint64_t>(it->second.getObjStreamNumber()) == e.offset);
+                    BOOST_TEST(static_cast<std::uint64_t>(it->second.getObjStreamIndex()) == e.streamIndex);
+                }
+            }
+            BOOST_TEST(inUse == table.size());
+        }
+    }
+}
+
+// A rebuilt xref that resolves an object to other bytes than the signed
+// revision's section (a second "6 0 obj" the xref does not name, picked by
+// a reconstruction) is named, object and places.
+BOOST_AUTO_TEST_CASE(rebuilt_xref_that_resolves_differently_is_named) {
+    TempDir dir("rev-danger");
+    fs::path f = basePdf(dir, "d");
+    std::string data = readAll(f);
+    const std::uint64_t base = data.size();
+    std::string u2 = tableUpdate(base, {{6, "<< /Note (signed) >>"}}, 8, 1, lastStartxref(data));
+    // A shadow definition of object 6 after the one the section names, in no
+    // xref, seen only by a reader that rebuilds the table; object 7, named
+    // at a wrong offset, makes qpdf rebuild it.
+    const auto xrefAt = u2.find("xref\n");
+    u2.insert(xrefAt, "6 0 obj\n<< /Note (shadow) >>\nendobj\n7 0 obj\n<< /Note (seven) >>\nendobj\n");
+    u2.insert(u2.find("trailer"), "7 1\n0000000011 00000 n \n");
+    u2 = u2.substr(0, u2.rfind("startxref")) + "startxref\n" + std::to_string(base + u2.find("xref\n")) +
+         "\n%%EOF\n";
+    data += u2;
+    writeAll(f, data);
+    auto revs = scanRevisions(f.string());
+    BOOST_REQUIRE_EQUAL(revs.size(), 2u);
+    QPDF q;
+    q.setSuppressWarnings(true);
+    q.processInputSource(eseal::pdf::openRevisionInput(f.string(), revs[1]));
+    q.getObjectByID(7, 0).getKey("/Note");
+    auto warnings = q.getWarnings();
+    BOOST_REQUIRE(eseal::pdf::rebuiltXref(warnings));
+    const std::string d = eseal::pdf::xrefRepairDifference(q, f.string(), revs, 2);
+    BOOST_TEST(d.find("object 6") != std::string::npos, d);
 }
