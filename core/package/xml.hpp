@@ -36,6 +36,13 @@ private:
     xmlDoc* doc_ = nullptr;
 };
 
+class ZipArchive;
+
+// Checks the entry `name` of zip as XmlDocument would (well-formed, no
+// DOCTYPE, a root element) while streaming it, building no tree: memory stays
+// the same whatever the part's size. Throws Error(BadInput) naming `name`.
+void checkXml(const ZipArchive& zip, const std::string& name);
+
 // Element helpers by local name (namespace prefixes vary between writers).
 std::string localName(const xmlNode* node);
 std::vector<const xmlNode*> children(const xmlNode* node, const std::string& local);
