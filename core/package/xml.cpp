@@ -25,46 +25,44 @@ std::string lastError(const xmlError* e) {
     return why;
 }
 
-struct CheckState {
-    bool doctype = false;
-    bool root = false;
-};
-
-CheckState& stateOf(void* ctx) {
-    return *static_cast<CheckState*>(static_cast<xmlParserCtxtPtr>(ctx)->_private);
-}
+bool& rootSeen(void* ctx) { return *static_cast<bool*>(static_cast<xmlParserCtxtPtr>(ctx)->_private); }
 
 }  // namespace
 
-void checkXml(const ZipArchive& zip, const std::string& name) {
+void parseStreamed(const ZipArchive& zip, const std::string& name, xmlSAXHandler& sax, void* state) {
     xmlSetGenericErrorFunc(nullptr, quiet);
-    CheckState state;
-    xmlSAXHandler sax{};
     sax.initialized = XML_SAX2_MAGIC;
     // A DOCTYPE stops the parse at once: nothing of it is read or loaded.
     sax.internalSubset = [](void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
-        stateOf(ctx).doctype = true;
         xmlStopParser(static_cast<xmlParserCtxtPtr>(ctx));
     };
-    sax.startElementNs = [](void* ctx, const xmlChar*, const xmlChar*, const xmlChar*, int, const xmlChar**,
-                            int, int, const xmlChar**) { stateOf(ctx).root = true; };
     std::unique_ptr<xmlParserCtxt, void (*)(xmlParserCtxtPtr)> ctxt(
         xmlCreatePushParserCtxt(&sax, nullptr, nullptr, 0, nullptr), xmlFreeParserCtxt);
     if (!ctxt) throw Error(ErrorCategory::Internal, "out of memory");
-    ctxt->_private = &state;
+    ctxt->_private = state;
     xmlCtxtUseOptions(ctxt.get(), kOptions);
     bool failed = false;
     zip.stream(name, [&](ByteView piece) {
-        if (failed || state.doctype) return;
-        failed = xmlParseChunk(ctxt.get(), reinterpret_cast<const char*>(piece.data()),
-                               static_cast<int>(piece.size()), 0) != 0;
+        if (!failed)
+            failed = xmlParseChunk(ctxt.get(), reinterpret_cast<const char*>(piece.data()),
+                                   static_cast<int>(piece.size()), 0) != 0;
     });
-    if (!failed && !state.doctype) failed = xmlParseChunk(ctxt.get(), nullptr, 0, 1) != 0;
-    if (state.doctype) throw Error(ErrorCategory::BadInput, tr("XML with a DOCTYPE is not accepted"), name);
+    if (!failed) failed = xmlParseChunk(ctxt.get(), nullptr, 0, 1) != 0;
+    // The parser names the DOCTYPE before it calls internalSubset.
+    if (ctxt->intSubName || ctxt->extSubURI || ctxt->extSubSystem)
+        throw Error(ErrorCategory::BadInput, tr("XML with a DOCTYPE is not accepted"), name);
     if (failed || !ctxt->wellFormed)
         throw Error(ErrorCategory::BadInput,
                     tr("not well-formed XML: ") + lastError(xmlCtxtGetLastError(ctxt.get())), name);
-    if (!state.root) throw Error(ErrorCategory::BadInput, tr("XML without a root element"), name);
+}
+
+void checkXml(const ZipArchive& zip, const std::string& name) {
+    bool root = false;
+    xmlSAXHandler sax{};
+    sax.startElementNs = [](void* ctx, const xmlChar*, const xmlChar*, const xmlChar*, int, const xmlChar**,
+                            int, int, const xmlChar**) { rootSeen(ctx) = true; };
+    parseStreamed(zip, name, sax, &root);
+    if (!root) throw Error(ErrorCategory::BadInput, tr("XML without a root element"), name);
 }
 
 XmlDocument::XmlDocument(ByteView data, const std::string& name) {

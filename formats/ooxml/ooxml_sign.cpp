@@ -450,7 +450,6 @@ std::string attributeOf(const xmlChar** attributes, int count, const char* ns, c
 SheetScan scanSheet(const package::ZipArchive& zip, const std::string& part) {
     SheetScan scan;
     xmlSAXHandler sax{};
-    sax.initialized = XML_SAX2_MAGIC;
     sax.startElementNs = [](void* ctx, const xmlChar* local, const xmlChar* prefix, const xmlChar* uri,
                             int nbNamespaces, const xmlChar** namespaces, int nbAttributes, int,
                             const xmlChar** attributes) {
@@ -504,21 +503,7 @@ SheetScan scanSheet(const package::ZipArchive& zip, const std::string& part) {
     sax.processingInstruction = [](void* ctx, const xmlChar*, const xmlChar*) {
         if (scanOf(ctx).inRow) scanOf(ctx).rowContent = true;
     };
-    std::unique_ptr<xmlParserCtxt, void (*)(xmlParserCtxtPtr)> ctxt(
-        xmlCreatePushParserCtxt(&sax, nullptr, nullptr, 0, nullptr), xmlFreeParserCtxt);
-    if (!ctxt) throw Error(ErrorCategory::Internal, "out of memory");
-    ctxt->_private = &scan;
-    xmlCtxtUseOptions(ctxt.get(),
-                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-    bool failed = false;
-    zip.stream(part, [&](ByteView piece) {
-        if (!failed)
-            failed = xmlParseChunk(ctxt.get(), reinterpret_cast<const char*>(piece.data()),
-                                   static_cast<int>(piece.size()), 0) != 0;
-    });
-    if (!failed) failed = xmlParseChunk(ctxt.get(), nullptr, 0, 1) != 0;
-    if (failed || !ctxt->wellFormed)
-        throw Error(ErrorCategory::BadInput, tr("the worksheet is not well-formed XML"), part);
+    package::parseStreamed(zip, part, sax, &scan);
     if (scan.lastChildEnd < 0) throw Error(ErrorCategory::BadInput, tr("the worksheet has no content"), part);
     if (!scan.placed) scan.insertAt = static_cast<std::uint64_t>(scan.lastChildEnd);
     return scan;
