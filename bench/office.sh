@@ -5,6 +5,7 @@
 #
 #   bench/office.sh                  # MIB=50, RUNS=3 eseal/cp runs, one LibreOffice run
 #   MIB=20 RUNS=1 bench/office.sh
+#   ESEAL_BASELINE=/path/to/old/eseal bench/office.sh   # a second eseal measured in the same run
 #
 # Inputs are made once into the cache (${ESEAL_BENCH_CACHE:-~/.cache/eseal-bench}): a
 # flat ODF file (bench/make-big-office.py) converted by soffice --convert-to. Results go
@@ -69,16 +70,21 @@ for kind in docx xlsx; do
   size=$(du -m "$in" | cut -f1)
   read -r cp_s _ cp_c < <(measure cp "$in" "$WORK/copy.$kind")
   read -r cph_s cph_m cph_c < <(measure sh -c "cp '$in' '$WORK/copy2.$kind' && exec sha256sum '$in'")
-  rm -f "$WORK"/sealed*."$kind"
-  read -r p12_s p12_m p12_c < <(measure sh -c "rm -f '$WORK/sealed.$kind'; exec '$ESEAL' sign '$in' -o '$WORK/sealed.$kind' \
-    --key 'p12:$CACHE/pki/signer-rsa.p12' --image '$SEAL' --pin-env BENCH_P12")
-  read -r tok_s tok_m tok_c < <(measure sh -c "rm -f '$WORK/sealed-token.$kind'; exec '$ESEAL' sign '$in' -o '$WORK/sealed-token.$kind' \
-    --key 'pkcs11:token=eseal-test;object=signer-rsa?module-path=/usr/lib/softhsm/libsofthsm2.so' --image '$SEAL' \
-    --pin-env BENCH_PIN")
-  read -r ver_s ver_m ver_c < <(measure "$ESEAL" verify "$WORK/sealed.$kind" --trust "$CACHE/pki/trust.pem" --no-system-trust --quiet)
   lo=$(MOZILLA_CERTIFICATE_FOLDER="sql:$NSS" "$PY" "$HERE/lo-sign.py" "$in" "$WORK/lo.$kind" "$WORK" 2>&1 | tail -1)
-  echo "bench: $kind ${size} MB: cp $cp_s s, eseal $p12_s s ($p12_m MiB) / token $tok_s s, verify $ver_s s; LibreOffice: $lo"
-  echo "| $kind | $size MB | $cp_s s, $cp_c s CPU | $cph_s s, $cph_m MiB, $cph_c s CPU | $p12_s s, $p12_m MiB, $p12_c s CPU |" \
-    "$tok_s s, $tok_m MiB, $tok_c s CPU | $ver_s s, $ver_m MiB, $ver_c s CPU | $lo |" >>"$OUT"
+  # This checkout's eseal, then (ESEAL_BASELINE=path) another build's, in the same run.
+  for bin in "$ESEAL" ${ESEAL_BASELINE:+"$ESEAL_BASELINE"}; do
+    rm -f "$WORK"/sealed*."$kind"
+    read -r p12_s p12_m p12_c < <(measure sh -c "rm -f '$WORK/sealed.$kind'; exec '$bin' sign '$in' -o '$WORK/sealed.$kind' \
+      --key 'p12:$CACHE/pki/signer-rsa.p12' --image '$SEAL' --pin-env BENCH_P12")
+    read -r tok_s tok_m tok_c < <(measure sh -c "rm -f '$WORK/sealed-token.$kind'; exec '$bin' sign '$in' -o '$WORK/sealed-token.$kind' \
+      --key 'pkcs11:token=eseal-test;object=signer-rsa?module-path=/usr/lib/softhsm/libsofthsm2.so' --image '$SEAL' \
+      --pin-env BENCH_PIN")
+    read -r ver_s ver_m ver_c < <(measure "$bin" verify "$WORK/sealed.$kind" --trust "$CACHE/pki/trust.pem" --no-system-trust --quiet)
+    label=$kind
+    [ "$bin" = "$ESEAL" ] || label="$kind (baseline $(basename "$bin"))"
+    echo "bench: $label ${size} MB: cp $cp_s s, eseal $p12_s s ($p12_m MiB) / token $tok_s s, verify $ver_s s; LibreOffice: $lo"
+    echo "| $label | $size MB | $cp_s s, $cp_c s CPU | $cph_s s, $cph_m MiB, $cph_c s CPU | $p12_s s, $p12_m MiB, $p12_c s CPU |" \
+      "$tok_s s, $tok_m MiB, $tok_c s CPU | $ver_s s, $ver_m MiB, $ver_c s CPU | $lo |" >>"$OUT"
+  done
 done
 echo "bench: results in $OUT"
