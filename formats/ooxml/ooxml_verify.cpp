@@ -274,8 +274,10 @@ Report verifyOoxml(const std::string& path, const TrustStore& trust, const Verif
                     if (covered.parts.count(f))
                         ++signedCount;
                     else
-                        uncovered.push_back("part " + n +
-                                            (graph.reached.count(f) ? "" : " (reached by no relationship)"));
+                        uncovered.push_back(
+                            fill(tr(graph.reached.count(f) ? "part {part}"
+                                                           : "part {part} (reached by no relationship)"),
+                                 {{"{part}", n}}));
                 }
                 r.coverage = uncovered.empty() && r.digestMatches ? Coverage::EntireFile : Coverage::Unknown;
                 r.coverageDetail = std::to_string(signedCount) + " of " + std::to_string(total) +
