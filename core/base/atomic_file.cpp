@@ -118,6 +118,20 @@ std::size_t AtomicFile::readBack(std::uint64_t offset, void* data, std::size_t s
     }
 }
 
+void AtomicFile::rewrite(std::uint64_t offset, ByteView data) {
+    if (offset + data.size() > written_)
+        throw Error(ErrorCategory::Internal, "rewrite beyond the written bytes", target_);
+    std::size_t done = 0;
+    while (done < data.size()) {
+        ssize_t n = ::pwrite(fd_, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw Error(ErrorCategory::OutputNotWritable, tr("write failed: ") + errnoText(), target_);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+}
+
 void AtomicFile::commit() {
     if (committed_) return;
     if (::fsync(fd_) != 0)

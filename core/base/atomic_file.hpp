@@ -37,6 +37,9 @@ public:
     // Reads bytes already written back from the temporary (safe while another
     // thread appends beyond them). Returns the count read; 0 at its end.
     std::size_t readBack(std::uint64_t offset, void* data, std::size_t size) const;
+    // Writes over bytes already written (a ZIP local header completed once its
+    // entry's sizes and CRC are known); the file does not grow.
+    void rewrite(std::uint64_t offset, ByteView data);
     // Bytes written so far.
     std::uint64_t size() const noexcept { return written_; }
     // fsync + rename onto the target; after this the object is inert.

@@ -1,10 +1,14 @@
 #include "core/package/xml.hpp"
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
+
+#include <memory>
 
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
+#include "core/package/zip.hpp"
 
 namespace eseal::package {
 
@@ -12,19 +16,62 @@ namespace {
 
 void quiet(void*, const char*, ...) {}
 
+// No XML_PARSE_NOENT (entities stay unexpanded), no DTDLOAD, no network.
+constexpr int kOptions = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+
+std::string lastError(const xmlError* e) {
+    std::string why = e && e->message ? e->message : "malformed";
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    return why;
+}
+
+bool& rootSeen(void* ctx) { return *static_cast<bool*>(static_cast<xmlParserCtxtPtr>(ctx)->_private); }
+
 }  // namespace
+
+void parseStreamed(const ZipArchive& zip, const std::string& name, xmlSAXHandler& sax, void* state) {
+    xmlSetGenericErrorFunc(nullptr, quiet);
+    sax.initialized = XML_SAX2_MAGIC;
+    // A DOCTYPE stops the parse at once: nothing of it is read or loaded.
+    sax.internalSubset = [](void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
+        xmlStopParser(static_cast<xmlParserCtxtPtr>(ctx));
+    };
+    std::unique_ptr<xmlParserCtxt, void (*)(xmlParserCtxtPtr)> ctxt(
+        xmlCreatePushParserCtxt(&sax, nullptr, nullptr, 0, nullptr), xmlFreeParserCtxt);
+    if (!ctxt) throw Error(ErrorCategory::Internal, "out of memory");
+    ctxt->_private = state;
+    xmlCtxtUseOptions(ctxt.get(), kOptions);
+    bool failed = false;
+    zip.stream(name, [&](ByteView piece) {
+        if (!failed)
+            failed = xmlParseChunk(ctxt.get(), reinterpret_cast<const char*>(piece.data()),
+                                   static_cast<int>(piece.size()), 0) != 0;
+    });
+    if (!failed) failed = xmlParseChunk(ctxt.get(), nullptr, 0, 1) != 0;
+    // The parser names the DOCTYPE before it calls internalSubset.
+    if (ctxt->intSubName || ctxt->extSubURI || ctxt->extSubSystem)
+        throw Error(ErrorCategory::BadInput, tr("XML with a DOCTYPE is not accepted"), name);
+    if (failed || !ctxt->wellFormed)
+        throw Error(ErrorCategory::BadInput,
+                    tr("not well-formed XML: ") + lastError(xmlCtxtGetLastError(ctxt.get())), name);
+}
+
+void checkXml(const ZipArchive& zip, const std::string& name) {
+    bool root = false;
+    xmlSAXHandler sax{};
+    sax.startElementNs = [](void* ctx, const xmlChar*, const xmlChar*, const xmlChar*, int, const xmlChar**,
+                            int, int, const xmlChar**) { rootSeen(ctx) = true; };
+    parseStreamed(zip, name, sax, &root);
+    if (!root) throw Error(ErrorCategory::BadInput, tr("XML without a root element"), name);
+}
 
 XmlDocument::XmlDocument(ByteView data, const std::string& name) {
     if (data.size() > kMaxXmlBytes) throw Error(ErrorCategory::BadInput, tr("XML part too large"), name);
     xmlSetGenericErrorFunc(nullptr, quiet);
-    // No XML_PARSE_NOENT (entities stay unexpanded), no DTDLOAD, no network.
-    const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
     doc_ = xmlReadMemory(reinterpret_cast<const char*>(data.data()), static_cast<int>(data.size()), nullptr,
-                         nullptr, options);
+                         nullptr, kOptions);
     if (!doc_) {
-        const xmlError* e = xmlGetLastError();
-        std::string why = e && e->message ? e->message : "malformed";
-        while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+        const std::string why = lastError(xmlGetLastError());
         xmlResetLastError();
         throw Error(ErrorCategory::BadInput, tr("not well-formed XML: ") + why, name);
     }
@@ -51,7 +98,7 @@ Bytes XmlDocument::serialize() const {
     xmlChar* out = nullptr;
     int size = 0;
     xmlDocDumpMemoryEnc(doc_, &out, &size, "UTF-8");
-    if (!out || size < 0) throw Error(ErrorCategory::Internal, "cannot serialise an XML part");
+    if (!out || size < 0) throw Error(ErrorCategory::Internal, tr("cannot serialise an XML part"));
     Bytes bytes(out, out + size);
     xmlFree(out);
     return bytes;

@@ -11,6 +11,7 @@
 
 typedef struct _xmlDoc xmlDoc;
 typedef struct _xmlNode xmlNode;
+typedef struct _xmlSAXHandler xmlSAXHandler;
 
 namespace eseal::package {
 
@@ -35,6 +36,18 @@ public:
 private:
     xmlDoc* doc_ = nullptr;
 };
+
+class ZipArchive;
+
+// Checks the entry `name` of zip as XmlDocument would (well-formed, no
+// DOCTYPE, a root element) while streaming it, building no tree: memory stays
+// the same whatever the part's size. Throws Error(BadInput) naming `name`.
+void checkXml(const ZipArchive& zip, const std::string& name);
+// Parses the entry `name` of zip with libxml2's SAX2 push parser as it streams
+// (the options of XmlDocument; a DOCTYPE stops it and is refused); the
+// handler's callbacks find state in their parser context's _private. Throws
+// Error(BadInput) naming `name`.
+void parseStreamed(const ZipArchive& zip, const std::string& name, xmlSAXHandler& sax, void* state);
 
 // Element helpers by local name (namespace prefixes vary between writers).
 std::string localName(const xmlNode* node);

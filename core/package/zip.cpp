@@ -1,8 +1,12 @@
 #include "core/package/zip.hpp"
 
 #include <zip.h>
+#include <zlib.h>
 
+#include <algorithm>
+#include <ctime>
 #include <set>
+#include <tuple>
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
@@ -67,7 +71,8 @@ ZipArchive::ZipArchive(const std::string& path, ZipLimits limits)
         zip_stat_init(&st);
         if (zip_stat_index(impl_->zip, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_RAW, &st) != 0 || !st.name ||
             !(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE))
-            throw Error(ErrorCategory::BadInput, "ZIP entry " + std::to_string(i) + " cannot be read", path);
+            throw Error(ErrorCategory::BadInput,
+                        fill(tr("ZIP entry {n} cannot be read"), {{"{n}", std::to_string(i)}}), path);
         const std::string name = st.name;
         if (!safeName(name))
             throw Error(ErrorCategory::BadInput, tr("ZIP entry name is not safe: ") + name, path);
@@ -93,28 +98,265 @@ bool ZipArchive::contains(const std::string& name) const {
     return false;
 }
 
-Bytes ZipArchive::read(const std::string& name) const {
+std::int64_t ZipArchive::indexOf(const std::string& name) const {
+    const zip_int64_t index = zip_name_locate(impl_->zip, name.c_str(), ZIP_FL_ENC_RAW);
+    if (index < 0)
+        throw Error(ErrorCategory::BadInput, fill(tr("the package has no entry {name}"), {{"{name}", name}}),
+                    path_);
+    return index;
+}
+
+std::uint64_t ZipArchive::size(const std::string& name) const {
     zip_stat_t st;
     zip_stat_init(&st);
     const zip_int64_t index = zip_name_locate(impl_->zip, name.c_str(), ZIP_FL_ENC_RAW);
     if (index < 0 || zip_stat_index(impl_->zip, static_cast<zip_uint64_t>(index), ZIP_FL_ENC_RAW, &st) != 0)
-        throw Error(ErrorCategory::BadInput, "the package has no entry " + name, path_);
-    std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> file(
-        zip_fopen_index(impl_->zip, static_cast<zip_uint64_t>(index), 0), zip_fclose);
-    if (!file) throw Error(ErrorCategory::BadInput, "cannot expand ZIP entry " + name, path_);
-    // One byte more than declared shows a lying size; libzip checks the CRC at the end.
-    Bytes out(static_cast<std::size_t>(st.size) + 1);
-    std::size_t got = 0;
-    while (got < out.size()) {
-        const zip_int64_t n = zip_fread(file.get(), out.data() + got, out.size() - got);
+        return 0;
+    return st.size;
+}
+
+void ZipArchive::stream(const std::string& name, const std::function<void(ByteView)>& sink) const {
+    const auto index = static_cast<zip_uint64_t>(indexOf(name));
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(impl_->zip, index, ZIP_FL_ENC_RAW, &st) != 0)
+        throw Error(ErrorCategory::BadInput, fill(tr("the package has no entry {name}"), {{"{name}", name}}),
+                    path_);
+    std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> file(zip_fopen_index(impl_->zip, index, 0), zip_fclose);
+    if (!file)
+        throw Error(ErrorCategory::BadInput, fill(tr("cannot expand ZIP entry {name}"), {{"{name}", name}}),
+                    path_);
+    // Reading past the declared size shows a lying size (a zip bomb hides so):
+    // never more than one byte beyond it is asked for. libzip checks the CRC at the end.
+    std::vector<std::uint8_t> buffer(65536);
+    std::uint64_t got = 0;
+    for (;;) {
+        const std::uint64_t left = st.size + 1 - got;
+        const zip_int64_t n =
+            zip_fread(file.get(), buffer.data(), std::min<std::uint64_t>(buffer.size(), left));
         if (n < 0)
             throw Error(ErrorCategory::BadInput, tr("ZIP entry is corrupt (data or CRC): ") + name, path_);
         if (n == 0) break;
-        got += static_cast<std::size_t>(n);
+        got += static_cast<std::uint64_t>(n);
+        if (got > st.size) break;
+        sink(ByteView(buffer.data(), static_cast<std::size_t>(n)));
     }
-    if (got != st.size) throw Error(ErrorCategory::BadInput, "ZIP entry size does not match: " + name, path_);
-    out.resize(got);
+    if (got != st.size)
+        throw Error(ErrorCategory::BadInput,
+                    fill(tr("ZIP entry size does not match: {name}"), {{"{name}", name}}), path_);
+}
+
+Bytes ZipArchive::read(const std::string& name) const {
+    Bytes out;
+    out.reserve(static_cast<std::size_t>(size(name)));
+    stream(name, [&](ByteView piece) { out.insert(out.end(), piece.begin(), piece.end()); });
     return out;
+}
+
+namespace {
+
+void put16(Bytes& b, unsigned v) {
+    b.push_back(static_cast<std::uint8_t>(v));
+    b.push_back(static_cast<std::uint8_t>(v >> 8));
+}
+void put32(Bytes& b, std::uint64_t v) {
+    for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+
+// MS-DOS date and time (APPNOTE 4.4.6), local time as ZIP tools write it.
+std::pair<unsigned, unsigned> dosTime(std::time_t t) {
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    if (tm.tm_year < 80) return {0, (1 << 5) | 1};  // 1980-01-01
+    return {static_cast<unsigned>((tm.tm_hour << 11) | (tm.tm_min << 5) | (tm.tm_sec / 2)),
+            static_cast<unsigned>(((tm.tm_year - 80) << 9) | ((tm.tm_mon + 1) << 5) | tm.tm_mday)};
+}
+
+bool asciiName(const std::string& name) {
+    for (unsigned char c : name)
+        if (c >= 0x80) return false;
+    return true;
+}
+
+}  // namespace
+
+struct ZipWriter::Impl {
+    struct Entry {
+        std::string name;
+        unsigned method = 0, time = 0, date = 0;
+        std::uint32_t crc = 0;
+        std::uint64_t compressed = 0, size = 0, offset = 0;
+        bool directory = false;
+    };
+    explicit Impl(const std::string& path) : file(path) {}
+    AtomicFile file;
+    std::vector<Entry> entries;
+    std::set<std::string> names;
+
+    // The fixed fields both headers share (APPNOTE 4.3.7 / 4.3.12, from "version needed").
+    static void common(Bytes& b, const Entry& e) {
+        put16(b, 20);                              // version needed: 2.0 (deflate, directories)
+        put16(b, asciiName(e.name) ? 0 : 0x0800);  // bit 11: the name is UTF-8
+        put16(b, e.method);
+        put16(b, e.time);
+        put16(b, e.date);
+        put32(b, e.crc);
+        put32(b, e.compressed);
+        put32(b, e.size);
+        put16(b, static_cast<unsigned>(e.name.size()));
+        put16(b, 0);  // no extra field (ODF's mimetype must have none to be found at offset 38)
+    }
+    Bytes localHeader(const Entry& e) const {
+        Bytes b;
+        put32(b, 0x04034b50);
+        common(b, e);
+        b.insert(b.end(), e.name.begin(), e.name.end());
+        return b;
+    }
+    Entry& begin(const std::string& name, unsigned method, std::time_t mtime) {
+        // The limits ZipArchive reads with; beyond them ZIP64 would be needed.
+        if (!names.insert(name).second || entries.size() >= 65535 || name.size() > 65535)
+            throw Error(ErrorCategory::Internal, tr("cannot write the package: entry ") + name,
+                        file.target());
+        Entry e;
+        e.name = name;
+        e.method = method;
+        std::tie(e.time, e.date) = dosTime(mtime);
+        e.offset = file.size();
+        e.directory = !name.empty() && name.back() == '/';
+        entries.push_back(e);
+        file.write(localHeader(e));
+        return entries.back();
+    }
+    void end(Entry& e) {
+        if (e.compressed > 0xffffffffu || e.size > 0xffffffffu || file.size() > 0xffffffffu)
+            throw Error(ErrorCategory::Unsupported, tr("the package would exceed 4 GiB"), file.target());
+        file.rewrite(e.offset, localHeader(e));
+    }
+};
+
+ZipWriter::ZipWriter(const std::string& path) : impl_(std::make_unique<Impl>(path)) {}
+ZipWriter::~ZipWriter() = default;
+
+void ZipWriter::add(const std::string& name, ByteView data, bool stored) {
+    if (stored || data.empty()) {
+        Impl::Entry& e = impl_->begin(name, 0, std::time(nullptr));
+        e.crc = static_cast<std::uint32_t>(crc32(0, data.data(), static_cast<uInt>(data.size())));
+        e.size = e.compressed = data.size();
+        impl_->file.write(data);
+        impl_->end(e);
+        return;
+    }
+    addStreamed(name, [&](const std::function<void(ByteView)>& sink) { sink(data); });
+}
+
+void ZipWriter::addStreamed(const std::string& name,
+                            const std::function<void(const std::function<void(ByteView)>&)>& produce) {
+    Impl::Entry& e = impl_->begin(name, 8, std::time(nullptr));
+    z_stream z{};
+    // Raw deflate (no zlib header), as ZIP method 8 holds it (APPNOTE 4.4.5).
+    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw Error(ErrorCategory::Internal, tr("cannot compress ") + name);
+    std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&z, deflateEnd);
+    std::vector<std::uint8_t> out(65536);
+    uLong crc = crc32(0, nullptr, 0);
+    auto pump = [&](ByteView in, int flush) {
+        z.next_in = const_cast<Bytef*>(in.data());
+        z.avail_in = static_cast<uInt>(in.size());
+        int rc = Z_OK;
+        do {
+            z.next_out = out.data();
+            z.avail_out = static_cast<uInt>(out.size());
+            rc = deflate(&z, flush);
+            if (rc == Z_STREAM_ERROR) throw Error(ErrorCategory::Internal, tr("cannot compress ") + name);
+            const std::size_t n = out.size() - z.avail_out;
+            impl_->file.write(out.data(), n);
+            e.compressed += n;
+        } while (z.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
+    };
+    produce([&](ByteView piece) {
+        while (!piece.empty()) {  // uInt-sized pieces
+            const ByteView part = piece.first(std::min<std::size_t>(piece.size(), 1u << 30));
+            crc = crc32(crc, part.data(), static_cast<uInt>(part.size()));
+            e.size += part.size();
+            pump(part, Z_NO_FLUSH);
+            piece = piece.subspan(part.size());
+        }
+    });
+    pump({}, Z_FINISH);
+    e.crc = static_cast<std::uint32_t>(crc);
+    impl_->end(e);
+}
+
+void ZipWriter::copy(const ZipArchive& from, const std::string& name) {
+    zip_t* za = from.impl_->zip;
+    const auto index = static_cast<zip_uint64_t>(from.indexOf(name));
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(za, index, ZIP_FL_ENC_RAW, &st) != 0 || !(st.valid & ZIP_STAT_CRC) ||
+        !(st.valid & ZIP_STAT_COMP_METHOD) ||
+        ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE))
+        throw Error(ErrorCategory::BadInput, fill(tr("cannot copy ZIP entry {name}"), {{"{name}", name}}),
+                    from.path_);
+    Impl::Entry& e = impl_->begin(name, static_cast<unsigned>(st.comp_method),
+                                  (st.valid & ZIP_STAT_MTIME) ? st.mtime : std::time(nullptr));
+    e.crc = st.crc;
+    e.size = st.size;
+    std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> file(zip_fopen_index(za, index, ZIP_FL_COMPRESSED),
+                                                           zip_fclose);
+    if (!file)
+        throw Error(ErrorCategory::BadInput, fill(tr("cannot copy ZIP entry {name}"), {{"{name}", name}}),
+                    from.path_);
+    std::vector<std::uint8_t> buffer(65536);
+    for (;;) {
+        const std::uint64_t left = st.comp_size + 1 - e.compressed;
+        const zip_int64_t n =
+            zip_fread(file.get(), buffer.data(), std::min<std::uint64_t>(buffer.size(), left));
+        if (n < 0)
+            throw Error(ErrorCategory::BadInput, tr("ZIP entry is corrupt (data or CRC): ") + name,
+                        from.path_);
+        if (n == 0) break;
+        e.compressed += static_cast<std::uint64_t>(n);
+        if (e.compressed > st.comp_size) break;
+        impl_->file.write(buffer.data(), static_cast<std::size_t>(n));
+    }
+    if (e.compressed != st.comp_size)
+        throw Error(ErrorCategory::BadInput,
+                    fill(tr("ZIP entry size does not match: {name}"), {{"{name}", name}}), from.path_);
+    impl_->end(e);
+}
+
+std::uint64_t ZipWriter::commit() {
+    Impl& w = *impl_;
+    const std::uint64_t start = w.file.size();
+    Bytes cd;
+    for (const auto& e : w.entries) {
+        put32(cd, 0x02014b50);
+        put16(cd, 20);  // made by: MS-DOS attributes, version 2.0
+        Impl::common(cd, e);
+        put16(cd, 0);                       // comment length
+        put16(cd, 0);                       // disk number
+        put16(cd, 0);                       // internal attributes
+        put32(cd, e.directory ? 0x10 : 0);  // MS-DOS directory attribute
+        put32(cd, e.offset);
+        cd.insert(cd.end(), e.name.begin(), e.name.end());
+    }
+    Bytes eocd;
+    put32(eocd, 0x06054b50);
+    put16(eocd, 0);
+    put16(eocd, 0);
+    put16(eocd, static_cast<unsigned>(w.entries.size()));
+    put16(eocd, static_cast<unsigned>(w.entries.size()));
+    put32(eocd, cd.size());
+    put32(eocd, start);
+    put16(eocd, 0);
+    if (start + cd.size() > 0xffffffffu)
+        throw Error(ErrorCategory::Unsupported, tr("the package would exceed 4 GiB"), w.file.target());
+    w.file.write(cd);
+    w.file.write(eocd);
+    const std::uint64_t total = w.file.size();
+    w.file.commit();
+    return total;
 }
 
 Bytes writeZip(const std::vector<ZipEntryOut>& entries) {
@@ -158,14 +400,6 @@ Bytes writeZip(const std::vector<ZipEntryOut>& entries) {
     zip_error_fini(&ze);
     if (n < 0) throw Error(ErrorCategory::Internal, "cannot read the written package");
     return out;
-}
-
-std::size_t writeZipFile(const std::string& path, const std::vector<ZipEntryOut>& entries) {
-    const Bytes package = writeZip(entries);
-    AtomicFile file(path);
-    file.write(package);
-    file.commit();
-    return package.size();
 }
 
 }  // namespace eseal::package

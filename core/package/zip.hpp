@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,13 +38,50 @@ public:
     // The expanded bytes of one entry; never more than its declared size.
     // Throws Error(BadInput) for a missing entry, a CRC or size mismatch.
     Bytes read(const std::string& name) const;
+    // The same bytes handed to sink in pieces of at most 64 KiB, so that a part
+    // is digested or parsed without being held whole; the same checks as read().
+    void stream(const std::string& name, const std::function<void(ByteView)>& sink) const;
+    // The declared expanded size of an entry (0 for a missing one).
+    std::uint64_t size(const std::string& name) const;
 
 private:
+    friend class ZipWriter;
+    std::int64_t indexOf(const std::string& name) const;  // throws for a missing entry
     struct Impl;
     std::unique_ptr<Impl> impl_;
     std::vector<std::string> names_;
     std::string path_;
     ZipLimits limits_;
+};
+
+// A package written entry by entry into a temporary file that replaces `path`
+// on commit() (core/base AtomicFile: removed on failure or Ctrl-C). Entries
+// taken from another package keep their compressed data as it is (no
+// expansion, no recompression); only new entries are compressed. Throws
+// Error(OutputNotWritable) for I/O, Error(BadInput) naming the source for an
+// entry that cannot be copied.
+class ZipWriter {
+public:
+    explicit ZipWriter(const std::string& path);
+    ~ZipWriter();
+    ZipWriter(const ZipWriter&) = delete;
+    ZipWriter& operator=(const ZipWriter&) = delete;
+
+    // A new entry; stored: no compression (ODF's mimetype, ODF 1.2 part 3 3.3).
+    // A name ending in '/' is a directory (data empty).
+    void add(const std::string& name, ByteView data, bool stored = false);
+    // A new entry whose bytes produce() hands to the sink it gets, in pieces.
+    void addStreamed(const std::string& name,
+                     const std::function<void(const std::function<void(ByteView)>&)>& produce);
+    // The entry `name` of from, its compressed bytes, CRC and sizes unchanged.
+    void copy(const ZipArchive& from, const std::string& name);
+    // Writes the central directory and renames the file onto path; returns
+    // the package's size in bytes.
+    std::uint64_t commit();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 // One entry of a package to write.
@@ -56,9 +94,5 @@ struct ZipEntryOut {
 // The bytes of a ZIP holding entries in this order (directories: names ending
 // in '/', empty data). For an AtomicFile; throws Error(Internal) on failure.
 Bytes writeZip(const std::vector<ZipEntryOut>& entries);
-
-// writeZip into `path` atomically (temporary file + rename, core/base
-// AtomicFile); returns the package's size in bytes.
-std::size_t writeZipFile(const std::string& path, const std::vector<ZipEntryOut>& entries);
 
 }  // namespace eseal::package

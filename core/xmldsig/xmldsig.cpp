@@ -247,7 +247,7 @@ bool checkReference(const XmlDocument& doc, const xmlNode* signature, const xmlN
         return false;
     }
     const auto transforms = transformsOf(ref);
-    std::optional<Bytes> octets;
+    std::optional<Octets> octets;
     std::string why;
     if (uri[0] == '#') {
         const std::string id = uri.substr(1);
@@ -279,7 +279,7 @@ bool checkReference(const XmlDocument& doc, const xmlNode* signature, const xmlN
             return false;
         }
     }
-    if (digest(*dm, *octets) != *expected) {
+    if (digestOf(*dm, *octets) != *expected) {
         fail(r, SubIndication::HashFailure, "signed content changed (digest differs): " + uri);
         return false;
     }
@@ -288,6 +288,13 @@ bool checkReference(const XmlDocument& doc, const xmlNode* signature, const xmlN
 }
 
 }  // namespace
+
+Bytes digestOf(DigestAlgorithm algorithm, const Octets& octets) {
+    if (!octets.stream) return digest(algorithm, octets.data);
+    Hasher h(algorithm);
+    octets.stream([&](ByteView piece) { h.update(piece); });
+    return h.finish();
+}
 
 bool isCanonicalization(const std::string& algorithm) { return modeOf(algorithm).has_value(); }
 
@@ -460,7 +467,7 @@ std::string sign(const SignInput& in, Key& key) {
             refs += "</Transforms>";
         }
         refs +=
-            dm + "<DigestValue>" + base64(digest(in.digest, r.digestInput)) + "</DigestValue></Reference>";
+            dm + "<DigestValue>" + base64(digestOf(in.digest, r.digestInput)) + "</DigestValue></Reference>";
     }
     {
         const std::string draft = assemble("<SignedInfo/>", "");

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/base/bytes.hpp"
@@ -48,11 +49,22 @@ std::optional<Bytes> fromBase64(const std::string& text);  // white space ignore
 // Escapes & < > " for text and attribute values.
 std::string escape(const std::string& text);
 
+// Octets to digest: held in memory, or read in pieces from where they are
+// (a package part streamed from its ZIP), so that a large part is never held whole.
+using Sink = std::function<void(ByteView)>;
+struct Octets {
+    Octets() = default;
+    Octets(Bytes bytes) : data(std::move(bytes)) {}  // NOLINT: implicit, as Bytes were used before
+    Bytes data;
+    std::function<void(const Sink&)> stream;  // when set, data is not used
+};
+Bytes digestOf(DigestAlgorithm algorithm, const Octets& octets);
+
 // One ds:Reference to something outside the signature (a package part).
 struct Reference {
     std::string uri;                      // as written, already URI-escaped
     std::vector<std::string> transforms;  // algorithm URIs, in order
-    Bytes digestInput;                    // the octets after the transforms
+    Octets digestInput;                   // the octets after the transforms
     std::string type;                     // the Type attribute, "" for none
 };
 
@@ -88,13 +100,13 @@ std::string sign(const SignInput& input, Key& key);
 // Reads one external reference: uri as written, transforms as listed.
 // Returns the octets to digest, or nullopt with why set (a missing part, a
 // transform the format does not allow).
-using Dereference = std::function<std::optional<Bytes>(
+using Dereference = std::function<std::optional<Octets>(
     const std::string& uri, const std::vector<std::string>& transforms, std::string& why)>;
 
 // The same, given the ds:Reference element itself, for formats whose
 // transforms carry parameters (OOXML's RelationshipTransform).
 using NodeDereference =
-    std::function<std::optional<Bytes>(const std::string& uri, const xmlNode* reference, std::string& why)>;
+    std::function<std::optional<Octets>(const std::string& uri, const xmlNode* reference, std::string& why)>;
 
 struct Checked {
     SignatureReport report;

@@ -27,8 +27,10 @@ std::string mimetypeOf(const package::ZipArchive& zip, const std::string& path) 
     const Bytes m = zip.read("mimetype");
     const std::string type(m.begin(), m.end());
     if (!isOdfMimetype(type))
-        throw Error(ErrorCategory::BadInput,
-                    "not an OpenDocument package (mimetype " + type.substr(0, 80) + ")", path);
+        throw Error(
+            ErrorCategory::BadInput,
+            fill(tr("not an OpenDocument package (mimetype {type})"), {{"{type}", type.substr(0, 80)}}),
+            path);
     return type;
 }
 

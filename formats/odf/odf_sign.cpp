@@ -3,6 +3,7 @@
 #include <libxml/tree.h>
 
 #include <cstdio>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -160,7 +161,7 @@ void placeInSpreadsheet(xmlDoc* doc, xmlNode* spreadsheet, const Frame& f, const
         cell = keywordElement(spreadsheet, placement, true, path);
     } else {
         xmlNode* table = firstChild(spreadsheet, kTableNs, "table");
-        if (!table) throw Error(ErrorCategory::BadInput, "the spreadsheet has no table", path);
+        if (!table) throw Error(ErrorCategory::BadInput, tr("the spreadsheet has no table"), path);
         xmlNode* lastWithContent = nullptr;
         for (xmlNode* c = table->children; c; c = c->next)
             if (is(c, kTableNs, "table-row") && hasContent(c)) lastWithContent = c;
@@ -281,7 +282,7 @@ Bytes withSeal(const Bytes& content, const Frame& f, const Placement& placement,
             throw Error(ErrorCategory::Unsupported,
                         tr("--keyword is for text documents and spreadsheets, not presentations"), path);
         xmlNode* page = firstChild(pres, kDrawNs, "page");
-        if (!page) throw Error(ErrorCategory::BadInput, "the presentation has no slide", path);
+        if (!page) throw Error(ErrorCategory::BadInput, tr("the presentation has no slide"), path);
         xmlNode* frame = newFrame(d, f, nullptr);
         xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("x"), X("20mm"));
         xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("y"), X("20mm"));
@@ -305,12 +306,15 @@ Bytes withPictureListed(const Bytes& manifest, const std::string& picture) {
 
 // The picture entry a front end placed that shows the seal (same pixels), or
 // "" when there is none: the verifier then cannot compare it.
-std::string placedPicture(const std::vector<package::ZipEntryOut>& entries, const RgbaImage& picture) {
-    for (const auto& e : entries) {
-        if (e.name.rfind("Pictures/", 0) == 0 && xmldsig::showsPicture(e.data, picture)) return e.name;
+std::string placedPicture(const package::ZipArchive& zip, const RgbaImage& picture) {
+    for (const auto& n : zip.names()) {
+        if (n.rfind("Pictures/", 0) == 0 && n.back() != '/' && xmldsig::showsPicture(zip.read(n), picture))
+            return n;
     }
     return {};
 }
+
+bool isXmlEntry(const std::string& n) { return n.size() > 4 && n.compare(n.size() - 4, 4, ".xml") == 0; }
 
 Frame frameFor(const SealRequest& request, const RgbaImage& picture) {
     Frame frame;
@@ -330,7 +334,8 @@ void checkOdfRequest(const SealRequest& request) {
     mimetypeOf(zip, request.input);
     for (const char* need : {"content.xml", kManifestEntry})
         if (!zip.contains(need))
-            throw Error(ErrorCategory::BadInput, std::string("the package has no ") + need, request.input);
+            throw Error(ErrorCategory::BadInput, fill(tr("the package has no {name}"), {{"{name}", need}}),
+                        request.input);
     if (zip.contains(kSignaturesEntry))
         throw Error(ErrorCategory::Unsupported,
                     tr("the document is signed already; adding a seal picture would break that signature"),
@@ -344,9 +349,10 @@ void checkOdfRequest(const SealRequest& request) {
         throw Error(ErrorCategory::Unsupported,
                     tr("an OpenDocument file takes one seal picture: --occurrence all is for PDF"),
                     request.input);
-    // Every XML part must parse safely (no DOCTYPE, so no entities).
+    // Every XML part must parse safely (no DOCTYPE, so no entities); checked
+    // while streaming, one part at a time.
     for (const auto& n : zip.names())
-        if (n.size() > 4 && n.compare(n.size() - 4, 4, ".xml") == 0) package::XmlDocument(zip.read(n), n);
+        if (isXmlEntry(n)) package::checkXml(zip, n);
     const auto picture = sealPictureOf(request);
     // The seal placed in memory: a keyword that is not there costs no PIN.
     if (!request.picturePlaced)
@@ -360,21 +366,28 @@ SealResult sealOdf(const SealRequest& request, Key& key) {
     const Frame frame = frameFor(request, *picture);
     const std::string& pictureName = frame.picture;
 
-    std::vector<package::ZipEntryOut> out;
-    out.push_back({"mimetype", zip.read("mimetype"), true});
+    // Only content.xml and the manifest change (and the picture is new); every
+    // other entry is digested while streamed from the input and copied into the
+    // output with its compressed data unchanged.
     // picturePlaced: the front end put the seal picture in; the package is signed as it is.
     const bool addPicture = !request.picturePlaced;
+    std::map<std::string, Bytes> changed;
+    std::vector<std::string> order = {"mimetype"};
+    changed["mimetype"] = zip.read("mimetype");
     for (const auto& n : zip.names()) {
         if (n == "mimetype" || (addPicture && n == pictureName)) continue;
-        Bytes data = zip.read(n);
-        if (addPicture && n == "content.xml") data = withSeal(data, frame, request.placement, request.input);
-        if (addPicture && n == kManifestEntry) data = withPictureListed(data, pictureName);
-        out.push_back({n, std::move(data), false});
+        order.push_back(n);
+        if (addPicture && n == "content.xml")
+            changed[n] = withSeal(zip.read(n), frame, request.placement, request.input);
+        if (addPicture && n == kManifestEntry) changed[n] = withPictureListed(zip.read(n), pictureName);
     }
-    if (addPicture) out.push_back({pictureName, encodePng(*picture), false});
+    if (addPicture) {
+        order.push_back(pictureName);
+        changed[pictureName] = encodePng(*picture);
+    }
 
     // ODF 1.2 part 3 4.8: every entry but the signatures (mimetype included,
-    // as LibreOffice 7.4 signs it); XML parts canonicalised.
+    // as LibreOffice 7.4 signs it); XML parts canonicalised, one at a time.
     xmldsig::SignInput in;
     in.documentPrefix =
         std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<document-signatures xmlns=\"") +
@@ -383,21 +396,26 @@ SealResult sealOdf(const SealRequest& request, Key& key) {
     in.signingTime = request.signingTime ? *request.signingTime : now();
     in.digest = DigestAlgorithm::Sha256;
     in.dcDateProperty = true;
-    for (const auto& e : out) {
-        if (!signedEntry(e.name)) continue;
+    for (const auto& n : order) {
+        if (!signedEntry(n)) continue;
         xmldsig::Reference r;
-        r.uri = uriOf(e.name);
-        if (e.name.size() > 4 && e.name.compare(e.name.size() - 4, 4, ".xml") == 0) {
-            r.transforms = {xmldsig::kC14n};
-            r.digestInput = xmldsig::canonicalize(e.data, xmldsig::kC14n, e.name);
+        r.uri = uriOf(n);
+        const auto c = changed.find(n);
+        if (isXmlEntry(n)) r.transforms = {xmldsig::kC14n};
+        if (c != changed.end()) {
+            r.digestInput = isXmlEntry(n) ? xmldsig::canonicalize(c->second, xmldsig::kC14n, n) : c->second;
+        } else if (isXmlEntry(n)) {
+            r.digestInput.stream = [&zip, n](const xmldsig::Sink& sink) {
+                sink(xmldsig::canonicalize(zip.read(n), xmldsig::kC14n, n));
+            };
         } else {
-            r.digestInput = e.data;
+            r.digestInput.stream = [&zip, n](const xmldsig::Sink& sink) { zip.stream(n, sink); };
         }
         in.references.push_back(std::move(r));
     }
     // The electronic seal, signed in an Object of its own, naming the picture that shows it.
     if (!request.electronicSeal.empty()) {
-        const std::string shown = addPicture ? pictureName : placedPicture(out, *picture);
+        const std::string shown = addPicture ? pictureName : placedPicture(zip, *picture);
         in.objects.push_back(xmldsig::sealObject(
             request.electronicSeal,
             "idElectronicSeal_" +
@@ -406,10 +424,19 @@ SealResult sealOdf(const SealRequest& request, Key& key) {
             shown));
     }
     const std::string signatures = xmldsig::sign(in, key);
-    out.push_back({kSignaturesEntry, Bytes(signatures.begin(), signatures.end()), false});
 
+    // mimetype first and stored (ODF 1.2 part 3 3.3), then the entries in their order.
+    package::ZipWriter writer(request.output);
+    for (const auto& n : order) {
+        const auto c = changed.find(n);
+        if (c != changed.end())
+            writer.add(n, c->second, n == "mimetype");
+        else
+            writer.copy(zip, n);
+    }
+    writer.add(kSignaturesEntry, asBytes(signatures));
     SealResult result;
-    result.outputSize = package::writeZipFile(request.output, out);
+    result.outputSize = writer.commit();
     result.output = request.output;
     result.fieldName = frame.name;
     return result;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/package/xml.hpp"
 #include "core/package/zip.hpp"
 #include "core/xmldsig/seal_object.hpp"
@@ -62,22 +63,26 @@ Report verifyOdf(const std::string& path, const TrustStore& trust, const VerifyO
         const std::string rootType = manifestRootType(zip);
         const package::XmlDocument doc(zip.read(kSignaturesEntry), kSignaturesEntry);
         if (package::localName(doc.root()) != "document-signatures")
-            throw Error(ErrorCategory::BadInput, "documentsignatures.xml has no document-signatures root",
+            throw Error(ErrorCategory::BadInput, tr("documentsignatures.xml has no document-signatures root"),
                         path);
 
         // A reference names a package entry; XML entries are canonicalised first.
         const xmldsig::Dereference dereference = [&](const std::string& uri,
                                                      const std::vector<std::string>& transforms,
-                                                     std::string& why) -> std::optional<Bytes> {
+                                                     std::string& why) -> std::optional<xmldsig::Octets> {
             const std::string name = nameOf(uri);
             if (name.empty() || !signedEntry(name) || !zip.contains(name)) {
-                why = "signed package entry missing: " + uri;
+                why = tr("signed package entry missing: ") + uri;
                 return std::nullopt;
             }
-            if (transforms.empty()) return zip.read(name);
+            if (transforms.empty()) {  // digested while streamed from the package
+                xmldsig::Octets octets;
+                octets.stream = [&zip, name](const xmldsig::Sink& sink) { zip.stream(name, sink); };
+                return octets;
+            }
             if (transforms.size() == 1 && xmldsig::isCanonicalization(transforms[0]))
                 return xmldsig::canonicalize(zip.read(name), transforms[0], name);
-            why = "unsupported transform on " + uri;
+            why = tr("unsupported transform on ") + uri;
             return std::nullopt;
         };
 
@@ -99,22 +104,24 @@ Report verifyOdf(const std::string& path, const TrustStore& trust, const VerifyO
                                std::to_string(entries.size()) + " package entries signed";
             for (const auto& n : uncovered) {
                 r.verdict.worsenTo(Indication::Indeterminate, SubIndication::SigConstraintsFailure);
-                r.errors.push_back("package entry not covered by the signature: " + n);
+                r.errors.push_back(tr("package entry not covered by the signature: ") + n);
             }
             if (!covered.count("mimetype") && rootType != mimetype) {
                 r.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);
-                r.errors.push_back("the mimetype entry (" + mimetype + ") is not the signed manifest's (" +
-                                   rootType + ")");
+                r.errors.push_back(
+                    fill(tr("the mimetype entry ({type}) is not the signed manifest's ({signed})"),
+                         {{"{type}", mimetype}, {"{signed}", rootType}}));
             }
             // The electronic seal it carries, and whether the picture drawn is the seal's.
             const xmldsig::PictureReader picture = [&](const std::string& entry,
                                                        std::string& why) -> std::optional<Bytes> {
                 if (!covered.count(entry) || !zip.contains(entry)) {
-                    why = "the picture " + entry + " is not a signed entry of the package";
+                    why = fill(tr("the picture {part} is not a signed entry of the package"),
+                               {{"{part}", entry}});
                     return std::nullopt;
                 }
                 if (!drawnPicture(zip, entry)) {
-                    why = "the document does not show the picture " + entry;
+                    why = fill(tr("the document does not show the picture {part}"), {{"{part}", entry}});
                     return std::nullopt;
                 }
                 return zip.read(entry);

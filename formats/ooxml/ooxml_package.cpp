@@ -31,22 +31,23 @@ std::string relationshipXml(const Relationship& r) {
 std::vector<Relationship> parseRelationships(ByteView xml, const std::string& name) {
     const package::XmlDocument doc(xml, name);
     if (!isElement(doc.root(), kRelationshipsNs, "Relationships"))
-        throw Error(ErrorCategory::BadInput, "not a relationships part: " + name);
+        throw Error(ErrorCategory::BadInput, tr("not a relationships part: ") + name);
     std::vector<Relationship> out;
     std::set<std::string> ids;
     for (const xmlNode* n = doc.root()->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE) continue;
         if (!isElement(n, kRelationshipsNs, "Relationship"))
-            throw Error(ErrorCategory::BadInput, "unexpected element in relationships part " + name);
+            throw Error(ErrorCategory::BadInput, tr("unexpected element in relationships part ") + name);
         Relationship r;
         const auto id = package::attribute(n, "Id"), type = package::attribute(n, "Type"),
                    target = package::attribute(n, "Target");
         const std::string mode = package::attribute(n, "TargetMode").value_or("Internal");
         if (!id || !type || !target || id->empty() || (mode != "Internal" && mode != "External"))
-            throw Error(ErrorCategory::BadInput, "a relationship without Id, Type or Target in " + name);
+            throw Error(ErrorCategory::BadInput, tr("a relationship without Id, Type or Target in ") + name);
         // ECMA-376 part 2 9.3.2.2: Ids are unique within a relationships part.
         if (!ids.insert(*id).second)
-            throw Error(ErrorCategory::BadInput, "relationship Id " + *id + " appears twice in " + name);
+            throw Error(ErrorCategory::BadInput, fill(tr("relationship Id {id} appears twice in {part}"),
+                                                      {{"{id}", *id}, {"{part}", name}}));
         r.id = *id;
         r.type = *type;
         r.target = *target;
@@ -159,21 +160,23 @@ Package::Package(const package::ZipArchive& zip, const std::string& path) : zip_
 ContentTypes::ContentTypes(ByteView xml, const std::string& path) {
     const package::XmlDocument doc(xml, kContentTypesEntry);
     if (!isElement(doc.root(), kContentTypesNs, "Types"))
-        throw Error(ErrorCategory::BadInput, "[Content_Types].xml has no Types root", path);
+        throw Error(ErrorCategory::BadInput, tr("[Content_Types].xml has no Types root"), path);
     for (const xmlNode* n = doc.root()->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE) continue;
         const std::string type = package::attribute(n, "ContentType").value_or("");
         if (isElement(n, kContentTypesNs, "Default")) {
             const std::string ext = foldCase(package::attribute(n, "Extension").value_or(""));
             if (ext.empty() || type.empty() || !defaults_.emplace(ext, type).second)
-                throw Error(ErrorCategory::BadInput, "[Content_Types].xml: a bad or repeated Default", path);
+                throw Error(ErrorCategory::BadInput, tr("[Content_Types].xml: a bad or repeated Default"),
+                            path);
         } else if (isElement(n, kContentTypesNs, "Override")) {
             std::string part = package::attribute(n, "PartName").value_or("");
             if (part.size() < 2 || part[0] != '/' || type.empty() ||
                 !overrides_.emplace(foldCase(part.substr(1)), type).second)
-                throw Error(ErrorCategory::BadInput, "[Content_Types].xml: a bad or repeated Override", path);
+                throw Error(ErrorCategory::BadInput, tr("[Content_Types].xml: a bad or repeated Override"),
+                            path);
         } else {
-            throw Error(ErrorCategory::BadInput, "[Content_Types].xml: unexpected element", path);
+            throw Error(ErrorCategory::BadInput, tr("[Content_Types].xml: unexpected element"), path);
         }
     }
 }

@@ -1,10 +1,15 @@
 #include "formats/ooxml/ooxml_sign.hpp"
 
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
+#include <memory>
+#include <set>
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
@@ -89,16 +94,37 @@ std::string attr(const std::string& v) { return xmldsig::escape(v); }
 
 Bytes bytesOf(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
-// A package being edited: entries in their order, by name.
+// A package being edited: entries in their order; only new and edited parts
+// are held (edited XML in memory, a sheet with its <drawing> spliced in as a
+// stream), every other one stays in the input and is read when needed.
 struct Parts {
+    const package::ZipArchive* zip = nullptr;
     std::vector<std::string> order;
-    std::map<std::string, Bytes> data;
+    std::set<std::string> source;                    // entries of the input
+    std::map<std::string, xmldsig::Octets> changed;  // new or edited parts
 
-    void put(const std::string& name, Bytes bytes) {
-        if (!data.count(name)) order.push_back(name);
-        data[name] = std::move(bytes);
+    bool has(const std::string& name) const { return changed.count(name) || source.count(name); }
+    // The bytes of a part that is parsed (XML: relationships, content types, the main part).
+    Bytes get(const std::string& name) const {
+        const auto c = changed.find(name);
+        if (c == changed.end()) return zip->read(name);
+        if (!c->second.stream) return c->second.data;
+        Bytes out;
+        c->second.stream([&](ByteView piece) { out.insert(out.end(), piece.begin(), piece.end()); });
+        return out;
     }
-    bool has(const std::string& name) const { return data.count(name) > 0; }
+    // The octets of a part for its digest, streamed when they are not in memory.
+    xmldsig::Octets octets(const std::string& name) const {
+        const auto c = changed.find(name);
+        if (c != changed.end()) return c->second;
+        xmldsig::Octets o;
+        o.stream = [z = zip, name](const xmldsig::Sink& sink) { z->stream(name, sink); };
+        return o;
+    }
+    void put(const std::string& name, xmldsig::Octets bytes) {
+        if (!has(name)) order.push_back(name);
+        changed[name] = std::move(bytes);
+    }
 };
 
 std::string freeId(const std::vector<Relationship>& rels, const std::string& stem) {
@@ -115,7 +141,7 @@ std::string addRelationship(Parts& parts, const std::string& source, const std::
                             const std::string& target) {
     const std::string name = source.empty() ? "_rels/.rels" : relsPartOf(source);
     std::vector<Relationship> rels;
-    if (parts.has(name)) rels = parseRelationships(parts.data[name], name);
+    if (parts.has(name)) rels = parseRelationships(parts.get(name), name);
     Relationship r{freeId(rels, "rIdEseal"), type, target, false};
     rels.push_back(r);
     parts.put(name, writeRelationships(rels));
@@ -127,9 +153,11 @@ std::string targetOf(const Parts& parts, const std::string& source, const std::s
                      const std::string& path) {
     const std::string name = relsPartOf(source);
     if (parts.has(name))
-        for (const auto& r : parseRelationships(parts.data.at(name), name))
+        for (const auto& r : parseRelationships(parts.get(name), name))
             if (r.id == id && !r.external) return resolveTarget(source, r.target);
-    throw Error(ErrorCategory::BadInput, "relationship " + id + " of " + source + " names no part", path);
+    throw Error(ErrorCategory::BadInput,
+                fill(tr("relationship {id} of {part} names no part"), {{"{id}", id}, {"{part}", source}}),
+                path);
 }
 
 // Default / Override entries added to [Content_Types].xml where missing.
@@ -137,7 +165,7 @@ void addContentTypes(Parts& parts, const Package& pkg,
                      const std::vector<std::pair<std::string, std::string>>& defaults,
                      const std::vector<std::pair<std::string, std::string>>& overrides) {
     const std::string name = pkg.find(kContentTypesEntry);
-    const package::XmlDocument doc(parts.data[name], kContentTypesEntry);
+    const package::XmlDocument doc(parts.get(name), kContentTypesEntry);
     xmlNode* root = xmlDocGetRootElement(doc.get());
     xmlNs* ns = xmlSearchNsByHref(doc.get(), root, X(kContentTypesNs));
     for (const auto& [ext, type] : defaults) {
@@ -299,10 +327,10 @@ xmlNode* splitRun(xmlDoc* doc, const KeywordSpot& spot) {
 // its paragraph, moved by --offset), or at the end of the last paragraph.
 void sealWord(Parts& parts, const MainPart& main, const Seal& seal, const Placement& placement,
               const std::string& path) {
-    const package::XmlDocument doc(parts.data[main.part], main.part);
+    const package::XmlDocument doc(parts.get(main.part), main.part);
     xmlNode* root = xmlDocGetRootElement(doc.get());
     xmlNode* body = firstChild(root, kWordNs, "body");
-    if (!body) throw Error(ErrorCategory::BadInput, "the Word document has no body", path);
+    if (!body) throw Error(ErrorCategory::BadInput, tr("the Word document has no body"), path);
     xmlNode* paragraph = nullptr;
     xmlNode* afterRun = nullptr;
     const bool keyword = placement.mode == Placement::Mode::Keyword;
@@ -381,12 +409,133 @@ bool parseCell(const std::string& ref, long& col, long& row) {
 }
 
 // SpreadsheetML elements that follow <drawing> in a worksheet (ECMA-376 part 1 18.3.1.99).
-bool afterDrawing(const xmlNode* n) {
+bool afterDrawing(const char* local) {
     static const char* names[] = {"legacyDrawing", "legacyDrawingHF", "drawingHF",  "picture", "oleObjects",
                                   "controls",      "webPublishItems", "tableParts", "extLst"};
     for (const char* name : names)
-        if (is(n, kSheetNs, name)) return true;
+        if (std::strcmp(local, name) == 0) return true;
     return false;
+}
+
+// What sealing needs of a worksheet, found by one streaming (SAX) pass, no
+// tree built: a 20000-row sheet costs no more memory than a small one.
+struct SheetScan {
+    long lastRow = 0;            // the largest r of a row with content (1-based), 0 for none
+    std::string drawingRid;      // r:id of the sheet's <drawing>, "" when it has none
+    std::uint64_t insertAt = 0;  // byte offset where a <drawing> element goes (after a child of the root)
+    std::string prefix;          // the worksheet element's prefix, "" for none
+    std::string relPrefix;       // a prefix the root binds to the relationships namespace, "" for none
+
+    // Parser state.
+    int depth = 0;
+    bool inSheetData = false, inRow = false, rowContent = false, placed = false;
+    long rowR = 0;
+    std::int64_t rootStartEnd = -1, lastChildEnd = -1;
+};
+
+SheetScan& scanOf(void* ctx) {
+    return *static_cast<SheetScan*>(static_cast<xmlParserCtxtPtr>(ctx)->_private);
+}
+
+std::string attributeOf(const xmlChar** attributes, int count, const char* ns, const char* local) {
+    // SAX2: five pointers per attribute: local name, prefix, URI, value start, value end.
+    for (int i = 0; i < count; ++i) {
+        const xmlChar** a = attributes + 5 * i;
+        if (xmlStrEqual(a[0], X(local)) && ((!ns && !a[2]) || (ns && a[2] && xmlStrEqual(a[2], X(ns)))))
+            return std::string(reinterpret_cast<const char*>(a[3]), reinterpret_cast<const char*>(a[4]));
+    }
+    return {};
+}
+
+SheetScan scanSheet(const package::ZipArchive& zip, const std::string& part) {
+    SheetScan scan;
+    xmlSAXHandler sax{};
+    sax.startElementNs = [](void* ctx, const xmlChar* local, const xmlChar* prefix, const xmlChar* uri,
+                            int nbNamespaces, const xmlChar** namespaces, int nbAttributes, int,
+                            const xmlChar** attributes) {
+        SheetScan& s = scanOf(ctx);
+        const bool sheetNs = uri && xmlStrEqual(uri, X(kSheetNs));
+        const char* name = reinterpret_cast<const char*>(local);
+        if (s.depth == 0) {
+            s.prefix = prefix ? reinterpret_cast<const char*>(prefix) : "";
+            for (int i = 0; i < nbNamespaces; ++i)
+                if (namespaces[2 * i] && xmlStrEqual(namespaces[2 * i + 1], X(kDocRelNs)))
+                    s.relPrefix = reinterpret_cast<const char*>(namespaces[2 * i]);
+            s.rootStartEnd = xmlByteConsumed(static_cast<xmlParserCtxtPtr>(ctx));
+        } else if (s.depth == 1 && sheetNs) {
+            if (!s.placed && afterDrawing(name)) {
+                s.placed = true;
+                s.insertAt =
+                    static_cast<std::uint64_t>(s.lastChildEnd >= 0 ? s.lastChildEnd : s.rootStartEnd);
+            }
+            if (std::strcmp(name, "drawing") == 0)
+                s.drawingRid = attributeOf(attributes, nbAttributes, kDocRelNs, "id");
+            s.inSheetData = std::strcmp(name, "sheetData") == 0;
+        } else if (s.depth == 2 && s.inSheetData && sheetNs && std::strcmp(name, "row") == 0) {
+            s.inRow = true;
+            s.rowContent = false;
+            s.rowR = std::strtol(attributeOf(attributes, nbAttributes, nullptr, "r").c_str(), nullptr, 10);
+        } else if (s.inRow) {
+            s.rowContent = true;
+        }
+        ++s.depth;
+    };
+    sax.endElementNs = [](void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
+        SheetScan& s = scanOf(ctx);
+        --s.depth;
+        if (s.depth == 1) {
+            // Just after the child's end tag (or "/>"): where an element can follow it.
+            s.lastChildEnd = xmlByteConsumed(static_cast<xmlParserCtxtPtr>(ctx));
+            s.inSheetData = false;
+        } else if (s.depth == 2 && s.inRow) {
+            if (s.rowContent) s.lastRow = std::max(s.lastRow, s.rowR);
+            s.inRow = false;
+        }
+    };
+    // Any node inside a row gives it content, as a child node of the tree would.
+    sax.characters = [](void* ctx, const xmlChar*, int) {
+        if (scanOf(ctx).inRow) scanOf(ctx).rowContent = true;
+    };
+    sax.ignorableWhitespace = sax.characters;
+    sax.comment = [](void* ctx, const xmlChar*) {
+        if (scanOf(ctx).inRow) scanOf(ctx).rowContent = true;
+    };
+    sax.processingInstruction = [](void* ctx, const xmlChar*, const xmlChar*) {
+        if (scanOf(ctx).inRow) scanOf(ctx).rowContent = true;
+    };
+    package::parseStreamed(zip, part, sax, &scan);
+    if (scan.lastChildEnd < 0) throw Error(ErrorCategory::BadInput, tr("the worksheet has no content"), part);
+    if (!scan.placed) scan.insertAt = static_cast<std::uint64_t>(scan.lastChildEnd);
+    return scan;
+}
+
+// The sheet with `insert` put in at byte offset at (just after a '>'), streamed
+// from the input: the sheet is never held whole.
+xmldsig::Octets splicedPart(const package::ZipArchive& zip, const std::string& part, std::uint64_t at,
+                            const std::string& insert) {
+    xmldsig::Octets o;
+    o.stream = [&zip, part, at, insert](const xmldsig::Sink& sink) {
+        std::uint64_t pos = 0;
+        bool done = false;
+        std::uint8_t previous = 0;
+        zip.stream(part, [&](ByteView piece) {
+            if (!done && pos + piece.size() >= at) {
+                const auto k = static_cast<std::size_t>(at - pos);
+                if ((k > 0 ? piece[k - 1] : previous) != '>')
+                    throw Error(ErrorCategory::Internal, tr("cannot place the drawing in ") + part);
+                sink(piece.first(k));
+                sink(asBytes(insert));
+                sink(piece.subspan(k));
+                done = true;
+            } else {
+                sink(piece);
+            }
+            if (!piece.empty()) previous = piece.back();
+            pos += piece.size();
+        });
+        if (!done) throw Error(ErrorCategory::Internal, tr("cannot place the drawing in ") + part);
+    };
+    return o;
 }
 
 std::string sheetPartOf(const Parts& parts, const MainPart& main, const xmlNode* sheet,
@@ -396,7 +545,7 @@ std::string sheetPartOf(const Parts& parts, const MainPart& main, const xmlNode*
     xmlFree(ridValue);
     const std::string sheetPart = targetOf(parts, main.part, sheetRid, path);
     if (!parts.has(sheetPart))
-        throw Error(ErrorCategory::BadInput, "the sheet part is missing: " + sheetPart, path);
+        throw Error(ErrorCategory::BadInput, tr("the sheet part is missing: ") + sheetPart, path);
     return sheetPart;
 }
 
@@ -420,12 +569,12 @@ std::vector<std::string> sharedStrings(const Parts& parts, const MainPart& main)
     std::vector<std::string> out;
     const std::string rels = relsPartOf(main.part);
     if (!parts.has(rels)) return out;
-    for (const auto& r : parseRelationships(parts.data.at(rels), rels)) {
+    for (const auto& r : parseRelationships(parts.get(rels), rels)) {
         if (r.external || r.type.size() < 14 || r.type.compare(r.type.size() - 14, 14, "/sharedStrings") != 0)
             continue;
         const std::string part = resolveTarget(main.part, r.target);
         if (!parts.has(part)) continue;
-        const package::XmlDocument sst(parts.data.at(part), part);
+        const package::XmlDocument sst(parts.get(part), part);
         for (const xmlNode* si : package::children(sst.root(), "si")) out.push_back(stringItemText(si));
     }
     return out;
@@ -453,7 +602,7 @@ KeywordCell keywordCell(const Parts& parts, const MainPart& main, const std::vec
     std::vector<KeywordCell> found;
     for (xmlNode* sheet : sheets) {
         const std::string part = sheetPartOf(parts, main, sheet, path);
-        const package::XmlDocument ws(parts.data.at(part), part);
+        const package::XmlDocument ws(parts.get(part), part);
         std::vector<xmlNode*> rows;
         collect(firstChild(xmlDocGetRootElement(ws.get()), kSheetNs, "sheetData"), kSheetNs, "row", rows);
         long rowIndex = -1;
@@ -492,11 +641,11 @@ KeywordCell keywordCell(const Parts& parts, const MainPart& main, const std::vec
 // else column A below the used range of the first sheet.
 void sealExcel(Parts& parts, const MainPart& main, const Seal& seal, const Placement& placement,
                const std::string& path) {
-    const package::XmlDocument workbook(parts.data[main.part], main.part);
+    const package::XmlDocument workbook(parts.get(main.part), main.part);
     xmlNode* sheets = firstChild(xmlDocGetRootElement(workbook.get()), kSheetNs, "sheets");
     std::vector<xmlNode*> list;
     collect(sheets, kSheetNs, "sheet", list);
-    if (list.empty()) throw Error(ErrorCategory::BadInput, "the workbook has no sheet", path);
+    if (list.empty()) throw Error(ErrorCategory::BadInput, tr("the workbook has no sheet"), path);
     std::string sheetName, cellRef;
     if (placement.mode == Placement::Mode::Cell) {
         const auto bang = placement.cell.rfind('!');
@@ -527,31 +676,22 @@ void sealExcel(Parts& parts, const MainPart& main, const Seal& seal, const Place
     }
     const std::string sheetPart = sheetPartOf(parts, main, sheet, path);
 
-    const package::XmlDocument ws(parts.data[sheetPart], sheetPart);
-    xmlNode* wsRoot = xmlDocGetRootElement(ws.get());
+    if (!parts.source.count(sheetPart) || parts.changed.count(sheetPart))
+        throw Error(ErrorCategory::BadInput, tr("the sheet part is missing: ") + sheetPart, path);
+    const SheetScan scan = scanSheet(*parts.zip, sheetPart);
     long col = 0, row = 0;
     if (!cellRef.empty()) {
         if (!parseCell(cellRef, col, row))
-            throw Error(ErrorCategory::Usage,
-                        "--cell needs a cell such as Sheet1!F20, not " + placement.cell);
+            throw Error(ErrorCategory::Usage, fill(tr("--cell needs a cell such as Sheet1!F20, not {cell}"),
+                                                   {{"{cell}", placement.cell}}));
     } else {
-        std::vector<xmlNode*> rows;
-        collect(firstChild(wsRoot, kSheetNs, "sheetData"), kSheetNs, "row", rows);
-        long last = 0;
-        for (xmlNode* r : rows)
-            if (r->children)
-                last = std::max(last,
-                                std::strtol(package::attribute(r, "r").value_or("0").c_str(), nullptr, 10));
-        row = last + 1;  // one empty row below the last one used (0-based index last+1)
+        row = scan.lastRow + 1;  // one empty row below the last one used (0-based index last+1)
     }
 
     // The sheet's drawing part, made when it has none.
     std::string drawingPart;
-    if (xmlNode* drawing = firstChild(wsRoot, kSheetNs, "drawing")) {
-        xmlChar* v = xmlGetNsProp(drawing, X("id"), X(kDocRelNs));
-        const std::string rid = v ? reinterpret_cast<const char*>(v) : "";
-        xmlFree(v);
-        drawingPart = targetOf(parts, sheetPart, rid, path);
+    if (!scan.drawingRid.empty()) {
+        drawingPart = targetOf(parts, sheetPart, scan.drawingRid, path);
     } else {
         for (int i = 1; drawingPart.empty(); ++i) {
             const std::string candidate = "xl/drawings/drawing" + std::to_string(i) + ".xml";
@@ -563,25 +703,19 @@ void sealExcel(Parts& parts, const MainPart& main, const Seal& seal, const Place
                           kSheetDrawingNs + "\" xmlns:a=\"" + kDrawingNs + "\"/>"));
         const std::string rid =
             addRelationship(parts, sheetPart, kDrawingRel, "../drawings/" + drawingPart.substr(12));
-        xmlNode* before = nullptr;
-        for (xmlNode* c = wsRoot->children; c && !before; c = c->next)
-            if (afterDrawing(c)) before = c;
-        xmlNs* r = xmlSearchNsByHref(ws.get(), wsRoot, X(kDocRelNs));
-        if (!r) r = xmlNewNs(wsRoot, X(kDocRelNs), X("r"));
-        xmlNode* d = xmlNewDocNode(ws.get(), wsRoot->ns, X("drawing"), nullptr);
-        xmlNewNsProp(d, r, X("id"), X(rid.c_str()));
-        if (before)
-            xmlAddPrevSibling(before, d);
-        else
-            xmlAddChild(wsRoot, d);
-        parts.put(sheetPart, ws.serialize());
+        // <drawing r:id> in its place among the worksheet's children, spliced into the sheet's bytes.
+        const std::string element =
+            "<" + (scan.prefix.empty() ? "" : scan.prefix + ":") + "drawing " +
+            (scan.relPrefix.empty() ? std::string("xmlns:r=\"") + kDocRelNs + "\" r" : scan.relPrefix) +
+            ":id=\"" + attr(rid) + "\"/>";
+        parts.put(sheetPart, splicedPart(*parts.zip, sheetPart, scan.insertAt, element));
         parts.put("__override:" + drawingPart, {});
     }
     if (!parts.has(drawingPart))
-        throw Error(ErrorCategory::BadInput, "the drawing part is missing: " + drawingPart, path);
+        throw Error(ErrorCategory::BadInput, tr("the drawing part is missing: ") + drawingPart, path);
     const std::string imageRid =
         addRelationship(parts, drawingPart, kImageRel, "../media/" + seal.media.substr(9));
-    const package::XmlDocument dr(parts.data[drawingPart], drawingPart);
+    const package::XmlDocument dr(parts.get(drawingPart), drawingPart);
     xmlNode* drRoot = xmlDocGetRootElement(dr.get());
     const long id = maxId(drRoot, "cNvPr") + 2;
     const std::string cx = std::to_string(seal.cx), cy = std::to_string(seal.cy);
@@ -607,11 +741,11 @@ void sealExcel(Parts& parts, const MainPart& main, const Seal& seal, const Place
 // centred at --at, else near the bottom right corner.
 void sealPowerPoint(Parts& parts, const MainPart& main, const Seal& seal, const Placement& placement,
                     const std::string& path) {
-    const package::XmlDocument pres(parts.data[main.part], main.part);
+    const package::XmlDocument pres(parts.get(main.part), main.part);
     xmlNode* root = xmlDocGetRootElement(pres.get());
     std::vector<xmlNode*> slides;
     collect(firstChild(root, kPresentationNs, "sldIdLst"), kPresentationNs, "sldId", slides);
-    if (slides.empty()) throw Error(ErrorCategory::BadInput, "the presentation has no slide", path);
+    if (slides.empty()) throw Error(ErrorCategory::BadInput, tr("the presentation has no slide"), path);
     const int page = placement.page == -1 ? static_cast<int>(slides.size()) : placement.page;
     if (page < 1 || page > static_cast<int>(slides.size()))
         throw Error(ErrorCategory::BadInput,
@@ -623,7 +757,7 @@ void sealPowerPoint(Parts& parts, const MainPart& main, const Seal& seal, const 
     xmlFree(v);
     const std::string slidePart = targetOf(parts, main.part, rid, path);
     if (!parts.has(slidePart))
-        throw Error(ErrorCategory::BadInput, "the slide part is missing: " + slidePart, path);
+        throw Error(ErrorCategory::BadInput, tr("the slide part is missing: ") + slidePart, path);
     long slideCx = 9144000, slideCy = 6858000;
     if (const xmlNode* size = firstChild(root, kPresentationNs, "sldSz")) {
         slideCx = std::strtol(package::attribute(size, "cx").value_or("9144000").c_str(), nullptr, 10);
@@ -641,10 +775,10 @@ void sealPowerPoint(Parts& parts, const MainPart& main, const Seal& seal, const 
         throw Error(ErrorCategory::BadInput, tr("the seal does not fit on slide ") + std::to_string(page),
                     path);
 
-    const package::XmlDocument slide(parts.data[slidePart], slidePart);
+    const package::XmlDocument slide(parts.get(slidePart), slidePart);
     xmlNode* sroot = xmlDocGetRootElement(slide.get());
     xmlNode* tree = firstChild(firstChild(sroot, kPresentationNs, "cSld"), kPresentationNs, "spTree");
-    if (!tree) throw Error(ErrorCategory::BadInput, "the slide has no shape tree", path);
+    if (!tree) throw Error(ErrorCategory::BadInput, tr("the slide has no shape tree"), path);
     const std::string imageRid =
         addRelationship(parts, slidePart, kImageRel, "../media/" + seal.media.substr(10));
     const long id = maxId(sroot, "cNvPr") + 1;
@@ -663,6 +797,7 @@ void sealPowerPoint(Parts& parts, const MainPart& main, const Seal& seal, const 
 }
 
 struct Prepared {
+    std::unique_ptr<package::ZipArchive> zip;  // the input, read until the output is written
     Parts parts;
     MainPart main;
     std::string sealName;
@@ -673,7 +808,8 @@ struct Prepared {
 Prepared prepare(const SealRequest& request) {
     checkOutputTarget(request.input, request.output);
     const std::string& path = request.input;
-    const package::ZipArchive zip(path);
+    auto archive = std::make_unique<package::ZipArchive>(path);
+    const package::ZipArchive& zip = *archive;
     const Package pkg(zip, path);
     const auto main = mainPartOf(pkg);
     if (!main)
@@ -698,23 +834,23 @@ Prepared prepare(const SealRequest& request) {
     if (request.placement.mode == Placement::Mode::Cell && main->kind != Kind::Excel)
         throw Error(ErrorCategory::Unsupported, tr("--cell is for Excel workbooks"), path);
 
-    Prepared out{{},
-                 *main,
-                 request.fieldName.empty() ? "eseal seal" : request.fieldName,
-                 pkg.find(kContentTypesEntry),
-                 {}};
+    Prepared out{
+        std::move(archive),           {}, *main, request.fieldName.empty() ? "eseal seal" : request.fieldName,
+        pkg.find(kContentTypesEntry), {}};
+    out.parts.zip = &zip;
     for (const auto& n : pkg.parts()) {
-        Bytes data = zip.read(n);
-        // Every XML part must parse safely (no DOCTYPE, so no entities).
+        // Every XML part must parse safely (no DOCTYPE, so no entities): checked
+        // while streaming, no part held whole.
         const std::string f = foldCase(n);
         try {
             if (f.size() > 4 &&
                 (f.compare(f.size() - 4, 4, ".xml") == 0 || f.compare(f.size() - 5, 5, ".rels") == 0))
-                package::XmlDocument(data, n);
+                package::checkXml(zip, n);
         } catch (const Error& e) {
             throw Error(e.category(), e.what(), path);  // "part: problem", named after the document
         }
-        out.parts.put(n, std::move(data));
+        out.parts.order.push_back(n);
+        out.parts.source.insert(n);
     }
     const auto picture = sealPictureOf(request);
     const std::string folder = main->part.substr(0, main->part.find('/') + 1);
@@ -734,7 +870,7 @@ Prepared prepare(const SealRequest& request) {
     for (auto it = out.parts.order.begin(); it != out.parts.order.end();) {
         if (it->rfind("__override:", 0) == 0) {
             overrides.push_back({it->substr(11), kDrawingType});
-            out.parts.data.erase(*it);
+            out.parts.changed.erase(*it);
             it = out.parts.order.erase(it);
         } else {
             ++it;
@@ -762,7 +898,7 @@ std::string manifestOf(const Parts& parts, const ContentTypes& ct, DigestAlgorit
         if (!parts.has(rels)) continue;
         std::set<std::string> ids;
         std::string selectors;
-        for (const auto& r : parseRelationships(parts.data.at(rels), rels)) {
+        for (const auto& r : parseRelationships(parts.get(rels), rels)) {
             if (unsignedRelationship(r.type)) continue;
             ids.insert(r.id);
             selectors += std::string("<mdssi:RelationshipReference xmlns:mdssi=\"") + kDigsigNs +
@@ -771,14 +907,15 @@ std::string manifestOf(const Parts& parts, const ContentTypes& ct, DigestAlgorit
             const std::string target = resolveTarget(source, r.target);
             if (!parts.has(target) || !visited.insert(target).second) continue;
             refs += "<Reference URI=\"" + attr(uriOf(target)) + "\">" + dm + "<DigestValue>" +
-                    xmldsig::base64(digest(alg, parts.data.at(target))) + "</DigestValue></Reference>";
+                    xmldsig::base64(xmldsig::digestOf(alg, parts.octets(target))) +
+                    "</DigestValue></Reference>";
             queue.push_back(target);
         }
         if (ids.empty()) continue;
         refs += "<Reference URI=\"" + attr(uriOf(rels)) + "\"><Transforms><Transform Algorithm=\"" +
                 kRelationshipTransform + "\">" + selectors + "</Transform><Transform Algorithm=\"" +
                 xmldsig::kC14n + "\"/></Transforms>" + dm + "<DigestValue>" +
-                xmldsig::base64(digest(alg, relationshipTransform(parts.data.at(rels), ids, {}, rels))) +
+                xmldsig::base64(digest(alg, relationshipTransform(parts.get(rels), ids, {}, rels))) +
                 "</DigestValue></Reference>";
     }
     return refs;
@@ -820,10 +957,10 @@ SealResult sealOoxml(const SealRequest& request, Key& key) {
     addRelationship(parts, kOriginEntry, kSignatureRel, "sig1.xml");
     // Every relationships part without white space between elements (see writeRelationships).
     for (const auto& n : parts.order)
-        if (isRelsPart(n)) parts.data[n] = writeRelationships(parseRelationships(parts.data[n], n));
+        if (isRelsPart(n)) parts.put(n, writeRelationships(parseRelationships(parts.get(n), n)));
 
     // Content types as the package will have them, for the reference URIs.
-    const ContentTypes types(parts.data[prepared.contentTypes], request.input);
+    const ContentTypes types(parts.get(prepared.contentTypes), request.input);
 
     xmldsig::SignInput in;
     in.documentPrefix = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
@@ -848,13 +985,23 @@ SealResult sealOoxml(const SealRequest& request, Key& key) {
     const std::string signature = xmldsig::sign(in, key);
     parts.put(kSignatureEntry, bytesOf(signature));
 
-    // [Content_Types].xml first, as Office writes it.
-    std::vector<package::ZipEntryOut> out;
-    out.push_back({prepared.contentTypes, parts.data[prepared.contentTypes], false});
+    // [Content_Types].xml first, as Office writes it; unchanged parts keep
+    // their compressed data, new and edited ones are compressed while written.
+    package::ZipWriter writer(request.output);
+    auto write = [&](const std::string& n) {
+        const auto c = parts.changed.find(n);
+        if (c == parts.changed.end())
+            writer.copy(*prepared.zip, n);
+        else if (c->second.stream)
+            writer.addStreamed(n, c->second.stream);
+        else
+            writer.add(n, c->second.data);
+    };
+    write(prepared.contentTypes);
     for (const auto& n : parts.order)
-        if (n != prepared.contentTypes) out.push_back({n, parts.data[n], false});
+        if (n != prepared.contentTypes) write(n);
     SealResult result;
-    result.outputSize = package::writeZipFile(request.output, out);
+    result.outputSize = writer.commit();
     result.output = request.output;
     result.fieldName = prepared.sealName;
     return result;

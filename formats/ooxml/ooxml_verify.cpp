@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/package/uri.hpp"
 #include "core/package/xml.hpp"
@@ -65,8 +66,9 @@ Graph walk(const Package& pkg) {
             // ECMA-376 part 2 9.3: an internal target names a part; one that
             // does not exist is a broken package, which Office "repairs".
             if (target.empty())
-                throw Error(ErrorCategory::BadInput, "relationship " + r.id + " in " + rels +
-                                                         " names a part that does not exist: " + r.target);
+                throw Error(ErrorCategory::BadInput,
+                            fill(tr("relationship {id} in {part} names a part that does not exist: {target}"),
+                                 {{"{id}", r.id}, {"{part}", rels}, {"{target}", r.target}}));
             g.reached.insert(foldCase(target));
             if (seen.insert(foldCase(target)).second) queue.push_back(target);
         }
@@ -86,13 +88,14 @@ Report verifyOoxml(const std::string& path, const TrustStore& trust, const Verif
         const package::ZipArchive zip(path);
         const Package pkg(zip, path);
         if (!mainPartOf(pkg))
-            throw Error(ErrorCategory::BadInput, "no Word, Excel or PowerPoint main part", path);
+            throw Error(ErrorCategory::BadInput, tr("no Word, Excel or PowerPoint main part"), path);
         // Never repair before verifying: a package Office would have to
         // repair (a part without content type, a dangling relationship) is
         // refused, not mended into what an attacker wants shown.
         for (const auto& n : pkg.parts())
             if (foldCase(n) != foldCase(kContentTypesEntry) && pkg.contentType(n).empty())
-                throw Error(ErrorCategory::BadInput, "part " + n + " has no content type (a broken package)",
+                throw Error(ErrorCategory::BadInput,
+                            fill(tr("part {part} has no content type (a broken package)"), {{"{part}", n}}),
                             path);
         const Graph graph = walk(pkg);
 
@@ -102,7 +105,7 @@ Report verifyOoxml(const std::string& path, const TrustStore& trust, const Verif
         std::string origin;
         for (const auto& e : graph.edges) {
             if (e.source.empty() && e.rel.type == kOriginRel) {
-                if (!origin.empty()) throw Error(ErrorCategory::BadInput, "two signature origins", path);
+                if (!origin.empty()) throw Error(ErrorCategory::BadInput, tr("two signature origins"), path);
                 origin = pkg.find(resolveTarget("", e.rel.target));
             }
         }
@@ -122,13 +125,14 @@ Report verifyOoxml(const std::string& path, const TrustStore& trust, const Verif
             r.format = "XAdES (OOXML package signature)";
             try {
                 if (pkg.contentType(sigPart) != kSignatureType)
-                    throw Error(ErrorCategory::BadInput, "signature part " + sigPart + " has content type " +
-                                                             pkg.contentType(sigPart));
+                    throw Error(ErrorCategory::BadInput,
+                                fill(tr("signature part {part} has content type {type}"),
+                                     {{"{part}", sigPart}, {"{type}", pkg.contentType(sigPart)}}));
                 const package::XmlDocument doc(zip.read(sigPart), sigPart);
                 // Office's SignedInfo references only objects of the signature.
                 const xmldsig::Dereference none = [](const std::string& uri, const std::vector<std::string>&,
                                                      std::string& why) -> std::optional<Bytes> {
-                    why = "a package signature's SignedInfo references a part directly: " + uri;
+                    why = tr("a package signature's SignedInfo references a part directly: ") + uri;
                     return std::nullopt;
                 };
                 xmldsig::Checked c = xmldsig::verify(doc, doc.root(), none, trust, options);
@@ -143,30 +147,33 @@ Report verifyOoxml(const std::string& path, const TrustStore& trust, const Verif
                                                 : "the signature has no signed manifest of package parts");
                 }
                 Covered covered;
-                const xmldsig::NodeDereference part = [&](const std::string& uri, const xmlNode* ref,
-                                                          std::string& why) -> std::optional<Bytes> {
+                const xmldsig::NodeDereference part =
+                    [&](const std::string& uri, const xmlNode* ref,
+                        std::string& why) -> std::optional<xmldsig::Octets> {
                     // ECMA-376 part 2 13.2.4.6: "/part?ContentType=type".
                     const auto q = uri.find("?ContentType=");
                     if (uri.empty() || uri[0] != '/' || q == std::string::npos) {
-                        why = "a manifest reference that is not a package part: " + uri;
+                        why = tr("a manifest reference that is not a package part: ") + uri;
                         return std::nullopt;
                     }
                     const std::string name = pkg.find(package::percentDecode(uri.substr(1, q - 1)));
                     if (name.empty() || signatureFiles.count(foldCase(name))) {
-                        why = "signed part missing: " + uri;
+                        why = tr("signed part missing: ") + uri;
                         return std::nullopt;
                     }
                     const std::string type = uri.substr(q + 13);
                     if (type != pkg.contentType(name)) {
-                        why = "the content type of " + name + " changed from " + type + " to " +
-                              pkg.contentType(name);
+                        why = fill(tr("the content type of {part} changed from {signed} to {type}"),
+                                   {{"{part}", name}, {"{signed}", type}, {"{type}", pkg.contentType(name)}});
                         return std::nullopt;
                     }
                     std::vector<const xmlNode*> transforms =
                         package::children(package::child(ref, "Transforms"), "Transform");
                     if (transforms.empty()) {
                         covered.parts.insert(foldCase(name));
-                        return zip.read(name);
+                        xmldsig::Octets octets;  // digested while streamed from the package
+                        octets.stream = [&zip, name](const xmldsig::Sink& sink) { zip.stream(name, sink); };
+                        return octets;
                     }
                     const std::string first = package::attribute(transforms[0], "Algorithm").value_or("");
                     const bool c14n = transforms.size() == 2 &&
@@ -196,9 +203,11 @@ Report verifyOoxml(const std::string& path, const TrustStore& trust, const Verif
                         if (alg && want && digest(*alg, out) != *want) {
                             Bytes lo = relationshipTransform(rels, ids, types, name, true);
                             if (lo != out && digest(*alg, lo) == *want) {
-                                r.warnings.push_back("the relationships of " + name +
-                                                     " were digested as LibreOffice 7.4 does (white space "
-                                                     "between them as <text></text>), not as ECMA-376 says");
+                                r.warnings.push_back(
+                                    fill(tr("the relationships of {part} were digested as LibreOffice 7.4 "
+                                            "does (white space between them as <text></text>), "
+                                            "not as ECMA-376 says"),
+                                         {{"{part}", name}}));
                                 out = std::move(lo);
                             }
                         }
@@ -208,7 +217,7 @@ Report verifyOoxml(const std::string& path, const TrustStore& trust, const Verif
                         covered.parts.insert(foldCase(name));
                         return xmldsig::canonicalize(zip.read(name), first, name);
                     }
-                    why = "unsupported transforms on " + uri;
+                    why = tr("unsupported transforms on ") + uri;
                     return std::nullopt;
                 };
                 std::set<std::string> matched;
@@ -243,8 +252,11 @@ Report verifyOoxml(const std::string& path, const TrustStore& trust, const Verif
                         (types != covered.types.end() && types->second.count(e.rel.type)))
                         ++signedCount;
                     else
-                        uncovered.push_back("relationship " + e.rel.id + " in " + e.rels + " (" + e.rel.type +
-                                            " -> " + e.rel.target + ")");
+                        uncovered.push_back(fill(tr("relationship {id} in {part} ({type} -> {target})"),
+                                                 {{"{id}", e.rel.id},
+                                                  {"{part}", e.rels},
+                                                  {"{type}", e.rel.type},
+                                                  {"{target}", e.rel.target}}));
                 }
                 for (const auto& n : pkg.parts()) {
                     const std::string f = foldCase(n);
@@ -262,15 +274,17 @@ Report verifyOoxml(const std::string& path, const TrustStore& trust, const Verif
                     if (covered.parts.count(f))
                         ++signedCount;
                     else
-                        uncovered.push_back("part " + n +
-                                            (graph.reached.count(f) ? "" : " (reached by no relationship)"));
+                        uncovered.push_back(
+                            fill(tr(graph.reached.count(f) ? "part {part}"
+                                                           : "part {part} (reached by no relationship)"),
+                                 {{"{part}", n}}));
                 }
                 r.coverage = uncovered.empty() && r.digestMatches ? Coverage::EntireFile : Coverage::Unknown;
                 r.coverageDetail = std::to_string(signedCount) + " of " + std::to_string(total) +
                                    " package parts and relationships signed";
                 for (const auto& u : uncovered) {
                     r.verdict.worsenTo(Indication::Indeterminate, SubIndication::SigConstraintsFailure);
-                    r.errors.push_back("not covered by the signature: " + u);
+                    r.errors.push_back(tr("not covered by the signature: ") + u);
                 }
 
                 // The electronic seal it carries; the picture it names must be a signed part
@@ -279,7 +293,8 @@ Report verifyOoxml(const std::string& path, const TrustStore& trust, const Verif
                                                            std::string& why) -> std::optional<Bytes> {
                     const std::string name = uri.empty() || uri[0] != '/' ? "" : pkg.find(uri.substr(1));
                     if (name.empty() || !covered.parts.count(foldCase(name))) {
-                        why = "the picture " + uri + " is not a signed part of the package";
+                        why = fill(tr("the picture {part} is not a signed part of the package"),
+                                   {{"{part}", uri}});
                         return std::nullopt;
                     }
                     bool shown = false;
@@ -287,7 +302,8 @@ Report verifyOoxml(const std::string& path, const TrustStore& trust, const Verif
                         shown = shown || (!e.rel.external && e.rel.type == kImageRel &&
                                           foldCase(resolveTarget(e.source, e.rel.target)) == foldCase(name));
                     if (!shown) {
-                        why = "no image relationship of the document shows " + uri;
+                        why =
+                            fill(tr("no image relationship of the document shows {part}"), {{"{part}", uri}});
                         return std::nullopt;
                     }
                     return zip.read(name);

@@ -5,7 +5,11 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
 #include <string>
+#include <string_view>
 
 #include "core/base/error.hpp"
 #include "core/package/xml.hpp"
@@ -133,4 +137,115 @@ BOOST_AUTO_TEST_CASE(hostile_xml_is_refused) {
     BOOST_TEST(xmlError("<a><b></a>").find("not well-formed") != std::string::npos);
     BOOST_TEST(!xmlError("").empty());
     BOOST_TEST(xmlError("<a/>").empty());
+}
+
+namespace {
+
+// The compressed bytes of an entry as stored in the file (APPNOTE 4.3.7), found by its local header.
+Bytes storedData(const fs::path& zip, const std::string& name) {
+    std::ifstream in(zip, std::ios::binary);
+    const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::size_t at = all.find(name);
+    BOOST_REQUIRE(at != std::string::npos && at >= 30);
+    auto u16 = [&](std::size_t o) {
+        return std::size_t(std::uint8_t(all[o])) | std::uint8_t(all[o + 1]) << 8;
+    };
+    auto u32 = [&](std::size_t o) { return u16(o) | u16(o + 2) << 16; };
+    const std::size_t header = at - 30;
+    const std::size_t start = at + u16(header + 26) + u16(header + 28);
+    return Bytes(all.begin() + long(start), all.begin() + long(start + u32(header + 18)));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(zip_writer_copies_compressed_data_unchanged) {
+    const fs::path out = fs::temp_directory_path() / "eseal-test-writer.zip";
+    ZipArchive source((zips() / "good.zip").string());
+    std::string big(300000, 'x');
+    for (std::size_t i = 0; i < big.size(); i += 7) big[i] = char('a' + i % 26);
+    {
+        ZipWriter w(out.string());
+        w.add("mimetype", eseal::asBytes("application/vnd.oasis.opendocument.text"), true);
+        w.add("dir/", {});
+        for (const auto& n : source.names()) w.copy(source, n);
+        w.addStreamed("big.txt", [&](const std::function<void(eseal::ByteView)>& sink) {
+            for (std::size_t i = 0; i < big.size(); i += 65536)
+                sink(eseal::asBytes(std::string_view(big).substr(i, 65536)));
+        });
+        const std::uint64_t size = w.commit();
+        BOOST_TEST(size == fs::file_size(out));
+    }
+    ZipArchive z(out.string());
+    BOOST_TEST(z.names().size() == source.names().size() + 3);
+    for (const auto& n : source.names()) {
+        BOOST_TEST(z.read(n) == source.read(n));
+        if (n.back() != '/') BOOST_TEST(storedData(out, n) == storedData(zips() / "good.zip", n));
+    }
+    const Bytes b = z.read("big.txt");
+    BOOST_TEST(std::string(b.begin(), b.end()) == big);
+    BOOST_TEST(storedData(out, "big.txt").size() < big.size() / 2);  // compressed
+    std::string streamed;
+    z.stream("big.txt", [&](eseal::ByteView p) {
+        BOOST_TEST(p.size() <= 65536u);
+        streamed.append(p.begin(), p.end());
+    });
+    BOOST_TEST(streamed == big);
+    // ODF 1.2 part 3 3.3: mimetype first, stored, no extra field (its text at offset 38).
+    std::ifstream in(out, std::ios::binary);
+    std::string head(80, '\0');
+    in.read(head.data(), 80);
+    BOOST_TEST(head.substr(30, 8) == "mimetype");
+    BOOST_TEST(head.substr(38, 39) == "application/vnd.oasis.opendocument.text");
+    fs::remove(out);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_write_leaves_no_file) {
+    const fs::path out = fs::temp_directory_path() / "eseal-test-writer-failed.zip";
+    fs::remove(out);
+    ZipArchive bad((zips() / "crc.zip").string());
+    {
+        ZipWriter w(out.string());
+        w.add("a.txt", eseal::asBytes("a"));
+        BOOST_CHECK_THROW(w.addStreamed("b.txt",
+                                        [&](const std::function<void(eseal::ByteView)>& sink) {
+                                            bad.stream("data.txt", sink);
+                                        }),
+                          Error);
+    }
+    BOOST_TEST(!fs::exists(out));
+    for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))  // nor its temporary
+        BOOST_TEST(e.path().filename().string().rfind(".eseal-test-writer-failed.zip", 0) != 0u);
+}
+
+BOOST_AUTO_TEST_CASE(xml_parts_are_checked_while_streamed) {
+    const fs::path out = fs::temp_directory_path() / "eseal-test-xml.zip";
+    std::string large = "<?xml version=\"1.0\"?><a>";
+    while (large.size() < 400000) large += "<b x=\"1\">text &amp; more</b>";
+    large += "</a>";
+    {
+        ZipWriter w(out.string());
+        w.add("large.xml", eseal::asBytes(large));
+        w.add("xxe.xml", eseal::asBytes("<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM "
+                                        "\"file:///etc/passwd\">]><a>&x;</a>"));
+        w.add("broken.xml", eseal::asBytes("<a><b></a>"));
+        w.add("entity.xml", eseal::asBytes("<a>&x;</a>"));
+        w.add("empty.xml", {});
+        w.commit();
+    }
+    ZipArchive z(out.string());
+    BOOST_CHECK_NO_THROW(checkXml(z, "large.xml"));
+    auto why = [&](const std::string& name) {
+        try {
+            checkXml(z, name);
+            return std::string();
+        } catch (const Error& e) {
+            BOOST_TEST((e.category() == ErrorCategory::BadInput));
+            return std::string(e.message());
+        }
+    };
+    BOOST_TEST(why("xxe.xml").find("DOCTYPE") != std::string::npos);
+    BOOST_TEST(why("broken.xml").find("not well-formed") != std::string::npos);
+    BOOST_TEST(!why("entity.xml").empty());
+    BOOST_TEST(!why("empty.xml").empty());
+    fs::remove(out);
 }
