@@ -10,6 +10,7 @@
 
 #include "core/base/bytes.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/crypto/trust.hpp"
 #include "core/key/key.hpp"
 #include "core/report/report.hpp"
@@ -68,7 +69,7 @@ public:
     // (atomically). Throws eseal::Error naming the file; writes nothing then.
     virtual UnsealResult unseal(const std::string& input, const std::string& output) const {
         (void)output;
-        throw Error(ErrorCategory::Unsupported, "removing a seal is supported for PDF only", input);
+        throw Error(ErrorCategory::Unsupported, tr("removing a seal is supported for PDF only"), input);
     }
     // Never throws for a bad file: problems are recorded in the report. The
     // trust store is built once per command and shared by every file.

@@ -1,6 +1,7 @@
 #include "formats/ofd/ofd_format.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/package/zip.hpp"
 #include "formats/ofd/ofd_verify.hpp"
 
@@ -22,10 +23,12 @@ public:
         }
     }
     SealResult seal(const SealRequest& request, Key&) const override {
-        throw Error(ErrorCategory::Unsupported, "sealing OFD documents is not supported yet", request.input);
+        throw Error(ErrorCategory::Unsupported, tr("sealing OFD documents is not supported yet"),
+                    request.input);
     }
     void check(const SealRequest& request) const override {
-        throw Error(ErrorCategory::Unsupported, "sealing OFD documents is not supported yet", request.input);
+        throw Error(ErrorCategory::Unsupported, tr("sealing OFD documents is not supported yet"),
+                    request.input);
     }
     Report verify(const std::string& path, const TrustStore& trust,
                   const VerifyOptions& options) const override {

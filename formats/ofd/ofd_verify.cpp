@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/certificate.hpp"
 #include "core/crypto/chain.hpp"
@@ -68,7 +69,7 @@ void checkSignerChain(const Bytes& signerDer, const std::vector<Bytes>& extra, c
             try {
                 intermediates.push_back(Certificate::fromDer(der));
             } catch (const Error&) {
-                r.warnings.push_back("a certificate the seal lists cannot be read; it was ignored");
+                r.warnings.push_back(tr("a certificate the seal lists cannot be read; it was ignored"));
             }
         }
         r.chain = validateChain(signer, intermediates, trust, at, KeyUsagePurpose::DocumentSigning);
@@ -93,7 +94,7 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
     r.format = type == "Sign" ? "GB/T 38540 (OFD, Sign)" : "GB/T 38540 (OFD, Seal)";
     r.coverage = Coverage::Unknown;
     if (signatureXml.empty() || !zip.contains(signatureXml)) {
-        fail(r, SubIndication::SignedDataNotFound, "Signature.xml not found in the package");
+        fail(r, SubIndication::SignedDataNotFound, tr("Signature.xml not found in the package"));
         return r;
     }
     signatureFiles.insert(signatureXml);
@@ -101,7 +102,8 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
     const XmlDocument doc(xmlBytes, signatureXml);
     const xmlNode* info = package::child(doc.root(), "SignedInfo");
     if (package::localName(doc.root()) != "Signature" || !info) {
-        fail(r, SubIndication::FormatFailure, signatureXml + " is not an OFD Signature (no SignedInfo)");
+        fail(r, SubIndication::FormatFailure,
+             fill(tr("{file} is not an OFD Signature (no SignedInfo)"), {{"{file}", signatureXml}}));
         return r;
     }
     const std::string base = dirOf(signatureXml);
@@ -113,8 +115,9 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
     int checked = 0;
     if (!refs || !method) {
         fail(r, SubIndication::FormatFailure,
-             !refs ? "no References in " + signatureXml
-                   : "unsupported CheckMethod " + package::attribute(refs, "CheckMethod").value_or(""));
+             !refs ? fill(tr("no References in {file}"), {{"{file}", signatureXml}})
+                   : fill(tr("unsupported CheckMethod {method}"),
+                          {{"{method}", package::attribute(refs, "CheckMethod").value_or("")}}));
     } else {
         r.digestAlgorithm = *method == DigestAlgorithm::Sm3 ? "SM3" : "SHA-256";
         for (const xmlNode* ref : package::children(refs, "Reference")) {
@@ -122,21 +125,24 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
             const std::string file = resolveLoc(base, loc);
             const auto expected = base64(package::text(package::child(ref, "CheckValue")));
             if (file.empty() || !zip.contains(file)) {
-                fail(r, SubIndication::SignedDataNotFound, "protected file missing: " + loc);
+                fail(r, SubIndication::SignedDataNotFound,
+                     fill(tr("protected file missing: {file}"), {{"{file}", loc}}));
                 continue;
             }
             protectedFiles.insert(file);
             if (!expected) {
-                fail(r, SubIndication::FormatFailure, "CheckValue of " + loc + " is not Base64");
+                fail(r, SubIndication::FormatFailure,
+                     fill(tr("CheckValue of {file} is not Base64"), {{"{file}", loc}}));
                 continue;
             }
             if (digest(*method, zip.read(file)) != *expected) {
-                fail(r, SubIndication::HashFailure, "protected file changed (hash differs): " + loc);
+                fail(r, SubIndication::HashFailure,
+                     fill(tr("protected file changed (hash differs): {file}"), {{"{file}", loc}}));
                 continue;
             }
             ++checked;
         }
-        if (checked == 0 && r.errors.empty()) fail(r, SubIndication::FormatFailure, "no protected files");
+        if (checked == 0 && r.errors.empty()) fail(r, SubIndication::FormatFailure, tr("no protected files"));
     }
 
     // Files a change to which would go unnoticed (other signatures' files aside).
@@ -146,13 +152,16 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
             unprotected.push_back(n);
     r.coverage = unprotected.empty() ? Coverage::EntireFile : Coverage::Unknown;
     r.coverageDetail =
-        std::to_string(checked) + " of " + std::to_string(protectedFiles.size()) + " protected files match";
-    for (const auto& n : unprotected) r.warnings.push_back("not protected by this signature: " + n);
+        fill(tr("{n} of {total} protected files match"),
+             {{"{n}", std::to_string(checked)}, {"{total}", std::to_string(protectedFiles.size())}});
+    for (const auto& n : unprotected)
+        r.warnings.push_back(fill(tr("not protected by this signature: {file}"), {{"{file}", n}}));
 
     const std::string valueLoc = package::text(package::child(doc.root(), "SignedValue"));
     const std::string valueFile = resolveLoc(base, valueLoc);
     if (valueFile.empty() || !zip.contains(valueFile)) {
-        fail(r, SubIndication::SignedDataNotFound, "SignedValue not found: " + valueLoc);
+        fail(r, SubIndication::SignedDataNotFound,
+             fill(tr("SignedValue not found: {file}"), {{"{file}", valueLoc}}));
         return r;
     }
     signatureFiles.insert(valueFile);
@@ -167,8 +176,8 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
             // A plain signature value without a certificate cannot be checked.
             r.verdict.worsenTo(Indication::Indeterminate, SubIndication::NoSigningCertificateFound);
             r.errors.push_back(
-                "the signature value is not an electronic signature (SES_Signature); it carries "
-                "no certificate to check it with");
+                tr("the signature value is not an electronic signature (SES_Signature); it carries "
+                   "no certificate to check it with"));
         } else {
             fail(r, SubIndication::FormatFailure, e.what());
         }
@@ -183,17 +192,21 @@ SignatureReport verifyOne(const package::ZipArchive& zip, const std::string& id,
     try {
         r.signer = describeCertificate(sig.signerCertificate);
     } catch (const Error&) {
-        fail(r, SubIndication::NoSigningCertificateFound, "the signer certificate cannot be read");
+        fail(r, SubIndication::NoSigningCertificateFound, tr("the signer certificate cannot be read"));
     }
     const seal::MakerCheck signer = seal::checkSignerSignature(sig);
     r.signatureValid = signer.valid;
     if (!signer.valid)
-        fail(r, SubIndication::SigCryptoFailure, "the signature does not verify: " + signer.detail);
+        fail(r, SubIndication::SigCryptoFailure,
+             fill(tr("the signature does not verify: {why}"), {{"{why}", signer.detail}}));
     // GB/T 38540 8.2 / GB/T 33190 18.2.3: dataHash is the hash of Signature.xml as stored.
     r.digestMatches = digest(DigestAlgorithm::Sm3, xmlBytes) == sig.dataHash;
-    if (!r.digestMatches) fail(r, SubIndication::HashFailure, "dataHash is not the SM3 of " + signatureXml);
+    if (!r.digestMatches)
+        fail(r, SubIndication::HashFailure,
+             fill(tr("dataHash is not the SM3 of {file}"), {{"{file}", signatureXml}}));
     if (resolveLoc("", sig.propertyInfo) != signatureXml)
-        r.warnings.push_back("propertyInfo names " + sig.propertyInfo + ", not " + signatureXml);
+        r.warnings.push_back(fill(tr("propertyInfo names {named}, not {file}"),
+                                  {{"{named}", sig.propertyInfo}, {"{file}", signatureXml}}));
 
     // The seal inside: maker signature, binding to the signer, validity.
     const seal::SesSeal& s = sig.seal;
@@ -239,17 +252,17 @@ Report verifyOfd(const std::string& path, const TrustStore& trust, const VerifyO
     try {
         const package::ZipArchive zip(path);
         if (!zip.contains("OFD.xml"))
-            throw Error(ErrorCategory::BadInput, "not an OFD package (no OFD.xml)", path);
+            throw Error(ErrorCategory::BadInput, tr("not an OFD package (no OFD.xml)"), path);
         const XmlDocument ofd(zip.read("OFD.xml"), "OFD.xml");
         if (package::localName(ofd.root()) != "OFD")
-            throw Error(ErrorCategory::BadInput, "OFD.xml has no OFD root element", path);
+            throw Error(ErrorCategory::BadInput, tr("OFD.xml has no OFD root element"), path);
         std::set<std::string> signatureFiles;
         for (const xmlNode* body : package::children(ofd.root(), "DocBody")) {
             const std::string sigsLoc = package::text(package::child(body, "Signatures"));
             if (sigsLoc.empty()) continue;
             const std::string sigsFile = resolveLoc("", sigsLoc);
             if (sigsFile.empty() || !zip.contains(sigsFile)) {
-                report.errors.push_back("Signatures.xml not found: " + sigsLoc);
+                report.errors.push_back(fill(tr("Signatures.xml not found: {file}"), {{"{file}", sigsLoc}}));
                 continue;
             }
             const XmlDocument sigs(zip.read(sigsFile), sigsFile);

@@ -3,12 +3,14 @@
 #include <mutex>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "formats/pdf/pdf_object_io.hpp"
 
 namespace eseal::pdf {
 
 std::string appearanceContent(const SealBox& box, double sliceFrom, double sliceTo) {
     if (!(sliceFrom >= 0 && sliceTo <= 1 && sliceFrom < sliceTo))
+        // Internal errors (a bug in eseal, never the person's doing) stay English.
         throw Error(ErrorCategory::Internal, "seal strip out of range");
     // The upright frame [0 w] x [0 h] of what the reader sees, mapped into the
     // box. The page is shown turned clockwise by /Rotate, so the frame is
@@ -60,7 +62,7 @@ std::string appearanceContent(const SealBox& box, double sliceFrom, double slice
 EncodedSealImage encodeSealImage(const RgbaImage& image) {
     const std::size_t count = static_cast<std::size_t>(image.width) * image.height;
     if (image.width == 0 || image.height == 0 || image.pixels.size() != count * 4) {
-        throw Error(ErrorCategory::BadInput, "seal image is empty or inconsistent");
+        throw Error(ErrorCategory::BadInput, tr("seal image is empty or inconsistent"));
     }
     EncodedSealImage e;
     e.width = image.width;
@@ -98,6 +100,7 @@ std::shared_ptr<const EncodedSealImage> encodedSealImage(const std::shared_ptr<c
 void writeSealAppearance(UpdateWriter& out, const EncodedSealImage& image,
                          const std::vector<WidgetAppearance>& widgets, const AppearanceNumbers& numbers) {
     const bool alpha = image.alpha.has_value();
+    // Internal: the caller's numbering is wrong (a bug); English, as every Internal error.
     if (alpha != numbers.smask.has_value()) throw Error(ErrorCategory::Internal, "soft mask number mismatch");
     if (widgets.size() != numbers.forms.size()) throw Error(ErrorCategory::Internal, "form number mismatch");
     const std::string size =

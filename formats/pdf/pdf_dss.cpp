@@ -3,6 +3,7 @@
 #include <qpdf/QPDFObjectHandle.hh>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/crypto/chain.hpp"
 
 namespace eseal::pdf {
@@ -17,7 +18,7 @@ std::vector<Bytes> streamsOf(QPDFObjectHandle array, const char* what, std::vect
     if (!array.isArray()) return out;
     for (auto& item : array.aitems()) {
         if (out.size() >= kMaxEntries) {
-            problems.push_back(std::string("the DSS holds more ") + what + " than eseal reads");
+            problems.push_back(fill(tr("the DSS holds more {what} than eseal reads"), {{"{what}", what}}));
             break;
         }
         try {
@@ -25,12 +26,14 @@ std::vector<Bytes> streamsOf(QPDFObjectHandle array, const char* what, std::vect
             // Filters are qpdf's; a stream that expands beyond the bound is left out.
             auto data = item.getStreamData(qpdf_dl_generalized);
             if (data->getSize() > kMaxEntryBytes) {
-                problems.push_back(std::string("a DSS entry of ") + what + " is too large and was ignored");
+                problems.push_back(
+                    fill(tr("a DSS entry of {what} is too large and was ignored"), {{"{what}", what}}));
                 continue;
             }
             out.emplace_back(data->getBuffer(), data->getBuffer() + data->getSize());
         } catch (const std::exception& e) {
-            problems.push_back(std::string("a DSS entry of ") + what + " cannot be read: " + e.what());
+            problems.push_back(fill(tr("a DSS entry of {what} cannot be read: {why}"),
+                                    {{"{what}", what}, {"{why}", e.what()}}));
         }
     }
     return out;
@@ -44,17 +47,17 @@ DssContents readDss(QPDF& qpdf) {
     try {
         QPDFObjectHandle dss = qpdf.getRoot().getKey("/DSS");
         if (!dss.isDictionary()) return out;
-        for (const auto& der : streamsOf(dss.getKey("/Certs"), "certificates", out.problems)) {
+        for (const auto& der : streamsOf(dss.getKey("/Certs"), tr("certificates"), out.problems)) {
             try {
                 out.certificates.push_back(Certificate::fromDer(der));
             } catch (const Error&) {
-                out.problems.push_back("a DSS certificate is not a certificate and was ignored");
+                out.problems.push_back(tr("a DSS certificate is not a certificate and was ignored"));
             }
         }
-        out.revocation.crls = streamsOf(dss.getKey("/CRLs"), "CRLs", out.problems);
-        out.revocation.ocsps = streamsOf(dss.getKey("/OCSPs"), "OCSP responses", out.problems);
+        out.revocation.crls = streamsOf(dss.getKey("/CRLs"), tr("CRLs"), out.problems);
+        out.revocation.ocsps = streamsOf(dss.getKey("/OCSPs"), tr("OCSP responses"), out.problems);
     } catch (const std::exception& e) {
-        out.problems.push_back(std::string("the DSS cannot be read: ") + e.what());
+        out.problems.push_back(fill(tr("the DSS cannot be read: {why}"), {{"{why}", e.what()}}));
     }
     return out;
 }
@@ -76,16 +79,20 @@ void checkDocumentTimestamp(ByteView token, const ImprintDigest& digestOf, const
     }
     if (!ts.info.signatureValid) {
         s.verdict.worsenTo(Indication::Failed, SubIndication::SigCryptoFailure);
-        s.errors.push_back("The document timestamp is not valid: " + ts.info.problem + ".");
+        s.errors.push_back(
+            fill(tr("The document timestamp is not valid: {problem}."), {{"{problem}", ts.info.problem}}));
     } else if (!ts.info.imprintMatches) {
         s.verdict.worsenTo(Indication::Failed, SubIndication::HashFailure);
-        s.errors.push_back("The document was changed after it was timestamped: " + ts.info.problem + ".");
+        s.errors.push_back(fill(tr("The document was changed after it was timestamped: {problem}."),
+                                {{"{problem}", ts.info.problem}}));
     } else if (!ts.intact) {
         s.verdict.worsenTo(Indication::Indeterminate, SubIndication::FormatFailure);
-        s.errors.push_back("The document timestamp cannot be used: " + ts.info.problem + ".");
+        s.errors.push_back(
+            fill(tr("The document timestamp cannot be used: {problem}."), {{"{problem}", ts.info.problem}}));
     } else if (!ts.trusted()) {
         s.verdict.worsenTo(Indication::Indeterminate, chainSubIndication(ts.info.chain.status));
-        s.errors.push_back("The document timestamp does not prove its time: " + ts.info.problem + ".");
+        s.errors.push_back(fill(tr("The document timestamp does not prove its time: {problem}."),
+                                {{"{problem}", ts.info.problem}}));
     }
 }
 

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal::pdf {
 
@@ -27,7 +28,7 @@ ObjectCipher::Method methodOf(QPDF::encryption_method_e m) {
         case QPDF::e_unknown:
             break;
     }
-    throw Error(ErrorCategory::Unsupported, "encrypted PDF with a crypt filter eseal cannot write");
+    throw Error(ErrorCategory::Unsupported, tr("encrypted PDF with a crypt filter eseal cannot write"));
 }
 
 // RC4 (the stream cipher of 7.6.2 for /V 1, 2 and the /V2 crypt filter).
@@ -56,7 +57,8 @@ Bytes rc4(ByteView key, ByteView data) {
 Bytes aesCbc(ByteView key, ByteView data) {
     const EVP_CIPHER* cipher = key.size() == 32 ? EVP_aes_256_cbc() : EVP_aes_128_cbc();
     Bytes out(16 + data.size() + 16);
-    if (RAND_bytes(out.data(), 16) != 1) throw Error(ErrorCategory::Crypto, "no random bytes for the AES IV");
+    if (RAND_bytes(out.data(), 16) != 1)
+        throw Error(ErrorCategory::Crypto, tr("no random bytes for the AES IV"));
     std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
                                                                         EVP_CIPHER_CTX_free);
     int len = 0, tail = 0;
@@ -64,7 +66,7 @@ Bytes aesCbc(ByteView key, ByteView data) {
         EVP_EncryptUpdate(ctx.get(), out.data() + 16, &len, data.data(), static_cast<int>(data.size())) !=
             1 ||
         EVP_EncryptFinal_ex(ctx.get(), out.data() + 16 + len, &tail) != 1)
-        throw Error(ErrorCategory::Crypto, "AES encryption failed");
+        throw Error(ErrorCategory::Crypto, tr("AES encryption failed"));
     out.resize(16 + static_cast<std::size_t>(len) + static_cast<std::size_t>(tail));
     return out;
 }
@@ -128,6 +130,7 @@ Bytes literalString(std::string_view body, std::size_t& at) {
         }
         out.push_back(static_cast<std::uint8_t>(c));
     }
+    // Internal: eseal's own object syntax is broken (a bug); stays English.
     throw Error(ErrorCategory::Internal, "unterminated string in a PDF object eseal writes");
 }
 
@@ -152,6 +155,7 @@ Bytes hexString(std::string_view body, std::size_t& at) {
             high = -1;
         }
     }
+    // Internal, as above.
     throw Error(ErrorCategory::Internal, "bad hex string in a PDF object eseal writes");
 }
 
@@ -167,7 +171,7 @@ std::optional<ObjectCipher> ObjectCipher::of(QPDF& qpdf) {
     QPDFObjectHandle encrypt = qpdf.getTrailer().getKey("/Encrypt");
     if (!encrypt.isDictionary() || !encrypt.getKey("/Filter").isNameAndEquals("/Standard"))
         throw Error(ErrorCategory::Unsupported,
-                    "encrypted PDF with a security handler other than the standard one");
+                    tr("encrypted PDF with a security handler other than the standard one"));
     // Crypt filters exist from /V 4 on (7.6.5); below, everything is RC4 (qpdf
     // reports no method for those files).
     if (v < 4) return ObjectCipher(qpdf.getEncryptionKey(), v, r, Method::Rc4, Method::Rc4);
@@ -179,7 +183,7 @@ Bytes ObjectCipher::encrypt(Method method, int num, int gen, ByteView plain) con
     const bool aes = method == Method::Aes128 || method == Method::Aes256;
     const std::string key = QPDF::compute_data_key(fileKey_, num, gen, aes, v_, r_);
     const ByteView keyBytes(reinterpret_cast<const std::uint8_t*>(key.data()), key.size());
-    if (keyBytes.empty()) throw Error(ErrorCategory::Internal, "empty PDF object key");
+    if (keyBytes.empty()) throw Error(ErrorCategory::Internal, "empty PDF object key");  // a bug: English
     return aes ? aesCbc(keyBytes, plain) : rc4(keyBytes, plain);
 }
 

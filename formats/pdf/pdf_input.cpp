@@ -16,6 +16,7 @@
 #include <qpdf/QPDFExc.hh>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
 
 namespace eseal::pdf {
@@ -23,13 +24,13 @@ namespace eseal::pdf {
 FileReader::FileReader(const std::string& path) : path_(path) {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0)
-        throw Error(ErrorCategory::InputUnreadable, std::string("cannot open: ") + std::strerror(errno),
+        throw Error(ErrorCategory::InputUnreadable, std::string(tr("cannot open: ")) + std::strerror(errno),
                     path);
     struct stat st {};
     if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd_);
         fd_ = -1;
-        throw Error(ErrorCategory::InputUnreadable, "not a regular file", path);
+        throw Error(ErrorCategory::InputUnreadable, tr("not a regular file"), path);
     }
     size_ = static_cast<std::uint64_t>(st.st_size);
 }
@@ -47,8 +48,8 @@ std::size_t FileReader::readAt(std::uint64_t offset, void* buffer, std::size_t n
         ssize_t got = ::pread(fd_, out + done, n - done, static_cast<off_t>(offset + done));
         if (got < 0) {
             if (errno == EINTR) continue;
-            throw Error(ErrorCategory::InputUnreadable, std::string("read failed: ") + std::strerror(errno),
-                        path_);
+            throw Error(ErrorCategory::InputUnreadable,
+                        std::string(tr("read failed: ")) + std::strerror(errno), path_);
         }
         if (got == 0) break;  // the file shrank under us
         done += static_cast<std::size_t>(got);
@@ -130,7 +131,7 @@ public:
         else if (whence == SEEK_END)
             base = end_;
         qpdf_offset_t target = base + offset;
-        if (target < 0) throw Error(ErrorCategory::BadInput, "seek before the start of the file", name_);
+        if (target < 0) throw Error(ErrorCategory::BadInput, tr("seek before the start of the file"), name_);
         pos_ = target;
     }
 

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal::pdf {
 
@@ -30,11 +31,11 @@ std::u32string fromUtf8(const std::string& s) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
         int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
         if (len == 0 || i + static_cast<std::size_t>(len) > s.size())
-            throw Error(ErrorCategory::Usage, "the keyword is not valid UTF-8");
+            throw Error(ErrorCategory::Usage, tr("the keyword is not valid UTF-8"));
         char32_t cp = len == 1 ? c : c & (0x7F >> len);
         for (int k = 1; k < len; ++k) {
             const unsigned char cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-            if ((cc >> 6) != 2) throw Error(ErrorCategory::Usage, "the keyword is not valid UTF-8");
+            if ((cc >> 6) != 2) throw Error(ErrorCategory::Usage, tr("the keyword is not valid UTF-8"));
             cp = (cp << 6) | (cc & 0x3F);
         }
         out.push_back(cp);
@@ -93,7 +94,7 @@ std::vector<Glyph> pageGlyphs(poppler::page& page, std::size_t& seen, const std:
         }
         seen += chars.size();
         if (seen > kMaxGlyphs)
-            throw Error(ErrorCategory::BadInput, "too much text to search (more than 20 million glyphs)",
+            throw Error(ErrorCategory::BadInput, tr("too much text to search (more than 20 million glyphs)"),
                         path);
     }
     return glyphs;
@@ -178,6 +179,7 @@ std::optional<SignatureBlock> findSignatureBlock(const std::string& path, int pa
                                                  const std::string& password) {
     std::unique_ptr<poppler::document> doc;
     try {
+        // Never shown: a failure here only means no signature block is found.
         doc = openForText(path, "Poppler cannot read the PDF to find its date", password);
     } catch (const Error&) {
         return std::nullopt;
@@ -222,9 +224,9 @@ std::vector<TextHit> findText(const std::string& path, const std::string& text, 
     std::u32string wanted;
     for (char32_t c : fromUtf8(text))
         if (!isSpace(c)) wanted.push_back(c);
-    if (wanted.empty()) throw Error(ErrorCategory::Usage, "--keyword needs some text");
+    if (wanted.empty()) throw Error(ErrorCategory::Usage, tr("--keyword needs some text"));
     std::unique_ptr<poppler::document> doc =
-        openForText(path, "Poppler cannot read the PDF to find the keyword", password);
+        openForText(path, tr("Poppler cannot read the PDF to find the keyword"), password);
     std::vector<TextHit> hits;
     const int pages = doc->pages();
     if (pagesSearched) *pagesSearched = pages;
@@ -257,20 +259,26 @@ std::vector<TextHit> findText(const std::string& path, const std::string& text, 
 std::vector<TextHit> chooseOccurrences(const std::vector<TextHit>& hits, const Placement& placement,
                                        int pagesSearched, const std::string& file) {
     const std::string searched =
-        pagesSearched == 1 ? "page 1" : "pages 1-" + std::to_string(std::max(pagesSearched, 0));
+        pagesSearched == 1 ? fill(tr("page {page}"), {{"{page}", "1"}})
+                           : fill(tr("pages {from}-{to}"),
+                                  {{"{from}", "1"}, {"{to}", std::to_string(std::max(pagesSearched, 0))}});
     const int n = placement.occurrence;
     if (hits.empty())
         throw Error(ErrorCategory::BadInput,
-                    "the text \"" + placement.keyword + "\" is not on " + searched +
-                        " (searched as the pages display it; a scanned page has no text)",
+                    fill(tr("the text \"{text}\" is not on {pages} (searched as the pages display it; a "
+                            "scanned page has no text)"),
+                         {{"{text}", placement.keyword}, {"{pages}", searched}}),
                     file);
     if (n == Placement::kAllOccurrences) return hits;
     if (n == Placement::kLastOccurrence) return {hits.back()};
     if (n < 1 || static_cast<std::size_t>(n) > hits.size())
         throw Error(ErrorCategory::BadInput,
-                    "the text \"" + placement.keyword + "\" occurs " + std::to_string(hits.size()) +
-                        (hits.size() == 1 ? " time" : " times") + " on " + searched + ", not " +
-                        std::to_string(n),
+                    fill(hits.size() == 1 ? tr("the text \"{text}\" occurs 1 time on {pages}, not {want}")
+                                          : tr("the text \"{text}\" occurs {n} times on {pages}, not {want}"),
+                         {{"{text}", placement.keyword},
+                          {"{n}", std::to_string(hits.size())},
+                          {"{pages}", searched},
+                          {"{want}", std::to_string(n)}}),
                     file);
     return {hits[static_cast<std::size_t>(n - 1)]};
 }

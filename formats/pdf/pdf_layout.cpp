@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "formats/pdf/pdf_keyword.hpp"
 
 namespace eseal::pdf {
@@ -12,8 +13,6 @@ namespace {
 std::string documentPassword(const SealRequest& request) {
     return request.documentPassword ? std::string(request.documentPassword->view()) : std::string();
 }
-
-std::string pagesText(int n) { return std::to_string(n) + (n == 1 ? " page" : " pages"); }
 
 WidgetPlan widgetAt(const std::vector<QPDFObjectHandle>& pages, int pageNumber, const Placement& placement,
                     double aspect, const std::string& file) {
@@ -34,7 +33,7 @@ std::vector<WidgetPlan> keywordWidgets(const SealRequest& request, const std::ve
     std::vector<WidgetPlan> widgets;
     for (const TextHit& hit : chooseOccurrences(all, asked, searched, request.input)) {
         if (hit.page < 1 || static_cast<std::size_t>(hit.page) > pages.size())
-            throw Error(ErrorCategory::BadInput, "Poppler and qpdf disagree on the number of pages",
+            throw Error(ErrorCategory::BadInput, tr("Poppler and qpdf disagree on the number of pages"),
                         request.input);
         Placement at = asked;
         at.mode = Placement::Mode::Position;
@@ -59,14 +58,20 @@ std::vector<WidgetPlan> crossPageWidgets(const SealRequest& request,
     const int count = static_cast<int>(pages.size());
     const int first = asked.firstPage, last = asked.lastPage == -1 ? count : asked.lastPage;
     if (asked.edge != Placement::Edge::Right && asked.edge != Placement::Edge::Left)
-        throw Error(ErrorCategory::Unsupported, "a cross-page seal goes on the right or the left edge", file);
+        throw Error(ErrorCategory::Unsupported, tr("a cross-page seal goes on the right or the left edge"),
+                    file);
     if (count < 2)
         throw Error(ErrorCategory::BadInput,
-                    "a cross-page seal needs at least two pages; the document has " + pagesText(count), file);
+                    fill(tr("a cross-page seal needs at least two pages; the document has {pages}"),
+                         {{"{pages}", pagesText(count)}}),
+                    file);
     if (first < 1 || last > count || first >= last)
         throw Error(ErrorCategory::BadInput,
-                    "a cross-page seal needs a range of at least two pages within 1-" +
-                        std::to_string(count) + ", got " + std::to_string(first) + "-" + std::to_string(last),
+                    fill(tr("a cross-page seal needs a range of at least two pages within 1-{count}, got "
+                            "{from}-{to}"),
+                         {{"{count}", std::to_string(count)},
+                          {"{from}", std::to_string(first)},
+                          {"{to}", std::to_string(last)}}),
                     file);
     const int n = last - first + 1;
     const double stripMm = asked.sizeMm / n, heightMm = asked.sizeMm * aspect;
@@ -124,8 +129,8 @@ std::vector<WidgetPlan> layoutSeal(const SealRequest& request, const std::vector
             const int pageNumber = lastPage ? count : placement.page;
             if (pageNumber < 1 || pageNumber > count)
                 throw Error(ErrorCategory::BadInput,
-                            "page " + std::to_string(placement.page) + " does not exist; the document has " +
-                                pagesText(count),
+                            fill(tr("page {page} does not exist; the document has {pages}"),
+                                 {{"{page}", std::to_string(placement.page)}, {"{pages}", pagesText(count)}}),
                             request.input);
             if (placement.defaultSpot && findBlock)
                 return {
@@ -139,7 +144,12 @@ std::vector<WidgetPlan> layoutSeal(const SealRequest& request, const std::vector
         case Placement::Mode::Cell:
             break;
     }
-    throw Error(ErrorCategory::Unsupported, "a cell placement is for spreadsheets, not PDF", request.input);
+    throw Error(ErrorCategory::Unsupported, tr("a cell placement is for spreadsheets, not PDF"),
+                request.input);
+}
+
+std::string pagesText(int n) {
+    return n == 1 ? std::string(tr("1 page")) : fill(tr("{n} pages"), {{"{n}", std::to_string(n)}});
 }
 
 }  // namespace eseal::pdf

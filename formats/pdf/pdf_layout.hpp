@@ -32,4 +32,7 @@ struct WidgetPlan {
 std::vector<WidgetPlan> layoutSeal(const SealRequest& request, const std::vector<QPDFObjectHandle>& pages,
                                    double aspect, bool findBlock = true);
 
+// "1 page", "3 pages" in the messages' language.
+std::string pagesText(int n);
+
 }  // namespace eseal::pdf

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/crypto/issuers.hpp"
 #include "core/crypto/revocation.hpp"
@@ -40,7 +41,7 @@ Current readBack(const AtomicFile& output, const std::string& file) {
     const std::string& path = output.temporaryPath();
     const auto revisions = scanRevisions(path);
     if (revisions.empty() || revisions.back().end != c.size)
-        throw Error(ErrorCategory::Internal, "the signed output cannot be read back", file);
+        throw Error(ErrorCategory::Internal, tr("the signed output cannot be read back"), file);
     c.last = revisions.back();
     c.qpdf = std::make_unique<QPDF>();
     c.qpdf->setSuppressWarnings(true);
@@ -54,7 +55,7 @@ Current readBack(const AtomicFile& output, const std::string& file) {
         c.next = static_cast<int>(size);
     } catch (const std::exception& e) {
         throw Error(ErrorCategory::Internal,
-                    std::string("the signed output cannot be read back: ") + e.what(), file);
+                    fill(tr("the signed output cannot be read back: {why}"), {{"{why}", e.what()}}), file);
     }
     return c;
 }
@@ -133,7 +134,7 @@ void appendDocumentTimestamp(AtomicFile& output, const std::string& tsaUrl, Dige
                              const std::string& file) {
     Current c = readBack(output, file);
     const auto& pages = c.qpdf->getAllPages();
-    if (pages.empty()) throw Error(ErrorCategory::BadInput, "the document has no page", file);
+    if (pages.empty()) throw Error(ErrorCategory::BadInput, tr("the document has no page"), file);
     OH page = pages.front();
     OH acro = c.root.getKey("/AcroForm");
     OH fields = acro.isDictionary() ? acro.getKey("/Fields") : OH::newNull();
@@ -192,7 +193,7 @@ void appendDocumentTimestamp(AtomicFile& output, const std::string& tsaUrl, Dige
     for (std::uint64_t at = 0; at < c.size;) {
         const std::size_t n = written.readAt(
             at, chunk.data(), static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), c.size - at)));
-        if (n == 0) throw Error(ErrorCategory::Internal, "the signed output cannot be read back", file);
+        if (n == 0) throw Error(ErrorCategory::Internal, tr("the signed output cannot be read back"), file);
         hasher.update(ByteView(chunk.data(), n));
         at += n;
     }
@@ -213,7 +214,7 @@ void appendLongTermValidation(AtomicFile& output, const PreparedUpdate& signatur
         data.certificates.push_back(der);
         path.push_back(Certificate::fromDer(der));
     }
-    if (path.empty()) throw Error(ErrorCategory::Internal, "no signer certificate", file);
+    if (path.empty()) throw Error(ErrorCategory::Internal, tr("no signer certificate"), file);
     // Signer first, then its issuers in order; the revocation of each is asked
     // of the services it names (RFC 5280 4.2.1.13, 4.2.2.1).
     std::vector<Certificate> ordered{path.front()};
@@ -222,8 +223,8 @@ void appendLongTermValidation(AtomicFile& output, const PreparedUpdate& signatur
     if (fetched.crls.empty() && fetched.ocsps.empty())
         throw Error(
             ErrorCategory::Crypto,
-            "PAdES B-LT needs revocation data, but the signer certificate names no CRL distribution point "
-            "or OCSP service",
+            tr("PAdES B-LT needs revocation data, but the signer certificate names no CRL distribution point "
+               "or OCSP service"),
             file);
     data.crls = fetched.crls;
     data.ocsps = fetched.ocsps;

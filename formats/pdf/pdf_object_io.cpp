@@ -6,9 +6,11 @@
 #include <cmath>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal::pdf {
 
+// Internal errors (eseal wrote a number or stream it cannot, a bug) stay English.
 std::string formatNumber(double value) {
     if (!std::isfinite(value)) throw Error(ErrorCategory::Internal, "non-finite number in PDF output");
     if (std::fabs(value) < 0.00005) return "0";
@@ -30,7 +32,10 @@ namespace {
 std::u32string decodeUtf8(std::string_view s) {
     std::u32string out;
     std::size_t i = 0;
-    auto bad = [&] { return Error(ErrorCategory::BadInput, "text is not valid UTF-8: " + std::string(s)); };
+    auto bad = [&] {
+        return Error(ErrorCategory::BadInput,
+                     fill(tr("text is not valid UTF-8: {text}"), {{"{text}", std::string(s)}}));
+    };
     while (i < s.size()) {
         auto c = static_cast<unsigned char>(s[i]);
         char32_t cp = 0;

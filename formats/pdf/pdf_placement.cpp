@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "formats/pdf/pdf_object_io.hpp"
 
 namespace eseal::pdf {
@@ -48,7 +49,7 @@ std::optional<std::array<double, 4>> rectangle(QPDFObjectHandle value) {
 
 PageGeometry readPageGeometry(QPDFObjectHandle page, const std::string& file) {
     auto media = rectangle(attribute(page, "/MediaBox", true));
-    if (!media) throw Error(ErrorCategory::BadInput, "damaged PDF: a page has no usable /MediaBox", file);
+    if (!media) throw Error(ErrorCategory::BadInput, tr("damaged PDF: a page has no usable /MediaBox"), file);
     auto box = *media;
     if (auto crop = rectangle(attribute(page, "/CropBox", true))) {
         // 14.11.2: the crop box is intersected with the media box.
@@ -57,7 +58,7 @@ PageGeometry readPageGeometry(QPDFObjectHandle page, const std::string& file) {
     }
     if (!(box[2] - box[0] > 0) || !(box[3] - box[1] > 0)) {
         throw Error(ErrorCategory::BadInput,
-                    "damaged PDF: a page has an empty visible area (CropBox/MediaBox)", file);
+                    tr("damaged PDF: a page has an empty visible area (CropBox/MediaBox)"), file);
     }
     PageGeometry g;
     g.llx = box[0];
@@ -70,7 +71,9 @@ PageGeometry readPageGeometry(QPDFObjectHandle page, const std::string& file) {
         // Table 30: a multiple of 90, clockwise; normalise negative and large values.
         if (r % 90 != 0) {
             throw Error(ErrorCategory::BadInput,
-                        "damaged PDF: page /Rotate " + std::to_string(r) + " is not a multiple of 90", file);
+                        fill(tr("damaged PDF: page /Rotate {rotate} is not a multiple of 90"),
+                             {{"{rotate}", std::to_string(r)}}),
+                        file);
         }
         g.rotate = static_cast<int>(((r % 360) + 360) % 360);
     }
@@ -78,7 +81,7 @@ PageGeometry readPageGeometry(QPDFObjectHandle page, const std::string& file) {
     double u = 1;
     if (unit.getValueAsNumber(u)) {
         if (!(u > 0) || !std::isfinite(u)) {
-            throw Error(ErrorCategory::BadInput, "damaged PDF: page /UserUnit must be positive", file);
+            throw Error(ErrorCategory::BadInput, tr("damaged PDF: page /UserUnit must be positive"), file);
         }
         g.userUnit = u;
     }
@@ -96,10 +99,12 @@ SealBox placeSeal(const PageGeometry& page, const Placement& requested, double a
     Placement placement = requested;
     if (!(placement.sizeMm > 0) || !std::isfinite(placement.sizeMm) || placement.sizeMm > 5000) {
         throw Error(ErrorCategory::BadInput,
-                    "seal size must be between 0 and 5000 mm, got " + formatNumber(placement.sizeMm), file);
+                    fill(tr("seal size must be between 0 and 5000 mm, got {size}"),
+                         {{"{size}", formatNumber(placement.sizeMm)}}),
+                    file);
     }
     if (!std::isfinite(placement.xMm) || !std::isfinite(placement.yMm)) {
-        throw Error(ErrorCategory::BadInput, "seal position is not a number", file);
+        throw Error(ErrorCategory::BadInput, tr("seal position is not a number"), file);
     }
     const double perMm = kPointsPerMm / page.userUnit;  // user space units per millimetre
     const bool sideways = page.rotate == 90 || page.rotate == 270;
@@ -120,12 +125,18 @@ SealBox placeSeal(const PageGeometry& page, const Placement& requested, double a
         dy = shownH - dy;
     }
     if (placement.xMm < 0 || placement.yMm < 0 || dx < 0 || dy < 0 || dx > shownW || dy > shownH) {
-        throw Error(ErrorCategory::BadInput,
-                    "seal centre (" + formatNumber(placement.xMm) + " mm, " + formatNumber(placement.yMm) +
-                        (placement.fromBottomRight ? " mm from the bottom-right" : " mm") +
-                        ") is outside page " + std::to_string(pageNumber) + ", which is " +
-                        formatNumber(shownW / perMm) + " x " + formatNumber(shownH / perMm) + " mm",
-                    file);
+        throw Error(
+            ErrorCategory::BadInput,
+            fill(placement.fromBottomRight
+                     ? tr("seal centre ({x} mm, {y} mm from the bottom-right) is outside page {page}, "
+                          "which is {w} x {h} mm")
+                     : tr("seal centre ({x} mm, {y} mm) is outside page {page}, which is {w} x {h} mm"),
+                 {{"{x}", formatNumber(placement.xMm)},
+                  {"{y}", formatNumber(placement.yMm)},
+                  {"{page}", std::to_string(pageNumber)},
+                  {"{w}", formatNumber(shownW / perMm)},
+                  {"{h}", formatNumber(shownH / perMm)}}),
+            file);
     }
     // The whole seal must be on the page: a seal cut by the page edge is not
     // what the person meant, and viewers would clip it. Checked on the page as
@@ -135,14 +146,19 @@ SealBox placeSeal(const PageGeometry& page, const Placement& requested, double a
     constexpr double kToleranceMm = 0.01;  // rounding of mm given with two decimals
     if (r.left < -kToleranceMm || r.top < -kToleranceMm || r.left + r.width > pageWmm + kToleranceMm ||
         r.top + r.height > pageHmm + kToleranceMm) {
-        throw Error(ErrorCategory::BadInput,
-                    "the seal (" + formatNumber(r.width) + " x " + formatNumber(r.height) +
-                        " mm) centred at " + formatNumber(r.left + r.width / 2) + "," +
-                        formatNumber(r.top + r.height / 2) +
-                        " mm from the top-left reaches past the edge of page " + std::to_string(pageNumber) +
-                        ", which is " + formatNumber(pageWmm) + " x " + formatNumber(pageHmm) +
-                        " mm; move it inwards or make it smaller (--size)",
-                    file);
+        throw Error(
+            ErrorCategory::BadInput,
+            fill(tr("the seal ({sw} x {sh} mm) centred at {x},{y} mm from the top-left reaches past the "
+                    "edge of page {page}, which is {w} x {h} mm; move it inwards or make it smaller "
+                    "(--size)"),
+                 {{"{sw}", formatNumber(r.width)},
+                  {"{sh}", formatNumber(r.height)},
+                  {"{x}", formatNumber(r.left + r.width / 2)},
+                  {"{y}", formatNumber(r.top + r.height / 2)},
+                  {"{page}", std::to_string(pageNumber)},
+                  {"{w}", formatNumber(pageWmm)},
+                  {"{h}", formatNumber(pageHmm)}}),
+            file);
     }
     // The displayed top-left corner and the displayed axes in user space, per rotation.
     double cx = 0, cy = 0;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/seal/binding.hpp"
 #include "core/seal/image.hpp"
@@ -27,11 +28,11 @@ std::optional<Bytes> streamBytes(OH stream, std::size_t expected, std::string& w
     if (filter.isArray() && filter.getArrayNItems() == 1) filter = filter.getArrayItem(0);
     const bool flate = filter.isName() && filter.getName() == "/FlateDecode";
     if (!filter.isNull() && !flate) {
-        why = "the image filter is not FlateDecode";
+        why = tr("the image filter is not FlateDecode");
         return std::nullopt;
     }
     if (!stream.getDict().getKey("/DecodeParms").isNull()) {
-        why = "the image uses a predictor";
+        why = tr("the image uses a predictor");
         return std::nullopt;
     }
     const auto raw = stream.getRawStreamData();
@@ -50,7 +51,7 @@ std::optional<Bytes> streamBytes(OH stream, std::size_t expected, std::string& w
     const std::size_t got = out.size() - z.avail_out;
     inflateEnd(&z);
     if ((rc != Z_STREAM_END && rc != Z_BUF_ERROR) || got != expected) {
-        why = "the image data does not decode to its declared size";
+        why = tr("the image data does not decode to its declared size");
         return std::nullopt;
     }
     out.resize(expected);
@@ -64,7 +65,7 @@ std::optional<RgbaImage> decodeImage(OH image, std::string& why) {
     if (!w.isInteger() || !h.isInteger() || !bpc.isInteger() || bpc.getIntValue() != 8 ||
         w.getIntValue() <= 0 || h.getIntValue() <= 0 || w.getIntValue() > kMaxSide ||
         h.getIntValue() > kMaxSide || !d.getKey("/ColorSpace").isNameAndEquals("/DeviceRGB")) {
-        why = "the image is not 8-bit DeviceRGB";
+        why = tr("the image is not 8-bit DeviceRGB");
         return std::nullopt;
     }
     RgbaImage out;
@@ -80,7 +81,7 @@ std::optional<RgbaImage> decodeImage(OH image, std::string& why) {
         if (!m.getKey("/Width").isInteger() || m.getKey("/Width").getIntValue() != w.getIntValue() ||
             !m.getKey("/Height").isInteger() || m.getKey("/Height").getIntValue() != h.getIntValue() ||
             !m.getKey("/BitsPerComponent").isInteger() || m.getKey("/BitsPerComponent").getIntValue() != 8) {
-            why = "the soft mask does not match the image";
+            why = tr("the soft mask does not match the image");
             return std::nullopt;
         }
         alpha = streamBytes(smask, count, why);
@@ -118,11 +119,11 @@ void checkCarriedSeal(const ParsedCms& cms, const std::vector<OH>& widgets, Sign
     try {
         der = seal::sealAttributeValue(cms.signedAttributes());
         if (!der) return;
-        carried = seal::readSeal(*der, "the electronic seal in the signature");
+        carried = seal::readSeal(*der, tr("the electronic seal in the signature"));
     } catch (const std::exception& e) {
         s.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);
-        s.errors.push_back(std::string("the signature carries an electronic seal eseal cannot read: ") +
-                           e.what());
+        s.errors.push_back(fill(tr("the signature carries an electronic seal eseal cannot read: {why}"),
+                                {{"{why}", e.what()}}));
         return;
     }
     const Bytes signer = cms.signer() ? cms.signer()->der() : Bytes{};
@@ -134,7 +135,7 @@ void checkCarriedSeal(const ParsedCms& cms, const std::vector<OH>& widgets, Sign
     std::optional<RgbaImage> picture;
     std::string why;
     try {
-        picture = seal::pictureImage(carried, "the electronic seal");
+        picture = seal::pictureImage(carried, tr("the electronic seal"));
     } catch (const Error& err) {
         why = err.message();
     }
@@ -145,14 +146,14 @@ void checkCarriedSeal(const ParsedCms& cms, const std::vector<OH>& widgets, Sign
             OH ap = w.getKey("/AP").getKey("/N");
             auto image = firstImage(ap, 0);
             if (!image) {
-                why = "the seal's widget draws no image";
+                why = tr("the seal's widget draws no image");
                 continue;
             }
             // Another size is another picture; only a same-sized image is decoded,
             // so a hostile file cannot make eseal inflate more than the seal's picture.
             OH d = image->getDict();
             if (!d.getKey("/Width").isInteger() || !d.getKey("/Height").isInteger()) {
-                why = "the seal's image has no size";
+                why = tr("the seal's image has no size");
                 continue;
             }
             if (d.getKey("/Width").getIntValue() != picture->width ||
@@ -171,14 +172,19 @@ void checkCarriedSeal(const ParsedCms& cms, const std::vector<OH>& widgets, Sign
     if (differs) {
         e.pictureOnPage = "differs";
         s.verdict.worsenTo(Indication::Failed, SubIndication::SigConstraintsFailure);
-        s.errors.push_back("the picture shown on the page is not the picture of the seal '" +
-                           carried.property.name + "' the signature carries");
+        s.errors.push_back(
+            fill(tr("the picture shown on the page is not the picture of the seal '{name}' the "
+                    "signature carries"),
+                 {{"{name}", carried.property.name}}));
     } else if (compared) {
         e.pictureOnPage = "matches";
     } else {
         e.pictureOnPage = "not-compared";
-        s.warnings.push_back("the picture shown on the page was not compared with the seal's picture" +
-                             (why.empty() ? std::string() : ": " + why));
+        s.warnings.push_back(
+            why.empty()
+                ? std::string(tr("the picture shown on the page was not compared with the seal's picture"))
+                : fill(tr("the picture shown on the page was not compared with the seal's picture: {why}"),
+                       {{"{why}", why}}));
     }
 }
 

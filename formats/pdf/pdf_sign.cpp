@@ -52,8 +52,8 @@ constexpr std::size_t kMaxFieldNodes = 100000;
 constexpr std::size_t kContentsMarginBytes = 256;
 
 Error damaged(const std::string& file, const std::string& what) {
-    return Error(ErrorCategory::BadInput, "damaged PDF (" + what + "); repair it first, e.g. with qpdf",
-                 file);
+    return Error(ErrorCategory::BadInput,
+                 fill(tr("damaged PDF ({what}); repair it first, e.g. with qpdf"), {{"{what}", what}}), file);
 }
 
 // The warning that names the damage: qpdf's generic "file is damaged" and
@@ -63,8 +63,11 @@ std::string damageOf(const std::vector<QPDFExc>& warnings) {
     std::string generic;
     for (const QPDFExc& w : warnings) {
         if (isHarmlessWarning(w)) continue;
+        // qpdf's own words stay English; eseal's around them are translated.
         std::string detail = w.getMessageDetail();
-        if (w.getFilePosition() > 0) detail += " at byte " + std::to_string(w.getFilePosition());
+        if (w.getFilePosition() > 0)
+            detail = fill(tr("{problem} at byte {at}"),
+                          {{"{problem}", detail}, {"{at}", std::to_string(w.getFilePosition())}});
         if (detail == "file is damaged" || detail.rfind("Attempting to reconstruct", 0) == 0) {
             if (generic.empty()) generic = detail;
             continue;
@@ -107,8 +110,8 @@ void refuseLockedCertification(QPDFObjectHandle root, const std::string& file, b
         QPDFObjectHandle p = params.isDictionary() ? params.getKey("/P") : QPDFObjectHandle::newNull();
         if (p.isInteger() && p.getIntValue() == 1) {
             throw Error(ErrorCategory::BadInput,
-                        "the PDF is certified with no changes allowed (DocMDP /P 1); a seal would break "
-                        "its certification",
+                        tr("the PDF is certified with no changes allowed (DocMDP /P 1); a seal would break "
+                           "its certification"),
                         file);
         }
     }
@@ -149,7 +152,7 @@ DocumentFacts readDocument(QPDF& qpdf, InputFile& in, const SealRequest& request
     DocumentFacts d;
     d.trailer = qpdf.getTrailer();
     d.root = qpdf.getRoot();
-    if (!d.root.isDictionary() || !d.root.isIndirect()) throw damaged(file, "no document catalog");
+    if (!d.root.isDictionary() || !d.root.isIndirect()) throw damaged(file, tr("no document catalog"));
     const std::vector<QPDFObjectHandle>& pages = qpdf.getAllPages();
     d.pageCount = static_cast<int>(pages.size());
     const int want = request.placement.page;
@@ -159,17 +162,16 @@ DocumentFacts readDocument(QPDF& qpdf, InputFile& in, const SealRequest& request
         if (qpdf.anyWarnings()) {
             const std::string damage = damageOf(qpdf.getWarnings());
             if (!damage.empty())
-                throw damaged(file, damage + "; after repairing it qpdf finds " +
-                                        std::to_string(d.pageCount) +
-                                        (d.pageCount == 1 ? " page" : " pages"));
+                throw damaged(file, fill(tr("{problem}; after repairing it qpdf finds {pages}"),
+                                         {{"{problem}", damage}, {"{pages}", pagesText(d.pageCount)}}));
         }
         throw Error(ErrorCategory::BadInput,
-                    "page " + std::to_string(want) + " does not exist; the document has " +
-                        std::to_string(d.pageCount) + (d.pageCount == 1 ? " page" : " pages"),
+                    fill(tr("page {page} does not exist; the document has {pages}"),
+                         {{"{page}", std::to_string(want)}, {"{pages}", pagesText(d.pageCount)}}),
                     file);
     }
     d.page = pages[static_cast<std::size_t>(d.pageNumber - 1)];
-    if (!d.page.isIndirect()) throw damaged(file, "a page is not an indirect object");
+    if (!d.page.isIndirect()) throw damaged(file, tr("a page is not an indirect object"));
     refuseLockedCertification(d.root, file, &d.certified);
     QPDFObjectHandle acro = d.root.getKey("/AcroForm");
     if (acro.isDictionary()) {
@@ -181,7 +183,7 @@ DocumentFacts readDocument(QPDF& qpdf, InputFile& in, const SealRequest& request
     long long size = d.trailer.getKey("/Size").isInteger() ? d.trailer.getKey("/Size").getIntValue() : 0;
     for (const auto& entry : qpdf.getXRefTable())
         size = std::max<long long>(size, entry.first.getObj() + 1LL);
-    if (size < 1 || size > 8000000) throw damaged(file, "trailer /Size out of range");
+    if (size < 1 || size > 8000000) throw damaged(file, tr("trailer /Size out of range"));
     d.nextObject = static_cast<int>(size);
     return d;
 }
@@ -190,10 +192,12 @@ std::string chooseFieldName(const SealRequest& request, const std::set<std::stri
     if (!request.fieldName.empty()) {
         // 12.7.3.2: a partial field name shall not contain a period.
         if (request.fieldName.find('.') != std::string::npos) {
-            throw Error(ErrorCategory::BadInput, "field name must not contain '.': " + request.fieldName);
+            throw Error(ErrorCategory::BadInput,
+                        fill(tr("field name must not contain '.': {name}"), {{"{name}", request.fieldName}}));
         }
         if (existing.count(request.fieldName) != 0) {
-            throw Error(ErrorCategory::BadInput, "the PDF already has a field named " + request.fieldName,
+            throw Error(ErrorCategory::BadInput,
+                        fill(tr("the PDF already has a field named {name}"), {{"{name}", request.fieldName}}),
                         request.input);
         }
         return request.fieldName;
@@ -209,16 +213,16 @@ std::string chooseFieldName(const SealRequest& request, const std::set<std::stri
 InputFile openInput(const std::string& path) {
     InputFile in;
     in.file.reset(std::fopen(path.c_str(), "rb"));
-    if (!in.file) throw Error(ErrorCategory::InputUnreadable, "cannot open the PDF to seal", path);
+    if (!in.file) throw Error(ErrorCategory::InputUnreadable, tr("cannot open the PDF to seal"), path);
     struct stat st {};
     if (::fstat(::fileno(in.file.get()), &st) != 0 || !S_ISREG(st.st_mode)) {
-        throw Error(ErrorCategory::InputUnreadable, "not a regular file", path);
+        throw Error(ErrorCategory::InputUnreadable, tr("not a regular file"), path);
     }
     in.size = static_cast<std::uint64_t>(st.st_size);
     in.modified = st.st_mtim;
-    if (in.size < 8) throw Error(ErrorCategory::BadInput, "not a PDF file (too short)", path);
+    if (in.size < 8) throw Error(ErrorCategory::BadInput, tr("not a PDF file (too short)"), path);
     if (std::fseek(in.file.get(), -1, SEEK_END) != 0)
-        throw Error(ErrorCategory::InputUnreadable, "cannot read", path);
+        throw Error(ErrorCategory::InputUnreadable, tr("cannot read"), path);
     int last = std::fgetc(in.file.get());
     in.endsWithEol = last == '\n' || last == '\r';
     std::rewind(in.file.get());
@@ -230,11 +234,12 @@ namespace {
 void validateRequest(const SealRequest& request) {
     const std::string& file = request.input;
     if (request.profile.level != PadesLevel::BB && request.profile.tsaUrl.empty()) {
-        throw Error(ErrorCategory::Usage, "PAdES B-T and above need a timestamp authority (--tsa URL)", file);
+        throw Error(ErrorCategory::Usage, tr("PAdES B-T and above need a timestamp authority (--tsa URL)"),
+                    file);
     }
     const std::optional<int> certification = request.profile.certificationLevel;
     if (certification && (*certification < 1 || *certification > 3)) {
-        throw Error(ErrorCategory::Usage, "certification level must be 1, 2 or 3", file);
+        throw Error(ErrorCategory::Usage, tr("certification level must be 1, 2 or 3"), file);
     }
 }
 
@@ -254,13 +259,13 @@ void refuseRepaired(QPDF& qpdf, const std::string& file, bool signedFile,
     }
     std::string what = damageOf(warnings);
     if (!warnings.empty() && what.empty()) return;  // only harmless ones
-    if (what.empty()) what = "qpdf had to repair it";
+    if (what.empty()) what = tr("qpdf had to repair it");
     // Repairing rewrites the file and so breaks every signature in it.
     if (signedFile)
         throw Error(ErrorCategory::BadInput,
-                    "damaged PDF (" + what +
-                        "); it is signed, so it cannot be repaired without breaking "
-                        "its signatures, and a seal cannot be added",
+                    fill(tr("damaged PDF ({what}); it is signed, so it cannot be repaired without breaking "
+                            "its signatures, and a seal cannot be added"),
+                         {{"{what}", what}}),
                     file);
     throw damaged(file, what);
 }
@@ -290,7 +295,7 @@ SealPlan planSeal(const SealRequest& request, bool check) {
     plan.picture = sealPictureOf(request);
     plan.in = openInput(request.input);
     const std::vector<PdfRevision> revisions = scanRevisions(request.input);
-    if (revisions.empty()) throw damaged(request.input, "no cross-reference section");
+    if (revisions.empty()) throw damaged(request.input, tr("no cross-reference section"));
     plan.last = revisions.back();
     plan.qpdf = std::make_unique<QPDF>();
     plan.qpdf->setSuppressWarnings(true);
@@ -304,13 +309,13 @@ SealPlan planSeal(const SealRequest& request, bool check) {
         plan.doc.page = plan.widgets.front().page;
         plan.doc.pageNumber = plan.widgets.front().pageNumber;
         for (const WidgetPlan& w : plan.widgets)
-            if (!w.page.isIndirect()) throw damaged(request.input, "a page is not an indirect object");
+            if (!w.page.isIndirect()) throw damaged(request.input, tr("a page is not an indirect object"));
         plan.fieldName = chooseFieldName(request, plan.doc.fieldNames);
         // 12.8.2.2.1: only one DocMDP signature, and it is the first signature.
         if (plan.certification && (plan.doc.signedFields || plan.doc.certified)) {
             throw Error(ErrorCategory::BadInput,
-                        "a certification signature must be the document's first signature; this PDF is "
-                        "already signed",
+                        tr("a certification signature must be the document's first signature; this PDF is "
+                           "already signed"),
                         request.input);
         }
         refuseRepaired(*plan.qpdf, request.input, plan.doc.signedFields, revisions);
@@ -432,7 +437,7 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
                 }
                 slot.second += (slot.second.empty() ? "" : " ") + ref;
             } else {
-                throw damaged(file, "page /Annots is not an array");
+                throw damaged(file, tr("page /Annots is not an array"));
             }
         }
         const std::string field = objectRef(fieldNum);
@@ -447,7 +452,8 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
         QPDFObjectHandle root = doc.root;
         QPDFObjectHandle acro = root.getKey("/AcroForm");
         QPDFObjectHandle fields = acro.isDictionary() ? acro.getKey("/Fields") : QPDFObjectHandle::newNull();
-        if (!fields.isNull() && !fields.isArray()) throw damaged(file, "/AcroForm /Fields is not an array");
+        if (!fields.isNull() && !fields.isArray())
+            throw damaged(file, tr("/AcroForm /Fields is not an array"));
         long long flags = acro.isDictionary() && acro.getKey("/SigFlags").isInteger()
                               ? acro.getKey("/SigFlags").getIntValue()
                               : 0;
@@ -480,7 +486,7 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
             // 12.8.4: the catalog's /Perms names the certification signature.
             QPDFObjectHandle perms = root.getKey("/Perms");
             if (perms.isIndirect())
-                throw Error(ErrorCategory::Unsupported, "indirect /Perms is not supported", file);
+                throw Error(ErrorCategory::Unsupported, tr("indirect /Perms is not supported"), file);
             catalogChanges["/Perms"] = perms.isDictionary()
                                            ? dictionaryWith(perms, {{"/DocMDP", objectRef(sigNum)}})
                                            : "<< /DocMDP " + objectRef(sigNum) + " >>";
@@ -494,7 +500,7 @@ PreparedUpdate buildUpdate(const SealPlan& plan, const SealRequest& request, boo
         for (auto& [key, value] : extensionChanges(root, plan.qpdf->getPDFVersion(), used))
             catalogChanges[key] = value;
         if (!catalogChanges.empty()) {
-            if (root.getObjGen() == page.getObjGen()) throw damaged(file, "the catalog is a page");
+            if (root.getObjGen() == page.getObjGen()) throw damaged(file, tr("the catalog is a page"));
             out.object(root.getObjectID(), root.getGeneration(), dictionaryWith(root, catalogChanges));
         }
 
@@ -566,7 +572,7 @@ Bytes copyAndDigest(InputFile& in, const std::string& inputName, const PreparedU
             const std::size_t want =
                 static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), until - hashed));
             const std::size_t n = output.readBack(hashed, chunk.data(), want);
-            if (n == 0) throw Error(ErrorCategory::Internal, "the output cannot be read back", inputName);
+            if (n == 0) throw Error(ErrorCategory::Internal, tr("the output cannot be read back"), inputName);
             hasher.update(ByteView(chunk.data(), n));
             hashed += n;
         }
@@ -589,7 +595,8 @@ Bytes copyAndDigest(InputFile& in, const std::string& inputName, const PreparedU
                       static_cast<std::uint64_t>(st.st_size) == in.size &&
                       st.st_mtim.tv_sec == in.modified.tv_sec && st.st_mtim.tv_nsec == in.modified.tv_nsec;
     if (!same || hashed - start != in.size || in.size != update.base)
-        throw Error(ErrorCategory::InputUnreadable, "the file changed while it was being sealed", inputName);
+        throw Error(ErrorCategory::InputUnreadable, tr("the file changed while it was being sealed"),
+                    inputName);
     const Bytes& u = update.bytes;
     hasher.update(ByteView(u.data(), update.contentsAt));
     hasher.update(ByteView(u.data() + update.contentsEnd, u.size() - update.contentsEnd));
@@ -601,8 +608,8 @@ void embedSignature(PreparedUpdate& update, ByteView cms, const std::string& inp
     const std::size_t room = update.contentsEnd - update.contentsAt - 2;  // between '<' and '>'
     if (hex.size() > room) {
         throw Error(ErrorCategory::Internal,
-                    "the signature (" + std::to_string(cms.size()) + " bytes) is larger than the " +
-                        std::to_string(room / 2) + " bytes reserved for it",
+                    fill(tr("the signature ({n} bytes) is larger than the {room} bytes reserved for it"),
+                         {{"{n}", std::to_string(cms.size())}, {"{room}", std::to_string(room / 2)}}),
                     inputName);
     }
     std::copy(hex.begin(), hex.end(),

@@ -8,6 +8,7 @@
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "formats/pdf/pdf_input.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
 #include "formats/pdf/pdf_writer.hpp"
@@ -21,7 +22,8 @@ constexpr std::size_t kMaxNodes = 100000;
 constexpr std::size_t kCopyChunk = 1 << 20;
 
 Error refused(const std::string& why, const std::string& file) {
-    return Error(ErrorCategory::BadInput, "cannot remove the last seal: " + why, file);
+    return Error(ErrorCategory::BadInput, fill(tr("cannot remove the last seal: {why}"), {{"{why}", why}}),
+                 file);
 }
 
 struct SignatureField {
@@ -73,11 +75,11 @@ UnsealResult unsealPdf(const std::string& input, const std::string& output) {
     const FileReader file(input);
     const std::vector<PdfRevision> revisions = scanRevisions(input);
     if (revisions.size() < 2)
-        throw refused("the PDF has no incremental update, so no seal was added to it", input);
+        throw refused(tr("the PDF has no incremental update, so no seal was added to it"), input);
     const PdfRevision& last = revisions.back();
     if (last.end != file.size())
-        throw refused("the file goes on after its last revision (byte " + std::to_string(last.end) + " of " +
-                          std::to_string(file.size()) + ")",
+        throw refused(fill(tr("the file goes on after its last revision (byte {at} of {size})"),
+                           {{"{at}", std::to_string(last.end)}, {"{size}", std::to_string(file.size())}}),
                       input);
     const std::uint64_t before = revisions[revisions.size() - 2].end;
 
@@ -86,10 +88,11 @@ UnsealResult unsealPdf(const std::string& input, const std::string& output) {
         QPDF qpdf;
         qpdf.setSuppressWarnings(true);
         qpdf.processFile(input.c_str());
-        if (qpdf.isEncrypted()) throw refused("the PDF is encrypted", input);
+        if (qpdf.isEncrypted()) throw refused(tr("the PDF is encrypted"), input);
         for (const QPDFExc& w : qpdf.getWarnings())
             if (!isHarmlessWarning(w))
-                throw refused("the PDF is damaged (" + w.getMessageDetail() + ")", input);
+                throw refused(
+                    fill(tr("the PDF is damaged ({problem})"), {{"{problem}", w.getMessageDetail()}}), input);
         QPDFObjectHandle acro = qpdf.getRoot().getKey("/AcroForm");
         std::set<QPDFObjGen> seen;
         if (acro.isDictionary()) collectSignatures(acro.getKey("/Fields"), "", false, 0, seen, signatures);
@@ -105,18 +108,20 @@ UnsealResult unsealPdf(const std::string& input, const std::string& output) {
                 covering.push_back(s);
         }
         if (covering.empty())
-            throw refused("its last revision is not a seal (no signature in it covers the whole file)",
+            throw refused(tr("its last revision is not a seal (no signature in it covers the whole file)"),
                           input);
-        if (covering.size() > 1) throw refused("two signatures claim the last revision", input);
+        if (covering.size() > 1) throw refused(tr("two signatures claim the last revision"), input);
         if (!madeByEseal(covering.front().value))
-            throw refused("the last seal (field " + covering.front().name +
-                              ") was not made by eseal; eseal removes only its own seals",
-                          input);
+            throw refused(
+                fill(tr("the last seal (field {field}) was not made by eseal; eseal removes only its "
+                        "own seals"),
+                     {{"{field}", covering.front().name}}),
+                input);
         signatures = covering;
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
-        throw refused(std::string("the PDF cannot be read (") + e.what() + ")", input);
+        throw refused(fill(tr("the PDF cannot be read ({why})"), {{"{why}", e.what()}}), input);
     }
 
     // An end-of-line marker eseal added after %%EOF is removed as well.
@@ -130,7 +135,8 @@ UnsealResult unsealPdf(const std::string& input, const std::string& output) {
     for (std::uint64_t at = 0; at < cut;) {
         const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), cut - at));
         const std::size_t n = file.readAt(at, chunk.data(), want);
-        if (n == 0) throw Error(ErrorCategory::InputUnreadable, "the file changed while it was read", input);
+        if (n == 0)
+            throw Error(ErrorCategory::InputUnreadable, tr("the file changed while it was read"), input);
         out.write(chunk.data(), n);
         at += n;
     }

@@ -135,6 +135,7 @@ void fillByteRange(PreparedUpdate& update, std::size_t byteRangeAt) {
     const std::uint64_t b = update.base + update.contentsEnd;
     const std::string ranges =
         "0 " + std::to_string(a) + " " + std::to_string(b) + " " + std::to_string(update.totalSize() - b);
+    // Internal (the reserved width is eseal's own choice): stays English.
     if (ranges.size() > kByteRangeWidth) throw Error(ErrorCategory::Internal, "byte range does not fit");
     std::copy(ranges.begin(), ranges.end(), update.bytes.begin() + static_cast<std::ptrdiff_t>(byteRangeAt));
 }

@@ -137,8 +137,10 @@ private:
         sf.field = node;
         sf.sig = v.isDictionary() ? v : OH::newNull();
         const std::string name = pdf::fieldName(node);
-        sf.name =
-            name.empty() ? (node.isIndirect() ? "field " + ref(node.getObjGen()) : "unnamed field") : name;
+        sf.name = name.empty()
+                      ? (node.isIndirect() ? fill(tr("field {ref}"), {{"{ref}", ref(node.getObjGen())}})
+                                           : std::string(tr("unnamed field")))
+                      : name;
         if (isName(node.getKey("/Subtype"), "/Widget")) sf.widgets.push_back(node);
         if (kids.isArray())
             for (auto& kid : kids.aitems())
@@ -165,31 +167,31 @@ ByteRange readByteRange(OH sig, std::uint64_t fileSize) {
     ByteRange r;
     OH br = sig.getKey("/ByteRange");
     if (!br.isArray() || br.getArrayNItems() != 4) {
-        r.problem = "/ByteRange is missing or does not hold 4 numbers";
+        r.problem = tr("/ByteRange is missing or does not hold 4 numbers");
         return r;
     }
     long long v[4];
     for (int i = 0; i < 4; ++i) {
         OH item = br.getArrayItem(i);
         if (!item.isInteger() || item.getIntValue() < 0) {
-            r.problem = "/ByteRange holds a value that is not a non-negative integer";
+            r.problem = tr("/ByteRange holds a value that is not a non-negative integer");
             return r;
         }
         v[i] = item.getIntValue();
     }
     if (v[0] != 0) {
-        r.problem = "/ByteRange does not start at byte 0";
+        r.problem = tr("/ByteRange does not start at byte 0");
         return r;
     }
     r.a = static_cast<std::uint64_t>(v[1]);
     r.b = static_cast<std::uint64_t>(v[2]);
     r.c = static_cast<std::uint64_t>(v[3]);
     if (r.a >= r.b) {
-        r.problem = "/ByteRange ranges overlap or are out of order";
+        r.problem = tr("/ByteRange ranges overlap or are out of order");
         return r;
     }
     if (r.b > fileSize || r.c > fileSize - r.b) {
-        r.problem = "/ByteRange reaches beyond the end of the file";
+        r.problem = tr("/ByteRange reaches beyond the end of the file");
         return r;
     }
     r.valid = true;
@@ -202,7 +204,7 @@ std::optional<Bytes> readContentsGap(const FileReader& file, const ByteRange& r,
                                      std::string& problem) {
     std::uint64_t len = r.b - r.a;
     if (len < 2 || len > kMaxContentsBytes) {
-        problem = "the gap in /ByteRange is not a plausible /Contents string";
+        problem = tr("the gap in /ByteRange is not a plausible /Contents string");
         return std::nullopt;
     }
     // The key right before the gap must be /Contents of this dictionary.
@@ -211,12 +213,12 @@ std::optional<Bytes> readContentsGap(const FileReader& file, const ByteRange& r,
     while (!before.empty() && std::string_view(" \t\r\n\f", 5).find(before.back()) != std::string_view::npos)
         before.pop_back();
     if (before.size() < 9 || before.compare(before.size() - 9, 9, "/Contents") != 0) {
-        problem = "the gap in /ByteRange is not the /Contents entry";
+        problem = tr("the gap in /ByteRange is not the /Contents entry");
         return std::nullopt;
     }
     std::string gap = file.readString(r.a, static_cast<std::size_t>(len));
     if (gap.size() != len || gap.front() != '<' || gap.back() != '>') {
-        problem = "the gap in /ByteRange is not a hex string <...>";
+        problem = tr("the gap in /ByteRange is not a hex string <...>");
         return std::nullopt;
     }
     Bytes der;
@@ -234,7 +236,7 @@ std::optional<Bytes> readContentsGap(const FileReader& file, const ByteRange& r,
         else if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' || ch == '\0')
             continue;
         if (v < 0) {
-            problem = "the gap in /ByteRange holds something other than hex digits";
+            problem = tr("the gap in /ByteRange holds something other than hex digits");
             return std::nullopt;
         }
         if (high < 0) {
@@ -248,7 +250,7 @@ std::optional<Bytes> readContentsGap(const FileReader& file, const ByteRange& r,
         der.push_back(static_cast<std::uint8_t>(high << 4));  // 7.3.4.3: a final odd digit is followed by 0
     OH contents = sig.getKey("/Contents");
     if (!contents.isString() || contents.getStringValue() != std::string(der.begin(), der.end())) {
-        problem = "the gap in /ByteRange does not hold this signature's /Contents";
+        problem = tr("the gap in /ByteRange does not hold this signature's /Contents");
         return std::nullopt;
     }
     return der;
@@ -262,7 +264,7 @@ Bytes digestRanges(const FileReader& file, const ByteRange& r, DigestAlgorithm a
             std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(len, buf.size()));
             std::size_t got = file.readAt(from, buf.data(), n);
             if (got != n)
-                throw Error(ErrorCategory::InputUnreadable, "the file changed while it was read",
+                throw Error(ErrorCategory::InputUnreadable, tr("the file changed while it was read"),
                             file.path());
             h.update(buf.data(), got);
             from += got;
@@ -478,7 +480,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
     try {
         file = std::make_unique<FileReader>(path);
         report.fileSize = file->size();
-        if (file->size() == 0) return unreadable("the file is empty");
+        if (file->size() == 0) return unreadable(tr("the file is empty"));
         revisions = scanRevisions(path);
     } catch (const Error& e) {
         return unreadable(e.message());
@@ -512,9 +514,9 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
             return unreadable(
                 tr("the PDF is encrypted with a password to open it; eseal cannot read its "
                    "signatures without it"));
-        return unreadable(std::string("not a readable PDF: ") + e.getMessageDetail());
+        return unreadable(fill(tr("not a readable PDF: {why}"), {{"{why}", e.getMessageDetail()}}));
     } catch (const std::exception& e) {
-        return unreadable(std::string("not a readable PDF: ") + e.what());
+        return unreadable(fill(tr("not a readable PDF: {why}"), {{"{why}", e.what()}}));
     }
 
     const bool encrypted = q.isEncrypted();
@@ -526,7 +528,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
         onPage = annotPages(q);
         report.unsignedFields = unsignedFields(q, fields.unsigned_, onPage);
     } catch (const std::exception& e) {
-        return unreadable(std::string("the document structure cannot be read: ") + e.what());
+        return unreadable(fill(tr("the document structure cannot be read: {why}"), {{"{why}", e.what()}}));
     }
     // What follows the last readable revision, as a viewer rebuilds it.
     QPDF whole;
@@ -560,9 +562,11 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
         for (auto& x : all)
             if (!pdf::isHarmlessWarning(x)) w.push_back(x);
         if (!w.empty())
-            repaired = "the file is damaged and was read with repairs (" +
-                       std::string(w.front().getMessageDetail()) +
-                       (w.size() > 1 ? ", and " + std::to_string(w.size() - 1) + " more problems" : "") + ")";
+            repaired =
+                fill(w.size() > 1 ? tr("the file is damaged and was read with repairs ({problem}, and {n} "
+                                       "more problems)")
+                                  : tr("the file is damaged and was read with repairs ({problem})"),
+                     {{"{problem}", w.front().getMessageDetail()}, {"{n}", std::to_string(w.size() - 1)}});
     }
     std::stable_sort(
         sigs.begin(), sigs.end(), [](const FieldInSigningOrder& x, const FieldInSigningOrder& y) {
@@ -628,9 +632,11 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                 report.signatures.push_back(std::move(s));
                 continue;
             }
-            s.coverageDetail = "bytes 0-" + std::to_string(range.a - 1) + " and " + std::to_string(range.b) +
-                               "-" + std::to_string(range.b + range.c - 1) + " of " +
-                               std::to_string(report.fileSize);
+            s.coverageDetail =
+                fill(tr("bytes 0-{a} and {b}-{c} of {size}"), {{"{a}", std::to_string(range.a - 1)},
+                                                               {"{b}", std::to_string(range.b)},
+                                                               {"{c}", std::to_string(range.b + range.c - 1)},
+                                                               {"{size}", std::to_string(report.fileSize)}});
             std::string problem;
             auto cms = readContentsGap(*file, range, sig, problem);
             if (!cms) {
@@ -709,7 +715,8 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                     trust, dss, s);
             } else if (s.format == "adbe.x509.rsa_sha1") {
                 s.verdict.worsenTo(Indication::Indeterminate);
-                s.errors.push_back("signatures of type " + s.format + " are not verified by eseal yet");
+                s.errors.push_back(fill(tr("signatures of type {format} are not verified by eseal yet"),
+                                        {{"{format}", s.format}}));
             } else {
                 const ParsedCms parsed = parseCms(*cms);
                 CmsVerifyOptions cmsOptions;
@@ -757,11 +764,14 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                 std::vector<const Modification*> bad;
                 for (const auto& mod : s.modifications)
                     if (!mod.allowed) bad.push_back(&mod);
-                for (const Modification* mod : bad)
-                    fail(s, SubIndication::SigConstraintsFailure,
-                         mod->description + (mod->description.find("after this seal") == std::string::npos
-                                                 ? " after this seal was applied"
-                                                 : ""));
+                // pdf_diff may have said it already, in either language.
+                const std::string after = tr(" after this seal was applied");
+                for (const Modification* mod : bad) {
+                    const std::string& d = mod->description;
+                    const bool said =
+                        d.find("after this seal") != std::string::npos || d.find(after) != std::string::npos;
+                    fail(s, SubIndication::SigConstraintsFailure, said ? d : d + after);
+                }
                 if (!diff.complete) {
                     s.verdict.worsenTo(Indication::Indeterminate);
                     s.errors.push_back(tr("the changes made after this seal could not be fully checked: ") +
@@ -790,7 +800,7 @@ Report verifyPdf(const std::string& path, const TrustStore& trust, const VerifyO
         report.file = path;
         report.format = "PDF";
         report.readable = false;
-        report.errors.push_back(std::string("the file could not be verified: ") + e.what());
+        report.errors.push_back(fill(tr("the file could not be verified: {why}"), {{"{why}", e.what()}}));
         return report;
     }
 }

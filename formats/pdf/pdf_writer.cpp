@@ -43,6 +43,8 @@ UpdateWriter::UpdateWriter(std::uint64_t base, bool needLeadingEol) : base_(base
     }
 }
 
+// Every error of the writer is Internal: eseal numbered or nested its own
+// objects wrongly (a bug a person cannot cause), so the messages stay English.
 void UpdateWriter::record(int num, int gen) {
     if (num <= 0 || gen < 0 || gen > 65535)
         throw Error(ErrorCategory::Internal, "bad object number in update");
