@@ -37,7 +37,8 @@ import extension_check as ec
 from extension_check import check, props
 
 ROLE = {name: uno.getConstantByName("com.sun.star.accessibility.AccessibleRole." + name)
-        for name in ("TOOL_BAR", "PUSH_BUTTON", "DIALOG", "DOCUMENT_TEXT", "PARAGRAPH", "TEXT", "CHECK_BOX")}
+        for name in ("TOOL_BAR", "PUSH_BUTTON", "DIALOG", "DOCUMENT_TEXT", "PARAGRAPH", "TEXT", "CHECK_BOX",
+                     "ICON", "GRAPHIC")}
 BUTTONS = ("加盖电子签章", "骑缝章", "验证签章", "签章管理")
 LANGPACK = "/usr/lib/libreoffice/share/registry/Langpack-zh-CN.xcd"
 
@@ -288,6 +289,9 @@ def main():
             check("the dialog offers the test token's key with its PIN state and the 盖章 / 取消 buttons",
                   any("签章人 (eseal-test)" in t for t in texts) and any("PIN" in t for t in texts) and
                   find(dialog, ROLE["PUSH_BUTTON"], name="盖章") is not None, " | ".join(t for t in texts if t)[:300])
+            pictures = [bounds(c) for c in walk(dialog) if c.getAccessibleRole() in (ROLE["ICON"], ROLE["GRAPHIC"])]
+            check("the dialog shows the seal folder's seal with its picture (an image on the screen, its name under it)",
+                  "测试单位业务专用章" in texts and any(w >= 40 and h >= 30 for _, _, w, h in pictures), str(pictures))
             # The whole screen: the dialog over the letter (without a window manager its
             # accessible bounds are not where X shows it, so no crop).
             shoot(x.display, os.path.join(shots, "seal-dialog.png"))
@@ -325,7 +329,7 @@ def main():
                 if not deck.isActive():
                     return None
                 window = deck.getPanels().getByName("EsealSealsPanel").getDialog()
-                text = window.getControl("seals").getModel().Text
+                text = ec.panel_window_text(window)
             except Exception:  # the deck is still being built
                 return None
             return text if "测试单位 ECDSA 签章人" in text else None
@@ -354,7 +358,8 @@ def main():
             return None
 
         active = wait_for(lambda: decks.hasByName("EsealDeck") and decks.getByName("EsealDeck").isActive(), 20)
-        text = wait_for(panel_listing, 5) or wait_for(listed, 15)
+        seen = wait_for(panel_listing, 5)  # the listing is readable through the accessibility tree too
+        text = wait_for(listed, 15)
         title = wait_for(panel_title, 10)
         if title is None:
             found = [(c.getAccessibleRole(), bounds(c)) for c in walk(frame.getContainerWindow().getAccessibleContext())
@@ -365,6 +370,21 @@ def main():
         print("panel   " + (text or "").replace("\n", " | "), flush=True)
         check("验证签章 (a click) opens the deck 电子签章, whose panel lists the seal: valid, signer, time",
               verify is not None and active and "电子签章" in decks.getByName("EsealDeck").getTitle() and text is not None and "有效" in text and "时间：20" in text, str(text)[:200])
+        check("the panel's verdict sentence comes from the core's catalogue in the UI language (zh-CN)",
+              text is not None and "盖章后文件未被修改。" in text and seen is not None, str(seen)[:120])
+
+        def panel_picture():
+            try:
+                deck = ec._model_of(frame).getCurrentController().getSidebar().getDecks().getByName("EsealDeck")
+                model = deck.getPanels().getByName("EsealSealsPanel").getDialog().getControl("SealPicture0").getModel()
+                size = model.Graphic.SizePixel if model.Graphic is not None else None
+            except Exception:  # the deck is still being built
+                return None
+            return (size.Width, size.Height) if size is not None and size.Width > 0 else None
+
+        picture = wait_for(panel_picture, 10)
+        check("the panel shows the seal's picture next to its lines (an image control with a graphic)",
+              picture is not None, str(picture))
         shoot(x.display, os.path.join(shots, "verify-panel.png"))
 
         # A click on 签章管理: the keys and seals dialog, with the seal's own picture.
