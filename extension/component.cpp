@@ -8,7 +8,6 @@
 #include <com/sun/star/awt/MessageBoxType.hpp>
 #include <com/sun/star/awt/XWindowPeer.hpp>
 #include <com/sun/star/beans/PropertyValue.hpp>
-#include <com/sun/star/configuration/theDefaultProvider.hpp>
 #include <com/sun/star/container/XNameAccess.hpp>
 #include <com/sun/star/frame/DispatchResultState.hpp>
 #include <com/sun/star/frame/XComponentLoader.hpp>
@@ -42,6 +41,7 @@
 #include <vector>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "extension/manage_actions.hpp"
 #include "extension/manage_dialog.hpp"
 #include "extension/options_page.hpp"
@@ -98,7 +98,7 @@ OUString pdfFilterFor(const Reference<frame::XModel>& model) {
             return "impress_pdf_Export";
         if (info->supportsService("com.sun.star.drawing.DrawingDocument")) return "draw_pdf_Export";
     }
-    throw Error(ErrorCategory::Usage, "this kind of document cannot be exported to PDF");
+    throw Error(ErrorCategory::Usage, tr("this kind of document cannot be exported to PDF"));
 }
 
 bool isPdfFile(const std::string& path) {
@@ -163,6 +163,8 @@ public:
         std::string json, message;
         bool ok = false, cancelled = false;
         bool interactive = arguments.getLength() == 0;
+        // The core's messages in LibreOffice's UI language from here on.
+        const bool chinese = chineseUi(context_);
         try {
             CommandArgs args = argsOf(arguments);
             interactive = args.empty();
@@ -170,10 +172,10 @@ public:
             json = run(utf8(url.Path), args, interactive);
             ok = true;
         } catch (const Cancelled&) {
-            json = errorJson("cancelled", "the seal dialog was closed; nothing was sealed");
+            json = errorJson("cancelled", tr("the seal dialog was closed; nothing was sealed"));
             cancelled = true;
         } catch (const Error& e) {
-            const std::string headline = clerkHeadline(e, chineseUi(context_));
+            const std::string headline = clerkHeadline(e, chinese);
             message = headline + "\n\n" + e.what();
             json = errorJson(toString(e.category()), e.what(), headline);
         } catch (const uno::Exception& e) {
@@ -183,7 +185,7 @@ public:
             message = e.what();
             json = errorJson("Internal", message);
         } catch (...) {
-            message = "unknown error";
+            message = tr("unknown error");
             json = errorJson("Internal", message);
         }
         // A click on the toolbar (no arguments) is answered in a message box;
@@ -216,7 +218,7 @@ public:
 
 private:
     Reference<frame::XModel> model() const {
-        if (!frame_.is()) throw Error(ErrorCategory::Usage, "no window to work on");
+        if (!frame_.is()) throw Error(ErrorCategory::Usage, tr("no window to work on"));
         Reference<frame::XController> controller = frame_->getController();
         return controller.is() ? controller->getModel() : nullptr;
     }
@@ -285,7 +287,7 @@ private:
             runManageDialog(context_, parent, withKeys, chineseUi(context_));
             return R"({"ok":true})";
         }
-        throw Error(ErrorCategory::Usage, "no such command: " + command);
+        throw Error(ErrorCategory::Usage, fill(tr("no such command: {command}"), {{"{command}", command}}));
     }
 
     std::string seal(const CommandArgs& args, bool crossPage, PinSource* pins) {
@@ -298,7 +300,9 @@ private:
                 return sealFileInPlace(document, path, args, crossPage, pins);
             return sealWithPlacedPicture(document, path, args, crossPage, pins);
         }
-        if (mode != "pdf") throw Error(ErrorCategory::Usage, "Output must be document or pdf, not " + mode);
+        if (mode != "pdf")
+            throw Error(ErrorCategory::Usage,
+                        fill(tr("Output must be document or pdf, not {output}"), {{"{output}", mode}}));
         auto named = args.find("OutputFile");
         const std::string target =
             named != args.end() && !named->second.empty() ? named->second : sealedPdfBeside(path);
@@ -333,8 +337,8 @@ private:
         Reference<util::XModifiable> modifiable(document, uno::UNO_QUERY);
         if (modifiable.is() && modifiable->isModified())
             throw Error(ErrorCategory::Usage,
-                        "the document has unsaved changes, which reloading the sealed file would lose; save "
-                        "or discard them first",
+                        tr("the document has unsaved changes, which reloading the sealed file would lose; "
+                           "save or discard them first"),
                         path);
         SealResult result = sealInPlace(path, args, crossPage, pins);
         return sealResultJson(result, reloadReporting(document));
@@ -352,10 +356,13 @@ private:
         refuseReadOnly(document, path);
         if (crossPage)
             throw Error(ErrorCategory::Unsupported,
-                        "a cross-page seal goes on a PDF: seal with Output=pdf, or open the PDF", path);
-        const PictureSpot spot = pictureSpotFrom(args);
+                        tr("a cross-page seal goes on a PDF: seal with Output=pdf, or open the PDF"), path);
+        PictureSpot spot = pictureSpotFrom(args);
         const std::string stored = besideTemporary(path, "stored");
         SealSession session(path, stored, args, false, true, pins);
+        // An electronic seal's own picture, as a file LibreOffice loads.
+        const TemporaryFile picture(spot.pictureBytes);
+        if (spot.picturePath.empty()) spot.picturePath = picture.path();
         Reference<util::XModifiable> modifiable(document, uno::UNO_QUERY_THROW);
         const bool wasModified = modifiable->isModified();
         std::function<void()> takeOut = placePicture(context_, document, spot);
@@ -385,8 +392,8 @@ private:
         if (storable.is() && storable->isReadonly())
             throw Error(
                 ErrorCategory::OutputNotWritable,
-                "the document is open read-only, so it cannot be sealed in place; save a copy (File > "
-                "Save As) and seal that",
+                tr("the document is open read-only, so it cannot be sealed in place; save a copy (File > "
+                   "Save As) and seal that"),
                 path);
         checkReplaceable(path);
     }

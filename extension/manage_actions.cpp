@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/seal/ses_seal.hpp"
 #include "core/token/pkcs11_listing.hpp"
@@ -62,13 +63,7 @@ ManagedSeal described(ManagedSeal m, const seal::SesSeal& s) {
 }
 
 void addFolderSeals(const std::string& folder, Inventory& inventory) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(folder, ec)) return;
-    std::vector<std::string> files;
-    for (const auto& entry : std::filesystem::directory_iterator(folder, ec))
-        if (entry.is_regular_file(ec)) files.push_back(entry.path().string());
-    std::sort(files.begin(), files.end());
-    for (const std::string& f : files) {
+    for (const std::string& f : sealFiles(folder)) {
         ManagedSeal m;
         m.source = "folder";
         m.location = f;
@@ -148,6 +143,13 @@ std::vector<ManagedToken> pkcs11Tokens(const std::vector<std::string>& modules,
     return tokens;
 }
 
+std::vector<KeyChoice> keyChoices(const std::vector<ManagedToken>& tokens) {
+    std::vector<KeyChoice> keys;
+    for (const ManagedToken& t : tokens)
+        for (const ManagedKey& k : t.keys) keys.push_back({k.spec, k.holder + " (" + t.label + ")", t.pin});
+    return keys;
+}
+
 std::vector<std::string> splitList(const std::string& text) {
     std::vector<std::string> items;
     std::size_t from = 0;
@@ -166,6 +168,20 @@ std::string defaultSealFolder() {
                                        : home && *home ? std::filesystem::path(home) / ".local" / "share"
                                                        : std::filesystem::path(".local") / "share";
     return (base / "eseal" / "seals").string();
+}
+
+std::vector<std::string> sealFiles(const std::string& folder) noexcept {
+    std::vector<std::string> files;
+    try {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(folder, ec)) return files;
+        for (const auto& entry : std::filesystem::directory_iterator(folder, ec))
+            if (entry.is_regular_file(ec)) files.push_back(entry.path().string());
+        std::sort(files.begin(), files.end());
+    } catch (...) {
+        files.clear();
+    }
+    return files;
 }
 
 Inventory takeInventory(const std::vector<std::string>& pkcs11Modules,
@@ -249,17 +265,20 @@ std::string manage(const CommandArgs& args, bool chinese, PinSource* pins, PinSo
     const std::string folder = find(args, "SealFolder") ? args.at("SealFolder") : defaultSealFolder();
     if (what == "List") return inventoryJson(takeInventory(modules, skf, folder), chinese);
     if (what != "ChangePin" && what != "Unlock")
-        throw Error(ErrorCategory::Usage, "Action must be List, ChangePin or Unlock, not " + what);
+        throw Error(ErrorCategory::Usage,
+                    fill(tr("Action must be List, ChangePin or Unlock, not {action}"), {{"{action}", what}}));
     const std::string* token = find(args, "Token");
     if (!token)
-        throw Error(ErrorCategory::Usage, "the Token argument (a pkcs11: or skf: token URI) is required");
+        throw Error(ErrorCategory::Usage, tr("the Token argument (a pkcs11: or skf: token URI) is required"));
     const char* oldVar = what == "ChangePin" ? "PinEnv" : "SoPinEnv";
     if (!pins && !find(args, oldVar))
         throw Error(ErrorCategory::Usage,
-                    std::string("the ") + oldVar + " argument (an environment variable name) is required");
+                    fill(tr("the {argument} argument (an environment variable name) is required"),
+                         {{"{argument}", oldVar}}));
     if (!newPins && !find(args, "NewPinEnv"))
         throw Error(ErrorCategory::Usage,
-                    "the NewPinEnv argument (an environment variable name) is required");
+                    fill(tr("the {argument} argument (an environment variable name) is required"),
+                         {{"{argument}", "NewPinEnv"}}));
     EnvPin oldEnv(find(args, oldVar) ? args.at(oldVar) : std::string());
     EnvPin newEnv(find(args, "NewPinEnv") ? args.at("NewPinEnv") : std::string());
     if (what == "ChangePin")

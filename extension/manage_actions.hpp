@@ -51,11 +51,16 @@ struct Inventory {
 std::vector<ManagedToken> pkcs11Tokens(const std::vector<std::string>& modules,
                                        std::vector<std::string>* problems = nullptr) noexcept;
 
+// The signing certificates of the tokens, as the seal dialog offers them.
+std::vector<KeyChoice> keyChoices(const std::vector<ManagedToken>& tokens);
+
 // "a;b;;c" -> {"a", "b", "c"} (the Modules and SkfLibraries arguments).
 std::vector<std::string> splitList(const std::string& text);
 
 // ${XDG_DATA_HOME:-~/.local/share}/eseal/seals, as `eseal seal list` reads it.
 std::string defaultSealFolder();
+// The files of a seal folder, sorted; none when it is not a folder.
+std::vector<std::string> sealFiles(const std::string& folder) noexcept;
 
 // The keys of the PKCS#11 modules (none: those p11-kit registers) and SKF
 // libraries given, and the seals of `folder` and of the PKCS#11 tokens. No

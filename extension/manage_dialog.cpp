@@ -1,7 +1,5 @@
 #include "extension/manage_dialog.hpp"
 
-#include <unistd.h>
-
 #include <com/sun/star/awt/ActionEvent.hpp>
 #include <com/sun/star/awt/XActionListener.hpp>
 #include <com/sun/star/awt/XButton.hpp>
@@ -9,8 +7,7 @@
 #include <com/sun/star/awt/XDialog.hpp>
 #include <com/sun/star/lang/XComponent.hpp>
 #include <cppuhelper/implbase1.hxx>
-#include <filesystem>
-#include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -49,18 +46,9 @@ private:
 
 std::string date(const std::string& iso) { return iso.substr(0, 10); }
 
-// The picture of a seal as a file an image control can load (removed by the caller).
-std::string pictureFile(const ManagedSeal& s, std::size_t n) {
-    const std::string type = s.pictureType == "JPG" || s.pictureType == "JPEG" ? ".jpg"
-                             : s.pictureType == "GIF"                          ? ".gif"
-                                                                               : ".png";
-    const std::filesystem::path p =
-        std::filesystem::temp_directory_path() /
-        ("eseal-seal-" + std::to_string(::getpid()) + "-" + std::to_string(n) + type);
-    std::ofstream out(p, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(s.picture.data()),
-              static_cast<std::streamsize>(s.picture.size()));
-    return out ? p.string() : std::string();
+// The suffix an image control's loader expects for a seal picture's type.
+std::string pictureSuffix(const std::string& type) {
+    return type == "JPG" || type == "JPEG" ? ".jpg" : type == "GIF" ? ".gif" : ".png";
 }
 
 struct Shown {
@@ -109,7 +97,7 @@ Shown showInventory(const Reference<uno::XComponentContext>& context,
     b.label("SealsLabel",
             t("印章（本地印章文件夹与 USB Key 上）：", "Seals (the local seal folder and on the keys):"), 6,
             94, 300);
-    std::vector<std::string> pictures;
+    std::vector<std::unique_ptr<TemporaryFile>> pictures;  // removed when the dialog is gone
     const std::size_t shownSeals = std::min<std::size_t>(inventory.seals.size(), 4);
     for (std::size_t i = 0; i < shownSeals; ++i) {
         const ManagedSeal& s = inventory.seals[i];
@@ -119,11 +107,9 @@ Shown showInventory(const Reference<uno::XComponentContext>& context,
         image->setPropertyValue("ScaleMode", uno::Any(sal_Int16(1)));  // ImageScaleMode::ISOTROPIC
         image->setPropertyValue("Border", uno::Any(sal_Int16(0)));
         if (s.error.empty() && !s.picture.empty()) {
-            const std::string file = pictureFile(s, i);
-            if (!file.empty()) {
-                image->setPropertyValue("ImageURL", uno::Any(fileUrl(file)));
-                pictures.push_back(file);
-            }
+            pictures.push_back(std::make_unique<TemporaryFile>(s.picture, pictureSuffix(s.pictureType)));
+            if (!pictures.back()->path().empty())
+                image->setPropertyValue("ImageURL", uno::Any(fileUrl(pictures.back()->path())));
         }
         const std::string caption = s.error.empty() ? s.name : t("无法读取的印章", "not a readable seal");
         b.label("SealName" + std::to_string(i), caption, x, 168, 72);
@@ -171,8 +157,6 @@ Shown showInventory(const Reference<uno::XComponentContext>& context,
         static_cast<std::size_t>(selected[0]) < tokenOfLine.size())
         shown.token = tokenOfLine[static_cast<std::size_t>(selected[0])];
     Reference<lang::XComponent>(dialog, uno::UNO_QUERY_THROW)->dispose();
-    std::error_code ignored;
-    for (const std::string& f : pictures) std::filesystem::remove(f, ignored);
     return shown;
 }
 

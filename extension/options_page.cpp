@@ -6,10 +6,8 @@
 #include <com/sun/star/awt/XWindow.hpp>
 #include <com/sun/star/beans/PropertyValue.hpp>
 #include <com/sun/star/beans/XPropertySet.hpp>
-#include <com/sun/star/configuration/theDefaultProvider.hpp>
 #include <com/sun/star/container/XNameAccess.hpp>
 #include <com/sun/star/container/XNameReplace.hpp>
-#include <com/sun/star/lang/XMultiServiceFactory.hpp>
 #include <com/sun/star/lang/XServiceInfo.hpp>
 #include <com/sun/star/util/XChangesBatch.hpp>
 #include <cppuhelper/implbase2.hxx>
@@ -18,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/i18n.hpp"
 #include "extension/uno_common.hpp"
 
 using namespace com::sun::star;
@@ -29,31 +28,17 @@ namespace eseal::extension {
 
 namespace {
 
-constexpr char kNode[] = "/org.eseal.extension.Options/General";
 const char* const kLevels[] = {"B-B", "B-T", "B-LT", "B-LTA"};
 const char* const kOutputs[] = {"document", "pdf"};
 // The text fields holding a list, one entry a line.
 const char* const kListFields[] = {"Pkcs11Modules", "SkfLibraries", "TrustAnchors"};
 
-Reference<uno::XInterface> optionsAccess(const Reference<uno::XComponentContext>& context, bool update) {
-    Reference<lang::XMultiServiceFactory> provider = configuration::theDefaultProvider::get(context);
-    beans::PropertyValue node;
-    node.Name = "nodepath";
-    node.Value <<= OUString::createFromAscii(kNode);
-    Sequence<uno::Any> arguments(1);
-    arguments[0] <<= node;
-    return provider->createInstanceWithArguments(
-        update ? OUString("com.sun.star.configuration.ConfigurationUpdateAccess")
-               : OUString("com.sun.star.configuration.ConfigurationAccess"),
-        arguments);
-}
-
 Reference<beans::XPropertySet> controlModel(const Reference<awt::XControlContainer>& controls,
                                             const char* name) {
     Reference<awt::XControl> control = controls->getControl(OUString::createFromAscii(name));
     if (!control.is())
-        throw uno::RuntimeException("eseal: the options page has no control " +
-                                    OUString::createFromAscii(name));
+        throw uno::RuntimeException(
+            ou("eseal: " + fill(tr("the options page has no control {name}"), {{"{name}", name}})));
     return Reference<beans::XPropertySet>(control->getModel(), uno::UNO_QUERY_THROW);
 }
 
@@ -91,11 +76,13 @@ public:
                                         const OUString& method) override {
         if (method != "external_event") return false;
         try {
+            chineseUi(context_);  // the core's messages in the UI language
             return handle(window, event);
         } catch (const uno::Exception&) {
             throw;
         } catch (const std::exception& e) {
-            throw uno::RuntimeException("eseal options: " + ou(e.what()));
+            throw uno::RuntimeException(ou(
+                "eseal: " + fill(tr("the options could not be stored: {detail}"), {{"{detail}", e.what()}})));
         }
     }
     Sequence<OUString> SAL_CALL getSupportedMethodNames() override {
@@ -154,7 +141,8 @@ private:
 
     void load(const Reference<awt::XControlContainer>& controls, bool first) {
         if (first) labels(controls);
-        Reference<container::XNameAccess> options(optionsAccess(context_, false), uno::UNO_QUERY_THROW);
+        Reference<container::XNameAccess> options(configNode(context_, kOptionsNode, false),
+                                                  uno::UNO_QUERY_THROW);
         for (const char* field : kListFields) {
             Sequence<OUString> items;
             options->getByName(OUString::createFromAscii(field)) >>= items;
@@ -177,7 +165,7 @@ private:
     }
 
     void store(const Reference<awt::XControlContainer>& controls) {
-        Reference<uno::XInterface> access = optionsAccess(context_, true);
+        Reference<uno::XInterface> access = configNode(context_, kOptionsNode, true);
         Reference<container::XNameReplace> options(access, uno::UNO_QUERY_THROW);
         OUString text;
         for (const char* field : kListFields) {

@@ -13,10 +13,15 @@
 #include <optional>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
+#include "core/base/time.hpp"
 #include "core/crypto/trust.hpp"
 #include "core/key/pin.hpp"
 #include "core/report/report.hpp"
+#include "core/seal/binding.hpp"
+#include "core/seal/selection.hpp"
 #include "core/token/key_registry.hpp"
+#include "core/token/key_seals.hpp"
 #include "extension/manage_actions.hpp"
 
 namespace eseal::extension {
@@ -33,7 +38,8 @@ double number(const std::string& text, const std::string& name) {
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
     if (text.empty() || errno != 0 || !end || *end != '\0' || !std::isfinite(v))
-        throw Error(ErrorCategory::Usage, name + " needs a number, got '" + text + "'");
+        throw Error(ErrorCategory::Usage, fill(tr("{argument} needs a number, got '{text}'"),
+                                               {{"{argument}", name}, {"{text}", text}}));
     return v;
 }
 
@@ -42,22 +48,94 @@ double number(const std::string& text, const std::string& name) {
 SecretString EnvPin::get(const PinPrompt& prompt) {
     const char* value = std::getenv(variable_.c_str());
     if (!value || !*value)
-        throw TokenError(TokenError::Kind::PinRequired, "a PIN is needed for " + prompt.tokenLabel +
-                                                            " but the environment variable " + variable_ +
-                                                            " is not set in the LibreOffice process");
+        throw TokenError(
+            TokenError::Kind::PinRequired,
+            fill(tr("a PIN is needed for {key} but the environment variable {variable} is not set "
+                    "in the LibreOffice process"),
+                 {{"{key}", prompt.tokenLabel}, {"{variable}", variable_}}));
     return SecretString(value);
+}
+
+namespace {
+
+// A PNG or JPEG file: a seal picture, not an electronic seal.
+bool isPictureFile(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return false;
+    unsigned char head[4] = {};
+    const bool read = std::fread(head, 1, 4, f) == 4;
+    std::fclose(f);
+    return read && ((head[0] == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G') ||
+                    (head[0] == 0xFF && head[1] == 0xD8));
+}
+
+}  // namespace
+
+ChosenSeal chosenSeal(const CommandArgs& args) {
+    const std::string* name = find(args, "Seal");
+    if (!name)
+        throw Error(ErrorCategory::Usage,
+                    tr("the Seal argument (a seal file, a seal's name or a seal PNG file) is required"));
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(*name, ec)) {
+        if (isPictureFile(*name)) return {*name, std::nullopt};
+        return {*name, seal::loadSeal(*name)};
+    }
+    // A path that is not there: named as missing when the picture is read.
+    if (name->find('/') != std::string::npos) return {*name, std::nullopt};
+    // A name: the seals of the seal folder (by file name without extension),
+    // then those on the key's token.
+    std::vector<seal::NamedSeal> seals;
+    std::vector<std::string> where;
+    const std::string folder = find(args, "SealFolder") ? args.at("SealFolder") : defaultSealFolder();
+    for (const std::string& file : sealFiles(folder)) {
+        try {
+            seals.push_back({std::filesystem::path(file).stem().string(), seal::loadSeal(file)});
+            where.push_back(file);
+        } catch (const Error&) {
+            // Not a seal: 签章管理 lists it as unreadable.
+        }
+    }
+    std::vector<Bytes> signers;
+    std::string places = folder;
+    if (const std::string* key = find(args, "Key")) {
+        try {
+            const TokenSeals onKey = sealsOnKey(*key);
+            places += ", " + onKey.tokenLabel;
+            for (std::size_t i = 0; i < onKey.sealValues.size(); ++i) {
+                try {
+                    seals.push_back(
+                        {onKey.sealLabels[i], seal::readSeal(onKey.sealValues[i], onKey.sealLabels[i])});
+                    where.push_back(fill(tr("'{label}' on {key}"),
+                                         {{"{label}", onKey.sealLabels[i]}, {"{key}", onKey.tokenLabel}}));
+                } catch (const Error&) {
+                    // An SKF file that is not a seal, or a damaged object.
+                }
+            }
+            signers = certificatesBeforePin(*key);
+        } catch (const Error&) {
+            // A key that keeps no seals, or is not there: opening it says so later.
+        }
+    }
+    const seal::NamedSeal& chosen = seal::chooseSeal(seals, *name, signers, places);
+    return {where[static_cast<std::size_t>(&chosen - seals.data())], chosen.seal};
 }
 
 SealRequest sealRequestFrom(const CommandArgs& args, bool crossPage) {
     SealRequest request;
-    const std::string* seal = find(args, "Seal");
-    if (!seal) throw Error(ErrorCategory::Usage, "the Seal argument (a seal PNG file) is required");
-    request.sealImage = *seal;
+    const ChosenSeal chosen = chosenSeal(args);
+    request.sealImage = chosen.where;
+    if (chosen.electronic) {
+        seal::requireUsableSeal(*chosen.electronic, now(), chosen.where);
+        request.sealPicture =
+            std::make_shared<const RgbaImage>(seal::pictureImage(*chosen.electronic, chosen.where));
+        request.electronicSeal = chosen.electronic->encoded;
+    }
     if (const std::string* v = find(args, "Size")) request.placement.sizeMm = number(*v, "Size");
     if (const std::string* v = find(args, "Page")) {
         const double p = number(*v, "Page");
         if (p != static_cast<int>(p) || p == 0 || p < -1)
-            throw Error(ErrorCategory::Usage, "Page needs a page number from 1, or -1 for the last page");
+            throw Error(ErrorCategory::Usage, tr("Page needs a page number from 1, or -1 for the last page"));
         request.placement.page = static_cast<int>(p);
         request.placement.pageGiven = true;
     }
@@ -72,7 +150,8 @@ SealRequest sealRequestFrom(const CommandArgs& args, bool crossPage) {
         for (auto i = text.find(kFullWidthComma); i != std::string::npos; i = text.find(kFullWidthComma))
             text.replace(i, kFullWidthComma.size(), ",");
         const auto comma = text.find(',');
-        if (comma == std::string::npos) throw Error(ErrorCategory::Usage, "At needs \"X,Y\" in millimetres");
+        if (comma == std::string::npos)
+            throw Error(ErrorCategory::Usage, tr("At needs \"X,Y\" in millimetres"));
         request.placement.xMm = number(text.substr(0, comma), "At");
         request.placement.yMm = number(text.substr(comma + 1), "At");
     } else {
@@ -86,17 +165,19 @@ SealRequest sealRequestFrom(const CommandArgs& args, bool crossPage) {
 
 PictureSpot pictureSpotFrom(const CommandArgs& args) {
     PictureSpot spot;
-    spot.placement = sealRequestFrom(args, false).placement;
+    const SealRequest request = sealRequestFrom(args, false);
+    spot.placement = request.placement;
     if (spot.placement.mode == Placement::Mode::Keyword)
         spot.kind = PictureSpot::Kind::Keyword;
     else if (find(args, "At") || find(args, "Page"))
         spot.kind = PictureSpot::Kind::Page;
     if (!(spot.placement.sizeMm > 0 && spot.placement.sizeMm <= 500))
-        throw Error(ErrorCategory::Usage, "Size needs a width in mm from 0 to 500");
-    spot.picturePath = *find(args, "Seal");
-    SealRequest picture;
-    picture.sealImage = spot.picturePath;
-    const auto image = sealPictureOf(picture);
+        throw Error(ErrorCategory::Usage, tr("Size needs a width in mm from 0 to 500"));
+    if (request.electronicSeal.empty())
+        spot.picturePath = request.sealImage;
+    else
+        spot.pictureBytes = seal::readSeal(request.electronicSeal, request.sealImage).picture.data;
+    const auto image = sealPictureOf(request);
     spot.widthMm = spot.placement.sizeMm;
     spot.heightMm = spot.placement.sizeMm * image->height / image->width;
     return spot;
@@ -111,20 +192,21 @@ const FormatAdapter& formatOf(const std::string& path) {
         return adapterFor(path);
     } catch (const Error& e) {
         if (e.category() != ErrorCategory::BadInput) throw;
-        throw Error(ErrorCategory::BadInput, "format not supported yet: " + e.message(), path);
+        throw Error(ErrorCategory::BadInput,
+                    fill(tr("format not supported yet: {detail}"), {{"{detail}", e.message()}}), path);
     }
 }
 
 void checkReplaceable(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
-        throw Error(ErrorCategory::InputUnreadable, std::string("cannot read: ") + std::strerror(errno),
-                    path);
+        throw Error(ErrorCategory::InputUnreadable,
+                    fill(tr("cannot read: {detail}"), {{"{detail}", std::strerror(errno)}}), path);
     // root may write anything: the permission bits say what the owner wants.
     if ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 || ::access(path.c_str(), W_OK) != 0)
         throw Error(ErrorCategory::OutputNotWritable,
-                    "the file is read-only, so it cannot be sealed in place; save a copy (File > Save As) "
-                    "and seal that",
+                    tr("the file is read-only, so it cannot be sealed in place; save a copy (File > Save As) "
+                       "and seal that"),
                     path);
 }
 
@@ -134,30 +216,41 @@ SealSession::SealSession(const std::string& input, const std::string& checkOutpu
     request_.picturePlaced = picturePlaced;
     const std::string* keySpec = find(args, "Key");
     if (!keySpec)
-        throw Error(ErrorCategory::Usage, "the Key argument (pkcs11:..., p12:FILE or skf:...) is required");
+        throw Error(ErrorCategory::Usage,
+                    tr("the Key argument (pkcs11:..., p12:FILE or skf:...) is required"));
     const std::string* pinEnv = find(args, "PinEnv");
     if (!pins && !pinEnv)
-        throw Error(ErrorCategory::Usage, "the PinEnv argument (an environment variable name) is required");
+        throw Error(ErrorCategory::Usage,
+                    fill(tr("the {argument} argument (an environment variable name) is required"),
+                         {{"{argument}", "PinEnv"}}));
     format_ = &formatOf(input);
     if (picturePlaced && !format_->signsPlacedPicture())
-        throw Error(ErrorCategory::Internal, "the format does not sign a picture placed by the extension",
+        throw Error(ErrorCategory::Internal, tr("the format does not sign a picture placed by the extension"),
                     input);
     // Everything that needs no PIN first, as the CLI does.
     request_.input = input;
     request_.output = checkOutput;
+    std::optional<seal::SesSeal> electronic;
+    if (!request_.electronicSeal.empty()) {
+        electronic = seal::readSeal(request_.electronicSeal, request_.sealImage);
+        // Package signatures cannot carry the seal yet: its picture is placed alone.
+        if (!format_->carriesElectronicSeal()) {
+            request_.electronicSeal.clear();
+            warning_ =
+                fill(tr("{format} signatures cannot carry an electronic seal yet (PDF can): the seal's "
+                        "picture was placed, the seal itself is not in the signature"),
+                     {{"{format}", std::string(format_->name())}});
+        }
+    }
     format_->check(request_);
     EnvPin environment(pinEnv ? *pinEnv : std::string());
     key_ = openKey(*keySpec, pins ? *pins : environment);
+    // GB/T 38540-2020 8.1 b: the seal must name the signer's certificate.
+    if (electronic)
+        seal::requireSignerListed(*electronic, key_->certificateChain().front(), request_.sealImage);
 }
 
 SealSession::~SealSession() = default;
-
-std::vector<KeyChoice> availableKeys(const std::vector<std::string>& modules) noexcept {
-    std::vector<KeyChoice> keys;
-    for (const ManagedToken& t : pkcs11Tokens(modules))
-        for (const ManagedKey& k : t.keys) keys.push_back({k.spec, k.holder + " (" + t.label + ")", t.pin});
-    return keys;
-}
 
 std::string pinStateText(const PinState& s, bool chinese) {
     if (!chinese) return s.summary();
@@ -173,7 +266,8 @@ std::string pinStateText(const PinState& s, bool chinese) {
 
 SecretString TypedPin::get(const PinPrompt& prompt) {
     if (pin_.empty())
-        throw TokenError(TokenError::Kind::PinRequired, "no PIN was typed for " + prompt.tokenLabel);
+        throw TokenError(TokenError::Kind::PinRequired,
+                         fill(tr("no PIN was typed for {key}"), {{"{key}", prompt.tokenLabel}}));
     SecretString once = std::move(pin_);
     pin_ = SecretString();
     return once;
@@ -183,7 +277,9 @@ SealResult SealSession::sealTo(const std::string& input, const std::string& outp
     SealRequest request = request_;
     request.input = input;
     request.output = output;
-    return format_->seal(request, *key_);
+    SealResult result = format_->seal(request, *key_);
+    if (!warning_.empty()) result.warnings.push_back(warning_);
+    return result;
 }
 
 SealResult sealFile(const std::string& input, const std::string& output, const CommandArgs& args,
@@ -284,6 +380,11 @@ SealListing sealListing(const std::string& path, const CommandArgs& args, bool c
         if (s.modifications.empty()) d += zh("盖章后无变更", "no change after sealing") + std::string("\n");
         for (const Modification& m : s.modifications) d += modificationLine(m, chinese) + "\n";
         e.details = d;
+        for (const SealAppearance& a : s.appearances)
+            if (a.hasMm && a.widthMm > 0 && a.heightMm > 0) {
+                e.appearance = a;
+                break;
+            }
         listing.seals.push_back(std::move(e));
     }
     for (const std::string& why : report.errors) listing.headline += "\n" + why;
@@ -300,6 +401,7 @@ std::string sealResultJson(const SealResult& result, const std::string& reloadPr
     nlohmann::json j{{"ok", true}, {"output", result.output}, {"field", result.fieldName}};
     if (!result.appearances.empty()) j["page"] = result.appearances.front().page;
     if (!reloadProblem.empty()) j["reloadError"] = reloadProblem;
+    if (!result.warnings.empty()) j["warnings"] = result.warnings;
     return j.dump();
 }
 

@@ -6,12 +6,14 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/base/error.hpp"
 #include "core/base/secret.hpp"
 #include "core/key/pin.hpp"
+#include "core/seal/ses_seal.hpp"
 #include "formats/format.hpp"
 
 namespace eseal::extension {
@@ -19,8 +21,23 @@ namespace eseal::extension {
 // The dispatch's PropertyValues, as UTF-8 text ("Page" -> "2").
 using CommandArgs = std::map<std::string, std::string>;
 
+// The seal the Seal argument names, read before any PIN: a seal picture (a
+// PNG or JPEG file, used as it is) or an electronic seal (GB/T 38540
+// SES_Seal): a seal file, or the name (file name, seal name or esID) of a
+// seal in the seal folder (SealFolder, default as `eseal seal list`), else
+// the label, name or esID of a seal on the token of Key (seal::chooseSeal).
+struct ChosenSeal {
+    std::string where;                        // the file, or "'label' on TOKEN"
+    std::optional<seal::SesSeal> electronic;  // none: a plain picture
+};
+// Throws Error(Usage) without Seal, Error / TokenError(NotFound) as reading
+// or choosing the seal does.
+ChosenSeal chosenSeal(const CommandArgs& args);
+
 // The request for vnd.eseal:Seal / CrossPageSeal from Key, Seal, Keyword,
 // Page + At, Size, Reason, Location, Field (crossPage: a cross-page seal).
+// An electronic seal must be usable now (seal::requireUsableSeal); its
+// picture is the seal picture and request.electronicSeal its DER.
 // Throws Error(Usage) for a missing or bad argument.
 SealRequest sealRequestFrom(const CommandArgs& args, bool crossPage);
 
@@ -33,7 +50,8 @@ struct PictureSpot {
     enum class Kind { Cursor, Keyword, Page } kind = Kind::Cursor;
     Placement placement;  // page, keyword, occurrence, position for Kind::Page
     double widthMm = 0, heightMm = 0;
-    std::string picturePath;  // the seal PNG
+    std::string picturePath;  // the seal PNG; empty for an electronic seal:
+    Bytes pictureBytes;       // its own picture (a PNG), for the front end to load
 };
 // Throws Error(Usage) for a bad argument, Error(BadInput) for a bad picture.
 PictureSpot pictureSpotFrom(const CommandArgs& args);
@@ -49,16 +67,14 @@ const FormatAdapter& formatOf(const std::string& path);
 // writable by this process.
 void checkReplaceable(const std::string& path);
 
-// A key the seal dialog offers: a signing certificate on a token of the
-// PKCS#11 modules given (none: those p11-kit registers), with its token's PIN
-// state (tries left where the token says) for the dialog to show.
+// A key the seal dialog offers: a signing certificate on a token, with its
+// token's PIN state (tries left where the token says) for the dialog to show
+// (keyChoices of extension/manage_actions.hpp).
 struct KeyChoice {
     std::string spec;   // as Key takes it (a PKCS#11 URI)
     std::string label;  // "测试单位 ECDSA 签章人 (token eseal-test)"
     PinState pinState;
 };
-// Never throws: a module that cannot be listed is left out.
-std::vector<KeyChoice> availableKeys(const std::vector<std::string>& modules) noexcept;
 // The PIN state as a clerk reads it, in Chinese when `chinese`.
 std::string pinStateText(const PinState& state, bool chinese);
 
@@ -103,6 +119,7 @@ private:
     SealRequest request_;
     const FormatAdapter* format_ = nullptr;
     std::unique_ptr<Key> key_;
+    std::string warning_;  // for the result: the electronic seal is not carried
 };
 
 // Seals `input` into `output` (never the same file) with the key of
@@ -133,6 +150,9 @@ struct SealListing {
         std::string title;    // "签章 1：有效" / "Seal 1: valid"
         std::string details;  // further lines, '\n'-separated
         bool valid = false;
+        // Where the seal's picture is on the page (PDF widgets); none for the
+        // package formats, whose pictures are document content.
+        std::optional<SealAppearance> appearance;
     };
     std::vector<Entry> seals;
     std::string text() const;  // headline, then every entry

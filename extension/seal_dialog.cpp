@@ -10,9 +10,11 @@
 #include <com/sun/star/lang/XComponent.hpp>
 #include <com/sun/star/lang/XMultiComponentFactory.hpp>
 #include <com/sun/star/lang/XMultiServiceFactory.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "extension/manage_actions.hpp"
 #include "extension/uno_common.hpp"
 #include "extension/uno_dialog.hpp"
 
@@ -50,23 +52,56 @@ bool runSealDialog(const Reference<uno::XComponentContext>& context,
     const auto t = [zh](const char* chinese, const char* english) {
         return std::string(zh ? chinese : english);
     };
-    const std::vector<KeyChoice> keys = availableKeys(modules);
+    // The seals of the seal folder and of the keys, with their own pictures.
+    const Inventory inventory = takeInventory(
+        modules, {}, get(defaults, "SealFolder").empty() ? defaultSealFolder() : get(defaults, "SealFolder"));
+    const std::vector<KeyChoice> keys = keyChoices(inventory.tokens);
     DialogBuilder b(context);
     b.model()->setPropertyValue("Title", uno::Any(ou(t("加盖电子签章", "Seal the document"))));
-    b.model()->setPropertyValue("Width", uno::Any(sal_Int32(290)));
-    b.model()->setPropertyValue("Height", uno::Any(sal_Int32(218)));
+    b.model()->setPropertyValue("Width", uno::Any(sal_Int32(320)));
+    b.model()->setPropertyValue("Height", uno::Any(sal_Int32(290)));
 
-    b.label("SealLabel", t("印章图片（PNG）：", "Seal picture (PNG):"), 6, 6, 200);
-    auto seal = b.add("Edit", "Seal", 6, 17, 200, 12);
-    seal->setPropertyValue("Text", uno::Any(ou(get(defaults, "Seal"))));
-    auto preview = b.add("ImageControl", "Preview", 216, 6, 68, 68);
-    preview->setPropertyValue("ScaleImage", uno::Any(true));
-    if (!get(defaults, "Seal").empty())
-        preview->setPropertyValue("ImageURL", uno::Any(fileUrl(get(defaults, "Seal"))));
+    b.label("SealLabel",
+            t("印章（选择一枚，或输入印章文件、印章名称或 PNG 图片）：",
+              "Seal (choose one, or type a seal file, a seal's name or a PNG picture):"),
+            6, 6, 308);
+    auto seal = b.add("ComboBox", "Seal", 6, 17, 308, 12);
+    seal->setPropertyValue("Dropdown", uno::Any(true));
+    // What the list shows -> the Seal argument: a folder seal's file, a key's seal by its esID.
+    std::vector<std::pair<std::string, std::string>> choices;
+    std::vector<std::unique_ptr<TemporaryFile>> pictures;  // removed when the dialog is gone
+    for (const ManagedSeal& s : inventory.seals) {
+        if (!s.error.empty()) continue;
+        const std::string shown = s.name + (s.source == "folder" ? "" : t("（USB Key 上）", " (on the key)"));
+        choices.emplace_back(shown, s.source == "folder" ? s.location : s.esId);
+        if (choices.size() > 4) continue;
+        const std::size_t i = choices.size() - 1;
+        const sal_Int32 x = static_cast<sal_Int32>(6 + 78 * i);
+        auto image = b.add("ImageControl", "SealPicture" + std::to_string(i), x, 34, 72, 56);
+        image->setPropertyValue("ScaleImage", uno::Any(true));
+        image->setPropertyValue("ScaleMode", uno::Any(sal_Int16(1)));  // ImageScaleMode::ISOTROPIC
+        image->setPropertyValue("Border", uno::Any(sal_Int16(0)));
+        pictures.push_back(std::make_unique<TemporaryFile>(s.picture));
+        if (!pictures.back()->path().empty())
+            image->setPropertyValue("ImageURL", uno::Any(fileUrl(pictures.back()->path())));
+        b.label("SealName" + std::to_string(i), shown, x, 92, 72);
+    }
+    Sequence<OUString> sealItems(static_cast<sal_Int32>(choices.size()));
+    for (std::size_t i = 0; i < choices.size(); ++i)
+        sealItems[static_cast<sal_Int32>(i)] = ou(choices[i].first);
+    seal->setPropertyValue("StringItemList", uno::Any(sealItems));
+    std::string firstSeal = get(defaults, "Seal");
+    for (const auto& [shown, argument] : choices)
+        if (argument == firstSeal) firstSeal = shown;
+    if (firstSeal.empty() && !choices.empty()) firstSeal = choices.front().first;
+    if (choices.empty())
+        b.label("NoSeals", t("印章文件夹中没有印章：", "No seals in the seal folder: ") + inventory.folder, 6,
+                40, 308);
+    seal->setPropertyValue("Text", uno::Any(ou(firstSeal)));
 
     b.label("KeyLabel", t("密钥（USB Key 上的签章证书）：", "Key (the seal certificate on the USB Key):"), 6,
-            34, 200);
-    auto key = b.add("ComboBox", "Key", 6, 45, 200, 12);
+            104, 200);
+    auto key = b.add("ComboBox", "Key", 6, 115, 200, 12);
     key->setPropertyValue("Dropdown", uno::Any(true));
     Sequence<OUString> items(static_cast<sal_Int32>(keys.size()));
     for (std::size_t i = 0; i < keys.size(); ++i) items[static_cast<sal_Int32>(i)] = ou(keys[i].spec);
@@ -78,38 +113,38 @@ bool runSealDialog(const Reference<uno::XComponentContext>& context,
     std::string who = keys.empty() ? t("未找到 USB Key；请在“选项 ▸ 电子签章”中添加 PKCS#11 模块",
                                        "No USB Key found; add its PKCS#11 module in Options > 电子签章")
                                    : keys.front().label;
-    b.label("KeyHolder", who, 6, 59, 200);
+    b.label("KeyHolder", who, 6, 129, 200);
 
     std::string pinLabel = t("PIN：", "PIN:");
     if (!keys.empty())
         pinLabel = t("PIN（", "PIN (") + pinStateText(keys.front().pinState, zh) + t("）：", "):");
-    b.label("PinLabel", pinLabel, 6, 76, 278);
-    auto pin = b.add("Edit", "Pin", 6, 87, 120, 12);
+    b.label("PinLabel", pinLabel, 6, 146, 278);
+    auto pin = b.add("Edit", "Pin", 6, 157, 120, 12);
     pin->setPropertyValue("EchoChar", uno::Any(sal_Int16('*')));
 
-    b.label("WhereLabel", t("盖章位置：", "Where the seal goes:"), 6, 106, 200);
-    auto atCursor = b.add("RadioButton", "AtCursor", 12, 118, 200, 10);
+    b.label("WhereLabel", t("盖章位置：", "Where the seal goes:"), 6, 176, 200);
+    auto atCursor = b.add("RadioButton", "AtCursor", 12, 188, 200, 10);
     atCursor->setPropertyValue(
         "Label", uno::Any(ou(t("光标或选中处（默认）", "At the cursor or selection (default)"))));
     atCursor->setPropertyValue("State", uno::Any(sal_Int16(1)));
-    auto atKeyword = b.add("RadioButton", "AtKeyword", 12, 131, 80, 10);
+    auto atKeyword = b.add("RadioButton", "AtKeyword", 12, 201, 80, 10);
     atKeyword->setPropertyValue("Label", uno::Any(ou(t("关键字：", "At the keyword:"))));
-    auto keyword = b.add("Edit", "Keyword", 96, 130, 110, 12);
+    auto keyword = b.add("Edit", "Keyword", 96, 200, 110, 12);
     keyword->setPropertyValue("Text", uno::Any(ou(t("（盖章）", "(seal)"))));
-    auto atPage = b.add("RadioButton", "AtPage", 12, 146, 50, 10);
+    auto atPage = b.add("RadioButton", "AtPage", 12, 216, 50, 10);
     atPage->setPropertyValue("Label", uno::Any(ou(t("页码：", "Page:"))));
-    auto page = b.add("NumericField", "Page", 64, 145, 30, 12);
+    auto page = b.add("NumericField", "Page", 64, 215, 30, 12);
     page->setPropertyValue("Value", uno::Any(1.0));
     page->setPropertyValue("DecimalAccuracy", uno::Any(sal_Int16(0)));
     page->setPropertyValue("ValueMin", uno::Any(1.0));
     page->setPropertyValue("Spin", uno::Any(true));
     b.label("AtLabel", t("中心位置 x,y（毫米，自页面左上角）：", "Centre x,y (mm from the top-left):"), 100,
-            147, 130);
-    auto at = b.add("Edit", "At", 232, 145, 52, 12);
+            217, 130);
+    auto at = b.add("Edit", "At", 232, 215, 52, 12);
     at->setPropertyValue("Text", uno::Any(OUString("150,240")));
 
-    b.label("OutputLabel", t("输出：", "Output:"), 6, 166, 60);
-    auto output = b.add("ListBox", "Output", 64, 165, 142, 12);
+    b.label("OutputLabel", t("输出：", "Output:"), 6, 236, 60);
+    auto output = b.add("ListBox", "Output", 64, 235, 142, 12);
     output->setPropertyValue("Dropdown", uno::Any(true));
     Sequence<OUString> outputs(2);
     outputs[0] = ou(t("签署文档本身", "Seal the document itself"));
@@ -119,13 +154,15 @@ bool runSealDialog(const Reference<uno::XComponentContext>& context,
     chosen[0] = get(defaults, "Output") == "pdf" ? 1 : 0;
     output->setPropertyValue("SelectedItems", uno::Any(chosen));
 
-    b.okCancel(t("盖章", "Seal"), t("取消", "Cancel"), 170, 196);
+    b.okCancel(t("盖章", "Seal"), t("取消", "Cancel"), 200, 268);
 
     Reference<awt::XControl> dialog = b.create(parent);
     const sal_Int16 answer = Reference<awt::XDialog>(dialog, uno::UNO_QUERY_THROW)->execute();
 
     result.args = defaults;
     result.args["Seal"] = text(seal);
+    for (const auto& [shown, argument] : choices)
+        if (shown == result.args["Seal"]) result.args["Seal"] = argument;
     result.args["Key"] = text(key);
     result.args.erase("PinEnv");
     if (selected(atKeyword)) {

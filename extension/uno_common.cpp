@@ -1,13 +1,18 @@
 #include "extension/uno_common.hpp"
 
+#include <dlfcn.h>
+#include <unistd.h>
+
 #include <com/sun/star/beans/PropertyValue.hpp>
 #include <com/sun/star/configuration/theDefaultProvider.hpp>
 #include <com/sun/star/container/XNameAccess.hpp>
 #include <com/sun/star/lang/XMultiServiceFactory.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <osl/file.hxx>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 using namespace com::sun::star;
 using com::sun::star::uno::Reference;
@@ -28,13 +33,14 @@ OUString ou(const std::string& s) {
 
 // The document's file on disk; Error(Usage) for a document never saved.
 std::string documentPath(const Reference<frame::XModel>& model) {
-    if (!model.is()) throw Error(ErrorCategory::Usage, "no document in this window");
+    if (!model.is()) throw Error(ErrorCategory::Usage, tr("no document in this window"));
     const OUString url = model->getURL();
     if (url.isEmpty())
-        throw Error(ErrorCategory::Usage, "the document has not been saved yet; save it, then seal it");
+        throw Error(ErrorCategory::Usage, tr("the document has not been saved yet; save it, then seal it"));
     OUString path;
     if (osl::FileBase::getSystemPathFromFileURL(url, path) != osl::FileBase::E_None)
-        throw Error(ErrorCategory::Usage, "the document is not a local file: " + utf8(url));
+        throw Error(ErrorCategory::Usage,
+                    fill(tr("the document is not a local file: {url}"), {{"{url}", utf8(url)}}));
     return utf8(path);
 }
 
@@ -44,22 +50,32 @@ OUString fileUrl(const std::string& path) {
     return url;
 }
 
+Reference<uno::XInterface> configNode(const Reference<uno::XComponentContext>& context, const char* path,
+                                      bool update) {
+    Reference<lang::XMultiServiceFactory> provider = configuration::theDefaultProvider::get(context);
+    beans::PropertyValue node;
+    node.Name = "nodepath";
+    node.Value <<= OUString::createFromAscii(path);
+    Sequence<uno::Any> arguments(1);
+    arguments[0] <<= node;
+    return provider->createInstanceWithArguments(
+        update ? OUString("com.sun.star.configuration.ConfigurationUpdateAccess")
+               : OUString("com.sun.star.configuration.ConfigurationAccess"),
+        arguments);
+}
+
+Reference<container::XNameAccess> configAccess(const Reference<uno::XComponentContext>& context,
+                                               const char* path) {
+    return Reference<container::XNameAccess>(configNode(context, path, false), uno::UNO_QUERY);
+}
+
 // The extension's options (registry/eseal.xcs), /org.eseal.extension.Options/General,
 // as defaults for arguments the dispatch does not give: DefaultOutput -> Output,
 // TrustAnchors -> Trust, UseSystemTrust=false -> NoSystemTrust. Unreadable
 // options leave the arguments as they are.
 void addOptionDefaults(const Reference<uno::XComponentContext>& context, CommandArgs& args) {
     try {
-        Reference<lang::XMultiServiceFactory> provider = configuration::theDefaultProvider::get(context);
-        beans::PropertyValue path;
-        path.Name = "nodepath";
-        path.Value <<= OUString("/org.eseal.extension.Options/General");
-        Sequence<uno::Any> arguments(1);
-        arguments[0] <<= path;
-        Reference<container::XNameAccess> general(
-            provider->createInstanceWithArguments("com.sun.star.configuration.ConfigurationAccess",
-                                                  arguments),
-            uno::UNO_QUERY);
+        Reference<container::XNameAccess> general = configAccess(context, kOptionsNode);
         if (!general.is()) return;
         OUString output;
         if (!args.count("Output") && (general->getByName("DefaultOutput") >>= output) && !output.isEmpty())
@@ -79,29 +95,11 @@ void addOptionDefaults(const Reference<uno::XComponentContext>& context, Command
     }
 }
 
-namespace {
-
-Reference<container::XNameAccess> configAccess(const Reference<uno::XComponentContext>& context,
-                                               const char* path) {
-    Reference<lang::XMultiServiceFactory> provider = configuration::theDefaultProvider::get(context);
-    beans::PropertyValue node;
-    node.Name = "nodepath";
-    node.Value <<= OUString::createFromAscii(path);
-    Sequence<uno::Any> arguments(1);
-    arguments[0] <<= node;
-    return Reference<container::XNameAccess>(
-        provider->createInstanceWithArguments("com.sun.star.configuration.ConfigurationAccess", arguments),
-        uno::UNO_QUERY);
-}
-
-}  // namespace
-
 std::vector<std::string> optionList(const Reference<uno::XComponentContext>& context,
                                     const char* name) noexcept {
     std::vector<std::string> list;
     try {
-        Reference<container::XNameAccess> general =
-            configAccess(context, "/org.eseal.extension.Options/General");
+        Reference<container::XNameAccess> general = configAccess(context, kOptionsNode);
         Sequence<OUString> items;
         if (general.is() && (general->getByName(OUString::createFromAscii(name)) >>= items))
             for (const OUString& i : items)
@@ -112,18 +110,67 @@ std::vector<std::string> optionList(const Reference<uno::XComponentContext>& con
     return list;
 }
 
-bool chineseUi(const Reference<uno::XComponentContext>& context) noexcept {
+std::string uiLanguage(const Reference<uno::XComponentContext>& context) noexcept {
     try {
         OUString locale;
         Reference<container::XNameAccess> l10n = configAccess(context, "/org.openoffice.Setup/L10N");
         if (l10n.is()) l10n->getByName("ooLocale") >>= locale;
-        if (!locale.isEmpty()) return locale.startsWith("zh");
+        if (!locale.isEmpty()) return utf8(locale);
     } catch (...) {
         // No configuration: the environment decides.
     }
     for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"})
-        if (const char* v = std::getenv(var); v && *v) return std::string(v).rfind("zh", 0) == 0;
-    return false;
+        if (const char* v = std::getenv(var); v && *v) return v;
+    return {};
+}
+
+std::string extensionLocaleDir() noexcept {
+    // This library is lib/libeseal_uno.so inside the installed extension;
+    // the catalogues are in its locale/ folder (extension/CMakeLists.txt).
+    Dl_info info{};
+    if (::dladdr(reinterpret_cast<void*>(&extensionLocaleDir), &info) == 0 || !info.dli_fname) return {};
+    try {
+        return (std::filesystem::path(info.dli_fname).parent_path().parent_path() / "locale").string();
+    } catch (...) {
+        return {};
+    }
+}
+
+bool chineseUi(const Reference<uno::XComponentContext>& context) noexcept {
+    const std::string language = uiLanguage(context);
+    try {
+        static const std::string localeDir = extensionLocaleDir();
+        selectLanguage(language, localeDir);
+    } catch (...) {
+        // No catalogue: the core's messages stay English.
+    }
+    return language.size() >= 2 && language[0] == 'z' && language[1] == 'h';
+}
+
+TemporaryFile::TemporaryFile(const Bytes& bytes, const std::string& suffix) noexcept {
+    if (bytes.empty()) return;
+    try {
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "eseal-picture-XXXXXX").string() + suffix;
+        const int fd = ::mkstemps(pattern.data(), static_cast<int>(suffix.size()));
+        if (fd < 0) return;
+        std::size_t done = 0;
+        while (done < bytes.size()) {
+            const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+            if (n <= 0) break;
+            done += static_cast<std::size_t>(n);
+        }
+        if (::close(fd) == 0 && done == bytes.size())
+            path_ = pattern;
+        else
+            ::unlink(pattern.c_str());
+    } catch (...) {
+        path_.clear();
+    }
+}
+
+TemporaryFile::~TemporaryFile() {
+    if (!path_.empty()) ::unlink(path_.c_str());
 }
 
 }  // namespace eseal::extension

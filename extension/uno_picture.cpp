@@ -7,6 +7,7 @@
 #include <com/sun/star/beans/XPropertySet.hpp>
 #include <com/sun/star/container/XIndexAccess.hpp>
 #include <com/sun/star/container/XNameAccess.hpp>
+#include <com/sun/star/container/XNamed.hpp>
 #include <com/sun/star/drawing/XDrawPages.hpp>
 #include <com/sun/star/drawing/XDrawPagesSupplier.hpp>
 #include <com/sun/star/drawing/XShape.hpp>
@@ -42,6 +43,7 @@
 #include <string>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "extension/uno_common.hpp"
 
 using namespace com::sun::star;
@@ -64,13 +66,26 @@ Reference<graphic::XGraphic> loadGraphic(const Reference<uno::XComponentContext>
     args[0].Name = "URL";
     args[0].Value <<= url;
     Reference<graphic::XGraphic> graphic = provider->queryGraphic(args);
-    if (!graphic.is()) throw Error(ErrorCategory::BadInput, "LibreOffice cannot read the seal picture", path);
+    if (!graphic.is())
+        throw Error(ErrorCategory::BadInput, tr("LibreOffice cannot read the seal picture"), path);
     return graphic;
 }
 
 bool supports(const Reference<frame::XModel>& model, const char* service) {
     Reference<lang::XServiceInfo> info(model, uno::UNO_QUERY);
     return info.is() && info->supportsService(OUString::createFromAscii(service));
+}
+
+// The picture named as the ODF adapter names the frame it places ("eseal
+// seal"), so that the verify panel finds seal pictures (LibreOffice makes a
+// name unique where it must).
+void nameSealPicture(const Reference<beans::XPropertySet>& p) {
+    try {
+        Reference<container::XNamed> named(p, uno::UNO_QUERY);
+        if (named.is()) named->setName("eseal seal 1");
+    } catch (const uno::Exception&) {
+        // Unnamed: the panel shows the seal without its picture.
+    }
 }
 
 // ---- Writer ---------------------------------------------------------------
@@ -91,9 +106,9 @@ void writerPage(const Reference<frame::XModel>& model, int& page, double& widthM
     if (page == -1) page = last;
     if (page < 1 || page > last) {
         cursor->gotoRange(was, false);
-        throw Error(ErrorCategory::BadInput, "page " + std::to_string(page) +
-                                                 " does not exist; the document has " + std::to_string(last) +
-                                                 (last == 1 ? " page" : " pages"));
+        throw Error(ErrorCategory::BadInput,
+                    fill(tr("page {page} does not exist; the document has {count} page(s)"),
+                         {{"{page}", std::to_string(page)}, {"{count}", std::to_string(last)}}));
     }
     pages->jumpToPage(static_cast<sal_Int16>(page));
     OUString styleName;
@@ -118,6 +133,7 @@ std::function<void()> placeInWriter(const Reference<uno::XComponentContext>& con
                                           uno::UNO_QUERY_THROW);
     Reference<beans::XPropertySet> p(content, uno::UNO_QUERY_THROW);
     set(p, "Graphic", uno::Any(loadGraphic(context, spot.picturePath)));
+    nameSealPicture(p);
     set(p, "Size", uno::Any(awt::Size(hmm(spot.widthMm), hmm(spot.heightMm))));
     // A stamp lies over the text it seals, in front of it.
     set(p, "TextWrap", uno::Any(text::WrapTextMode_THROUGH));
@@ -150,7 +166,8 @@ std::function<void()> placeInWriter(const Reference<uno::XComponentContext>& con
             Reference<container::XIndexAccess> found = searchable->findAll(search);
             if (!found.is() || found->getCount() < spot.placement.occurrence)
                 throw Error(ErrorCategory::BadInput,
-                            "the document does not contain the keyword \"" + spot.placement.keyword + "\"");
+                            fill(tr("the document does not contain the keyword \"{keyword}\""),
+                                 {{"{keyword}", spot.placement.keyword}}));
             Reference<text::XTextRange> range(found->getByIndex(spot.placement.occurrence - 1),
                                               uno::UNO_QUERY_THROW);
             text = range->getText();
@@ -184,7 +201,7 @@ struct CellSpot {
 CellSpot selectedCell(const Reference<frame::XModel>& model) {
     Reference<view::XSelectionSupplier> selection(model->getCurrentController(), uno::UNO_QUERY_THROW);
     Reference<sheet::XCellRangeAddressable> range(selection->getSelection(), uno::UNO_QUERY);
-    if (!range.is()) throw Error(ErrorCategory::Usage, "select a cell for the seal first");
+    if (!range.is()) throw Error(ErrorCategory::Usage, tr("select a cell for the seal first"));
     const table::CellRangeAddress a = range->getRangeAddress();
     return CellSpot{a.Sheet, a.StartColumn, a.StartRow};
 }
@@ -203,7 +220,8 @@ CellSpot keywordCell(const Reference<container::XIndexAccess>& sheets, const Pic
             return CellSpot{a.Sheet, a.StartColumn, a.StartRow};
         }
     }
-    throw Error(ErrorCategory::BadInput, "no cell holds the keyword \"" + spot.placement.keyword + "\"");
+    throw Error(ErrorCategory::BadInput,
+                fill(tr("no cell holds the keyword \"{keyword}\""), {{"{keyword}", spot.placement.keyword}}));
 }
 
 std::function<void()> placeInCalc(const Reference<uno::XComponentContext>& context,
@@ -224,13 +242,14 @@ std::function<void()> placeInCalc(const Reference<uno::XComponentContext>& conte
         // the last) and At the centre in mm from its top-left corner.
         const int page = spot.placement.page == -1 ? sheets->getCount() : spot.placement.page;
         if (page < 1 || page > sheets->getCount())
-            throw Error(ErrorCategory::BadInput, "sheet " + std::to_string(page) +
-                                                     " does not exist; the workbook has " +
-                                                     std::to_string(sheets->getCount()) + " sheets");
+            throw Error(
+                ErrorCategory::BadInput,
+                fill(tr("sheet {sheet} does not exist; the workbook has {count} sheet(s)"),
+                     {{"{sheet}", std::to_string(page)}, {"{count}", std::to_string(sheets->getCount())}}));
         sheetIndex = page - 1;
         if (spot.placement.fromBottomRight)
             throw Error(ErrorCategory::Usage,
-                        "a spreadsheet seal needs At (x,y in mm), a Keyword or a selected cell");
+                        tr("a spreadsheet seal needs At (x,y in mm), a Keyword or a selected cell"));
         position = awt::Point(hmm(spot.placement.xMm - spot.widthMm / 2),
                               hmm(spot.placement.yMm - spot.heightMm / 2));
     } else {
@@ -249,6 +268,7 @@ std::function<void()> placeInCalc(const Reference<uno::XComponentContext>& conte
                                      uno::UNO_QUERY_THROW);
     page->add(shape);
     p->setPropertyValue("Graphic", uno::Any(loadGraphic(context, spot.picturePath)));
+    nameSealPicture(p);
     shape->setSize(size);
     shape->setPosition(position);
     if (cell.is()) p->setPropertyValue("Anchor", uno::Any(cell));
@@ -266,7 +286,7 @@ std::function<void()> placePicture(const Reference<uno::XComponentContext>& cont
                                    const Reference<frame::XModel>& model, const PictureSpot& spot) {
     if (supports(model, "com.sun.star.text.TextDocument")) return placeInWriter(context, model, spot);
     if (supports(model, "com.sun.star.sheet.SpreadsheetDocument")) return placeInCalc(context, model, spot);
-    throw Error(ErrorCategory::Unsupported, "seal pictures go into Writer and Calc documents");
+    throw Error(ErrorCategory::Unsupported, tr("seal pictures go into Writer and Calc documents"));
 }
 
 }  // namespace eseal::extension

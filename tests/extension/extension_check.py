@@ -369,6 +369,7 @@ def odf_in_place(lo, eseal, key, seal, work, pki, env, locked_key):
     # The verify panel: the deck 电子签章 in a window's sidebar lists the seal;
     # sealing with the deck open lists the new seal after the reload.
     panel_lists(lo, letters[0], pki)
+    ui_language(lo, letters[0], base)
     fresh = os.path.join(work, "公函4.odt")
     make_letter(lo, fresh)
     doc = lo.open(fresh, hidden=False)
@@ -439,15 +440,55 @@ def panel_lists(lo, path, pki):
     check("the deck has the panel EsealSealsPanel", panels.hasByName("EsealSealsPanel"), str(panels.getElementNames()))
     if panels.hasByName("EsealSealsPanel"):
         window = panels.getByName("EsealSealsPanel").getDialog()
-        control = window.getControl("seals") if window is not None else None
-        text = control.getModel().Text if control is not None else ""
+        text = panel_window_text(window)
         print("panel   " + text.replace("\n", " | "), flush=True)
+        picture = window.getControl("SealPicture0") if window is not None else None
+        graphic = picture.getModel().Graphic if picture is not None else None
+        size = graphic.SizePixel if graphic is not None else None
+        check("the panel shows the seal's picture next to it (the picture eseal placed in the letter)",
+              size is not None and size.Width > 0 and size.Height > 0,
+              "graphic %s" % (None if size is None else "%dx%d px" % (size.Width, size.Height)))
         check("the panel lists the seal: signer, valid, time, nothing changed after it",
               "测试单位 ECDSA 签章人" in text and
               ("Seal " in text and "valid, unchanged since sealing" in text and "no change after sealing" in text or
                "签章 " in text and "有效" in text and "盖章后无变更" in text) and
               ("Time: 20" in text or "时间：20" in text), text[:300])
     doc.close(True)
+
+
+def ui_language(lo, sealed, seal_args):
+    """The extension speaks LibreOffice's UI language (the profile's
+    org.openoffice.Setup/L10N ooLocale), whatever the process locale: its own
+    sentences and the core's (gettext catalogue inside the .oxt) alike. The
+    extension reads ooLocale at every command, so changing it in the profile
+    switches the language for the next command."""
+    l10n = lo.create("com.sun.star.configuration.ConfigurationProvider").createInstanceWithArguments(
+        "com.sun.star.configuration.ConfigurationUpdateAccess", props(nodepath="/org.openoffice.Setup/L10N"))
+    was = l10n.ooLocale
+    expected = {
+        # the extension's own error, its headline, the core's verdict sentence, the panel's own label
+        "zh-CN": ("文档尚未保存；请先保存，再盖章", "请检查盖章设置。", "盖章后文件未被修改。", "签章人："),
+        "en-US": ("the document has not been saved yet; save it, then seal it", "Check the seal settings.",
+                  "the file has not been changed since.", "Signer: "),
+    }
+    try:
+        for locale, (error, headline, verdict, label) in expected.items():
+            l10n.replaceByName("ooLocale", locale)
+            l10n.commitChanges()
+            new = lo.desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, props(Hidden=True))
+            state, result = lo.dispatch(new.getCurrentController().getFrame(), "Seal", **dict(seal_args, Output="pdf"))
+            new.close(True)
+            parsed = json.loads(result or "{}")
+            check("UI language %s: an error and its headline come out in it" % locale,
+                  state == 0 and error in parsed.get("error", "") and parsed.get("headline") == headline, str(result))
+            doc = lo.open(sealed, hidden=False)
+            text = panel_text(doc)
+            doc.close(True)
+            check("UI language %s: the verify panel's core verdict sentence and its labels are in it" % locale,
+                  verdict in text and label in text, text[:200].replace("\n", " | "))
+    finally:
+        l10n.replaceByName("ooLocale", was)
+        l10n.commitChanges()
 
 
 def options_page(lo):
@@ -511,9 +552,19 @@ def panel_text(doc):
     panels = deck.getPanels()
     if not panels.hasByName("EsealSealsPanel"):
         return ""
-    window = panels.getByName("EsealSealsPanel").getDialog()
-    control = window.getControl("seals") if window is not None else None
-    return control.getModel().Text if control is not None else ""
+    return panel_window_text(panels.getByName("EsealSealsPanel").getDialog())
+
+
+def panel_window_text(window):
+    """The panel's headline and the lines of each seal row, as one text."""
+    if window is None:
+        return ""
+    texts = []
+    for name in ["seals"] + ["Seal%d" % i for i in range(5)]:
+        control = window.getControl(name)
+        if control is not None and control.getModel().Text:
+            texts.append(control.getModel().Text)
+    return "\n".join(texts)
 
 
 def check_count(name, container, n):
@@ -530,6 +581,61 @@ def verified(eseal, path, pki, nssdb, env):
     check("pdfsig: " + os.path.basename(path) + " signature valid",
           code == 0 and "Signature Validation: Signature is Valid." in out and "Total document signed" in out,
           " | ".join(line.strip() for line in out.splitlines() if "Validation" in line))
+
+
+def electronic_seals(lo, eseal, pki, inputs, nssdb, work, env, key):
+    """Seal names an electronic seal (GB/T 38540 SES_Seal) of the seal folder:
+    a PDF's signature carries it and shows its picture; the verify panel shows
+    that picture; a seal that does not name the key's certificate is refused."""
+    folder = os.path.join(work, "electronic-seals")
+    os.makedirs(folder)
+    made = []
+    for name, cert, file_name in (("测试单位业务专用章", "signer-ec.crt", "业务专用章.esl"),
+                                  ("别的单位公章", "signer-rsa.crt", "别的单位公章.esl")):
+        code, out = run([eseal, "seal", "make", "--image", os.path.join(inputs, "seal-red.png"), "--size", "40",
+                         "--name", name, "--cert", os.path.join(pki, cert), "--valid", "2025-01-01..2099-12-31",
+                         "--maker-key", "p12:" + os.path.join(pki, "signer-sm2.p12"), "--pin-env", "ESEAL_EXT_MAKER_PIN",
+                         "--id", "ext-" + cert[:-4], "-o", os.path.join(folder, file_name)],
+                        dict(env, ESEAL_EXT_MAKER_PIN="test"))
+        made.append(code == 0)
+    check("two electronic seals in a seal folder (eseal seal make)", all(made))
+    pdf = os.path.join(work, "电子印章.pdf")
+    shutil.copy(os.path.join(inputs, "letter.pdf"), pdf)
+    doc = lo.open(pdf)
+    frame = doc.getCurrentController().getFrame()
+    base = dict(Key=key, PinEnv=PIN_VAR, SealFolder=folder, Page=1, At="100,120", Output="document")
+    before = sha256(pdf)
+    state, result = lo.dispatch(frame, "Seal", **dict(base, Seal="别的单位公章"))
+    check("a seal that does not name the key's certificate is refused, the PDF untouched",
+          state == 0 and "certificate" in (result or "") and sha256(pdf) == before, str(result))
+    state, result = lo.dispatch(frame, "Seal", **dict(base, Seal="测试单位业务专用章"))
+    check("Seal=the seal's name seals the PDF with the electronic seal", state == 1 and sha256(pdf) != before,
+          str(result))
+    verified(eseal, pdf, pki, nssdb, env)
+    code, out = run([eseal, "verify", "--json", pdf, "--trust", os.path.join(pki, "trust.pem"), "--no-system-trust"], env)
+    try:
+        sigs = json.loads(out).get("signatures", [])
+    except ValueError:
+        sigs = []
+    seal = sigs[0].get("electronicSeal", {}) if sigs else {}
+    check("the signature carries the seal, bound to the signer, its picture on the page",
+          seal.get("name") == "测试单位业务专用章" and seal.get("signerListed") and
+          seal.get("makerSignatureValid") and seal.get("pictureOnPage") == "matches", str(seal)[:200])
+    doc = _model_of(frame)
+    doc.close(True)
+    doc = lo.open(pdf, hidden=False)
+    sidebar = doc.getCurrentController().getSidebar()
+    sidebar.setVisible(True)
+    deck = sidebar.getDecks().getByName("EsealDeck")
+    deck.activate(True)
+    window = deck.getPanels().getByName("EsealSealsPanel").getDialog()
+    picture = window.getControl("SealPicture0") if window is not None else None
+    graphic = picture.getModel().Graphic if picture is not None else None
+    size = graphic.SizePixel if graphic is not None else None
+    check("the verify panel shows the PDF seal's picture, as LibreOffice draws its widget",
+          size is not None and size.Width > 0, "%s; %s" % (size and (size.Width, size.Height),
+                                                              panel_window_text(window)[:160].replace("\n", " | ")))
+    doc.close(True)
 
 
 def manage_keys(lo, eseal, pki, inputs, nssdb, work, env, skf, locked_key):
@@ -795,6 +901,7 @@ def main():
 
         odf_in_place(lo, eseal, key, seal, work, pki, env, locked_key)
         manage_keys(lo, eseal, pki, inputs, nssdb, work, env, skf, locked_key)
+        electronic_seals(lo, eseal, pki, inputs, nssdb, work, env, key)
 
         # A new document never saved has no file to seal.
         new = lo.desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, props(Hidden=True))

@@ -37,7 +37,8 @@ import extension_check as ec
 from extension_check import check, props
 
 ROLE = {name: uno.getConstantByName("com.sun.star.accessibility.AccessibleRole." + name)
-        for name in ("TOOL_BAR", "PUSH_BUTTON", "DIALOG", "DOCUMENT_TEXT", "PARAGRAPH", "TEXT", "CHECK_BOX")}
+        for name in ("TOOL_BAR", "PUSH_BUTTON", "DIALOG", "DOCUMENT_TEXT", "PARAGRAPH", "TEXT", "CHECK_BOX",
+                     "ICON", "GRAPHIC", "PASSWORD_TEXT")}
 BUTTONS = ("加盖电子签章", "骑缝章", "验证签章", "签章管理")
 LANGPACK = "/usr/lib/libreoffice/share/registry/Langpack-zh-CN.xcd"
 
@@ -186,6 +187,75 @@ def act(context):
     return done, failure
 
 
+def change_pin_in_dialog(lo, shown, manage_dialog, eseal, env):
+    """修改 PIN… in 签章管理 for the selected key (the test token): the PIN dialog
+    takes the current PIN and the new one twice (typed through the accessibility
+    tree), a message says the PIN was changed and 签章管理 comes back. The new PIN
+    is then proved by changing it back with arguments (the token is shared by
+    the tests: restored whatever happens). Returns 签章管理 shown again, or None."""
+    token = "pkcs11:token=eseal-test?module-path=/usr/lib/softhsm/libsofthsm2.so"
+
+    def window_named(name, role=ROLE["DIALOG"]):
+        for c, _ in top_windows(lo):
+            if c is not None and c.getAccessibleRole() == role and c.getAccessibleName() == name:
+                return c
+        return None
+
+    def message(text):
+        for c, _ in top_windows(lo):
+            try:
+                if c is not None and any(text in (d.getAccessibleName() or "") for d in walk(c)):
+                    return c
+            except Exception:  # a window going away (the PIN dialog)
+                continue
+        return None
+
+    changed = False
+    try:
+        button = find(shown, ROLE["PUSH_BUTTON"], contains="修改 PIN")
+        if button is None:
+            check("签章管理 has 修改 PIN…", False)
+            return shown
+        act(button)
+        pins = wait_for(lambda: window_named("修改 PIN"), 15)
+        fields = [c for c in walk(pins) if c.getAccessibleRole() in (ROLE["TEXT"], ROLE["PASSWORD_TEXT"])] \
+            if pins is not None else []
+        check("修改 PIN… opens the PIN dialog with the current PIN, the new PIN and the new PIN again",
+              len(fields) == 3, str(len(fields)))
+        if pins is None or len(fields) != 3:
+            cancel = find(pins, ROLE["PUSH_BUTTON"], name="取消") if pins is not None else None
+            if cancel is not None:
+                act(cancel)
+            return wait_for(manage_dialog, 15)
+        for field, value in zip(fields, (env[ec.PIN_VAR], env["ESEAL_GUI_NEW_PIN"], env["ESEAL_GUI_NEW_PIN"])):
+            field.setText(value)
+        ok = find(pins, ROLE["PUSH_BUTTON"], name="确定")
+        if ok is not None:
+            act(ok)
+        box = wait_for(lambda: message("PIN 已修改。"), 20)
+        changed = box is not None
+        check("确定 changes the PIN through the core: the message PIN 已修改。", changed,
+              str([c.getAccessibleName() for c, _ in top_windows(lo) if c is not None]))
+        if box is not None:
+            confirm = next((c for c in walk(box) if c.getAccessibleRole() == ROLE["PUSH_BUTTON"]), None)
+            if confirm is not None:
+                act(confirm)
+        again = wait_for(manage_dialog, 15)
+        check("签章管理 comes back after the message", again is not None)
+        return again
+    finally:
+        # The new PIN works (it changes the PIN back), and the shared token is as it was.
+        if not changed:
+            # Unsure what happened: the old PIN still logs in, or the new one is restored.
+            code, _ = ec.run([eseal, "token", "list", "--login", "--token", token, "--pin-env", ec.PIN_VAR], env)
+            changed = code != 0
+        if changed:
+            code, out = ec.run([eseal, "token", "change-pin", "--token", token, "--pin-env", "ESEAL_GUI_NEW_PIN",
+                                "--new-pin-env", ec.PIN_VAR], env)
+            check("the PIN set in the dialog is the key's PIN now (eseal token change-pin with it restores the old)",
+                  code == 0, out.strip()[-160:])
+
+
 def main():
     eseal, oxt, data, shots = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
     pki, inputs = os.path.join(data, "pki"), os.path.join(data, "inputs")
@@ -200,6 +270,7 @@ def main():
         f.write(PROFILE_SETTINGS)
     env = dict(os.environ, SOFTHSM2_CONF=os.path.join(data, "softhsm", "softhsm2.conf"))
     env[ec.PIN_VAR] = "11223344"
+    env["ESEAL_GUI_NEW_PIN"] = "24681357"
     env["MOZILLA_CERTIFICATE_FOLDER"] = "sql:" + os.path.join(inputs, "nssdb")
     env.pop("PYTHONPATH", None)
     key = "pkcs11:token=eseal-test;object=signer-ec?module-path=/usr/lib/softhsm/libsofthsm2.so"
@@ -288,6 +359,9 @@ def main():
             check("the dialog offers the test token's key with its PIN state and the 盖章 / 取消 buttons",
                   any("签章人 (eseal-test)" in t for t in texts) and any("PIN" in t for t in texts) and
                   find(dialog, ROLE["PUSH_BUTTON"], name="盖章") is not None, " | ".join(t for t in texts if t)[:300])
+            pictures = [bounds(c) for c in walk(dialog) if c.getAccessibleRole() in (ROLE["ICON"], ROLE["GRAPHIC"])]
+            check("the dialog shows the seal folder's seal with its picture (an image on the screen, its name under it)",
+                  "测试单位业务专用章" in texts and any(w >= 40 and h >= 30 for _, _, w, h in pictures), str(pictures))
             # The whole screen: the dialog over the letter (without a window manager its
             # accessible bounds are not where X shows it, so no crop).
             shoot(x.display, os.path.join(shots, "seal-dialog.png"))
@@ -325,7 +399,7 @@ def main():
                 if not deck.isActive():
                     return None
                 window = deck.getPanels().getByName("EsealSealsPanel").getDialog()
-                text = window.getControl("seals").getModel().Text
+                text = ec.panel_window_text(window)
             except Exception:  # the deck is still being built
                 return None
             return text if "测试单位 ECDSA 签章人" in text else None
@@ -354,7 +428,8 @@ def main():
             return None
 
         active = wait_for(lambda: decks.hasByName("EsealDeck") and decks.getByName("EsealDeck").isActive(), 20)
-        text = wait_for(panel_listing, 5) or wait_for(listed, 15)
+        seen = wait_for(panel_listing, 5)  # the listing is readable through the accessibility tree too
+        text = wait_for(listed, 15)
         title = wait_for(panel_title, 10)
         if title is None:
             found = [(c.getAccessibleRole(), bounds(c)) for c in walk(frame.getContainerWindow().getAccessibleContext())
@@ -365,6 +440,24 @@ def main():
         print("panel   " + (text or "").replace("\n", " | "), flush=True)
         check("验证签章 (a click) opens the deck 电子签章, whose panel lists the seal: valid, signer, time",
               verify is not None and active and "电子签章" in decks.getByName("EsealDeck").getTitle() and text is not None and "有效" in text and "时间：20" in text, str(text)[:200])
+        check("the panel's verdict sentence comes from the core's catalogue in the UI language (zh-CN)",
+              text is not None and "盖章后文件未被修改。" in text, (text or "")[:80])
+        if seen is None:
+            print("note    the listing was read through the sidebar's API (not found in the accessibility tree in 5 s)",
+                  flush=True)
+
+        def panel_picture():
+            try:
+                deck = ec._model_of(frame).getCurrentController().getSidebar().getDecks().getByName("EsealDeck")
+                model = deck.getPanels().getByName("EsealSealsPanel").getDialog().getControl("SealPicture0").getModel()
+                size = model.Graphic.SizePixel if model.Graphic is not None else None
+            except Exception:  # the deck is still being built
+                return None
+            return (size.Width, size.Height) if size is not None and size.Width > 0 else None
+
+        picture = wait_for(panel_picture, 10)
+        check("the panel shows the seal's picture next to its lines (an image control with a graphic)",
+              picture is not None, str(picture))
         shoot(x.display, os.path.join(shots, "verify-panel.png"))
 
         # A click on 签章管理: the keys and seals dialog, with the seal's own picture.
@@ -387,6 +480,8 @@ def main():
               " | ".join(t for t in texts if t)[:300])
         if shown is not None:
             shoot(x.display, os.path.join(shots, "manage-dialog.png"))
+            shown = change_pin_in_dialog(lo, shown, manage_dialog, eseal, env)
+        if shown is not None:
             close = find(shown, ROLE["PUSH_BUTTON"], name="关闭")
             if close is not None:
                 act(close)

@@ -146,3 +146,41 @@ BOOST_AUTO_TEST_CASE(error_headlines_for_clerks) {
                R"({"category":"token","error":"wrong PIN","headline":"PIN 不正确","ok":false})");
     BOOST_TEST(errorJson("usage", "x") == R"({"category":"usage","error":"x","ok":false})");
 }
+
+// The Seal argument: a seal picture as before, or an electronic seal (GB/T
+// 38540 SES_Seal) by its file or by its name in the seal folder.
+BOOST_AUTO_TEST_CASE(the_seal_argument_names_a_picture_or_an_electronic_seal) {
+    const std::string v4 = std::string(ESEAL_SOURCE_DIR) + "/../shared/testdata/gbt38540/UserV4.esl";
+    BOOST_REQUIRE(std::filesystem::exists(v4));
+    const ChosenSeal picture = chosenSeal({{"Seal", kSquareSeal}});
+    BOOST_TEST(!picture.electronic);
+    BOOST_TEST(picture.where == kSquareSeal);
+
+    const ChosenSeal file = chosenSeal({{"Seal", v4}});
+    BOOST_REQUIRE(file.electronic.has_value());
+    BOOST_TEST(file.where == v4);
+    BOOST_TEST(file.electronic->property.name == "OFD R&W 测试用印章");
+
+    const auto folder =
+        std::filesystem::temp_directory_path() / ("eseal-seals-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(folder);
+    std::filesystem::copy_file(v4, folder / "单位印章.esl",
+                               std::filesystem::copy_options::overwrite_existing);
+    std::ofstream(folder / "notes.txt") << "not a seal";
+    for (const char* name : {"OFD R&W 测试用印章", "单位印章"}) {
+        const ChosenSeal named = chosenSeal({{"Seal", name}, {"SealFolder", folder.string()}});
+        BOOST_REQUIRE(named.electronic.has_value());
+        BOOST_TEST(named.where == (folder / "单位印章.esl").string());
+        BOOST_TEST(named.electronic->esId == file.electronic->esId);
+    }
+    // A name no seal has: the seals there are named (seal::chooseSeal).
+    try {
+        chosenSeal({{"Seal", "没有这枚印章"}, {"SealFolder", folder.string()}});
+        BOOST_FAIL("an unknown seal name was accepted");
+    } catch (const TokenError& e) {
+        BOOST_TEST((e.kind() == TokenError::Kind::NotFound));
+        BOOST_TEST(std::string(e.what()).find("OFD R&W") != std::string::npos);
+    }
+    std::filesystem::remove_all(folder);
+    BOOST_TEST((categoryOf([] { chosenSeal({}); }) == ErrorCategory::Usage));
+}

@@ -3,12 +3,15 @@
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
+#include <clocale>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/bytes.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/secret.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/digest.hpp"
@@ -205,4 +208,48 @@ BOOST_AUTO_TEST_CASE(pkcs12_key_signs_and_wrong_password_is_wrong_pin) {
         BOOST_TEST(static_cast<int>(e.kind()) == static_cast<int>(TokenError::Kind::WrongPin));
     }
     BOOST_CHECK_THROW(openKey("nosuch:thing", good), Error);
+}
+
+// The extension's language is LibreOffice's UI language, not the process locale:
+// selectLanguage reads the catalogue itself and leaves the locale alone.
+BOOST_AUTO_TEST_CASE(selected_language_overrides_the_process_locale) {
+    const std::string before = std::setlocale(LC_MESSAGES, nullptr);
+    BOOST_TEST(selectLanguage("zh-CN", ESEAL_LOCALE_DIR));
+    BOOST_TEST(chineseMessages());
+    BOOST_TEST(std::string(tr("warning: ")) == "警告：");
+    BOOST_TEST(std::string(tr("a message no catalogue has")) == "a message no catalogue has");
+    const char* kept = tr("warning: ");
+    BOOST_TEST(!selectLanguage("en-US", ESEAL_LOCALE_DIR));
+    BOOST_TEST(!chineseMessages());
+    BOOST_TEST(std::string(tr("warning: ")) == "warning: ");
+    BOOST_TEST(std::string(kept) == "警告：");  // still valid after the change
+    BOOST_TEST(selectLanguage("zh_CN.UTF-8", ESEAL_LOCALE_DIR));
+    BOOST_TEST(std::string(tr("warning: ")) == "警告：");
+    BOOST_TEST(std::string(std::setlocale(LC_MESSAGES, nullptr)) == before);
+    selectLanguage("en-US", "");
+}
+
+// A catalogue that is missing, truncated or not a catalogue at all means English.
+BOOST_AUTO_TEST_CASE(a_broken_catalogue_means_english) {
+    TempDir dir;
+    fs::create_directories(dir.path / "zh_CN" / "LC_MESSAGES");
+    BOOST_TEST(!selectLanguage("zh-CN", (dir.path / "none").string()));
+    std::ifstream good(std::string(ESEAL_LOCALE_DIR) + "/zh_CN/LC_MESSAGES/eseal.mo", std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(good)), std::istreambuf_iterator<char>());
+    BOOST_REQUIRE(bytes.size() > 1000);
+    std::ofstream(dir.path / "zh_CN" / "LC_MESSAGES" / "eseal.mo", std::ios::binary)
+        << bytes.substr(0, bytes.size() / 2);
+    BOOST_TEST(!selectLanguage("zh-CN", dir.path.string()));
+    BOOST_TEST(std::string(tr("warning: ")) == "warning: ");
+    // A table offset past the end of the file.
+    TempDir other;
+    fs::create_directories(other.path / "zh_CN" / "LC_MESSAGES");
+    std::string bad = bytes;
+    bad[12] = '\xff';
+    bad[13] = '\xff';
+    bad[14] = '\xff';
+    bad[15] = '\x7f';
+    std::ofstream(other.path / "zh_CN" / "LC_MESSAGES" / "eseal.mo", std::ios::binary) << bad;
+    BOOST_TEST(!selectLanguage("zh-CN", other.path.string()));
+    selectLanguage("en-US", "");
 }
