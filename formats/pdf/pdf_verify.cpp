@@ -137,9 +137,10 @@ private:
         sf.field = node;
         sf.sig = v.isDictionary() ? v : OH::newNull();
         const std::string name = pdf::fieldName(node);
+        // The id of a field without a name stays English in every language:
+        // scripts match it in the JSON report.
         sf.name = name.empty()
-                      ? (node.isIndirect() ? fill(tr("field {ref}"), {{"{ref}", ref(node.getObjGen())}})
-                                           : std::string(tr("unnamed field")))
+                      ? (node.isIndirect() ? "field " + ref(node.getObjGen()) : std::string("unnamed field"))
                       : name;
         if (isName(node.getKey("/Subtype"), "/Widget")) sf.widgets.push_back(node);
         if (kids.isArray())
