@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <iterator>
 #include <qpdf/Buffer.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
@@ -10,6 +11,7 @@
 #include <set>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "formats/pdf/pdf_fields.hpp"
 #include "formats/pdf/pdf_input.hpp"
 #include "formats/pdf/pdf_object_io.hpp"
@@ -138,28 +140,98 @@ Roles rolesOf(QPDF& q) {
     return r;
 }
 
+}  // namespace
+
+// What one object refers to (forwardRefs), kept from one revision to the next
+// while the object is the same: an object whose cross-reference entry no
+// update touched reads as the same bytes, so only what a revision rewrote is
+// parsed again (ISO 32000-1 7.5.6: an update appends; it cannot change bytes).
+struct ObjectGraph {
+    struct Node {
+        bool indirect = false;
+        std::vector<QPDFObjGen> refs;
+        // Objects its reading depends on besides its own bytes: a stream's
+        // indirect /Length, and the object stream holding it with what that
+        // stream's dictionary refers to (/Length, /Filter, /DecodeParms).
+        std::vector<QPDFObjGen> deps;
+    };
+    int revision = 0;  // the revision the nodes describe; 0: none yet
+    std::map<QPDFObjGen, Node> nodes;
+
+    // Moves the graph from revision-1 to revision: forgets every object the
+    // update touched (or whose reading depends on one it touched).
+    void advance(const std::set<QPDFObjGen>& touched) {
+        for (auto it = nodes.begin(); it != nodes.end();) {
+            bool stale = touched.count(it->first) > 0;
+            for (const auto& d : it->second.deps) stale = stale || touched.count(d) > 0;
+            it = stale ? nodes.erase(it) : std::next(it);
+        }
+    }
+};
+
+namespace {
+
+ObjectGraph::Node graphNode(QPDF& q, const std::map<QPDFObjGen, QPDFXRefEntry>& xref, QPDFObjGen og, OH o) {
+    ObjectGraph::Node n;
+    n.indirect = o.isIndirect();
+    std::set<QPDFObjGen> refs = forwardRefs(o);
+    n.refs.assign(refs.begin(), refs.end());
+    if (o.isStream()) {
+        OH length = o.getDict().getKey("/Length");
+        if (length.isIndirect()) n.deps.push_back(length.getObjGen());
+    }
+    auto e = xref.find(og);
+    if (e != xref.end() && e->second.getType() == 2) {
+        QPDFObjGen holder(e->second.getObjStreamNumber(), 0);
+        n.deps.push_back(holder);
+        OH s = q.getObject(holder);
+        if (s.isStream()) {
+            std::set<QPDFObjGen> streamRefs;
+            directRefs(s.getDict(), streamRefs, 0);
+            n.deps.insert(n.deps.end(), streamRefs.begin(), streamRefs.end());
+        }
+    }
+    return n;
+}
+
 // Every object the pages of a document draw with: their resources and
 // content, and each annotation with its appearance streams; not through
-// /Parent or /P, which lead back into the page tree.
+// /Parent or /P, which lead back into the page tree. What each object refers
+// to comes from `graph` when an earlier revision already read it.
 template <typename Spend>
-std::set<QPDFObjGen> pageUsedObjects(QPDF& q, const Roles& r, Spend spend) {
+std::set<QPDFObjGen> pageUsedObjects(QPDF& q, const std::map<QPDFObjGen, QPDFXRefEntry>& xref, const Roles& r,
+                                     ObjectGraph& graph, Spend spend) {
     std::set<QPDFObjGen> seen;
-    std::deque<OH> todo;
+    std::deque<QPDFObjGen> todo;  // indirect objects still to visit
+    auto follow = [&](const auto& refs) {
+        for (const auto& og : refs)
+            if (!seen.count(og) && !r.pages.count(og) && !r.pageTree.count(og)) todo.push_back(og);
+    };
+    auto start = [&](OH o) {
+        if (o.isIndirect())
+            todo.push_back(o.getObjGen());
+        else
+            follow(forwardRefs(o));
+    };
     for (const auto& [og, page] : r.pages) {
         OH p = q.getObject(og);
-        todo.push_back(p.getKey("/Resources"));
-        todo.push_back(p.getKey("/Contents"));
+        start(p.getKey("/Resources"));
+        start(p.getKey("/Contents"));
     }
-    for (const auto& [og, page] : r.annots) todo.push_back(q.getObject(og));
+    for (const auto& [og, page] : r.annots) todo.push_back(og);
     while (!todo.empty()) {
-        OH o = todo.front();
+        QPDFObjGen og = todo.front();
         todo.pop_front();
-        if (o.isIndirect() && !seen.insert(o.getObjGen()).second) continue;
-        if (o.isIndirect()) spend(1);
-        std::set<QPDFObjGen> refs = forwardRefs(o);
-        for (const auto& og : refs)
-            if (!seen.count(og) && !r.pages.count(og) && !r.pageTree.count(og))
-                todo.push_back(q.getObject(og));
+        auto it = graph.nodes.find(og);
+        OH o;
+        const bool indirect =
+            it != graph.nodes.end() ? it->second.indirect : (o = q.getObject(og)).isIndirect();
+        if (indirect) {
+            if (!seen.insert(og).second) continue;
+            spend(1);
+        }
+        if (it == graph.nodes.end()) it = graph.nodes.emplace(og, graphNode(q, xref, og, o)).first;
+        follow(it->second.refs);
     }
     return seen;
 }
@@ -298,7 +370,17 @@ struct Classifier {
         return a.unparse() == b.unparse();
     }
 
-    std::string rev() const { return "revision " + std::to_string(revision); }
+    // A description in the reader's language (tr(), fill()); {n} is the revision.
+    std::string say(const char* msgid, std::vector<std::pair<std::string, std::string>> values = {}) const {
+        values.emplace_back("{n}", std::to_string(revision));
+        return fill(tr(msgid), values);
+    }
+
+    // A change whose description already says that it came after the seal.
+    void addAfterSeal(ModificationKind kind, QPDFObjGen og, const std::string& description, bool allowed) {
+        add(kind, og, description, allowed);
+        out.back().saysAfterSeal = true;
+    }
 
     static std::string subtypeOf(OH annot) {
         OH st = annot.getKey("/Subtype");
@@ -363,11 +445,13 @@ struct Classifier {
         // A signature field is new when it was no signature field before, or
         // when it was an empty one that is now signed.
         for (const auto& og : r1.sigFields) {
+            // Checked first: what the field held before is read only when this
+            // revision changed it (an existing signature's /V is large to parse).
+            if (!changed.count(og)) continue;
             OH f1 = q1.getObject(og);
             bool existed = r0.sigFields.count(og) > 0;
             bool wasEmpty = existed && !q0.getObject(og).getKey("/V").isDictionary();
             if (existed && !wasEmpty) continue;
-            if (!changed.count(og)) continue;
             reachChanged(f1, newSig);
             // A field that shows a picture without a signature can cover what
             // an earlier seal covered (Sneaky Signature, IEEE S&P 2021).
@@ -410,14 +494,18 @@ struct Classifier {
             OH v1 = c1.getKey(k);
             if (v0.unparse() == v1.unparse()) continue;
             if (k == "/DSS") {
-                add(K::Dss, og, rev() + " added or updated the document security store (/DSS)", true);
+                add(K::Dss, og, say("revision {n} added or updated the document security store (/DSS)"),
+                    true);
             } else if (k == "/Metadata") {
-                add(K::Metadata, og, rev() + " changed the document's metadata stream (/Metadata)", true);
+                add(K::Metadata, og, say("revision {n} changed the document's metadata stream (/Metadata)"),
+                    true);
             } else if (k == "/Extensions" || k == "/Version" || k == "/MarkInfo") {
                 // Written by signers and LTV tools with a DSS or a timestamp (ISO 32000-1 7.2.1
                 // Table 28 /Version and /MarkInfo, ISO 32000-2 7.12 developer extensions, as
                 // pyHanko's LTA updates): no change to what a page shows.
-                add(K::Catalog, og, rev() + " changed the document catalog entry " + k + " (" + ref(og) + ")",
+                add(K::Catalog, og,
+                    say("revision {n} changed the document catalog entry {key} ({ref})",
+                        {{"{key}", k}, {"{ref}", ref(og)}}),
                     ChangeLevel::LtaUpdates);
             } else if (k == "/AcroForm") {
                 acroForm(v0, v1, og, true);
@@ -426,10 +514,13 @@ struct Classifier {
                 // A certification for the new signature (12.8.2.2.1); whether it may
                 // be one (it must be the first) is judged with that signature.
                 add(K::Signature, og,
-                    rev() + " made the new signature a certification (/Perms /DocMDP, " + ref(og) + ")",
+                    say("revision {n} made the new signature a certification (/Perms /DocMDP, {ref})",
+                        {{"{ref}", ref(og)}}),
                     ChangeLevel::FormFilling);
             } else {
-                add(K::Catalog, og, rev() + " changed the document catalog entry " + k + " (" + ref(og) + ")",
+                add(K::Catalog, og,
+                    say("revision {n} changed the document catalog entry {key} ({ref})",
+                        {{"{key}", k}, {"{ref}", ref(og)}}),
                     false);
             }
         }
@@ -437,7 +528,7 @@ struct Classifier {
 
     void acroForm(OH a0, OH a1, QPDFObjGen og, bool inCatalog) {
         if (!a1.isDictionary()) {
-            add(K::FormField, og, rev() + " removed the interactive form (/AcroForm)", false);
+            add(K::FormField, og, say("revision {n} removed the interactive form (/AcroForm)"), false);
             return;
         }
         std::set<std::string> keys = a1.getKeys();
@@ -451,30 +542,35 @@ struct Classifier {
             if (k == "/Fields") {
                 if (!v1.isIndirect() && !onlyAppends(v0, v1, newSig)) {
                     add(K::FormField, og,
-                        rev() + " changed the form's field list other than by adding a signature", false);
+                        say("revision {n} changed the form's field list other than by adding a signature"),
+                        false);
                     return;
                 }
                 if (v1.isIndirect() && v0.isIndirect()) {
-                    add(K::FormField, og, rev() + " replaced the form's field list", false);
+                    add(K::FormField, og, say("revision {n} replaced the form's field list"), false);
                     return;
                 }
             } else if (k == "/DA" || k == "/NeedAppearances") {
                 // Defaults for filling in fields (12.7.2 Table 218): form filling.
-                add(K::FormField, og, rev() + " changed the form entry " + k + " (" + ref(og) + ")",
+                add(K::FormField, og,
+                    say("revision {n} changed the form entry {key} ({ref})",
+                        {{"{key}", k}, {"{ref}", ref(og)}}),
                     ChangeLevel::FormFilling);
                 continue;
             } else if (k != "/SigFlags" && k != "/DR") {
-                add(K::FormField, og, rev() + " changed the form entry " + k + " (" + ref(og) + ")", false);
+                add(K::FormField, og,
+                    say("revision {n} changed the form entry {key} ({ref})",
+                        {{"{key}", k}, {"{ref}", ref(og)}}),
+                    false);
                 return;
             }
             changedAny = true;
         }
         if (changedAny)
             add(K::SignatureAdded, og,
-                rev() +
-                    (inCatalog ? " updated the interactive form in the catalog"
-                               : " updated the interactive form") +
-                    " for a new signature",
+                inCatalog
+                    ? say("revision {n} updated the interactive form in the catalog for a new signature")
+                    : say("revision {n} updated the interactive form for a new signature"),
                 true);
     }
 
@@ -486,15 +582,18 @@ struct Classifier {
         for (const auto& item : arrayRefs(before))
             if (!still.count(item) && r0.fields.count(item))
                 return add(K::Annotation, og,
-                           rev() + " removed the widget " + ref(item) + " of a form field from " + where,
+                           say("revision {n} removed the widget {ref} of a form field from {where}",
+                               {{"{ref}", ref(item)}, {"{where}", where}}),
                            ChangeLevel::Other);
-        add(K::Annotation, og, rev() + " changed the annotations of " + where, false);
+        add(K::Annotation, og, say("revision {n} changed the annotations of {where}", {{"{where}", where}}),
+            false);
     }
 
     void page(OH p0, OH p1, QPDFObjGen og, int number) {
         std::set<std::string> keys = p0.getKeys();
         for (auto& k : p1.getKeys()) keys.insert(k);
-        std::string where = "page " + std::to_string(number) + " (" + ref(og) + ")";
+        const std::string where =
+            fill(tr("page {page} ({ref})"), {{"{page}", std::to_string(number)}, {"{ref}", ref(og)}});
         bool annotsOk = false;
         for (const auto& k : keys) {
             OH v0 = p0.getKey(k);
@@ -502,11 +601,14 @@ struct Classifier {
             if (v0.unparse() == v1.unparse()) continue;
             if (sameByContent.count({og, k})) {
                 add(K::Page, og,
-                    rev() + " moved " + k + " of " + where + " to other objects with the same content",
+                    say("revision {n} moved {key} of {where} to other objects with the same content",
+                        {{"{key}", k}, {"{where}", where}}),
                     ChangeLevel::None);
             } else if (k == "/Contents" || k == "/Resources") {
-                add(K::PageContent, og,
-                    rev() + " changed the content of " + where + " after this seal was applied", false);
+                addAfterSeal(K::PageContent, og,
+                             say("revision {n} changed the content of {where} after this seal was applied",
+                                 {{"{where}", where}}),
+                             false);
             } else if (k == "/Annots") {
                 if (onlyAppends(v0, v1, newSig)) {
                     annotsOk = true;
@@ -514,10 +616,13 @@ struct Classifier {
                     annotationsChanged(v0, v1, og, where);
                 }
             } else {
-                add(K::Page, og, rev() + " changed " + k + " of " + where, false);
+                add(K::Page, og,
+                    say("revision {n} changed {key} of {where}", {{"{key}", k}, {"{where}", where}}), false);
             }
         }
-        if (annotsOk) add(K::AnnotationAdded, og, rev() + " added a signature widget to " + where, true);
+        if (annotsOk)
+            add(K::AnnotationAdded, og,
+                say("revision {n} added a signature widget to {where}", {{"{where}", where}}), true);
     }
 
     void field(OH f0, OH f1, QPDFObjGen og, bool isAnnot, int pageNo) {
@@ -527,8 +632,10 @@ struct Classifier {
         const std::string name = fieldName(f1.isDictionary() ? f1 : f0);
         if (shownUnsigned.count(og)) {
             add(K::FormField, og,
-                rev() + " gave the signature field " + fieldLabel(f1, og) +
-                    " an appearance without signing it; it can cover what the seal covered",
+                say("revision {n} gave the signature field {field} an appearance without signing it; it can "
+                    "cover what "
+                    "the seal covered",
+                    {{"{field}", fieldLabel(f1, og)}}),
                 ChangeLevel::Other, name);
             return;
         }
@@ -541,17 +648,24 @@ struct Classifier {
             bad.push_back(k);
         }
         if (bad.empty()) {
-            add(K::SignatureAdded, og, rev() + " signed the empty signature field " + fieldLabel(f1, og),
+            add(K::SignatureAdded, og,
+                say("revision {n} signed the empty signature field {field}",
+                    {{"{field}", fieldLabel(f1, og)}}),
                 true, name);
             return;
         }
         std::string list;
         for (const auto& k : bad) list += (list.empty() ? "" : ", ") + k;
         bool isField = r0.fields.count(og) > 0;
-        std::string what = isField ? "form field " : "annotation ";
-        std::string where = pageNo ? " on page " + std::to_string(pageNo) : "";
+        const char* msgid =
+            isField ? (pageNo ? "revision {n} changed {keys} of the form field {field} on page {page}"
+                              : "revision {n} changed {keys} of the form field {field}")
+                    : (pageNo ? "revision {n} changed {keys} of the annotation {field} on page {page}"
+                              : "revision {n} changed {keys} of the annotation {field}");
         add(isField ? K::FormField : K::Annotation, og,
-            rev() + " changed " + list + " of the " + what + (isField ? fieldLabel(f0, og) : ref(og)) + where,
+            say(msgid, {{"{keys}", list},
+                        {"{field}", isField ? fieldLabel(f0, og) : ref(og)},
+                        {"{page}", std::to_string(pageNo)}}),
             false, isField ? name : std::string());
         (void)isAnnot;
     }
@@ -563,33 +677,38 @@ struct Classifier {
         if (og.getObj() && og == r0.acroForm) return acroForm(o0, o1, og, false);
         if (og.getObj() && og == r0.fieldsArray) {
             if (onlyAppends(o0, o1, newSig))
-                add(K::SignatureAdded, og, rev() + " added a signature field to the form's field list", true);
+                add(K::SignatureAdded, og,
+                    say("revision {n} added a signature field to the form's field list"), true);
             else
-                add(K::FormField, og, rev() + " changed the form's field list", false);
+                add(K::FormField, og, say("revision {n} changed the form's field list"), false);
             return;
         }
         if (auto it = r0.pages.find(og); it != r0.pages.end()) return page(o0, o1, og, it->second);
         if (r0.pageTree.count(og)) {
-            add(K::Page, og, rev() + " changed the page tree (" + ref(og) + ")", false);
+            add(K::Page, og, say("revision {n} changed the page tree ({ref})", {{"{ref}", ref(og)}}), false);
             return;
         }
         if (auto it = r0.annotArrays.find(og); it != r0.annotArrays.end()) {
-            std::string where = "page " + std::to_string(it->second);
+            const std::string where = fill(tr("page {page}"), {{"{page}", std::to_string(it->second)}});
             if (onlyAppends(o0, o1, newSig))
-                add(K::AnnotationAdded, og, rev() + " added a signature widget to " + where, true);
+                add(K::AnnotationAdded, og,
+                    say("revision {n} added a signature widget to {where}", {{"{where}", where}}), true);
             else
                 annotationsChanged(o0, o1, og, where);
             return;
         }
         if (auto it = r0.contents.find(og); it != r0.contents.end()) {
-            add(K::PageContent, og,
-                rev() + " changed the content of page " + std::to_string(it->second) + " (" + ref(og) +
-                    ") after this seal was applied",
+            addAfterSeal(
+                K::PageContent, og,
+                say("revision {n} changed the content of page {page} ({ref}) after this seal was applied",
+                    {{"{page}", std::to_string(it->second)}, {"{ref}", ref(og)}}),
                 false);
             return;
         }
         if (r0.sigDicts.count(og)) {
-            add(K::Signature, og, rev() + " changed the existing signature dictionary " + ref(og), false);
+            add(K::Signature, og,
+                say("revision {n} changed the existing signature dictionary {ref}", {{"{ref}", ref(og)}}),
+                false);
             return;
         }
         if (r0.fields.count(og) || r0.annots.count(og)) {
@@ -600,18 +719,22 @@ struct Classifier {
         // annotation's appearance) is never allowed to change, whatever else
         // now refers to it.
         if (!pageUsed.count(og)) {
-            if (dss.count(og)) return add(K::Dss, og, rev() + " updated validation data in /DSS", true);
+            if (dss.count(og))
+                return add(K::Dss, og, say("revision {n} updated validation data in /DSS"), true);
             if (metadata.count(og))
-                return add(K::Metadata, og, rev() + " updated the document information", true);
+                return add(K::Metadata, og, say("revision {n} updated the document information"), true);
             if (ltaCatalog.count(og))
-                return add(K::Catalog, og, rev() + " updated " + ref(og) + " of the catalog's extensions",
-                           ChangeLevel::LtaUpdates);
+                return add(
+                    K::Catalog, og,
+                    say("revision {n} updated {ref} of the catalog's extensions", {{"{ref}", ref(og)}}),
+                    ChangeLevel::LtaUpdates);
             if (newSig.count(og))
-                return add(K::SignatureAdded, og, rev() + " updated the new signature's objects", true);
+                return add(K::SignatureAdded, og, say("revision {n} updated the new signature's objects"),
+                           true);
             if (formResources.count(og))
-                return add(K::FormResources, og, rev() + " updated the form's resources", true);
+                return add(K::FormResources, og, say("revision {n} updated the form's resources"), true);
         }
-        add(K::Other, og, rev() + " changed object " + ref(og), false);
+        add(K::Other, og, say("revision {n} changed object {ref}", {{"{ref}", ref(og)}}), false);
     }
 
     void classifyNew(QPDFObjGen og, const std::set<QPDFObjGen>& referenced) {
@@ -619,18 +742,25 @@ struct Classifier {
             auto it = r1.annots.find(og);
             return add(
                 K::FormField, og,
-                rev() + " added the signature field " + fieldLabel(q1.getObject(og), og) +
-                    (it != r1.annots.end() ? " on page " + std::to_string(it->second) : "") +
-                    ", which carries no signature but shows an appearance that can cover what the seal "
-                    "covered",
+                say(it != r1.annots.end()
+                        ? "revision {n} added the signature field {field} on page {page}, which carries no "
+                          "signature but shows an appearance that can cover what the seal covered"
+                        : "revision {n} added the signature field {field}, which carries no signature but "
+                          "shows "
+                          "an appearance that can cover what the seal covered",
+                    {{"{field}", fieldLabel(q1.getObject(og), og)},
+                     {"{page}", it != r1.annots.end() ? std::to_string(it->second) : ""}}),
                 ChangeLevel::Other);
         }
         if (r1.sigDicts.count(og) && newSig.count(og))
-            return add(K::SignatureAdded, og, rev() + " added a signature (" + ref(og) + ")", true);
+            return add(K::SignatureAdded, og,
+                       say("revision {n} added a signature ({ref})", {{"{ref}", ref(og)}}), true);
         if (r1.sigFields.count(og) && newSig.count(og))
-            return add(K::SignatureAdded, og, rev() + " added the signature field " + ref(og), true);
+            return add(K::SignatureAdded, og,
+                       say("revision {n} added the signature field {ref}", {{"{ref}", ref(og)}}), true);
         if (newSig.count(og))
-            return add(K::SignatureAdded, og, rev() + " added an object of a new signature (" + ref(og) + ")",
+            return add(K::SignatureAdded, og,
+                       say("revision {n} added an object of a new signature ({ref})", {{"{ref}", ref(og)}}),
                        true);
         // Annotations added (allowed by DocMDP P3 only, 12.8.2.2.2 Table 254).
         if (newAnnots.count(og)) {
@@ -638,47 +768,59 @@ struct Classifier {
             OH annot = q1.getObject(og);
             if (it != r1.annots.end() && canCoverContent(annot))
                 return add(K::Annotation, og,
-                           rev() + " added a " + subtypeOf(annot) + " annotation to page " +
-                               std::to_string(it->second) + " (" + ref(og) +
-                               "), which can cover what the seal covered (Evil Annotation, IEEE S&P 2021)",
+                           say("revision {n} added a {subtype} annotation to page {page} ({ref}), which can "
+                               "cover what the "
+                               "seal covered (Evil Annotation, IEEE S&P 2021)",
+                               {{"{subtype}", subtypeOf(annot)},
+                                {"{page}", std::to_string(it->second)},
+                                {"{ref}", ref(og)}}),
                            ChangeLevel::Other);
             return add(K::Annotation, og,
-                       it != r1.annots.end() ? rev() + " added an annotation to page " +
-                                                   std::to_string(it->second) + " (" + ref(og) + ")"
-                                             : rev() + " added object " + ref(og) + " of a new annotation",
+                       it != r1.annots.end()
+                           ? say("revision {n} added an annotation to page {page} ({ref})",
+                                 {{"{page}", std::to_string(it->second)}, {"{ref}", ref(og)}})
+                           : say("revision {n} added object {ref} of a new annotation", {{"{ref}", ref(og)}}),
                        ChangeLevel::Annotations);
         }
         if (moved.count(og))
             return add(K::Page, og,
-                       rev() + " added object " + ref(og) + ", equal to what the page showed before",
+                       say("revision {n} added object {ref}, equal to what the page showed before",
+                           {{"{ref}", ref(og)}}),
                        ChangeLevel::None);
         // A new object that a page now draws with, other than the new
         // signature's appearance: either the page was changed (reported on its
         // own) or an old reference to a missing object, which read as null
         // (7.3.10), now finds content.
         if (pageUsed1.count(og))
-            return add(K::PageContent, og, rev() + " added object " + ref(og) + ", which a page shows",
+            return add(K::PageContent, og,
+                       say("revision {n} added object {ref}, which a page shows", {{"{ref}", ref(og)}}),
                        false);
-        if (dss.count(og)) return add(K::Dss, og, rev() + " added validation data to /DSS", true);
-        if (formResources.count(og)) return add(K::FormResources, og, rev() + " added a form resource", true);
-        if (metadata.count(og)) return add(K::Metadata, og, rev() + " added document information", true);
+        if (dss.count(og)) return add(K::Dss, og, say("revision {n} added validation data to /DSS"), true);
+        if (formResources.count(og))
+            return add(K::FormResources, og, say("revision {n} added a form resource"), true);
+        if (metadata.count(og))
+            return add(K::Metadata, og, say("revision {n} added document information"), true);
         if (ltaCatalog.count(og))
-            return add(K::Catalog, og, rev() + " added " + ref(og) + " to the catalog's extensions",
+            return add(K::Catalog, og,
+                       say("revision {n} added {ref} to the catalog's extensions", {{"{ref}", ref(og)}}),
                        ChangeLevel::LtaUpdates);
         if (auto it = r1.contents.find(og); it != r1.contents.end())
             return add(K::PageContent, og,
-                       rev() + " added content to page " + std::to_string(it->second) + " (" + ref(og) + ")",
+                       say("revision {n} added content to page {page} ({ref})",
+                           {{"{page}", std::to_string(it->second)}, {"{ref}", ref(og)}}),
                        false);
         if (auto it = r1.annots.find(og); it != r1.annots.end())
-            return add(
-                K::Annotation, og,
-                rev() + " added an annotation to page " + std::to_string(it->second) + " (" + ref(og) + ")",
-                false);
+            return add(K::Annotation, og,
+                       say("revision {n} added an annotation to page {page} ({ref})",
+                           {{"{page}", std::to_string(it->second)}, {"{ref}", ref(og)}}),
+                       false);
         if (r1.pages.count(og) || r1.pageTree.count(og))
-            return add(K::Page, og, rev() + " added a page (" + ref(og) + ")", false);
+            return add(K::Page, og, say("revision {n} added a page ({ref})", {{"{ref}", ref(og)}}), false);
         if (r1.fields.count(og))
-            return add(K::FormField, og, rev() + " added the form field " + ref(og), false);
-        if (og == r1.root) return add(K::Catalog, og, rev() + " replaced the document catalog", false);
+            return add(K::FormField, og, say("revision {n} added the form field {ref}", {{"{ref}", ref(og)}}),
+                       false);
+        if (og == r1.root)
+            return add(K::Catalog, og, say("revision {n} replaced the document catalog"), false);
         if (og == r1.acroForm) return acroForm(OH::newNull(), q1.getObject(og), og, false);
         if (og == r1.fieldsArray || r1.annotArrays.count(og)) {
             // A new array object for /Fields or a page's /Annots: it may hold
@@ -689,18 +831,21 @@ struct Classifier {
                 if (!newSig.count(item) && !r0.fields.count(item) && !r0.annots.count(item)) ok = false;
             if (og == r1.fieldsArray)
                 return add(ok ? K::SignatureAdded : K::FormField, og,
-                           rev() + (ok ? " added a signature field to the form's field list"
-                                       : " changed the form's field list"),
+                           (ok ? say("revision {n} added a signature field to the form's field list")
+                               : say("revision {n} changed the form's field list")),
                            ok);
+            const std::string pageOf =
+                fill(tr("page {page}"), {{"{page}", std::to_string(r1.annotArrays.at(og))}});
             return add(ok ? K::AnnotationAdded : K::Annotation, og,
-                       rev() +
-                           (ok ? " added a signature widget to page " : " changed the annotations of page ") +
-                           std::to_string(r1.annotArrays.at(og)),
+                       (ok ? say("revision {n} added a signature widget to {where}", {{"{where}", pageOf}})
+                           : say("revision {n} changed the annotations of {where}", {{"{where}", pageOf}})),
                        ok);
         }
         if (!referenced.count(og))
-            return add(K::Unused, og, rev() + " added object " + ref(og) + ", which nothing uses", true);
-        add(K::Other, og, rev() + " added object " + ref(og), false);
+            return add(K::Unused, og,
+                       say("revision {n} added object {ref}, which nothing uses", {{"{ref}", ref(og)}}),
+                       true);
+        add(K::Other, og, say("revision {n} added object {ref}", {{"{ref}", ref(og)}}), false);
     }
 };
 
@@ -726,25 +871,40 @@ QPDF& RevisionDocuments::open(int revision) {
     return *slot;
 }
 
+void RevisionDocuments::close(int revision) { open_.erase(revision); }
+
 struct RevisionFacts {
     Roles roles;
     std::set<QPDFObjGen> pageUsed;
 };
 
 template <typename Spend>
-const RevisionFacts& RevisionDiffer::facts(int revision, QPDF& q, Spend spend) {
+const RevisionFacts& RevisionDiffer::facts(int revision, QPDF& q,
+                                           const std::map<QPDFObjGen, QPDFXRefEntry>& xref,
+                                           const std::set<QPDFObjGen>* touched, Spend spend) {
     std::unique_ptr<RevisionFacts>& slot = facts_[revision];
     if (!slot) {
+        // The object graph read for the revision before serves this one but
+        // for what this update touched; otherwise it is read from scratch.
+        ObjectGraph& graph = *graph_;
+        if (graph.revision != revision) {
+            if (touched && graph.revision == revision - 1)
+                graph.advance(*touched);
+            else
+                graph.nodes.clear();
+            graph.revision = revision;
+        }
         auto f = std::make_unique<RevisionFacts>();
         f->roles = rolesOf(q);
         spend(f->roles.pages.size() + f->roles.fields.size());
-        f->pageUsed = pageUsedObjects(q, f->roles, spend);
+        f->pageUsed = pageUsedObjects(q, xref, f->roles, graph, spend);
         slot = std::move(f);
     }
     return *slot;
 }
 
-RevisionDiffer::RevisionDiffer(RevisionDocuments& docs) : docs_(docs), budget_(kMaxObjects) {}
+RevisionDiffer::RevisionDiffer(RevisionDocuments& docs)
+    : docs_(docs), graph_(std::make_unique<ObjectGraph>()), budget_(kMaxObjects) {}
 RevisionDiffer::~RevisionDiffer() = default;
 
 const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
@@ -777,6 +937,19 @@ const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
             if (entry.getType() == 2 && rewrittenStreams.count(entry.getObjStreamNumber()))
                 candidates.insert(og);
 
+        // What the update touched: entries set or removed, and what the object
+        // streams it touched hold. Everything else reads as in revision-1
+        // (ObjectGraph also follows what an object's reading depends on).
+        // Encryption keys every object's reading, so an encrypted file is
+        // read afresh for each revision.
+        std::set<QPDFObjGen> touched = candidates;
+        for (const auto& [og, entry] : x0)
+            if (!x1.count(og)) touched.insert(og);
+        for (const auto& [og, entry] : x1)
+            if (entry.getType() == 2 && touched.count(QPDFObjGen(entry.getObjStreamNumber(), 0)))
+                touched.insert(og);
+        const bool reuse = !q0.isEncrypted() && !q1.isEncrypted();
+
         std::set<QPDFObjGen> changed;
         std::set<QPDFObjGen> added;
         for (const auto& og : candidates) {
@@ -795,8 +968,8 @@ const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
             if (!sameObject(q0.getObject(og), o1)) changed.insert(og);
         }
 
-        const RevisionFacts& f0 = facts(revision - 1, q0, spend);
-        const RevisionFacts& f1 = facts(revision, q1, spend);
+        const RevisionFacts& f0 = facts(revision - 1, q0, x0, nullptr, spend);
+        const RevisionFacts& f1 = facts(revision, q1, x1, reuse ? &touched : nullptr, spend);
         const Roles& r0 = f0.roles;
         const Roles& r1 = f1.roles;
         Classifier c{revision, q0, q1, r0, r1, changed, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
@@ -804,7 +977,8 @@ const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
         c.pageUsed = f0.pageUsed;
         c.pageUsed1 = f1.pageUsed;
 
-        if (r0.root != r1.root) c.add(K::Catalog, r1.root, c.rev() + " replaced the document catalog", false);
+        if (r0.root != r1.root)
+            c.add(K::Catalog, r1.root, c.say("revision {n} replaced the document catalog"), false);
         std::set<QPDFObjGen> referenced;
         for (const auto& og : changed) directRefs(q1.getObject(og), referenced, 0);
         // The trailer can reference new objects (/Root, /Info, /Encrypt).
@@ -816,17 +990,22 @@ const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
                 c.classifyChanged(og);
         }
         for (const auto& [og, entry] : x0)
-            if (!x1.count(og)) c.add(K::Other, og, c.rev() + " deleted object " + ref(og), false);
+            if (!x1.count(og))
+                c.add(K::Other, og, c.say("revision {n} deleted object {ref}", {{"{ref}", ref(og)}}), false);
         result.modifications = std::move(c.out);
     } catch (const BudgetExceeded&) {
         result.complete = false;
-        result.problem = "the later revisions change more objects than eseal compares (limit " +
-                         std::to_string(kMaxObjects) + ")";
+        result.problem =
+            fill(tr("the later revisions change more objects than eseal compares (limit {limit})"),
+                 {{"{limit}", std::to_string(kMaxObjects)}});
     } catch (const std::exception& e) {
         result.complete = false;
-        result.problem =
-            "revision " + std::to_string(revision) + " cannot be compared with the one before: " + e.what();
+        result.problem = fill(tr("revision {n} cannot be compared with the one before: {error}"),
+                              {{"{n}", std::to_string(revision)}, {"{error}", e.what()}});
     }
+    // Revision-1 is the older side of this pair only; the newer side stays
+    // open for the next pair. Reopened when asked again.
+    docs_.close(revision - 1);
     return pairs_.emplace(revision, std::move(result)).first->second;
 }
 
@@ -844,13 +1023,20 @@ DiffOutcome RevisionDiffer::changesAfter(int signedRevision, int docMdpLevel, co
         for (const ClassifiedChange& c : p.modifications) {
             Modification m = c.modification;
             m.allowed = c.level <= allowedUpTo;
+            // The sentence a refusal states: the change, and that it came after the seal.
+            const std::string afterSeal = c.saysAfterSeal ? m.description
+                                                          : fill(tr("{change} after this seal was applied"),
+                                                                 {{"{change}", m.description}});
             if (!c.field.empty() && lock.locks(c.field)) {
                 // FieldMDP (12.8.2.4): the seal made this field read-only.
                 m.allowed = false;
-                if (m.description.find("after this seal") == std::string::npos)
-                    m.description += " after this seal was applied";
-                m.description += "; the field '" + c.field + "' is locked by this seal (FieldMDP " +
-                                 lock.describe() + ", ISO 32000-1 12.8.2.4)";
+                m.description =
+                    fill(tr("{change}; the field '{field}' is locked by this seal (FieldMDP {lock}, "
+                            "ISO 32000-1 12.8.2.4)"),
+                         {{"{change}", afterSeal}, {"{field}", c.field}, {"{lock}", lock.describe()}});
+                out.refusals.push_back(m.description);
+            } else if (!m.allowed) {
+                out.refusals.push_back(afterSeal);
             }
             out.modifications.push_back(std::move(m));
         }

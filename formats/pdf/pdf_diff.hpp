@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <qpdf/QPDFObjGen.hh>
+#include <qpdf/QPDFXRefEntry.hh>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +32,8 @@ public:
     // 1-based revision index. Throws (qpdf's or eseal's exceptions) when the
     // revision cannot be read.
     QPDF& open(int revision);
+    // Releases a revision's document (and the objects read from it).
+    void close(int revision);
     const std::vector<PdfRevision>& revisions() const noexcept { return revisions_; }
 
 private:
@@ -45,11 +50,16 @@ enum class ChangeLevel { None, LtaUpdates, FormFilling, Annotations, Other };
 struct ClassifiedChange {
     Modification modification;  // allowed as for DocMDP P2
     ChangeLevel level;
-    std::string field;  // fully qualified name of the form field it changed, "" when none
+    std::string field;           // fully qualified name of the form field it changed, "" when none
+    bool saysAfterSeal = false;  // the description already says the change came after the seal
 };
 
 struct DiffOutcome {
     std::vector<Modification> modifications;
+    // Why the changes that are not allowed fail the signature, one sentence
+    // each in the order of `modifications` (translated; they say the change
+    // came after the seal).
+    std::vector<std::string> refusals;
     bool complete = true;  // false: the work limit was reached or a revision could not be read
     std::string problem;   // why it is not complete
 };
@@ -57,6 +67,7 @@ struct DiffOutcome {
 // Changes made by revisions signedRevision+1 .. last. Results per revision
 // pair are cached, so several signatures share the work.
 struct RevisionFacts;  // one revision's structure and what its pages use (pdf_diff.cpp)
+struct ObjectGraph;    // what each object read so far refers to, for one revision (pdf_diff.cpp)
 
 class RevisionDiffer {
 public:
@@ -83,12 +94,16 @@ private:
     const PairResult& pair(int revision);  // revision-1 -> revision
     // Computed once per revision: revision k is the newer side of pair k and
     // the older side of pair k+1.
+    // touched: what revision's update set or removed, when the object graph of
+    // revision-1 may be reused for it (nullptr: read it afresh).
     template <typename Spend>
-    const RevisionFacts& facts(int revision, QPDF& q, Spend spend);
+    const RevisionFacts& facts(int revision, QPDF& q, const std::map<QPDFObjGen, QPDFXRefEntry>& xref,
+                               const std::set<QPDFObjGen>* touched, Spend spend);
 
     RevisionDocuments& docs_;
     std::map<int, PairResult> pairs_;
     std::map<int, std::unique_ptr<RevisionFacts>> facts_;
+    std::unique_ptr<ObjectGraph> graph_;
     std::size_t budget_;
 };
 

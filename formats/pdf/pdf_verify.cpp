@@ -762,23 +762,14 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                 pdf::DiffOutcome diff =
                     differ.changesAfter(s.revision, level, pdf::readFieldLock(sig, f.field));
                 s.modifications = diff.modifications;
-                std::vector<const Modification*> bad;
-                for (const auto& mod : s.modifications)
-                    if (!mod.allowed) bad.push_back(&mod);
-                // pdf_diff may have said it already, in either language.
-                const std::string after = tr(" after this seal was applied");
-                for (const Modification* mod : bad) {
-                    const std::string& d = mod->description;
-                    const bool said =
-                        d.find("after this seal") != std::string::npos || d.find(after) != std::string::npos;
-                    fail(s, SubIndication::SigConstraintsFailure, said ? d : d + after);
-                }
+                for (const std::string& why : diff.refusals)
+                    fail(s, SubIndication::SigConstraintsFailure, why);
                 if (!diff.complete) {
                     s.verdict.worsenTo(Indication::Indeterminate);
                     s.errors.push_back(tr("the changes made after this seal could not be fully checked: ") +
                                        diff.problem);
                 }
-                if (bad.empty())
+                if (diff.refusals.empty())
                     s.warnings.push_back(fill(tr("revision(s) {list} added after this seal made only changes "
                                                  "a seal allows (signatures, validation data)"),
                                               {{"{list}", revisionList(s.laterRevisions)}}));
