@@ -16,6 +16,7 @@
 #include "core/token/pkcs11_listing.hpp"
 #include "core/token/pkcs11_provision.hpp"
 #include "core/token/skf_key.hpp"
+#include "core/token/skf_provision.hpp"
 #include "core/token/token.hpp"
 
 namespace eseal::cli {
@@ -253,13 +254,7 @@ int runChangePin(const Args& args) {
     return kOk;
 }
 
-// Key generation and certificate import go through PKCS#11; SKF keys cannot yet.
-void requirePkcs11Token(const std::string& token, const char* command) {
-    if (token.rfind("pkcs11:", 0) != 0)
-        throw Error(ErrorCategory::Unsupported,
-                    fill(tr("eseal token {command} works with PKCS#11 tokens (pkcs11:...) only yet"),
-                         {{"{command}", command}}));
-}
+bool isSkf(const std::string& token) { return token.rfind("skf:", 0) == 0; }
 
 // RFC 7468 5.1 "CERTIFICATE REQUEST": base64 lines of 64 characters.
 std::string pemRequest(const Bytes& der) {
@@ -280,20 +275,20 @@ std::string pemRequest(const Bytes& der) {
 
 int runCsr(const Args& args) {
     const std::string token = requiredToken(args);
-    requirePkcs11Token(token, "csr");
+    const bool skf = isSkf(token);
     auto subject = args.get("--subject");
-    if (!subject) throw Error(ErrorCategory::Usage, "--subject /C=CN/O=UNIT/CN=NAME is required");
+    if (!subject) throw Error(ErrorCategory::Usage, tr("--subject /C=CN/O=UNIT/CN=NAME is required"));
     auto out = args.get("--out");
-    if (!out) throw Error(ErrorCategory::Usage, "-o REQ.pem is required (where the request is written)");
-    const std::string type = args.get("--key-type").value_or("rsa2048");
-    Pkcs11KeyType keyType;
-    if (type == "rsa2048")
-        keyType = Pkcs11KeyType::Rsa2048;
-    else if (type == "ec-p256")
-        keyType = Pkcs11KeyType::EcP256;
-    else
+    if (!out) throw Error(ErrorCategory::Usage, tr("-o REQ.pem is required (where the request is written)"));
+    const std::string type = args.get("--key-type").value_or(skf ? "sm2" : "rsa2048");
+    if (skf ? type != "sm2" && type != "rsa2048" : type != "rsa2048" && type != "ec-p256")
         throw Error(ErrorCategory::Usage,
-                    "--key-type must be rsa2048 or ec-p256 (SM2: not through PKCS#11 yet)");
+                    skf ? tr("--key-type must be sm2 or rsa2048 on an SKF key")
+                        : tr("--key-type must be rsa2048 or ec-p256 on a PKCS#11 token (PKCS#11 defines no "
+                             "SM2 key generation; an SKF key makes SM2 keys)"));
+    if (skf && args.has("--id"))
+        throw Error(ErrorCategory::Usage, tr("--id is for PKCS#11 tokens; an SKF key names the new key's "
+                                             "container with --label"));
     if (std::filesystem::exists(*out) && !args.has("--force"))
         throw Error(ErrorCategory::OutputNotWritable, tr("the output exists; give --force to replace it"),
                     *out);
@@ -302,20 +297,32 @@ int runCsr(const Args& args) {
     Bytes id(8);
     if (auto hex = args.get("--id")) {
         id = fromHex(*hex);
-        if (id.empty()) throw Error(ErrorCategory::Usage, "--id needs hex digits, e.g. --id 0a1b");
+        if (id.empty()) throw Error(ErrorCategory::Usage, tr("--id needs hex digits, e.g. --id 0a1b"));
     } else if (RAND_bytes(id.data(), static_cast<int>(id.size())) != 1) {
         throw Error(ErrorCategory::Crypto, "no random bytes for the key id");
     }
     AtomicFile file(*out);  // the output folder is checked before the PIN
     auto pins = pinSourceFrom(args, "pin");
-    const Bytes request = makeCertificateRequest(token, *pins, label, id, keyType, *subject);
+    Bytes request;
+    std::string where;
+    if (skf) {
+        const SkfRequest made = makeSkfCertificateRequest(
+            token, *pins, label, type == "sm2" ? SkfKeyType::Sm2 : SkfKeyType::Rsa2048, *subject);
+        request = made.der;
+        where = fill(tr("the new key is in container '{container}' of the SKF key"),
+                     {{"{container}", made.container}});
+    } else {
+        request = makeCertificateRequest(token, *pins, label, id,
+                                         type == "ec-p256" ? Pkcs11KeyType::EcP256 : Pkcs11KeyType::Rsa2048,
+                                         *subject);
+        where = fill(tr("the new key '{label}' (id {id}) is on the token"),
+                     {{"{label}", label}, {"{id}", toHex(id)}});
+    }
     const std::string pem = pemRequest(request);
     file.write(ByteView(reinterpret_cast<const std::uint8_t*>(pem.data()), pem.size()));
     file.commit();
-    std::cout << fill(
-                     tr("wrote the certificate request {file} for {subject}; the new key '{label}' (id {id}) "
-                        "is on the token"),
-                     {{"{file}", *out}, {"{subject}", *subject}, {"{label}", label}, {"{id}", toHex(id)}})
+    std::cout << fill(tr("wrote the certificate request {file} for {subject}; {where}"),
+                      {{"{file}", *out}, {"{subject}", *subject}, {"{where}", where}})
               << "\n"
               << tr("send it to the CA; store the certificate it issues with:")
               << "\n  eseal token import-cert CERT.pem --token " << shellQuoted(token) << "\n";
@@ -326,27 +333,38 @@ int runImportCert(const Args& args) {
     const auto& files = args.positional();
     if (files.size() != 1)
         throw Error(ErrorCategory::Usage,
-                    "token import-cert takes one certificate file (see: eseal token import-cert --help)");
+                    tr("token import-cert takes one certificate file (see: eseal token import-cert --help)"));
     const std::string token = requiredToken(args);
-    requirePkcs11Token(token, "import-cert");
+    if (isSkf(token) && args.has("--label"))
+        throw Error(ErrorCategory::Usage,
+                    tr("--label is for PKCS#11 tokens; on an SKF key the certificate goes to its key's "
+                       "container"));
     const auto certs = readCertificateFile(files[0]);
     if (certs.size() != 1)
         throw Error(ErrorCategory::BadInput,
                     tr("the file must hold exactly one certificate (the issued one)"), files[0]);
     const CertificateInfo info = describeCertificate(certs[0].der());
     auto pins = pinSourceFrom(args, "pin");
-    const ImportedCertificate done =
-        importCertificate(token, *pins, certs[0].der(), args.get("--label").value_or(std::string()));
-    std::cout << fill(
-                     tr("stored the certificate of {holder} (serial {serial}, valid until {to}) with its key "
-                        "'{label}'"),
-                     {{"{holder}", info.commonName.empty() ? info.subject : info.commonName},
-                      {"{serial}", info.serialHex},
-                      {"{to}", info.notAfter.substr(0, 10)},
-                      {"{label}", done.label}})
-              << "\n"
-              << tr("seal with:") << " --key " << shellQuoted(done.keyUri) << "\n"
-              << tr("the seals that name the old certificate: eseal seal list") << "\n";
+    std::string keySpec, where;
+    if (isSkf(token)) {
+        const SkfImported done = importSkfCertificate(token, *pins, certs[0].der());
+        keySpec = done.keySpec;
+        where = fill(tr("container '{container}'"), {{"{container}", done.container}});
+    } else {
+        const ImportedCertificate done =
+            importCertificate(token, *pins, certs[0].der(), args.get("--label").value_or(std::string()));
+        keySpec = done.keyUri;
+        where = fill(tr("its key '{label}'"), {{"{label}", done.label}});
+    }
+    std::cout
+        << fill(tr("stored the certificate of {holder} (serial {serial}, valid until {to}) with {where}"),
+                {{"{holder}", info.commonName.empty() ? info.subject : info.commonName},
+                 {"{serial}", info.serialHex},
+                 {"{to}", info.notAfter.substr(0, 10)},
+                 {"{where}", where}})
+        << "\n"
+        << tr("seal with:") << " --key " << shellQuoted(keySpec) << "\n"
+        << tr("the seals that name the old certificate: eseal seal list") << "\n";
     return kOk;
 }
 
@@ -422,22 +440,28 @@ const Command& tokenChangePinCommand() {
 const Command& tokenCsrCommand() {
     static const Command command{
         {"token csr",
-         "--token URI --subject /C=CN/O=UNIT/CN=NAME -o REQ.pem [--key-type rsa2048|ec-p256] [--label L]\n"
+         "--token URI --subject /C=CN/O=UNIT/CN=NAME -o REQ.pem [--key-type rsa2048|ec-p256|sm2] [--label "
+         "L]\n"
          "           [--id HEX] [--force] [--pin-env VAR | --pin-file F]",
          "Renewal: make a new key pair on the USB Key and a certificate request (PKCS#10) signed by it.",
-         "The key pair is generated on the token (the private key never leaves it: sensitive, not\n"
-         "extractable) under the label (default seal-key-DATE) and a random id, and the request for\n"
-         "the subject is signed with it (SHA-256; RSA or ECDSA). Send REQ.pem to the CA; store the\n"
-         "certificate it issues with 'eseal token import-cert'. The old key and certificate stay on\n"
-         "the token. PKCS#11 tokens only yet (SKF keys and SM2 key generation are not supported).\n\n" +
+         "The key pair is generated on the key (the private key never leaves it) and the request for\n"
+         "the subject is signed with it. On a PKCS#11 token (pkcs11:...) the key is sensitive and not\n"
+         "extractable, under the label (default seal-key-DATE) and a random id; RSA-2048 or EC P-256,\n"
+         "signed with SHA-256. On an SKF key (skf:LIB?device=D&app=A) a new container named by the\n"
+         "label holds it: SM2 (default, signed SM2 with SM3) or RSA-2048. Send REQ.pem to the CA;\n"
+         "store the certificate it issues with 'eseal token import-cert'. The old key and certificate\n"
+         "stay on the key.\n\n" +
              kPinOptionsNote,
          {
-             {"--token", "", true, false, "URI", "The token (RFC 7512 PKCS#11 URI)."},
+             {"--token", "", true, false, "URI",
+              "The token (RFC 7512 PKCS#11 URI) or SKF application (skf:...)."},
              {"--subject", "", true, false, "DN",
               "The subject, as openssl req -subj writes it\n(UTF-8), e.g. /C=CN/O=测试单位/CN=测试单位."},
              {"--out", "-o", true, false, "REQ.pem", "Write the request here (PEM)."},
-             {"--key-type", "", true, false, "TYPE", "rsa2048 (default) or ec-p256."},
-             {"--label", "", true, false, "L", "Label of the new key (default seal-key-DATE)."},
+             {"--key-type", "", true, false, "TYPE",
+              "PKCS#11: rsa2048 (default) or ec-p256;\nSKF: sm2 (default) or rsa2048."},
+             {"--label", "", true, false, "L",
+              "Label of the new key, or the new SKF container's\nname (default seal-key-DATE)."},
              {"--id", "", true, false, "HEX", "CKA_ID of the new key (default: 8 random bytes)."},
              {"--force", "", false, false, "", "Replace an existing output."},
              {"--pin-env", "", true, false, "VAR", "Read the PIN from environment variable VAR."},
@@ -452,13 +476,15 @@ const Command& tokenImportCertCommand() {
         {"token import-cert",
          "CERT.pem --token URI [--label L] [--pin-env VAR | --pin-file F]",
          "Renewal: store the certificate the CA issued next to its key on the USB Key.",
-         "The key is found by the certificate's public key (the token's public-key objects), so the\n"
-         "certificate gets the key's id and label and 'eseal sign --key' finds it. A certificate that\n"
-         "is on the token already, or whose key is not there, is refused before the PIN. Then\n"
-         "'eseal seal list' shows which seals name the old and which the new certificate.\n\n" +
+         "The key is found by the certificate's public key (on a PKCS#11 token its public-key objects,\n"
+         "on an SKF key each container's signing public key), so the certificate is stored with its\n"
+         "key and 'eseal sign --key' finds it. A certificate that is on the key already, or whose key\n"
+         "is not there, is refused before the PIN. Then 'eseal seal list' shows which seals name the\n"
+         "old and which the new certificate.\n\n" +
              kPinOptionsNote,
          {
-             {"--token", "", true, false, "URI", "The token (RFC 7512 PKCS#11 URI)."},
+             {"--token", "", true, false, "URI",
+              "The token (RFC 7512 PKCS#11 URI) or SKF application (skf:...)."},
              {"--label", "", true, false, "L", "Label of the certificate (default: its key's)."},
              {"--pin-env", "", true, false, "VAR", "Read the PIN from environment variable VAR."},
              {"--pin-file", "", true, false, "FILE", "Read the PIN from the first line of FILE."},

@@ -1,8 +1,6 @@
 #include "core/token/pkcs11_provision.hpp"
 
-#include <openssl/core_names.h>
 #include <openssl/err.h>
-#include <openssl/param_build.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
@@ -14,6 +12,7 @@
 #include "core/crypto/der.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/ossl/ossl.hpp"
+#include "core/token/certificate_request.hpp"
 #include "core/token/pkcs11_token.hpp"
 #include "core/token/pkcs11_uri.hpp"
 
@@ -33,17 +32,6 @@ PinSource& userPinSource(const Pkcs11Uri& uri, PinSource& pins, std::optional<Fi
     if (!uri.pinSource) return pins;
     storage.emplace(*uri.pinSource, &pins);
     return *storage;
-}
-
-ossl::EvpPkeyPtr publicKeyFromData(const char* type, OSSL_PARAM_BLD* bld) {
-    std::unique_ptr<OSSL_PARAM, ossl::Deleter<OSSL_PARAM, OSSL_PARAM_free>> params(
-        OSSL_PARAM_BLD_to_param(bld));
-    ossl::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-    EVP_PKEY* key = nullptr;
-    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-        EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
-        throw CryptoError("the token's new public key is not a valid key");
-    return ossl::EvpPkeyPtr(key);
 }
 
 Bytes spkiDer(const EVP_PKEY* key) { return ossl::i2dBytes(key, i2d_PUBKEY, "the public key"); }
@@ -107,10 +95,6 @@ struct NewKeyPair {
 // The public key of a token public-key object as DER SubjectPublicKeyInfo
 // (RSA: modulus and exponent; EC P-256: CKA_EC_POINT).
 Bytes publicKeySpki(const Session& session, CK_OBJECT_HANDLE pubKey, CK_KEY_TYPE keyType) {
-    std::unique_ptr<OSSL_PARAM_BLD, ossl::Deleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>> bld(
-        OSSL_PARAM_BLD_new());
-    if (!bld) throw CryptoError("out of memory");
-    ossl::EvpPkeyPtr key;
     if (keyType == CKK_EC) {
         auto point = session.attribute(pubKey, CKA_EC_POINT);
         if (!point) throw TokenError(TokenError::Kind::Other, "the public key has no CKA_EC_POINT");
@@ -118,27 +102,12 @@ Bytes publicKeySpki(const Session& session, CK_OBJECT_HANDLE pubKey, CK_KEY_TYPE
         // P-256 point is 65 bytes.
         ByteView raw(*point);
         if (raw.size() == 67 && raw[0] == 0x04 && raw[1] == 65) raw = raw.subspan(2);
-        if (raw.size() != 65)
-            throw TokenError(TokenError::Kind::Other, "the EC public key has an unexpected form");
-        if (OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
-            OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, raw.data(), raw.size()) != 1)
-            throw CryptoError("EC public key parameters");
-        key = publicKeyFromData("EC", bld.get());
-    } else {
-        auto n = session.attribute(pubKey, CKA_MODULUS);
-        auto e = session.attribute(pubKey, CKA_PUBLIC_EXPONENT);
-        if (!n || !e)
-            throw TokenError(TokenError::Kind::Other, "the RSA public key has no modulus or exponent");
-        std::unique_ptr<BIGNUM, ossl::Deleter<BIGNUM, BN_free>> bn(
-            BN_bin2bn(n->data(), static_cast<int>(n->size()), nullptr));
-        std::unique_ptr<BIGNUM, ossl::Deleter<BIGNUM, BN_free>> be(
-            BN_bin2bn(e->data(), static_cast<int>(e->size()), nullptr));
-        if (!bn || !be || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn.get()) != 1 ||
-            OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, be.get()) != 1)
-            throw CryptoError("RSA public key parameters");
-        key = publicKeyFromData("RSA", bld.get());
+        return ecSpki("prime256v1", raw);
     }
-    return spkiDer(key.get());
+    auto n = session.attribute(pubKey, CKA_MODULUS);
+    auto e = session.attribute(pubKey, CKA_PUBLIC_EXPONENT);
+    if (!n || !e) throw TokenError(TokenError::Kind::Other, "the RSA public key has no modulus or exponent");
+    return rsaSpki(*n, *e);
 }
 
 NewKeyPair generateInSession(const Session& session, const TokenRef& token, const std::string& label,
@@ -257,34 +226,6 @@ void createCertificateObject(const Session& session, const TokenRef& token, cons
           "storing the certificate on token '" + token.label + "' (C_CreateObject)");
 }
 
-// "/C=CN/O=Unit/CN=Name" (openssl req -subj form, UTF-8 values) as a DER Name.
-Bytes subjectName(const std::string& text) {
-    if (text.size() < 2 || text[0] != '/')
-        throw Error(ErrorCategory::Usage,
-                    tr("--subject needs the form /C=CN/O=UNIT/CN=NAME (openssl req -subj)"));
-    std::unique_ptr<X509_NAME, ossl::Deleter<X509_NAME, X509_NAME_free>> name(X509_NAME_new());
-    if (!name) throw CryptoError("out of memory");
-    std::size_t at = 1;
-    while (at < text.size()) {
-        std::size_t end = text.find('/', at);
-        if (end == std::string::npos) end = text.size();
-        const std::string part = text.substr(at, end - at);
-        const auto eq = part.find('=');
-        if (eq == std::string::npos || eq == 0 || eq + 1 == part.size() ||
-            X509_NAME_add_entry_by_txt(name.get(), part.substr(0, eq).c_str(), MBSTRING_UTF8,
-                                       reinterpret_cast<const unsigned char*>(part.c_str() + eq + 1), -1, -1,
-                                       0) != 1) {
-            ERR_clear_error();
-            throw Error(
-                ErrorCategory::Usage,
-                fill(tr("--subject: '{part}' is not TYPE=VALUE with a known TYPE (C, O, OU, CN, ...)"),
-                     {{"{part}", part}}));
-        }
-        at = end + 1;
-    }
-    return ossl::i2dBytes(name.get(), i2d_X509_NAME, "the subject");
-}
-
 // C_Sign with the private key over data's SHA-256: RSA PKCS#1 v1.5 (the
 // DigestInfo is ours, RFC 8017 9.2) or ECDSA (CKM_ECDSA over the digest;
 // raw r || s to DER).
@@ -323,16 +264,10 @@ Bytes makeCertificateRequest(std::string_view tokenUri, PinSource& pins, const s
     std::optional<FilePinSource> filePins;
     loginUser(session, token, userPinSource(uri, pins, filePins));
     const NewKeyPair pair = generateInSession(session, token, label, id, type, false);
-    // RFC 2986 4.1: CertificationRequestInfo { version 0, subject, subjectPKInfo, attributes [0] {} }.
-    const Bytes info =
-        der::sequence({der::integer(0), name, pair.spki, der::tlv(der::contextConstructed(0), ByteView())});
-    const Bytes algorithm = type == Pkcs11KeyType::EcP256
-                                ? der::sequence({der::oid("1.2.840.10045.4.3.2")})  // ecdsa-with-SHA256
-                                : der::sequence({der::oid("1.2.840.113549.1.1.11"), der::null()});
-    Bytes bits{0x00};  // no unused bits
-    const Bytes sig = signSha256(session, pair.privateKey, type, info);
-    bits.insert(bits.end(), sig.begin(), sig.end());
-    return der::sequence({info, algorithm, der::tlv(0x03, bits)});
+    return certificateRequest(
+        name, pair.spki,
+        type == Pkcs11KeyType::EcP256 ? RequestSignature::EcdsaSha256 : RequestSignature::RsaSha256,
+        [&](ByteView info) { return signSha256(session, pair.privateKey, type, info); });
 }
 
 ImportedCertificate importCertificate(std::string_view tokenUri, PinSource& pins, ByteView certDer,

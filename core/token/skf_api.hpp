@@ -154,11 +154,21 @@ using PFN_SKF_WriteFile = ULONG (*)(HAPPLICATION hApp, LPSTR szFileName, ULONG u
 using PFN_SKF_EnumContainer = ULONG (*)(HAPPLICATION hApp, LPSTR szContainerName, ULONG* pulSize);
 using PFN_SKF_OpenContainer = ULONG (*)(HAPPLICATION hApp, LPSTR szContainerName, HCONTAINER* phContainer);
 using PFN_SKF_CloseContainer = ULONG (*)(HCONTAINER hContainer);
+// GM/T 0016 7.4.2 / 7.4.3: a new, empty container; deleting one with its keys.
+using PFN_SKF_CreateContainer = ULONG (*)(HAPPLICATION hApp, LPSTR szContainerName, HCONTAINER* phContainer);
+using PFN_SKF_DeleteContainer = ULONG (*)(HAPPLICATION hApp, LPSTR szContainerName);
 using PFN_SKF_GetContainerType = ULONG (*)(HCONTAINER hContainer, ULONG* pulContainerType);
+// GM/T 0016 7.4.11: stores the signing (bSignFlag TRUE) or encryption certificate.
+using PFN_SKF_ImportCertificate = ULONG (*)(HCONTAINER hContainer, BOOL bSignFlag, BYTE* pbCert,
+                                            ULONG ulCertLen);
 using PFN_SKF_ExportCertificate = ULONG (*)(HCONTAINER hContainer, BOOL bSignFlag, BYTE* pbCert,
                                             ULONG* pulCertLen);
 using PFN_SKF_ExportPublicKey = ULONG (*)(HCONTAINER hContainer, BOOL bSignFlag, BYTE* pbBlob,
                                           ULONG* pulBlobLen);
+// GM/T 0016 7.6.4 / 7.6.10: a signing key pair generated in the container; the
+// private key never leaves the device.
+using PFN_SKF_GenRSAKeyPair = ULONG (*)(HCONTAINER hContainer, ULONG ulBitsLen, RSAPUBLICKEYBLOB* pBlob);
+using PFN_SKF_GenECCKeyPair = ULONG (*)(HCONTAINER hContainer, ULONG ulAlgId, ECCPUBLICKEYBLOB* pBlob);
 using PFN_SKF_RSASignData = ULONG (*)(HCONTAINER hContainer, BYTE* pbData, ULONG ulDataLen, BYTE* pbSignature,
                                       ULONG* pulSignLen);
 // GM/T 0016 7.6.13: pbDigest is e = SM3(Z || M) for SM2 (the GM/T 0009

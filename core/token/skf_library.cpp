@@ -123,6 +123,11 @@ std::shared_ptr<Library> Library::open(const std::string& path) {
     resolve(h, path, "SKF_EnumContainer", lib->EnumContainer);
     resolve(h, path, "SKF_OpenContainer", lib->OpenContainer);
     resolve(h, path, "SKF_CloseContainer", lib->CloseContainer);
+    resolve(h, path, "SKF_CreateContainer", lib->CreateContainer, false);
+    resolve(h, path, "SKF_DeleteContainer", lib->DeleteContainer, false);
+    resolve(h, path, "SKF_GenECCKeyPair", lib->GenECCKeyPair, false);
+    resolve(h, path, "SKF_GenRSAKeyPair", lib->GenRSAKeyPair, false);
+    resolve(h, path, "SKF_ImportCertificate", lib->ImportCertificate, false);
     resolve(h, path, "SKF_GetContainerType", lib->GetContainerType);
     resolve(h, path, "SKF_ExportCertificate", lib->ExportCertificate);
     resolve(h, path, "SKF_ExportPublicKey", lib->ExportPublicKey, false);

@@ -44,6 +44,12 @@ public:
     PFN_SKF_EnumContainer EnumContainer = nullptr;
     PFN_SKF_OpenContainer OpenContainer = nullptr;
     PFN_SKF_CloseContainer CloseContainer = nullptr;
+    // Key generation and certificate import (eseal token csr / import-cert): optional.
+    PFN_SKF_CreateContainer CreateContainer = nullptr;
+    PFN_SKF_DeleteContainer DeleteContainer = nullptr;
+    PFN_SKF_GenECCKeyPair GenECCKeyPair = nullptr;
+    PFN_SKF_GenRSAKeyPair GenRSAKeyPair = nullptr;
+    PFN_SKF_ImportCertificate ImportCertificate = nullptr;
     PFN_SKF_GetContainerType GetContainerType = nullptr;
     PFN_SKF_ExportCertificate ExportCertificate = nullptr;
     PFN_SKF_ExportPublicKey ExportPublicKey = nullptr;  // optional

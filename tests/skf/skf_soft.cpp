@@ -11,6 +11,9 @@
 //   state FILE             where PINs and retry counters persist across processes
 //   container NAME KEY.pem CERT.pem    a signing key pair (SM2 or RSA) with its certificate
 //   files DIR              where the application's files live (default: STATE.files)
+//   containers DIR         where containers made by SKF_CreateContainer live, each
+//                          NAME.con with NAME.key.pem and NAME.cert.pem once filled
+//                          (default: STATE.containers)
 // PIN state lives in the state file, rewritten atomically after every change,
 // so a second process sees the counters the first one left.
 #include <openssl/bn.h>
@@ -46,10 +49,11 @@ struct ContainerCfg {
 };
 
 struct Config {
-    std::string device = "soft-skf-0", app = "ESEAL", userPin = "123456", adminPin = "12345678", state, files;
+    std::string device = "soft-skf-0", app = "ESEAL", userPin = "123456", adminPin = "12345678", state, files,
+                containers;
     ULONG maxRetries = 6;
     bool defaultPin = false;
-    std::vector<ContainerCfg> containers;
+    std::vector<ContainerCfg> fixed;  // from the configuration; made ones are read from `containers`
 };
 
 struct State {
@@ -101,14 +105,44 @@ bool loadConfig(Config& c) {
             ls >> c.state;
         else if (key == "files")
             ls >> c.files;
+        else if (key == "containers")
+            ls >> c.containers;
         else if (key == "container") {
             ContainerCfg cc;
             ls >> cc.name >> cc.keyPath >> cc.certPath;
-            c.containers.push_back(cc);
+            c.fixed.push_back(cc);
         }
     }
     if (c.files.empty()) c.files = c.state + ".files";
+    if (c.containers.empty()) c.containers = c.state + ".containers";
     return !c.state.empty();
+}
+
+ContainerCfg madeContainer(const Config& c, const std::string& name) {
+    const std::filesystem::path dir(c.containers);
+    return {name, (dir / (name + ".key.pem")).string(), (dir / (name + ".cert.pem")).string()};
+}
+
+// The configured containers, then the ones SKF_CreateContainer made (sorted).
+std::vector<ContainerCfg> allContainers(const Config& c) {
+    std::vector<ContainerCfg> out = c.fixed;
+    std::vector<std::string> made;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(c.containers, ec))
+        if (e.path().extension() == ".con") made.push_back(e.path().stem().string());
+    std::sort(made.begin(), made.end());
+    for (const auto& name : made) out.push_back(madeContainer(c, name));
+    return out;
+}
+
+// Container names made here: letters, digits, '_', '-', '.'; at most 64 bytes.
+bool validContainerName(const char* name) {
+    const std::size_t n = name ? std::strlen(name) : 0;
+    if (n == 0 || n > 64 || name[0] == '.') return false;
+    for (const char* p = name; *p; ++p)
+        if (!(std::isalnum(static_cast<unsigned char>(*p)) || *p == '_' || *p == '-' || *p == '.'))
+            return false;
+    return true;
 }
 
 State loadState(const Config& c) {
@@ -371,7 +405,7 @@ ESEAL_SKF_EXPORT ULONG SKF_EnumContainer(HAPPLICATION hApp, LPSTR szNames, ULONG
     Config c;
     if (!asApp(hApp) || !loadConfig(c)) return SAR_INVALIDHANDLEERR;
     std::vector<std::string> names;
-    for (const auto& cc : c.containers) names.push_back(cc.name);
+    for (const auto& cc : allContainers(c)) names.push_back(cc.name);
     return putList(names, szNames, pulSize);
 }
 
@@ -379,7 +413,7 @@ ESEAL_SKF_EXPORT ULONG SKF_OpenContainer(HAPPLICATION hApp, LPSTR szName, HCONTA
     Config c;
     App* a = asApp(hApp);
     if (!a || !szName || !phContainer || !loadConfig(c)) return SAR_INVALIDPARAMERR;
-    for (const auto& cc : c.containers) {
+    for (const auto& cc : allContainers(c)) {
         if (cc.name != szName) continue;
         auto* con = new Con;
         con->app = a;
@@ -456,9 +490,134 @@ ESEAL_SKF_EXPORT ULONG SKF_ExportPublicKey(HCONTAINER h, BOOL, BYTE* pbBlob, ULO
             BN_free(x);
             BN_free(y);
         }
+    } else {
+        // GM/T 0016 6.4.2: modulus right-aligned in 256 bytes, exponent in 4.
+        if (!pbBlob) {
+            *pulLen = sizeof(RSAPUBLICKEYBLOB);
+            rv = SAR_OK;
+        } else if (*pulLen < sizeof(RSAPUBLICKEYBLOB)) {
+            rv = SAR_BUFFER_TOO_SMALL;
+        } else {
+            RSAPUBLICKEYBLOB blob{};
+            blob.AlgID = SGD_RSA;
+            BIGNUM *n = nullptr, *e = nullptr;
+            EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_N, &n);
+            EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_E, &e);
+            if (n && e && BN_num_bytes(n) <= kMaxRsaModulusLen && BN_num_bytes(e) <= kMaxRsaExponentLen) {
+                blob.BitLen = static_cast<ULONG>(BN_num_bits(n));
+                BN_bn2binpad(n, blob.Modulus, kMaxRsaModulusLen);
+                BN_bn2binpad(e, blob.PublicExponent, kMaxRsaExponentLen);
+                std::memcpy(pbBlob, &blob, sizeof blob);
+                *pulLen = sizeof blob;
+                rv = SAR_OK;
+            } else {
+                rv = SAR_FAIL;
+            }
+            BN_free(n);
+            BN_free(e);
+        }
     }
     EVP_PKEY_free(k);
     return rv;
+}
+
+// GM/T 0016 7.4.2: an empty container (NAME.con); needs the user PIN here.
+ESEAL_SKF_EXPORT ULONG SKF_CreateContainer(HAPPLICATION hApp, LPSTR szName, HCONTAINER* phContainer) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Config c;
+    App* a = asApp(hApp);
+    if (!a || !phContainer || !loadConfig(c) || !validContainerName(szName)) return SAR_INVALIDPARAMERR;
+    if (!a->loggedIn) return SAR_USER_NOT_LOGGED_IN;
+    for (const auto& cc : allContainers(c))
+        if (cc.name == szName) return SAR_FILE_ALREADY_EXIST;
+    std::error_code ec;
+    std::filesystem::create_directories(c.containers, ec);
+    std::ofstream marker(std::filesystem::path(c.containers) / (std::string(szName) + ".con"));
+    if (!marker.flush()) return SAR_NO_ROOM;
+    auto* con = new Con;
+    con->app = a;
+    con->cfg = madeContainer(c, szName);
+    *phContainer = con;
+    return SAR_OK;
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_DeleteContainer(HAPPLICATION hApp, LPSTR szName) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Config c;
+    App* a = asApp(hApp);
+    if (!a || !loadConfig(c) || !validContainerName(szName)) return SAR_INVALIDPARAMERR;
+    if (!a->loggedIn) return SAR_USER_NOT_LOGGED_IN;
+    const ContainerCfg cc = madeContainer(c, szName);
+    const std::filesystem::path marker = std::filesystem::path(c.containers) / (std::string(szName) + ".con");
+    std::error_code ec;
+    if (!std::filesystem::exists(marker, ec)) return SAR_FILE_NOT_EXIST;
+    std::filesystem::remove(cc.keyPath, ec);
+    std::filesystem::remove(cc.certPath, ec);
+    std::filesystem::remove(marker, ec);
+    return SAR_OK;
+}
+
+namespace {
+
+// A key pair generated for a made container, written as its NAME.key.pem.
+ULONG generateInto(Con* con, EVP_PKEY* k) {
+    if (!k) return SAR_FAIL;
+    std::error_code ec;
+    if (std::filesystem::exists(con->cfg.keyPath, ec)) {
+        EVP_PKEY_free(k);
+        return SAR_FILE_ALREADY_EXIST;  // one signing key pair a container
+    }
+    FILE* f = std::fopen(con->cfg.keyPath.c_str(), "w");
+    const bool ok = f && PEM_write_PrivateKey(f, k, nullptr, nullptr, 0, nullptr, nullptr) == 1;
+    if (f) std::fclose(f);
+    EVP_PKEY_free(k);
+    return ok ? SAR_OK : SAR_FAIL;
+}
+
+}  // namespace
+
+ESEAL_SKF_EXPORT ULONG SKF_GenECCKeyPair(HCONTAINER h, ULONG ulAlgId, ECCPUBLICKEYBLOB* pBlob) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Con* con = asCon(h);
+    if (!con || !pBlob) return SAR_INVALIDPARAMERR;
+    if (ulAlgId != SGD_SM2_1) return SAR_NOTSUPPORTYETERR;
+    if (!con->app || !con->app->loggedIn) return SAR_USER_NOT_LOGGED_IN;
+    const ULONG rv = generateInto(con, EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "SM2"));
+    if (rv != SAR_OK) return rv;
+    ULONG len = sizeof *pBlob;
+    return SKF_ExportPublicKey(h, kTrue, reinterpret_cast<BYTE*>(pBlob), &len);
+}
+
+ESEAL_SKF_EXPORT ULONG SKF_GenRSAKeyPair(HCONTAINER h, ULONG ulBitsLen, RSAPUBLICKEYBLOB* pBlob) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Con* con = asCon(h);
+    if (!con || !pBlob) return SAR_INVALIDPARAMERR;
+    if (ulBitsLen != 1024 && ulBitsLen != 2048) return SAR_NOTSUPPORTYETERR;
+    if (!con->app || !con->app->loggedIn) return SAR_USER_NOT_LOGGED_IN;
+    const ULONG rv =
+        generateInto(con, EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(ulBitsLen)));
+    if (rv != SAR_OK) return rv;
+    ULONG len = sizeof *pBlob;
+    return SKF_ExportPublicKey(h, kTrue, reinterpret_cast<BYTE*>(pBlob), &len);
+}
+
+// GM/T 0016 7.4.11: the signing certificate (no encryption certificates in this double).
+ESEAL_SKF_EXPORT ULONG SKF_ImportCertificate(HCONTAINER h, BOOL bSignFlag, BYTE* pbCert, ULONG ulCertLen) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    Con* con = asCon(h);
+    if (!con || !pbCert || ulCertLen == 0) return SAR_INVALIDPARAMERR;
+    if (!bSignFlag) return SAR_NOTSUPPORTYETERR;
+    if (!con->app || !con->app->loggedIn) return SAR_USER_NOT_LOGGED_IN;
+    const unsigned char* p = pbCert;
+    X509* x = d2i_X509(nullptr, &p, static_cast<long>(ulCertLen));
+    if (!x) return SAR_INVALIDPARAMERR;
+    const std::string tmp = con->cfg.certPath + ".tmp";
+    FILE* f = std::fopen(tmp.c_str(), "w");
+    bool ok = f && PEM_write_X509(f, x) == 1;
+    if (f) ok = std::fclose(f) == 0 && ok;
+    X509_free(x);
+    ok = ok && std::rename(tmp.c_str(), con->cfg.certPath.c_str()) == 0;
+    return ok ? SAR_OK : SAR_FAIL;
 }
 
 // GM/T 0016 7.6.6: PKCS#1 v1.5 signature over the given data (a DigestInfo).

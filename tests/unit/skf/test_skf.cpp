@@ -3,6 +3,7 @@
 // OpenSSL (SM3 of the byte range; SM2 signature over the signed attributes
 // with the GM/T 0009 ID) and qpdf --check.
 #define BOOST_TEST_MODULE skf
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -526,4 +527,153 @@ BOOST_AUTO_TEST_CASE(cli_seal_files_on_an_skf_key) {
     BOOST_TEST(sig["electronicSeal"]["esID"] == "skf-seal-1", v.out);
     BOOST_TEST(sig["electronicSeal"]["signerListed"] == true, v.out);
     checkSm2Pdf(out, kPki / "signer-sm2.crt");
+}
+
+namespace {
+
+// The CA side of a renewal, done by OpenSSL: checks the request's signature
+// (openssl req -verify and again openssl x509 -req) and issues a certificate
+// for it with the test PKI's CA of that algorithm.
+fs::path issueFromRequest(const integ::TempDir& dir, const fs::path& req, bool sm2) {
+    const std::string distid = "distid:1234567812345678";
+    std::vector<std::string> verify{"openssl", "req", "-in", req.string(), "-verify", "-noout"};
+    if (sm2) verify.insert(verify.end(), {"-vfyopt", distid});
+    auto v = integ::run(verify);
+    BOOST_TEST(v.exitCode == 0, v.describe());
+    BOOST_TEST((v.out + v.err).find("verify OK") != std::string::npos, v.describe());
+    auto text = integ::run({"openssl", "req", "-in", req.string(), "-noout", "-text", "-nameopt", "utf8"});
+    BOOST_TEST(text.out.find(sm2 ? "SM2-with-SM3" : "sha256WithRSAEncryption") != std::string::npos,
+               text.out);
+    BOOST_TEST(text.out.find("CN=测试单位") != std::string::npos, text.out);
+    const std::string ca = sm2 ? "sm2-root-ca" : "intermediate-ca";
+    const fs::path crt = dir / (sm2 ? "new-sm2.crt" : "new-rsa.crt");
+    std::vector<std::string> issue{"openssl",
+                                   "x509",
+                                   "-req",
+                                   "-in",
+                                   req.string(),
+                                   "-CA",
+                                   (kPki / (ca + ".crt")).string(),
+                                   "-CAkey",
+                                   (kPki / (ca + ".key")).string(),
+                                   "-set_serial",
+                                   sm2 ? "0x5e11" : "0x5e12",
+                                   "-days",
+                                   "30",
+                                   "-extfile",
+                                   (kPki / (ca + ".cnf")).string(),
+                                   "-extensions",
+                                   "v3_signer",
+                                   "-out",
+                                   crt.string()};
+    if (sm2)
+        issue.insert(issue.end(), {"-vfyopt", distid, "-sm3", "-sigopt", distid});
+    else
+        issue.push_back("-sha256");
+    auto r = integ::run(issue);
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    return crt;
+}
+
+}  // namespace
+
+// Renewal on an SKF key, as a clerk does it: token csr makes a key pair in a new
+// container and a request signed by it; the CA (OpenSSL) checks and issues;
+// token import-cert stores the certificate with its key; the new key seals, and
+// eseal verify and an independent verifier (OpenSSL for SM2, pdfsig for RSA)
+// accept it.
+BOOST_AUTO_TEST_CASE(cli_renewal_csr_and_import_cert_on_skf_key) {
+    SoftKey k;
+    integ::TempDir dir("skfrenew");
+    integ::Env env = k.env();
+    env["SKF_PIN"] = kUserPin;
+    for (const bool sm2 : {true, false}) {
+        const std::string container = sm2 ? "renew-sm2" : "renew-rsa";
+        const fs::path req = dir / (container + ".pem");
+        const int before = k.verifyCalls();
+        auto csr = integ::eseal({"token", "csr", "--token", k.spec(), "--subject",
+                                 "/C=CN/O=测试单位/CN=测试单位", "-o", req.string(), "--key-type",
+                                 sm2 ? "sm2" : "rsa2048", "--label", container, "--pin-env", "SKF_PIN"},
+                                env);
+        BOOST_REQUIRE_MESSAGE(csr.exitCode == 0, csr.describe());
+        BOOST_TEST(csr.out.find("container '" + container + "'") != std::string::npos, csr.out);
+        BOOST_TEST(k.verifyCalls() == before + 1);  // one login
+        // The new container is listed, with no certificate yet.
+        auto listed = listSkf(kLib);
+        const auto& containers = listed.at(0).apps.at(0).containers;
+        auto made = std::find_if(containers.begin(), containers.end(),
+                                 [&](const SkfContainerInfo& c) { return c.name == container; });
+        BOOST_REQUIRE(made != containers.end());
+        BOOST_TEST(made->keyType == (sm2 ? "SM2" : "RSA"));
+        BOOST_TEST(made->subject.empty());
+
+        // The same container name again: refused before the PIN.
+        auto again =
+            integ::eseal({"token", "csr", "--token", k.spec(), "--subject", "/CN=x", "-o",
+                          (dir / "again.pem").string(), "--label", container, "--pin-env", "SKF_PIN"},
+                         env);
+        BOOST_TEST(again.exitCode != 0, again.describe());
+        BOOST_TEST(again.err.find("already") != std::string::npos, again.err);
+        BOOST_TEST(k.verifyCalls() == before + 1);
+        BOOST_TEST(!fs::exists(dir / "again.pem"));
+
+        const fs::path crt = issueFromRequest(dir, req, sm2);
+        auto imp = integ::eseal(
+            {"token", "import-cert", crt.string(), "--token", k.spec(), "--pin-env", "SKF_PIN"}, env);
+        BOOST_REQUIRE_MESSAGE(imp.exitCode == 0, imp.describe());
+        BOOST_TEST(imp.out.find(container) != std::string::npos, imp.out);
+        BOOST_TEST(k.verifyCalls() == before + 2);
+        // Stored once: a second import is refused before the PIN.
+        auto twice = integ::eseal(
+            {"token", "import-cert", crt.string(), "--token", k.spec(), "--pin-env", "SKF_PIN"}, env);
+        BOOST_TEST(twice.exitCode != 0, twice.describe());
+        BOOST_TEST(twice.err.find("already") != std::string::npos, twice.err);
+        BOOST_TEST(k.verifyCalls() == before + 2);
+
+        // Seal with the renewed key and check the result.
+        const fs::path out = dir / (container + ".pdf");
+        std::vector<std::string> sign{"sign",      (integ::inputsDir() / "letter.pdf").string(),
+                                      "-o",        out.string(),
+                                      "--key",     k.spec(container),
+                                      "--seal",    integ::sealPng().string(),
+                                      "--pin-env", "SKF_PIN"};
+        if (!sm2) sign.insert(sign.end(), {"--chain", (kPki / "intermediate-ca.crt").string()});
+        auto s = integ::eseal(sign, env);
+        BOOST_REQUIRE_MESSAGE(s.exitCode == 0, s.describe());
+        std::vector<std::string> args{"verify", out.string(), "--json"};
+        for (const auto& a : trustArgs()) args.push_back(a);
+        auto v = integ::eseal(args);
+        BOOST_TEST(v.exitCode == 0, v.describe());
+        auto report = nlohmann::json::parse(v.out, nullptr, false);
+        BOOST_REQUIRE(!report.is_discarded());
+        BOOST_TEST(report["signatures"].back()["indication"] == "PASSED", v.out);
+        BOOST_TEST(report["signatures"].back()["chain"]["status"] == "trusted", v.out);
+        if (sm2) {
+            checkSm2Pdf(out, crt);
+        } else {
+            const auto p = integ::pdfsig(out);
+            BOOST_REQUIRE_EQUAL(p.signatures.size(), 1u);
+            BOOST_TEST(p.signatures[0].valid, p.run.describe());
+            BOOST_TEST(p.signatures[0].totalDocument, p.run.describe());
+        }
+    }
+
+    // A certificate whose key is in no container: refused before the PIN.
+    const int before = k.verifyCalls();
+    auto other = integ::eseal({"token", "import-cert", (kPki / "signer-ec.crt").string(), "--token", k.spec(),
+                               "--pin-env", "SKF_PIN"},
+                              env);
+    BOOST_TEST(other.exitCode != 0, other.describe());
+    BOOST_TEST(other.err.find("no container") != std::string::npos, other.err);
+    BOOST_TEST(k.verifyCalls() == before);
+    // PKCS#11-only options are usage errors on an SKF key.
+    auto id = integ::eseal({"token", "csr", "--token", k.spec(), "--subject", "/CN=x", "-o",
+                            (dir / "id.pem").string(), "--id", "0a0b", "--pin-env", "SKF_PIN"},
+                           env);
+    BOOST_TEST(id.exitCode == 64, id.describe());
+    auto ec = integ::eseal({"token", "csr", "--token", k.spec(), "--subject", "/CN=x", "-o",
+                            (dir / "ec.pem").string(), "--key-type", "ec-p256", "--pin-env", "SKF_PIN"},
+                           env);
+    BOOST_TEST(ec.exitCode == 64, ec.describe());
+    BOOST_TEST(k.verifyCalls() == before);
 }
