@@ -55,26 +55,32 @@ void printAdvice(const Pkcs11TokenInfo& t) {
 // state with the exact retries left, containers and their certificates.
 int listSkfLibrary(const std::string& library) {
     const auto devices = listSkf(library);
-    std::cout << "SKF library " << library << "\n";
-    if (devices.empty()) std::cout << "No SKF device present.\n";
+    std::cout << fill(tr("SKF library {library}"), {{"{library}", library}}) << "\n";
+    if (devices.empty()) std::cout << tr("No SKF device present.") << "\n";
     for (const auto& d : devices) {
-        std::cout << "  device \"" << d.name << "\" (" << d.manufacturer << " " << d.label << ", serial "
-                  << d.serial << ")\n";
-        if (!d.error.empty()) std::cout << "    error: " << d.error << "\n";
+        std::cout << "  "
+                  << fill(tr("device \"{name}\" ({maker} {label}, serial {serial})"),
+                          {{"{name}", d.name},
+                           {"{maker}", d.manufacturer},
+                           {"{label}", d.label},
+                           {"{serial}", d.serial}})
+                  << "\n";
+        if (!d.error.empty()) std::cout << "    " << tr("error: ") << d.error << "\n";
         for (const auto& a : d.apps) {
-            std::cout << "    application \"" << a.name << "\"\n"
-                      << "      token:     " << a.tokenSpec << "\n"
-                      << "      PIN:       " << a.userPin.summary() << "\n"
-                      << "      admin PIN: " << a.adminPin.summary() << "\n";
+            std::cout << "    " << fill(tr("application \"{name}\""), {{"{name}", a.name}}) << "\n"
+                      << "      " << tr("token:     ") << a.tokenSpec << "\n"
+                      << "      " << tr("PIN:       ") << a.userPin.summary() << "\n"
+                      << "      " << tr("admin PIN: ") << a.adminPin.summary() << "\n";
             if (a.userPin.locked)
-                std::cout << "      -> the user PIN is locked; unlock with the admin PIN:\n"
-                             "         eseal token unlock --token '"
-                          << a.tokenSpec << "'\n";
+                std::cout << "      -> " << tr("the user PIN is locked; unlock with the admin PIN:") << "\n"
+                          << "         eseal token unlock --token '" << a.tokenSpec << "'\n";
             for (const auto& c : a.containers) {
-                std::cout << "      container \"" << c.name << "\" " << c.keyType << "\n";
+                std::cout << "      " << fill(tr("container \"{name}\""), {{"{name}", c.name}}) << " "
+                          << c.keyType << "\n";
                 if (!c.subject.empty())
-                    std::cout << "        subject:   " << c.subject << "\n        issuer:    " << c.issuer
-                              << "\n        not after: " << c.notAfter << "\n";
+                    std::cout << "        " << tr("subject:   ") << c.subject << "\n        "
+                              << tr("issuer:    ") << c.issuer << "\n        " << tr("not after: ")
+                              << c.notAfter << "\n";
                 std::cout << "        --key " << c.keySpec << "\n";
             }
         }
@@ -161,8 +167,8 @@ void printObjects(const Pkcs11TokenInfo& t) {
         if (!o.keyType.empty()) std::cout << " " << o.keyType;
         std::cout << " \"" << o.label << "\" id " << (o.idHex.empty() ? "-" : o.idHex) << "\n";
         if (!o.subject.empty())
-            std::cout << "      subject:   " << o.subject << "\n      issuer:    " << o.issuer
-                      << "\n      not after: " << o.notAfter << "\n";
+            std::cout << "      " << tr("subject:   ") << o.subject << "\n      " << tr("issuer:    ")
+                      << o.issuer << "\n      " << tr("not after: ") << o.notAfter << "\n";
         if (!o.uri.empty()) std::cout << "      URI: " << o.uri << "\n";
     }
 }
@@ -282,9 +288,9 @@ int runCsr(const Args& args) {
     const std::string token = requiredToken(args);
     requirePkcs11Token(token, "csr");
     auto subject = args.get("--subject");
-    if (!subject) throw Error(ErrorCategory::Usage, "--subject /C=CN/O=UNIT/CN=NAME is required");
+    if (!subject) throw Error(ErrorCategory::Usage, tr("--subject /C=CN/O=UNIT/CN=NAME is required"));
     auto out = args.get("--out");
-    if (!out) throw Error(ErrorCategory::Usage, "-o REQ.pem is required (where the request is written)");
+    if (!out) throw Error(ErrorCategory::Usage, tr("-o REQ.pem is required (where the request is written)"));
     const std::string type = args.get("--key-type").value_or("rsa2048");
     Pkcs11KeyType keyType;
     if (type == "rsa2048")
@@ -293,7 +299,7 @@ int runCsr(const Args& args) {
         keyType = Pkcs11KeyType::EcP256;
     else
         throw Error(ErrorCategory::Usage,
-                    "--key-type must be rsa2048 or ec-p256 (SM2: not through PKCS#11 yet)");
+                    tr("--key-type must be rsa2048 or ec-p256 (SM2: not through PKCS#11 yet)"));
     if (std::filesystem::exists(*out) && !args.has("--force"))
         throw Error(ErrorCategory::OutputNotWritable, tr("the output exists; give --force to replace it"),
                     *out);
@@ -302,9 +308,9 @@ int runCsr(const Args& args) {
     Bytes id(8);
     if (auto hex = args.get("--id")) {
         id = fromHex(*hex);
-        if (id.empty()) throw Error(ErrorCategory::Usage, "--id needs hex digits, e.g. --id 0a1b");
+        if (id.empty()) throw Error(ErrorCategory::Usage, tr("--id needs hex digits, e.g. --id 0a1b"));
     } else if (RAND_bytes(id.data(), static_cast<int>(id.size())) != 1) {
-        throw Error(ErrorCategory::Crypto, "no random bytes for the key id");
+        throw Error(ErrorCategory::Crypto, tr("no random bytes for the key id"));
     }
     AtomicFile file(*out);  // the output folder is checked before the PIN
     auto pins = pinSourceFrom(args, "pin");
@@ -326,7 +332,8 @@ int runImportCert(const Args& args) {
     const auto& files = args.positional();
     if (files.size() != 1)
         throw Error(ErrorCategory::Usage,
-                    "token import-cert takes one certificate file (see: eseal token import-cert --help)");
+                    fill(tr("{command} takes one certificate file (see: eseal {command} --help)"),
+                         {{"{command}", "token import-cert"}}));
     const std::string token = requiredToken(args);
     requirePkcs11Token(token, "import-cert");
     const auto certs = readCertificateFile(files[0]);
