@@ -643,7 +643,7 @@ std::string toText(const Report& report, const TextOptions& options) {
             }
             for (const auto& [revision, kinds] : allowedKinds) {
                 std::string list;
-                for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
+                for (const auto& k : kinds) list += (list.empty() ? "" : tr(", ")) + k;
                 out.add("    " +
                         fill(tr("Change in revision {n}: {kind}"),
                              {{"{n}", std::to_string(revision)}, {"{kind}", list}}) +
