@@ -78,7 +78,7 @@ std::string readText(const fs::path& p) {
 std::string randomDigits(int n) {
     std::string out;
     unsigned char b[32];
-    if (RAND_bytes(b, sizeof b) != 1) throw CryptoError("RAND_bytes");
+    if (RAND_bytes(b, sizeof b) != 1) throw CryptoError(tr("no random bytes"));
     for (int i = 0; i < n; ++i) out.push_back(static_cast<char>('0' + b[i] % 10));
     return out;
 }
@@ -91,9 +91,11 @@ void mentionRealTokens() {
                 m.path.find("p11-kit-trust") != std::string::npos)
                 continue;
             for (const auto& t : m.tokens)
-                std::cout << "USB Key found: \"" << t.label << "\" (" << m.name
-                          << "). The demo uses its own demo key; to seal with this key see 'eseal token list "
-                             "--login' and 'eseal sign --key'.\n";
+                std::cout
+                    << fill(tr("USB Key found: \"{label}\" ({module}). The demo uses its own demo key; to "
+                               "seal with this key see 'eseal token list --login' and 'eseal sign --key'."),
+                            {{"{label}", t.label}, {"{module}", m.name}})
+                    << "\n";
         }
     } catch (const std::exception&) {
         // Listing real tokens is a courtesy; the demo does not depend on it.
@@ -124,12 +126,14 @@ Demo prepare() {
 
     if (fs::exists(d.home / ".complete")) {
         d.userPin = readText(d.home / "user-pin");
-        std::cout << "Using the demo token and demo CA in " << d.home.string() << "\n";
+        std::cout << fill(tr("Using the demo token and demo CA in {dir}"), {{"{dir}", d.home.string()}})
+                  << "\n";
         return d;
     }
 
-    std::cout << "Creating the demo CA, demo unit certificate, demo seal and demo token in "
-              << d.home.string() << "\n";
+    std::cout << fill(tr("Creating the demo CA, demo unit certificate, demo seal and demo token in {dir}"),
+                      {{"{dir}", d.home.string()}})
+              << "\n";
     std::error_code ec;
     fs::remove_all(d.home, ec);  // a half-made earlier attempt
     fs::create_directories(d.home / "tokens");
@@ -208,12 +212,13 @@ std::vector<Sample> readSamples(const fs::path& docs) {
             s.y = std::stod(y);
             s.size = std::stod(size);
         } catch (const std::exception&) {
-            throw Error(ErrorCategory::BadInput, "malformed line: " + line, (docs / "samples.tsv").string());
+            throw Error(ErrorCategory::BadInput, fill(tr("malformed line: {line}"), {{"{line}", line}}),
+                        (docs / "samples.tsv").string());
         }
         out.push_back(s);
     }
     if (out.empty())
-        throw Error(ErrorCategory::BadInput, "no samples listed", (docs / "samples.tsv").string());
+        throw Error(ErrorCategory::BadInput, tr("no samples listed"), (docs / "samples.tsv").string());
     return out;
 }
 
@@ -230,7 +235,7 @@ int run(const Args& args) {
 
     FixedPin pins(demo.userPin);
     auto key = openKey(demo.keyUri, pins);  // one login for every sample
-    std::cout << "Key: " << key->description() << "\n\n";
+    std::cout << tr("Key: ") << key->description() << "\n\n";
 
     TrustPolicy policy;
     policy.useSystemStore = false;

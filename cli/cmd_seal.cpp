@@ -185,8 +185,9 @@ void writePicture(const SesSeal& seal, const std::string& out) {
     const std::string type = lower(seal.picture.type);
     // The picture is written as stored; a .png name for a GIF would mislead.
     if (endsWith(lower(out), ".png") && type != "png")
-        throw Error(ErrorCategory::Usage, "the seal's picture is " + seal.picture.type +
-                                              ", not PNG: give --image a ." + type + " name");
+        throw Error(ErrorCategory::Usage,
+                    fill(tr("the seal's picture is {type}, not PNG: give --image a .{ext} name"),
+                         {{"{type}", seal.picture.type}, {"{ext}", type}}));
     AtomicFile file(out);
     file.write(seal.picture.data);
     file.commit();
@@ -195,7 +196,9 @@ void writePicture(const SesSeal& seal, const std::string& out) {
 int runShow(const Args& args) {
     const auto& files = args.positional();
     if (files.size() != 1)
-        throw Error(ErrorCategory::Usage, "seal show takes one seal file (see: eseal seal show --help)");
+        throw Error(ErrorCategory::Usage,
+                    fill(tr("{command} takes one seal file (see: eseal {command} --help)"),
+                         {{"{command}", "seal show"}}));
     const std::string& path = files[0];
     const Shown shown = readSealOrSignature(path);
     const MakerCheck maker = checkMakerSignature(shown.seal);
@@ -218,8 +221,9 @@ std::time_t parseDate(const std::string& s, bool endOfDay) {
     char tail = 0;
     if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 ||
         d > 31 || y < 1970 || y > 9999)
-        throw Error(ErrorCategory::Usage,
-                    "--valid wants FROM..TO as YYYY-MM-DD..YYYY-MM-DD, not '" + s + "'");
+        throw Error(
+            ErrorCategory::Usage,
+            fill(tr("--valid wants FROM..TO as YYYY-MM-DD..YYYY-MM-DD, not '{text}'"), {{"{text}", s}}));
     tm.tm_year = y - 1900;
     tm.tm_mon = m - 1;
     tm.tm_mday = d;
@@ -239,22 +243,26 @@ Bytes loadCertificate(const std::string& path) {
         ossl::X509Ptr der = ossl::parseCertificate(data);
         return ossl::toDer(der.get());
     } catch (const Error&) {
-        throw Error(ErrorCategory::BadInput, "not a certificate (PEM or DER)", path);
+        throw Error(ErrorCategory::BadInput, tr("not a certificate (PEM or DER)"), path);
     }
 }
 
 std::string randomId() {
     unsigned char b[16];
-    if (RAND_bytes(b, sizeof b) != 1) throw CryptoError("no random bytes");
+    if (RAND_bytes(b, sizeof b) != 1) throw CryptoError(tr("no random bytes"));
     return toHex(ByteView(b, sizeof b));
 }
 
 int runMake(const Args& args) {
     if (!args.positional().empty())
-        throw Error(ErrorCategory::Usage, "seal make takes no file arguments (see: eseal seal make --help)");
+        throw Error(ErrorCategory::Usage,
+                    fill(tr("{command} takes no file arguments (see: eseal {command} --help)"),
+                         {{"{command}", "seal make"}}));
     auto need = [&](const char* name) {
         auto v = args.get(name);
-        if (!v || v->empty()) throw Error(ErrorCategory::Usage, std::string("seal make needs ") + name);
+        if (!v || v->empty())
+            throw Error(ErrorCategory::Usage, fill(tr("{command} needs {option}"),
+                                                   {{"{command}", "seal make"}, {"{option}", name}}));
         return *v;
     };
     const std::string imagePath = need("--image"), name = need("--name"), out = need("--out"),
@@ -263,23 +271,23 @@ int runMake(const Args& args) {
     char* end = nullptr;
     const long mm = std::strtol(sizeText.c_str(), &end, 10);
     if (*end != 0 || mm < 5 || mm > 200)
-        throw Error(ErrorCategory::Usage, "--size wants the seal's size in mm (5..200)");
+        throw Error(ErrorCategory::Usage, tr("--size wants the seal's size in mm (5..200)"));
     const std::string typeText = args.get("--type").value_or("unit");
     // GM/T 0031 / GB/T 38540 leave the type codes to the issuer; eseal uses 1 unit, 2 personal.
     long type = typeText == "unit" ? 1 : typeText == "personal" ? 2 : std::strtol(typeText.c_str(), &end, 10);
     if (type <= 0 || type > 1000 || (typeText != "unit" && typeText != "personal" && *end != 0))
-        throw Error(ErrorCategory::Usage, "--type is unit, personal or a number");
+        throw Error(ErrorCategory::Usage, tr("--type is unit, personal or a number"));
     const auto dots = valid.find("..");
     if (dots == std::string::npos)
-        throw Error(ErrorCategory::Usage, "--valid wants FROM..TO (YYYY-MM-DD..YYYY-MM-DD)");
+        throw Error(ErrorCategory::Usage, tr("--valid wants FROM..TO (YYYY-MM-DD..YYYY-MM-DD)"));
     const std::time_t from = parseDate(valid.substr(0, dots), false),
                       to = parseDate(valid.substr(dots + 2), true);
-    if (to <= from) throw Error(ErrorCategory::Usage, "--valid: the end is not after the start");
+    if (to <= from) throw Error(ErrorCategory::Usage, tr("--valid: the end is not after the start"));
     const auto certPaths = args.all("--cert");
     if (certPaths.empty())
-        throw Error(ErrorCategory::Usage, "seal make needs at least one --cert (the signers it binds)");
+        throw Error(ErrorCategory::Usage, tr("seal make needs at least one --cert (the signers it binds)"));
     if (std::filesystem::exists(out) && !args.has("--force"))
-        throw Error(ErrorCategory::Usage, "the output exists; give --force to replace it", out);
+        throw Error(ErrorCategory::Usage, tr("the output exists; give --force to replace it"), out);
 
     SesSeal s;
     s.layout = SealLayout::V4;
@@ -308,7 +316,7 @@ int runMake(const Args& args) {
     for (const auto& a : key->algorithms()) canSm2 = canSm2 || a == sm2;
     if (!canSm2 || key->certificateChain().empty())
         throw Error(ErrorCategory::Usage,
-                    "the maker key is not an SM2 key with a certificate (GB/T 38540 seals are SM2/SM3)");
+                    tr("the maker key is not an SM2 key with a certificate (GB/T 38540 seals are SM2/SM3)"));
     const Bytes& makerCert = key->certificateChain().front();
     ossl::X509Ptr cert = ossl::parseCertificate(makerCert);
     // GB/T 38540 7.1: the maker signs SES_SealInfo; SM2 with SM3 and the default ID.
@@ -318,12 +326,16 @@ int runMake(const Args& args) {
 
     const SesSeal check = readSeal(sealDer, out);
     if (!checkMakerSignature(check).valid)
-        throw CryptoError("the maker signature of the new seal does not verify");
+        throw CryptoError(tr("the maker signature of the new seal does not verify"));
     AtomicFile file(out);
     file.write(sealDer);
     file.commit();
-    std::cout << "made " << out << " (" << s.property.name << ", seal ID " << s.esId << ", " << sealDer.size()
-              << " bytes)\n";
+    std::cout << fill(tr("made {file} ({name}, seal ID {id}, {size} bytes)"),
+                      {{"{file}", out},
+                       {"{name}", s.property.name},
+                       {"{id}", s.esId},
+                       {"{size}", std::to_string(sealDer.size())}})
+              << "\n";
     return kOk;
 }
 
@@ -466,7 +478,9 @@ void printListed(const Listed& l, const KeyCertificates& onKeys, std::time_t at)
 
 int runList(const Args& args) {
     if (!args.positional().empty())
-        throw Error(ErrorCategory::Usage, "seal list takes no file arguments (see: eseal seal list --help)");
+        throw Error(ErrorCategory::Usage,
+                    fill(tr("{command} takes no file arguments (see: eseal {command} --help)"),
+                         {{"{command}", "seal list"}}));
     const std::string folder = sealFolder(args);
     std::vector<Listed> listed;
     std::error_code ec;

@@ -24,22 +24,29 @@ long wholeNumber(const std::string& text, const char* option, long low, long hig
     char* end = nullptr;
     const long v = std::strtol(text.c_str(), &end, 10);
     if (text.empty() || *end != 0 || v < low || v > high)
-        throw Error(ErrorCategory::Usage, std::string(option) + " wants a whole number from " +
-                                              std::to_string(low) + " to " + std::to_string(high));
+        throw Error(
+            ErrorCategory::Usage,
+            fill(tr("{option} wants a whole number from {low} to {high}"),
+                 {{"{option}", option}, {"{low}", std::to_string(low)}, {"{high}", std::to_string(high)}}));
     return v;
 }
 
 int runDraw(const Args& args) {
     if (!args.positional().empty())
-        throw Error(ErrorCategory::Usage, "seal draw takes no file arguments (see: eseal seal draw --help)");
+        throw Error(ErrorCategory::Usage,
+                    fill(tr("{command} takes no file arguments (see: eseal {command} --help)"),
+                         {{"{command}", "seal draw"}}));
     const auto name = args.get("--name");
-    if (!name || name->empty()) throw Error(ErrorCategory::Usage, "seal draw needs --name (the unit's name)");
+    if (!name || name->empty())
+        throw Error(ErrorCategory::Usage, tr("seal draw needs --name (the unit's name)"));
     const auto out = args.get("--out");
-    if (!out || out->empty()) throw Error(ErrorCategory::Usage, "seal draw needs -o SEAL.png");
+    if (!out || out->empty())
+        throw Error(ErrorCategory::Usage, fill(tr("{command} needs {option}"),
+                                               {{"{command}", "seal draw"}, {"{option}", "-o SEAL.png"}}));
     const long mm = wholeNumber(args.get("--size").value_or("42"), "--size", 10, 100);
     const long dpi = wholeNumber(args.get("--dpi").value_or("400"), "--dpi", 100, 1200);
     if (std::filesystem::exists(*out) && !args.has("--force"))
-        throw Error(ErrorCategory::Usage, "the output exists; give --force to replace it", *out);
+        throw Error(ErrorCategory::Usage, tr("the output exists; give --force to replace it"), *out);
 
     const auto pixels =
         static_cast<std::uint32_t>(std::lround(static_cast<double>(mm) / 25.4 * static_cast<double>(dpi)));
@@ -56,22 +63,30 @@ int runDraw(const Args& args) {
     AtomicFile file(*out);
     file.write(encodePng(image, metadata));
     file.commit();
-    std::cout << "drew " << *out << " (" << mm << " mm, " << pixels << " x " << pixels << " px, demo seal)\n";
+    std::cout << fill(tr("drew {file} ({mm} mm, {px} x {px} px, demo seal)"),
+                      {{"{file}", *out}, {"{mm}", std::to_string(mm)}, {"{px}", std::to_string(pixels)}})
+              << "\n";
     return kOk;
 }
 
 int runImage(const Args& args) {
     if (!args.positional().empty())
         throw Error(ErrorCategory::Usage,
-                    "seal image takes no file arguments (see: eseal seal image --help)");
+                    fill(tr("{command} takes no file arguments (see: eseal {command} --help)"),
+                         {{"{command}", "seal image"}}));
     const auto from = args.get("--from-scan");
-    if (!from || from->empty()) throw Error(ErrorCategory::Usage, "seal image needs --from-scan SCAN.jpg");
+    if (!from || from->empty())
+        throw Error(ErrorCategory::Usage,
+                    fill(tr("{command} needs {option}"),
+                         {{"{command}", "seal image"}, {"{option}", "--from-scan SCAN.jpg"}}));
     const auto out = args.get("--out");
-    if (!out || out->empty()) throw Error(ErrorCategory::Usage, "seal image needs -o SEAL.png");
+    if (!out || out->empty())
+        throw Error(ErrorCategory::Usage, fill(tr("{command} needs {option}"),
+                                               {{"{command}", "seal image"}, {"{option}", "-o SEAL.png"}}));
     std::optional<long> dpiOption;
     if (auto v = args.get("--dpi")) dpiOption = wholeNumber(*v, "--dpi", 50, 2400);
     if (std::filesystem::exists(*out) && !args.has("--force"))
-        throw Error(ErrorCategory::Usage, "the output exists; give --force to replace it", *out);
+        throw Error(ErrorCategory::Usage, tr("the output exists; give --force to replace it"), *out);
 
     const Scan scan = loadScan(*from);
     const double dpi = dpiOption ? static_cast<double>(*dpiOption) : scan.dpi;
@@ -89,8 +104,14 @@ int runImage(const Args& args) {
     file.write(encodePng(seal, metadata));
     file.commit();
     const auto mm = [&](std::uint32_t px) { return std::to_string(std::lround(px * 25.4 / dpi)); };
-    std::cout << "made " << *out << " (" << seal.width << " x " << seal.height << " px, " << mm(seal.width)
-              << " x " << mm(seal.height) << " mm at " << std::lround(dpi) << " dpi)\n";
+    std::cout << fill(tr("made {file} ({width} x {height} px, {wmm} x {hmm} mm at {dpi} dpi)"),
+                      {{"{file}", *out},
+                       {"{width}", std::to_string(seal.width)},
+                       {"{height}", std::to_string(seal.height)},
+                       {"{wmm}", mm(seal.width)},
+                       {"{hmm}", mm(seal.height)},
+                       {"{dpi}", std::to_string(std::lround(dpi))}})
+              << "\n";
     return kOk;
 }
 

@@ -72,9 +72,12 @@ namespace {
 int runStore(const Args& args) {
     const auto& files = args.positional();
     if (files.size() != 1)
-        throw Error(ErrorCategory::Usage, "seal store takes one seal file (see: eseal seal store --help)");
+        throw Error(ErrorCategory::Usage,
+                    fill(tr("{command} takes one seal file (see: eseal {command} --help)"),
+                         {{"{command}", "seal store"}}));
     auto keySpec = args.get("--key");
-    if (!keySpec) throw Error(ErrorCategory::Usage, "--key is required (the USB Key to store the seal on)");
+    if (!keySpec)
+        throw Error(ErrorCategory::Usage, tr("--key is required (the USB Key to store the seal on)"));
     const std::string& path = files[0];
     const seal::SesSeal s = seal::loadSeal(path);
     // A seal whose maker signature fails would be refused by every sign: not stored.

@@ -56,26 +56,32 @@ void printAdvice(const Pkcs11TokenInfo& t) {
 // state with the exact retries left, containers and their certificates.
 int listSkfLibrary(const std::string& library) {
     const auto devices = listSkf(library);
-    std::cout << "SKF library " << library << "\n";
-    if (devices.empty()) std::cout << "No SKF device present.\n";
+    std::cout << fill(tr("SKF library {library}"), {{"{library}", library}}) << "\n";
+    if (devices.empty()) std::cout << tr("No SKF device present.") << "\n";
     for (const auto& d : devices) {
-        std::cout << "  device \"" << d.name << "\" (" << d.manufacturer << " " << d.label << ", serial "
-                  << d.serial << ")\n";
-        if (!d.error.empty()) std::cout << "    error: " << d.error << "\n";
+        std::cout << "  "
+                  << fill(tr("device \"{name}\" ({maker} {label}, serial {serial})"),
+                          {{"{name}", d.name},
+                           {"{maker}", d.manufacturer},
+                           {"{label}", d.label},
+                           {"{serial}", d.serial}})
+                  << "\n";
+        if (!d.error.empty()) std::cout << "    " << tr("error: ") << d.error << "\n";
         for (const auto& a : d.apps) {
-            std::cout << "    application \"" << a.name << "\"\n"
-                      << "      token:     " << a.tokenSpec << "\n"
-                      << "      PIN:       " << a.userPin.summary() << "\n"
-                      << "      admin PIN: " << a.adminPin.summary() << "\n";
+            std::cout << "    " << fill(tr("application \"{name}\""), {{"{name}", a.name}}) << "\n"
+                      << "      " << tr("token:     ") << a.tokenSpec << "\n"
+                      << "      " << tr("PIN:       ") << a.userPin.summary() << "\n"
+                      << "      " << tr("admin PIN: ") << a.adminPin.summary() << "\n";
             if (a.userPin.locked)
-                std::cout << "      -> the user PIN is locked; unlock with the admin PIN:\n"
-                             "         eseal token unlock --token '"
-                          << a.tokenSpec << "'\n";
+                std::cout << "      -> " << tr("the user PIN is locked; unlock with the admin PIN:") << "\n"
+                          << "         eseal token unlock --token '" << a.tokenSpec << "'\n";
             for (const auto& c : a.containers) {
-                std::cout << "      container \"" << c.name << "\" " << c.keyType << "\n";
+                std::cout << "      " << fill(tr("container \"{name}\""), {{"{name}", c.name}}) << " "
+                          << c.keyType << "\n";
                 if (!c.subject.empty())
-                    std::cout << "        subject:   " << c.subject << "\n        issuer:    " << c.issuer
-                              << "\n        not after: " << c.notAfter << "\n";
+                    std::cout << "        " << tr("subject:   ") << c.subject << "\n        "
+                              << tr("issuer:    ") << c.issuer << "\n        " << tr("not after: ")
+                              << c.notAfter << "\n";
                 std::cout << "        --key " << c.keySpec << "\n";
             }
         }
@@ -162,8 +168,8 @@ void printObjects(const Pkcs11TokenInfo& t) {
         if (!o.keyType.empty()) std::cout << " " << o.keyType;
         std::cout << " \"" << o.label << "\" id " << (o.idHex.empty() ? "-" : o.idHex) << "\n";
         if (!o.subject.empty())
-            std::cout << "      subject:   " << o.subject << "\n      issuer:    " << o.issuer
-                      << "\n      not after: " << o.notAfter << "\n";
+            std::cout << "      " << tr("subject:   ") << o.subject << "\n      " << tr("issuer:    ")
+                      << o.issuer << "\n      " << tr("not after: ") << o.notAfter << "\n";
         if (!o.uri.empty()) std::cout << "      URI: " << o.uri << "\n";
     }
 }
@@ -299,7 +305,7 @@ int runCsr(const Args& args) {
         id = fromHex(*hex);
         if (id.empty()) throw Error(ErrorCategory::Usage, tr("--id needs hex digits, e.g. --id 0a1b"));
     } else if (RAND_bytes(id.data(), static_cast<int>(id.size())) != 1) {
-        throw Error(ErrorCategory::Crypto, "no random bytes for the key id");
+        throw Error(ErrorCategory::Crypto, tr("no random bytes for the key id"));
     }
     AtomicFile file(*out);  // the output folder is checked before the PIN
     auto pins = pinSourceFrom(args, "pin");

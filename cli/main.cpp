@@ -150,7 +150,9 @@ int main(int argc, char** argv) {
         std::cerr << "eseal: " << e.what() << "\n";
         return kTokenError;
     } catch (const Error& e) {
-        std::cerr << "eseal: " << e.what() << "\n";
+        // An internal error (a bug) keeps its English detail, for the report.
+        std::cerr << "eseal: " << (e.category() == ErrorCategory::Internal ? tr("internal error: ") : "")
+                  << e.what() << "\n";
         return exitCodeFor(e);
     } catch (const std::bad_alloc&) {
         std::cerr << "eseal: " << tr("out of memory") << "\n";

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal {
 
@@ -34,7 +35,9 @@ constexpr double kPi = std::numbers::pi;
 
 std::u32string decodeUtf8(std::string_view s, const char* field) {
     auto bad = [field](const char* why) {
-        return Error(ErrorCategory::BadInput, std::string("seal text (") + field + "): " + why);
+        // field is one of the msgids "unit name", "centre line", "bottom line".
+        return Error(ErrorCategory::BadInput,
+                     fill(tr("seal text ({field}): {why}"), {{"{field}", tr(field)}, {"{why}", tr(why)}}));
     };
     std::u32string out;
     std::size_t i = 0;
@@ -52,20 +55,20 @@ std::u32string decodeUtf8(std::string_view s, const char* field) {
         } else if ((b0 & 0xf8) == 0xf0) {
             len = 4, cp = b0 & 0x07u, min = 0x10000;
         } else {
-            throw bad("invalid UTF-8 (bad lead byte)");
+            throw bad(N_("invalid UTF-8 (bad lead byte)"));
         }
-        if (s.size() - i < len) throw bad("invalid UTF-8 (truncated sequence)");
+        if (s.size() - i < len) throw bad(N_("invalid UTF-8 (truncated sequence)"));
         for (std::size_t k = 1; k < len; ++k) {
             const auto b = static_cast<unsigned char>(s[i + k]);
-            if ((b & 0xc0) != 0x80) throw bad("invalid UTF-8 (bad continuation byte)");
+            if ((b & 0xc0) != 0x80) throw bad(N_("invalid UTF-8 (bad continuation byte)"));
             cp = (cp << 6) | (b & 0x3fu);
         }
         // RFC 3629 section 3: no overlong forms, no surrogates, nothing above U+10FFFF.
-        if (cp < min) throw bad("invalid UTF-8 (overlong encoding)");
+        if (cp < min) throw bad(N_("invalid UTF-8 (overlong encoding)"));
         if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            throw bad("invalid UTF-8 (not a Unicode scalar value)");
+            throw bad(N_("invalid UTF-8 (not a Unicode scalar value)"));
         if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
-            throw bad("control characters cannot be printed on a seal");
+            throw bad(N_("control characters cannot be printed on a seal"));
         out.push_back(cp);
         i += len;
     }
@@ -136,10 +139,11 @@ Font findCjkFont(FT_Library lib) {
     if (const char* env = std::getenv("ESEAL_FONT"); env != nullptr && *env != '\0') {
         FacePtr face = openSimplifiedChinese(lib, env, true);
         if (!face) {
-            throw Error(ErrorCategory::Unsupported,
-                        "ESEAL_FONT does not name a font file FreeType can open (a .ttc, .otf or .ttf with "
-                        "Chinese glyphs is needed)",
-                        env);
+            throw Error(
+                ErrorCategory::Unsupported,
+                tr("ESEAL_FONT does not name a font file FreeType can open (a .ttc, .otf or .ttf with "
+                   "Chinese glyphs is needed)"),
+                env);
         }
         return {std::move(face), env};
     }
@@ -156,8 +160,8 @@ Font findCjkFont(FT_Library lib) {
     }
     throw Error(
         ErrorCategory::Unsupported,
-        "no Chinese font found for the demo seal: install the Debian package fonts-noto-cjk "
-        "(apt install fonts-noto-cjk) or set ESEAL_FONT to a .ttc/.otf/.ttf file with Chinese glyphs");
+        tr("no Chinese font found for the demo seal: install the Debian package fonts-noto-cjk "
+           "(apt install fonts-noto-cjk) or set ESEAL_FONT to a .ttc/.otf/.ttf file with Chinese glyphs"));
 }
 
 // ---------------------------------------------------------------- Canvas
@@ -271,10 +275,12 @@ struct Typesetter {
         for (char32_t cp : text) {
             const FT_UInt index = FT_Get_Char_Index(face, cp);
             if (index == 0) {
-                throw Error(ErrorCategory::Unsupported,
-                            "the font has no glyph for " + codepointName(cp) +
-                                " in the seal text; set ESEAL_FONT to a font that has",
-                            fontPath);
+                throw Error(
+                    ErrorCategory::Unsupported,
+                    fill(tr("the font has no glyph for {char} in the seal text; set ESEAL_FONT to a font "
+                            "that has it"),
+                         {{"{char}", codepointName(cp)}}),
+                    fontPath);
             }
             FT_Fixed advance = 0;
             checkFt(FT_Get_Advance(face, index, FT_LOAD_NO_SCALE, &advance), "glyph advance");
@@ -332,7 +338,8 @@ struct Typesetter {
         const double condense = std::clamp(maxWidth / (w * em), 0.7, 1.0);
         em = std::min(em, maxWidth / (w * condense));
         if (em < minEm)
-            throw Error(ErrorCategory::BadInput, std::string("seal text (") + field + ") is too long to fit");
+            throw Error(ErrorCategory::BadInput,
+                        fill(tr("seal text ({field}) is too long to fit"), {{"{field}", tr(field)}}));
         double x = cx - w * condense * em / 2;
         for (const Glyph& g : glyphs) {
             const double advance = g.advance * condense * em;
@@ -346,12 +353,12 @@ struct Typesetter {
 
 RgbaImage drawDemoSeal(const DemoSealText& text, std::uint32_t pixels) {
     if (pixels < 64 || pixels > 8192) {
-        throw Error(ErrorCategory::BadInput,
-                    "demo seal size must be 64 to 8192 pixels, not " + std::to_string(pixels));
+        throw Error(ErrorCategory::BadInput, fill(tr("demo seal size must be 64 to 8192 pixels, not {n}"),
+                                                  {{"{n}", std::to_string(pixels)}}));
     }
-    const std::u32string unitName = decodeUtf8(text.unitName, "unit name");
-    const std::u32string centreLine = decodeUtf8(text.centreLine, "centre line");
-    const std::u32string bottomLine = decodeUtf8(text.bottomLine, "bottom line");
+    const std::u32string unitName = decodeUtf8(text.unitName, N_("unit name"));
+    const std::u32string centreLine = decodeUtf8(text.centreLine, N_("centre line"));
+    const std::u32string bottomLine = decodeUtf8(text.bottomLine, N_("bottom line"));
 
     LibraryPtr lib = initFreeType();
     const Font font = findCjkFont(lib.get());
@@ -383,7 +390,7 @@ RgbaImage drawDemoSeal(const DemoSealText& text, std::uint32_t pixels) {
         while (inkAngleFor(em, condense) > kInkShare * maxSpan && condense > 0.6) condense *= 0.98;
         while (inkAngleFor(em, condense) > kInkShare * maxSpan && em > 0.12 * R) em *= 0.98;
         if (inkAngleFor(em, condense) > kInkShare * maxSpan) {
-            throw Error(ErrorCategory::BadInput, "seal text (unit name) is too long to fit the arc");
+            throw Error(ErrorCategory::BadInput, tr("seal text (unit name) is too long to fit the arc"));
         }
         const double radius = radiusFor(em);
         const double inkAngle = inkAngleFor(em, condense);
@@ -402,8 +409,10 @@ RgbaImage drawDemoSeal(const DemoSealText& text, std::uint32_t pixels) {
         }
     }
 
-    typesetter.drawLine(canvas, centreLine, 0.19 * R, 1.05 * R, cx, cy + 0.49 * R, 0.06 * R, "centre line");
-    typesetter.drawLine(canvas, bottomLine, 0.12 * R, 0.95 * R, cx, cy + 0.73 * R, 0.05 * R, "bottom line");
+    typesetter.drawLine(canvas, centreLine, 0.19 * R, 1.05 * R, cx, cy + 0.49 * R, 0.06 * R,
+                        N_("centre line"));
+    typesetter.drawLine(canvas, bottomLine, 0.12 * R, 0.95 * R, cx, cy + 0.73 * R, 0.05 * R,
+                        N_("bottom line"));
 
     RgbaImage image;
     image.width = pixels;

@@ -30,6 +30,10 @@ bool selectLanguage(const std::string& language, const std::string& localeDir);
 // The translation of msgid in the current language, msgid itself when none.
 const char* tr(const char* msgid);
 
+// Marks a msgid that is translated later, where it is shown (tr(field)); the
+// catalogue test (tests/i18n) finds it like a tr("...") literal.
+constexpr const char* N_(const char* msgid) { return msgid; }
+
 // A translated message with its placeholders ("{signer}") replaced, so that a
 // translation may put them in another order than English does.
 std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "core/base/i18n.hpp"
 #include "core/crypto/cms_parse_impl.hpp"
 #include "core/crypto/der.hpp"
 #include "core/crypto/signature_check.hpp"
@@ -67,38 +68,38 @@ Bytes reencodedSignedAttributes(const CMS_SignerInfo* si) {
 
 void parseInto(ByteView bytes, ParsedCms::Impl& m) {
     if (bytes.empty()) {
-        m.error = "The signature is empty.";
+        m.error = tr("The signature is empty.");
         return;
     }
     const unsigned char* p = bytes.data();
     m.cms.reset(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(bytes.size())));
     ERR_clear_error();
     if (!m.cms) {
-        m.error = "The signature data is not a valid CMS/PKCS#7 structure (damaged or truncated).";
+        m.error = tr("The signature data is not a valid CMS/PKCS#7 structure (damaged or truncated).");
         return;
     }
     const std::size_t used = static_cast<std::size_t>(p - bytes.data());
     if (!std::all_of(bytes.begin() + static_cast<std::ptrdiff_t>(used), bytes.end(),
                      [](std::uint8_t b) { return b == 0; })) {
-        m.error = "Unexpected data follows the signature (only zero padding is allowed).";
+        m.error = tr("Unexpected data follows the signature (only zero padding is allowed).");
         return;
     }
     m.der.assign(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(used));
     CMS_ContentInfo* cms = m.cms.get();
     if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
-        m.error = "The signature is not CMS SignedData.";
+        m.error = tr("The signature is not CMS SignedData.");
         return;
     }
     if (ASN1_OCTET_STRING** content = CMS_get0_content(cms); content && *content) {
         m.error =
-            "The signature embeds its own content instead of signing the document (not a detached "
-            "signature).";
+            tr("The signature embeds its own content instead of signing the document (not a detached "
+               "signature).");
         return;
     }
     STACK_OF(CMS_SignerInfo)* signerInfos = CMS_get0_SignerInfos(cms);
     if (!signerInfos || sk_CMS_SignerInfo_num(signerInfos) != 1) {
-        m.error = "The signature must hold exactly one signer; it holds " +
-                  std::to_string(signerInfos ? sk_CMS_SignerInfo_num(signerInfos) : 0) + ".";
+        m.error = fill(tr("The signature must hold exactly one signer; it holds {n}."),
+                       {{"{n}", std::to_string(signerInfos ? sk_CMS_SignerInfo_num(signerInfos) : 0)}});
         return;
     }
     m.si = sk_CMS_SignerInfo_value(signerInfos, 0);
@@ -171,7 +172,7 @@ ParsedCms parseCms(ByteView der) {
     try {
         parseInto(der, *impl);
     } catch (const std::exception& e) {
-        impl->error = std::string("The signature could not be processed: ") + e.what();
+        impl->error = fill(tr("The signature could not be processed: {why}"), {{"{why}", e.what()}});
     }
     ERR_clear_error();
     ParsedCms parsed;

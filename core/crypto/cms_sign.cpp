@@ -76,11 +76,13 @@ Bytes signatureAlgorithmId(const SignatureAlgorithm& a) {
                               : a.digest == DigestAlgorithm::Sha512 ? "1.2.840.10045.4.3.4"
                                                                     : nullptr;
             if (!oid)
-                throw Error(ErrorCategory::Unsupported, "ECDSA with " + std::string(toString(a.digest)));
+                throw Error(ErrorCategory::Unsupported, fill(tr("ECDSA with {digest} is not supported"),
+                                                             {{"{digest}", toString(a.digest)}}));
             return der::sequence({der::oid(oid)});
         }
         case SignatureScheme::Sm2:
-            if (a.digest != DigestAlgorithm::Sm3) throw Error(ErrorCategory::Unsupported, "SM2 needs SM3");
+            if (a.digest != DigestAlgorithm::Sm3)
+                throw Error(ErrorCategory::Unsupported, tr("SM2 signs with SM3 only"));
             // GM/T 0010 / GM/T 0006: sm2sign-with-sm3, parameters absent.
             return der::sequence({der::oid(kSm2WithSm3)});
     }
@@ -240,11 +242,11 @@ Bytes CmsSigner::sign(ByteView contentDigest, Key& key) const {
 std::size_t CmsSigner::maxSize() const {
     const Prepared& p = state_->prepared;
     EVP_PKEY* pub = X509_get0_pubkey(p.signer.get());
-    if (!pub) throw CryptoError("the signer certificate has no usable public key");
+    if (!pub) throw CryptoError(tr("the signer certificate has no usable public key"));
     // EVP_PKEY_get_size: the largest signature the key can make (RSA modulus
     // length; DER ECDSA/SM2 signature with maximal r and s).
     const int maxSig = EVP_PKEY_get_size(pub);
-    if (maxSig <= 0) throw CryptoError("cannot tell the signature size of the signer key");
+    if (maxSig <= 0) throw CryptoError(tr("cannot tell the signature size of the signer key"));
     CmsSignOptions o = options_;
     // GeneralizedTime is 2 bytes longer than UTCTime.
     if (o.signingTimeAttribute) o.signingTimeAttribute = std::time_t{4102444800};  // 2100-01-01

@@ -65,7 +65,7 @@ bool describeInto(const ParsedCms& parsed, const CmsVerifyOptions& options, CmsV
     // The signing time is reported even when the rest fails.
     if (parsed.signingTimeMalformed()) {
         addFinding(out, Indication::Failed, SubIndication::FormatFailure,
-                   "The signing-time attribute is malformed (RFC 5652 11.3).");
+                   tr("The signing-time attribute is malformed (RFC 5652 11.3)."));
     } else if (const auto t = parsed.signingTime()) {
         out.signingTime = isoUtc(*t);
         out.signingTimeSource = "signing-time attribute";
@@ -77,12 +77,12 @@ bool describeInto(const ParsedCms& parsed, const CmsVerifyOptions& options, CmsV
     const auto& signerCert = parsed.signer();
     if (!signerCert) {
         addFinding(out, Indication::Indeterminate, SubIndication::NoSigningCertificateFound,
-                   "The signer's certificate is not included in the signature, so it cannot be checked.");
+                   tr("The signer's certificate is not included in the signature, so it cannot be checked."));
         return false;
     }
     if (signerCert->der().empty()) {
         addFinding(out, Indication::Failed, SubIndication::FormatFailure,
-                   "The signer certificate cannot be encoded.");
+                   tr("The signer certificate cannot be encoded."));
         return false;
     }
     out.signer = signerCert->describe();
@@ -90,7 +90,7 @@ bool describeInto(const ParsedCms& parsed, const CmsVerifyOptions& options, CmsV
     ERR_clear_error();
     if (!pub) {
         addFinding(out, Indication::Failed, SubIndication::FormatFailure,
-                   "The signer certificate's public key cannot be read.");
+                   tr("The signer certificate's public key cannot be read."));
         return false;
     }
     return true;
@@ -119,16 +119,20 @@ void verifyInto(const ParsedCms& parsed, ByteView contentDigestIn, const TrustSt
     if (!digestAlgorithm) {
         cryptoUnsupported = true;
         fail(Indication::Indeterminate, SubIndication::CryptoConstraintsFailure,
-             "The signature uses the digest algorithm " + out.digestAlgorithm +
-                 ", which eseal does not accept (too weak or unknown); the content was not checked.");
+             fill(tr("The signature uses the digest algorithm {algorithm}, which eseal does not accept (too "
+                     "weak "
+                     "or unknown); the content was not checked."),
+                  {{"{algorithm}", out.digestAlgorithm}}));
     }
     if (!method) {
         cryptoUnsupported = true;
         fail(Indication::Indeterminate, SubIndication::CryptoConstraintsFailure,
-             "The signature algorithm " + out.signatureAlgorithm + " is not supported by eseal.");
+             fill(tr("The signature algorithm {algorithm} is not supported by eseal."),
+                  {{"{algorithm}", out.signatureAlgorithm}}));
     } else if (!cms::keyFits(pub, method->scheme)) {
         fail(Indication::Failed, SubIndication::FormatFailure,
-             "The signature algorithm " + out.signatureAlgorithm + " does not fit the signer's key.");
+             fill(tr("The signature algorithm {algorithm} does not fit the signer's key."),
+                  {{"{algorithm}", out.signatureAlgorithm}}));
         return;
     }
     const ASN1_OCTET_STRING* sigValue = CMS_SignerInfo_get0_signature(si);
@@ -236,10 +240,12 @@ void verifyInto(const ParsedCms& parsed, ByteView contentDigestIn, const TrustSt
             out.signingTimeSource = "timestamp";
         } else if (!ts.intact) {
             fail(Indication::Indeterminate, SubIndication::SigCryptoFailure,
-                 "The signature timestamp is not valid: " + ts.info.problem + ".");
+                 fill(tr("The signature timestamp is not valid: {problem}."),
+                      {{"{problem}", ts.info.problem}}));
         } else {
             out.warnings.push_back(
-                "The signature timestamp does not prove the signing time: " + ts.info.problem + ".");
+                fill(tr("The signature timestamp does not prove the signing time: {problem}."),
+                     {{"{problem}", ts.info.problem}}));
         }
     }
 
@@ -278,12 +284,13 @@ void verifyInto(const ParsedCms& parsed, ByteView contentDigestIn, const TrustSt
         out.revocation = checkRevocation(path, request, trust).info;
         if (out.revocation.status == RevocationStatus::Revoked)
             fail(Indication::Failed, SubIndication::Revoked,
-                 "The certificate was revoked: " + out.revocation.message + ".");
+                 fill(tr("The certificate was revoked: {why}."), {{"{why}", out.revocation.message}}));
         else if (out.revocation.status == RevocationStatus::Unknown)
             fail(Indication::Indeterminate, SubIndication::TryLater,
-                 "The revocation status is not known: " + out.revocation.message + ".");
+                 fill(tr("The revocation status is not known: {why}."), {{"{why}", out.revocation.message}}));
         else if (out.revocation.status == RevocationStatus::NotChecked && !out.revocation.message.empty())
-            out.warnings.push_back("Revocation was not checked: " + out.revocation.message + ".");
+            out.warnings.push_back(
+                fill(tr("Revocation was not checked: {why}."), {{"{why}", out.revocation.message}}));
     }
 
     // --- Cryptographic constraints: reported only when nothing else is wrong.
@@ -314,7 +321,7 @@ CmsVerification verifyCms(const ParsedCms& parsed, ByteView contentDigest, const
         verifyInto(parsed, contentDigest, trust, options, out);
     } catch (const std::exception& e) {
         addFinding(out, Indication::Failed, SubIndication::FormatFailure,
-                   std::string("The signature could not be processed: ") + e.what());
+                   fill(tr("The signature could not be processed: {why}"), {{"{why}", e.what()}}));
     }
     ERR_clear_error();
     return out;
@@ -326,10 +333,10 @@ CmsVerification contentUnreadable(const ParsedCms& parsed, const CmsVerifyOption
     try {
         if (describeInto(parsed, options, out))
             addFinding(out, Indication::Indeterminate, SubIndication::SignedDataNotFound,
-                       "The signed content could not be read: " + why);
+                       fill(tr("The signed content could not be read: {why}"), {{"{why}", why}}));
     } catch (const std::exception& e) {
         addFinding(out, Indication::Failed, SubIndication::FormatFailure,
-                   std::string("The signature could not be processed: ") + e.what());
+                   fill(tr("The signature could not be processed: {why}"), {{"{why}", e.what()}}));
     }
     ERR_clear_error();
     return out;

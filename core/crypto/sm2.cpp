@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/crypto/digest.hpp"
 #include "core/ossl/ossl.hpp"
 
@@ -37,7 +38,7 @@ bool onSm2Curve(EVP_PKEY* pub) {
 Bytes zValue(EVP_PKEY* pub, std::string_view id) {
     // ENTL is the ID length in bits on two bytes (GB/T 32918.2 5.5).
     if (id.size() >= 8192) throw CryptoError("SM2 signer ID too long");
-    if (!pub || !onSm2Curve(pub)) throw CryptoError("the key is not an SM2 key");
+    if (!pub || !onSm2Curve(pub)) throw CryptoError(tr("the key is not an SM2 key"));
     GroupPtr group(EC_GROUP_new_by_curve_name(NID_sm2));
     BnCtxPtr ctx(BN_CTX_new());
     BnPtr p(BN_new()), a(BN_new()), b(BN_new()), gx(BN_new()), gy(BN_new());
@@ -50,7 +51,7 @@ Bytes zValue(EVP_PKEY* pub, std::string_view id) {
                     EVP_PKEY_get_bn_param(pub, OSSL_PKEY_PARAM_EC_PUB_X, &px) == 1 &&
                     EVP_PKEY_get_bn_param(pub, OSSL_PKEY_PARAM_EC_PUB_Y, &py) == 1;
     BnPtr x(px), y(py);
-    if (!ok) throw CryptoError("cannot read the SM2 public key");
+    if (!ok) throw CryptoError(tr("cannot read the SM2 public key"));
     Hasher h(DigestAlgorithm::Sm3);
     const std::size_t bits = id.size() * 8;
     const std::uint8_t entl[2] = {static_cast<std::uint8_t>(bits >> 8),
@@ -60,7 +61,7 @@ Bytes zValue(EVP_PKEY* pub, std::string_view id) {
     for (const BIGNUM* v : {a.get(), b.get(), gx.get(), gy.get(), x.get(), y.get()}) {
         std::uint8_t buf[kFieldBytes];
         if (BN_bn2binpad(v, buf, sizeof buf) != static_cast<int>(sizeof buf))
-            throw CryptoError("SM2 coordinate out of range");
+            throw CryptoError(tr("SM2 coordinate out of range"));
         h.update(buf, sizeof buf);
     }
     return h.finish();

@@ -45,7 +45,7 @@ int digestNid(DigestAlgorithm a) {
         case DigestAlgorithm::Sha1:
             break;
     }
-    throw Error(ErrorCategory::Unsupported, "a timestamp with this digest is not asked for");
+    throw Error(ErrorCategory::Unsupported, tr("a timestamp with this digest is not asked for"));
 }
 
 ByteView octets(const ASN1_STRING* s) {

@@ -12,6 +12,7 @@
 
 #include "core/base/bytes.hpp"
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/crypto/issuers.hpp"
 
 namespace eseal {
@@ -24,8 +25,8 @@ int addCertificates(X509_STORE* store, const std::string& path, std::vector<std:
     try {
         certs = readCertificateFile(path);
     } catch (const Error& e) {
-        warnings.push_back(std::string("The trust file could not be used: ") + e.what() +
-                           "; it was ignored.");
+        warnings.push_back(
+            fill(tr("The trust file could not be used: {why}; it was ignored."), {{"{why}", e.what()}}));
         return 0;
     }
     int added = 0;
@@ -48,11 +49,11 @@ TrustPolicy defaultTrustPolicy() {
 TrustStore::TrustStore(const TrustPolicy& policy) : store_(X509_STORE_new()) {
     if (!store_) {
         ERR_clear_error();
-        warnings_.push_back("The trust store could not be created.");
+        warnings_.push_back(tr("The trust store could not be created."));
         return;
     }
     if (policy.useSystemStore && X509_STORE_set_default_paths(store_.get()) != 1)
-        warnings_.push_back("The system certificate store could not be loaded.");
+        warnings_.push_back(tr("The system certificate store could not be loaded."));
     auto add = [&](const std::string& file) {
         ++filesRead_;
         addCertificates(store_.get(), file, warnings_);

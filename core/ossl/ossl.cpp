@@ -1,13 +1,14 @@
 #include "core/ossl/ossl.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal::ossl {
 
 X509Ptr parseCertificate(ByteView der) {
     const unsigned char* p = der.data();
     X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-    if (!cert) throw CryptoError("not a DER certificate");
+    if (!cert) throw CryptoError(tr("not a DER X.509 certificate"));
     return cert;
 }
 

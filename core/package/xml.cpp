@@ -38,7 +38,7 @@ void parseStreamed(const ZipArchive& zip, const std::string& name, xmlSAXHandler
     };
     std::unique_ptr<xmlParserCtxt, void (*)(xmlParserCtxtPtr)> ctxt(
         xmlCreatePushParserCtxt(&sax, nullptr, nullptr, 0, nullptr), xmlFreeParserCtxt);
-    if (!ctxt) throw Error(ErrorCategory::Internal, "out of memory");
+    if (!ctxt) throw Error(ErrorCategory::Internal, tr("out of memory"));
     ctxt->_private = state;
     xmlCtxtUseOptions(ctxt.get(), kOptions);
     bool failed = false;

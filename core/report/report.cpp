@@ -596,8 +596,12 @@ std::string toText(const Report& report, const TextOptions& options) {
         }
         if (s.electronicSeal) {
             const ElectronicSealInfo& e = *s.electronicSeal;
-            out.add(label("Seal") + e.name + " (" + e.standard + " V" + std::to_string(e.version) + ", ID " +
-                    e.esId + ", vendor " + e.vendorId + ")");
+            out.add(label("Seal") + fill(tr("{name} ({standard} V{version}, seal ID {id}, vendor {vendor})"),
+                                         {{"{name}", e.name},
+                                          {"{standard}", e.standard},
+                                          {"{version}", std::to_string(e.version)},
+                                          {"{id}", e.esId},
+                                          {"{vendor}", e.vendorId}}));
             out.add(label("Seal valid") + e.validStart + " - " + e.validEnd + "; " + e.pictureType + " " +
                     std::to_string(e.widthMm) + " x " + std::to_string(e.heightMm) + " mm");
             out.add(label("Seal maker") + e.maker + ", " +
@@ -634,12 +638,12 @@ std::string toText(const Report& report, const TextOptions& options) {
             for (const auto& m : s.modifications) {
                 if (!m.allowed) continue;
                 auto& kinds = allowedKinds[m.revision];
-                const std::string kind = toString(m.kind);
+                const std::string kind = codeWord(toString(m.kind));
                 if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
             }
             for (const auto& [revision, kinds] : allowedKinds) {
                 std::string list;
-                for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
+                for (const auto& k : kinds) list += (list.empty() ? "" : tr(", ")) + k;
                 out.add("    " +
                         fill(tr("Change in revision {n}: {kind}"),
                              {{"{n}", std::to_string(revision)}, {"{kind}", list}}) +
@@ -647,17 +651,18 @@ std::string toText(const Report& report, const TextOptions& options) {
             }
             for (const auto& m : s.modifications)
                 if (!m.allowed)
-                    out.add("    " +
-                            fill(tr("Change in revision {n}: {kind}"),
-                                 {{"{n}", std::to_string(m.revision)}, {"{kind}", toString(m.kind)}}) +
-                            (m.description.empty() ? "" : " - " + withoutObjectNumbers(m.description)) +
-                            " (" + tr("NOT allowed") + ")");
+                    out.add(
+                        "    " +
+                        fill(tr("Change in revision {n}: {kind}"),
+                             {{"{n}", std::to_string(m.revision)}, {"{kind}", codeWord(toString(m.kind))}}) +
+                        (m.description.empty() ? "" : " - " + withoutObjectNumbers(m.description)) + " (" +
+                        tr("NOT allowed") + ")");
         }
         for (const auto& m : s.modifications)
             if (options.verbose)
                 out.add("    " +
                         fill(tr("Change in revision {n}: {kind}"),
-                             {{"{n}", std::to_string(m.revision)}, {"{kind}", toString(m.kind)}}) +
+                             {{"{n}", std::to_string(m.revision)}, {"{kind}", codeWord(toString(m.kind))}}) +
                         (options.verbose && !m.object.empty() ? " " + m.object : "") +
                         (m.description.empty() ? "" : " - " + m.description) +
                         (m.allowed ? std::string(" (") + tr("allowed") + ")"

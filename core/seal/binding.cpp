@@ -123,10 +123,12 @@ ElectronicSealInfo& recordSeal(const SesSeal& seal, ByteView signerCertificate,
         r.verdict.worsenTo(Indication::Failed, SubIndication::SigConstraintsFailure);
         r.errors.push_back(why);
     };
-    if (!e.makerSignatureValid) fail("the seal's maker signature does not verify: " + e.makerSignatureDetail);
-    if (!e.signerListed) fail("the signer certificate is not one the seal binds");
+    if (!e.makerSignatureValid)
+        fail(fill(tr("the seal's maker signature does not verify: {detail}"),
+                  {{"{detail}", e.makerSignatureDetail}}));
+    if (!e.signerListed) fail(tr("the signer certificate is not one the seal binds"));
     if (signingTime && !seal.validAt(*signingTime))
-        r.warnings.push_back("the seal was not within its validity period at the claimed signing time");
+        r.warnings.push_back(tr("the seal was not within its validity period at the claimed signing time"));
     return *r.electronicSeal;
 }
 
@@ -146,11 +148,12 @@ std::optional<Bytes> sealAttributeValue(ByteView signedAttributes) {
         const auto values = fields.nextIf(der::kSet);
         if (found || !values)
             throw Error(ErrorCategory::BadInput,
-                        "the electronic seal attribute is present more than once or empty");
+                        tr("the electronic seal attribute is present more than once or empty"));
         der::Reader one(values->content);
         const auto value = one.next();
         if (!value || !one.empty())
-            throw Error(ErrorCategory::BadInput, "the electronic seal attribute must hold exactly one seal");
+            throw Error(ErrorCategory::BadInput,
+                        tr("the electronic seal attribute must hold exactly one seal"));
         found = Bytes(value->whole.begin(), value->whole.end());
     }
     return found;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal {
 
@@ -196,8 +197,9 @@ std::vector<png_bytep> rowPointers(std::uint8_t* base, std::uint32_t width, std:
 }
 
 Error damaged(const PngContext& ctx, const std::string& name) {
-    std::string message = std::string("damaged PNG: ") + ctx.message;
-    if (ctx.warning[0] != '\0') message += std::string(" (libpng warned: ") + ctx.warning + ")";
+    std::string message = fill(tr("damaged PNG: {why}"), {{"{why}", ctx.message}});
+    if (ctx.warning[0] != '\0')
+        message += fill(tr(" (libpng warned: {warning})"), {{"{warning}", ctx.warning}});
     return Error(ErrorCategory::BadInput, message, name);
 }
 
@@ -206,7 +208,7 @@ Error damaged(const PngContext& ctx, const std::string& name) {
 RgbaImage decodePng(ByteView png, const std::string& nameForErrors) {
     constexpr std::size_t kSignature = 8;
     if (png.size() < kSignature || png_sig_cmp(png.data(), 0, kSignature) != 0) {
-        throw Error(ErrorCategory::BadInput, "not a PNG image", nameForErrors);
+        throw Error(ErrorCategory::BadInput, tr("not a PNG image"), nameForErrors);
     }
 
     PngContext ctx;
@@ -225,16 +227,18 @@ RgbaImage decodePng(ByteView png, const std::string& nameForErrors) {
     if (!readHeader(&ctx, &width, &height)) {
         if (std::strstr(ctx.warning, "exceeds user limit") != nullptr) {
             throw Error(ErrorCategory::BadInput,
-                        "image too large: at most " + std::to_string(kMaxSide) + " x " +
-                            std::to_string(kMaxSide) + " pixels are accepted (" + ctx.warning + ")",
+                        fill(tr("image too large: at most {max} x {max} pixels are accepted ({warning})"),
+                             {{"{max}", std::to_string(kMaxSide)}, {"{warning}", ctx.warning}}),
                         nameForErrors);
         }
         throw damaged(ctx, nameForErrors);
     }
     if (width == 0 || height == 0 || width > kMaxSide || height > kMaxSide) {
         throw Error(ErrorCategory::BadInput,
-                    "image is " + std::to_string(width) + " x " + std::to_string(height) + " pixels; 1 to " +
-                        std::to_string(kMaxSide) + " pixels per side are accepted",
+                    fill(tr("image is {width} x {height} pixels; 1 to {max} pixels per side are accepted"),
+                         {{"{width}", std::to_string(width)},
+                          {"{height}", std::to_string(height)},
+                          {"{max}", std::to_string(kMaxSide)}}),
                     nameForErrors);
     }
 
@@ -250,19 +254,21 @@ RgbaImage decodePng(ByteView png, const std::string& nameForErrors) {
 RgbaImage loadPng(const std::string& path) {
     std::error_code ec;
     const std::uintmax_t size = std::filesystem::file_size(path, ec);
-    if (ec) throw Error(ErrorCategory::InputUnreadable, "cannot read seal image: " + ec.message(), path);
+    if (ec)
+        throw Error(ErrorCategory::InputUnreadable,
+                    fill(tr("cannot read the seal image: {why}"), {{"{why}", ec.message()}}), path);
     if (size > kMaxFileBytes) {
         throw Error(ErrorCategory::BadInput,
-                    "file is " + std::to_string(size) + " bytes; a seal image may be at most " +
-                        std::to_string(kMaxFileBytes) + " bytes",
+                    fill(tr("file is {size} bytes; a seal image may be at most {max} bytes"),
+                         {{"{size}", std::to_string(size)}, {"{max}", std::to_string(kMaxFileBytes)}}),
                     path);
     }
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorCategory::InputUnreadable, "cannot open seal image", path);
+    if (!in) throw Error(ErrorCategory::InputUnreadable, tr("cannot open the seal image"), path);
     Bytes data(static_cast<std::size_t>(size));
     in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(data.size()));
     if (in.gcount() != static_cast<std::streamsize>(data.size())) {
-        throw Error(ErrorCategory::InputUnreadable, "read failed (file changed while reading?)", path);
+        throw Error(ErrorCategory::InputUnreadable, tr("read failed (file changed while reading?)"), path);
     }
     return decodePng(data, path);
 }
@@ -272,8 +278,9 @@ Bytes encodePng(const RgbaImage& image) { return encodePng(image, PngMetadata{})
 Bytes encodePng(const RgbaImage& image, const PngMetadata& metadata) {
     if (image.width == 0 || image.height == 0 || image.width > PNG_USER_WIDTH_MAX ||
         image.height > PNG_USER_HEIGHT_MAX) {
-        throw Error(ErrorCategory::BadInput, "cannot encode an image of " + std::to_string(image.width) +
-                                                 " x " + std::to_string(image.height) + " pixels");
+        throw Error(ErrorCategory::BadInput, fill(tr("cannot encode an image of {width} x {height} pixels"),
+                                                  {{"{width}", std::to_string(image.width)},
+                                                   {"{height}", std::to_string(image.height)}}));
     }
     if (image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * 4) {
         throw Error(ErrorCategory::Internal, "RGBA image has " + std::to_string(image.pixels.size()) +

@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal {
 
@@ -87,16 +88,18 @@ struct Decompressor {
 
 Scan decodeJpeg(ByteView jpeg, const std::string& name) {
     auto bad = [&](const std::string& why) {
-        return Error(ErrorCategory::BadInput, "not a readable JPEG: " + why, name);
+        return Error(ErrorCategory::BadInput, fill(tr("not a readable JPEG: {why}"), {{"{why}", why}}), name);
     };
-    if (jpeg.size() < 4 || jpeg[0] != 0xff || jpeg[1] != 0xd8) throw bad("no JPEG start marker");
+    if (jpeg.size() < 4 || jpeg[0] != 0xff || jpeg[1] != 0xd8) throw bad(tr("no JPEG start marker"));
     Decompressor j;
     Header h;
     if (!readHeader(&j.d, &j.e, jpeg.data(), static_cast<unsigned long>(jpeg.size()), &h))
         throw bad(j.e.message);
     if (h.width == 0 || h.height == 0 || h.width > kMaxSide || h.height > kMaxSide)
-        throw bad(std::to_string(h.width) + " x " + std::to_string(h.height) + " pixels (at most " +
-                  std::to_string(kMaxSide) + " a side)");
+        throw bad(fill(tr("{width} x {height} pixels (at most {max} a side)"),
+                       {{"{width}", std::to_string(h.width)},
+                        {"{height}", std::to_string(h.height)},
+                        {"{max}", std::to_string(kMaxSide)}}));
     Scan scan;
     scan.image.width = h.width;
     scan.image.height = h.height;
@@ -110,20 +113,23 @@ Scan decodeJpeg(ByteView jpeg, const std::string& name) {
 Scan loadScan(const std::string& path) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
-    if (ec) throw Error(ErrorCategory::InputUnreadable, "cannot read the scan: " + ec.message(), path);
-    if (size > kMaxScanBytes) throw Error(ErrorCategory::BadInput, "the scan is larger than 64 MiB", path);
+    if (ec)
+        throw Error(ErrorCategory::InputUnreadable,
+                    fill(tr("cannot read the scan: {why}"), {{"{why}", ec.message()}}), path);
+    if (size > kMaxScanBytes)
+        throw Error(ErrorCategory::BadInput, tr("the scan is larger than 64 MiB"), path);
     const Bytes data = readFile(path);
     if (data.size() >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
         return decodeJpeg(data, path);
     if (data.size() >= 8 && data[0] == 0x89 && data[1] == 'P' && data[2] == 'N' && data[3] == 'G')
         return Scan{decodePng(data, path), 0};
-    throw Error(ErrorCategory::BadInput, "the scan is neither a JPEG nor a PNG file", path);
+    throw Error(ErrorCategory::BadInput, tr("the scan is neither a JPEG nor a PNG file"), path);
 }
 
 RgbaImage sealFromScan(const RgbaImage& scan, const std::string& name) {
     const std::size_t w = scan.width, h = scan.height, n = w * h;
     if (n == 0 || scan.pixels.size() != n * 4)
-        throw Error(ErrorCategory::BadInput, "the scan is empty", name);
+        throw Error(ErrorCategory::BadInput, tr("the scan is empty"), name);
     // Redness: how far red stands above the larger of green and blue. Grey
     // and white paper (and its noise) stay near 0; seal paste is far above.
     constexpr int kPaper = 45, kInk = 110;
@@ -156,7 +162,7 @@ RgbaImage sealFromScan(const RgbaImage& scan, const std::string& name) {
         for (int c = 0; c < 3; ++c) sum[c] += scan.pixels[i * 4 + static_cast<std::size_t>(c)];
         ++solid;
     }
-    if (solid == 0) throw Error(ErrorCategory::BadInput, "no red seal ink found in the scan", name);
+    if (solid == 0) throw Error(ErrorCategory::BadInput, tr("no red seal ink found in the scan"), name);
     constexpr std::size_t kMargin = 2;
     x0 = x0 >= kMargin ? x0 - kMargin : 0, y0 = y0 >= kMargin ? y0 - kMargin : 0;
     x1 = std::min(w - 1, x1 + kMargin), y1 = std::min(h - 1, y1 + kMargin);

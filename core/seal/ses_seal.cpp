@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/crypto/der.hpp"
 #include "core/crypto/sm2.hpp"
 #include "core/ossl/ossl.hpp"
@@ -37,23 +38,30 @@ public:
         : reader_(content), where_(std::move(where)), name_(name) {}
 
     [[noreturn]] void fail(const std::string& what) const {
-        throw Error(ErrorCategory::BadInput, "not a valid electronic seal: " + where_ + ": " + what, name_);
+        throw Error(
+            ErrorCategory::BadInput,
+            fill(tr("not a valid electronic seal: {where}: {what}"), {{"{where}", where_}, {"{what}", what}}),
+            name_);
+    }
+    // A message about one field: the ASN.1 names (GB/T 38540 7) stay as the standard writes them.
+    [[noreturn]] void failField(const char* message, const char* field) const {
+        fail(fill(tr(message), {{"{field}", field}}));
     }
     der::Tlv take(std::uint8_t tag, const char* field) {
         auto t = reader_.nextIf(tag);
-        if (!t) fail(std::string(field) + " missing or malformed");
+        if (!t) failField(N_("{field} missing or malformed"), field);
         return *t;
     }
     std::optional<der::Tlv> maybe(std::uint8_t tag) { return reader_.nextIf(tag); }
     bool done() const { return reader_.empty(); }
     void end() const {
-        if (!reader_.empty()) fail("unexpected trailing fields");
+        if (!reader_.empty()) fail(tr("unexpected trailing fields"));
     }
     long integer(const char* field) {
         const auto t = take(der::kInteger, field);
         // Small non-negative numbers only (versions, types, sizes in mm).
         if (t.content.empty() || t.content.size() > 4 || (t.content[0] & 0x80))
-            fail(std::string(field) + " out of range");
+            failField(N_("{field} out of range"), field);
         long v = 0;
         for (auto b : t.content) v = v << 8 | b;
         return v;
@@ -61,8 +69,8 @@ public:
     std::string text(std::uint8_t tag, const char* field) {
         const auto t = take(tag, field);
         for (auto b : t.content) {
-            if (b == 0) fail(std::string(field) + " holds a NUL");
-            if (tag != kUtf8String && b >= 0x80) fail(std::string(field) + " is not ASCII");
+            if (b == 0) failField(N_("{field} holds a NUL"), field);
+            if (tag != kUtf8String && b >= 0x80) failField(N_("{field} is not ASCII"), field);
         }
         return std::string(t.content.begin(), t.content.end());
     }
@@ -74,7 +82,7 @@ public:
         std::tm tm{};
         if (!at || ASN1_TIME_to_tm(at.get(), &tm) != 1) {
             ERR_clear_error();
-            fail(std::string(field) + " is not a valid time");
+            failField(N_("{field} is not a valid time"), field);
         }
         return timegm(&tm);
     }
@@ -97,7 +105,7 @@ SealHeader readHeader(Fields& info, const std::string& name) {
     h.version = f.integer("version");
     h.vendorId = f.text(kIa5String, "Vid");
     f.end();
-    if (h.id != "ES") f.fail("ID is \"" + h.id + "\", not \"ES\"");
+    if (h.id != "ES") f.fail(fill(tr("ID is \"{id}\", not \"ES\""), {{"{id}", h.id}}));
     return h;
 }
 
@@ -124,7 +132,7 @@ SealProperty readProperty(Fields& info, SealLayout layout, const std::string& na
             p.certDigests.push_back(std::move(cd));
         }
     } else {
-        f.fail("certListType " + std::to_string(p.certListType) + " is neither 1 nor 2");
+        f.fail(fill(tr("certListType {n} is neither 1 nor 2"), {{"{n}", std::to_string(p.certListType)}}));
     }
     // GM/T 0031 uses UTCTime, GB/T 38540 GeneralizedTime.
     const bool generalized = layout == SealLayout::V4;
@@ -156,16 +164,18 @@ std::vector<ExtData> readExtensions(const der::Tlv& t, std::vector<std::string>&
         ExtData e;
         const auto oid = f.take(der::kOid, "extnID");
         e.oid = der::oidText(oid.content);
-        if (e.oid.empty()) f.fail("extnID is not an OID");
+        if (e.oid.empty()) f.failField(N_("{field} is not an OID"), "extnID");
         if (auto b = f.maybe(kBoolean)) {
-            if (b->content.size() != 1) f.fail("critical is not a BOOLEAN");
+            if (b->content.size() != 1) f.failField(N_("{field} is not a BOOLEAN"), "critical");
             e.critical = b->content[0] != 0;
             // X.690 11.5: a DEFAULT value is omitted in DER; 11.1: TRUE is 0xFF.
             if (!e.critical)
-                warnings.push_back("extension " + e.oid + " encodes critical FALSE explicitly (not DER)");
+                warnings.push_back(fill(tr("extension {oid} encodes critical FALSE explicitly (not DER)"),
+                                        {{"{oid}", e.oid}}));
             else if (b->content[0] != 0xff)
-                warnings.push_back("extension " + e.oid +
-                                   " encodes TRUE as a byte other than 0xFF (not DER)");
+                warnings.push_back(
+                    fill(tr("extension {oid} encodes TRUE as a byte other than 0xFF (not DER)"),
+                         {{"{oid}", e.oid}}));
         }
         const auto v = f.take(der::kOctetString, "extnValue");
         e.value.assign(v.content.begin(), v.content.end());
@@ -178,7 +188,7 @@ std::vector<ExtData> readExtensions(const der::Tlv& t, std::vector<std::string>&
 Bytes bitStringBits(Fields& f, const char* field) {
     const auto t = f.take(kBitString, field);
     if (t.content.empty() || t.content[0] != 0)
-        f.fail(std::string(field) + " is not a whole number of octets");
+        f.failField(N_("{field} is not a whole number of octets"), field);
     return Bytes(t.content.begin() + 1, t.content.end());
 }
 
@@ -186,11 +196,11 @@ Bytes bitStringBits(Fields& f, const char* field) {
 
 SesSeal readSeal(ByteView der, const std::string& name) {
     if (der.size() > kMaxSealBytes)
-        throw Error(ErrorCategory::BadInput, "not an electronic seal: larger than 16 MiB", name);
+        throw Error(ErrorCategory::BadInput, tr("not an electronic seal: larger than 16 MiB"), name);
     der::Reader top(der);
     const auto whole = top.nextIf(der::kSequence);
     if (!whole || !top.empty())
-        throw Error(ErrorCategory::BadInput, "not an electronic seal (no single DER SEQUENCE)", name);
+        throw Error(ErrorCategory::BadInput, tr("not an electronic seal (no single DER SEQUENCE)"), name);
     SesSeal seal;
     seal.encoded.assign(der.begin(), der.end());
     Fields outer(whole->content, "SES_Seal", name);
@@ -205,8 +215,8 @@ SesSeal readSeal(ByteView der, const std::string& name) {
         seal.layout = SealLayout::V4;
     } else {
         throw Error(ErrorCategory::Unsupported,
-                    "electronic seal header version " + std::to_string(seal.header.version) +
-                        " is not supported (1, 4 and 5 are)",
+                    fill(tr("electronic seal header version {n} is not supported (1, 4 and 5 are)"),
+                         {{"{n}", std::to_string(seal.header.version)}}),
                     name);
     }
     seal.esId = info.text(kIa5String, "esID");
@@ -238,22 +248,22 @@ SesSeal readSeal(ByteView der, const std::string& name) {
                                           Bytes(cert.whole.begin(), cert.whole.end()),
                                           Bytes(alg.whole.begin(), alg.whole.end())});
     }
-    if (seal.signatureAlgorithm.empty()) outer.fail("the signature algorithm is not an OID");
+    if (seal.signatureAlgorithm.empty()) outer.fail(tr("the signature algorithm is not an OID"));
     return seal;
 }
 
 Bytes loadSealBytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorCategory::InputUnreadable, "cannot open the seal file", path);
+    if (!in) throw Error(ErrorCategory::InputUnreadable, tr("cannot open the seal file"), path);
     Bytes data;
     char buf[65536];
     while (in) {
         in.read(buf, sizeof buf);
         data.insert(data.end(), buf, buf + in.gcount());
         if (data.size() > kMaxSealBytes)
-            throw Error(ErrorCategory::BadInput, "not an electronic seal: larger than 16 MiB", path);
+            throw Error(ErrorCategory::BadInput, tr("not an electronic seal: larger than 16 MiB"), path);
     }
-    if (in.bad()) throw Error(ErrorCategory::InputUnreadable, "cannot read the seal file", path);
+    if (in.bad()) throw Error(ErrorCategory::InputUnreadable, tr("cannot read the seal file"), path);
     return data;
 }
 
@@ -317,13 +327,13 @@ MakerCheck verifyWith(ByteView certificate, const std::string& algorithm, ByteVi
         cert = ossl::parseCertificate(certificate);
     } catch (const Error&) {
         ERR_clear_error();
-        out.detail = "the certificate cannot be read";
+        out.detail = tr("the certificate cannot be read");
         return out;
     }
     EVP_PKEY* pub = X509_get0_pubkey(cert.get());
     if (!pub) {
         ERR_clear_error();
-        out.detail = "the certificate's key cannot be read";
+        out.detail = tr("the certificate's key cannot be read");
         return out;
     }
     if (algorithm == kSm2WithSm3) {
@@ -336,7 +346,8 @@ MakerCheck verifyWith(ByteView certificate, const std::string& algorithm, ByteVi
         if (!obj || OBJ_find_sigid_algs(OBJ_obj2nid(obj.get()), &mdNid, &pkNid) != 1 || mdNid == NID_undef ||
             (pkNid != NID_rsaEncryption && pkNid != NID_X9_62_id_ecPublicKey)) {
             ERR_clear_error();
-            out.detail = "signature algorithm " + algorithm + " is not supported";
+            out.detail =
+                fill(tr("signature algorithm {algorithm} is not supported"), {{"{algorithm}", algorithm}});
             return out;
         }
         ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
@@ -346,7 +357,9 @@ MakerCheck verifyWith(ByteView certificate, const std::string& algorithm, ByteVi
                                      signedBytes.size()) == 1;
     }
     ERR_clear_error();
-    out.detail = algorithmName(algorithm) + (out.valid ? " signature valid" : " signature does not match");
+    out.detail =
+        fill(out.valid ? tr("{algorithm} signature valid") : tr("{algorithm} signature does not match"),
+             {{"{algorithm}", algorithmName(algorithm)}});
     return out;
 }
 
@@ -362,11 +375,12 @@ MakerCheck checkSignerSignature(const SesSignature& s) {
 
 SesSignature readSignature(ByteView der, const std::string& name) {
     if (der.size() > kMaxSealBytes)
-        throw Error(ErrorCategory::BadInput, "not an electronic signature: larger than 16 MiB", name);
+        throw Error(ErrorCategory::BadInput, tr("not an electronic signature: larger than 16 MiB"), name);
     der::Reader top(der);
     const auto whole = top.nextIf(der::kSequence);
     if (!whole || !top.empty())
-        throw Error(ErrorCategory::BadInput, "not an electronic signature (no single DER SEQUENCE)", name);
+        throw Error(ErrorCategory::BadInput, tr("not an electronic signature (no single DER SEQUENCE)"),
+                    name);
     Fields outer(whole->content, "SES_Signature", name);
     const auto tbsTlv = outer.take(der::kSequence, "TBS_Sign");
     Fields tbs(tbsTlv.content, "TBS_Sign", name);
@@ -411,7 +425,7 @@ SesSignature readSignature(ByteView der, const std::string& name) {
         s.signature = bitStringBits(outer, "signature");
         outer.end();
     }
-    if (s.signatureAlgorithm.empty()) outer.fail("the signature algorithm is not an OID");
+    if (s.signatureAlgorithm.empty()) outer.fail(tr("the signature algorithm is not an OID"));
     s.signedBytes.assign(tbsTlv.whole.begin(), tbsTlv.whole.end());
     return s;
 }

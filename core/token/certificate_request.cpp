@@ -22,7 +22,7 @@ using ParamBld = std::unique_ptr<OSSL_PARAM_BLD, ossl::Deleter<OSSL_PARAM_BLD, O
 
 ParamBld newParamBld() {
     ParamBld bld(OSSL_PARAM_BLD_new());
-    if (!bld) throw CryptoError("out of memory");
+    if (!bld) throw CryptoError(tr("out of memory"));
     return bld;
 }
 
@@ -70,7 +70,7 @@ Bytes subjectName(const std::string& text) {
         throw Error(ErrorCategory::Usage,
                     tr("--subject needs the form /C=CN/O=UNIT/CN=NAME (openssl req -subj)"));
     std::unique_ptr<X509_NAME, ossl::Deleter<X509_NAME, X509_NAME_free>> name(X509_NAME_new());
-    if (!name) throw CryptoError("out of memory");
+    if (!name) throw CryptoError(tr("out of memory"));
     std::size_t at = 1;
     while (at < text.size()) {
         std::size_t end = text.find('/', at);

@@ -9,6 +9,13 @@ namespace eseal {
 
 using namespace pkcs11;
 
+namespace {
+std::string defaultPinNotice(const TokenRef& token) {
+    return fill(tr("the new PIN of token '{token}' is a well-known default PIN; choose another: {command}"),
+                {{"{token}", token.label}, {"{command}", changePinCommand(token.uri)}});
+}
+}  // namespace
+
 void unlockUserPin(std::string_view tokenUri, PinSource& soPins, PinSource& newPins) {
     TokenRef token = openToken(Pkcs11Uri::parse(tokenUri));
     Session session(token.module, token.slot, true);
@@ -24,7 +31,8 @@ void unlockUserPin(std::string_view tokenUri, PinSource& soPins, PinSource& newP
     SecretString soPin;
     CK_RV rv;
     if (so.protectedPath) {
-        soPins.notice("enter the SO (admin) PIN on the PIN pad of token '" + token.label + "'");
+        soPins.notice(fill(tr("enter the SO (admin) PIN on the PIN pad of token '{token}'"),
+                           {{"{token}", token.label}}));
         rv = session.login(CKU_SO, nullptr);
     } else {
         PinPrompt prompt{token.label, so, true, "SO (admin) PIN"};
@@ -37,22 +45,22 @@ void unlockUserPin(std::string_view tokenUri, PinSource& soPins, PinSource& newP
         throw TokenError(
             TokenError::Kind::PinLocked,
             fill(tr("the SO (admin) PIN of token '{token}' is locked"), {{"{token}", token.label}}), rv);
-    check(rv, "logging in as SO to token '" + token.label + "' (C_Login)");
+    check(rv, fill(tr("logging in as SO to token '{token}' (C_Login)"), {{"{token}", token.label}}));
 
     CK_FUNCTION_LIST* fn = token.module.fn();
     if (so.protectedPath) {
-        newPins.notice("enter the new user PIN on the PIN pad of token '" + token.label + "'");
+        newPins.notice(
+            fill(tr("enter the new user PIN on the PIN pad of token '{token}'"), {{"{token}", token.label}}));
         rv = fn->C_InitPIN(session.handle(), nullptr, 0);
     } else {
         PinPrompt prompt{token.label, pinStateOf(token.info), false, "new user PIN"};
         SecretString newPin = newPins.get(prompt);
         SecretString buf(newPin.view());
         rv = fn->C_InitPIN(session.handle(), ckPin(buf), ckPinLen(buf));
-        if (rv == CKR_OK && isCommonDefaultPin(newPin.view()))
-            newPins.notice("the new PIN of token '" + token.label +
-                           "' is a well-known default PIN; choose another: " + changePinCommand(token.uri));
+        if (rv == CKR_OK && isCommonDefaultPin(newPin.view())) newPins.notice(defaultPinNotice(token));
     }
-    newPinResult(rv, token.info, "setting the user PIN of token '" + token.label + "' (C_InitPIN)");
+    newPinResult(rv, token.info,
+                 fill(tr("setting the user PIN of token '{token}' (C_InitPIN)"), {{"{token}", token.label}}));
 }
 
 void changeUserPin(std::string_view tokenUri, PinSource& oldPins, PinSource& newPins) {
@@ -65,7 +73,8 @@ void changeUserPin(std::string_view tokenUri, PinSource& oldPins, PinSource& new
     CK_RV rv;
     SecretString newPin;
     if (state.protectedPath) {
-        oldPins.notice("enter the old and then the new PIN on the PIN pad of token '" + token.label + "'");
+        oldPins.notice(fill(tr("enter the old and then the new PIN on the PIN pad of token '{token}'"),
+                            {{"{token}", token.label}}));
         rv = fn->C_SetPIN(session.handle(), nullptr, 0, nullptr, 0);
     } else {
         SecretString oldPin = oldPins.get(PinPrompt{token.label, state, false, "user PIN"});
@@ -76,7 +85,7 @@ void changeUserPin(std::string_view tokenUri, PinSource& oldPins, PinSource& new
             throwWrongPin(token.module, token.slot, token.label, false, login, token.uri);
         if (login == CKR_PIN_LOCKED) throwUserPinLocked(token.label, token.uri, login);
         if (login != CKR_USER_ALREADY_LOGGED_IN)
-            check(login, "checking the PIN of token '" + token.label + "'");
+            check(login, fill(tr("checking the PIN of token '{token}'"), {{"{token}", token.label}}));
         newPin = newPins.get(PinPrompt{token.label, state, false, "new user PIN"});
         SecretString a(oldPin.view()), b(newPin.view());
         // PKCS#11 2.40 5.6: in an R/W public session C_SetPIN changes the user PIN
@@ -85,10 +94,9 @@ void changeUserPin(std::string_view tokenUri, PinSource& oldPins, PinSource& new
     }
     if (rv == CKR_PIN_INCORRECT) throwWrongPin(token.module, token.slot, token.label, false, rv, token.uri);
     if (rv == CKR_PIN_LOCKED) throwUserPinLocked(token.label, token.uri, rv);
-    newPinResult(rv, token.info, "changing the PIN of token '" + token.label + "' (C_SetPIN)");
-    if (isCommonDefaultPin(newPin.view()))
-        newPins.notice("the new PIN of token '" + token.label +
-                       "' is a well-known default PIN; choose another: " + changePinCommand(token.uri));
+    newPinResult(rv, token.info,
+                 fill(tr("changing the PIN of token '{token}' (C_SetPIN)"), {{"{token}", token.label}}));
+    if (isCommonDefaultPin(newPin.view())) newPins.notice(defaultPinNotice(token));
 }
 
 }  // namespace eseal

@@ -40,7 +40,7 @@ Bytes digestInfoPrefix(DigestAlgorithm d) {
             break;
     }
     throw Error(ErrorCategory::Unsupported,
-                std::string("RSA signatures with ") + toString(d) + " are not supported");
+                fill(tr("RSA signatures with {digest} are not supported"), {{"{digest}", toString(d)}}));
 }
 
 // Raw r || s (PKCS#11 2.40 2.3.1, CKM_ECDSA output) -> DER ECDSA-Sig-Value
@@ -48,7 +48,8 @@ Bytes digestInfoPrefix(DigestAlgorithm d) {
 Bytes ecdsaRawToDer(ByteView raw) {
     if (raw.empty() || raw.size() % 2 != 0 || raw.size() > 264)
         throw TokenError(TokenError::Kind::Other,
-                         "the token returned an ECDSA signature of " + std::to_string(raw.size()) + " bytes");
+                         fill(tr("the token returned an ECDSA signature of {n} bytes"),
+                              {{"{n}", std::to_string(raw.size())}}));
     const int half = static_cast<int>(raw.size() / 2);
     ECDSA_SIG* sig = ECDSA_SIG_new();
     BIGNUM* r = BN_bin2bn(raw.data(), half, nullptr);
@@ -96,8 +97,9 @@ Bytes sm2SignatureToDer(ByteView sig) {
     }
     if (sig.size() == 64) return sm2::derFromRaw(sig.subspan(0, 32), sig.subspan(32));
     throw TokenError(TokenError::Kind::Other,
-                     "the token returned an SM2 signature of " + std::to_string(sig.size()) +
-                         " bytes (neither r || s nor DER): is sm2-mechanism the right number?");
+                     fill(tr("the token returned an SM2 signature of {n} bytes (neither r || s nor DER): is "
+                             "sm2-mechanism the right number?"),
+                          {{"{n}", std::to_string(sig.size())}}));
 }
 
 }  // namespace pkcs11
@@ -181,7 +183,7 @@ public:
           sm2Mechanism_(sm2Mechanism) {}
 
     std::string description() const override {
-        return "key '" + label_ + "' on token '" + token_.label + "'";
+        return fill(tr("key '{key}' on token '{token}'"), {{"{key}", label_}, {"{token}", token_.label}});
     }
     const std::vector<Bytes>& certificateChain() const override { return chain_; }
 
@@ -215,7 +217,8 @@ public:
         auto offered = algorithms();
         if (std::find(offered.begin(), offered.end(), algorithm) == offered.end())
             throw Error(ErrorCategory::Unsupported,
-                        description() + " cannot sign with " + toString(algorithm));
+                        fill(tr("{key} cannot sign with {algorithm}"),
+                             {{"{key}", description()}, {"{algorithm}", toString(algorithm)}}));
 
         CK_MECHANISM mech{0, nullptr, 0};
         CK_RSA_PKCS_PSS_PARAMS pss{};
@@ -244,9 +247,9 @@ public:
                         break;
                     case DigestAlgorithm::Sm3:
                     case DigestAlgorithm::Sha1:
-                        throw Error(
-                            ErrorCategory::Unsupported,
-                            std::string("RSA-PSS with ") + toString(algorithm.digest) + " is not supported");
+                        throw Error(ErrorCategory::Unsupported,
+                                    fill(tr("RSA-PSS with {digest} is not supported"),
+                                         {{"{digest}", toString(algorithm.digest)}}));
                 }
                 mech.pParameter = &pss;
                 mech.ulParameterLen = sizeof pss;
@@ -265,25 +268,27 @@ public:
 
         CK_FUNCTION_LIST* fn = session_.fn();
         check(fn->C_SignInit(session_.handle(), &mech, key_),
-              "starting to sign with " + description() + " (C_SignInit)");
+              fill(tr("starting to sign with {key} (C_SignInit)"), {{"{key}", description()}}));
         if (alwaysAuthenticate_) {
             // PKCS#11 2.40 4.9: CKA_ALWAYS_AUTHENTICATE keys need a context-specific
             // login after C_SignInit, every time. Same PIN, not asked again.
             CK_RV rv = session_.login(CKU_CONTEXT_SPECIFIC, pin_.empty() ? nullptr : &pin_);
-            check(rv, "context-specific login for " + description() + " (CKA_ALWAYS_AUTHENTICATE)");
+            check(rv, fill(tr("context-specific login for {key} (CKA_ALWAYS_AUTHENTICATE)"),
+                           {{"{key}", description()}}));
         }
         CK_ULONG len = 0;
+        const std::string signing = fill(tr("signing with {key} (C_Sign)"), {{"{key}", description()}});
         check(fn->C_Sign(session_.handle(), input.data(), static_cast<CK_ULONG>(input.size()), nullptr, &len),
-              "signing with " + description() + " (C_Sign)");
+              signing);
         if (len == 0 || len > 4096)
-            throw TokenError(TokenError::Kind::Other,
-                             "the token announces a signature of " + std::to_string(len) + " bytes");
+            throw TokenError(TokenError::Kind::Other, fill(tr("the token announces a signature of {n} bytes"),
+                                                           {{"{n}", std::to_string(len)}}));
         Bytes sig(len);
         check(fn->C_Sign(session_.handle(), input.data(), static_cast<CK_ULONG>(input.size()), sig.data(),
                          &len),
-              "signing with " + description() + " (C_Sign)");
+              signing);
         if (len > sig.size())
-            throw TokenError(TokenError::Kind::Other, "the token wrote past the signature buffer");
+            throw TokenError(TokenError::Kind::Other, tr("the token wrote past the signature buffer"));
         sig.resize(len);
         if (algorithm.scheme == SignatureScheme::Ecdsa) return ecdsaRawToDer(sig);
         if (algorithm.scheme == SignatureScheme::Sm2) return sm2SignatureToDer(sig);
@@ -447,7 +452,8 @@ std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
         id = session.attribute(found[0], CKA_ID);
         if (!id || id->empty())
             throw TokenError(TokenError::Kind::NotFound,
-                             "the " + *uri.type + " object has no CKA_ID to find its private key by");
+                             fill(tr("the {type} object has no CKA_ID to find its private key by"),
+                                  {{"{type}", *uri.type}}));
         label.reset();
     }
     CK_OBJECT_CLASS privClass = CKO_PRIVATE_KEY;
@@ -464,12 +470,19 @@ std::unique_ptr<Key> openPkcs11Key(std::string_view text, PinSource& pins) {
             list +=
                 (list.empty() ? "" : ", ") + describeObject(session.textAttribute(h, CKA_LABEL),
                                                             session.attribute(h, CKA_ID).value_or(Bytes{}));
-        if (list.empty()) list = "none";
-        std::string msg = keys.empty() ? "no private key matches " + std::string(text)
-                                       : std::to_string(keys.size()) + " private keys match " +
-                                             std::string(text) + "; name one with object=LABEL or id=%XX";
+        if (list.empty()) list = tr("none");
+        const std::vector<std::pair<std::string, std::string>> values{{"{key}", std::string(text)},
+                                                                      {"{token}", token.label},
+                                                                      {"{n}", std::to_string(keys.size())},
+                                                                      {"{list}", list}};
         throw TokenError(TokenError::Kind::NotFound,
-                         msg + " on token '" + token.label + "'; private keys there: " + list);
+                         keys.empty()
+                             ? fill(tr("no private key matches {key} on token '{token}'; private keys "
+                                       "there: {list}"),
+                                    values)
+                             : fill(tr("{n} private keys match {key} on token '{token}'; name one with "
+                                       "object=LABEL or id=%XX; private keys there: {list}"),
+                                    values));
     }
     CK_OBJECT_HANDLE key = keys[0];
     std::string keyLabel = session.textAttribute(key, CKA_LABEL);

@@ -87,7 +87,7 @@ std::vector<Pkcs11ObjectInfo> listObjects(const Session& session, const std::str
                     r.info.signing = isSigningCertificate(*der);
                 } catch (const Error&) {
                     ERR_clear_error();
-                    r.info.subject = "(not a readable X.509 certificate)";
+                    r.info.subject = tr("(not a readable X.509 certificate)");
                 }
             }
         }

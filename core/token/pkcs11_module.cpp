@@ -146,9 +146,9 @@ void check(CK_RV rv, std::string_view what) {
         default:
             break;
     }
-    std::string message(what);
-    message += " failed: " + rvName(rv);
-    if (rv == CKR_DEVICE_REMOVED || rv == CKR_TOKEN_NOT_PRESENT) message += " (the USB Key was removed?)";
+    std::string message =
+        fill(tr("{what} failed: {code}"), {{"{what}", std::string(what)}, {"{code}", rvName(rv)}});
+    if (rv == CKR_DEVICE_REMOVED || rv == CKR_TOKEN_NOT_PRESENT) message += tr(" (the USB Key was removed?)");
     throw TokenError(kind, message, rv);
 }
 
@@ -203,7 +203,7 @@ struct Registry {
 };
 
 Module Module::open(const std::string& path) {
-    if (path.empty()) throw TokenError(TokenError::Kind::NotFound, "empty PKCS#11 module path");
+    if (path.empty()) throw TokenError(TokenError::Kind::NotFound, tr("empty PKCS#11 module path"));
     // RTLD_NODELETE: modules keep global state (OpenSSL, threads) that does not
     // survive being unloaded and loaded again within one process.
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
@@ -211,7 +211,7 @@ Module Module::open(const std::string& path) {
         const char* why = dlerror();
         throw TokenError(TokenError::Kind::NotFound,
                          fill(tr("cannot load PKCS#11 module {path}: {why}"),
-                              {{"{path}", path}, {"{why}", why ? why : "unknown error"}}));
+                              {{"{path}", path}, {"{why}", why ? why : tr("unknown error")}}));
     }
     Module m;
     m.handle_ = handle;
@@ -225,7 +225,8 @@ Module Module::open(const std::string& path) {
     CK_FUNCTION_LIST* fn = nullptr;
     check(getList(&fn), "C_GetFunctionList of " + path);
     if (!fn)
-        throw TokenError(TokenError::Kind::Other, path + ": C_GetFunctionList returned no function list");
+        throw TokenError(TokenError::Kind::Other,
+                         fill(tr("{path}: C_GetFunctionList returned no function list"), {{"{path}", path}}));
 
     std::lock_guard<std::mutex> lock(initMutex);
     InitCount& count = initCounts()[fn];
@@ -260,9 +261,9 @@ std::vector<Module> Module::openRegistered(const std::optional<std::string>& nam
     registry->modules = p11_kit_modules_load(nullptr, 0);
     if (!registry->modules) {
         const char* why = p11_kit_message();
-        throw TokenError(
-            TokenError::Kind::NotFound,
-            std::string("cannot read p11-kit's module configuration: ") + (why ? why : "unknown error"));
+        throw TokenError(TokenError::Kind::NotFound,
+                         fill(tr("cannot read p11-kit's module configuration: {why}"),
+                              {{"{why}", why ? why : tr("unknown error")}}));
     }
     std::vector<Module> out;
     for (CK_FUNCTION_LIST** p = registry->modules; *p; ++p) {
@@ -481,15 +482,16 @@ std::optional<Bytes> Session::attribute(CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TY
     // A hostile or broken module could claim anything; certificates and keys
     // are far below this.
     if (a.ulValueLen > (1u << 20))
-        throw TokenError(TokenError::Kind::Other, "the token reports an attribute of " +
-                                                      std::to_string(a.ulValueLen) + " bytes; refusing it");
+        throw TokenError(TokenError::Kind::Other,
+                         fill(tr("the token reports an attribute of {n} bytes; refusing it"),
+                              {{"{n}", std::to_string(a.ulValueLen)}}));
     Bytes value(a.ulValueLen);
     a.pValue = value.data();
     rv = fn_->C_GetAttributeValue(handle_, object, &a, 1);
     if (rv == CKR_ATTRIBUTE_SENSITIVE || rv == CKR_ATTRIBUTE_TYPE_INVALID) return std::nullopt;
     check(rv, "C_GetAttributeValue");
     if (a.ulValueLen > value.size())
-        throw TokenError(TokenError::Kind::Other, "the token wrote past an attribute buffer");
+        throw TokenError(TokenError::Kind::Other, tr("the token wrote past an attribute buffer"));
     value.resize(a.ulValueLen);
     return value;
 }

@@ -64,7 +64,7 @@ std::string initToken(const std::string& modulePath, const std::string& label, c
     std::memcpy(padded, label.data(), label.size());
     SecretString so(soPin.view());
     CK_RV rv = module.fn()->C_InitToken(*free, ckPin(so), ckPinLen(so), padded);
-    check(rv, "initialising a token in " + modulePath + " (C_InitToken)");
+    check(rv, fill(tr("initialising a token in {module} (C_InitToken)"), {{"{module}", modulePath}}));
 
     // SoftHSM2 moves a freshly initialised token to a new slot: look it up again.
     std::optional<std::pair<CK_SLOT_ID, CK_TOKEN_INFO>> found;
@@ -73,14 +73,15 @@ std::string initToken(const std::string& modulePath, const std::string& label, c
         if ((t.flags & CKF_TOKEN_INITIALIZED) && fieldText(t.label) == label) found.emplace(slot, t);
     }
     if (!found)
-        throw TokenError(TokenError::Kind::NotFound, "the new token '" + label + "' cannot be found again");
+        throw TokenError(TokenError::Kind::NotFound,
+                         fill(tr("the new token '{token}' cannot be found again"), {{"{token}", label}}));
     {
         Session session(module, found->first, true);
         SecretString soCopy(soPin.view());
-        check(session.login(CKU_SO, &soCopy), "logging in as SO to the new token (C_Login)");
+        check(session.login(CKU_SO, &soCopy), tr("logging in as SO to the new token (C_Login)"));
         SecretString user(userPin.view());
         rv = module.fn()->C_InitPIN(session.handle(), ckPin(user), ckPinLen(user));
-        newPinResult(rv, found->second, "setting the user PIN of the new token (C_InitPIN)");
+        newPinResult(rv, found->second, tr("setting the user PIN of the new token (C_InitPIN)"));
     }
     return tokenUriFor(module, found->second, false);
 }
@@ -97,7 +98,7 @@ struct NewKeyPair {
 Bytes publicKeySpki(const Session& session, CK_OBJECT_HANDLE pubKey, CK_KEY_TYPE keyType) {
     if (keyType == CKK_EC) {
         auto point = session.attribute(pubKey, CKA_EC_POINT);
-        if (!point) throw TokenError(TokenError::Kind::Other, "the public key has no CKA_EC_POINT");
+        if (!point) throw TokenError(TokenError::Kind::Other, tr("the public key has no CKA_EC_POINT"));
         // PKCS#11 2.40 2.3.3: CKA_EC_POINT is DER OCTET STRING; an uncompressed
         // P-256 point is 65 bytes.
         ByteView raw(*point);
@@ -106,7 +107,8 @@ Bytes publicKeySpki(const Session& session, CK_OBJECT_HANDLE pubKey, CK_KEY_TYPE
     }
     auto n = session.attribute(pubKey, CKA_MODULUS);
     auto e = session.attribute(pubKey, CKA_PUBLIC_EXPONENT);
-    if (!n || !e) throw TokenError(TokenError::Kind::Other, "the RSA public key has no modulus or exponent");
+    if (!n || !e)
+        throw TokenError(TokenError::Kind::Other, tr("the RSA public key has no modulus or exponent"));
     return rsaSpki(*n, *e);
 }
 
@@ -160,10 +162,11 @@ NewKeyPair generateInSession(const Session& session, const TokenRef& token, cons
     }
     if (!alwaysAuthenticate) priv.pop_back();
     CK_OBJECT_HANDLE pubKey = 0, privKey = 0;
-    check(token.module.fn()->C_GenerateKeyPair(session.handle(), &mech, pub.data(),
-                                               static_cast<CK_ULONG>(pub.size()), priv.data(),
-                                               static_cast<CK_ULONG>(priv.size()), &pubKey, &privKey),
-          "generating a key pair on token '" + token.label + "' (C_GenerateKeyPair)");
+    check(
+        token.module.fn()->C_GenerateKeyPair(session.handle(), &mech, pub.data(),
+                                             static_cast<CK_ULONG>(pub.size()), priv.data(),
+                                             static_cast<CK_ULONG>(priv.size()), &pubKey, &privKey),
+        fill(tr("generating a key pair on token '{token}' (C_GenerateKeyPair)"), {{"{token}", token.label}}));
     return {publicKeySpki(session, pubKey, type == Pkcs11KeyType::EcP256 ? CKK_EC : CKK_RSA), privKey};
 }
 
@@ -222,8 +225,9 @@ void createCertificateObject(const Session& session, const TokenRef& token, cons
     };
     if (!idCopy.empty()) t.push_back(attr(CKA_ID, idCopy.data(), idCopy.size()));
     CK_OBJECT_HANDLE h = 0;
-    check(token.module.fn()->C_CreateObject(session.handle(), t.data(), static_cast<CK_ULONG>(t.size()), &h),
-          "storing the certificate on token '" + token.label + "' (C_CreateObject)");
+    check(
+        token.module.fn()->C_CreateObject(session.handle(), t.data(), static_cast<CK_ULONG>(t.size()), &h),
+        fill(tr("storing the certificate on token '{token}' (C_CreateObject)"), {{"{token}", token.label}}));
 }
 
 // C_Sign with the private key over data's SHA-256: RSA PKCS#1 v1.5 (the
@@ -238,15 +242,15 @@ Bytes signSha256(const Session& session, CK_OBJECT_HANDLE key, Pkcs11KeyType typ
         input = std::move(info);
     }
     CK_FUNCTION_LIST* fn = session.fn();
-    check(fn->C_SignInit(session.handle(), &mech, key), "signing the certificate request (C_SignInit)");
+    check(fn->C_SignInit(session.handle(), &mech, key), tr("signing the certificate request (C_SignInit)"));
     CK_ULONG len = 0;
     check(fn->C_Sign(session.handle(), input.data(), static_cast<CK_ULONG>(input.size()), nullptr, &len),
-          "signing the certificate request (C_Sign)");
+          tr("signing the certificate request (C_Sign)"));
     if (len == 0 || len > 4096)
-        throw TokenError(TokenError::Kind::Other, "the token announces a bad signature size");
+        throw TokenError(TokenError::Kind::Other, tr("the token announces a bad signature size"));
     Bytes sig(len);
     check(fn->C_Sign(session.handle(), input.data(), static_cast<CK_ULONG>(input.size()), sig.data(), &len),
-          "signing the certificate request (C_Sign)");
+          tr("signing the certificate request (C_Sign)"));
     sig.resize(std::min<std::size_t>(len, sig.size()));
     return type == Pkcs11KeyType::EcP256 ? ecdsaRawToDer(sig) : sig;
 }

@@ -108,7 +108,7 @@ std::string storePkcs11Seal(std::string_view text, const SealToStore& seal, PinS
     };
     CK_OBJECT_HANDLE h = 0;
     check(token.module.fn()->C_CreateObject(session.handle(), t.data(), static_cast<CK_ULONG>(t.size()), &h),
-          "storing the seal on token '" + token.label + "' (C_CreateObject)");
+          fill(tr("storing the seal on token '{token}' (C_CreateObject)"), {{"{token}", token.label}}));
     return label;
 }
 

@@ -246,7 +246,7 @@ SecretString loginUser(Session& session, const Module& module, CK_SLOT_ID slot, 
                      {{"{token}", token.label}, {"{command}", changePinCommand(token.uri)}}),
                 rv);
         default:
-            check(rv, "logging in to token '" + token.label + "' (C_Login)");
+            check(rv, fill(tr("logging in to token '{token}' (C_Login)"), {{"{token}", token.label}}));
     }
     if (state.mustChange)
         pins.notice(

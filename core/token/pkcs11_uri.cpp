@@ -5,13 +5,14 @@
 #include <limits>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 
 namespace eseal {
 
 namespace {
 
 [[noreturn]] void fail(const std::string& why) {
-    throw Error(ErrorCategory::Usage, "invalid PKCS#11 URI: " + why);
+    throw Error(ErrorCategory::Usage, fill(tr("invalid PKCS#11 URI: {why}"), {{"{why}", why}}));
 }
 
 bool isUnreserved(char c) {
@@ -34,8 +35,8 @@ std::string describeChar(char c) {
     if (u >= 0x21 && u < 0x7f)
         std::snprintf(buf, sizeof buf, "'%c'", c);
     else
-        std::snprintf(buf, sizeof buf, "byte 0x%02X", u);
-    return buf;
+        std::snprintf(buf, sizeof buf, "0x%02X", u);
+    return fill(tr("byte {hex}"), {{"{hex}", buf}});
 }
 
 // Length of the well-formed UTF-8 multibyte sequence at s[i] (RFC 3629 4), 0 when none.
@@ -81,8 +82,8 @@ std::string decode(std::string_view name, std::string_view raw, bool query) {
             int hi = i + 2 < raw.size() ? hexDigitValue(raw[i + 1]) : -1;
             int lo = i + 2 < raw.size() ? hexDigitValue(raw[i + 2]) : -1;
             if (i + 2 >= raw.size() || hi < 0 || lo < 0)
-                fail("bad percent-encoding in " + std::string(name) +
-                     " (a '%' must be followed by two hex digits)");
+                fail(fill(tr("bad percent-encoding in {name} (a '%' must be followed by two hex digits)"),
+                          {{"{name}", std::string(name)}}));
             out.push_back(static_cast<char>(hi * 16 + lo));
             i += 2;
         } else if (isAllowedRaw(c, query)) {
@@ -90,7 +91,8 @@ std::string decode(std::string_view name, std::string_view raw, bool query) {
         } else {
             char enc[8];
             std::snprintf(enc, sizeof enc, "%%%02X", static_cast<unsigned char>(c));
-            fail(describeChar(c) + " in " + std::string(name) + " must be percent-encoded as " + enc);
+            fail(fill(tr("{char} in {name} must be percent-encoded as {encoded}"),
+                      {{"{char}", describeChar(c)}, {"{name}", std::string(name)}, {"{encoded}", enc}}));
         }
     }
     return out;
@@ -100,23 +102,24 @@ std::string decode(std::string_view name, std::string_view raw, bool query) {
 // in shell history, process lists and logs.
 [[noreturn]] void refusePinValue() {
     fail(
-        "pin-value is refused: a PIN is never accepted on the command line or in a key name; "
-        "use the prompt, --pin-env VAR, --pin-file FILE or pin-source=FILE");
+        tr("pin-value is refused: a PIN is never accepted on the command line or in a key name; "
+           "use the prompt, --pin-env VAR, --pin-file FILE or pin-source=FILE"));
 }
 
 template <typename T>
 void setOnce(std::optional<T>& slot, std::string_view name, T value) {
-    if (slot) fail("attribute '" + std::string(name) + "' given twice");
+    if (slot) fail(fill(tr("attribute '{name}' given twice"), {{"{name}", std::string(name)}}));
     slot = std::move(value);
 }
 
 unsigned long parseSlotId(const std::string& v) {
-    if (v.empty() || v.size() > 20) fail("slot-id must be a decimal number");
+    if (v.empty() || v.size() > 20) fail(tr("slot-id must be a decimal number"));
     unsigned long long n = 0;
     for (char c : v) {
-        if (c < '0' || c > '9') fail("slot-id must be a decimal number, not '" + v + "'");
+        if (c < '0' || c > '9')
+            fail(fill(tr("slot-id must be a decimal number, not '{text}'"), {{"{text}", v}}));
         unsigned long long next = n * 10 + static_cast<unsigned>(c - '0');
-        if (next < n || next > std::numeric_limits<unsigned long>::max()) fail("slot-id is too large");
+        if (next < n || next > std::numeric_limits<unsigned long>::max()) fail(tr("slot-id is too large"));
         n = next;
     }
     return static_cast<unsigned long>(n);
@@ -134,7 +137,7 @@ void checkVersion(const std::string& v) {
     bool ok = dot == std::string::npos
                   ? digits(v)
                   : digits(std::string_view(v).substr(0, dot)) && digits(std::string_view(v).substr(dot + 1));
-    if (!ok) fail("library-version must look like 2 or 2.6, not '" + v + "'");
+    if (!ok) fail(fill(tr("library-version must look like 2 or 2.6, not '{text}'"), {{"{text}", v}}));
 }
 
 // A path that can stand as a pin-source value without the file: prefix: not a
@@ -146,21 +149,22 @@ bool isBarePinSourcePath(std::string_view s) {
 }
 
 std::string pinSourcePath(const std::string& v) {
-    if (v.empty()) fail("pin-source is empty");
+    if (v.empty()) fail(tr("pin-source is empty"));
     std::string_view s = v;
     if (s.rfind("file:", 0) == 0) {
         s.remove_prefix(5);
         if (s.rfind("//", 0) == 0) {
             s.remove_prefix(2);
             if (s.rfind("localhost/", 0) == 0) s.remove_prefix(9);
-            if (s.empty() || s[0] != '/') fail("pin-source file: URI must name a local absolute path");
+            if (s.empty() || s[0] != '/') fail(tr("pin-source file: URI must name a local absolute path"));
         }
-        if (s.empty()) fail("pin-source file: URI names no file");
+        if (s.empty()) fail(tr("pin-source file: URI names no file"));
         return std::string(s);
     }
     if (!isBarePinSourcePath(s)) {
-        if (s[0] == '|') fail("pin-source must name a file; running a program for the PIN is not supported");
-        fail("pin-source must be a file path or a file: URI, not '" + v + "'");
+        if (s[0] == '|')
+            fail(tr("pin-source must name a file; running a program for the PIN is not supported"));
+        fail(fill(tr("pin-source must be a file path or a file: URI, not '{text}'"), {{"{text}", v}}));
     }
     return std::string(s);
 }
@@ -169,11 +173,11 @@ std::string pinSourcePath(const std::string& v) {
 
 Pkcs11Uri Pkcs11Uri::parse(std::string_view text) {
     constexpr std::string_view scheme = "pkcs11:";
-    if (text.size() < scheme.size()) fail("it must start with 'pkcs11:'");
+    if (text.size() < scheme.size()) fail(tr("it must start with 'pkcs11:'"));
     for (std::size_t i = 0; i < scheme.size(); ++i)
         if (std::tolower(static_cast<unsigned char>(text[i])) != scheme[i])
-            fail("it must start with 'pkcs11:'");
-    if (text.size() > 8192) fail("it is longer than 8192 characters");
+            fail(tr("it must start with 'pkcs11:'"));
+    if (text.size() > 8192) fail(tr("it is longer than 8192 characters"));
     std::string_view rest = text.substr(scheme.size());
     std::string_view path = rest, query;
     bool hasQuery = false;
@@ -197,12 +201,13 @@ Pkcs11Uri Pkcs11Uri::parse(std::string_view text) {
     if (!path.empty()) {
         each(path, ';', [&](std::string_view item) {
             auto eq = item.find('=');
-            if (item.empty()) fail("empty attribute (two ';' in a row, or a trailing ';')");
-            if (eq == std::string_view::npos) fail("'" + std::string(item) + "' is not name=value");
+            if (item.empty()) fail(tr("empty attribute (two ';' in a row, or a trailing ';')"));
+            if (eq == std::string_view::npos)
+                fail(fill(tr("'{item}' is not name=value"), {{"{item}", std::string(item)}}));
             std::string name(item.substr(0, eq));
             if (name == "pin-value") refusePinValue();
             if (name == "pin-source" || name == "module-path" || name == "module-name")
-                fail("'" + name + "' belongs in the query part, after '?'");
+                fail(fill(tr("'{name}' belongs in the query part, after '?'"), {{"{name}", name}}));
             std::string value = decode(name, item.substr(eq + 1), false);
             if (name == "token")
                 setOnce(uri.token, name, value);
@@ -231,40 +236,44 @@ Pkcs11Uri Pkcs11Uri::parse(std::string_view text) {
                 setOnce(uri.id, name, Bytes(value.begin(), value.end()));
             else if (name == "type") {
                 if (value == "secret-key" || value == "data")
-                    fail("type=" + value + " objects cannot sign; use type=private (or cert)");
+                    fail(fill(tr("type={type} objects cannot sign; use type=private (or cert)"),
+                              {{"{type}", value}}));
                 if (value != "private" && value != "cert" && value != "public")
-                    fail("type must be private, cert or public, not '" + value + "'");
+                    fail(fill(tr("type must be private, cert or public, not '{type}'"), {{"{type}", value}}));
                 setOnce(uri.type, name, value);
             } else {
-                fail("unknown attribute '" + name +
-                     "' (known: token, manufacturer, serial, model, library-manufacturer, "
-                     "library-description, library-version, slot-id, slot-description, "
-                     "slot-manufacturer, object, id, type)");
+                fail(fill(tr("unknown attribute '{name}' (known: token, manufacturer, serial, model, "
+                             "library-manufacturer, "
+                             "library-description, library-version, slot-id, slot-description, "
+                             "slot-manufacturer, object, id, type)"),
+                          {{"{name}", name}}));
             }
         });
     }
     if (hasQuery) {
-        if (query.empty()) fail("empty query after '?'");
+        if (query.empty()) fail(tr("empty query after '?'"));
         each(query, '&', [&](std::string_view item) {
             auto eq = item.find('=');
-            if (item.empty()) fail("empty query attribute (two '&' in a row, or a trailing '&')");
-            if (eq == std::string_view::npos) fail("'" + std::string(item) + "' is not name=value");
+            if (item.empty()) fail(tr("empty query attribute (two '&' in a row, or a trailing '&')"));
+            if (eq == std::string_view::npos)
+                fail(fill(tr("'{item}' is not name=value"), {{"{item}", std::string(item)}}));
             std::string name(item.substr(0, eq));
             if (name == "pin-value") refusePinValue();
             std::string value = decode(name, item.substr(eq + 1), true);
             if (name == "module-path") {
-                if (value.empty()) fail("module-path is empty");
+                if (value.empty()) fail(tr("module-path is empty"));
                 setOnce(uri.modulePath, name, value);
             } else if (name == "module-name") {
-                if (value.empty()) fail("module-name is empty");
+                if (value.empty()) fail(tr("module-name is empty"));
                 setOnce(uri.moduleName, name, value);
             } else if (name == "pin-source") {
                 setOnce(uri.pinSource, name, pinSourcePath(value));
             } else if (name == "sm2-mechanism") {
                 setOnce(uri.sm2Mechanism, name, parseMechanismNumber(value));
             } else {
-                fail("unknown query attribute '" + name +
-                     "' (known: module-path, module-name, pin-source, sm2-mechanism)");
+                fail(fill(tr("unknown query attribute '{name}' (known: module-path, module-name, pin-source, "
+                             "sm2-mechanism)"),
+                          {{"{name}", name}}));
             }
         });
     }
@@ -354,9 +363,10 @@ unsigned long parseMechanismNumber(std::string_view text) {
     if (!ok)
         throw Error(
             ErrorCategory::Usage,
-            "sm2-mechanism needs the vendor's PKCS#11 mechanism number, e.g. sm2-mechanism=0x80000101 (or "
-            "decimal), not '" +
-                std::string(text) + "'");
+            fill(
+                tr("sm2-mechanism needs the vendor's PKCS#11 mechanism number, e.g. sm2-mechanism=0x80000101 "
+                   "(or decimal), not '{text}'"),
+                {{"{text}", std::string(text)}}));
     return static_cast<unsigned long>(v);
 }
 

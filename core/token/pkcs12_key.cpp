@@ -21,7 +21,7 @@ public:
     Pkcs12Key(std::string path, ossl::EvpPkeyPtr key, std::vector<Bytes> chain)
         : path_(std::move(path)), key_(std::move(key)), chain_(std::move(chain)) {}
 
-    std::string description() const override { return "PKCS#12 file " + path_; }
+    std::string description() const override { return fill(tr("PKCS#12 file {path}"), {{"{path}", path_}}); }
     const std::vector<Bytes>& certificateChain() const override { return chain_; }
 
     std::vector<SignatureAlgorithm> algorithms() const override {
@@ -44,7 +44,7 @@ public:
             throw Error(ErrorCategory::Internal,
                         "digest length does not match " + std::string(toString(algorithm.digest)));
         ossl::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
-        if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1) throw CryptoError("cannot start signing");
+        if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1) throw CryptoError(tr("cannot start signing"));
         switch (algorithm.scheme) {
             case SignatureScheme::RsaPkcs1v15:
                 if (EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1)
@@ -69,7 +69,7 @@ public:
             throw CryptoError("signature size");
         Bytes out(len);
         if (EVP_PKEY_sign(ctx.get(), out.data(), &len, digestValue.data(), digestValue.size()) != 1)
-            throw CryptoError("signing with " + path_ + " failed");
+            throw CryptoError(fill(tr("signing with {key} failed"), {{"{key}", path_}}));
         out.resize(len);
         return out;
     }

@@ -34,30 +34,32 @@ bool isSigningCertificate(ByteView der) {
 std::optional<std::string> requireSigningCertificate(ByteView der, std::time_t now) {
     ossl::X509Ptr x = ossl::parseCertificate(der);
     const CertificateInfo info = describeCertificate(der);
-    const std::string name = "'" + (info.commonName.empty() ? info.subject : info.commonName) + "' (serial " +
-                             info.serialHex + ")";
+    const std::string name = fill(
+        tr("'{name}' (serial {serial})"),
+        {{"{name}", info.commonName.empty() ? info.subject : info.commonName}, {"{serial}", info.serialHex}});
     auto say = [&](const char* msgid) {
         return replaceAll(replaceAll(replaceAll(tr(msgid), "{cert}", name), "{from}", info.notBefore), "{to}",
                           info.notAfter);
     };
     if (X509_cmp_time(X509_get0_notAfter(x.get()), &now) < 0)
         throw TokenError(TokenError::Kind::Other,
-                         say("certificate {cert} expired on {to}; seal with a valid certificate "
-                             "(ask the issuing CA to renew it)"));
+                         say(N_("certificate {cert} expired on {to}; seal with a valid certificate "
+                                "(ask the issuing CA to renew it)")));
     if (X509_cmp_time(X509_get0_notBefore(x.get()), &now) > 0)
-        throw TokenError(TokenError::Kind::Other,
-                         say("certificate {cert} is not valid before {from}; check the computer's clock"));
+        throw TokenError(
+            TokenError::Kind::Other,
+            say(N_("certificate {cert} is not valid before {from}; check the computer's clock")));
     if (!maySign(x.get()))
         throw TokenError(TokenError::Kind::Other,
-                         say("certificate {cert} may not sign (its key usage has neither digitalSignature "
-                             "nor nonRepudiation; it is an encryption certificate)"));
+                         say(N_("certificate {cert} may not sign (its key usage has neither digitalSignature "
+                                "nor nonRepudiation; it is an encryption certificate)")));
     int days = 0, seconds = 0;
     ASN1_TIME* nowTime = ASN1_TIME_set(nullptr, now);
     const bool ok = nowTime && ASN1_TIME_diff(&days, &seconds, nowTime, X509_get0_notAfter(x.get())) == 1;
     ASN1_TIME_free(nowTime);
     if (ok && days < 30)
-        return replaceAll(say("certificate {cert} expires on {to}, in fewer than 30 days ({days} left); "
-                              "ask the issuing CA to renew it"),
+        return replaceAll(say(N_("certificate {cert} expires on {to}, in fewer than 30 days ({days} left); "
+                                 "ask the issuing CA to renew it")),
                           "{days}", std::to_string(days));
     return std::nullopt;
 }

@@ -33,7 +33,7 @@ using skf::ULONG;
 
 [[noreturn]] void usage(const std::string& msg) {
     throw Error(ErrorCategory::Usage,
-                msg + " (an SKF key is named skf:/path/libvendor.so?device=D&app=A&container=C)");
+                msg + tr(" (an SKF key is named skf:/path/libvendor.so?device=D&app=A&container=C)"));
 }
 
 std::string percentDecode(std::string_view raw) {
@@ -43,9 +43,9 @@ std::string percentDecode(std::string_view raw) {
             out += raw[i];
             continue;
         }
-        if (i + 2 >= raw.size()) usage("bad percent-encoding in SKF key");
+        if (i + 2 >= raw.size()) usage(tr("bad percent-encoding in SKF key"));
         const int hi = hexDigitValue(raw[i + 1]), lo = hexDigitValue(raw[i + 2]);
-        if (hi < 0 || lo < 0) usage("bad percent-encoding in SKF key");
+        if (hi < 0 || lo < 0) usage(tr("bad percent-encoding in SKF key"));
         out += static_cast<char>(hi * 16 + lo);
         i += 2;
     }
@@ -74,7 +74,8 @@ Bytes digestInfo(ByteView digestValue, DigestAlgorithm d) {
                       : d == DigestAlgorithm::Sha512 ? "2.16.840.1.101.3.4.2.3"
                                                      : nullptr;
     if (!oid)
-        throw Error(ErrorCategory::Unsupported, std::string("RSA with ") + toString(d) + " on an SKF key");
+        throw Error(ErrorCategory::Unsupported, fill(tr("RSA with {digest} on an SKF key is not supported"),
+                                                     {{"{digest}", toString(d)}}));
     return der::sequence({der::sequence({der::oid(oid), der::null()}), der::octetString(digestValue)});
 }
 
@@ -84,7 +85,8 @@ public:
         : o_(std::move(o)), container_(std::move(container)), type_(type), chain_(std::move(chain)) {}
 
     std::string description() const override {
-        return "SKF container '" + container_->name() + "' in " + appLabel(o_);
+        return fill(tr("SKF container '{container}' in {app}"),
+                    {{"{container}", container_->name()}, {"{app}", appLabel(o_)}});
     }
     const std::vector<Bytes>& certificateChain() const override { return chain_; }
 
@@ -96,13 +98,14 @@ public:
     }
 
     Bytes sign(ByteView digestValue, const SignatureAlgorithm& algorithm) override {
-        const std::string what = "signing with " + description();
+        const std::string what = fill(tr("signing with {key}"), {{"{key}", description()}});
         if (digestValue.size() != digestSize(algorithm.digest))
             throw Error(ErrorCategory::Internal,
                         "digest length does not match " + std::string(toString(algorithm.digest)));
         if (type_ == skf::kContainerEcc) {
             if (algorithm.scheme != SignatureScheme::Sm2)
-                throw Error(ErrorCategory::Unsupported, description() + " signs with SM2 only");
+                throw Error(ErrorCategory::Unsupported,
+                            fill(tr("{key} signs with SM2 only"), {{"{key}", description()}}));
             // GM/T 0016 7.6.13: the device signs e; Z and e were computed by the caller (sm2::signedDigest).
             skf::ECCSIGNATUREBLOB blob{};
             Bytes e(digestValue.begin(), digestValue.end());
@@ -112,7 +115,8 @@ public:
             return sm2::derFromRaw(ByteView(blob.r, sizeof blob.r), ByteView(blob.s, sizeof blob.s));
         }
         if (algorithm.scheme != SignatureScheme::RsaPkcs1v15)
-            throw Error(ErrorCategory::Unsupported, description() + " signs with RSA PKCS#1 v1.5 only");
+            throw Error(ErrorCategory::Unsupported,
+                        fill(tr("{key} signs with RSA PKCS#1 v1.5 only"), {{"{key}", description()}}));
         // GM/T 0016 7.6.6: the device pads (PKCS#1 v1.5 type 1) what it is given: the DigestInfo.
         Bytes info = digestInfo(digestValue, algorithm.digest);
         Bytes sig(skf::kMaxRsaModulusLen * 2);
@@ -121,7 +125,7 @@ public:
                                                  static_cast<ULONG>(info.size()), sig.data(), &len),
                    what + " (SKF_RSASignData)");
         if (len == 0 || len > sig.size())
-            throw TokenError(TokenError::Kind::Other, what + ": bad signature length");
+            throw TokenError(TokenError::Kind::Other, what + tr(": bad signature length"));
         sig.resize(len);
         return sig;
     }
@@ -136,12 +140,13 @@ private:
 }  // namespace
 
 SkfSpec SkfSpec::parse(std::string_view spec) {
-    if (spec.substr(0, 4) != "skf:") usage("not an SKF key '" + std::string(spec) + "'");
+    if (spec.substr(0, 4) != "skf:")
+        usage(fill(tr("not an SKF key '{key}'"), {{"{key}", std::string(spec)}}));
     std::string_view rest = spec.substr(4);
     const auto q = rest.find('?');
     SkfSpec s;
     s.library = percentDecode(rest.substr(0, q));
-    if (s.library.empty()) usage("the SKF key names no library");
+    if (s.library.empty()) usage(tr("the SKF key names no library"));
     if (q == std::string_view::npos) return s;
     std::string_view query = rest.substr(q + 1);
     while (!query.empty()) {
@@ -150,7 +155,8 @@ SkfSpec SkfSpec::parse(std::string_view spec) {
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
         if (item.empty()) continue;
         const auto eq = item.find('=');
-        if (eq == std::string_view::npos) usage("attribute '" + std::string(item) + "' has no value");
+        if (eq == std::string_view::npos)
+            usage(fill(tr("attribute '{name}' has no value"), {{"{name}", std::string(item)}}));
         const std::string_view name = item.substr(0, eq);
         std::string value = percentDecode(item.substr(eq + 1));
         if (name == "device")
@@ -160,7 +166,7 @@ SkfSpec SkfSpec::parse(std::string_view spec) {
         else if (name == "container")
             s.container = std::move(value);
         else
-            usage("unknown attribute '" + std::string(name) + "' in SKF key");
+            usage(fill(tr("unknown attribute '{name}' in SKF key"), {{"{name}", std::string(name)}}));
     }
     return s;
 }
@@ -193,7 +199,7 @@ OpenedContainer openContainer(std::string_view specText) {
     OpenedContainer c{openApplication(SkfSpec::parse(specText)), nullptr, 0, {}};
     Opened& o = c.o;
     o.spec.container = pick(o.app->lib().enumContainers(o.app->get()), o.spec.container,
-                            "container in " + appLabel(o), "container");
+                            fill(tr("container in {app}"), {{"{app}", appLabel(o)}}), "container");
     c.container = std::make_unique<skf::Container>(o.app, o.spec.container);
     c.type = c.container->type();
     if (c.type != skf::kContainerEcc && c.type != skf::kContainerRsa)
@@ -260,7 +266,9 @@ std::vector<SkfDeviceInfo> listSkf(const std::string& library) {
                     c.keySpec = SkfSpec{library, devName, appName, cName}.toString();
                     skf::Container container(app, cName);
                     const ULONG t = container.type();
-                    c.keyType = t == skf::kContainerEcc ? "SM2" : t == skf::kContainerRsa ? "RSA" : "empty";
+                    c.keyType = t == skf::kContainerEcc   ? "SM2"
+                                : t == skf::kContainerRsa ? "RSA"
+                                                          : tr("(empty)");
                     const Bytes der = container.signCertificate();
                     if (!der.empty()) {
                         try {
@@ -269,7 +277,7 @@ std::vector<SkfDeviceInfo> listSkf(const std::string& library) {
                             c.issuer = cert.issuer;
                             c.notAfter = cert.notAfter;
                         } catch (const Error&) {
-                            c.subject = "(not a readable X.509 certificate)";
+                            c.subject = tr("(not a readable X.509 certificate)");
                         }
                     }
                     a.containers.push_back(std::move(c));
@@ -381,7 +389,7 @@ std::string storeSkfSeal(std::string_view spec, const SealToStore& seal, PinSour
                      {{"{key}", appLabel(o)}, {"{label}", name}}));
     login(o, pins);
     std::string n = name;
-    const std::string what = "storing the seal in " + appLabel(o);
+    const std::string what = fill(tr("storing the seal in {key}"), {{"{key}", appLabel(o)}});
     skf::check(lib.CreateFile(o.app->get(), n.data(), static_cast<ULONG>(seal.der.size()),
                               skf::SECURE_ANYONE_ACCOUNT, skf::SECURE_USER_ACCOUNT),
                what + " (SKF_CreateFile)");
@@ -418,7 +426,7 @@ void changeSkfPin(std::string_view spec, PinSource& oldPins, PinSource& newPins)
     const ULONG rv = o.app->lib().ChangePIN(o.app->get(), skf::USER_TYPE, oldPin.mutableData(),
                                             newPin.mutableData(), &retries);
     if (rv == skf::SAR_PIN_INCORRECT) throwWrongPin(o, false, retries, rv, "; the PIN was not changed");
-    skf::check(rv, "changing the PIN of " + appLabel(o) + " (SKF_ChangePIN)");
+    skf::check(rv, fill(tr("changing the PIN of {key} (SKF_ChangePIN)"), {{"{key}", appLabel(o)}}));
 }
 
 void unlockSkfPin(std::string_view spec, PinSource& adminPins, PinSource& newPins) {
@@ -443,7 +451,7 @@ void unlockSkfPin(std::string_view spec, PinSource& adminPins, PinSource& newPin
     const ULONG rv =
         o.app->lib().UnblockPIN(o.app->get(), adminPin.mutableData(), newPin.mutableData(), &retries);
     if (rv == skf::SAR_PIN_INCORRECT) throwWrongPin(o, true, retries, rv);
-    skf::check(rv, "unlocking " + appLabel(o) + " (SKF_UnblockPIN)");
+    skf::check(rv, fill(tr("unlocking {key} (SKF_UnblockPIN)"), {{"{key}", appLabel(o)}}));
 }
 
 }  // namespace eseal

@@ -22,18 +22,19 @@ void resolve(void* handle, const std::string& path, const char* name, Fn& out, b
     out = reinterpret_cast<Fn>(::dlsym(handle, name));
     if (!out && required)
         throw TokenError(TokenError::Kind::NotFound,
-                         path + " is not an SKF (GM/T 0016) library: it has no function " + name);
+                         fill(tr("{path} is not an SKF (GM/T 0016) library: it has no function {function}"),
+                              {{"{path}", path}, {"{function}", name}}));
 }
 
 template <typename Call>
 std::vector<std::string> nameList(Call call, const std::string& what) {
     ULONG size = 0;
     check(call(nullptr, &size), what);
-    if (size > kMaxListSize) throw TokenError(TokenError::Kind::Other, what + ": the list is too long");
+    if (size > kMaxListSize) throw TokenError(TokenError::Kind::Other, what + tr(": the list is too long"));
     std::vector<char> buf(size + 2, '\0');
     ULONG got = size;
     check(call(buf.data(), &got), what);
-    if (got > size) throw TokenError(TokenError::Kind::Other, what + ": the library overran the buffer");
+    if (got > size) throw TokenError(TokenError::Kind::Other, what + tr(": the library overran the buffer"));
     std::vector<std::string> out;
     for (std::size_t i = 0; i < got && buf[i] != '\0';) {
         std::string name(&buf[i]);
@@ -75,7 +76,7 @@ std::string sarName(ULONG rv) {
     std::snprintf(hex, sizeof hex, "0x%08X", static_cast<unsigned>(rv));
     for (const auto& e : table)
         if (e.code == rv) return std::string(e.name) + " (" + hex + ")";
-    return std::string("SKF error ") + hex;
+    return fill(tr("SKF error {code}"), {{"{code}", hex}});
 }
 
 void check(ULONG rv, const std::string& what) {
@@ -88,7 +89,8 @@ void check(ULONG rv, const std::string& what) {
     else if (rv == SAR_DEVICE_REMOVED || rv == SAR_APPLICATION_NOT_EXISTS || rv == SAR_KEYNOTFOUNTERR ||
              rv == SAR_CERTNOTFOUNTERR)
         kind = TokenError::Kind::NotFound;
-    throw TokenError(kind, what + " failed: " + sarName(rv), rv);
+    throw TokenError(kind, fill(tr("{what} failed: {code}"), {{"{what}", what}, {"{code}", sarName(rv)}}),
+                     rv);
 }
 
 std::shared_ptr<Library> Library::open(const std::string& path) {
@@ -99,7 +101,7 @@ std::shared_ptr<Library> Library::open(const std::string& path) {
         const char* why = ::dlerror();
         throw TokenError(TokenError::Kind::NotFound,
                          fill(tr("cannot load the SKF library {path}: {why}"),
-                              {{"{path}", path}, {"{why}", why ? why : "unknown error"}}));
+                              {{"{path}", path}, {"{why}", why ? why : tr("unknown error")}}));
     }
     void* h = lib->handle_;
     resolve(h, path, "SKF_EnumDev", lib->EnumDev);
@@ -142,23 +144,23 @@ Library::~Library() {
 
 std::vector<std::string> Library::enumDevices() const {
     return nameList([&](char* buf, ULONG* size) { return EnumDev(kTrue, buf, size); },
-                    "listing SKF devices (SKF_EnumDev)");
+                    tr("listing SKF devices (SKF_EnumDev)"));
 }
 
 std::vector<std::string> Library::enumApplications(DEVHANDLE dev) const {
     return nameList([&](char* buf, ULONG* size) { return EnumApplication(dev, buf, size); },
-                    "listing applications (SKF_EnumApplication)");
+                    tr("listing applications (SKF_EnumApplication)"));
 }
 
 std::vector<std::string> Library::enumContainers(HAPPLICATION app) const {
     return nameList([&](char* buf, ULONG* size) { return EnumContainer(app, buf, size); },
-                    "listing containers (SKF_EnumContainer)");
+                    tr("listing containers (SKF_EnumContainer)"));
 }
 
 std::vector<std::string> Library::enumFiles(HAPPLICATION app) const {
     if (!EnumFiles) return {};
     return nameList([&](char* buf, ULONG* size) { return EnumFiles(app, buf, size); },
-                    "listing files (SKF_EnumFiles)");
+                    tr("listing files (SKF_EnumFiles)"));
 }
 
 std::optional<std::vector<BYTE>> Library::readFile(HAPPLICATION app, const std::string& name,
@@ -166,7 +168,8 @@ std::optional<std::vector<BYTE>> Library::readFile(HAPPLICATION app, const std::
     if (!hasFiles()) return std::nullopt;
     std::string n = name;
     FILEATTRIBUTE attr{};
-    const std::string what = "reading file '" + name + "' (SKF_GetFileInfo, SKF_ReadFile)";
+    const std::string what =
+        fill(tr("reading file '{name}' (SKF_GetFileInfo, SKF_ReadFile)"), {{"{name}", name}});
     check(GetFileInfo(app, n.data(), &attr), what);
     if (attr.FileSize == 0 || attr.FileSize > maxSize) return std::nullopt;
     std::vector<BYTE> data(attr.FileSize);
@@ -178,14 +181,15 @@ std::optional<std::vector<BYTE>> Library::readFile(HAPPLICATION app, const std::
         const ULONG rv = ReadFile(app, n.data(), at, want, data.data() + at, &got);
         if (rv == SAR_USER_NOT_LOGGED_IN) return std::nullopt;  // readable after a login only
         check(rv, what);
-        if (got == 0 || got > want) throw TokenError(TokenError::Kind::Other, what + ": bad read length");
+        if (got == 0 || got > want) throw TokenError(TokenError::Kind::Other, what + tr(": bad read length"));
         at += got;
     }
     return data;
 }
 
 Device::Device(std::shared_ptr<Library> lib, const std::string& name) : lib_(std::move(lib)), name_(name) {
-    check(lib_->ConnectDev(name_.data(), &h_), "connecting to SKF device '" + name_ + "' (SKF_ConnectDev)");
+    check(lib_->ConnectDev(name_.data(), &h_),
+          fill(tr("connecting to SKF device '{name}' (SKF_ConnectDev)"), {{"{name}", name_}}));
 }
 Device::~Device() {
     if (h_) lib_->DisConnectDev(h_);
@@ -194,7 +198,7 @@ Device::~Device() {
 Application::Application(std::shared_ptr<Device> dev, const std::string& name)
     : dev_(std::move(dev)), name_(name) {
     check(lib().OpenApplication(dev_->get(), name_.data(), &h_),
-          "opening application '" + name_ + "' (SKF_OpenApplication)");
+          fill(tr("opening application '{name}' (SKF_OpenApplication)"), {{"{name}", name_}}));
 }
 Application::~Application() {
     if (!h_) return;
@@ -206,7 +210,7 @@ Application::~Application() {
 Container::Container(std::shared_ptr<Application> app, const std::string& name)
     : app_(std::move(app)), name_(name) {
     check(lib().OpenContainer(app_->get(), name_.data(), &h_),
-          "opening container '" + name_ + "' (SKF_OpenContainer)");
+          fill(tr("opening container '{name}' (SKF_OpenContainer)"), {{"{name}", name_}}));
 }
 Container::~Container() {
     if (h_) lib().CloseContainer(h_);
@@ -215,7 +219,7 @@ Container::~Container() {
 ULONG Container::type() const {
     ULONG t = kContainerEmpty;
     check(lib().GetContainerType(h_, &t),
-          "reading the type of container '" + name_ + "' (SKF_GetContainerType)");
+          fill(tr("reading the type of container '{name}' (SKF_GetContainerType)"), {{"{name}", name_}}));
     return t;
 }
 
@@ -223,13 +227,14 @@ std::vector<std::uint8_t> Container::signCertificate() const {
     ULONG size = 0;
     const ULONG rv = lib().ExportCertificate(h_, kTrue, nullptr, &size);
     if (rv == SAR_CERTNOTFOUNTERR || (rv == SAR_OK && size == 0)) return {};
-    const std::string what = "reading the certificate of container '" + name_ + "' (SKF_ExportCertificate)";
+    const std::string what = fill(tr("reading the certificate of container '{name}' (SKF_ExportCertificate)"),
+                                  {{"{name}", name_}});
     check(rv, what);
-    if (size > kMaxCertSize) throw TokenError(TokenError::Kind::Other, what + ": certificate too large");
+    if (size > kMaxCertSize) throw TokenError(TokenError::Kind::Other, what + tr(": certificate too large"));
     std::vector<std::uint8_t> der(size);
     ULONG got = size;
     check(lib().ExportCertificate(h_, kTrue, der.data(), &got), what);
-    if (got > size) throw TokenError(TokenError::Kind::Other, what + ": the library overran the buffer");
+    if (got > size) throw TokenError(TokenError::Kind::Other, what + tr(": the library overran the buffer"));
     der.resize(got);
     return der;
 }

@@ -77,7 +77,7 @@ ossl::EvpPkeyPtr publicKey(const Bytes& spki) {
     ossl::EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
     if (!key) {
         ERR_clear_error();
-        throw CryptoError("the new public key cannot be read back");
+        throw CryptoError(tr("the new public key cannot be read back"));
     }
     return key;
 }

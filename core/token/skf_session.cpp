@@ -12,22 +12,27 @@ std::string pick(const std::vector<std::string>& names, const std::string& wante
     for (const auto& n : names) all += (all.empty() ? "'" : ", '") + n + "'";
     if (wanted.empty()) {
         if (names.size() == 1) return names.front();
-        if (names.empty()) throw TokenError(TokenError::Kind::NotFound, "no " + what + " found");
+        if (names.empty())
+            throw TokenError(TokenError::Kind::NotFound, fill(tr("no {what} found"), {{"{what}", what}}));
         throw TokenError(TokenError::Kind::NotFound,
-                         "several " + what + "s (" + all + "); choose one with " + attr + "=NAME");
+                         fill(tr("more than one {what} ({all}); choose one with {attr}=NAME"),
+                              {{"{what}", what}, {"{all}", all}, {"{attr}", attr}}));
     }
     for (const auto& n : names)
         if (n == wanted) return n;
-    throw TokenError(TokenError::Kind::NotFound,
-                     "no " + what + " '" + wanted + "'" +
-                         (names.empty() ? std::string(" (none present)") : " (present: " + all + ")"));
+    throw TokenError(
+        TokenError::Kind::NotFound,
+        names.empty() ? fill(tr("no {what} '{name}' (none present)"), {{"{what}", what}, {"{name}", wanted}})
+                      : fill(tr("no {what} '{name}' (present: {all})"),
+                             {{"{what}", what}, {"{name}", wanted}, {"{all}", all}}));
 }
 
 PinState pinInfo(const Application& app, ULONG type) {
     ULONG max = 0, left = 0;
     BOOL isDefault = kFalse;
-    check(app.lib().GetPINInfo(app.get(), type, &max, &left, &isDefault),
-          "reading the PIN state of application '" + app.name() + "' (SKF_GetPINInfo)");
+    check(
+        app.lib().GetPINInfo(app.get(), type, &max, &left, &isDefault),
+        fill(tr("reading the PIN state of application '{name}' (SKF_GetPINInfo)"), {{"{name}", app.name()}}));
     PinState s;
     s.retriesLeft = static_cast<int>(left);
     s.locked = left == 0;
@@ -40,10 +45,11 @@ PinState pinInfo(const Application& app, ULONG type) {
 Opened openApplication(const SkfSpec& spec) {
     auto lib = Library::open(spec.library);
     Opened o{spec, nullptr};
-    o.spec.device = pick(lib->enumDevices(), spec.device, "SKF device in " + spec.library, "device");
+    o.spec.device = pick(lib->enumDevices(), spec.device,
+                         fill(tr("SKF device in {library}"), {{"{library}", spec.library}}), "device");
     auto dev = std::make_shared<Device>(lib, o.spec.device);
     o.spec.app = pick(lib->enumApplications(dev->get()), spec.app,
-                      "application on SKF device '" + o.spec.device + "'", "app");
+                      fill(tr("application on SKF device '{device}'"), {{"{device}", o.spec.device}}), "app");
     o.app = std::make_shared<Application>(dev, o.spec.app);
     return o;
 }
@@ -103,7 +109,7 @@ void login(Opened& o, PinSource& pins) {
         locked.locked = true;
         refuseLocked(o, locked);
     }
-    check(rv, "logging in to " + appLabel(o) + " (SKF_VerifyPIN)");
+    check(rv, fill(tr("logging in to {key} (SKF_VerifyPIN)"), {{"{key}", appLabel(o)}}));
     o.app->loggedIn = true;
     if (state.mustChange)
         pins.notice(fill(tr("the PIN of {key} is still the default PIN; change it with: {command}"),

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/package/xml.hpp"
 #include "core/seal/binding.hpp"
@@ -83,7 +84,7 @@ void checkCarriedSeal(const xmlNode* signature, const std::set<std::string>& sig
         sealElements(signature, seals);
         if (seals.empty()) return;
         if (seals.size() > 1) {
-            failed(r, SubIndication::FormatFailure, "the signature holds more than one electronic seal");
+            failed(r, SubIndication::FormatFailure, tr("the signature holds more than one electronic seal"));
             return;
         }
         // Only a seal the signature value covers is the signer's: the direct
@@ -92,12 +93,12 @@ void checkCarriedSeal(const xmlNode* signature, const std::set<std::string>& sig
         if (!object || object->parent != signature || package::localName(object) != "Object" ||
             !signedIds.count(package::attribute(object, "Id").value_or("\x01"))) {
             failed(r, SubIndication::FormatFailure,
-                   "the signature holds an electronic seal outside what it signs; it is not shown");
+                   tr("the signature holds an electronic seal outside what it signs; it is not shown"));
             return;
         }
         const auto der = fromBase64(package::text(sealChild(seals[0], "SES_Seal")));
         if (!der || der->empty()) {
-            failed(r, SubIndication::FormatFailure, "the electronic seal in the signature is not base64");
+            failed(r, SubIndication::FormatFailure, tr("the electronic seal in the signature is not base64"));
             return;
         }
         seal::SesSeal carried;
@@ -105,7 +106,8 @@ void checkCarriedSeal(const xmlNode* signature, const std::set<std::string>& sig
             carried = seal::readSeal(*der, "the electronic seal in the signature");
         } catch (const std::exception& e) {
             failed(r, SubIndication::FormatFailure,
-                   std::string("the signature carries an electronic seal eseal cannot read: ") + e.what());
+                   fill(tr("the signature carries an electronic seal eseal cannot read: {why}"),
+                        {{"{why}", e.what()}}));
             return;
         }
         const auto at = r.signingTime ? parseIsoUtc(*r.signingTime) : std::nullopt;
@@ -124,30 +126,36 @@ void checkCarriedSeal(const xmlNode* signature, const std::set<std::string>& sig
             why = err.message();
         }
         std::optional<bool> same;
-        if (own && part.empty()) why = "the signature does not name the picture that shows the seal";
+        if (own && part.empty()) why = tr("the signature does not name the picture that shows the seal");
         if (own && !part.empty()) {
             if (const auto shown = readPicture(part, why)) {
                 same = showsPicture(*shown, *own);
             } else if (why.empty()) {
-                why = "the picture " + part + " cannot be read";
+                why = fill(tr("the picture {part} cannot be read"), {{"{part}", part}});
             }
         }
         if (same && !*same) {
             e.pictureOnPage = "differs";
-            failed(r, SubIndication::SigConstraintsFailure,
-                   "the picture shown in the document (" + part + ") is not the picture of the seal '" +
-                       carried.property.name + "' the signature carries");
+            failed(
+                r, SubIndication::SigConstraintsFailure,
+                fill(tr("the picture shown in the document ({part}) is not the picture of the seal '{name}' "
+                        "the signature carries"),
+                     {{"{part}", part}, {"{name}", carried.property.name}}));
         } else if (same) {
             e.pictureOnPage = "matches";
         } else {
             e.pictureOnPage = "not-compared";
             r.warnings.push_back(
-                "the picture shown in the document was not compared with the seal's picture" +
-                (why.empty() ? std::string() : ": " + why));
+                why.empty()
+                    ? std::string(
+                          tr("the picture shown in the document was not compared with the seal's picture"))
+                    : fill(tr("the picture shown in the document was not compared with the seal's picture: "
+                              "{why}"),
+                           {{"{why}", why}}));
         }
     } catch (const std::exception& e) {
         failed(r, SubIndication::FormatFailure,
-               std::string("the electronic seal cannot be checked: ") + e.what());
+               fill(tr("the electronic seal cannot be checked: {why}"), {{"{why}", e.what()}}));
     }
 }
 

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "core/base/error.hpp"
+#include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
 #include "core/crypto/certificate.hpp"
 #include "core/crypto/chain.hpp"
@@ -195,7 +196,8 @@ std::string serialDecimal(X509* cert) {
 
 std::string randomHex(std::size_t n) {
     Bytes b(n);
-    if (RAND_bytes(b.data(), static_cast<int>(n)) != 1) throw Error(ErrorCategory::Crypto, "no random bytes");
+    if (RAND_bytes(b.data(), static_cast<int>(n)) != 1)
+        throw Error(ErrorCategory::Crypto, tr("no random bytes"));
     return toHex(b, true);
 }
 
@@ -224,11 +226,11 @@ bool checkReference(const XmlDocument& doc, const xmlNode* signature, const xmlN
     const auto uriAttr = package::attribute(ref, "URI");
     const std::string uri = uriAttr.value_or("");
     if (!uriAttr || uri.empty()) {
-        fail(r, SubIndication::FormatFailure, "a Reference without URI");
+        fail(r, SubIndication::FormatFailure, tr("a Reference without URI"));
         return false;
     }
     if (!seenUris.insert(uri).second) {
-        fail(r, SubIndication::FormatFailure, "two References to " + uri);
+        fail(r, SubIndication::FormatFailure, fill(tr("two References to {uri}"), {{"{uri}", uri}}));
         return false;
     }
     const std::string dmText =
@@ -236,14 +238,16 @@ bool checkReference(const XmlDocument& doc, const xmlNode* signature, const xmlN
     const auto dm = digestOf(dmText);
     const auto expected = fromBase64(package::text(package::child(ref, "DigestValue")));
     if (!dm) {
-        indeterminate(r, SubIndication::CryptoConstraintsFailure, "unsupported digest method " + dmText);
+        indeterminate(r, SubIndication::CryptoConstraintsFailure,
+                      fill(tr("unsupported digest method {method}"), {{"{method}", dmText}}));
         return false;
     }
     if (r.digestAlgorithm.empty()) r.digestAlgorithm = toString(*dm);
     if (*dm == DigestAlgorithm::Sha1)
-        indeterminate(r, SubIndication::CryptoConstraintsFailure, "a reference digest is SHA-1");
+        indeterminate(r, SubIndication::CryptoConstraintsFailure, tr("a reference digest is SHA-1"));
     if (!expected) {
-        fail(r, SubIndication::FormatFailure, "DigestValue of " + uri + " is not Base64");
+        fail(r, SubIndication::FormatFailure,
+             fill(tr("DigestValue of {uri} is not Base64"), {{"{uri}", uri}}));
         return false;
     }
     const auto transforms = transformsOf(ref);
@@ -256,8 +260,9 @@ bool checkReference(const XmlDocument& doc, const xmlNode* signature, const xmlN
         // A second element with the same Id is how signature wrapping hides content.
         if (found.size() != 1 || !inside(found[0], signature)) {
             fail(r, SubIndication::FormatFailure,
-                 found.empty() ? "reference " + uri + " names nothing"
-                               : "reference " + uri + " is ambiguous or outside the signature");
+                 fill(found.empty() ? tr("reference {uri} names nothing")
+                                    : tr("reference {uri} is ambiguous or outside the signature"),
+                      {{"{uri}", uri}}));
             return false;
         }
         std::string algorithm = kC14n;  // XML-DSig 4.4.3.2: node-set to octets by C14N
@@ -267,7 +272,8 @@ bool checkReference(const XmlDocument& doc, const xmlNode* signature, const xmlN
             algorithm = t;
         }
         if (!ok) {
-            indeterminate(r, SubIndication::FormatFailure, "unsupported transform in reference " + uri);
+            indeterminate(r, SubIndication::FormatFailure,
+                          fill(tr("unsupported transform in reference {uri}"), {{"{uri}", uri}}));
             return false;
         }
         octets = canonicalizeSubtree(doc, found[0], algorithm);
@@ -275,12 +281,14 @@ bool checkReference(const XmlDocument& doc, const xmlNode* signature, const xmlN
     } else {
         octets = dereference(uri, ref, why);
         if (!octets) {
-            fail(r, SubIndication::SignedDataNotFound, why.empty() ? "cannot read " + uri : why);
+            fail(r, SubIndication::SignedDataNotFound,
+                 why.empty() ? fill(tr("cannot read {uri}"), {{"{uri}", uri}}) : why);
             return false;
         }
     }
     if (digestOf(*dm, *octets) != *expected) {
-        fail(r, SubIndication::HashFailure, "signed content changed (digest differs): " + uri);
+        fail(r, SubIndication::HashFailure,
+             fill(tr("signed content changed (digest differs): {uri}"), {{"{uri}", uri}}));
         return false;
     }
     if (uri[0] != '#') externalUris.push_back(uri);
@@ -300,11 +308,13 @@ bool isCanonicalization(const std::string& algorithm) { return modeOf(algorithm)
 
 Bytes canonicalize(ByteView xml, const std::string& algorithm, const std::string& name) {
     const auto mode = modeOf(algorithm);
-    if (!mode) throw Error(ErrorCategory::BadInput, "unknown canonicalization " + algorithm, name);
+    if (!mode)
+        throw Error(ErrorCategory::BadInput,
+                    fill(tr("unknown canonicalization {algorithm}"), {{"{algorithm}", algorithm}}), name);
     const XmlDocument doc(xml, name);
     xmlChar* out = nullptr;
     const int n = xmlC14NDocDumpMemory(doc.get(), nullptr, mode->mode, nullptr, mode->comments, &out);
-    if (n < 0 || !out) throw Error(ErrorCategory::BadInput, "cannot canonicalize", name);
+    if (n < 0 || !out) throw Error(ErrorCategory::BadInput, tr("cannot canonicalize the XML"), name);
     Bytes bytes(out, out + n);
     xmlFree(out);
     return bytes;
@@ -312,9 +322,11 @@ Bytes canonicalize(ByteView xml, const std::string& algorithm, const std::string
 
 Bytes canonicalizeSubtree(const XmlDocument& doc, const xmlNode* node, const std::string& algorithm) {
     const auto mode = modeOf(algorithm);
-    if (!mode) throw Error(ErrorCategory::BadInput, "unknown canonicalization " + algorithm);
+    if (!mode)
+        throw Error(ErrorCategory::BadInput,
+                    fill(tr("unknown canonicalization {algorithm}"), {{"{algorithm}", algorithm}}));
     xmlOutputBufferPtr buf = xmlAllocOutputBuffer(nullptr);
-    if (!buf) throw Error(ErrorCategory::Internal, "out of memory");
+    if (!buf) throw Error(ErrorCategory::Internal, tr("out of memory"));
     const int rc = xmlC14NExecute(doc.get(), inSubtree, const_cast<xmlNode*>(node), mode->mode, nullptr,
                                   mode->comments, buf);
     Bytes out;
@@ -323,7 +335,7 @@ Bytes canonicalizeSubtree(const XmlDocument& doc, const xmlNode* node, const std
         out.assign(content, content + xmlOutputBufferGetSize(buf));
     }
     xmlOutputBufferClose(buf);
-    if (rc < 0) throw Error(ErrorCategory::BadInput, "cannot canonicalize an XML element");
+    if (rc < 0) throw Error(ErrorCategory::BadInput, tr("cannot canonicalize an XML element"));
     return out;
 }
 
@@ -381,7 +393,7 @@ std::string escape(const std::string& text) {
 
 std::string sign(const SignInput& in, Key& key) {
     const auto& chain = key.certificateChain();
-    if (chain.empty()) throw Error(ErrorCategory::Token, "the key has no certificate");
+    if (chain.empty()) throw Error(ErrorCategory::Token, tr("the key has no certificate"));
     const Certificate signer = Certificate::fromDer(chain[0]);
 
     std::optional<SignatureAlgorithm> alg;
@@ -390,9 +402,9 @@ std::string sign(const SignInput& in, Key& key) {
             a.digest == in.digest)
             alg = a;
     if (!alg)
-        throw Error(ErrorCategory::Unsupported, "XML signatures need an RSA or ECDSA key with " +
-                                                    std::string(toString(in.digest)) +
-                                                    "; this key offers neither");
+        throw Error(ErrorCategory::Unsupported,
+                    fill(tr("XML signatures need an RSA or ECDSA key with {digest}; this key offers neither"),
+                         {{"{digest}", toString(in.digest)}}));
     const Method method{alg->scheme, alg->digest};
 
     const std::string suffix = randomHex(8);
@@ -495,7 +507,7 @@ std::string sign(const SignInput& in, Key& key) {
         value = key.sign(digest(in.digest, c), *alg);
         if (alg->scheme == SignatureScheme::Ecdsa) {
             const auto raw = ecdsaRawFromDer(value, ecHalf(X509_get0_pubkey(signer.get())));
-            if (!raw) throw Error(ErrorCategory::Crypto, "the key returned a malformed ECDSA signature");
+            if (!raw) throw Error(ErrorCategory::Crypto, tr("the key returned a malformed ECDSA signature"));
             value = *raw;
         }
     }
@@ -514,7 +526,7 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
     try {
         const xmlNode* info = package::child(signature, "SignedInfo");
         if (!isDsig(signature, "Signature") || !isDsig(info, "SignedInfo")) {
-            fail(r, SubIndication::FormatFailure, "not an XML-DSig Signature (no SignedInfo)");
+            fail(r, SubIndication::FormatFailure, tr("not an XML-DSig Signature (no SignedInfo)"));
             return out;
         }
         // Exactly one of each, in the places XML-DSig 4.1 puts them.
@@ -522,7 +534,8 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
             package::children(signature, "SignatureValue").size() != 1 ||
             package::children(info, "CanonicalizationMethod").size() != 1 ||
             package::children(info, "SignatureMethod").size() != 1) {
-            fail(r, SubIndication::FormatFailure, "SignedInfo, SignatureValue or their methods appear twice");
+            fail(r, SubIndication::FormatFailure,
+                 tr("SignedInfo, SignatureValue or their methods appear twice"));
             return out;
         }
         const std::string canon =
@@ -532,23 +545,24 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
         const auto method = methodOf(methodText);
         r.signatureAlgorithm = methodText;
         if (!isCanonicalization(canon))
-            indeterminate(r, SubIndication::FormatFailure, "unsupported canonicalization method " + canon);
+            indeterminate(r, SubIndication::FormatFailure,
+                          fill(tr("unsupported canonicalization method {method}"), {{"{method}", canon}}));
         // CVE-2021-25635: an algorithm nobody checks must never count as valid.
         if (!method)
             indeterminate(r, SubIndication::CryptoConstraintsFailure,
-                          "unsupported signature method " + methodText);
+                          fill(tr("unsupported signature method {method}"), {{"{method}", methodText}}));
         else
             r.signatureAlgorithm = toString(SignatureAlgorithm{method->scheme, method->digest});
         if (method && method->digest == DigestAlgorithm::Sha1)
             indeterminate(r, SubIndication::CryptoConstraintsFailure,
-                          "the signature uses SHA-1, which is broken");
+                          tr("the signature uses SHA-1, which is broken"));
 
         // References.
         std::set<std::string> seenUris;
         std::set<std::string>& sameDocIds = out.sameDocumentIds;
         int matched = 0;
         const auto refs = package::children(info, "Reference");
-        if (refs.empty()) fail(r, SubIndication::FormatFailure, "SignedInfo has no Reference");
+        if (refs.empty()) fail(r, SubIndication::FormatFailure, tr("SignedInfo has no Reference"));
         const NodeDereference byNode = [&](const std::string& uri, const xmlNode* ref, std::string& why) {
             return dereference(uri, transformsOf(ref), why);
         };
@@ -564,10 +578,10 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
         descendants(signature, "QualifyingProperties", qualifying);
         if (signedProps.size() > 1 || qualifying.size() > 1 || times.size() > 1)
             fail(r, SubIndication::FormatFailure,
-                 "the signature carries more than one set of signed properties");
+                 tr("the signature carries more than one set of signed properties"));
         if (signedProps.size() == 1 &&
             !sameDocIds.count(package::attribute(signedProps[0], "Id").value_or("\x01")))
-            fail(r, SubIndication::FormatFailure, "the XAdES SignedProperties are not signed");
+            fail(r, SubIndication::FormatFailure, tr("the XAdES SignedProperties are not signed"));
         if (times.size() == 1 && signedProps.size() == 1 && inside(times[0], signedProps[0])) {
             const std::string t = trim(package::text(times[0]));
             r.signingTime =
@@ -598,17 +612,17 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
                 if (digest(*d, certs[i]) == *value) signerIndex = i;
             if (!signerIndex)
                 fail(r, SubIndication::SigConstraintsFailure,
-                     "no certificate in the signature is the one its SigningCertificate names");
+                     tr("no certificate in the signature is the one its SigningCertificate names"));
             else
                 r.signingCertificateBound = true;
         } else if (keyInfoCerts == 1) {
             signerIndex = 0;
             r.warnings.push_back(
-                "no XAdES SigningCertificate: the signer certificate is not bound by the signature");
+                tr("no XAdES SigningCertificate: the signer certificate is not bound by the signature"));
         } else {
             indeterminate(r, SubIndication::NoSigningCertificateFound,
-                          keyInfoCerts == 0 ? "the signature carries no certificate"
-                                            : "several certificates and none named as the signer");
+                          keyInfoCerts == 0 ? tr("the signature carries no certificate")
+                                            : tr("several certificates and none named as the signer"));
         }
         if (!signerIndex) return out;
         const Certificate signer = Certificate::fromDer(certs[*signerIndex]);
@@ -618,7 +632,7 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
         for (const xmlNode* is : package::children(x509data, "X509IssuerSerial")) {
             if (trim(package::text(package::child(is, "X509SerialNumber"))) != serialDecimal(signer.get()))
                 fail(r, SubIndication::SigConstraintsFailure,
-                     "KeyInfo names a certificate other than the signer (serial number)");
+                     tr("KeyInfo names a certificate other than the signer (serial number)"));
         }
 
         // The signature value.
@@ -633,7 +647,7 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
                                cms::verifyOverData(pub, m, canonicalizeSubtree(doc, info, canon), *value);
             if (!r.signatureValid)
                 fail(r, SubIndication::SigCryptoFailure,
-                     "the signature value does not verify with the signer's key");
+                     tr("the signature value does not verify with the signer's key"));
         }
 
         // The chain, through the core's service.
@@ -644,7 +658,7 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
             try {
                 extra.push_back(Certificate::fromDer(certs[i]));
             } catch (const Error&) {
-                r.warnings.push_back("a certificate in KeyInfo cannot be read; it was ignored");
+                r.warnings.push_back(tr("a certificate in KeyInfo cannot be read; it was ignored"));
             }
         }
         r.chain = validateChain(signer, extra, trust, at, KeyUsagePurpose::DocumentSigning);
@@ -663,7 +677,7 @@ std::vector<std::string> verifyManifest(const XmlDocument& doc, const xmlNode* s
     std::set<std::string> seen, sameDoc;
     try {
         const auto refs = package::children(manifest, "Reference");
-        if (refs.empty()) fail(r, SubIndication::FormatFailure, "a Manifest without Reference");
+        if (refs.empty()) fail(r, SubIndication::FormatFailure, tr("a Manifest without Reference"));
         for (const xmlNode* ref : refs)
             checkReference(doc, signature, ref, dereference, r, seen, sameDoc, external);
     } catch (const Error& e) {
