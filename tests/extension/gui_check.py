@@ -236,11 +236,22 @@ def change_pin_in_dialog(lo, shown, manage_dialog, eseal, env):
         changed = box is not None
         check("确定 changes the PIN through the core: the message PIN 已修改。", changed,
               str([c.getAccessibleName() for c, _ in top_windows(lo) if c is not None]))
+        again = None
         if box is not None:
-            confirm = next((c for c in walk(box) if c.getAccessibleRole() == ROLE["PUSH_BUTTON"]), None)
-            if confirm is not None:
-                act(confirm)
-        again = wait_for(manage_dialog, 15)
+            # A press that reaches the box before its modal loop runs is lost (VCL
+            # ends only an executing dialog): press again while the box is still up.
+            deadline, pressed = time.time() + 20, 0.0
+            while time.time() < deadline and again is None:
+                again = manage_dialog()
+                still = message("PIN 已修改。") if again is None else None
+                if still is not None and time.time() - pressed > 2:
+                    confirm = next((c for c in walk(still) if c.getAccessibleRole() == ROLE["PUSH_BUTTON"]), None)
+                    if confirm is not None:
+                        act(confirm)
+                        pressed = time.time()
+                time.sleep(0.2)
+        if again is None:
+            again = wait_for(manage_dialog, 15)
         check("签章管理 comes back after the message", again is not None)
         return again
     finally:
