@@ -16,6 +16,7 @@
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <set>
+#include <string_view>
 #include <thread>
 
 #include "core/base/atomic_file.hpp"
@@ -226,6 +227,26 @@ InputFile openInput(const std::string& path) {
     int last = std::fgetc(in.file.get());
     in.endsWithEol = last == '\n' || last == '\r';
     std::rewind(in.file.get());
+    // 7.5.2: the file begins with its header. Bytes before it (a web server's
+    // or a mail program's) leave readers disagreeing on where the objects are:
+    // qpdf counts the file's offsets from the header, Poppler and eseal's
+    // revision reader from the file's first byte. An update appended to such a
+    // file would be read differently by each, so it is refused, and sealing a
+    // copy without them (qpdf rewrites the file) is suggested.
+    char head[1024];
+    const std::size_t got = std::fread(head, 1, sizeof head, in.file.get());
+    std::rewind(in.file.get());
+    const std::string_view start(head, got);
+    const std::size_t header = start.find("%PDF-");
+    if (header != 0 && header != std::string_view::npos) {
+        throw Error(
+            ErrorCategory::BadInput,
+            fill(tr("the file has {n} byte(s) before its %PDF header, so PDF readers disagree on where "
+                    "its objects are and a seal added to it could show differently in each; seal a copy "
+                    "without them (qpdf in.pdf copy.pdf writes one)"),
+                 {{"{n}", std::to_string(header)}}),
+            path);
+    }
     return in;
 }
 

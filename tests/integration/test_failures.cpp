@@ -157,6 +157,20 @@ BOOST_AUTO_TEST_CASE(bad_inputs_exit_4) {
     }
 }
 
+// Bytes before the %PDF header (7.5.2): qpdf counts the file's offsets from the
+// header, Poppler from the first byte, so an appended update would be read
+// differently by each; refused before the key is opened, nothing written.
+BOOST_AUTO_TEST_CASE(bytes_before_the_header_are_refused) {
+    Job j;
+    const fs::path in = j.dir / "leading-junk.pdf";
+    writeFile(in, "HTTP/1.1 200 OK\r\n\r\n" + readFile(j.in));
+    const std::string h = sha256File(in);
+    RunResult r = sign({in}, {"-o", j.out.string()}, "signer-ec");
+    expectCleanFailure(r, 4, in, h, j.out, {});
+    BOOST_CHECK_MESSAGE(r.err.find("19 byte(s) before its %PDF header") != std::string::npos, r.describe());
+    BOOST_CHECK_MESSAGE(r.err.find("PIN") == std::string::npos, "asked for the key first: " << r.describe());
+}
+
 BOOST_AUTO_TEST_CASE(unwritable_output_exit_6) {
     Job j;
     writeFile(j.outDir / "a-file", "x");
