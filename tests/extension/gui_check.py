@@ -129,7 +129,10 @@ def top_windows(lo):
 def wait_for(what, seconds=20):
     deadline = time.time() + seconds
     while time.time() < deadline:
-        found = what()
+        try:
+            found = what()
+        except Exception:  # a window disposed while it was looked at (DisposedException): look again
+            found = None
         if found:
             return found
         time.sleep(0.2)
@@ -242,10 +245,14 @@ def change_pin_in_dialog(lo, shown, manage_dialog, eseal, env):
             # ends only an executing dialog): press again while the box is still up.
             deadline, pressed = time.time() + 20, 0.0
             while time.time() < deadline and again is None:
-                again = manage_dialog()
+                again = wait_for(manage_dialog, 0.2)
                 still = message("PIN 已修改。") if again is None else None
                 if still is not None and time.time() - pressed > 2:
-                    confirm = next((c for c in walk(still) if c.getAccessibleRole() == ROLE["PUSH_BUTTON"]), None)
+                    try:
+                        confirm = next((c for c in walk(still) if c.getAccessibleRole() == ROLE["PUSH_BUTTON"]),
+                                       None)
+                    except Exception:  # the box went away meanwhile
+                        confirm = None
                     if confirm is not None:
                         act(confirm)
                         pressed = time.time()
