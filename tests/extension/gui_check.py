@@ -38,7 +38,7 @@ from extension_check import check, props
 
 ROLE = {name: uno.getConstantByName("com.sun.star.accessibility.AccessibleRole." + name)
         for name in ("TOOL_BAR", "PUSH_BUTTON", "DIALOG", "DOCUMENT_TEXT", "PARAGRAPH", "TEXT", "CHECK_BOX",
-                     "ICON", "GRAPHIC", "PASSWORD_TEXT")}
+                     "ICON", "GRAPHIC", "PASSWORD_TEXT", "FRAME")}
 BUTTONS = ("加盖电子签章", "骑缝章", "验证签章", "签章管理")
 LANGPACK = "/usr/lib/libreoffice/share/registry/Langpack-zh-CN.xcd"
 
@@ -204,14 +204,29 @@ def change_pin_in_dialog(lo, shown, manage_dialog, eseal, env):
                 return c
         return None
 
+    def texts_of(context):
+        return [d.getAccessibleName() or "" for d in walk(context)]
+
     def message(text):
+        # Message boxes are top windows of their own; the document's frame (a large
+        # tree, slow to walk on a loaded machine) is not looked into.
         for c, _ in top_windows(lo):
             try:
-                if c is not None and any(text in (d.getAccessibleName() or "") for d in walk(c)):
+                if c is not None and c.getAccessibleRole() != ROLE["FRAME"] and any(text in t for t in texts_of(c)):
                     return c
             except Exception:  # a window going away (the PIN dialog)
                 continue
         return None
+
+    def windows_seen():
+        seen = []
+        for c, _ in top_windows(lo):
+            try:
+                if c is not None and c.getAccessibleRole() != ROLE["FRAME"]:
+                    seen.append(" | ".join(t for t in texts_of(c) if t)[:300])
+            except Exception:
+                seen.append("(went away)")
+        return str(seen)
 
     changed = False
     try:
@@ -235,10 +250,9 @@ def change_pin_in_dialog(lo, shown, manage_dialog, eseal, env):
         ok = find(pins, ROLE["PUSH_BUTTON"], name="确定")
         if ok is not None:
             act(ok)
-        box = wait_for(lambda: message("PIN 已修改。"), 20)
+        box = wait_for(lambda: message("PIN 已修改。"), 30)
         changed = box is not None
-        check("确定 changes the PIN through the core: the message PIN 已修改。", changed,
-              str([c.getAccessibleName() for c, _ in top_windows(lo) if c is not None]))
+        check("确定 changes the PIN through the core: the message PIN 已修改。", changed, windows_seen())
         again = None
         if box is not None:
             # A press that reaches the box before its modal loop runs is lost (VCL
