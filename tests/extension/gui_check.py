@@ -201,8 +201,11 @@ def change_pin_in_dialog(lo, shown, manage_dialog, eseal, env):
 
     def window_named(name, role=ROLE["DIALOG"]):
         for c, _ in top_windows(lo):
-            if c is not None and c.getAccessibleRole() == role and c.getAccessibleName() == name:
-                return c
+            try:
+                if c is not None and c.getAccessibleRole() == role and c.getAccessibleName() == name:
+                    return c
+            except Exception:  # a window going away (DisposedException)
+                continue
         return None
 
     def message(text):
@@ -260,10 +263,10 @@ def change_pin_in_dialog(lo, shown, manage_dialog, eseal, env):
                   code == 0, out.strip()[-160:])
 
 
-SKF_KEY_NAME = "测试单位 RSA 签章人 (soft-skf-0 ESEAL)"  # signer-rsa in the test SKF library's container
+SKF_KEY_NAME = "测试单位 RSA 签章人 (soft SKF key ESEAL)"  # signer-rsa in the test SKF library's container
 
 
-def seal_with_skf_key(lo, display, letter, shots, eseal, pki, env):
+def seal_with_skf_key(lo, display, letter, shots, eseal, pki, env, seal_png):
     """A click on 加盖电子签章 over a fresh letter: the dialog offers the SKF key
     (the test SKF library of the options) next to the token's; choosing it shows
     its tries left; the PIN typed and 盖章 pressed, the letter is sealed with it
@@ -317,6 +320,12 @@ def seal_with_skf_key(lo, display, letter, shots, eseal, pki, env):
           key_box is not None and offered, "key box: %s" % (text_of(key_box) if key_box is not None else None))
     if key_box is not None:
         key_box.setText(SKF_KEY_NAME)
+    # The seal folder's electronic seal names signer-ec, not the SKF key's certificate:
+    # the seal picture is typed instead (a PNG file, as the dialog allows).
+    seal_box = next((c for c in fields if text_of(c) == "测试单位业务专用章"), None)
+    check("the seal box shows the folder's seal first", seal_box is not None)
+    if seal_box is not None:
+        seal_box.setText(seal_png)
 
     def pin_line():
         return next((n for n in (c.getAccessibleName() for c in walk(dialog)) if n and n.startswith("PIN（")), None)
@@ -325,8 +334,16 @@ def seal_with_skf_key(lo, display, letter, shots, eseal, pki, env):
     check("choosing the SKF key shows its PIN state with its tries left (PIN（PIN 正常（剩余 6 次））：)",
           line is not None, str(pin_line()))
     shoot(display, os.path.join(shots, "seal-dialog-skf.png"))
-    if pin_box is not None:
-        pin_box.setText(env["ESEAL_GUI_SKF_PIN"])
+    if line is None or pin_box is None:
+        # The SKF key is not the chosen one: nothing is sealed with another key's PIN.
+        cancel = find(dialog, ROLE["PUSH_BUTTON"], name="取消")
+        if cancel is not None:
+            act(cancel)
+        wait_for(lambda: seal_dialog() is None, 15)
+        done.wait(15)
+        doc.close(True)
+        return
+    pin_box.setText(env["ESEAL_GUI_SKF_PIN"])
     ok = find(dialog, ROLE["PUSH_BUTTON"], name="盖章")
     # Pressed again while the dialog is still there: a press before its modal loop runs is lost.
     for _ in range(10):
@@ -335,9 +352,30 @@ def seal_with_skf_key(lo, display, letter, shots, eseal, pki, env):
         act(ok)
         if wait_for(lambda: seal_dialog() is None, 3):
             break
-    sealed = wait_for(lambda: ec.sha256(letter) != before, 60)
+
+    def error_box():
+        for c, _ in top_windows(lo):
+            try:
+                if c is not None and any("未盖章" in (d.getAccessibleName() or "") for d in walk(c)):
+                    return c
+            except Exception:  # a window going away
+                continue
+        return None
+
+    sealed = wait_for(lambda: ec.sha256(letter) != before or error_box() is not None, 60) and \
+        ec.sha256(letter) != before
+    box = error_box()
+    if box is not None:
+        print("note    an error box: " + " | ".join(d.getAccessibleName() for d in walk(box)
+                                                     if d.getAccessibleName()), flush=True)
+        for _ in range(10):  # pressed again until its modal loop has run and it is gone
+            button = next((c for c in walk(box) if c.getAccessibleRole() == ROLE["PUSH_BUTTON"]), None)
+            if button is not None:
+                act(button)
+            if wait_for(lambda: error_box() is None, 2):
+                break
     done.wait(60)
-    check("盖章 with the SKF key and its typed PIN seals the letter", sealed)
+    check("盖章 with the SKF key and its typed PIN seals the letter (no error box)", sealed and box is None)
     reloaded = wait_for(lambda: ec._model_of(frame) if lo.signature_state(frame) == ec.SIGNATURE_OK else None, 30)
     check("the reloaded window's own signature state is OK (LibreOffice validated the SKF key's signature)",
           reloaded is not None, str(lo.signature_state(frame)))
@@ -358,7 +396,10 @@ def seal_with_skf_key(lo, display, letter, shots, eseal, pki, env):
     with open(env["ESEAL_SKF_SOFT_CONFIG"].replace(".conf", ".state")) as f:
         state = f.read()
     check("the SKF key's tries are all left after the right PIN (one login, no retry)", "user-left 6" in state, state)
-    (reloaded or ec._model_of(frame)).close(True)
+    try:
+        (reloaded or ec._model_of(frame)).close(True)
+    except Exception as e:  # a veto: reported, the LibreOffice is stopped by its PID anyway
+        check("the sealed letter closes", False, str(e)[:120])
 
 
 def main():
@@ -614,7 +655,7 @@ def main():
             check("关闭 closes it", wait_for(lambda: manage_dialog() is None, 15))
         doc.close(True)
         if skf:
-            seal_with_skf_key(lo, x.display, letter2, shots, eseal, pki, env)
+            seal_with_skf_key(lo, x.display, letter2, shots, eseal, pki, env, seal)
         else:
             print("skip    no SKF test library given: the SKF key in the seal dialog is not tried", flush=True)
     finally:
