@@ -118,8 +118,10 @@ ChosenSeal chosenSeal(const CommandArgs& args) {
                 }
             }
             signers = certificatesBeforePin(*key);
-        } catch (const Error&) {
-            // A key that keeps no seals, or is not there: opening it says so later.
+        } catch (const Error& e) {
+            // A key that keeps no seals (a PKCS#12 file: nothing to look in), or one
+            // not there: opening it says so later.
+            if (e.category() == ErrorCategory::Usage) keyUnread.clear();
         }
     }
     const auto named = [&](const seal::NamedSeal& s) {

@@ -45,9 +45,8 @@ public:
     const std::string& name() const noexcept { return name_; }
     const std::string& folder() const noexcept { return folder_; }        // the seal folder searched
     const std::string& keyLooked() const noexcept { return keyLooked_; }  // the token searched, or ""
-    const std::string& keyUnread() const noexcept {
-        return keyUnread_;
-    }  // Key, when its seals were unreadable
+    // Key, when it keeps seals (a USB Key) but they could not be read (not plugged in, ...).
+    const std::string& keyUnread() const noexcept { return keyUnread_; }
 
 private:
     std::string name_, folder_, keyLooked_, keyUnread_;

@@ -208,6 +208,14 @@ BOOST_AUTO_TEST_CASE(the_seal_argument_names_a_picture_or_an_electronic_seal) {
     const SealNotFound unread("x", "公章", "/s", "", "skf:/lib.so");
     BOOST_TEST(clerkHeadline(unread, false).find("the seals of the key skf:/lib.so could not be read") !=
                std::string::npos);
+    // A PKCS#12 key keeps no seals: only the folder was looked in, nothing "unread".
+    try {
+        chosenSeal({{"Seal", "没有这枚印章"}, {"SealFolder", folder.string()}, {"Key", "p12:/nowhere.p12"}});
+        BOOST_FAIL("an unknown seal name was accepted");
+    } catch (const SealNotFound& e) {
+        BOOST_TEST(e.keyLooked().empty());
+        BOOST_TEST(e.keyUnread().empty());
+    }
     std::filesystem::remove_all(folder);
     BOOST_TEST((categoryOf([] { chosenSeal({}); }) == ErrorCategory::Usage));
 }
