@@ -19,13 +19,40 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import uno  # noqa: E402
 from com.sun.star.beans import PropertyValue  # noqa: E402
 
-from office_support import LibreOffice  # noqa: E402
+from office_support import LibreOffice, storage_format  # noqa: E402
 
 
 def prop(name, value):
     p = PropertyValue()
     p.Name, p.Value = name, value
     return p
+
+
+def nss_certificate(ctx):
+    """The one personal certificate of the NSS database (MOZILLA_CERTIFICATE_FOLDER),
+    or the reason there is none (a string)."""
+    security = ctx.ServiceManager.createInstanceWithContext("com.sun.star.xml.crypto.SEInitializer", ctx)
+    certs = security.createSecurityContext("").getSecurityEnvironment().getPersonalCertificates()
+    if len(certs) != 1:
+        return "%d certificates in the NSS database, want 1" % len(certs)
+    return certs[0]
+
+
+def sign_stored(ctx, path, certificate):
+    """DocumentDigitalSignatures.signDocumentWithCertificate on the package at
+    path (read-write storage, committed by the call), as LibreOffice's own
+    File > Digital Signatures signs a stored document. True when it signed.
+    (bench/clerk.py uses this too: LibreOffice's sign-and-reload.)"""
+    smgr = ctx.ServiceManager
+    storages = smgr.createInstanceWithContext("com.sun.star.embed.StorageFactory", ctx)
+    signatures = smgr.createInstanceWithArgumentsAndContext(
+        "com.sun.star.security.DocumentDigitalSignatures", ("1.2", False), ctx)
+    storage = uno.invoke(storages, "createInstanceWithArguments",
+                         ((uno.systemPathToFileUrl(os.path.abspath(path)), 7, storage_format("ZipFormat")),))
+    try:
+        return bool(signatures.signDocumentWithCertificate(certificate, storage, None))
+    finally:
+        storage.dispose()
 
 
 def main():
@@ -41,16 +68,11 @@ def main():
         doc.storeToURL(uno.systemPathToFileUrl(out), (prop("FilterName", filt), prop("Overwrite", True)))
         doc.close(True)
         t2 = time.monotonic()
-        security = smgr.createInstanceWithContext("com.sun.star.xml.crypto.SEInitializer", lo.ctx)
-        certs = security.createSecurityContext("").getSecurityEnvironment().getPersonalCertificates()
-        if len(certs) != 1:
-            print("lo-sign: %d certificates in the NSS database, want 1" % len(certs))
+        certificate = nss_certificate(lo.ctx)
+        if isinstance(certificate, str):
+            print("lo-sign: " + certificate)
             return 1
-        storage = lo.open_storage(out, 7)
-        try:
-            signed = lo.signatures.signDocumentWithCertificate(certs[0], storage, None)
-        finally:
-            storage.dispose()
+        signed = sign_stored(lo.ctx, out, certificate)
         t3 = time.monotonic()
         if not signed:
             print("lo-sign: LibreOffice did not sign %s (filter %s)" % (out, filt))

@@ -259,7 +259,7 @@ private:
             SealDialogResult chosen;
             Reference<awt::XWindowPeer> parent(frame_->getContainerWindow(), uno::UNO_QUERY);
             if (!runSealDialog(context_, parent, args, optionList(context_, "Pkcs11Modules"),
-                               chineseUi(context_), chosen))
+                               optionList(context_, "SkfLibraries"), chineseUi(context_), chosen))
                 throw Cancelled();
             TypedPin pin(std::move(chosen.pin));
             return seal(chosen.args, command == "CrossPageSeal", &pin);

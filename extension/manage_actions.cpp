@@ -76,8 +76,8 @@ void addFolderSeals(const std::string& folder, Inventory& inventory) {
     }
 }
 
-void addTokenSeals(const std::optional<std::string>& module, Inventory& inventory) {
-    for (const TokenSeals& t : readTokenSeals(module)) {
+void addTokenSeals(const std::vector<TokenSeals>& onTokens, Inventory& inventory) {
+    for (const TokenSeals& t : onTokens) {
         if (!t.error.empty())
             inventory.problems.push_back((t.tokenLabel.empty() ? t.tokenUri : t.tokenLabel) + ": " + t.error);
         for (std::size_t i = 0; i < t.sealValues.size(); ++i) {
@@ -198,11 +198,19 @@ Inventory takeInventory(const std::vector<std::string>& pkcs11Modules,
             }
         }
         addFolderSeals(folder, inventory);
+        // Seals kept as files of the SKF applications (GM/T 0016 7.5), as on PKCS#11 tokens.
+        for (const std::string& library : skfLibraries) {
+            try {
+                addTokenSeals(readSkfSeals(library), inventory);
+            } catch (const std::exception& e) {
+                inventory.problems.push_back(library + ": " + e.what());
+            }
+        }
         std::vector<std::optional<std::string>> where(pkcs11Modules.begin(), pkcs11Modules.end());
         if (where.empty()) where.push_back(std::nullopt);
         for (const auto& module : where) {
             try {
-                addTokenSeals(module, inventory);
+                addTokenSeals(readTokenSeals(module), inventory);
             } catch (const std::exception& e) {
                 inventory.problems.push_back((module ? *module : std::string("p11-kit")) + ": " + e.what());
             }

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
+#include "core/crypto/issuers.hpp"
 #include "core/crypto/trust.hpp"
 #include "core/key/pin.hpp"
 #include "core/report/report.hpp"
@@ -97,11 +99,14 @@ ChosenSeal chosenSeal(const CommandArgs& args) {
         }
     }
     std::vector<Bytes> signers;
-    std::string places = folder;
+    std::string places = folder, keyLooked, keyUnread;
     if (const std::string* key = find(args, "Key")) {
+        keyUnread = *key;
         try {
             const TokenSeals onKey = sealsOnKey(*key);
             places += ", " + onKey.tokenLabel;
+            keyLooked = onKey.tokenLabel.empty() ? *key : onKey.tokenLabel;
+            keyUnread.clear();
             for (std::size_t i = 0; i < onKey.sealValues.size(); ++i) {
                 try {
                     seals.push_back(
@@ -113,8 +118,21 @@ ChosenSeal chosenSeal(const CommandArgs& args) {
                 }
             }
             signers = certificatesBeforePin(*key);
-        } catch (const Error&) {
-            // A key that keeps no seals, or is not there: opening it says so later.
+        } catch (const Error& e) {
+            // A key that keeps no seals (a PKCS#12 file: nothing to look in), or one
+            // not there: opening it says so later.
+            if (e.category() == ErrorCategory::Usage) keyUnread.clear();
+        }
+    }
+    const auto named = [&](const seal::NamedSeal& s) {
+        return s.label == *name || s.seal.property.name == *name || s.seal.esId == *name;
+    };
+    if (std::none_of(seals.begin(), seals.end(), named)) {
+        // seal::chooseSeal's sentence (the seals there), with the places kept apart.
+        try {
+            seal::chooseSeal(seals, *name, signers, places);
+        } catch (const TokenError& e) {
+            throw SealNotFound(e.message(), *name, folder, keyLooked, keyUnread);
         }
     }
     const seal::NamedSeal& chosen = seal::chooseSeal(seals, *name, signers, places);
@@ -243,8 +261,23 @@ SealSession::SealSession(const std::string& input, const std::string& checkOutpu
         }
     }
     format_->check(request_);
+    // A USB Key (an SKF key above all) often holds only the unit's own
+    // certificate: its issuers come from Chain (';'-separated PEM/DER files; an
+    // unreadable one fails here, before the PIN) and the user's
+    // ~/.config/eseal/certs, as `eseal sign --chain` takes them.
+    std::vector<Certificate> issuers;
+    if (const std::string* chain = find(args, "Chain"))
+        for (const std::string& file : splitList(*chain)) {
+            auto certs = readCertificateFile(file);
+            issuers.insert(issuers.end(), certs.begin(), certs.end());
+        }
+    if (const std::string dir = userConfigDir("certs"); !dir.empty()) {
+        std::vector<std::string> unreadable;  // 签章管理 is where a bad file would be shown
+        auto certs = readCertificateDir(dir, unreadable);
+        issuers.insert(issuers.end(), certs.begin(), certs.end());
+    }
     EnvPin environment(pinEnv ? *pinEnv : std::string());
-    key_ = openKey(*keySpec, pins ? *pins : environment);
+    key_ = withIssuers(openKey(*keySpec, pins ? *pins : environment), issuers);
     // GB/T 38540-2020 8.1 b: the seal must name the signer's certificate.
     if (electronic)
         seal::requireSignerListed(*electronic, key_->certificateChain().front(), request_.sealImage);
@@ -413,6 +446,20 @@ std::string errorJson(const std::string& category, const std::string& message, c
 
 std::string clerkHeadline(const Error& error, bool chinese) {
     const auto t = [chinese](const char* zh, const char* en) { return std::string(chinese ? zh : en); };
+    if (const auto* missing = dynamic_cast<const SealNotFound*>(&error)) {
+        // The seal by its name and every place looked in, so the clerk can tell a
+        // mistyped name from a key not plugged in or a seal folder elsewhere.
+        std::string places = t("印章文件夹 ", "the seal folder ") + missing->folder();
+        if (!missing->keyLooked().empty())
+            places += t("，以及 USB Key “", " and the USB Key '") + missing->keyLooked() + t("”", "'");
+        else if (!missing->keyUnread().empty())
+            places += t("（未能读取密钥 ", " (the seals of the key ") + missing->keyUnread() +
+                      t(" 上的印章）", " could not be read)");
+        return t("未找到名为“", "No seal named '") + missing->name() +
+               t("”的印章，未盖章。已查找：", "': nothing was sealed. eseal looked in ") + places +
+               t("。请检查印章名称，或在“签章管理”中查看可用的印章。",
+                 ". Check the name, or see the seals there in 签章管理 (Manage).");
+    }
     if (const auto* token = dynamic_cast<const TokenError*>(&error)) {
         switch (token->kind()) {
             case TokenError::Kind::WrongPin:

@@ -30,8 +30,30 @@ struct ChosenSeal {
     std::string where;                        // the file, or "'label' on TOKEN"
     std::optional<seal::SesSeal> electronic;  // none: a plain picture
 };
-// Throws Error(Usage) without Seal, Error / TokenError(NotFound) as reading
-// or choosing the seal does.
+// No seal has the name the Seal argument gives (nor is it a file): the error
+// names the seal and every place eseal looked, so that the clerk's headline
+// can say so (clerkHeadline). Still a TokenError(NotFound), as before.
+class SealNotFound final : public TokenError {
+public:
+    SealNotFound(const std::string& message, std::string name, std::string folder, std::string keyLooked,
+                 std::string keyUnread)
+        : TokenError(Kind::NotFound, message),
+          name_(std::move(name)),
+          folder_(std::move(folder)),
+          keyLooked_(std::move(keyLooked)),
+          keyUnread_(std::move(keyUnread)) {}
+    const std::string& name() const noexcept { return name_; }
+    const std::string& folder() const noexcept { return folder_; }        // the seal folder searched
+    const std::string& keyLooked() const noexcept { return keyLooked_; }  // the token searched, or ""
+    // Key, when it keeps seals (a USB Key) but they could not be read (not plugged in, ...).
+    const std::string& keyUnread() const noexcept { return keyUnread_; }
+
+private:
+    std::string name_, folder_, keyLooked_, keyUnread_;
+};
+// Throws Error(Usage) without Seal, SealNotFound when no seal has the name,
+// Error / TokenError(NotFound) as reading or choosing the seal does otherwise
+// (several seals of that name).
 ChosenSeal chosenSeal(const CommandArgs& args);
 
 // The request for vnd.eseal:Seal / CrossPageSeal from Key, Seal, Keyword,

@@ -1,15 +1,20 @@
 #include "extension/seal_dialog.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <com/sun/star/awt/Toolkit.hpp>
 #include <com/sun/star/awt/XControl.hpp>
+#include <com/sun/star/awt/XControlContainer.hpp>
 #include <com/sun/star/awt/XControlModel.hpp>
 #include <com/sun/star/awt/XDialog.hpp>
+#include <com/sun/star/awt/XTextComponent.hpp>
+#include <com/sun/star/awt/XTextListener.hpp>
 #include <com/sun/star/beans/XPropertySet.hpp>
 #include <com/sun/star/container/XNameContainer.hpp>
 #include <com/sun/star/lang/XComponent.hpp>
 #include <com/sun/star/lang/XMultiComponentFactory.hpp>
 #include <com/sun/star/lang/XMultiServiceFactory.hpp>
+#include <cppuhelper/implbase1.hxx>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,17 +49,75 @@ std::string get(const CommandArgs& args, const char* name) {
     return it == args.end() ? std::string() : it->second;
 }
 
+// The key list as the clerk reads it: "holder (token)", unique, for each key spec.
+std::vector<std::pair<std::string, std::string>> keyNames(const std::vector<KeyChoice>& keys) {
+    std::vector<std::pair<std::string, std::string>> names;
+    for (const KeyChoice& k : keys) {
+        std::string shown = k.label;
+        for (int n = 2;
+             std::any_of(names.begin(), names.end(), [&](const auto& p) { return p.first == shown; }); ++n)
+            shown = k.label + " [" + std::to_string(n) + "]";
+        names.emplace_back(shown, k.spec);
+    }
+    return names;
+}
+
+// The PIN line of a key: its token's PIN state, with the tries left where the
+// token tells them (SKF_GetPINInfo gives the count; PKCS#11 only flags).
+std::string pinLine(const KeyChoice* key, bool zh) {
+    if (!key) return zh ? "PIN：" : "PIN:";
+    return (zh ? "PIN（" : "PIN (") + pinStateText(key->pinState, zh) + (zh ? "）：" : "):");
+}
+
+// The key chosen or typed in the Key box: its holder and PIN state follow it.
+class KeyFollower : public cppu::WeakImplHelper1<awt::XTextListener> {
+public:
+    KeyFollower(const Reference<awt::XTextComponent>& box, const Reference<beans::XPropertySet>& holder,
+                const Reference<beans::XPropertySet>& pinLabel, std::vector<KeyChoice> keys,
+                std::vector<std::pair<std::string, std::string>> names, bool zh)
+        : box_(box),
+          holder_(holder),
+          pinLabel_(pinLabel),
+          keys_(std::move(keys)),
+          names_(std::move(names)),
+          zh_(zh) {}
+    void SAL_CALL textChanged(const awt::TextEvent&) override {
+        // No exception leaves a UNO call: a control going away is left alone.
+        try {
+            if (!box_.is()) return;
+            const std::string typed = utf8(box_->getText().trim());
+            const KeyChoice* key = nullptr;
+            for (std::size_t i = 0; i < keys_.size(); ++i)
+                if (names_[i].first == typed || keys_[i].spec == typed) key = &keys_[i];
+            holder_->setPropertyValue("Label", uno::Any(ou(key ? key->label : std::string())));
+            pinLabel_->setPropertyValue("Label", uno::Any(ou(pinLine(key, zh_))));
+        } catch (...) {
+        }
+    }
+    void SAL_CALL disposing(const lang::EventObject&) override { box_.clear(); }
+
+private:
+    Reference<awt::XTextComponent> box_;
+    Reference<beans::XPropertySet> holder_, pinLabel_;
+    std::vector<KeyChoice> keys_;
+    std::vector<std::pair<std::string, std::string>> names_;
+    bool zh_;
+};
+
 }  // namespace
 
 bool runSealDialog(const Reference<uno::XComponentContext>& context,
                    const Reference<awt::XWindowPeer>& parent, const CommandArgs& defaults,
-                   const std::vector<std::string>& modules, bool zh, SealDialogResult& result) {
+                   const std::vector<std::string>& modules, const std::vector<std::string>& skfLibraries,
+                   bool zh, SealDialogResult& result) {
     const auto t = [zh](const char* chinese, const char* english) {
         return std::string(zh ? chinese : english);
     };
     // The seals of the seal folder and of the keys, with their own pictures.
+    // The keys of the PKCS#11 modules and of the SKF libraries (the options).
     const Inventory inventory = takeInventory(
-        modules, {}, get(defaults, "SealFolder").empty() ? defaultSealFolder() : get(defaults, "SealFolder"));
+        modules, skfLibraries,
+        get(defaults, "SealFolder").empty() ? defaultSealFolder() : get(defaults, "SealFolder"));
     const std::vector<KeyChoice> keys = keyChoices(inventory.tokens);
     DialogBuilder b(context);
     b.model()->setPropertyValue("Title", uno::Any(ou(t("加盖电子签章", "Seal the document"))));
@@ -101,24 +164,35 @@ bool runSealDialog(const Reference<uno::XComponentContext>& context,
 
     b.label("KeyLabel", t("密钥（USB Key 上的签章证书）：", "Key (the seal certificate on the USB Key):"), 6,
             104, 200);
-    auto key = b.add("ComboBox", "Key", 6, 115, 200, 12);
+    auto key = b.add("ComboBox", "Key", 6, 115, 308, 12);
     key->setPropertyValue("Dropdown", uno::Any(true));
-    Sequence<OUString> items(static_cast<sal_Int32>(keys.size()));
-    for (std::size_t i = 0; i < keys.size(); ++i) items[static_cast<sal_Int32>(i)] = ou(keys[i].spec);
+    const std::vector<std::pair<std::string, std::string>> keyItems = keyNames(keys);
+    Sequence<OUString> items(static_cast<sal_Int32>(keyItems.size()));
+    for (std::size_t i = 0; i < keyItems.size(); ++i)
+        items[static_cast<sal_Int32>(i)] = ou(keyItems[i].first);
     key->setPropertyValue("StringItemList", uno::Any(items));
-    const std::string firstKey = !get(defaults, "Key").empty() ? get(defaults, "Key")
-                                 : keys.empty()                ? std::string()
-                                                               : keys.front().spec;
-    key->setPropertyValue("Text", uno::Any(ou(firstKey)));
-    std::string who = keys.empty() ? t("未找到 USB Key；请在“选项 ▸ 电子签章”中添加 PKCS#11 模块",
-                                       "No USB Key found; add its PKCS#11 module in Options > 电子签章")
-                                   : keys.front().label;
-    b.label("KeyHolder", who, 6, 129, 200);
+    // The key of the arguments (a spec) shown by its name when it is one of the list.
+    const KeyChoice* firstKey = keys.empty() ? nullptr : &keys.front();
+    std::string firstKeyText = firstKey ? keyItems.front().first : std::string();
+    if (!get(defaults, "Key").empty()) {
+        firstKey = nullptr;
+        firstKeyText = get(defaults, "Key");
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            if (keys[i].spec == firstKeyText) {
+                firstKey = &keys[i];
+                firstKeyText = keyItems[i].first;
+            }
+    }
+    key->setPropertyValue("Text", uno::Any(ou(firstKeyText)));
+    const std::string who = keys.empty()
+                                ? t("未找到 USB Key；请在“选项 ▸ 电子签章”中添加 PKCS#11 模块或 SKF 厂商库",
+                                    "No USB Key found; add its PKCS#11 module or SKF library in Options > "
+                                    "电子签章")
+                            : firstKey ? firstKey->label
+                                       : std::string();
+    auto holder = b.label("KeyHolder", who, 6, 129, 308);
 
-    std::string pinLabel = t("PIN：", "PIN:");
-    if (!keys.empty())
-        pinLabel = t("PIN（", "PIN (") + pinStateText(keys.front().pinState, zh) + t("）：", "):");
-    b.label("PinLabel", pinLabel, 6, 146, 278);
+    auto pinLabel = b.label("PinLabel", pinLine(firstKey, zh), 6, 146, 308);
     auto pin = b.add("Edit", "Pin", 6, 157, 120, 12);
     pin->setPropertyValue("EchoChar", uno::Any(sal_Int16('*')));
 
@@ -157,6 +231,12 @@ bool runSealDialog(const Reference<uno::XComponentContext>& context,
     b.okCancel(t("盖章", "Seal"), t("取消", "Cancel"), 200, 268);
 
     Reference<awt::XControl> dialog = b.create(parent);
+    if (!keys.empty()) {
+        Reference<awt::XTextComponent> box(
+            Reference<awt::XControlContainer>(dialog, uno::UNO_QUERY_THROW)->getControl("Key"),
+            uno::UNO_QUERY);
+        if (box.is()) box->addTextListener(new KeyFollower(box, holder, pinLabel, keys, keyItems, zh));
+    }
     const sal_Int16 answer = Reference<awt::XDialog>(dialog, uno::UNO_QUERY_THROW)->execute();
 
     result.args = defaults;
@@ -164,6 +244,8 @@ bool runSealDialog(const Reference<uno::XComponentContext>& context,
     for (const auto& [shown, argument] : choices)
         if (shown == result.args["Seal"]) result.args["Seal"] = argument;
     result.args["Key"] = text(key);
+    for (const auto& [shown, spec] : keyItems)
+        if (shown == result.args["Key"]) result.args["Key"] = spec;
     result.args.erase("PinEnv");
     if (selected(atKeyword)) {
         result.args["Keyword"] = text(keyword);

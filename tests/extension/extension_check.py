@@ -15,6 +15,7 @@ usage: extension_check.py ESEAL_BIN OXT TEST_DATA_DIR SKF_TEST_LIBRARY
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -723,6 +724,85 @@ def manage_keys(lo, eseal, pki, inputs, nssdb, work, env, skf, locked_key):
     doc.close(True)
 
 
+def skf_sealing(lo, eseal, pki, work, env, skf_key, pin_var):
+    """vnd.eseal:Seal with Key=skf:... (the test SKF library, as a vendor's
+    library is loaded): a Writer letter sealed in place, its chain completed
+    from Chain (the key holds only the unit's certificate), checked by eseal
+    verify, xmlsec1 and LibreOffice's own signature check; the same without
+    Chain carries the key's own certificate only. Then a seal name that
+    no seal has: the clerk's headline names it and where eseal looked, in
+    English and in Chinese."""
+    base = dict(Key=skf_key, Seal=os.path.join(os.path.dirname(pki), "inputs", "seal-red.png"), PinEnv=pin_var,
+                Keyword="（盖章）", Output="document")
+    letter, bare = os.path.join(work, "SKF公函.odt"), os.path.join(work, "SKF公函-无链.odt")
+    make_letter(lo, letter)
+    make_letter(lo, bare)
+    doc = lo.open(letter)
+    frame = doc.getCurrentController().getFrame()
+    before = sha256(letter)
+    state, result = timed_dispatch(lo, frame, "Seal", "odt with the SKF key",
+                                   **dict(base, Chain=os.path.join(pki, "intermediate-ca.crt")))
+    check("Seal with Key=skf:... (Output=document) seals the letter in place and reloads it",
+          state == 1 and '"ok":true' in (result or "") and "reloadError" not in (result or "") and
+          sha256(letter) != before, str(result))
+    code, out = run([eseal, "verify", "--json", letter, "--trust", os.path.join(pki, "trust.pem"), "--no-system-trust"],
+                    env)
+    try:
+        sigs = json.loads(out).get("signatures", [])
+    except ValueError:
+        sigs = []
+    check("the letter's signature is the SKF key's (its RSA certificate)",
+          len(sigs) == 1 and "RSA" in sigs[0].get("signer", {}).get("commonName", ""), out[-200:])
+    odf_verified(lo, eseal, letter, _model_of(frame).getCurrentController().getFrame(), pki, env, work)
+    _model_of(frame).close(True)
+
+    # The key holds the unit's certificate alone: the intermediate is in the
+    # signature because Chain gave it (a verifier without it in its own store
+    # could not build the path; this test's NSS database has it from a PKCS#12).
+    doc = lo.open(bare)
+    frame = doc.getCurrentController().getFrame()
+    state, result = lo.dispatch(frame, "Seal", **base)
+
+    def certificates_in(path):
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("META-INF/documentsignatures.xml").decode("utf-8")
+        # KeyInfo's X509Certificate (the signer) and XAdES CertificateValues' (the rest of the chain)
+        return len(re.findall(r"<(?:\w+:)?(?:Encapsulated)?X509Certificate>", xml))
+
+    with_chain, without = certificates_in(letter), certificates_in(bare) if state == 1 else None
+    check("the signature carries the SKF key's certificate and, with Chain, its intermediate (without: only its own)",
+          with_chain == 2 and without == 1, "with Chain %s, without %s; %s" % (with_chain, without, result))
+    _model_of(frame).close(True)
+
+    # A seal name no seal has.
+    folder = os.path.join(work, "skf-seals")
+    os.makedirs(folder, exist_ok=True)
+    fresh = os.path.join(work, "SKF公函-无印章.odt")
+    make_letter(lo, fresh)
+    l10n = lo.create("com.sun.star.configuration.ConfigurationProvider").createInstanceWithArguments(
+        "com.sun.star.configuration.ConfigurationUpdateAccess", props(nodepath="/org.openoffice.Setup/L10N"))
+    was = l10n.ooLocale
+    try:
+        for locale, words in (("en-US", ("No seal named '不存在的印章'", "the seal folder " + folder,
+                                          "the USB Key 'soft-skf-0 / ESEAL'")),
+                              ("zh-CN", ("未找到名为“不存在的印章”的印章", "印章文件夹 " + folder,
+                                         "USB Key “soft-skf-0 / ESEAL”"))):
+            l10n.replaceByName("ooLocale", locale)
+            l10n.commitChanges()
+            doc = lo.open(fresh)
+            before = sha256(fresh)
+            state, result = lo.dispatch(doc.getCurrentController().getFrame(), "Seal",
+                                        **dict(base, Seal="不存在的印章", SealFolder=folder))
+            parsed = json.loads(result or "{}")
+            check("UI language %s: an unknown seal name gets its own headline, naming the seal and where eseal looked"
+                  % locale, state == 0 and all(w in parsed.get("headline", "") for w in words) and
+                  sha256(fresh) == before and doc.GraphicObjects.getCount() == 0, str(result))
+            doc.close(True)
+    finally:
+        l10n.replaceByName("ooLocale", was)
+        l10n.commitChanges()
+
+
 def main():
     eseal, oxt, data, skf = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
     pki, inputs = os.path.join(data, "pki"), os.path.join(data, "inputs")
@@ -733,6 +813,8 @@ def main():
     env[WRONG_PIN_VAR] = "87654321"
     env.update(ESEAL_EXT_ADMIN_PIN="12345678", ESEAL_EXT_NEW_PIN="24681357", ESEAL_EXT_NEWER_PIN="13572468")
     env.pop("PYTHONPATH", None)
+    # No ~/.config/eseal/certs of the machine's: the chains are what the test gives.
+    env["XDG_CONFIG_HOME"] = os.path.join(work, "config")
     key = "pkcs11:token=eseal-test;object=signer-ec?module-path=/usr/lib/softhsm/libsofthsm2.so"
     seal = os.path.join(inputs, "seal-red.png")
     pdf = os.path.join(work, "letter.pdf")
@@ -901,6 +983,7 @@ def main():
 
         odf_in_place(lo, eseal, key, seal, work, pki, env, locked_key)
         manage_keys(lo, eseal, pki, inputs, nssdb, work, env, skf, locked_key)
+        skf_sealing(lo, eseal, pki, work, env, locked_key, "ESEAL_EXT_NEWER_PIN")  # unlocked by manage_keys
         electronic_seals(lo, eseal, pki, inputs, nssdb, work, env, key)
 
         # A new document never saved has no file to seal.

@@ -14,15 +14,19 @@ UNO and the accessibility tree, as a screen reader or a click would:
   offering the test token's key; its 取消 button closes it, nothing sealed;
 - the letter sealed (dispatch with arguments) and reloaded, the button
   验证签章 opens the sidebar deck 电子签章, whose panel lists the seal;
-- 签章管理 opens its dialog: the token, its keys, the seal of the seal folder.
+- 签章管理 opens its dialog: the token, its keys, the seal of the seal folder;
+- over a second letter the seal dialog offers the SKF key of the options'
+  SKF library with its tries left; chosen, its PIN typed and 盖章 pressed,
+  the letter is sealed with it, reloaded, and validly signed.
 
 Screenshots (scrot) of the toolbar, the dialogs and the verify panel are
 written to SHOT_DIR (docs/screenshots/ holds the committed ones). Every
 process this test starts (Xvfb, soffice in its own process group) is ended
 by its own id. Prints "ok"/"FAILED" lines and "N passed, M failed".
 
-usage: gui_check.py ESEAL_BIN OXT TEST_DATA_DIR SHOT_DIR
+usage: gui_check.py ESEAL_BIN OXT TEST_DATA_DIR SHOT_DIR [SKF_TEST_LIBRARY]
 """
+import json
 import os
 import shutil
 import subprocess
@@ -200,8 +204,11 @@ def change_pin_in_dialog(lo, shown, manage_dialog, eseal, env):
 
     def window_named(name, role=ROLE["DIALOG"]):
         for c, _ in top_windows(lo):
-            if c is not None and c.getAccessibleRole() == role and c.getAccessibleName() == name:
-                return c
+            try:
+                if c is not None and c.getAccessibleRole() == role and c.getAccessibleName() == name:
+                    return c
+            except Exception:  # a window going away (DisposedException)
+                continue
         return None
 
     def texts_of(context):
@@ -288,8 +295,148 @@ def change_pin_in_dialog(lo, shown, manage_dialog, eseal, env):
                   code == 0, out.strip()[-160:])
 
 
+SKF_KEY_NAME = "测试单位 RSA 签章人 (soft SKF key ESEAL)"  # signer-rsa in the test SKF library's container
+
+
+def seal_with_skf_key(lo, display, letter, shots, eseal, pki, env, seal_png):
+    """A click on 加盖电子签章 over a fresh letter: the dialog offers the SKF key
+    (the test SKF library of the options) next to the token's; choosing it shows
+    its tries left; the PIN typed and 盖章 pressed, the letter is sealed with it
+    (its intermediate from ~/.config/eseal/certs) and reloaded; eseal verify and
+    LibreOffice's own signature check accept it."""
+    doc = lo.open(letter, hidden=False)
+    frame = doc.getCurrentController().getFrame()
+    frame.getContainerWindow().setPosSize(0, 0, 1280, 900, 15)
+    window_context = frame.getContainerWindow().getAccessibleContext()
+    bar = wait_for(lambda: find(window_context, ROLE["TOOL_BAR"], name="加盖电子签章"))
+    button = find(bar, ROLE["PUSH_BUTTON"], name="加盖电子签章") if bar is not None else None
+    if button is None:
+        check("the toolbar of the second letter has 加盖电子签章", False)
+        doc.close(True)
+        return
+
+    def seal_dialog():
+        for c, _ in top_windows(lo):
+            try:
+                if c is not None and c.getAccessibleRole() == ROLE["DIALOG"] and c.getAccessibleName() == "加盖电子签章":
+                    return c
+            except Exception:  # a window going away
+                continue
+        return None
+
+    before = ec.sha256(letter)
+    done, failure = act(button)
+    if not wait_for(seal_dialog, 5):
+        click(display, button)
+    dialog = wait_for(seal_dialog)
+    check("加盖电子签章 opens the seal dialog over the second letter", dialog is not None and not failure)
+    if dialog is None:
+        doc.close(True)
+        return
+    names = [c.getAccessibleName() for c in walk(dialog)]
+    print("dialog  " + " | ".join(n for n in names if n), flush=True)
+    fields = [c for c in walk(dialog) if c.getAccessibleRole() in (ROLE["TEXT"], ROLE["PASSWORD_TEXT"])]
+
+    def text_of(c):
+        try:
+            return c.getText()
+        except Exception:
+            return ""
+
+    key_box = next((c for c in fields if "(eseal-test)" in text_of(c) or "soft-skf-0" in text_of(c)), None)
+    pin_box = next((c for c in fields if c.getAccessibleRole() == ROLE["PASSWORD_TEXT"]), None)
+    if pin_box is None:  # the PIN box (echo character) as the toolkit names it
+        pin_box = next((c for c in fields if c is not key_box and text_of(c) == ""), None)
+    offered = any(SKF_KEY_NAME in n for n in names) or any(SKF_KEY_NAME in text_of(c) for c in walk(dialog))
+    check("the dialog offers the SKF key (SKF library of the options) next to the token's",
+          key_box is not None and offered, "key box: %s" % (text_of(key_box) if key_box is not None else None))
+    if key_box is not None:
+        key_box.setText(SKF_KEY_NAME)
+    # The seal folder's electronic seal names signer-ec, not the SKF key's certificate:
+    # the seal picture is typed instead (a PNG file, as the dialog allows).
+    seal_box = next((c for c in fields if text_of(c) == "测试单位业务专用章"), None)
+    check("the seal box shows the folder's seal first", seal_box is not None)
+    if seal_box is not None:
+        seal_box.setText(seal_png)
+
+    def pin_line():
+        return next((n for n in (c.getAccessibleName() for c in walk(dialog)) if n and n.startswith("PIN（")), None)
+
+    line = wait_for(lambda: (pin_line() or "") if "剩余 6 次" in (pin_line() or "") else None, 10)
+    check("choosing the SKF key shows its PIN state with its tries left (PIN（PIN 正常（剩余 6 次））：)",
+          line is not None, str(pin_line()))
+    shoot(display, os.path.join(shots, "seal-dialog-skf.png"))
+    if line is None or pin_box is None:
+        # The SKF key is not the chosen one: nothing is sealed with another key's PIN.
+        cancel = find(dialog, ROLE["PUSH_BUTTON"], name="取消")
+        if cancel is not None:
+            act(cancel)
+        wait_for(lambda: seal_dialog() is None, 15)
+        done.wait(15)
+        doc.close(True)
+        return
+    pin_box.setText(env["ESEAL_GUI_SKF_PIN"])
+    ok = find(dialog, ROLE["PUSH_BUTTON"], name="盖章")
+    # Pressed again while the dialog is still there: a press before its modal loop runs is lost.
+    for _ in range(10):
+        if ok is None or seal_dialog() is None:
+            break
+        act(ok)
+        if wait_for(lambda: seal_dialog() is None, 3):
+            break
+
+    def error_box():
+        for c, _ in top_windows(lo):
+            try:
+                if c is not None and any("未盖章" in (d.getAccessibleName() or "") for d in walk(c)):
+                    return c
+            except Exception:  # a window going away
+                continue
+        return None
+
+    sealed = wait_for(lambda: ec.sha256(letter) != before or error_box() is not None, 60) and \
+        ec.sha256(letter) != before
+    box = error_box()
+    if box is not None:
+        print("note    an error box: " + " | ".join(d.getAccessibleName() for d in walk(box)
+                                                     if d.getAccessibleName()), flush=True)
+        for _ in range(10):  # pressed again until its modal loop has run and it is gone
+            button = next((c for c in walk(box) if c.getAccessibleRole() == ROLE["PUSH_BUTTON"]), None)
+            if button is not None:
+                act(button)
+            if wait_for(lambda: error_box() is None, 2):
+                break
+    done.wait(60)
+    check("盖章 with the SKF key and its typed PIN seals the letter (no error box)", sealed and box is None)
+    reloaded = wait_for(lambda: ec._model_of(frame) if lo.signature_state(frame) == ec.SIGNATURE_OK else None, 30)
+    check("the reloaded window's own signature state is OK (LibreOffice validated the SKF key's signature)",
+          reloaded is not None, str(lo.signature_state(frame)))
+    code, out = ec.run([eseal, "verify", "--json", letter, "--trust", os.path.join(pki, "trust.pem"),
+                        "--no-system-trust"], env)
+    try:
+        report = json.loads(out)
+    except ValueError:
+        report = {}
+    sigs = report.get("signatures", [])
+    check("eseal verify: PASSED, signed by the SKF key's certificate",
+          code == 0 and report.get("indication") == "PASSED" and len(sigs) == 1 and
+          sigs[0].get("signer", {}).get("commonName") == "测试单位 RSA 签章人", out.strip()[-200:])
+    sigs = lo.package_signatures(letter)
+    check("LibreOffice DocumentDigitalSignatures: one valid signature, certificate validated",
+          len(sigs) == 1 and sigs[0].SignatureIsValid and sigs[0].CertificateStatus == 0,
+          str([(x.SignatureIsValid, x.CertificateStatus) for x in sigs]))
+    with open(env["ESEAL_SKF_SOFT_CONFIG"].replace(".conf", ".state")) as f:
+        state = f.read()
+    check("the SKF key's tries are all left after the right PIN (one login, no retry)", "user-left 6" in state, state)
+    try:
+        (reloaded or ec._model_of(frame)).close(True)
+    except Exception as e:  # a veto: reported, the LibreOffice is stopped by its PID anyway
+        check("the sealed letter closes", False, str(e)[:120])
+
+
 def main():
     eseal, oxt, data, shots = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    skf = sys.argv[5] if len(sys.argv) > 5 else None
     pki, inputs = os.path.join(data, "pki"), os.path.join(data, "inputs")
     if not os.path.exists(LANGPACK):
         check("LibreOffice's zh-CN language pack is installed (libreoffice-l10n-zh-cn)", False, LANGPACK)
@@ -308,7 +455,23 @@ def main():
     key = "pkcs11:token=eseal-test;object=signer-ec?module-path=/usr/lib/softhsm/libsofthsm2.so"
     seal = os.path.join(inputs, "seal-red.png")
     letter = os.path.join(work, "公函.odt")
+    letter2 = os.path.join(work, "公函-SKF.odt")
     start = time.time()
+    if skf:
+        # A USB Key reached through an SKF library: the test library over signer-rsa's key,
+        # its PIN counters in this test's state file; the key holds only its own certificate,
+        # the intermediate is in the user's ~/.config/eseal/certs.
+        with open(os.path.join(work, "skf.conf"), "w") as f:
+            f.write("device soft-skf-0\napp ESEAL\nmax-retries 6\nstate %s\ncontainer seal %s %s\n" % (
+                os.path.join(work, "skf.state"), os.path.join(pki, "signer-rsa.key"),
+                os.path.join(pki, "signer-rsa.crt")))
+        with open(os.path.join(work, "skf.state"), "w") as f:
+            f.write("user-pin 123456\nadmin-pin 12345678\nuser-left 6\nadmin-left 6\nuser-default 0\n")
+        env["ESEAL_SKF_SOFT_CONFIG"] = os.path.join(work, "skf.conf")
+        env["ESEAL_GUI_SKF_PIN"] = "123456"
+        env["XDG_CONFIG_HOME"] = os.path.join(work, "config")
+        os.makedirs(os.path.join(work, "config", "eseal", "certs"))
+        shutil.copy(os.path.join(pki, "intermediate-ca.crt"), os.path.join(work, "config", "eseal", "certs"))
 
     env["XDG_DATA_HOME"] = os.path.join(work, "data")
     seals = os.path.join(work, "data", "eseal", "seals")
@@ -325,10 +488,14 @@ def main():
         manager = lo.ctx.getValueByName("/singletons/com.sun.star.deployment.ExtensionManager")
         manager.addExtension(uno.systemPathToFileUrl(os.path.abspath(oxt)), (), "user", None, ec.CommandEnv())
         ec.make_letter(lo, letter)
+        if skf:
+            ec.make_letter(lo, letter2)
         options = lo.create("com.sun.star.configuration.ConfigurationProvider").createInstanceWithArguments(
             "com.sun.star.configuration.ConfigurationUpdateAccess",
             props(nodepath="/org.eseal.extension.Options/General"))
         uno.invoke(options, "replaceByName", ("Pkcs11Modules", uno.Any("[]string", ("/usr/lib/softhsm/libsofthsm2.so",))))
+        if skf:
+            uno.invoke(options, "replaceByName", ("SkfLibraries", uno.Any("[]string", (skf,))))
         uno.invoke(options, "replaceByName", ("TrustAnchors", uno.Any("[]string", (os.path.join(pki, "trust.pem"),))))
         options.replaceByName("UseSystemTrust", False)
         options.commitChanges()
@@ -519,6 +686,10 @@ def main():
                 act(close)
             check("关闭 closes it", wait_for(lambda: manage_dialog() is None, 15))
         doc.close(True)
+        if skf:
+            seal_with_skf_key(lo, x.display, letter2, shots, eseal, pki, env, seal)
+        else:
+            print("skip    no SKF test library given: the SKF key in the seal dialog is not tried", flush=True)
     finally:
         if lo is not None:
             lo.stop()

@@ -180,6 +180,41 @@ BOOST_AUTO_TEST_CASE(the_seal_argument_names_a_picture_or_an_electronic_seal) {
     } catch (const TokenError& e) {
         BOOST_TEST((e.kind() == TokenError::Kind::NotFound));
         BOOST_TEST(std::string(e.what()).find("OFD R&W") != std::string::npos);
+        // The clerk's headline names the seal and the places looked in, not a missing USB Key.
+        const auto* missing = dynamic_cast<const SealNotFound*>(&e);
+        BOOST_REQUIRE(missing != nullptr);
+        BOOST_TEST(missing->name() == "没有这枚印章");
+        BOOST_TEST(missing->folder() == folder.string());
+        const std::string zh = clerkHeadline(e, true), en = clerkHeadline(e, false);
+        BOOST_TEST(zh.find("未找到名为“没有这枚印章”的印章") != std::string::npos);
+        BOOST_TEST(zh.find("印章文件夹 " + folder.string()) != std::string::npos);
+        BOOST_TEST(en.find("No seal named '没有这枚印章'") != std::string::npos);
+        BOOST_TEST(en.find("the seal folder " + folder.string()) != std::string::npos);
+        BOOST_TEST(en.find("USB Key") == std::string::npos);  // no Key given: no key looked in
+    }
+    // Two seals of one name are not "not found": chooseSeal's own error, generic headline.
+    std::filesystem::copy_file(v4, folder / "副本.esl", std::filesystem::copy_options::overwrite_existing);
+    try {
+        chosenSeal({{"Seal", "OFD R&W 测试用印章"}, {"SealFolder", folder.string()}});
+        BOOST_FAIL("an ambiguous seal name was accepted");
+    } catch (const TokenError& e) {
+        BOOST_TEST(dynamic_cast<const SealNotFound*>(&e) == nullptr);
+        BOOST_TEST(std::string(e.what()).find("2 seals") != std::string::npos);
+    }
+    // The headline with a key looked in, and with a key whose seals could not be read.
+    const SealNotFound onKey("x", "公章", "/s", "soft-skf-0 ESEAL", "");
+    BOOST_TEST(clerkHeadline(onKey, true).find("USB Key “soft-skf-0 ESEAL”") != std::string::npos);
+    BOOST_TEST(clerkHeadline(onKey, false).find("the USB Key 'soft-skf-0 ESEAL'") != std::string::npos);
+    const SealNotFound unread("x", "公章", "/s", "", "skf:/lib.so");
+    BOOST_TEST(clerkHeadline(unread, false).find("the seals of the key skf:/lib.so could not be read") !=
+               std::string::npos);
+    // A PKCS#12 key keeps no seals: only the folder was looked in, nothing "unread".
+    try {
+        chosenSeal({{"Seal", "没有这枚印章"}, {"SealFolder", folder.string()}, {"Key", "p12:/nowhere.p12"}});
+        BOOST_FAIL("an unknown seal name was accepted");
+    } catch (const SealNotFound& e) {
+        BOOST_TEST(e.keyLooked().empty());
+        BOOST_TEST(e.keyUnread().empty());
     }
     std::filesystem::remove_all(folder);
     BOOST_TEST((categoryOf([] { chosenSeal({}); }) == ErrorCategory::Usage));
