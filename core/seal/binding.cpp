@@ -216,9 +216,11 @@ void recordSesSignature(ByteView der, const SesSignatureContext& c, SignatureRep
     if (alg) g.dataHashAlgorithm = toString(*alg);
     const std::optional<Bytes> hash = alg && c.dataHash ? c.dataHash(*alg) : std::nullopt;
     g.dataHashMatches = hash && *hash == sig.dataHash;
+    // Not HASH_FAILURE: the CMS vouches that the document is intact; this SES_Signature was made
+    // for other data.
     if (!g.dataHashMatches)
         fail(
-            SubIndication::HashFailure,
+            SubIndication::SigConstraintsFailure,
             alg ? std::string(
                       tr("the data hash of the GB/T 38540 electronic signature is not the hash of the "
                          "signed bytes"))

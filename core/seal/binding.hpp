@@ -90,8 +90,9 @@ struct SesSignatureContext {
 // signature over TBS_Sign, dataHash against the signed data, the seal) into
 // report.sesSignature. Unreadable: FAILED / FORMAT_FAILURE; a signature that
 // does not verify: FAILED / SIG_CRYPTO_FAILURE; a dataHash that is not the
-// data's hash: FAILED / HASH_FAILURE; a seal or signer other than the CMS's,
-// or another propertyInfo: FAILED / SIG_CONSTRAINTS_FAILURE. When the CMS
+// data's hash, a seal or signer other than the CMS's, or another
+// propertyInfo: FAILED / SIG_CONSTRAINTS_FAILURE (the document itself is
+// judged by the CMS: HASH_FAILURE would tell the reader it was changed). When the CMS
 // carries no seal, the SES_Signature's seal is recorded with recordSeal.
 // Never throws.
 void recordSesSignature(ByteView der, const SesSignatureContext& context, SignatureReport& report);

@@ -765,7 +765,7 @@ BOOST_AUTO_TEST_CASE(a_changed_ses_signature_is_not_passed) {
         std::string here = pdf.substr(c.hexAt, hex.size());
         BOOST_REQUIRE(here.find_first_of("abcdef") == std::string::npos);
         t.replace(c.hexAt, hex.size(), hex);
-        cases.push_back({"another document's", t, "HASH_FAILURE", true, false, false});
+        cases.push_back({"another document's", t, "SIG_CONSTRAINTS_FAILURE", true, false, false});
     }
     for (const Case& k : cases) {
         BOOST_TEST_CONTEXT(k.name) {
@@ -787,6 +787,13 @@ BOOST_AUTO_TEST_CASE(a_changed_ses_signature_is_not_passed) {
             BOOST_TEST(g["signatureValid"].get<bool>() == k.signatureValid);
             BOOST_TEST(g["dataHashMatches"].get<bool>() == k.dataHashMatches);
             BOOST_TEST(g["sameSeal"].get<bool>() == k.sameSeal);
+            // The clerk is not told the document was changed: it was not.
+            RunResult text =
+                eseal({"verify", f.string(), "--trust", trustPem().string(), "--no-system-trust"},
+                      {{"LANG", "C.UTF-8"}, {"LC_ALL", kUnset}, {"LANGUAGE", kUnset}});
+            BOOST_TEST(text.exitCode == 1, text.describe());
+            BOOST_TEST(text.out.find("NOT valid") != std::string::npos, text.out);
+            BOOST_TEST(text.out.find("the file was changed") == std::string::npos, text.out);
         }
     }
     // An unreadable one (its first byte changed) is FORMAT_FAILURE.
