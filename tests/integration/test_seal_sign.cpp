@@ -824,6 +824,25 @@ BOOST_AUTO_TEST_CASE(profile_gbt38540_usage) {
                keyUri("signer-ec"), "--seal", seal.string(), "--profile", "pades", "--pin-env", kPinVar});
     BOOST_TEST(other.exitCode == 64, other.describe());
     BOOST_TEST(!fs::exists(out));
+    // An ODF document: the SES_Signature is made for PDF only (exit 4), before the PIN.
+    const fs::path odt = dir / "in.odt";
+    RunResult zip = run({"/usr/bin/python3", "-c",
+                         "import sys, zipfile\n"
+                         "z = zipfile.ZipFile(sys.argv[1], 'w')\n"
+                         "z.writestr('mimetype', 'application/vnd.oasis.opendocument.text')\n"
+                         "z.writestr('META-INF/manifest.xml', '<manifest:manifest "
+                         "xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\"/>')\n"
+                         "z.writestr('content.xml', '<office:document-content "
+                         "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\"/>')\n",
+                         odt.string()});
+    BOOST_REQUIRE_MESSAGE(zip.exitCode == 0, zip.describe());
+    RunResult odf =
+        eseal({"sign", odt.string(), "-o", (dir / "out.odt").string(), "--key", keyUri("signer-ec"), "--seal",
+               seal.string(), "--profile", "gbt38540", "--pin-env", kPinVar},
+              {{"LANG", "C.UTF-8"}});
+    BOOST_TEST(odf.exitCode == 4, odf.describe());
+    BOOST_TEST(odf.err.find("made for PDF only yet") != std::string::npos, odf.err);
+    BOOST_TEST(!fs::exists(dir / "out.odt"));
     // Without --profile there is no SES_Signature.
     RunResult plain = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", out.string(), "--key",
                              keyUri("signer-ec"), "--seal", seal.string(), "--pin-env", kPinVar});
