@@ -321,6 +321,17 @@ int sealAll(const Args& args, SignOutput& tally) {
         if (base.profile.level == PadesLevel::BB && !base.profile.tsaUrl.empty())
             throw Error(ErrorCategory::Usage, tr("--level B-B has no timestamp; leave out --tsa"));
     }
+    if (auto v = args.get("--profile")) {
+        if (*v != "gbt38540")
+            throw Error(ErrorCategory::Usage,
+                        fill(tr("--profile must be gbt38540, got '{text}'"), {{"{text}", *v}}));
+        // GB/T 38540-2020 8.1: the electronic signature holds the seal.
+        if (!electronic)
+            throw Error(
+                ErrorCategory::Usage,
+                tr("--profile gbt38540 needs an electronic seal: --seal SEAL.esl (a GB/T 38540 seal)"));
+        base.profile.gbt38540Signature = true;
+    }
     base.reason = args.get("--reason").value_or("");
     base.location = args.get("--location").value_or("");
     base.fieldName = args.get("--field").value_or("");
@@ -374,6 +385,11 @@ int sealAll(const Args& args, SignOutput& tally) {
                     fill(tr("{format} signatures cannot carry an electronic seal yet (PDF can); seal this "
                             "file with the seal's picture: --image PNG"),
                          {{"{format}", std::string(format.name())}}),
+                    plans[i].input);
+            if (request.profile.gbt38540Signature && format.name() != "PDF")
+                throw Error(
+                    ErrorCategory::Unsupported,
+                    tr("the GB/T 38540 electronic signature (--profile gbt38540) is made for PDF only yet"),
                     plans[i].input);
             if (request.profile.level != PadesLevel::BB && format.name() != "PDF")
                 throw Error(
@@ -512,7 +528,12 @@ const Command& signCommand() {
          "With an electronic seal (--seal SEAL.esl) the seal's picture is shown at the seal's size\n"
          "(--size overrides it) and the seal travels inside the signed data (PDF). Before the PIN is\n"
          "asked the seal must be within its validity period, its maker signature valid and the\n"
-         "signer certificate one the seal lists; otherwise nothing is signed (exit 4).\n",
+         "signer certificate one the seal lists; otherwise nothing is signed (exit 4).\n\n"
+         "--profile gbt38540 (PDF, with an electronic seal) also signs a GB/T 38540-2020\n"
+         "SES_Signature V4 (the seal, the signing time, the byte range's hash) with the same key:\n"
+         "SM2 with SM3 for an SM2 key, else RSA PKCS#1 v1.5 or ECDSA with the --digest. It travels\n"
+         "as an unsigned attribute of the CMS, which stays a valid PAdES signature; 'eseal verify'\n"
+         "checks it (SES_Signature line; JSON sesSignature).\n",
          {
              {"--out", "-o", true, false, "OUT", "Write the sealed document here (one input)."},
              {"--out-dir", "", true, false, "DIR",
@@ -567,6 +588,10 @@ const Command& signCommand() {
               "PAdES level: B-B (default without --tsa), B-T\n(default with --tsa), B-LT (adds validation "
               "data),\n"
               "B-LTA (and a document timestamp)."},
+             {"--profile", "", true, false, "gbt38540",
+              "Also make the GB/T 38540 electronic signature\n(SES_Signature V4 over the byte range, PDF) "
+              "beside\nthe "
+              "PAdES one; needs --seal SEAL.esl."},
              {"--pin-env", "", true, false, "VAR", "Read the PIN from environment variable VAR."},
              {"--pin-file", "", true, false, "FILE", "Read the PIN from the first line of FILE."},
              {"--pdf-password-env", "", true, false, "VAR",

@@ -52,13 +52,15 @@ std::optional<Bytes> rawSignedAttributes(ByteView cms) {
 }
 
 // The same bytes rebuilt from the parsed attributes in received order, as
-// OpenSSL itself does; used when the input is BER.
-Bytes reencodedSignedAttributes(const CMS_SignerInfo* si) {
+// OpenSSL itself does; used when the input is BER (signed attributes) and for
+// the unsigned attributes.
+Bytes reencodedAttributes(const CMS_SignerInfo* si, int (*count)(const CMS_SignerInfo*),
+                          X509_ATTRIBUTE* (*get)(const CMS_SignerInfo*, int)) {
     Bytes content;
-    const int n = CMS_signed_get_attr_count(si);
+    const int n = count(si);
     for (int i = 0; i < n; ++i) {
         unsigned char* buf = nullptr;
-        const int len = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &buf);
+        const int len = i2d_X509_ATTRIBUTE(get(si, i), &buf);
         if (len <= 0) return {};
         content.insert(content.end(), buf, buf + len);
         OPENSSL_free(buf);
@@ -131,7 +133,9 @@ void parseInto(ByteView bytes, ParsedCms::Impl& m) {
     m.hasSignedAttributes = CMS_signed_get_attr_count(m.si) > 0;
     if (m.hasSignedAttributes) {
         std::optional<Bytes> attrs = rawSignedAttributes(m.der);
-        m.signedAttributes = attrs ? std::move(*attrs) : reencodedSignedAttributes(m.si);
+        m.signedAttributes = attrs
+                                 ? std::move(*attrs)
+                                 : reencodedAttributes(m.si, CMS_signed_get_attr_count, CMS_signed_get_attr);
         if (cms::countAttributes(m.si, NID_pkcs9_signingTime) > 0) {
             const ASN1_TYPE* t = cms::singleValue(m.si, NID_pkcs9_signingTime);
             if (!t || (t->type != V_ASN1_UTCTIME && t->type != V_ASN1_GENERALIZEDTIME) ||
@@ -141,6 +145,8 @@ void parseInto(ByteView bytes, ParsedCms::Impl& m) {
                 m.signingTime = toTimeT(t->value.utctime);
         }
     }
+    if (CMS_unsigned_get_attr_count(m.si) > 0)
+        m.unsignedAttributes = reencodedAttributes(m.si, CMS_unsigned_get_attr_count, CMS_unsigned_get_attr);
 }
 
 const std::optional<Certificate> kNoCertificate;
@@ -193,6 +199,9 @@ const std::vector<Certificate>& ParsedCms::certificates() const {
 }
 bool ParsedCms::hasSignedAttributes() const { return ok() && impl_->hasSignedAttributes; }
 ByteView ParsedCms::signedAttributes() const { return ok() ? ByteView(impl_->signedAttributes) : ByteView(); }
+ByteView ParsedCms::unsignedAttributes() const {
+    return ok() ? ByteView(impl_->unsignedAttributes) : ByteView();
+}
 std::optional<std::time_t> ParsedCms::signingTime() const { return ok() ? impl_->signingTime : std::nullopt; }
 bool ParsedCms::signingTimeMalformed() const { return ok() && impl_->signingTimeMalformed; }
 

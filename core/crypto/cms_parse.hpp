@@ -38,6 +38,9 @@ public:
     bool hasSignedAttributes() const;
     // The signed attributes as signed (DER SET OF, RFC 5652 5.4); empty when none.
     ByteView signedAttributes() const;
+    // The unsigned attributes (RFC 5652 5.3), re-encoded as a DER SET OF in
+    // received order; empty when none. Not covered by the signature value.
+    ByteView unsignedAttributes() const;
     // The signing-time attribute (RFC 5652 11.3), when present and well formed.
     std::optional<std::time_t> signingTime() const;
     bool signingTimeMalformed() const;

@@ -17,6 +17,7 @@ struct ParsedCms::Impl {
     std::vector<Certificate> certificates;
     bool hasSignedAttributes = false;
     Bytes signedAttributes;
+    Bytes unsignedAttributes;  // re-encoded DER SET OF, empty when none
     std::optional<std::time_t> signingTime;
     bool signingTimeMalformed = false;
 };

@@ -9,7 +9,7 @@
 #include "core/base/i18n.hpp"
 #include "core/crypto/der.hpp"
 #include "core/crypto/digest.hpp"
-#include "core/crypto/sm2.hpp"
+#include "core/crypto/sign_message.hpp"
 #include "core/ossl/ossl.hpp"
 
 namespace eseal {
@@ -71,14 +71,11 @@ Bytes signatureAlgorithmId(const SignatureAlgorithm& a) {
         }
         case SignatureScheme::Ecdsa: {
             // RFC 5758 3.2: ecdsa-with-SHA*, parameters absent.
-            const char* oid = a.digest == DigestAlgorithm::Sha256   ? "1.2.840.10045.4.3.2"
-                              : a.digest == DigestAlgorithm::Sha384 ? "1.2.840.10045.4.3.3"
-                              : a.digest == DigestAlgorithm::Sha512 ? "1.2.840.10045.4.3.4"
-                                                                    : nullptr;
+            const auto oid = bareAlgorithmOid(a);
             if (!oid)
                 throw Error(ErrorCategory::Unsupported, fill(tr("ECDSA with {digest} is not supported"),
                                                              {{"{digest}", toString(a.digest)}}));
-            return der::sequence({der::oid(oid)});
+            return der::sequence({der::oid(*oid)});
         }
         case SignatureScheme::Sm2:
             if (a.digest != DigestAlgorithm::Sm3)
@@ -170,7 +167,8 @@ Prepared prepare(const Key& key, const CmsSignOptions& options) {
     return p;
 }
 
-Bytes assemble(const Prepared& p, const Bytes& attrs, ByteView signature, const Bytes& timestampToken = {}) {
+Bytes assemble(const Prepared& p, const Bytes& attrs, ByteView signature, const Bytes& timestampToken = {},
+               const std::vector<UnsignedAttribute>& more = {}) {
     const Bytes digestAlg = digestAlgorithmId(p.algorithm.digest);
     // The signed attributes go in as [0] IMPLICIT: same content, context tag (RFC 5652 5.3).
     Bytes implicitAttrs;
@@ -186,10 +184,13 @@ Bytes assemble(const Prepared& p, const Bytes& attrs, ByteView signature, const 
                                        implicitAttrs,
                                        signatureAlgorithmId(p.algorithm),
                                        der::octetString(signature)};
+    std::vector<Bytes> unsignedAttrs;
     if (!timestampToken.empty())
+        unsignedAttrs.push_back(attribute(kSignatureTimeStampTokenAttr, timestampToken));
+    for (const UnsignedAttribute& a : more) unsignedAttrs.push_back(attribute(a.oid.c_str(), a.value));
+    if (!unsignedAttrs.empty())
         // unsignedAttrs [1] IMPLICIT SET OF Attribute (RFC 5652 5.3).
-        signerInfoParts.push_back(der::setOf({attribute(kSignatureTimeStampTokenAttr, timestampToken)},
-                                             der::contextConstructed(1)));
+        signerInfoParts.push_back(der::setOf(std::move(unsignedAttrs), der::contextConstructed(1)));
     const Bytes signerInfo = der::sequence(signerInfoParts);
     // RFC 5652 5.1: version 1 (no attribute or other certificates, id-data, v1 SignerInfo).
     // No eContent: the signature is detached.
@@ -217,26 +218,19 @@ DigestAlgorithm CmsSigner::contentDigestAlgorithm() const noexcept {
     return state_->prepared.algorithm.digest;
 }
 
-Bytes CmsSigner::sign(ByteView contentDigest, Key& key) const {
+Bytes CmsSigner::sign(ByteView contentDigest, Key& key,
+                      const std::vector<UnsignedAttribute>& unsignedAttributes) const {
     const Prepared& p = state_->prepared;
     if (contentDigest.size() != digestSize(p.algorithm.digest))
         throw Error(ErrorCategory::Internal,
                     "content digest length does not match " + std::string(toString(p.algorithm.digest)));
     const Bytes attrs = signedAttributes(contentDigest, p.signer.get(), p.certificates.front(), options_);
-    // The key signs the digest of exactly these bytes, the ones embedded below.
-    Bytes toSign;
-    if (p.algorithm.scheme == SignatureScheme::Sm2) {
-        // GM/T 0010 / GB/T 32918.2 6.1: the key signs e = SM3(Z || signed attributes).
-        toSign = sm2::signedDigest(X509_get0_pubkey(p.signer.get()), attrs);
-    } else {
-        toSign = digest(p.algorithm.digest, attrs);
-    }
-    const Bytes signature = key.sign(toSign, p.algorithm);
-    if (signature.empty())
-        throw CryptoError(fill(tr("{key} returned an empty signature"), {{"{key}", key.description()}}));
+    // The key signs the digest of exactly these bytes, the ones embedded below
+    // (SM2: e = SM3(Z || signed attributes), GM/T 0010 / GB/T 32918.2 6.1).
+    const Bytes signature = signMessage(key, p.algorithm, attrs, p.certificates.front());
     // The timestamp is over the signature value (ETSI EN 319 122-1 5.3).
     const Bytes token = options_.timestamp ? options_.timestamp(signature) : Bytes();
-    return assemble(p, attrs, signature, token);
+    return assemble(p, attrs, signature, token, unsignedAttributes);
 }
 
 std::size_t CmsSigner::maxSize() const {

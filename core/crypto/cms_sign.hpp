@@ -38,6 +38,14 @@ struct CmsSignOptions {
     std::size_t timestampReserve = 0;
 };
 
+// One more unsigned attribute (RFC 5652 5.3 unsignedAttrs): dotted OID and the
+// DER of its single value. Not covered by the CMS signature value, so only for
+// values that protect themselves (a signature of their own).
+struct UnsignedAttribute {
+    std::string oid;
+    Bytes value;
+};
+
 // One signer for one key and one set of options: the certificate is parsed and
 // the algorithm chosen once, then the same values size the reservation
 // (maxSize) and make the signature (sign), so the two always agree.
@@ -53,10 +61,13 @@ public:
     const SignatureAlgorithm& algorithm() const noexcept;
     // The digest the content must be hashed with (SM3 for SM2 keys).
     DigestAlgorithm contentDigestAlgorithm() const noexcept;
-    // An upper bound of the DER size sign() produces.
+    // An upper bound of the DER size sign() produces without unsignedAttributes
+    // (the caller adds room for those).
     std::size_t maxSize() const;
     // The DER ContentInfo; `key` must be the key given to the constructor.
-    Bytes sign(ByteView contentDigest, Key& key) const;
+    // `unsignedAttributes` go in unsignedAttrs beside a signature timestamp.
+    Bytes sign(ByteView contentDigest, Key& key,
+               const std::vector<UnsignedAttribute>& unsignedAttributes = {}) const;
 
 private:
     struct State;

@@ -280,6 +280,21 @@ Json signatureJson(const SignatureReport& s) {
         if (!e.pictureOnPage.empty()) j["electronicSeal"]["pictureOnPage"] = e.pictureOnPage;
         if (!e.carriedIn.empty()) j["electronicSeal"]["carriedIn"] = e.carriedIn;
     }
+    if (s.sesSignature) {
+        const SesSignatureInfo& g = *s.sesSignature;
+        j["sesSignature"] = {{"standard", g.standard},
+                             {"version", g.version},
+                             {"carriedIn", g.carriedIn},
+                             {"signatureAlgorithm", g.signatureAlgorithm},
+                             {"dataHashAlgorithm", g.dataHashAlgorithm},
+                             {"timeInfo", g.timeInfo},
+                             {"propertyInfo", g.propertyInfo},
+                             {"sealName", g.sealName},
+                             {"signatureValid", g.signatureValid},
+                             {"dataHashMatches", g.dataHashMatches},
+                             {"sameSeal", g.sameSeal},
+                             {"sameSigner", g.sameSigner}};
+    }
     return j;
 }
 
@@ -614,6 +629,21 @@ std::string toText(const Report& report, const TextOptions& options) {
                 out.add(label("Seal picture") + tr("the picture on the page is NOT the seal's picture"));
             else if (e.pictureOnPage == "not-compared")
                 out.add(label("Seal picture") + tr("not compared with the picture on the page"));
+            if (s.sesSignature) {
+                const SesSignatureInfo& g = *s.sesSignature;
+                out.add(
+                    label("SES_Signature") +
+                    fill(tr("{standard} V{version}, {algorithm}, time {time}: signature {signature}, data "
+                            "hash {hash}, seal {seal}, signer {signer}"),
+                         {{"{standard}", g.standard},
+                          {"{version}", std::to_string(g.version)},
+                          {"{algorithm}", g.signatureAlgorithm},
+                          {"{time}", g.timeInfo.empty() ? g.timeInfo : local(g.timeInfo)},
+                          {"{signature}", g.signatureValid ? tr("valid") : tr("NOT valid")},
+                          {"{hash}", g.dataHashMatches ? tr("matches") : tr("does NOT match")},
+                          {"{seal}", g.sameSeal ? tr("the CMS's") : tr("NOT the CMS's")},
+                          {"{signer}", g.sameSigner ? tr("the CMS's") : tr("NOT the CMS's")}}));
+            }
         } else if (s.appearances.empty()) {
             out.add(label("Seal") + tr("no visible seal"));
         }

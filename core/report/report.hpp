@@ -141,6 +141,23 @@ struct ElectronicSealInfo {
     std::string carriedIn;  // where the signature carries the seal ("SES_Signature", "CMS signed attribute")
 };
 
+// The GB/T 38540 electronic signature (SES_Signature) a signature carries
+// beside its CMS (PDF: `sign --profile gbt38540`, docs/DESIGN.md).
+struct SesSignatureInfo {
+    std::string standard;  // "GB/T 38540-2020"
+    long version = 0;      // TBS_Sign version
+    std::string carriedIn;
+    std::string signatureAlgorithm;  // "SM2-with-SM3", "sha256WithRSAEncryption"
+    std::string dataHashAlgorithm;   // "SM3", "SHA-256"
+    std::string timeInfo;            // ISO 8601 UTC
+    std::string propertyInfo;
+    std::string sealName;          // of the seal inside it
+    bool signatureValid = false;   // the signature over TBS_Sign verifies with its cert
+    bool dataHashMatches = false;  // dataHash is the hash of what the signature signs (the byte range)
+    bool sameSeal = false;         // its seal is the seal the CMS carries, byte for byte
+    bool sameSigner = false;       // its cert is the CMS signer certificate
+};
+
 struct SignatureReport {
     std::string id;  // field name or signature id
     // Starts PASSED; a format worsens it with every finding (and must worsen it
@@ -173,6 +190,7 @@ struct SignatureReport {
     RevocationInfo revocation;
     std::vector<SealAppearance> appearances;
     std::optional<ElectronicSealInfo> electronicSeal;  // GB/T 38540 signatures only
+    std::optional<SesSignatureInfo> sesSignature;      // PDF with --profile gbt38540
 };
 
 // A signature field that holds no signature (ISO 32000-1 12.7.4.5): an empty

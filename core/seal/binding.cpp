@@ -7,6 +7,7 @@
 #include "core/base/time.hpp"
 #include "core/crypto/der.hpp"
 #include "core/crypto/digest.hpp"
+#include "core/seal/ses_signature.hpp"
 
 namespace eseal::seal {
 
@@ -132,9 +133,13 @@ ElectronicSealInfo& recordSeal(const SesSeal& seal, ByteView signerCertificate,
     return *r.electronicSeal;
 }
 
-std::optional<Bytes> sealAttributeValue(ByteView signedAttributes) {
-    const Bytes wanted = der::oid(kSealAttributeOid);
-    der::Reader set(signedAttributes);
+namespace {
+
+// The single value of the attribute `oid` in a DER SET OF Attribute.
+std::optional<Bytes> attributeValue(ByteView attributes, const char* oid, const char* twice,
+                                    const char* notOne) {
+    const Bytes wanted = der::oid(oid);
+    der::Reader set(attributes);
     const auto outer = set.nextIf(der::kSet);
     if (!outer) return std::nullopt;
     der::Reader attrs(outer->content);
@@ -146,17 +151,105 @@ std::optional<Bytes> sealAttributeValue(ByteView signedAttributes) {
         const auto type = fields.nextIf(der::kOid);
         if (!type || !same(type->whole, wanted)) continue;
         const auto values = fields.nextIf(der::kSet);
-        if (found || !values)
-            throw Error(ErrorCategory::BadInput,
-                        tr("the electronic seal attribute is present more than once or empty"));
+        if (found || !values) throw Error(ErrorCategory::BadInput, tr(twice));
         der::Reader one(values->content);
         const auto value = one.next();
-        if (!value || !one.empty())
-            throw Error(ErrorCategory::BadInput,
-                        tr("the electronic seal attribute must hold exactly one seal"));
+        if (!value || !one.empty()) throw Error(ErrorCategory::BadInput, tr(notOne));
         found = Bytes(value->whole.begin(), value->whole.end());
     }
     return found;
+}
+
+}  // namespace
+
+std::optional<Bytes> sealAttributeValue(ByteView signedAttributes) {
+    return attributeValue(signedAttributes, kSealAttributeOid,
+                          N_("the electronic seal attribute is present more than once or empty"),
+                          N_("the electronic seal attribute must hold exactly one seal"));
+}
+
+std::optional<Bytes> sesSignatureAttributeValue(ByteView unsignedAttributes) {
+    return attributeValue(
+        unsignedAttributes, kSesSignatureAttributeOid,
+        N_("the GB/T 38540 electronic signature attribute is present more than once or empty"),
+        N_("the GB/T 38540 electronic signature attribute must hold exactly one SES_Signature"));
+}
+
+void recordSesSignature(ByteView der, const SesSignatureContext& c, SignatureReport& r) {
+    auto fail = [&](SubIndication sub, const std::string& why) {
+        r.verdict.worsenTo(Indication::Failed, sub);
+        r.errors.push_back(why);
+    };
+    SesSignature sig;
+    try {
+        sig = readSignature(der, tr("the GB/T 38540 electronic signature"));
+    } catch (const std::exception& e) {
+        fail(SubIndication::FormatFailure,
+             fill(tr("the signature carries a GB/T 38540 electronic signature eseal cannot read: {why}"),
+                  {{"{why}", e.what()}}));
+        return;
+    }
+    SesSignatureInfo& g = r.sesSignature.emplace();
+    g.standard = layoutName(sig.layout);
+    g.version = sig.version;
+    g.carriedIn = c.carriedIn;
+    g.signatureAlgorithm = algorithmName(sig.signatureAlgorithm);
+    g.propertyInfo = sig.propertyInfo;
+    g.sealName = sig.seal.property.name;
+    if (sig.signingTime) g.timeInfo = isoUtc(sig.signingTime);
+    // GB/T 38540-2020 8.1: version is the seal's header version; V1 (GM/T 0031) is another structure.
+    if (sig.layout != SealLayout::V4 || sig.version != sig.seal.header.version)
+        fail(SubIndication::FormatFailure,
+             fill(tr("the GB/T 38540 electronic signature has version {version}, not its seal's version "
+                     "{seal}"),
+                  {{"{version}", std::to_string(sig.version)},
+                   {"{seal}", std::to_string(sig.seal.header.version)}}));
+
+    const MakerCheck check = checkSignerSignature(sig);
+    g.signatureValid = check.valid;
+    if (!check.valid)
+        fail(SubIndication::SigCryptoFailure,
+             fill(tr("the GB/T 38540 electronic signature does not verify: {detail}"),
+                  {{"{detail}", check.detail}}));
+
+    const std::optional<DigestAlgorithm> alg = dataHashAlgorithm(sig);
+    if (alg) g.dataHashAlgorithm = toString(*alg);
+    const std::optional<Bytes> hash = alg && c.dataHash ? c.dataHash(*alg) : std::nullopt;
+    g.dataHashMatches = hash && *hash == sig.dataHash;
+    // Not HASH_FAILURE: the CMS vouches that the document is intact; this SES_Signature was made
+    // for other data.
+    if (!g.dataHashMatches)
+        fail(
+            SubIndication::SigConstraintsFailure,
+            alg ? std::string(
+                      tr("the data hash of the GB/T 38540 electronic signature is not the hash of the "
+                         "signed bytes"))
+                : fill(tr("the GB/T 38540 electronic signature's algorithm {algorithm} names no digest eseal "
+                          "knows"),
+                       {{"{algorithm}", sig.signatureAlgorithm}}));
+
+    g.sameSigner = !c.signerCertificate.empty() && same(sig.signerCertificate, c.signerCertificate);
+    if (!g.sameSigner)
+        fail(SubIndication::SigConstraintsFailure,
+             tr("the GB/T 38540 electronic signature was made with another certificate than the signature"));
+    if (c.cmsSeal) {
+        g.sameSeal = same(*c.cmsSeal, sig.seal.encoded);
+        if (!g.sameSeal)
+            fail(SubIndication::SigConstraintsFailure,
+                 tr("the GB/T 38540 electronic signature holds another seal than the signature"));
+    } else {
+        recordSeal(sig.seal, c.signerCertificate, c.claimed, r).carriedIn = c.carriedIn;
+    }
+    if (!c.propertyInfo.empty() && sig.propertyInfo != c.propertyInfo)
+        fail(SubIndication::SigConstraintsFailure,
+             fill(tr("the GB/T 38540 electronic signature names the signed data '{property}', not "
+                     "'{expected}'"),
+                  {{"{property}", sig.propertyInfo}, {"{expected}", c.propertyInfo}}));
+    if (c.claimed && sig.signingTime != *c.claimed)
+        r.warnings.push_back(fill(tr("the GB/T 38540 electronic signature's time {time} is not the signing "
+                                     "time the document claims"),
+                                  {{"{time}", g.timeInfo}}));
+    for (const std::string& w : sig.warnings) r.warnings.push_back(w);
 }
 
 }  // namespace eseal::seal

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <ctime>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/base/bytes.hpp"
+#include "core/key/algorithms.hpp"
 #include "core/report/report.hpp"
 #include "core/seal/image.hpp"
 #include "core/seal/ses_seal.hpp"
@@ -21,6 +23,13 @@ namespace eseal::seal {
 // a private OID under the UUID arc 2.25 (ITU-T X.667 / RFC 4122 sec. 1,
 // UUID 9fcf2c95-8af4-4ec6-ae4f-ad6b4b092641), see docs/DESIGN.md.
 inline constexpr const char* kSealAttributeOid = "2.25.212422961053541389674629118433386112577";
+
+// The unsigned CMS attribute (RFC 5652 5.3) whose single value is the DER
+// GB/T 38540 electronic signature (SES_Signature V4) made with
+// `sign --profile gbt38540`. It cannot be signed by the CMS: its dataHash is
+// the hash of the same byte range, and it signs itself. A private OID under
+// 2.25 as above (UUID c2061732-bbc4-40c7-b5c9-02c833ed5f95), see docs/DESIGN.md.
+inline constexpr const char* kSesSignatureAttributeOid = "2.25.257901855478364850223438356681681887125";
 
 // True when the seal names the certificate: one of its certificates is it, or
 // one of its certificate digests (sm3, sha256) is its digest (GB/T 38540 7.1 certListType).
@@ -59,5 +68,33 @@ ElectronicSealInfo& recordSeal(const SesSeal& seal, ByteView signerCertificate,
 // Attribute); nullopt when there is none. Throws Error(BadInput) when the
 // attribute is present but not one single value.
 std::optional<Bytes> sealAttributeValue(ByteView signedAttributes);
+
+// The value of the SES_Signature attribute in DER unsigned attributes (a SET
+// OF Attribute); nullopt when there is none. Throws Error(BadInput) when it
+// is present more than once or not one single value.
+std::optional<Bytes> sesSignatureAttributeValue(ByteView unsignedAttributes);
+
+// What an electronic signature carried beside a CMS signature is checked against.
+struct SesSignatureContext {
+    // The hash of the data the container signs (PDF: the byte range) with an
+    // algorithm; nullopt when it cannot be read.
+    std::function<std::optional<Bytes>(DigestAlgorithm)> dataHash;
+    Bytes signerCertificate;             // the CMS signer's, DER; empty when not found
+    std::optional<Bytes> cmsSeal;        // the DER SES_Seal the CMS carries in its signed attributes
+    std::string propertyInfo;            // what propertyInfo must be; empty = not checked
+    std::optional<std::time_t> claimed;  // the container's signing time (PDF /M)
+    std::string carriedIn;
+};
+
+// Reads and judges the SES_Signature (GB/T 38540-2020 8.2 verification: the
+// signature over TBS_Sign, dataHash against the signed data, the seal) into
+// report.sesSignature. Unreadable: FAILED / FORMAT_FAILURE; a signature that
+// does not verify: FAILED / SIG_CRYPTO_FAILURE; a dataHash that is not the
+// data's hash, a seal or signer other than the CMS's, or another
+// propertyInfo: FAILED / SIG_CONSTRAINTS_FAILURE (the document itself is
+// judged by the CMS: HASH_FAILURE would tell the reader it was changed). When the CMS
+// carries no seal, the SES_Signature's seal is recorded with recordSeal.
+// Never throws.
+void recordSesSignature(ByteView der, const SesSignatureContext& context, SignatureReport& report);
 
 }  // namespace eseal::seal

@@ -21,6 +21,10 @@ struct SigningProfile {
     // DocMDP certification (ISO 32000-1 12.8.2.2): 1, 2 or 3; nullopt = approval signature.
     std::optional<int> certificationLevel;
     std::string tsaUrl;
+    // Also the GB/T 38540-2020 electronic signature (SES_Signature V4) over the
+    // same signed data, beside the standard signature (PDF: `--profile
+    // gbt38540`); needs SealRequest::electronicSeal.
+    bool gbt38540Signature = false;
 };
 
 struct SealRequest {

@@ -188,4 +188,31 @@ void checkCarriedSeal(const ParsedCms& cms, const std::vector<OH>& widgets, Sign
     }
 }
 
+void checkCarriedSesSignature(const ParsedCms& cms,
+                              const std::function<std::optional<Bytes>(DigestAlgorithm)>& rangeDigest,
+                              const std::string& property, std::optional<std::time_t> claimed,
+                              SignatureReport& s) {
+    std::optional<Bytes> der;
+    try {
+        der = seal::sesSignatureAttributeValue(cms.unsignedAttributes());
+    } catch (const std::exception& e) {
+        s.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);
+        s.errors.push_back(e.what());
+        return;
+    }
+    if (!der) return;
+    seal::SesSignatureContext context;
+    context.dataHash = rangeDigest;
+    context.signerCertificate = cms.signer() ? cms.signer()->der() : Bytes{};
+    try {
+        context.cmsSeal = seal::sealAttributeValue(cms.signedAttributes());
+    } catch (const std::exception&) {
+        // checkCarriedSeal reported it
+    }
+    context.propertyInfo = property;
+    context.claimed = claimed;
+    context.carriedIn = "CMS unsigned attribute " + std::string(seal::kSesSignatureAttributeOid);
+    seal::recordSesSignature(*der, context, s);
+}
+
 }  // namespace eseal::pdf

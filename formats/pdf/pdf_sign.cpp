@@ -29,6 +29,7 @@
 #include "core/crypto/timestamp.hpp"
 #include "core/seal/binding.hpp"
 #include "core/seal/image.hpp"
+#include "core/seal/ses_signature.hpp"
 #include "formats/pdf/pdf_appearance.hpp"
 #include "formats/pdf/pdf_input.hpp"
 #include "formats/pdf/pdf_layout.hpp"
@@ -36,6 +37,7 @@
 #include "formats/pdf/pdf_object_io.hpp"
 #include "formats/pdf/pdf_placement.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
+#include "formats/pdf/pdf_seal_check.hpp"
 #include "formats/pdf/pdf_sign_stages.hpp"
 #include "formats/pdf/pdf_update_parts.hpp"
 #include "formats/pdf/pdf_writer.hpp"
@@ -254,6 +256,17 @@ namespace {
 
 void validateRequest(const SealRequest& request) {
     const std::string& file = request.input;
+    if (request.profile.gbt38540Signature) {
+        // GB/T 38540-2020 8.1: TBS_Sign holds the seal; 7.1: only a V4 seal has the structure it names.
+        if (request.electronicSeal.empty())
+            throw Error(
+                ErrorCategory::Usage,
+                tr("--profile gbt38540 needs an electronic seal: --seal SEAL.esl (a GB/T 38540 seal)"), file);
+        if (seal::readSeal(request.electronicSeal, file).layout != seal::SealLayout::V4)
+            throw Error(ErrorCategory::BadInput,
+                        tr("a GB/T 38540 electronic signature needs a V4 seal; this one is GM/T 0031 V1"),
+                        file);
+    }
     if (request.profile.level != PadesLevel::BB && request.profile.tsaUrl.empty()) {
         throw Error(ErrorCategory::Usage, tr("PAdES B-T and above need a timestamp authority (--tsa URL)"),
                     file);
@@ -624,6 +637,18 @@ Bytes copyAndDigest(InputFile& in, const std::string& inputName, const PreparedU
     return hasher.finish();
 }
 
+Bytes makeSesSignature(const PreparedUpdate& update, const SealRequest& request, ByteView rangeDigest,
+                       std::time_t signingTime, Key& key, const SignatureAlgorithm& algorithm) {
+    seal::SignatureContent content;
+    content.seal = request.electronicSeal;
+    content.time = signingTime;
+    content.dataHash.assign(rangeDigest.begin(), rangeDigest.end());
+    const std::uint64_t a = update.base + update.contentsAt;
+    const std::uint64_t b = update.base + update.contentsEnd;
+    content.propertyInfo = byteRangeProperty(a, b, update.totalSize() - b);
+    return seal::makeSignatureV4(content, key, algorithm);
+}
+
 void embedSignature(PreparedUpdate& update, ByteView cms, const std::string& inputName) {
     const std::string hex = toHex(cms, true);
     const std::size_t room = update.contentsEnd - update.contentsAt - 2;  // between '<' and '>'
@@ -683,15 +708,37 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
     }
     const CmsSigner signer(key, cmsOptions);
     const bool sm2 = signer.algorithm().scheme == SignatureScheme::Sm2;
-    const std::size_t reserve = signer.maxSize() + kContentsMarginBytes;
+    std::size_t reserve = signer.maxSize() + kContentsMarginBytes;
     const std::time_t signingTime = request.signingTime ? *request.signingTime : now();
+    // --profile gbt38540: the electronic signature's dataHash is the CMS's content digest, so both
+    // sign one hash of the byte range.
+    std::optional<SignatureAlgorithm> sesAlgorithm;
+    if (request.profile.gbt38540Signature) {
+        sesAlgorithm = seal::signatureAlgorithmFor(key, signer.contentDigestAlgorithm());
+        if (sesAlgorithm->digest != signer.contentDigestAlgorithm())
+            throw Error(
+                ErrorCategory::Unsupported,
+                fill(tr("{key} cannot make a GB/T 38540 electronic signature with {digest}"),
+                     {{"{key}", key.description()}, {"{digest}", toString(signer.contentDigestAlgorithm())}}),
+                request.input);
+        seal::SignatureContent longest;
+        longest.seal = request.electronicSeal;
+        longest.propertyInfo = byteRangeProperty(UINT64_MAX, UINT64_MAX, UINT64_MAX);
+        // The unsigned attribute around it: SEQUENCE { OID, SET { value } } and the [1] SET OF.
+        reserve += seal::maxSignatureV4Size(longest, key, *sesAlgorithm) + 64;
+    }
     PreparedUpdate update =
         buildUpdate(plan, request, sm2, reserve, signingTime, usesIso32002Curve(signer, key));
 
     AtomicFile output(request.output);
     const Bytes contentDigest =
         copyAndDigest(plan.in, request.input, update, signer.contentDigestAlgorithm(), output);
-    const Bytes cms = signer.sign(contentDigest, key);
+    std::vector<UnsignedAttribute> unsignedAttributes;
+    if (sesAlgorithm)
+        unsignedAttributes.push_back(
+            {seal::kSesSignatureAttributeOid,
+             makeSesSignature(update, request, contentDigest, signingTime, key, *sesAlgorithm)});
+    const Bytes cms = signer.sign(contentDigest, key, unsignedAttributes);
     embedSignature(update, cms, request.input);
     if (request.profile.level == PadesLevel::BLT || request.profile.level == PadesLevel::BLTA) {
         output.write(update.bytes);

@@ -3,6 +3,7 @@
 //   planSeal        read the document, place the seal, name the field (no key, no output)
 //   buildUpdate     the incremental update with /ByteRange filled and /Contents reserved
 //   copyAndDigest   the input copied into the temporary output while hashing the byte range
+//   makeSesSignature  --profile gbt38540: the key signs an SES_Signature over the digest
 //   (CmsSigner)     the key signs the digest (core/crypto/cms_sign.hpp)
 //   embedSignature  the CMS written into the reserved /Contents
 //   commitUpdate    the update appended, fsync, rename
@@ -21,6 +22,7 @@
 #include "core/base/atomic_file.hpp"
 #include "core/base/bytes.hpp"
 #include "core/key/algorithms.hpp"
+#include "core/key/key.hpp"
 #include "core/seal/image.hpp"
 #include "core/seal/request.hpp"
 #include "formats/pdf/pdf_encrypt.hpp"
@@ -107,6 +109,15 @@ int pdfaPart(QPDFObjectHandle root);
 // Throws Error(InputUnreadable) when the input changed meanwhile.
 Bytes copyAndDigest(InputFile& in, const std::string& inputName, const PreparedUpdate& update,
                     DigestAlgorithm algorithm, AtomicFile& output);
+
+// Stage 4a (--profile gbt38540): the GB/T 38540-2020 electronic signature
+// (SES_Signature V4, 8.1) over the byte range: the request's seal, timeInfo
+// the signing time, dataHash the byte range's digest `rangeDigest` (made with
+// algorithm.digest), propertyInfo the byte range (byteRangeProperty); signed
+// by `key` with `algorithm` (seal::signatureAlgorithmFor). It goes into the
+// CMS as the unsigned attribute seal::kSesSignatureAttributeOid.
+Bytes makeSesSignature(const PreparedUpdate& update, const SealRequest& request, ByteView rangeDigest,
+                       std::time_t signingTime, Key& key, const SignatureAlgorithm& algorithm);
 
 // Stage 5: the CMS as hex into /Contents. Throws Error(Internal) when it does
 // not fit the reservation.

@@ -701,19 +701,23 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
             if (s.coverage == Coverage::BrokenRange)
                 s.verdict.worsenTo(Indication::Failed, SubIndication::FormatFailure);
 
+            // The byte range's digest with an algorithm, read once per algorithm (the CMS's and an
+            // electronic signature's are usually the same); nullopt when it cannot be read.
+            std::map<DigestAlgorithm, std::optional<Bytes>> rangeDigests;
+            const auto rangeDigest = [&](DigestAlgorithm a) -> std::optional<Bytes> {
+                auto [at, fresh] = rangeDigests.try_emplace(a);
+                if (fresh) {
+                    try {
+                        at->second = digestRanges(*file, range, a);
+                    } catch (const std::exception&) {
+                    }
+                }
+                return at->second;
+            };
             if (s.format == "ETSI.RFC3161") {
                 // A document timestamp (ISO 32000-2 12.8.5): the token's imprint is the digest of the byte
                 // range.
-                pdf::checkDocumentTimestamp(
-                    *cms,
-                    [&](DigestAlgorithm a) -> std::optional<Bytes> {
-                        try {
-                            return digestRanges(*file, range, a);
-                        } catch (const std::exception&) {
-                            return std::nullopt;
-                        }
-                    },
-                    trust, dss, s);
+                pdf::checkDocumentTimestamp(*cms, rangeDigest, trust, dss, s);
             } else if (s.format == "adbe.x509.rsa_sha1") {
                 s.verdict.worsenTo(Indication::Indeterminate);
                 s.errors.push_back(fill(tr("signatures of type {format} are not verified by eseal yet"),
@@ -736,6 +740,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                     std::string readError;
                     try {
                         digest = digestRanges(*file, range, *alg);
+                        rangeDigests[*alg] = digest;
                     } catch (const std::exception& e) {
                         readError = e.what();
                     }
@@ -746,6 +751,8 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                 }
                 result.recordIn(s);
                 checkCarriedSeal(parsed, f.widgets, s);
+                checkCarriedSesSignature(parsed, rangeDigest, byteRangeProperty(range.a, range.b, range.c),
+                                         cmsOptions.claimedSigningTime, s);
                 s.format = subFilter.isName() ? subFilter.getName().substr(1) : s.format;
             }
 

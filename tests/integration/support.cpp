@@ -511,4 +511,82 @@ nlohmann::json checkSealed(const fs::path& out, const std::string& field, const 
     return nullptr;
 }
 
+ByteRange lastByteRange(const std::string& pdf) {
+    ByteRange br;
+    const auto key = pdf.rfind("/ByteRange");
+    if (key == std::string::npos) return br;
+    const char* p = pdf.c_str() + key + 10;
+    while (*p == ' ' || *p == '\r' || *p == '\n') ++p;
+    if (*p++ != '[') return br;
+    std::size_t v[4] = {0, 0, 0, 0};
+    for (auto& n : v) {
+        char* end = nullptr;
+        n = std::strtoul(p, &end, 10);
+        if (end == p) return {};
+        p = end;
+    }
+    return {v[0], v[1], v[2], v[3]};
+}
+
+std::pair<std::string, std::size_t> tlvAt(const std::string& der, std::size_t offset) {
+    std::size_t len = static_cast<unsigned char>(der.at(offset + 1)), head = 2;
+    if (len & 0x80) {
+        const std::size_t n = len & 0x7f;
+        len = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            len = len << 8 | static_cast<unsigned char>(der.at(offset + 2 + i));
+        head += n;
+    }
+    return {der.substr(offset + head, len), head + len};
+}
+
+std::string contentsDer(const std::string& pdf, const ByteRange& br) {
+    // [0 b] and [c d]: '<' at b, '>' at c - 1 (12.8.1).
+    BOOST_REQUIRE(br.c > br.b + 1 && pdf.at(br.b) == '<');
+    std::string der;
+    for (std::size_t i = br.b + 1; i + 1 < br.c && pdf[i] != '>'; i += 2)
+        der.push_back(static_cast<char>(std::stoi(pdf.substr(i, 2), nullptr, 16)));
+    return der.substr(0, tlvAt(der, 0).second);
+}
+
+std::vector<Asn1Line> asn1parse(const fs::path& der) {
+    RunResult r = run({"openssl", "asn1parse", "-inform", "DER", "-in", der.string(), "-i"});
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    std::vector<Asn1Line> out;
+    std::size_t pos = 0;
+    while (pos < r.out.size()) {
+        std::size_t end = r.out.find('\n', pos);
+        if (end == std::string::npos) end = r.out.size();
+        const std::string line = r.out.substr(pos, end - pos);
+        pos = end + 1;
+        // "   12:d=2  hl=4 l=1234 cons:   SEQUENCE          " or "... prim:   OBJECT   :sm2"
+        Asn1Line l;
+        const auto d = line.find(":d="), hl = line.find("hl="), len = line.find(" l=");
+        auto kind = line.find("cons:");
+        if (kind == std::string::npos) kind = line.find("prim:");
+        if (d == std::string::npos || hl == std::string::npos || len == std::string::npos ||
+            kind == std::string::npos)
+            continue;
+        l.offset = std::stoul(line.substr(0, d));
+        l.depth = std::stoi(line.substr(d + 3));
+        l.header = std::stoul(line.substr(hl + 3));
+        l.length = std::stoul(line.substr(len + 3));
+        std::string rest = line.substr(kind + 5);
+        const auto colon = rest.find(':');
+        l.kind = rest.substr(0, colon);
+        if (colon != std::string::npos) l.value = rest.substr(colon + 1);
+        auto trim = [](std::string& s) {
+            while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+            while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
+        };
+        trim(l.kind);
+        // "OCTET STRING      [HEX DUMP]:3082..."
+        if (const auto dump = l.kind.find("[HEX DUMP]"); dump != std::string::npos) l.kind.erase(dump);
+        trim(l.kind);
+        trim(l.value);
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
 }  // namespace integ

@@ -88,6 +88,27 @@ std::vector<std::string> listDir(const fs::path& dir);  // sorted names
 // (No std::regex here: GCC 12 warns inside <regex> under the sanitizer build.)
 bool containsAny(const std::string& hay, const std::vector<std::string>& needles);
 
+// ---- PDF signatures and DER ----
+struct ByteRange {
+    std::size_t a = 0, b = 0, c = 0, d = 0;
+};
+// The /ByteRange of the last signature dictionary in the file (ISO 32000-1 12.8.1).
+ByteRange lastByteRange(const std::string& pdf);
+// The DER in the /Contents between the ranges of br ([a b] and [c d]; the
+// hex's zero padding cut off at its ContentInfo's length).
+std::string contentsDer(const std::string& pdf, const ByteRange& br);
+// The content of the DER TLV at `offset` of der, and the TLV's full length.
+std::pair<std::string, std::size_t> tlvAt(const std::string& der, std::size_t offset);
+// One line of `openssl asn1parse -inform DER -i`.
+struct Asn1Line {
+    std::size_t offset = 0, header = 0, length = 0;
+    int depth = 0;
+    std::string kind;   // "SEQUENCE", "OBJECT", "BIT STRING", ...
+    std::string value;  // after the ':' following the kind ("" when none)
+};
+// Parsed by OpenSSL's asn1parse, an independent DER parser; fails the test on error.
+std::vector<Asn1Line> asn1parse(const fs::path& der);
+
 // ---- eseal verify --json ----
 struct Verified {
     RunResult run;

@@ -169,19 +169,6 @@ std::vector<std::string> outline(const fs::path& der) {
     return out;
 }
 
-// The content of the TLV at `offset` of der, and its full length.
-std::pair<std::string, std::size_t> tlvAt(const std::string& der, std::size_t offset) {
-    std::size_t len = static_cast<unsigned char>(der.at(offset + 1)), head = 2;
-    if (len & 0x80) {
-        const std::size_t n = len & 0x7f;
-        len = 0;
-        for (std::size_t i = 0; i < n; ++i)
-            len = len << 8 | static_cast<unsigned char>(der.at(offset + 2 + i));
-        head += n;
-    }
-    return {der.substr(offset + head, len), head + len};
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(seal_make_reads_back_and_matches_the_third_party_structure) {

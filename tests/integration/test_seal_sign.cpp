@@ -496,3 +496,357 @@ BOOST_AUTO_TEST_CASE(a_jpeg_seal_picture_is_signed_with_its_paper_transparent) {
     BOOST_TEST(fake.exitCode == 4, fake.describe());
     BOOST_TEST(!fs::exists(dir / "fake.pdf"));
 }
+
+// ---- sign --profile gbt38540: the GB/T 38540 electronic signature beside the CMS ----
+
+namespace {
+
+constexpr const char* kSesOid = "2.25.257901855478364850223438356681681887125";
+
+// The SES_Signature in the CMS of a PDF's last signature, found by OpenSSL's
+// asn1parse: the value of the unsigned attribute with eseal's OID.
+struct CarriedSes {
+    std::string cms;        // DER
+    std::size_t at = 0;     // offset of the SES_Signature in cms
+    std::string ses;        // DER
+    std::size_t hexAt = 0;  // offset in the PDF of the SES_Signature's first hex digit
+};
+
+CarriedSes carriedSes(const TempDir& dir, const std::string& pdf) {
+    CarriedSes c;
+    const ByteRange br = lastByteRange(pdf);
+    c.cms = contentsDer(pdf, br);
+    writeFile(dir / "cms.der", c.cms);
+    const std::vector<Asn1Line> lines = asn1parse(dir / "cms.der");
+    int found = 0;
+    for (std::size_t i = 0; i + 2 < lines.size(); ++i) {
+        if (lines[i].kind != "OBJECT" || lines[i].value != kSesOid) continue;
+        ++found;
+        BOOST_REQUIRE(lines[i + 1].kind == "SET");
+        BOOST_REQUIRE(lines[i + 2].kind == "SEQUENCE");
+        c.at = lines[i + 2].offset;
+        c.ses = c.cms.substr(c.at, lines[i + 2].header + lines[i + 2].length);
+    }
+    BOOST_REQUIRE_MESSAGE(found == 1, found << " SES_Signature attributes in the CMS");
+    c.hexAt = br.b + 1 + 2 * c.at;
+    return c;
+}
+
+// The digest of the PDF's signed byte range by `openssl dgst` (sha256, sm3).
+std::string rangeDigest(const TempDir& dir, const std::string& pdf, const std::string& alg) {
+    const ByteRange br = lastByteRange(pdf);
+    writeFile(dir / "range.bin", pdf.substr(0, br.b) + pdf.substr(br.c, br.d));
+    RunResult r = run({"openssl", "dgst", "-" + alg, "-binary", "-out", (dir / "range.dgst").string(),
+                       (dir / "range.bin").string()});
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    return readFile(dir / "range.dgst");
+}
+
+// The content of the asn1parse line `l` of der.
+std::string contentOf(const std::string& der, const Asn1Line& l) {
+    return der.substr(l.offset + l.header, l.length);
+}
+
+// Checks every field of the SES_Signature with OpenSSL (GB/T 38540-2020 8.1):
+// version 4, the seal file's bytes, timeInfo, dataHash = the byte range's
+// digest, propertyInfo = the /ByteRange, the signer certificate, the
+// algorithm, and the signature over DER(TBS_Sign) by `openssl pkeyutl`.
+void checkSesFields(const TempDir& dir, const std::string& pdf, const fs::path& seal, const fs::path& certPem,
+                    const std::string& algorithm, const std::string& digestAlg) {
+    const CarriedSes c = carriedSes(dir, pdf);
+    writeFile(dir / "ses.der", c.ses);
+    const std::vector<Asn1Line> l = asn1parse(dir / "ses.der");
+    // The outline (depth <= 2) of ofdrw's SES_Signature V4 (shared test data).
+    auto outline = [](const std::vector<Asn1Line>& lines) {
+        std::vector<std::string> out;
+        for (const Asn1Line& x : lines)
+            if (x.depth <= 2) out.push_back(std::to_string(x.depth) + " " + x.kind);
+        return out;
+    };
+    const fs::path theirs = sourceDir() / ".." / "shared" / "testdata" / "gbt38540" / "SignedValueV4.dat";
+    BOOST_TEST(outline(l) == outline(asn1parse(theirs)));
+    std::vector<const Asn1Line*> top, tbs;  // depth 1 and 2 (children of TBS_Sign)
+    for (const Asn1Line& x : l) {
+        if (x.depth == 1) top.push_back(&x);
+        if (x.depth == 2) tbs.push_back(&x);
+    }
+    BOOST_REQUIRE_EQUAL(top.size(), 4u);  // TBS_Sign, cert, signatureAlgID, signature (no timeStamp)
+    BOOST_REQUIRE_EQUAL(tbs.size(), 5u);  // version, eseal, timeInfo, dataHash, propertyInfo
+    BOOST_TEST(tbs[0]->kind == "INTEGER");
+    BOOST_TEST(tbs[0]->value == "04");
+    BOOST_TEST(tbs[1]->kind == "SEQUENCE");
+    BOOST_TEST(c.ses.substr(tbs[1]->offset, tbs[1]->header + tbs[1]->length) == readFile(seal));
+    BOOST_TEST(tbs[2]->kind == "GENERALIZEDTIME");
+    BOOST_TEST(tbs[2]->value.size() == 15u, tbs[2]->value);
+    BOOST_TEST(tbs[3]->kind == "BIT STRING");
+    BOOST_TEST(contentOf(c.ses, *tbs[3]) == std::string(1, '\0') + rangeDigest(dir, pdf, digestAlg));
+    const ByteRange br = lastByteRange(pdf);
+    BOOST_TEST(tbs[4]->kind == "IA5STRING");
+    BOOST_TEST(tbs[4]->value == "/ByteRange [0 " + std::to_string(br.b) + " " + std::to_string(br.c) + " " +
+                                    std::to_string(br.d) + "]");
+    BOOST_TEST(top[1]->kind == "OCTET STRING");
+    RunResult der = run({"openssl", "x509", "-in", certPem.string(), "-outform", "DER", "-out",
+                         (dir / "signer.der").string()});
+    BOOST_REQUIRE(der.exitCode == 0);
+    BOOST_TEST(contentOf(c.ses, *top[1]) == readFile(dir / "signer.der"));
+    BOOST_TEST(top[2]->kind == "OBJECT");
+    BOOST_TEST(top[2]->value == algorithm);
+    BOOST_TEST(top[3]->kind == "BIT STRING");
+    const std::string bits = contentOf(c.ses, *top[3]);
+    BOOST_REQUIRE(!bits.empty() && bits[0] == '\0');
+    writeFile(dir / "ses-sig.der", bits.substr(1));
+    writeFile(dir / "tbs.der", c.ses.substr(top[0]->offset, top[0]->header + top[0]->length));
+    RunResult pub = run({"openssl", "x509", "-in", certPem.string(), "-noout", "-pubkey"});
+    writeFile(dir / "pub.pem", pub.out);
+    std::vector<std::string> verify{"openssl",
+                                    "pkeyutl",
+                                    "-verify",
+                                    "-pubin",
+                                    "-inkey",
+                                    (dir / "pub.pem").string(),
+                                    "-rawin",
+                                    "-digest",
+                                    digestAlg,
+                                    "-in",
+                                    (dir / "tbs.der").string(),
+                                    "-sigfile",
+                                    (dir / "ses-sig.der").string()};
+    if (digestAlg == "sm3") verify.insert(verify.end(), {"-pkeyopt", "distid:1234567812345678"});
+    RunResult v = run(verify);
+    BOOST_TEST(v.exitCode == 0, v.describe());
+    BOOST_TEST(v.out.find("Signature Verified Successfully") != std::string::npos, v.out);
+}
+
+RunResult signGb(const fs::path& in, const fs::path& out, const std::string& key, const fs::path& seal,
+                 const std::vector<std::string>& extra = {}, const Env& env = {}) {
+    std::vector<std::string> args{"sign",   in.string(),   "-o",        out.string(), "--key",     key,
+                                  "--seal", seal.string(), "--profile", "gbt38540",   "--pin-env", kPinVar};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return eseal(args, env);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(profile_gbt38540_adds_an_ses_signature_the_cms_readers_ignore) {
+    TempDir dir("gbt38540");
+    const fs::path seal = makeSeal(dir, "gb", pkiDir() / "signer-ec.crt", "2025-01-01..2099-12-31");
+    const fs::path out = dir / "sealed.pdf";
+    RunResult r = signGb(inputsDir() / "letter.pdf", out, keyUri("signer-ec"), seal);
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+
+    // The PAdES signature stays valid for Poppler and qpdf.
+    PdfsigResult p = pdfsig(out);
+    BOOST_REQUIRE_EQUAL(p.signatures.size(), 1u);
+    BOOST_TEST(p.signatures[0].valid, p.run.describe());
+    BOOST_TEST(p.signatures[0].totalDocument);
+    BOOST_TEST(p.signatures[0].type == "ETSI.CAdES.detached");
+    std::string qpdfOut;
+    BOOST_TEST(qpdfCheck(out, &qpdfOut), qpdfOut);
+
+    // eseal verify finds and checks the SES_Signature.
+    Verified v = verifyJson(out);
+    BOOST_TEST(v.run.exitCode == 0, v.run.describe());
+    BOOST_REQUIRE(v.report.is_object());
+    const auto& s = v.report["signatures"].at(0);
+    BOOST_TEST(s["indication"].get<std::string>() == "PASSED", s.dump(1));
+    const auto& g = s["sesSignature"];
+    BOOST_REQUIRE_MESSAGE(g.is_object(), s.dump(1));
+    BOOST_TEST(g["standard"].get<std::string>() == "GB/T 38540-2020");
+    BOOST_TEST(g["version"].get<int>() == 4);
+    BOOST_TEST(g["signatureAlgorithm"].get<std::string>() == "ecdsa-with-SHA256");
+    BOOST_TEST(g["dataHashAlgorithm"].get<std::string>() == "SHA-256");
+    BOOST_TEST(g["signatureValid"].get<bool>());
+    BOOST_TEST(g["dataHashMatches"].get<bool>());
+    BOOST_TEST(g["sameSeal"].get<bool>());
+    BOOST_TEST(g["sameSigner"].get<bool>());
+    BOOST_TEST(g["sealName"].get<std::string>() == "测试单位业务专用章");
+    BOOST_TEST(g["timeInfo"].get<std::string>() == s["signingTime"].get<std::string>());
+    BOOST_TEST(g["carriedIn"].get<std::string>() == std::string("CMS unsigned attribute ") + kSesOid);
+
+    // Text, English and Chinese.
+    RunResult text = eseal({"verify", out.string(), "--trust", trustPem().string(), "--no-system-trust"},
+                           {{"LANG", "C.UTF-8"}, {"LC_ALL", kUnset}, {"LANGUAGE", kUnset}});
+    BOOST_TEST(text.exitCode == 0, text.describe());
+    BOOST_TEST(text.out.find("SES_Signature:") != std::string::npos, text.out);
+    BOOST_TEST(text.out.find("signature valid, data hash matches, seal the CMS's, signer the CMS's") !=
+                   std::string::npos,
+               text.out);
+    RunResult zh = eseal({"verify", out.string(), "--trust", trustPem().string(), "--no-system-trust"},
+                         {{"LANG", "zh_CN.UTF-8"}, {"LC_ALL", kUnset}, {"LANGUAGE", kUnset}});
+    BOOST_TEST(zh.exitCode == 0, zh.describe());
+    BOOST_TEST(zh.out.find("电子签章数据") != std::string::npos, zh.out);
+
+    // Field for field, by OpenSSL.
+    checkSesFields(dir, readFile(out), seal, pkiDir() / "signer-ec.crt", "ecdsa-with-SHA256", "sha256");
+}
+
+BOOST_AUTO_TEST_CASE(profile_gbt38540_with_an_sm2_key) {
+    TempDir dir("gbt38540-sm2");
+    const fs::path seal = makeSeal(dir, "gbsm2", pkiDir() / "signer-sm2.crt", "2025-01-01..2099-12-31");
+    const fs::path out = dir / "sealed.pdf";
+    RunResult r = signGb(inputsDir() / "letter.pdf", out, "p12:" + (pkiDir() / "signer-sm2.p12").string(),
+                         seal, {}, {{kPinVar, "test"}});
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
+    std::string qpdfOut;
+    BOOST_TEST(qpdfCheck(out, &qpdfOut), qpdfOut);
+    RunResult v = eseal({"verify", out.string(), "--json", "--trust", (pkiDir() / "sm2-root-ca.crt").string(),
+                         "--no-system-trust"});
+    BOOST_TEST(v.exitCode == 0, v.describe());
+    const auto report = nlohmann::json::parse(v.out, nullptr, false);
+    BOOST_REQUIRE(report.is_object());
+    const auto& s = report["signatures"].at(0);
+    BOOST_TEST(s["indication"].get<std::string>() == "PASSED", s.dump(1));
+    const auto& g = s["sesSignature"];
+    BOOST_REQUIRE(g.is_object());
+    BOOST_TEST(g["signatureAlgorithm"].get<std::string>() == "SM2-with-SM3");
+    BOOST_TEST(g["dataHashAlgorithm"].get<std::string>() == "SM3");
+    BOOST_TEST(g["signatureValid"].get<bool>());
+    BOOST_TEST(g["dataHashMatches"].get<bool>());
+    checkSesFields(dir, readFile(out), seal, pkiDir() / "signer-sm2.crt", "SM2-with-SM3", "sm3");
+}
+
+BOOST_AUTO_TEST_CASE(a_changed_ses_signature_is_not_passed) {
+    TempDir dir("gbt38540-tamper");
+    const fs::path seal = makeSeal(dir, "gb1", pkiDir() / "signer-rsa.crt", "2025-01-01..2099-12-31");
+    // Another seal of the same size (its maker's SM2 signature varies in length by a byte or two).
+    fs::path other;
+    for (int i = 0; i < 20 && (other.empty() || fs::file_size(other) != fs::file_size(seal)); ++i)
+        other = makeSeal(dir, "gb" + std::string(1, static_cast<char>('a' + i)), pkiDir() / "signer-rsa.crt",
+                         "2025-01-01..2099-12-31");
+    BOOST_REQUIRE(fs::file_size(other) == fs::file_size(seal));
+    // RSA: signatures of one length, so an SES_Signature of another file fits in place.
+    const fs::path a = dir / "a.pdf", b = dir / "b.pdf";
+    BOOST_REQUIRE(
+        signGb(inputsDir() / "letter.pdf", a, keyUri("signer-rsa"), seal, {"--field", "SealA"}).exitCode ==
+        0);
+    BOOST_REQUIRE(
+        signGb(inputsDir() / "letter.pdf", b, keyUri("signer-rsa"), other, {"--field", "SealB"}).exitCode ==
+        0);
+    const std::string pdf = readFile(a);
+    const CarriedSes c = carriedSes(dir, pdf);
+
+    struct Case {
+        std::string name, bytes, sub;
+        bool signatureValid, dataHashMatches, sameSeal;
+    };
+    std::vector<Case> cases;
+    {
+        // A flipped byte in the SES_Signature's own signature value.
+        std::string t = pdf;
+        const std::size_t at = c.hexAt + 2 * (c.ses.size() - 3);
+        t[at] = t[at] == '0' ? '1' : '0';
+        cases.push_back({"signature value", t, "SIG_CRYPTO_FAILURE", false, true, true});
+    }
+    {
+        // A flipped byte in its dataHash (inside TBS_Sign): the signature breaks, the hash differs.
+        writeFile(dir / "ses.der", c.ses);
+        const std::vector<Asn1Line> l = asn1parse(dir / "ses.der");
+        const Asn1Line* hash = nullptr;
+        for (const Asn1Line& x : l)
+            if (x.depth == 2 && x.kind == "BIT STRING") hash = &x;
+        BOOST_REQUIRE(hash);
+        std::string t = pdf;
+        const std::size_t at = c.hexAt + 2 * (hash->offset + hash->header + 5);
+        t[at] = t[at] == '0' ? '1' : '0';
+        cases.push_back({"dataHash", t, "SIG_CRYPTO_FAILURE", false, false, true});
+    }
+    {
+        // The valid SES_Signature of another document and seal put in its place.
+        const CarriedSes foreign = carriedSes(dir, readFile(b));
+        BOOST_REQUIRE_EQUAL(foreign.ses.size(), c.ses.size());
+        std::string t = pdf;
+        const std::string hex = [&] {
+            std::string h;
+            const char* digits = "0123456789ABCDEF";
+            for (unsigned char ch : foreign.ses) h += {digits[ch >> 4], digits[ch & 15]};
+            return h;
+        }();
+        // eseal writes upper-case hex; keep the case of the file.
+        std::string here = pdf.substr(c.hexAt, hex.size());
+        BOOST_REQUIRE(here.find_first_of("abcdef") == std::string::npos);
+        t.replace(c.hexAt, hex.size(), hex);
+        cases.push_back({"another document's", t, "SIG_CONSTRAINTS_FAILURE", true, false, false});
+    }
+    for (const Case& k : cases) {
+        BOOST_TEST_CONTEXT(k.name) {
+            const fs::path f = dir / "t.pdf";
+            writeFile(f, k.bytes);
+            // The CMS does not sign its unsigned attributes: pdfsig still says valid.
+            PdfsigResult p = pdfsig(f);
+            BOOST_REQUIRE_EQUAL(p.signatures.size(), 1u);
+            BOOST_TEST(p.signatures[0].valid, p.run.describe());
+            Verified v = verifyJson(f);
+            BOOST_TEST(v.run.exitCode == 1, v.run.describe());
+            BOOST_REQUIRE(v.report.is_object());
+            const auto& s = v.report["signatures"].at(0);
+            BOOST_TEST(s["indication"].get<std::string>() == "FAILED");
+            BOOST_TEST(s["subIndication"].get<std::string>() == k.sub, s.dump(1));
+            BOOST_TEST(s["digestMatches"].get<bool>());  // the document itself is intact
+            const auto& g = s["sesSignature"];
+            BOOST_REQUIRE(g.is_object());
+            BOOST_TEST(g["signatureValid"].get<bool>() == k.signatureValid);
+            BOOST_TEST(g["dataHashMatches"].get<bool>() == k.dataHashMatches);
+            BOOST_TEST(g["sameSeal"].get<bool>() == k.sameSeal);
+            // The clerk is not told the document was changed: it was not.
+            RunResult text =
+                eseal({"verify", f.string(), "--trust", trustPem().string(), "--no-system-trust"},
+                      {{"LANG", "C.UTF-8"}, {"LC_ALL", kUnset}, {"LANGUAGE", kUnset}});
+            BOOST_TEST(text.exitCode == 1, text.describe());
+            BOOST_TEST(text.out.find("NOT valid") != std::string::npos, text.out);
+            BOOST_TEST(text.out.find("the file was changed") == std::string::npos, text.out);
+        }
+    }
+    // An unreadable one (its first byte changed) is FORMAT_FAILURE.
+    std::string t = pdf;
+    t[c.hexAt] = '1';  // 0x30 SEQUENCE -> 0x10
+    writeFile(dir / "t.pdf", t);
+    Verified v = verifyJson(dir / "t.pdf");
+    BOOST_TEST(v.run.exitCode == 1, v.run.describe());
+    BOOST_REQUIRE(v.report.is_object());
+    BOOST_TEST(v.report["signatures"].at(0)["subIndication"].get<std::string>() == "FORMAT_FAILURE",
+               v.report.dump(1));
+}
+
+BOOST_AUTO_TEST_CASE(profile_gbt38540_usage) {
+    TempDir dir("gbt38540-usage");
+    const fs::path out = dir / "x.pdf";
+    // Without an electronic seal: usage error, nothing written, no PIN asked.
+    RunResult image = eseal(
+        {"sign", (inputsDir() / "letter.pdf").string(), "-o", out.string(), "--key", keyUri("signer-ec"),
+         "--image", sealPng().string(), "--profile", "gbt38540", "--pin-env", kPinVar},
+        {{"LANG", "C.UTF-8"}});
+    BOOST_TEST(image.exitCode == 64, image.describe());
+    BOOST_TEST(image.err.find("--profile gbt38540 needs an electronic seal") != std::string::npos, image.err);
+    BOOST_TEST(!fs::exists(out));
+    const fs::path seal = makeSeal(dir, "u", pkiDir() / "signer-ec.crt", "2025-01-01..2099-12-31");
+    RunResult other =
+        eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", out.string(), "--key",
+               keyUri("signer-ec"), "--seal", seal.string(), "--profile", "pades", "--pin-env", kPinVar});
+    BOOST_TEST(other.exitCode == 64, other.describe());
+    BOOST_TEST(!fs::exists(out));
+    // An ODF document: the SES_Signature is made for PDF only (exit 4), before the PIN.
+    const fs::path odt = dir / "in.odt";
+    RunResult zip = run({"/usr/bin/python3", "-c",
+                         "import sys, zipfile\n"
+                         "z = zipfile.ZipFile(sys.argv[1], 'w')\n"
+                         "z.writestr('mimetype', 'application/vnd.oasis.opendocument.text')\n"
+                         "z.writestr('META-INF/manifest.xml', '<manifest:manifest "
+                         "xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\"/>')\n"
+                         "z.writestr('content.xml', '<office:document-content "
+                         "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\"/>')\n",
+                         odt.string()});
+    BOOST_REQUIRE_MESSAGE(zip.exitCode == 0, zip.describe());
+    RunResult odf =
+        eseal({"sign", odt.string(), "-o", (dir / "out.odt").string(), "--key", keyUri("signer-ec"), "--seal",
+               seal.string(), "--profile", "gbt38540", "--pin-env", kPinVar},
+              {{"LANG", "C.UTF-8"}});
+    BOOST_TEST(odf.exitCode == 4, odf.describe());
+    BOOST_TEST(odf.err.find("made for PDF only yet") != std::string::npos, odf.err);
+    BOOST_TEST(!fs::exists(dir / "out.odt"));
+    // Without --profile there is no SES_Signature.
+    RunResult plain = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", out.string(), "--key",
+                             keyUri("signer-ec"), "--seal", seal.string(), "--pin-env", kPinVar});
+    BOOST_REQUIRE_MESSAGE(plain.exitCode == 0, plain.describe());
+    Verified v = verifyJson(out);
+    BOOST_TEST(!v.report["signatures"].at(0).contains("sesSignature"));
+}

@@ -11,28 +11,6 @@ using namespace integ;
 
 namespace {
 
-struct ByteRange {
-    std::size_t a = 0, b = 0, c = 0, d = 0;
-};
-
-// The /ByteRange of the last signature dictionary in the file (ISO 32000-1 12.8.1).
-ByteRange lastByteRange(const std::string& pdf) {
-    ByteRange br;
-    const auto key = pdf.rfind("/ByteRange");
-    if (key == std::string::npos) return br;
-    const char* p = pdf.c_str() + key + 10;
-    while (*p == ' ' || *p == '\r' || *p == '\n') ++p;
-    if (*p++ != '[') return br;
-    std::size_t v[4] = {0, 0, 0, 0};
-    for (auto& n : v) {
-        char* end = nullptr;
-        n = std::strtoul(p, &end, 10);
-        if (end == p) return {};
-        p = end;
-    }
-    return {v[0], v[1], v[2], v[3]};
-}
-
 // A sealed copy of letter.pdf in dir.
 fs::path sealedLetter(const TempDir& dir) {
     const fs::path out = dir / "sealed.pdf";

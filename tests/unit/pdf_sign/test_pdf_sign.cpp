@@ -1031,3 +1031,53 @@ BOOST_AUTO_TEST_CASE(electronic_seal_travels_inside_the_signature) {
     BOOST_TEST_REQUIRE(report.signatures.size() == 1u);
     BOOST_TEST(!report.signatures[0].electronicSeal.has_value());
 }
+
+// --profile gbt38540: the SES_Signature V4 rides in the CMS's unsigned
+// attributes; pdfsig keeps seeing a valid PAdES signature, eseal checks both.
+BOOST_AUTO_TEST_CASE(gbt38540_signature_beside_the_cms) {
+    const std::string in = makePdf("gb-in.pdf", {});
+    for (const char* name : {"signer-ec", "signer-sm2"}) {
+        BOOST_TEST_CONTEXT(name) {
+            auto k = key(name);
+            const Bytes bound =
+                makeElectronicSeal({k->certificateChain().front()}, sealPng(), "合同专用章", "unit-gb-1");
+            SealRequest r = request(in, pathFor(std::string("gb-") + name + ".pdf"), 1, 100, 100);
+            r.electronicSeal = bound;
+            r.profile.gbt38540Signature = true;
+            r.signingTime = 1767225600;  // 2026-01-01T00:00:00Z
+            pdf::sealPdf(r, *k);
+            BOOST_TEST(run("qpdf --check " + quote(r.output)).status == 0);
+            Report report = verifyWithTestRoot(r.output);
+            BOOST_TEST_REQUIRE(report.signatures.size() == 1u);
+            const SignatureReport& s = report.signatures[0];
+            BOOST_TEST_REQUIRE(s.sesSignature.has_value(), toText(report));
+            const SesSignatureInfo& g = *s.sesSignature;
+            BOOST_TEST(g.version == 4);
+            BOOST_TEST(g.signatureValid);
+            BOOST_TEST(g.dataHashMatches);
+            BOOST_TEST(g.sameSeal);
+            BOOST_TEST(g.sameSigner);
+            BOOST_TEST(g.timeInfo == "2026-01-01T00:00:00Z");
+            BOOST_TEST(g.propertyInfo.rfind("/ByteRange [0 ", 0) == 0u, g.propertyInfo);
+            if (std::string(name) == "signer-ec") {
+                BOOST_TEST((s.verdict.indication() == Indication::Passed), toText(report));
+                BOOST_TEST(g.dataHashAlgorithm == "SHA-256");
+                auto sigs = pdfsig(r.output);
+                BOOST_TEST_REQUIRE(sigs.size() == 1u);
+                BOOST_TEST(sigs[0].valid);
+            } else {
+                BOOST_TEST(g.signatureAlgorithm == "SM2-with-SM3");
+                BOOST_TEST(g.dataHashAlgorithm == "SM3");
+                // The SM2 root is not in trust.pem: INDETERMINATE at worst, never FAILED.
+                BOOST_TEST((s.verdict.indication() != Indication::Failed), toText(report));
+            }
+        }
+    }
+    // No electronic seal: a usage error before anything is written.
+    auto ec = key("signer-ec");
+    SealRequest bare = request(in, pathFor("gb-bare.pdf"), 1, 100, 100);
+    bare.profile.gbt38540Signature = true;
+    BOOST_CHECK_EXCEPTION(pdf::sealPdf(bare, *ec), Error,
+                          [](const Error& e) { return e.category() == ErrorCategory::Usage; });
+    BOOST_TEST(!std::filesystem::exists(bare.output));
+}
