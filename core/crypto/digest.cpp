@@ -40,6 +40,12 @@ Bytes Hasher::finish() {
     return out;
 }
 
+Hasher Hasher::copy() const {
+    ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    if (!ctx || EVP_MD_CTX_copy_ex(ctx.get(), ctx_.get()) != 1) throw CryptoError("digest copy failed");
+    return Hasher(algorithm_, std::move(ctx));
+}
+
 Bytes digest(DigestAlgorithm algorithm, ByteView data) {
     Hasher h(algorithm);
     h.update(data);

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include "core/base/bytes.hpp"
 #include "core/key/algorithms.hpp"
@@ -17,9 +18,14 @@ public:
     void update(ByteView data);
     void update(const void* data, std::size_t size);
     Bytes finish();
+    // A second hasher in the same state: the digest of a common prefix,
+    // continued two ways.
+    Hasher copy() const;
     DigestAlgorithm algorithm() const noexcept { return algorithm_; }
 
 private:
+    Hasher(DigestAlgorithm algorithm, ossl::EvpMdCtxPtr ctx) noexcept
+        : algorithm_(algorithm), ctx_(std::move(ctx)) {}
     DigestAlgorithm algorithm_;
     ossl::EvpMdCtxPtr ctx_;
 };

@@ -74,3 +74,31 @@ BOOST_AUTO_TEST_CASE(config_mistakes_are_usage_errors_naming_the_line) {
     BOOST_CHECK(junk.err.find("line 1") != std::string::npos);
     BOOST_CHECK(!fs::exists(out / "x.pdf"));
 }
+
+// The system store is OpenSSL's hashed certificate directory (SSL_CERT_DIR when
+// set), read by subject when a chain needs an issuer: a root placed there under
+// its hashed name is trusted without --trust; the same directory without the
+// hashed name trusts nothing.
+BOOST_AUTO_TEST_CASE(system_store_is_the_hashed_certificate_directory) {
+    ConfigHome home;
+    TempDir out("system-store");
+    RunResult s = sign({inputsDir() / "letter.pdf"}, {"-o", (out / "sealed.pdf").string()}, "signer-ec");
+    BOOST_REQUIRE_MESSAGE(s.exitCode == 0, s.describe());
+    RunResult hash = run({"openssl", "x509", "-hash", "-noout", "-in", trustPem().string()});
+    BOOST_REQUIRE_MESSAGE(hash.exitCode == 0, hash.describe());
+    const std::string name = hash.out.substr(0, hash.out.find_first_of("\r\n")) + ".0";
+    fs::create_directories(out / "certs");
+    fs::create_directories(out / "empty");
+    writeFile(out / "empty" / "root-ca.pem", readFile(trustPem()));  // not under its hashed name
+    fs::copy_file(trustPem(), out / "certs" / name);
+    Env env = home.env();
+    env["SSL_CERT_FILE"] = kUnset;
+    env["SSL_CERT_DIR"] = (out / "certs").string();
+    RunResult trusted = eseal({"verify", "--json", (out / "sealed.pdf").string()}, env);
+    BOOST_CHECK_MESSAGE(trusted.exitCode == 0, trusted.describe());
+    BOOST_CHECK_MESSAGE(trusted.out.find("\"PASSED\"") != std::string::npos, trusted.describe());
+    env["SSL_CERT_DIR"] = (out / "empty").string();
+    RunResult untrusted = eseal({"verify", "--json", (out / "sealed.pdf").string()}, env);
+    BOOST_CHECK_MESSAGE(untrusted.exitCode != 0, untrusted.describe());
+    BOOST_CHECK_MESSAGE(untrusted.out.find("\"PASSED\"") == std::string::npos, untrusted.describe());
+}

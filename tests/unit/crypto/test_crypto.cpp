@@ -1009,3 +1009,19 @@ BOOST_AUTO_TEST_CASE(trust_store_is_read_once) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Hasher::copy continues a common prefix two ways (the PDF verifier digests
+// the byte ranges of n signatures from one running digest of the file).
+BOOST_AUTO_TEST_CASE(hasher_copy_continues_a_prefix_two_ways) {
+    for (DigestAlgorithm alg : {DigestAlgorithm::Sha256, DigestAlgorithm::Sm3, DigestAlgorithm::Sha512}) {
+        const std::string prefix(100000, 'p');
+        Hasher running(alg);
+        running.update(prefix.data(), prefix.size());
+        Hasher branch = running.copy();
+        branch.update("tail-1", 6);
+        running.update("tail-22", 7);
+        const std::string one = prefix + "tail-1", two = prefix + "tail-22";
+        BOOST_TEST(toHex(branch.finish()) == toHex(digest(alg, asBytes(one))));
+        BOOST_TEST(toHex(running.finish()) == toHex(digest(alg, asBytes(two))));
+    }
+}
