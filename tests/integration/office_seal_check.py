@@ -8,7 +8,8 @@ certificate. Each document is sealed with the seal file through the SoftHSM2
 token at a keyword (Word and Writer: the paragraph "甲方（盖章）", at the
 keyword itself; Excel and Calc: the cell "合计"). A second docx LibreOffice
 makes has the keyword on the third line of its third paragraph, split over
-three runs by bold and italic (as Word and LibreOffice write formatting): the
+three runs by bold and italic (as Word and LibreOffice write formatting), and
+so has an odt made of the same text (text:span): the
 seal must be centred on it there, not on the paragraph's first line. A
 presentation (pptx, odp) LibreOffice makes of three slides has the keyword in a
 text box on the second: the seal goes on that slide, on that box. Every result is checked by
@@ -41,9 +42,10 @@ from office_support import LibreOffice, Poi, check, convert, rezip, run, summary
 SEAL_NAME = "测试单位合同专用章"
 WORD_KEYWORD = "甲方（盖章）"
 CELL_KEYWORD = "合计"
-TEXT_KINDS = ("docx", "odt", "split")  # sealed at WORD_KEYWORD; "split": the keyword across runs, a later line
+# Sealed at WORD_KEYWORD; "split", "split-odt": the keyword across runs, on a later line of its paragraph.
+TEXT_KINDS = ("docx", "odt", "split", "split-odt")
 SLIDE_KINDS = ("pptx", "odp")  # sealed at WORD_KEYWORD, on the second of three slides
-ODF_KINDS = ("odt", "ods", "odp")
+ODF_KINDS = ("odt", "ods", "odp", "split-odt")
 MM = 72 / 25.4  # PDF points per mm
 
 
@@ -166,13 +168,14 @@ def main():
     docs = {
         "docx": convert(work, html, "docx:MS Word 2007 XML", env),
         "split": convert(work, os.path.join(work, "split.html"), "docx:MS Word 2007 XML", env),
+        "split-odt": convert(work, os.path.join(work, "split.html"), "odt:writer8", env),
         "pptx": convert(work, deck, "pptx:Impress MS PowerPoint 2007 XML", env),
         "odp": convert(work, deck, "odp:impress8", env),
         "odt": convert(work, html, "odt:writer8", env),
         "xlsx": convert(work, csv, "xlsx:Calc MS Excel 2007 XML", env, "CSV:44,34,76"),
         "ods": convert(work, csv, "ods", env, "CSV:44,34,76"),
     }
-    check("LibreOffice made letter.docx, letter.odt, sheet.xlsx, sheet.ods, split.docx, deck.pptx, deck.odp",
+    check("LibreOffice made letter.docx, letter.odt, sheet.xlsx, sheet.ods, split.docx, split.odt, deck.pptx, deck.odp",
           all(os.path.isfile(p) for p in docs.values()), str(docs))
     if os.path.isfile(docs["split"]):
         with zipfile.ZipFile(docs["split"]) as z:
@@ -197,6 +200,7 @@ def main():
         check("eseal sign --seal --keyword " + os.path.basename(out), code == 0 and os.path.isfile(out))
         sealed[kind] = out
 
+    sealed = {kind: out for kind, out in sealed.items() if os.path.isfile(out)}  # failed above when missing
     for kind, out in sealed.items():
         name = os.path.basename(out)
         code, text = run([eseal, "verify", "--json", out] + trust, env)
