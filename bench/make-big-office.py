@@ -5,6 +5,13 @@ pixels (which do not compress, so the package stays large) and real content
 (CJK paragraphs, or a sheet of numbers).
 
 usage: make-big-office.py OUT.fodt|OUT.fods MIB
+       make-big-office.py OUT.docx MIB --text
+
+--text writes a docx directly (no LibreOffice: converting that much text takes it
+minutes) whose word/document.xml holds about MIB MiB of paragraphs of seeded
+pseudo-random CJK text in LibreOffice's markup (each paragraph two runs, the
+second bold), the last one "甲方（盖章）：" split over three runs; no pictures, so
+the main part is most of the package.
 """
 import base64
 import random
@@ -31,8 +38,45 @@ NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
       'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3"')
 
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def text_docx(out, mib):
+    import zipfile
+    rng = random.Random(20261204)
+    pool = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    head = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="%s"><w:body>' % W)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+                   'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/'
+                   'xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+                   'officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+                   'openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+                   '</Relationships>')
+        z.writestr("word/_rels/document.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns='
+                   '"http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            f.write(head.encode())
+            size, i = len(head), 0
+            while size < mib << 20:
+                p = ('<w:p><w:pPr><w:pStyle w:val="TextBody"/><w:rPr></w:rPr></w:pPr><w:r><w:rPr></w:rPr><w:t>%s'
+                     '</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>第%d条</w:t></w:r></w:p>'
+                     % ("".join(rng.choice(pool) for _ in range(60)), i)).encode()
+                f.write(p)
+                size += len(p)
+                i += 1
+            f.write(('<w:p><w:r><w:t>甲方</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>（盖</w:t></w:r><w:r><w:rPr>'
+                     '<w:i/></w:rPr><w:t>章）：</w:t></w:r></w:p><w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
+                     '</w:sectPr></w:body></w:document>').encode())
+
+
 def main():
     out, mib = sys.argv[1], int(sys.argv[2])
+    if len(sys.argv) > 3 and sys.argv[3] == "--text":
+        return text_docx(out, mib)
     rng = random.Random(20261203)
     side = 1024  # 3 MiB a picture
     count = max(1, (mib * 9 // 10) // 3)

@@ -18,12 +18,7 @@ PY=/usr/bin/python3
 MIB=${MIB:-50}
 RUNS=${RUNS:-3}
 CACHE=${ESEAL_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/eseal-bench}
-for t in soffice certutil pk12util softhsm2-util /usr/bin/time; do
-  command -v "$t" >/dev/null || { echo "bench: $t is missing (see packaging/install-deps.sh)" >&2; exit 1; }
-done
-mkdir -p "$CACHE"
-CACHE=$(cd "$CACHE" && pwd)
-. "$HERE/keys.sh"  # PKI, SoftHSM2 token, NSS db (NSS), seal image (SEAL), ESEAL
+. "$HERE/office-setup.sh"  # the tools, the cache; keys.sh: PKI, SoftHSM2 token, NSS db (NSS), SEAL, ESEAL
 
 WORK=$(mktemp -d "$CACHE/office-work.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -37,20 +32,7 @@ for kind in docx xlsx; do
   fi
 done
 
-# Median wall seconds, max RSS (MiB) and median CPU seconds (user + sys) of RUNS runs of a command.
-measure() {
-  local times=() cpus=() rss=0 r c
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M %U %S" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; return 1; }
-    read -r t m u s <"$WORK/time"
-    times+=("$t")
-    cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}')")
-    [ "$m" -gt "$rss" ] && rss=$m
-  done
-  r=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  c=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$r $((rss / 1024)) $c"
-}
+. "$HERE/measure.sh"  # measure CMD...: median wall s, max RSS MiB, median CPU s of RUNS runs
 
 OUT=${ESEAL_BENCH_OUT:-$HERE/results/$(date -u +%F)-office.md}
 {

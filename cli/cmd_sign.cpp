@@ -562,8 +562,9 @@ const Command& signCommand() {
               "the "
               "used\nrange of the first sheet)."},
              {"--keyword", "", true, false, "TEXT",
-              "Centre the seal on TEXT as the page shows it (e.g. the\nunit's name); not found: exit 4, "
-              "nothing written."},
+              "Centre the seal on TEXT (e.g. the unit's name): PDF, as\nthe page shows it; Word/Writer, its "
+              "paragraph;\nExcel/Calc, its cell; PowerPoint/Impress, its slide.\nNot found: exit 4, nothing "
+              "written."},
              {"--occurrence", "", true, false, "N|last|all",
               "Which occurrence of --keyword (default 1); all: one\nsignature showing the seal on every "
               "occurrence."},

@@ -30,6 +30,11 @@ bool& rootSeen(void* ctx) { return *static_cast<bool*>(static_cast<xmlParserCtxt
 }  // namespace
 
 void parseStreamed(const ZipArchive& zip, const std::string& name, xmlSAXHandler& sax, void* state) {
+    parseStreamed([&](const std::function<void(ByteView)>& sink) { zip.stream(name, sink); }, name, sax,
+                  state);
+}
+
+void parseStreamed(const Producer& produce, const std::string& name, xmlSAXHandler& sax, void* state) {
     xmlSetGenericErrorFunc(nullptr, quiet);
     sax.initialized = XML_SAX2_MAGIC;
     // A DOCTYPE stops the parse at once: nothing of it is read or loaded.
@@ -42,7 +47,7 @@ void parseStreamed(const ZipArchive& zip, const std::string& name, xmlSAXHandler
     ctxt->_private = state;
     xmlCtxtUseOptions(ctxt.get(), kOptions);
     bool failed = false;
-    zip.stream(name, [&](ByteView piece) {
+    produce([&](ByteView piece) {
         if (!failed)
             failed = xmlParseChunk(ctxt.get(), reinterpret_cast<const char*>(piece.data()),
                                    static_cast<int>(piece.size()), 0) != 0;
@@ -57,11 +62,15 @@ void parseStreamed(const ZipArchive& zip, const std::string& name, xmlSAXHandler
 }
 
 void checkXml(const ZipArchive& zip, const std::string& name) {
+    checkXml([&](const std::function<void(ByteView)>& sink) { zip.stream(name, sink); }, name);
+}
+
+void checkXml(const Producer& produce, const std::string& name) {
     bool root = false;
     xmlSAXHandler sax{};
     sax.startElementNs = [](void* ctx, const xmlChar*, const xmlChar*, const xmlChar*, int, const xmlChar**,
                             int, int, const xmlChar**) { rootSeen(ctx) = true; };
-    parseStreamed(zip, name, sax, &root);
+    parseStreamed(produce, name, sax, &root);
     if (!root) throw Error(ErrorCategory::BadInput, tr("XML without a root element"), name);
 }
 
@@ -102,6 +111,18 @@ Bytes XmlDocument::serialize() const {
     Bytes bytes(out, out + size);
     xmlFree(out);
     return bytes;
+}
+
+std::optional<std::string> saxAttribute(const xmlChar** attributes, int count, const char* ns,
+                                        const char* local) {
+    const auto* l = reinterpret_cast<const xmlChar*>(local);
+    for (int i = 0; i < count; ++i) {
+        const xmlChar** a = attributes + 5 * i;
+        if (xmlStrEqual(a[0], l) &&
+            ((!ns && !a[2]) || (ns && a[2] && xmlStrEqual(a[2], reinterpret_cast<const xmlChar*>(ns)))))
+            return std::string(reinterpret_cast<const char*>(a[3]), reinterpret_cast<const char*>(a[4]));
+    }
+    return std::nullopt;
 }
 
 std::string localName(const xmlNode* node) {

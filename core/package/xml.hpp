@@ -2,6 +2,7 @@
 // external entities and no entity expansion at all), bounded size.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,18 @@ void checkXml(const ZipArchive& zip, const std::string& name);
 // handler's callbacks find state in their parser context's _private. Throws
 // Error(BadInput) naming `name`.
 void parseStreamed(const ZipArchive& zip, const std::string& name, xmlSAXHandler& sax, void* state);
+// The same over bytes that produce() hands to the sink it gets, in pieces (a
+// part being written, e.g. an entry with splices); `name` names it in errors.
+using Producer = std::function<void(const std::function<void(ByteView)>&)>;
+void parseStreamed(const Producer& produce, const std::string& name, xmlSAXHandler& sax, void* state);
+// checkXml over produced bytes.
+void checkXml(const Producer& produce, const std::string& name);
+
+// The value of an attribute in SAX2's startElementNs attributes (five
+// pointers each: local name, prefix, URI, value start, value end); ns nullptr
+// for an attribute without a namespace; nullopt when absent.
+std::optional<std::string> saxAttribute(const unsigned char** attributes, int count, const char* ns,
+                                        const char* local);
 
 // Element helpers by local name (namespace prefixes vary between writers).
 std::string localName(const xmlNode* node);

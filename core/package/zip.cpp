@@ -153,6 +153,55 @@ Bytes ZipArchive::read(const std::string& name) const {
     return out;
 }
 
+void streamSpliced(const ZipArchive& zip, const std::string& name, const std::vector<Splice>& splices,
+                   const std::function<void(ByteView)>& sink) {
+    auto mismatch = [&](std::uint64_t at) {
+        return Error(ErrorCategory::Internal, fill(tr("cannot edit {name} at byte {at}"),
+                                                   {{"{name}", name}, {"{at}", std::to_string(at)}}));
+    };
+    std::size_t next = 0;       // the first splice not yet begun
+    std::uint64_t pos = 0;      // offset in the entry of the byte at piece[i]
+    std::size_t dropping = 0;   // bytes of splices[next - 1].removed still to leave out
+    std::uint8_t previous = 0;  // the byte before pos
+    auto begin = [&]() {
+        const Splice& s = splices[next];
+        if (s.precededBy && (pos == 0 || previous != static_cast<std::uint8_t>(s.precededBy)))
+            throw mismatch(s.at);
+        if (next > 0 && s.at < splices[next - 1].at + splices[next - 1].removed.size()) throw mismatch(s.at);
+        sink(asBytes(s.insert));
+        dropping = s.removed.size();
+        ++next;
+    };
+    zip.stream(name, [&](ByteView piece) {
+        std::size_t i = 0;
+        while (i < piece.size()) {
+            if (dropping > 0) {
+                const std::string& removed = splices[next - 1].removed;
+                if (piece[i] != static_cast<std::uint8_t>(removed[removed.size() - dropping]))
+                    throw mismatch(pos);
+                previous = piece[i++];
+                ++pos;
+                --dropping;
+                continue;
+            }
+            if (next < splices.size() && splices[next].at == pos) {
+                begin();
+                continue;
+            }
+            std::uint64_t end = pos + (piece.size() - i);
+            if (next < splices.size() && splices[next].at < end) end = splices[next].at;
+            if (end <= pos) throw mismatch(splices[next].at);  // splices out of order
+            const auto n = static_cast<std::size_t>(end - pos);
+            sink(piece.subspan(i, n));
+            previous = piece[i + n - 1];
+            i += n;
+            pos = end;
+        }
+    });
+    while (dropping == 0 && next < splices.size() && splices[next].at == pos) begin();  // at the very end
+    if (dropping > 0 || next < splices.size()) throw mismatch(next < splices.size() ? splices[next].at : pos);
+}
+
 namespace {
 
 void put16(Bytes& b, unsigned v) {

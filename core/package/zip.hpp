@@ -54,6 +54,23 @@ private:
     ZipLimits limits_;
 };
 
+// An edit of an entry's bytes made while it streams: at byte offset `at` of
+// the entry, the bytes `removed` (checked, "" for none) are left out and
+// `insert` put in their place; precededBy, when not 0, is the byte that must
+// come just before `at` (a check that offsets found by a parser are right).
+struct Splice {
+    std::uint64_t at = 0;
+    std::string removed;
+    std::string insert;
+    char precededBy = 0;
+};
+
+// Streams the entry `name` of zip to sink with the splices applied (sorted by
+// `at`, not overlapping), the entry never held whole. Throws Error(Internal)
+// naming the entry when its bytes do not match a splice's checks.
+void streamSpliced(const ZipArchive& zip, const std::string& name, const std::vector<Splice>& splices,
+                   const std::function<void(ByteView)>& sink);
+
 // A package written entry by entry into a temporary file that replaces `path`
 // on commit() (core/base AtomicFile: removed on failure or Ctrl-C). Entries
 // taken from another package keep their compressed data as it is (no

@@ -58,6 +58,12 @@ struct Placement {
 // finds them; this spot is the fallback.
 Placement withDefaultSpot(Placement base);
 
+// For a format that finds a keyword (a paragraph, cell or slide holding it):
+// Error(BadInput) naming path when `count` matches do not reach the
+// placement's occurrence (notFound: the message for none, with {text}).
+void checkOccurrences(int count, const Placement& placement, const std::string& notFound,
+                      const std::string& path);
+
 // The seal's rectangle as displayed, in mm from the displayed top-left corner.
 struct MmRect {
     double left = 0, top = 0, width = 0, height = 0;

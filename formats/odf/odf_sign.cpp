@@ -3,7 +3,9 @@
 #include <libxml/tree.h>
 
 #include <cstdio>
+#include <cstring>
 #include <map>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -83,6 +85,22 @@ xmlNode* newFrame(xmlDoc* doc, const Frame& f, const char* anchor) {
     return frame;
 }
 
+// An svg: length attribute in mm (ODF 1.2 part 1 18.3.18: cm, mm, in, pt, pc); nullopt for
+// none or another unit.
+std::optional<double> lengthMm(const xmlNode* n, const char* name) {
+    xmlChar* v = xmlGetNsProp(n, X(name), X(kSvgNs));
+    const std::string s = v ? reinterpret_cast<const char*>(v) : "";
+    xmlFree(v);
+    char* end = nullptr;
+    const double value = std::strtod(s.c_str(), &end);
+    if (s.empty() || end == s.c_str()) return std::nullopt;
+    static const std::pair<const char*, double> units[] = {
+        {"mm", 1}, {"cm", 10}, {"in", 25.4}, {"pt", 25.4 / 72}, {"pc", 25.4 / 6}};
+    for (const auto& [unit, factor] : units)
+        if (std::strcmp(end, unit) == 0) return value * factor;
+    return std::nullopt;
+}
+
 std::string textOf(const xmlNode* n) {
     xmlChar* t = xmlNodeGetContent(n);
     std::string s = t ? reinterpret_cast<const char*>(t) : "";
@@ -110,19 +128,10 @@ xmlNode* keywordElement(xmlNode* n, const Placement& placement, bool cells, cons
     std::vector<xmlNode*> found;
     findKeyword(n, placement.keyword, cells, found);
     const int count = static_cast<int>(found.size());
-    if (count == 0)
-        throw Error(ErrorCategory::BadInput,
-                    fill(tr(cells ? "no cell holds the keyword \"{text}\""
-                                  : "no paragraph holds the keyword \"{text}\""),
-                         {{"{text}", placement.keyword}}),
-                    path);
-    if (placement.occurrence > count)
-        throw Error(ErrorCategory::BadInput,
-                    fill(tr("the keyword \"{text}\" occurs {count} times, not {n}"),
-                         {{"{text}", placement.keyword},
-                          {"{count}", std::to_string(count)},
-                          {"{n}", std::to_string(placement.occurrence)}}),
-                    path);
+    checkOccurrences(
+        count, placement,
+        tr(cells ? "no cell holds the keyword \"{text}\"" : "no paragraph holds the keyword \"{text}\""),
+        path);
     return found[static_cast<std::size_t>(
         placement.occurrence == Placement::kLastOccurrence ? count - 1 : placement.occurrence - 1)];
 }
@@ -231,8 +240,10 @@ bool insertAtKeyword(xmlDoc* doc, xmlNode* para, const std::string& keyword, xml
 }
 
 // An automatic graphic style (ODF 1.2 part 1 16.2, 20.386, 20.290) for a seal
-// frame in front of the text (run-through), placed from its anchor character.
-void addSealStyle(xmlDoc* doc) {
+// frame in front of the text (run-through), placed from its anchor character
+// (20.387 vertical-rel "char": the seal follows the character to whatever line
+// it is on); vertically centred on it ("middle") or, with svg:y, "from-top".
+void addSealStyle(xmlDoc* doc, const char* verticalPos) {
     xmlNode* root = xmlDocGetRootElement(doc);
     xmlNode* styles = firstChild(root, kOfficeNs, "automatic-styles");
     if (!styles) {
@@ -248,8 +259,8 @@ void addSealStyle(xmlDoc* doc) {
     xmlNewNsProp(st, style, X("family"), X("graphic"));
     xmlNode* gp = xmlNewChild(st, style, X("graphic-properties"), nullptr);
     static const std::pair<const char*, const char*> properties[] = {
-        {"wrap", "run-through"},       {"run-through", "foreground"},   {"vertical-pos", "from-top"},
-        {"vertical-rel", "paragraph"}, {"horizontal-pos", "from-left"}, {"horizontal-rel", "char"}};
+        {"wrap", "run-through"},  {"run-through", "foreground"},   {"vertical-pos", verticalPos},
+        {"vertical-rel", "char"}, {"horizontal-pos", "from-left"}, {"horizontal-rel", "char"}};
     for (const auto& [name, value] : properties) xmlNewNsProp(gp, style, X(name), X(value));
 }
 
@@ -260,16 +271,20 @@ Bytes withSeal(const Bytes& content, const Frame& f, const Placement& placement,
     xmlNode* body = firstChild(root, kOfficeNs, "body");
     if (xmlNode* text = firstChild(body, kOfficeNs, "text")) {
         if (placement.mode == Placement::Mode::Keyword) {
-            // Centred on the keyword: anchored at its middle character, half a line below
-            // the top of its paragraph, moved by --offset; in front of the text.
+            // Centred on the keyword: anchored at its middle character, centred on it (on
+            // whatever line it is), moved by --offset; in front of the text. A vertical offset
+            // is "from-top" of the character, which LibreOffice measures upwards from the
+            // character's bottom: the centre DY below the character's middle (half a line,
+            // about 2.5 mm, above its bottom).
             xmlNode* para = keywordElement(text, placement, false, path);
             xmlNode* frame = newFrame(d, f, "char");
-            addSealStyle(d);
+            const bool dy = placement.offsetYMm != 0;
+            addSealStyle(d, dy ? "from-top" : "middle");
             xmlNewNsProp(frame, nsFor(d, kDrawNs, "draw"), X("style-name"), X(kSealStyle));
             xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("x"),
                          X(mm(placement.offsetXMm - f.widthMm / 2).c_str()));
             xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("y"),
-                         X(mm(placement.offsetYMm + 2.5 - f.heightMm / 2).c_str()));
+                         X(mm(dy ? f.heightMm / 2 + 2.5 - placement.offsetYMm : 0).c_str()));
             if (!insertAtKeyword(d, para, placement.keyword, frame)) xmlAddChild(para, frame);
         } else {
             xmlNode* p = xmlNewChild(text, nsFor(d, kTextNs, "text"), X("p"), nullptr);
@@ -278,14 +293,31 @@ Bytes withSeal(const Bytes& content, const Frame& f, const Placement& placement,
     } else if (xmlNode* sheet = firstChild(body, kOfficeNs, "spreadsheet")) {
         placeInSpreadsheet(d, sheet, f, placement, path);
     } else if (xmlNode* pres = firstChild(body, kOfficeNs, "presentation")) {
-        if (placement.mode == Placement::Mode::Keyword)
-            throw Error(ErrorCategory::Unsupported,
-                        tr("--keyword is for text documents and spreadsheets, not presentations"), path);
         xmlNode* page = firstChild(pres, kDrawNs, "page");
         if (!page) throw Error(ErrorCategory::BadInput, tr("the presentation has no slide"), path);
+        double x = 20, y = 20;
+        if (placement.mode == Placement::Mode::Keyword) {
+            // The slide holding the keyword's paragraph; the seal centred on the shape holding it
+            // when the shape gives its box, else at 20 mm, 20 mm; moved by --offset.
+            xmlNode* shape = keywordElement(pres, placement, false, path);
+            while (shape->parent && !is(shape->parent, kDrawNs, "page")) shape = shape->parent;
+            if (!shape->parent)
+                throw Error(
+                    ErrorCategory::BadInput,
+                    fill(tr("no slide holds the keyword \"{text}\""), {{"{text}", placement.keyword}}), path);
+            page = shape->parent;
+            const auto sx = lengthMm(shape, "x"), sy = lengthMm(shape, "y"), sw = lengthMm(shape, "width"),
+                       sh = lengthMm(shape, "height");
+            if (sx && sy && sw && sh) {
+                x = *sx + *sw / 2 - f.widthMm / 2;
+                y = *sy + *sh / 2 - f.heightMm / 2;
+            }
+            x += placement.offsetXMm;
+            y += placement.offsetYMm;
+        }
         xmlNode* frame = newFrame(d, f, nullptr);
-        xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("x"), X("20mm"));
-        xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("y"), X("20mm"));
+        xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("x"), X(mm(x).c_str()));
+        xmlNewNsProp(frame, nsFor(d, kSvgNs, "svg"), X("y"), X(mm(y).c_str()));
         xmlAddChild(page, frame);
     } else {
         throw Error(ErrorCategory::Unsupported, tr("sealing this kind of OpenDocument is not supported"),

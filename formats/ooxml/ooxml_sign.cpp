@@ -23,6 +23,7 @@
 #include "core/xmldsig/seal_object.hpp"
 #include "core/xmldsig/xmldsig.hpp"
 #include "formats/ooxml/ooxml_package.hpp"
+#include "formats/ooxml/ooxml_word.hpp"
 
 namespace eseal::ooxml {
 
@@ -215,159 +216,67 @@ std::string textOf(const xmlNode* n) {
 // The match --occurrence names (N from 1, or the last); Error(BadInput) naming
 // the text when there are fewer (notFound: the message for none).
 template <typename T>
-const T& occurrenceOf(const std::vector<T>& found, const Placement& placement, const char* notFound,
+const T& occurrenceOf(const std::vector<T>& found, const Placement& placement, const std::string& notFound,
                       const std::string& path) {
     const int n = static_cast<int>(found.size());
-    if (n == 0) throw Error(ErrorCategory::BadInput, fill(notFound, {{"{text}", placement.keyword}}), path);
-    if (placement.occurrence > n)
-        throw Error(ErrorCategory::BadInput,
-                    fill(tr("the keyword \"{text}\" occurs {count} times, not {n}"),
-                         {{"{text}", placement.keyword},
-                          {"{count}", std::to_string(n)},
-                          {"{n}", std::to_string(placement.occurrence)}}),
-                    path);
+    checkOccurrences(n, placement, notFound, path);
     return found[static_cast<std::size_t>(
         placement.occurrence == Placement::kLastOccurrence ? n - 1 : placement.occurrence - 1)];
 }
 
-// The w:t elements of a paragraph in order, not those of paragraphs nested in it (text boxes).
-void paragraphTexts(xmlNode* n, std::vector<xmlNode*>& out) {
-    for (xmlNode* c = n ? n->children : nullptr; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || is(c, kWordNs, "p")) continue;
-        if (is(c, kWordNs, "t"))
-            out.push_back(c);
-        else
-            paragraphTexts(c, out);
-    }
-}
-
-// Where the seal goes for a keyword: in the run holding the keyword's middle
-// character, which is split there, so the anchor sits at the keyword's middle.
-struct KeywordSpot {
-    xmlNode* paragraph = nullptr;
-    xmlNode* text = nullptr;  // the w:t holding the middle character
-    std::size_t at = 0;       // byte offset of that character in the w:t text
-};
-
-std::size_t utf8Length(const std::string& s) {
-    std::size_t n = 0;
-    for (unsigned char c : s) n += (c & 0xc0) != 0x80;
-    return n;
-}
-
-KeywordSpot keywordSpot(xmlNode* body, const Placement& placement, const std::string& path) {
-    std::vector<xmlNode*> paragraphs;
-    collect(body, kWordNs, "p", paragraphs);
-    std::vector<KeywordSpot> found;
-    for (xmlNode* p : paragraphs) {
-        std::vector<xmlNode*> texts;
-        paragraphTexts(p, texts);
-        std::string all;
-        std::vector<std::size_t> starts;
-        for (xmlNode* t : texts) {
-            starts.push_back(all.size());
-            all += textOf(t);
-        }
-        for (std::size_t pos = all.find(placement.keyword);
-             pos != std::string::npos && !placement.keyword.empty();
-             pos = all.find(placement.keyword, pos + placement.keyword.size())) {
-            // The byte offset of the middle character (code point floor(n/2)).
-            std::size_t mid = pos, skip = utf8Length(placement.keyword) / 2;
-            while (skip > 0) {
-                ++mid;
-                while (mid < all.size() && (static_cast<unsigned char>(all[mid]) & 0xc0) == 0x80) ++mid;
-                --skip;
-            }
-            std::size_t i = texts.size() - 1;
-            while (i > 0 && starts[i] > mid) --i;
-            found.push_back({p, texts[i], mid - starts[i]});
-        }
-    }
-    return occurrenceOf(found, placement, tr("no paragraph holds the keyword \"{text}\""), path);
-}
-
-// Splits the run holding spot.text before byte spot.at and returns the
-// first half (the drawing goes after it).
-xmlNode* splitRun(xmlDoc* doc, const KeywordSpot& spot) {
-    xmlNode* run = spot.text->parent;
-    const std::string text = textOf(spot.text);
-    xmlNode* second = xmlDocCopyNode(run, doc, 1);
-    if (!second) throw Error(ErrorCategory::Internal, "out of memory");
-    // The first half keeps what comes before the split; the copy what follows (and the run properties).
-    std::size_t index = 0;
-    for (xmlNode* c = run->children; c && c != spot.text; c = c->next) ++index;
-    xmlNode* copyText = second->children;
-    for (std::size_t i = 0; i < index; ++i) copyText = copyText->next;
-    for (xmlNode* c = spot.text->next; c;) {
-        xmlNode* next = c->next;
-        xmlUnlinkNode(c);
-        xmlFreeNode(c);
-        c = next;
-    }
-    for (xmlNode* c = second->children; c && c != copyText;) {
-        xmlNode* next = c->next;
-        if (!is(c, kWordNs, "rPr")) {
-            xmlUnlinkNode(c);
-            xmlFreeNode(c);
-        }
-        c = next;
-    }
-    xmlNodeSetContent(spot.text, X(xmldsig::escape(text.substr(0, spot.at)).c_str()));
-    xmlNodeSetContent(copyText, X(xmldsig::escape(text.substr(spot.at)).c_str()));
-    for (xmlNode* t : {spot.text, copyText})
-        xmlSetNsProp(t, xmlSearchNsByHref(doc, t, X("http://www.w3.org/XML/1998/namespace")), X("space"),
-                     X("preserve"));
-    xmlAddNextSibling(run, second);
-    return run;
+// The part streamed from the input with splices: never held whole.
+xmldsig::Octets splicedPart(const package::ZipArchive& zip, const std::string& part,
+                            std::vector<package::Splice> splices) {
+    xmldsig::Octets o;
+    o.stream = [&zip, part, splices = std::move(splices)](const xmldsig::Sink& sink) {
+        package::streamSpliced(zip, part, splices, sink);
+    };
+    return o;
 }
 
 // Word: a floating picture in front of the text (ECMA-376 part 1 20.4.2.3
 // wp:anchor, behindDoc="0", wrapNone): centred on the keyword (anchored in
-// its run at its middle character, relative to that character and the top of
-// its paragraph, moved by --offset), or at the end of the last paragraph.
+// its run at its middle character; horizontally from that character,
+// vertically centred on its line, moved by --offset), or at the end of the
+// last paragraph. document.xml streams: one SAX pass finds the spot, the part
+// is written as the input's bytes with the run spliced in (ooxml_word).
 void sealWord(Parts& parts, const MainPart& main, const Seal& seal, const Placement& placement,
               const std::string& path) {
-    const package::XmlDocument doc(parts.get(main.part), main.part);
-    xmlNode* root = xmlDocGetRootElement(doc.get());
-    xmlNode* body = firstChild(root, kWordNs, "body");
-    if (!body) throw Error(ErrorCategory::BadInput, tr("the Word document has no body"), path);
-    xmlNode* paragraph = nullptr;
-    xmlNode* afterRun = nullptr;
+    const auto spot = findWordSpot(*parts.zip, main.part, placement, path);
     const bool keyword = placement.mode == Placement::Mode::Keyword;
-    if (keyword) {
-        const KeywordSpot spot = keywordSpot(body, placement, path);
-        paragraph = spot.paragraph;
-        afterRun = splitRun(doc.get(), spot);
-    } else {
-        for (xmlNode* c = body->children; c; c = c->next)
-            if (is(c, kWordNs, "p")) paragraph = c;
-        if (!paragraph) {
-            xmlNode* p = xmlNewDocNode(doc.get(), body->ns, X("p"), nullptr);
-            xmlNode* sect = firstChild(body, kWordNs, "sectPr");
-            paragraph = sect ? xmlAddPrevSibling(sect, p) : xmlAddChild(body, p);
-        }
-    }
     const std::string rid =
         addRelationship(parts, main.part, kImageRel, relativeTarget(main.part, seal.media));
-    const long id = maxId(root, "docPr") + 1;
+    const long id = maxDrawingId(*spot) + 1;
     const std::string cx = std::to_string(seal.cx), cy = std::to_string(seal.cy);
-    // With a keyword the seal's centre is on the anchor character horizontally and half a line (about
-    // 2.5 mm) below the top of its paragraph: Word and LibreOffice agree on "paragraph", while
-    // LibreOffice 7.4 reads offsets from "line" upwards.
     const std::string x =
         std::to_string(std::lround(placement.offsetXMm * kEmuPerMm) - (keyword ? seal.cx / 2 : 0));
-    const std::string y = std::to_string(std::lround(placement.offsetYMm * kEmuPerMm) -
-                                         (keyword ? seal.cy / 2 - std::lround(2.5 * kEmuPerMm) : 0));
     const std::string fromH = keyword ? "character" : "column";
+    // At a keyword the seal is centred on the keyword's line (20.4.3.5 ST_RelFromV "line": the line
+    // holding the anchor character), so a keyword on a later line of its paragraph is met too.
+    // Without --offset: wp:align center, which Word and LibreOffice 7.4 both read (LibreOffice centres
+    // on the line's top edge, half a line higher). A vertical --offset is a posOffset from the line's
+    // top (centre half a line, about 2.5 mm, below it), as Word reads it; LibreOffice 7.4 reads a
+    // line-relative offset upwards.
+    std::string positionV;
+    if (!keyword)
+        positionV = "<wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>" +
+                    std::to_string(std::lround(placement.offsetYMm * kEmuPerMm)) +
+                    "</wp:posOffset></wp:positionV>";
+    else if (placement.offsetYMm == 0)
+        positionV = "<wp:positionV relativeFrom=\"line\"><wp:align>center</wp:align></wp:positionV>";
+    else
+        positionV = "<wp:positionV relativeFrom=\"line\"><wp:posOffset>" +
+                    std::to_string(std::lround(placement.offsetYMm * kEmuPerMm) - seal.cy / 2 +
+                                   std::lround(2.5 * kEmuPerMm)) +
+                    "</wp:posOffset></wp:positionV>";
     const std::string run =
         std::string("<w:r xmlns:w=\"") + kWordNs + "\" xmlns:wp=\"" + kWordDrawingNs + "\" xmlns:a=\"" +
         kDrawingNs + "\" xmlns:pic=\"" + kPictureNs + "\" xmlns:r=\"" + kDocRelNs +
         "\"><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" simplePos=\"0\" "
         "relativeHeight=\"251659264\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"1\">"
         "<wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"" +
-        fromH + "\"><wp:posOffset>" + x +
-        "</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>" + y +
-        "</wp:posOffset></wp:positionV><wp:extent cx=\"" + cx + "\" cy=\"" + cy +
+        fromH + "\"><wp:posOffset>" + x + "</wp:posOffset></wp:positionH>" + positionV + "<wp:extent cx=\"" +
+        cx + "\" cy=\"" + cy +
         "\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapNone/><wp:docPr id=\"" +
         std::to_string(id) + "\" name=\"" + attr(seal.name) +
         "\"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>"
@@ -379,15 +288,10 @@ void sealWord(Parts& parts, const MainPart& main, const Seal& seal, const Placem
         cx + "\" cy=\"" + cy +
         "\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData>"
         "</a:graphic></wp:anchor></w:drawing></w:r>";
-    if (afterRun) {
-        const package::XmlDocument fragment(asBytes(run), "seal fragment");
-        xmlNode* copy = xmlDocCopyNode(const_cast<xmlNode*>(fragment.root()), doc.get(), 1);
-        if (!copy) throw Error(ErrorCategory::Internal, "out of memory");
-        xmlAddNextSibling(afterRun, copy);
-    } else {
-        insertFragment(doc.get(), paragraph, nullptr, run);
-    }
-    parts.put(main.part, doc.serialize());
+    xmldsig::Octets o = splicedPart(*parts.zip, main.part, wordSplices(*parts.zip, main.part, *spot, run));
+    // The edited part must still parse (a wrong offset would break it): checked once as it streams.
+    package::checkXml(o.stream, main.part);
+    parts.put(main.part, std::move(o));
 }
 
 // "F20" -> column 5, row 19 (0-based); false when malformed.
@@ -437,16 +341,6 @@ SheetScan& scanOf(void* ctx) {
     return *static_cast<SheetScan*>(static_cast<xmlParserCtxtPtr>(ctx)->_private);
 }
 
-std::string attributeOf(const xmlChar** attributes, int count, const char* ns, const char* local) {
-    // SAX2: five pointers per attribute: local name, prefix, URI, value start, value end.
-    for (int i = 0; i < count; ++i) {
-        const xmlChar** a = attributes + 5 * i;
-        if (xmlStrEqual(a[0], X(local)) && ((!ns && !a[2]) || (ns && a[2] && xmlStrEqual(a[2], X(ns)))))
-            return std::string(reinterpret_cast<const char*>(a[3]), reinterpret_cast<const char*>(a[4]));
-    }
-    return {};
-}
-
 SheetScan scanSheet(const package::ZipArchive& zip, const std::string& part) {
     SheetScan scan;
     xmlSAXHandler sax{};
@@ -469,12 +363,14 @@ SheetScan scanSheet(const package::ZipArchive& zip, const std::string& part) {
                     static_cast<std::uint64_t>(s.lastChildEnd >= 0 ? s.lastChildEnd : s.rootStartEnd);
             }
             if (std::strcmp(name, "drawing") == 0)
-                s.drawingRid = attributeOf(attributes, nbAttributes, kDocRelNs, "id");
+                s.drawingRid = package::saxAttribute(attributes, nbAttributes, kDocRelNs, "id").value_or("");
             s.inSheetData = std::strcmp(name, "sheetData") == 0;
         } else if (s.depth == 2 && s.inSheetData && sheetNs && std::strcmp(name, "row") == 0) {
             s.inRow = true;
             s.rowContent = false;
-            s.rowR = std::strtol(attributeOf(attributes, nbAttributes, nullptr, "r").c_str(), nullptr, 10);
+            s.rowR = std::strtol(
+                package::saxAttribute(attributes, nbAttributes, nullptr, "r").value_or("").c_str(), nullptr,
+                10);
         } else if (s.inRow) {
             s.rowContent = true;
         }
@@ -507,35 +403,6 @@ SheetScan scanSheet(const package::ZipArchive& zip, const std::string& part) {
     if (scan.lastChildEnd < 0) throw Error(ErrorCategory::BadInput, tr("the worksheet has no content"), part);
     if (!scan.placed) scan.insertAt = static_cast<std::uint64_t>(scan.lastChildEnd);
     return scan;
-}
-
-// The sheet with `insert` put in at byte offset at (just after a '>'), streamed
-// from the input: the sheet is never held whole.
-xmldsig::Octets splicedPart(const package::ZipArchive& zip, const std::string& part, std::uint64_t at,
-                            const std::string& insert) {
-    xmldsig::Octets o;
-    o.stream = [&zip, part, at, insert](const xmldsig::Sink& sink) {
-        std::uint64_t pos = 0;
-        bool done = false;
-        std::uint8_t previous = 0;
-        zip.stream(part, [&](ByteView piece) {
-            if (!done && pos + piece.size() >= at) {
-                const auto k = static_cast<std::size_t>(at - pos);
-                if ((k > 0 ? piece[k - 1] : previous) != '>')
-                    throw Error(ErrorCategory::Internal, tr("cannot place the drawing in ") + part);
-                sink(piece.first(k));
-                sink(asBytes(insert));
-                sink(piece.subspan(k));
-                done = true;
-            } else {
-                sink(piece);
-            }
-            if (!piece.empty()) previous = piece.back();
-            pos += piece.size();
-        });
-        if (!done) throw Error(ErrorCategory::Internal, tr("cannot place the drawing in ") + part);
-    };
-    return o;
 }
 
 std::string sheetPartOf(const Parts& parts, const MainPart& main, const xmlNode* sheet,
@@ -708,7 +575,7 @@ void sealExcel(Parts& parts, const MainPart& main, const Seal& seal, const Place
             "<" + (scan.prefix.empty() ? "" : scan.prefix + ":") + "drawing " +
             (scan.relPrefix.empty() ? std::string("xmlns:r=\"") + kDocRelNs + "\" r" : scan.relPrefix) +
             ":id=\"" + attr(rid) + "\"/>";
-        parts.put(sheetPart, splicedPart(*parts.zip, sheetPart, scan.insertAt, element));
+        parts.put(sheetPart, splicedPart(*parts.zip, sheetPart, {{scan.insertAt, "", element, '>'}}));
         parts.put("__override:" + drawingPart, {});
     }
     if (!parts.has(drawingPart))
@@ -737,8 +604,77 @@ void sealExcel(Parts& parts, const MainPart& main, const Seal& seal, const Place
     parts.put(drawingPart, dr.serialize());
 }
 
+// A shape's text holding the keyword on a slide: the slide (1-based) and, when
+// the shape gives its place on the slide (a:xfrm of a shape of the shape tree
+// itself, not in a group), its box in EMU.
+struct KeywordShape {
+    int slide = 0;
+    bool placed = false;
+    long x = 0, y = 0, cx = 0, cy = 0;
+};
+
+// The text paragraphs (a:p) of every text body of the slide, in document order,
+// each with the top-level shape of the shape tree holding it.
+void slideParagraphs(xmlNode* n, xmlNode* top, std::vector<std::pair<xmlNode*, xmlNode*>>& out) {
+    for (xmlNode* c = n ? n->children : nullptr; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        if (is(c, kDrawingNs, "p"))
+            out.emplace_back(c, top);
+        else
+            slideParagraphs(c, top ? top : c, out);
+    }
+}
+
+// The occurrence-th text paragraph (slides in presentation order) holding the
+// keyword, white space left out as for a PDF and a Word document.
+KeywordShape keywordShape(const Parts& parts, const MainPart& main, const std::vector<xmlNode*>& slides,
+                          const Placement& placement, const std::string& path) {
+    const std::string keyword = withoutWhiteSpace(placement.keyword);
+    std::vector<KeywordShape> found;
+    for (std::size_t i = 0; i < slides.size() && !keyword.empty(); ++i) {
+        xmlChar* v = xmlGetNsProp(slides[i], X("id"), X(kDocRelNs));
+        const std::string rid = v ? reinterpret_cast<const char*>(v) : "";
+        xmlFree(v);
+        const std::string part = targetOf(parts, main.part, rid, path);
+        if (!parts.has(part)) continue;
+        const package::XmlDocument slide(parts.get(part), part);
+        xmlNode* tree = firstChild(firstChild(xmlDocGetRootElement(slide.get()), kPresentationNs, "cSld"),
+                                   kPresentationNs, "spTree");
+        std::vector<std::pair<xmlNode*, xmlNode*>> paragraphs;
+        slideParagraphs(tree, nullptr, paragraphs);
+        for (const auto& [p, top] : paragraphs) {
+            std::vector<xmlNode*> texts;
+            collect(p, kDrawingNs, "t", texts);
+            std::string all;
+            for (const xmlNode* t : texts) all += textOf(t);
+            all = withoutWhiteSpace(all);
+            for (std::size_t at = all.find(keyword); at != std::string::npos;
+                 at = all.find(keyword, at + keyword.size())) {
+                KeywordShape k;
+                k.slide = static_cast<int>(i) + 1;
+                const xmlNode* xfrm =
+                    firstChild(firstChild(top, kPresentationNs, "spPr"), kDrawingNs, "xfrm");
+                if (!xfrm) xfrm = firstChild(top, kPresentationNs, "xfrm");  // a graphic frame (table)
+                const xmlNode* off = firstChild(const_cast<xmlNode*>(xfrm), kDrawingNs, "off");
+                const xmlNode* ext = firstChild(const_cast<xmlNode*>(xfrm), kDrawingNs, "ext");
+                if (off && ext && !is(top, kPresentationNs, "grpSp")) {
+                    k.placed = true;
+                    k.x = std::strtol(package::attribute(off, "x").value_or("0").c_str(), nullptr, 10);
+                    k.y = std::strtol(package::attribute(off, "y").value_or("0").c_str(), nullptr, 10);
+                    k.cx = std::strtol(package::attribute(ext, "cx").value_or("0").c_str(), nullptr, 10);
+                    k.cy = std::strtol(package::attribute(ext, "cy").value_or("0").c_str(), nullptr, 10);
+                }
+                found.push_back(k);
+            }
+        }
+    }
+    return occurrenceOf(found, placement, tr("no slide holds the keyword \"{text}\""), path);
+}
+
 // PowerPoint: a picture (p:pic) on the slide --page names (1 by default),
-// centred at --at, else near the bottom right corner.
+// centred at --at, else near the bottom right corner; with --keyword on the
+// slide holding it, centred on the shape holding it (moved by --offset), or
+// near the bottom right corner when the shape takes its place from the layout.
 void sealPowerPoint(Parts& parts, const MainPart& main, const Seal& seal, const Placement& placement,
                     const std::string& path) {
     const package::XmlDocument pres(parts.get(main.part), main.part);
@@ -746,7 +682,11 @@ void sealPowerPoint(Parts& parts, const MainPart& main, const Seal& seal, const 
     std::vector<xmlNode*> slides;
     collect(firstChild(root, kPresentationNs, "sldIdLst"), kPresentationNs, "sldId", slides);
     if (slides.empty()) throw Error(ErrorCategory::BadInput, tr("the presentation has no slide"), path);
-    const int page = placement.page == -1 ? static_cast<int>(slides.size()) : placement.page;
+    const bool keyword = placement.mode == Placement::Mode::Keyword;
+    const KeywordShape shape = keyword ? keywordShape(parts, main, slides, placement, path) : KeywordShape{};
+    const int page = keyword                ? shape.slide
+                     : placement.page == -1 ? static_cast<int>(slides.size())
+                                            : placement.page;
     if (page < 1 || page > static_cast<int>(slides.size()))
         throw Error(ErrorCategory::BadInput,
                     fill(tr("slide {n} does not exist; the presentation has {count} slides"),
@@ -764,7 +704,12 @@ void sealPowerPoint(Parts& parts, const MainPart& main, const Seal& seal, const 
         slideCy = std::strtol(package::attribute(size, "cy").value_or("6858000").c_str(), nullptr, 10);
     }
     long x = 0, y = 0;
-    if (placement.defaultSpot) {
+    if (keyword) {
+        const long dx = std::lround(placement.offsetXMm * kEmuPerMm),
+                   dy = std::lround(placement.offsetYMm * kEmuPerMm);
+        x = (shape.placed ? shape.x + shape.cx / 2 - seal.cx / 2 : slideCx - seal.cx - 15 * kEmuPerMm) + dx;
+        y = (shape.placed ? shape.y + shape.cy / 2 - seal.cy / 2 : slideCy - seal.cy - 15 * kEmuPerMm) + dy;
+    } else if (placement.defaultSpot) {
         x = slideCx - seal.cx - 15 * kEmuPerMm;
         y = slideCy - seal.cy - 15 * kEmuPerMm;
     } else {
@@ -823,14 +768,9 @@ Prepared prepare(const SealRequest& request) {
     if (request.placement.mode == Placement::Mode::CrossPage)
         throw Error(ErrorCategory::Unsupported, tr("Office documents take no cross-page seal"), path);
     if (request.placement.mode == Placement::Mode::Keyword &&
-        (main->kind == Kind::PowerPoint || request.placement.occurrence == Placement::kAllOccurrences))
-        throw Error(
-            ErrorCategory::Unsupported,
-            tr(main->kind == Kind::PowerPoint
-                   ? "--keyword is for Word and Excel documents; place the seal on a slide with --page "
-                     "and --at"
-                   : "an Office document takes one seal picture: --occurrence all is for PDF"),
-            path);
+        request.placement.occurrence == Placement::kAllOccurrences)
+        throw Error(ErrorCategory::Unsupported,
+                    tr("an Office document takes one seal picture: --occurrence all is for PDF"), path);
     if (request.placement.mode == Placement::Mode::Cell && main->kind != Kind::Excel)
         throw Error(ErrorCategory::Unsupported, tr("--cell is for Excel workbooks"), path);
 

@@ -6,7 +6,13 @@ LibreOffice makes a letter (docx, odt) and a sheet (xlsx, ods) with CJK text
 token's RSA signer (maker: the SM2 test key) and one binding another
 certificate. Each document is sealed with the seal file through the SoftHSM2
 token at a keyword (Word and Writer: the paragraph "甲方（盖章）", at the
-keyword itself; Excel and Calc: the cell "合计"). Every result is checked by
+keyword itself; Excel and Calc: the cell "合计"). A second docx LibreOffice
+makes has the keyword on the third line of its third paragraph, split over
+three runs by bold and italic (as Word and LibreOffice write formatting), and
+so has an odt made of the same text (text:span): the
+seal must be centred on it there, not on the paragraph's first line. A
+presentation (pptx, odp) LibreOffice makes of three slides has the keyword in a
+text box on the second: the seal goes on that slide, on that box. Every result is checked by
 (a) eseal verify (the seal's name, maker, validity, binding and picture in
 --json, the Seal lines in text), (b) xmlsec1 --verify (ODF) or Apache POI
 (OOXML), (c) LibreOffice's own signature check, and (d) LibreOffice renders it
@@ -36,6 +42,10 @@ from office_support import LibreOffice, Poi, check, convert, rezip, run, summary
 SEAL_NAME = "测试单位合同专用章"
 WORD_KEYWORD = "甲方（盖章）"
 CELL_KEYWORD = "合计"
+# Sealed at WORD_KEYWORD; "split", "split-odt": the keyword across runs, on a later line of its paragraph.
+TEXT_KINDS = ("docx", "odt", "split", "split-odt")
+SLIDE_KINDS = ("pptx", "odp")  # sealed at WORD_KEYWORD, on the second of three slides
+ODF_KINDS = ("odt", "ods", "odp", "split-odt")
 MM = 72 / 25.4  # PDF points per mm
 
 
@@ -50,6 +60,35 @@ def keyword_box(xml_text, keyword):
                 return int(page.get("number")), (left, top, left + float(t.get("width")),
                                                  top + float(t.get("height")))
     return None, None
+
+
+def keyword_spot(xml_text, keyword):
+    """Where pdftohtml shows keyword in running text, its fragments joined line by
+    line (formatting splits a word into fragments): the page, the line's box and
+    the left edge of the keyword's middle character (x, and the line's middle y)."""
+    want = "".join(keyword.split())
+    for page in ET.fromstring(xml_text).iter("page"):
+        lines = []
+        for t in page.iter("text"):
+            top, left = float(t.get("top")), float(t.get("left"))
+            frag = (left, top, float(t.get("width")), float(t.get("height")), "".join(t.itertext()))
+            line = next((ln for ln in lines if abs(ln[0][1] - top) < 3), None)
+            if line is None:
+                lines.append([frag])
+            else:
+                line.append(frag)
+        for line in lines:
+            chars = []  # (character, left edge) of the line's text without white space
+            for left, top, width, height, text in sorted(line):
+                for i, c in enumerate(text):
+                    if not c.isspace():
+                        chars.append((c, left + width * i / max(len(text), 1)))
+            at = "".join(c for c, _ in chars).find(want)
+            if at >= 0:
+                box = (min(f[0] for f in line), min(f[1] for f in line), max(f[0] + f[2] for f in line),
+                       max(f[1] + f[3] for f in line))
+                return int(page.get("number")), box, (chars[at + len(want) // 2][1], (box[1] + box[3]) / 2)
+    return None, None, None
 
 
 def image_boxes(xml_text, width_pt):
@@ -104,17 +143,49 @@ def main():
                 "</table><p>" + WORD_KEYWORD + "：测试单位</p><p>乙方（盖章）：示例公司</p>"
                 + "".join("<p>第%d条 其他约定事项。</p>" % i for i in range(1, 9)) +
                 "<p>日期：2026年12月2日</p></body></html>")
+    # The keyword on the third line of the third paragraph, split into three runs by formatting.
+    long_text = "本合同一式两份，双方各执一份，自签字盖章之日起生效。" * 5
+    with open(os.path.join(work, "split.html"), "w", encoding="utf-8") as f:
+        f.write("<html><head><meta charset='utf-8'></head><body><p>服务合同</p><p>" + long_text + "</p><p>" +
+                long_text + "甲方<b>（盖</b><i>章）</i>：测试单位</p><p>乙方（盖章）：示例公司</p></body></html>")
     with open(os.path.join(work, "sheet.csv"), "w", encoding="utf-8") as f:
         f.write("名称,数量,单价\n苹果,3,5.5\n香蕉,5,2\n" + CELL_KEYWORD + ",8,\n备注,,\n说明,,\n")
     html, csv = os.path.join(work, "letter.html"), os.path.join(work, "sheet.csv")
+    # Three slides, the keyword in a text box (12 cm, 10 cm; 10 x 4 cm) on the second.
+    deck = os.path.join(work, "deck.fodp")
+    frame = ('<draw:frame svg:x="%s" svg:y="%s" svg:width="%s" svg:height="%s"><draw:text-box><text:p>%s</text:p>'
+             '</draw:text-box></draw:frame>')
+    with open(deck, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?><office:document xmlns:office="urn:oasis:names:tc:opendocument:'
+                'xmlns:office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:text="urn:'
+                'oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-'
+                'compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.'
+                'presentation"><office:body><office:presentation>' +
+                "".join('<draw:page draw:name="s%d">' % n + frame % ("2cm", "2cm", "20cm", "3cm", title) +
+                        (frame % ("12cm", "10cm", "10cm", "4cm", WORD_KEYWORD + "：测试单位") if n == 2 else "") +
+                        "</draw:page>" for n, title in ((1, "服务合同"), (2, "第二页：条款"), (3, "附件"))) +
+                "</office:presentation></office:body></office:document>")
     docs = {
         "docx": convert(work, html, "docx:MS Word 2007 XML", env),
+        "split": convert(work, os.path.join(work, "split.html"), "docx:MS Word 2007 XML", env),
+        "split-odt": convert(work, os.path.join(work, "split.html"), "odt:writer8", env),
+        "pptx": convert(work, deck, "pptx:Impress MS PowerPoint 2007 XML", env),
+        "odp": convert(work, deck, "odp:impress8", env),
         "odt": convert(work, html, "odt:writer8", env),
         "xlsx": convert(work, csv, "xlsx:Calc MS Excel 2007 XML", env, "CSV:44,34,76"),
         "ods": convert(work, csv, "ods", env, "CSV:44,34,76"),
     }
-    check("LibreOffice made letter.docx, letter.odt, sheet.xlsx, sheet.ods",
+    check("LibreOffice made letter.docx, letter.odt, sheet.xlsx, sheet.ods, split.docx, split.odt, deck.pptx, deck.odp",
           all(os.path.isfile(p) for p in docs.values()), str(docs))
+    if os.path.isfile(docs["split"]):
+        with zipfile.ZipFile(docs["split"]) as z:
+            body = ET.fromstring(z.read("word/document.xml")).find(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body")
+        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+        paragraphs = [["".join(t.itertext()) for t in p.iter(w + "t")] for p in body.iter(w + "p")]
+        holding = [i for i, p in enumerate(paragraphs) if WORD_KEYWORD in "".join(p)]
+        check("split.docx: the keyword in the third paragraph only, in no single w:t",
+              holding == [2] and not any(WORD_KEYWORD in t for t in paragraphs[2]), str(paragraphs[2:3]))
 
     poi = Poi(work, env)
     check("javac PoiVerify.java", poi.ok)
@@ -123,12 +194,13 @@ def main():
     sealed = {}
     for kind, src in docs.items():
         out = os.path.join(work, "sealed-" + os.path.basename(src))
-        keyword = WORD_KEYWORD if kind in ("docx", "odt") else CELL_KEYWORD
+        keyword = CELL_KEYWORD if kind in ("xlsx", "ods") else WORD_KEYWORD
         code, _ = run([eseal, "sign", src, "-o", out, "--key", token_key, "--seal", seals["bound"],
                        "--keyword", keyword, "--pin-env", "ESEAL_OS_PIN"], env)
         check("eseal sign --seal --keyword " + os.path.basename(out), code == 0 and os.path.isfile(out))
         sealed[kind] = out
 
+    sealed = {kind: out for kind, out in sealed.items() if os.path.isfile(out)}  # failed above when missing
     for kind, out in sealed.items():
         name = os.path.basename(out)
         code, text = run([eseal, "verify", "--json", out] + trust, env)
@@ -151,12 +223,12 @@ def main():
               code == 0 and re.search(r"Seal:\s+" + SEAL_NAME, text) and "signer listed in the seal" in text and
               "the picture on the page is the seal's picture" in text, text[-600:])
         with zipfile.ZipFile(out) as z:
-            sigpart = "META-INF/documentsignatures.xml" if kind in ("odt", "ods") else "_xmlsignatures/sig1.xml"
+            sigpart = "META-INF/documentsignatures.xml" if kind in ODF_KINDS else "_xmlsignatures/sig1.xml"
             sig = z.read(sigpart).decode()
         check(name + ": the seal in a signed Object of its own",
               re.search(r'<Reference URI="#(idElectronicSeal[^"]*)"', sig) is not None and
               "urn:uuid:9fcf2c95-8af4-4ec6-ae4f-ad6b4b092641" in sig)
-        if kind in ("odt", "ods"):
+        if kind in ODF_KINDS:
             check("xmlsec1 --verify " + name, xmlsec_verify(out, pki, work))
         else:
             code, text = poi.verify(out)
@@ -174,9 +246,13 @@ def main():
         # -i leaves images out of the text; run again with them for their boxes.
         code2, xml_images = run(["pdftohtml", "-xml", "-stdout", "-zoom", "1", "-nodrm", pdf], env) \
             if os.path.exists(pdf) else (1, "")
-        keyword = WORD_KEYWORD if kind in ("docx", "odt") else CELL_KEYWORD
+        keyword = CELL_KEYWORD if kind in ("xlsx", "ods") else WORD_KEYWORD
+        spot = None
         try:
-            page, box = keyword_box(xml_text, keyword)
+            if kind in TEXT_KINDS:
+                page, box, spot = keyword_spot(xml_text, keyword)
+            else:
+                page, box = keyword_box(xml_text, keyword)
             images = image_boxes(xml_images, 40 * MM)
         except ET.ParseError as err:
             page, box, images = None, None, []
@@ -185,13 +261,15 @@ def main():
         detail = "keyword %s on page %s, seals %s" % (box, page, images)
         check("LibreOffice shows the seal of " + os.path.basename(out) + " at the keyword", code == 0 and code2 == 0
               and len(images) == 1 and len(near) == 1, detail)
-        if kind in ("docx", "odt") and near:
-            # In text the seal is centred on the keyword itself (the box pdftohtml gives may hold the
-            # rest of the line: the keyword's middle is at len/2 of its characters from the left).
-            text = next(t for t in ET.fromstring(xml_text).iter("text") if keyword in "".join(t.itertext()))
-            chars = "".join(text.itertext())
-            kx = box[0] + (box[2] - box[0]) * (chars.index(keyword) + len(keyword) / 2) / len(chars)
-            ky = (box[1] + box[3]) / 2
+        if kind in SLIDE_KINDS and near:
+            # On the second slide, centred on the text box (12 cm + 5 cm, 10 cm + 2 cm from the top-left).
+            cx, cy = centre(near[0])
+            check(os.path.basename(out) + ": seal on slide 2, centred on the keyword's text box (within 3 mm)",
+                  page == 2 and abs(cx - 170 * MM) < 3 * MM and abs(cy - 120 * MM) < 3 * MM,
+                  "page %s, seal centre %.0f,%.0f pt" % (page, cx, cy))
+        if spot and near:
+            # In text the seal is centred on the keyword itself: its middle character, its line.
+            kx, ky = spot
             cx, cy = centre(near[0])
             check(os.path.basename(out) + ": seal centred on the keyword (within 6 mm)",
                   abs(cx - kx) < 6 * MM and abs(cy - ky) < 6 * MM, "seal centre %.0f,%.0f keyword %.0f,%.0f pt"
@@ -260,7 +338,7 @@ def main():
             s = lo.verify(out)
             check("LibreOffice: one valid signature on " + name, len(s) == 1 and s[0].SignatureIsValid,
                   "%d found" % len(s))
-            if s and kind in ("odt", "ods"):
+            if s and kind in ODF_KINDS:
                 check("LibreOffice: " + name + " not partial", not s[0].PartialDocumentSignature)
             if s:
                 check("LibreOffice: " + name + " signer", s[0].Signer is not None and "RSA" in
