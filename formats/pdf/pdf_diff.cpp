@@ -310,6 +310,7 @@ struct Classifier {
     // objects their /V and /AP now use, each with the field's fully qualified
     // name, so that a FieldMDP lock (12.8.2.4) can refuse it.
     std::map<QPDFObjGen, std::string> filled{};
+    std::map<QPDFObjGen, std::string> replaced{};  // the same changes to a field that had a value
     std::map<QPDFObjGen, std::string> filledObjects{};
     // What the pages' content and resources use in either revision, not
     // through annotations (read when a filled field needs it); an object they
@@ -466,6 +467,21 @@ struct Classifier {
         return true;
     }
 
+    // A field's value, inherited through /Parent (12.7.3.1 Table 220).
+    static OH inheritedValue(OH node) {
+        for (int i = 0; i < kMaxDepth && node.isDictionary(); ++i) {
+            if (node.hasKey("/V")) return node.getKey("/V");
+            node = node.getKey("/Parent");
+        }
+        return OH::newNull();
+    }
+
+    // No value yet: none, an empty text, or a check box or radio button off
+    // (12.7.4.2.3: the off state is named Off).
+    static bool emptyValue(OH v) {
+        return v.isNull() || (v.isString() && v.getStringValue().empty()) || isName(v, "/Off");
+    }
+
     static void drawnBy(QPDF& q, const Roles& r, std::set<QPDFObjGen>& seen, std::size_t& budget) {
         std::deque<std::pair<OH, int>> todo;
         for (const auto& [og, page] : r.pages) {
@@ -538,6 +554,12 @@ struct Classifier {
             OH f1 = q1.getObject(og);
             if (!f0.isDictionary() || !f1.isDictionary() || !onlyFillKeys(f0, f1)) continue;
             const std::string name = fieldName(f1);
+            // A value the seal covered is not filled in but replaced: what the
+            // sealer saw is gone (Shadow Replace, NDSS 2021).
+            if (!emptyValue(inheritedValue(f0))) {
+                replaced.emplace(og, name);
+                continue;
+            }
             filled.emplace(og, name);
             std::set<QPDFObjGen> uses;
             reachChanged(f1.getKey("/V"), uses);
@@ -743,6 +765,15 @@ struct Classifier {
         }
         std::string list;
         for (const auto& k : bad) list += (list.empty() ? "" : ", ") + k;
+        if (replaced.count(og)) {
+            add(K::FormField, og,
+                say("revision {n} replaced the value of the form field {field} that the seal covered "
+                    "({keys}); "
+                    "filling in a form may set a value, not change one (Shadow Replace, NDSS 2021)",
+                    {{"{keys}", list}, {"{field}", fieldLabel(f0, og)}}),
+                ChangeLevel::Other, name);
+            return;
+        }
         if (filled.count(og)) {
             const std::string label = name.empty() ? ref(og) : "'" + name + "' (" + ref(og) + ")";
             add(K::FormField, og,

@@ -231,8 +231,8 @@ namespace {
 
 using eseal::pdf::FieldLock;
 
-// Two text fields, each its own widget on page 3: Name (6, appearance 8) and
-// Amount (7, appearance 9). `pageDraws8`: the page's own resources also name
+// Two text fields, each its own widget on page 3: Name (6, appearance 8),
+// still empty, and Amount (7, appearance 9), holding 1. `pageDraws8`: the page's own resources also name
 // 8 and its content draws it. `dangling`: the page's resources name 40, which
 // does not exist (a reference to it reads as null, 7.3.10).
 std::map<int, std::string> formObjects(bool pageDraws8 = false, bool dangling = false) {
@@ -251,7 +251,7 @@ std::map<int, std::string> formObjects(bool pageDraws8 = false, bool dangling = 
         {5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"},
         {6,
          "<< /FT /Tx /T (Name) /Type /Annot /Subtype /Widget /Rect [100 700 300 720] /P 3 0 R /F 4 "
-         "/V (old) /AP << /N 8 0 R >> >>"},
+         "/AP << /N 8 0 R >> >>"},
         {7,
          "<< /FT /Tx /T (Amount) /Type /Annot /Subtype /Widget /Rect [100 650 300 670] /P 3 0 R /F 4 "
          "/V (1) /AP << /N 9 0 R >> >>"},
@@ -372,6 +372,14 @@ BOOST_AUTO_TEST_CASE(what_filling_may_not_change) {
         {"shared", formObjects(true), {{6, shared}, {8, form("1 1 1")}}, "8 0 R"},
         // The new appearance is the object the page's resources named before it existed.
         {"dangling", formObjects(false, true), {{6, dangling}, {40, form("1 1 1")}}, "40 0 R"},
+        // A value the seal covered is replaced, not filled in (Shadow Replace).
+        {"replace",
+         formObjects(),
+         {{7,
+           "<< /FT /Tx /T (Amount) /Type /Annot /Subtype /Widget /Rect [100 650 300 670] /P 3 0 R /F 4 "
+           "/V (1000000) /AP << /N 10 0 R >> >>"},
+          {10, form("1 1 1")}},
+         "7 0 R"},
     };
     for (const Case& c : cases) {
         Filled f = fillIn(dir, c.name, c.original, c.update);

@@ -862,8 +862,8 @@ BOOST_AUTO_TEST_CASE(defining_a_dangling_reference_later_is_found) {
 }
 
 BOOST_AUTO_TEST_CASE(form_filling_after_a_seal_and_field_locks) {
-    // A form with a text field (Name) and an empty signature field that
-    // pdfsig signs; a later revision fills in Name with a new value and
+    // A form with an empty text field (Name) and an empty signature field
+    // that pdfsig signs; a later revision fills in Name with a value and an
     // appearance. Form filling is allowed (DocMDP P2 and no certification,
     // 12.8.2.2.2), unless the seal's field locks Name (FieldMDP through the
     // field's /Lock, 12.7.4.5 Table 233, 12.8.2.4).
@@ -880,8 +880,7 @@ BOOST_AUTO_TEST_CASE(form_filling_after_a_seal_and_field_locks) {
                 "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
                 "/Resources << /Font << /F1 5 0 R >> >> /Annots [6 0 R 7 0 R] >>";
             objs[6] =
-                "<< /FT /Tx /T (Name) /Type /Annot /Subtype /Widget /Rect [100 600 300 620] /P 3 0 R /F 4 /V "
-                "(old) "
+                "<< /FT /Tx /T (Name) /Type /Annot /Subtype /Widget /Rect [100 600 300 620] /P 3 0 R /F 4 "
                 "/AP << /N 8 0 R >> >>";
             objs[7] =
                 "<< /FT /Sig /T (Seal1) /Type /Annot /Subtype /Widget /Rect [400 100 500 150] /P 3 0 R /F "
