@@ -219,23 +219,6 @@ ExpandedInputs signInputs(const Args& args, const OutputOptions& options) {
     return expanded;
 }
 
-// An encrypted PDF's password (--pdf-password-env VAR, --pdf-password-file F);
-// null when neither is given.
-std::shared_ptr<const SecretString> documentPassword(const Args& args) {
-    const auto env = args.get("--pdf-password-env");
-    const auto file = args.get("--pdf-password-file");
-    if (env && file)
-        throw Error(ErrorCategory::Usage, tr("give --pdf-password-env or --pdf-password-file, not both"));
-    if (file) return std::make_shared<const SecretString>(readPinFile(*file, tr("the PDF password file")));
-    if (!env) return nullptr;
-    const char* value = std::getenv(env->c_str());
-    if (!value)
-        throw Error(
-            ErrorCategory::Usage,
-            fill(tr("--pdf-password-env: the environment variable {var} is not set"), {{"{var}", *env}}));
-    return std::make_shared<const SecretString>(value);
-}
-
 int sealAll(const Args& args, SignOutput& tally) {
     const OutputOptions outputOptions{args.get("--out"), args.get("--out-dir"), args.has("--force"),
                                       args.has("--skip-existing")};

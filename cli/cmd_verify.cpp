@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
+#include "cli/pin_sources.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
 #include "core/crypto/trust.hpp"
@@ -45,6 +46,7 @@ int run(const Args& args) {
     const TrustStore trust(policy);  // read once, for every file and signature
     VerifyOptions verifyOptions;
     verifyOptions.online = args.has("--online");
+    verifyOptions.documentPassword = documentPassword(args);
 
     const bool json = args.has("--json"), quiet = args.has("--quiet");
     // A folder gets one line per file, unless the full report is asked for.
@@ -81,7 +83,7 @@ const Command& verifyCommand() {
     static const Command command{
         {"verify",
          "FILE|DIR [FILE|DIR ...] [--json | --verbose | --quiet] [--trust PEM]... [--no-system-trust] "
-         "[--online]",
+         "[--online] [--pdf-password-env VAR | --pdf-password-file FILE]",
          "Verify every seal/signature in documents and report.",
          "The report starts with one sentence to act on (valid / NOT valid / not confirmed), then for\n"
          "each signature: signer, signing time, seal (page and rectangle), integrity, what the\n"
@@ -100,6 +102,10 @@ const Command& verifyCommand() {
          "Revocation: CRLs and OCSP responses in the file (DSS, CMS); with --online also from the\n"
          "certificates' URLs. A revoked certificate is FAILED / REVOKED, an unknown status\n"
          "INDETERMINATE / TRY_LATER.\n\n"
+         "Encrypted PDFs: one that opens without a password is read as it is; one that needs its\n"
+         "user password is checked only with it (--pdf-password-env or --pdf-password-file; the\n"
+         "owner password also opens it). Without it, or with a wrong one, every signature found is\n"
+         "INDETERMINATE: eseal cannot read what the seal covers.\n\n"
          "Exit codes: 0 every signature PASSED, 1 any FAILED, 2 otherwise INDETERMINATE,\n"
          "3 no signature, 4 input unreadable.\n",
          {
@@ -111,6 +117,9 @@ const Command& verifyCommand() {
              {"--no-system-trust", "", false, false, "", "Do not trust the system certificate store."},
              {"--online", "", false, false, "",
               "Ask the CRL and OCSP services the certificates name\nfor revocation data the file lacks."},
+             {"--pdf-password-env", "", true, false, "VAR",
+              "Password of an encrypted PDF from variable VAR (its\nuser or owner password)."},
+             {"--pdf-password-file", "", true, false, "FILE", "The same, from the first line of FILE."},
          }},
         run};
     return command;

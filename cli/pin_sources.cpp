@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/args.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
 #include "core/base/interrupt.hpp"
@@ -116,6 +117,21 @@ std::unique_ptr<PinSource> makePinSource(const std::string* envVar, const std::s
     if (envVar) return std::make_unique<EnvPin>(*envVar);
     if (file) return std::make_unique<FilePin>(*file);
     return std::make_unique<TerminalPin>();
+}
+
+std::shared_ptr<const SecretString> documentPassword(const Args& args) {
+    const auto env = args.get("--pdf-password-env");
+    const auto file = args.get("--pdf-password-file");
+    if (env && file)
+        throw Error(ErrorCategory::Usage, tr("give --pdf-password-env or --pdf-password-file, not both"));
+    if (file) return std::make_shared<const SecretString>(readPinFile(*file, tr("the PDF password file")));
+    if (!env) return nullptr;
+    const char* value = std::getenv(env->c_str());
+    if (!value)
+        throw Error(
+            ErrorCategory::Usage,
+            fill(tr("--pdf-password-env: the environment variable {var} is not set"), {{"{var}", *env}}));
+    return std::make_shared<const SecretString>(value);
 }
 
 }  // namespace eseal::cli

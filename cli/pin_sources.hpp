@@ -3,9 +3,12 @@
 #include <memory>
 #include <string>
 
+#include "core/base/secret.hpp"
 #include "core/key/pin.hpp"
 
 namespace eseal::cli {
+
+class Args;
 
 // Asks on the controlling terminal with echo off, after printing the token's
 // PIN state. No terminal -> TokenError(PinRequired).
@@ -39,5 +42,10 @@ private:
 
 // --X-env VAR / --X-file F / else the terminal.
 std::unique_ptr<PinSource> makePinSource(const std::string* envVar, const std::string* file);
+
+// An encrypted PDF's password (--pdf-password-env VAR, --pdf-password-file F,
+// the same in `sign` and `verify`); null when neither is given. Throws
+// Error(Usage) for both at once or an unset variable.
+std::shared_ptr<const SecretString> documentPassword(const Args& args);
 
 }  // namespace eseal::cli

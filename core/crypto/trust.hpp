@@ -1,10 +1,12 @@
 #pragma once
 
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/base/secret.hpp"
 #include "core/crypto/certificate.hpp"
 #include "core/ossl/ossl.hpp"
 
@@ -55,6 +57,10 @@ struct VerifyOptions {
     // Fetch revocation data (CRL, OCSP) the file lacks from the URLs the
     // certificates name (`eseal verify --online`); off: nothing leaves the machine.
     bool online = false;
+    // The password of an encrypted document (PDF 7.6.3: its user or owner
+    // password; `eseal verify --pdf-password-env/-file`); null = none (the
+    // empty user password).
+    std::shared_ptr<const SecretString> documentPassword;
 };
 
 }  // namespace eseal

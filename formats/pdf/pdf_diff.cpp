@@ -4,6 +4,7 @@
 #include <cstring>
 #include <deque>
 #include <iterator>
+#include <optional>
 #include <qpdf/Buffer.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
@@ -304,6 +305,18 @@ struct Classifier {
     std::set<QPDFObjGen>
         shownUnsigned;  // new signature fields that carry no signature but show an appearance
     std::vector<ClassifiedChange> out;
+    // Form filling (12.7.4; DocMDP P2, 12.8.2.2.2): the fields and widgets of
+    // which only the value or the appearance changed, and the new or changed
+    // objects their /V and /AP now use, each with the field's fully qualified
+    // name, so that a FieldMDP lock (12.8.2.4) can refuse it.
+    std::map<QPDFObjGen, std::string> filled{};
+    std::map<QPDFObjGen, std::string> replaced{};  // the same changes to a field that had a value
+    std::map<QPDFObjGen, std::string> filledObjects{};
+    // What the pages' content and resources use in either revision, not
+    // through annotations (read when a filled field needs it); an object they
+    // share with a field's appearance is no form filling.
+    std::optional<std::set<QPDFObjGen>> drawn{};
+    bool drawnComplete = true;
     std::size_t compareBudget = kMaxObjects;  // indirect objects sameContent may resolve
 
     void add(ModificationKind kind, QPDFObjGen og, const std::string& description, ChangeLevel level,
@@ -441,6 +454,81 @@ struct Classifier {
         }
     }
 
+    // The keys filling in a field changes: its value (/V; /I, the selected
+    // items of a choice field, 12.7.4.4) and its widgets' appearance (/AP,
+    // and /AS, the state of a check box or radio button, 12.5.5, 12.7.4.2.3).
+    static bool onlyFillKeys(OH f0, OH f1) {
+        std::set<std::string> keys = f0.getKeys();
+        for (auto& k : f1.getKeys()) keys.insert(k);
+        for (const auto& k : keys)
+            if (f0.getKey(k).unparse() != f1.getKey(k).unparse() && k != "/V" && k != "/I" && k != "/AP" &&
+                k != "/AS")
+                return false;
+        return true;
+    }
+
+    // A field's value, inherited through /Parent (12.7.3.1 Table 220).
+    static OH inheritedValue(OH node) {
+        for (int i = 0; i < kMaxDepth && node.isDictionary(); ++i) {
+            if (node.hasKey("/V")) return node.getKey("/V");
+            node = node.getKey("/Parent");
+        }
+        return OH::newNull();
+    }
+
+    // No value yet: none, an empty text, or a check box or radio button off
+    // (12.7.4.2.3: the off state is named Off).
+    static bool emptyValue(OH v) {
+        return v.isNull() || (v.isString() && v.getStringValue().empty()) || isName(v, "/Off");
+    }
+
+    static void drawnBy(QPDF& q, const Roles& r, std::set<QPDFObjGen>& seen, std::size_t& budget) {
+        std::deque<std::pair<OH, int>> todo;
+        for (const auto& [og, page] : r.pages) {
+            OH p = q.getObject(og);
+            todo.emplace_back(p.getKey("/Resources"), 0);
+            todo.emplace_back(p.getKey("/Contents"), 0);
+        }
+        // Resources a page inherits (7.7.3.4).
+        for (const auto& og : r.pageTree) todo.emplace_back(q.getObject(og).getKey("/Resources"), 0);
+        while (!todo.empty()) {
+            auto [o, depth] = todo.front();
+            todo.pop_front();
+            if (depth > kMaxDepth) continue;
+            if (o.isIndirect()) {
+                const QPDFObjGen og = o.getObjGen();
+                if (r.pages.count(og) || r.pageTree.count(og) || !seen.insert(og).second) continue;
+                if (budget == 0) throw BudgetExceeded{};
+                --budget;
+            }
+            for (const auto& next : forwardRefs(o)) todo.emplace_back(q.getObject(next), depth + 1);
+        }
+    }
+
+    bool drawnByPages(QPDFObjGen og) {
+        if (!drawn) {
+            drawn.emplace();
+            std::size_t budget = kMaxObjects;
+            try {
+                drawnBy(q0, r0, *drawn, budget);
+                drawnBy(q1, r1, *drawn, budget);
+            } catch (const BudgetExceeded&) {
+                drawnComplete = false;  // too much to tell: shared, as far as anyone knows
+            }
+        }
+        return !drawnComplete || drawn->count(og) > 0;
+    }
+
+    // An object of a filled field's value or appearance that no page draws
+    // itself: form filling, in the name of that field. msgid has {ref}, {field}.
+    bool filling(QPDFObjGen og, const char* msgid) {
+        auto it = filledObjects.find(og);
+        if (it == filledObjects.end() || drawnByPages(og)) return false;
+        add(K::FormField, og, say(msgid, {{"{ref}", ref(og)}, {"{field}", it->second}}),
+            ChangeLevel::FormFilling, it->second);
+        return true;
+    }
+
     void prepare() {
         // A signature field is new when it was no signature field before, or
         // when it was an empty one that is now signed.
@@ -456,6 +544,27 @@ struct Classifier {
             // A field that shows a picture without a signature can cover what
             // an earlier seal covered (Sneaky Signature, IEEE S&P 2021).
             if (!holdsSignatureValue(f1.getKey("/V")) && showsAppearance(f1)) shownUnsigned.insert(og);
+        }
+        // Fields other than signature fields whose value or appearance alone changed.
+        for (const auto& og : r0.fields) {
+            if (!changed.count(og) || r0.sigFields.count(og) || !r1.fields.count(og) ||
+                r1.sigFields.count(og))
+                continue;
+            OH f0 = q0.getObject(og);
+            OH f1 = q1.getObject(og);
+            if (!f0.isDictionary() || !f1.isDictionary() || !onlyFillKeys(f0, f1)) continue;
+            const std::string name = fieldName(f1);
+            // A value the seal covered is not filled in but replaced: what the
+            // sealer saw is gone (Shadow Replace, NDSS 2021).
+            if (!emptyValue(inheritedValue(f0))) {
+                replaced.emplace(og, name);
+                continue;
+            }
+            filled.emplace(og, name);
+            std::set<QPDFObjGen> uses;
+            reachChanged(f1.getKey("/V"), uses);
+            reachChanged(f1.getKey("/AP"), uses);
+            for (const auto& u : uses) filledObjects.emplace(u, name);
         }
         OH root1 = q1.getTrailer().getKey("/Root");
         reachChanged(root1.getKey("/DSS"), dss);
@@ -656,6 +765,24 @@ struct Classifier {
         }
         std::string list;
         for (const auto& k : bad) list += (list.empty() ? "" : ", ") + k;
+        if (replaced.count(og)) {
+            add(K::FormField, og,
+                say("revision {n} replaced the value of the form field {field} that the seal covered "
+                    "({keys}); "
+                    "filling in a form may set a value, not change one (Shadow Replace, NDSS 2021)",
+                    {{"{keys}", list}, {"{field}", fieldLabel(f0, og)}}),
+                ChangeLevel::Other, name);
+            return;
+        }
+        if (filled.count(og)) {
+            const std::string label = name.empty() ? ref(og) : "'" + name + "' (" + ref(og) + ")";
+            add(K::FormField, og,
+                say(pageNo ? "revision {n} filled in the form field {field} on page {page} ({keys})"
+                           : "revision {n} filled in the form field {field} ({keys})",
+                    {{"{keys}", list}, {"{field}", label}, {"{page}", std::to_string(pageNo)}}),
+                ChangeLevel::FormFilling, name);
+            return;
+        }
         bool isField = r0.fields.count(og) > 0;
         const char* msgid =
             isField ? (pageNo ? "revision {n} changed {keys} of the form field {field} on page {page}"
@@ -715,6 +842,11 @@ struct Classifier {
             auto a = r0.annots.find(og);
             return field(o0, o1, og, a != r0.annots.end(), a != r0.annots.end() ? a->second : 0);
         }
+        // An appearance stream of a filled field rewritten in place (no page draws it itself).
+        if (filling(og,
+                    "revision {n} changed object {ref} of the value or appearance of the form field "
+                    "'{field}'"))
+            return;
         // An existing object that a page shows (its resources, content or an
         // annotation's appearance) is never allowed to change, whatever else
         // now refers to it.
@@ -782,6 +914,10 @@ struct Classifier {
                            : say("revision {n} added object {ref} of a new annotation", {{"{ref}", ref(og)}}),
                        ChangeLevel::Annotations);
         }
+        if (filling(og,
+                    "revision {n} added object {ref} for the value or appearance of the form field "
+                    "'{field}'"))
+            return;
         if (moved.count(og))
             return add(K::Page, og,
                        say("revision {n} added object {ref}, equal to what the page showed before",
@@ -851,8 +987,9 @@ struct Classifier {
 
 }  // namespace
 
-RevisionDocuments::RevisionDocuments(std::string path, std::vector<PdfRevision> revisions)
-    : path_(std::move(path)), revisions_(std::move(revisions)) {}
+RevisionDocuments::RevisionDocuments(std::string path, std::vector<PdfRevision> revisions,
+                                     std::shared_ptr<const SecretString> password)
+    : path_(std::move(path)), revisions_(std::move(revisions)), password_(std::move(password)) {}
 
 RevisionDocuments::~RevisionDocuments() = default;
 
@@ -865,7 +1002,8 @@ QPDF& RevisionDocuments::open(int revision) {
         q->setSuppressWarnings(true);
         // A revision must read as written: no reconstruction of a damaged xref.
         q->setAttemptRecovery(false);
-        q->processInputSource(openRevisionInput(path_, revisions_[static_cast<std::size_t>(revision - 1)]));
+        q->processInputSource(openRevisionInput(path_, revisions_[static_cast<std::size_t>(revision - 1)]),
+                              password_ ? password_->c_str() : nullptr);
         slot = q;
     }
     return *slot;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/secret.hpp"
 #include "core/report/report.hpp"
 #include "formats/pdf/pdf_fields.hpp"
 #include "formats/pdf/pdf_revisions.hpp"
@@ -22,9 +23,12 @@ namespace eseal::pdf {
 
 // Opens the revisions of one file, each as the document it was when that
 // revision was the last one (qpdf sees only the file's first `end` bytes).
+// An encrypted file's revisions open with `password` (its user or owner
+// password; null: the empty user password).
 class RevisionDocuments {
 public:
-    RevisionDocuments(std::string path, std::vector<PdfRevision> revisions);
+    RevisionDocuments(std::string path, std::vector<PdfRevision> revisions,
+                      std::shared_ptr<const SecretString> password = nullptr);
     ~RevisionDocuments();
     RevisionDocuments(const RevisionDocuments&) = delete;
     RevisionDocuments& operator=(const RevisionDocuments&) = delete;
@@ -39,6 +43,7 @@ public:
 private:
     std::string path_;
     std::vector<PdfRevision> revisions_;
+    std::shared_ptr<const SecretString> password_;
     std::map<int, std::shared_ptr<QPDF>> open_;
 };
 

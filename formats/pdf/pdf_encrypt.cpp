@@ -3,8 +3,11 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdio>
 #include <memory>
+#include <qpdf/InputSource.hh>
 #include <qpdf/QPDF.hh>
 #include <utility>
 
@@ -226,6 +229,59 @@ std::string ObjectCipher::encryptStrings(int num, int gen, std::string_view body
         out.push_back('>');
     }
     return out;
+}
+
+namespace {
+
+// Reads as `in` does, but every "/Encrypt" that is a whole name (followed by
+// white space or a delimiter, 7.2.2) reads as "/encrypt". A name that
+// straddles the edge of a read is found by looking a few bytes beyond it.
+// Only this reader is changed: the signatures are checked on the file's bytes.
+class EncryptionHidden final : public InputSource {
+public:
+    explicit EncryptionHidden(std::shared_ptr<InputSource> in) : in_(std::move(in)) {}
+
+    qpdf_offset_t findAndSkipNextEOL() override { return in_->findAndSkipNextEOL(); }
+    std::string const& getName() const override { return in_->getName(); }
+    qpdf_offset_t tell() override { return in_->tell(); }
+    void seek(qpdf_offset_t offset, int whence) override { in_->seek(offset, whence); }
+    void rewind() override { in_->rewind(); }
+    void unreadCh(char ch) override { in_->unreadCh(ch); }
+
+    std::size_t read(char* out, std::size_t length) override {
+        const qpdf_offset_t at = in_->tell();
+        const std::size_t n = in_->read(out, length);
+        last_offset = in_->getLastOffset();
+        if (n == 0) return 0;
+        static constexpr std::string_view kName = "/Encrypt";
+        // The byte patched is the 'E': one byte before the read for its '/',
+        // the name's length after it for the rest and the delimiter.
+        const qpdf_offset_t from = std::max<qpdf_offset_t>(0, at - 1);
+        const std::size_t before = static_cast<std::size_t>(at - from);
+        std::string window(before + n + kName.size(), '\0');
+        in_->seek(from, SEEK_SET);
+        window.resize(in_->read(window.data(), window.size()));
+        in_->seek(at + static_cast<qpdf_offset_t>(n), SEEK_SET);
+        for (std::size_t p = window.find(kName); p != std::string::npos; p = window.find(kName, p + 1)) {
+            const std::size_t next = p + kName.size();
+            // At the end of the file a name ends too.
+            const bool whole =
+                next >= window.size() ||
+                std::string_view(" \t\r\n\f\0()<>[]{}/%", 17).find(window[next]) != std::string_view::npos;
+            const std::size_t e = p + 1;  // the 'E'
+            if (whole && e >= before && e - before < n) out[e - before] = 'e';
+        }
+        return n;
+    }
+
+private:
+    std::shared_ptr<InputSource> in_;
+};
+
+}  // namespace
+
+std::shared_ptr<InputSource> withoutEncryption(std::shared_ptr<InputSource> in) {
+    return std::make_shared<EncryptionHidden>(std::move(in));
 }
 
 }  // namespace eseal::pdf

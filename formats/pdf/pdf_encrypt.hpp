@@ -7,12 +7,14 @@
 // and read as bytes), cross-reference streams, and the /Encrypt dictionary.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/base/bytes.hpp"
 
+class InputSource;
 class QPDF;
 
 namespace eseal::pdf {
@@ -47,5 +49,14 @@ private:
     Method strings_;
     Method streams_;
 };
+
+// An encrypted file as it is stored, for a reader without its password: the
+// trailers' /Encrypt entry (7.5.5 Table 15; also in a cross-reference stream's
+// dictionary, 7.5.8.2) reads under another name, so qpdf opens the file as
+// unencrypted. Dictionaries, names, numbers and references are never
+// encrypted (7.6.1), nor is a signature's /Contents or its /ByteRange, so the
+// signature fields and what they sign can be found; strings read as their
+// encrypted bytes and streams, object streams too, cannot be decoded.
+std::shared_ptr<InputSource> withoutEncryption(std::shared_ptr<InputSource> in);
 
 }  // namespace eseal::pdf

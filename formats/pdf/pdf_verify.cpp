@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFObjectHandle.hh>
@@ -16,6 +17,7 @@
 #include "core/crypto/digest.hpp"
 #include "formats/pdf/pdf_diff.hpp"
 #include "formats/pdf/pdf_dss.hpp"
+#include "formats/pdf/pdf_encrypt.hpp"
 #include "formats/pdf/pdf_fields.hpp"
 #include "formats/pdf/pdf_input.hpp"
 #include "formats/pdf/pdf_object_io.hpp"
@@ -490,6 +492,89 @@ void addTailSignatures(QPDF& whole, std::uint64_t fileSize, std::vector<FieldInS
     }
 }
 
+// A file encrypted with a user password, read without it (ISO 32000-1 7.6.3.3:
+// nothing decrypts without the user or the owner password). The document a
+// seal covers cannot be read, so no seal is judged: each signature found in
+// the stored structure is INDETERMINATE / SIGNED_DATA_NOT_FOUND, never PASSED
+// nor FAILED, with what its CMS tells about itself (signer, time).
+Report encryptedWithoutPassword(Report report, const std::string& path, const FileReader& file,
+                                const PdfRevision& last, bool passwordGiven) {
+    const std::string why =
+        passwordGiven
+            ? tr("the PDF is encrypted with a user password, and the password given is neither its "
+                 "user nor its owner password; eseal cannot read what its seals cover, so it neither "
+                 "confirms nor refutes them")
+            : tr("the PDF is encrypted with a user password (a password to open it); without it eseal "
+                 "cannot read what its seals cover, so it neither confirms nor refutes them: give it "
+                 "with --pdf-password-env or --pdf-password-file");
+    report.errors.push_back(why);
+    try {
+        QPDF raw;
+        raw.setSuppressWarnings(true);
+        raw.processInputSource(withoutEncryption(openRevisionInput(path, last)));
+        CollectedFields fields = FieldCollector(raw).collect();
+        std::vector<SigField>& found = fields.signed_;
+        // Every object read as stored and no signature among them: the file
+        // carries none (an object stream, encrypted, cannot be decoded: a warning).
+        bool unread = false;  // qpdf could not read something (not a key asked of a wrong type)
+        for (const QPDFExc& w : raw.getWarnings()) unread = unread || w.getErrorCode() != qpdf_e_object;
+        if (found.empty() && !unread) {
+            report.errors.back() =
+                tr("the PDF is encrypted with a user password (a password to open it); its structure, which "
+                   "is not encrypted, holds no signature");
+            return report;
+        }
+        for (SigField& f : found) {
+            SignatureReport s;
+            // The field names are encrypted strings: the field is named by its object.
+            s.id = f.field.isIndirect() ? "field " + ref(f.field.getObjGen()) : std::string("unnamed field");
+            OH subFilter = f.sig.getKey("/SubFilter");
+            s.format = subFilter.isName() ? subFilter.getName().substr(1) : "";
+            const ByteRange range = readByteRange(f.sig, report.fileSize);
+            if (range.valid) {
+                const std::uint64_t signedEnd = range.b + range.c;
+                s.coverage = signedEnd == report.fileSize ? Coverage::EntireFile : Coverage::EarlierRevision;
+                s.coverageDetail = fill(tr("bytes 0-{a} and {b}-{c} of {size}"),
+                                        {{"{a}", std::to_string(range.a - 1)},
+                                         {"{b}", std::to_string(range.b)},
+                                         {"{c}", std::to_string(signedEnd - 1)},
+                                         {"{size}", std::to_string(report.fileSize)}});
+                std::string problem;
+                if (auto cms = readContentsGap(file, range, f.sig, problem)) {
+                    // Only the facts: a verdict needs the document.
+                    SignatureReport facts;
+                    try {
+                        contentUnreadable(parseCms(*cms), {}, why).recordIn(facts);
+                    } catch (const std::exception&) {
+                    }
+                    s.signer = facts.signer;
+                    s.digestAlgorithm = facts.digestAlgorithm;
+                    s.signatureAlgorithm = facts.signatureAlgorithm;
+                    s.signingTime = facts.signingTime;
+                    s.signingTimeSource = facts.signingTimeSource;
+                }
+            }
+            s.verdict.worsenTo(Indication::Indeterminate, SubIndication::SignedDataNotFound);
+            s.errors.push_back(why);
+            report.signatures.push_back(std::move(s));
+        }
+    } catch (const std::exception&) {
+        report.signatures.clear();
+    }
+    if (report.signatures.empty()) {
+        // Not "no signature": fields in encrypted object streams cannot be seen.
+        SignatureReport s;
+        s.id = "encrypted document";  // English in every language, as "unnamed field"
+        s.verdict.worsenTo(Indication::Indeterminate, SubIndication::SignedDataNotFound);
+        s.errors.push_back(why);
+        s.errors.push_back(
+            tr("without the password eseal found no signature in the parts of the file that are not "
+               "encrypted; whether it carries seals cannot be told"));
+        report.signatures.push_back(std::move(s));
+    }
+    return report;
+}
+
 }  // namespace
 
 namespace detail {
@@ -528,31 +613,48 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
     // is at best INDETERMINATE (below). White space and NUL padding show nothing.
     const bool unanalysedTail = last.end < report.fileSize && !onlyPadding(*file, last.end, report.fileSize);
 
-    pdf::RevisionDocuments docs(path, revisions);
     RangeDigests digests(*file);
     // The document as readers show it: all revisions, not what follows the
     // last %%EOF. Its own instance: qpdf's page helpers may normalise objects
     // in memory, which must not leak into the revision comparison.
-    QPDF q;
+    // An encrypted file opens with the password given or the empty user
+    // password (7.6.3.3): the objects are read decrypted for the field search
+    // and the difference analysis, while the signatures are checked on the
+    // file's own bytes (the byte range covers the encrypted bytes, 12.8.1).
+    std::shared_ptr<const SecretString> password = options.documentPassword;
+    bool passwordNotNeeded = false;  // a password was given, but the file opens without one
+    auto qp = std::make_unique<QPDF>();
     std::string repaired;
     try {
-        q.setSuppressWarnings(true);
-        q.processInputSource(pdf::openRevisionInput(path, last));
-        // An encrypted file opens with the empty user password (7.6.3.3): the
-        // objects are read decrypted for the field search and the difference
-        // analysis, while the signatures are checked on the file's own bytes
-        // (the byte range covers the encrypted bytes, 12.8.1).
-        q.getRoot();
+        qp->setSuppressWarnings(true);
+        try {
+            qp->processInputSource(pdf::openRevisionInput(path, last),
+                                   password ? password->c_str() : nullptr);
+        } catch (const QPDFExc& e) {
+            if (e.getErrorCode() != qpdf_e_password || !password) throw;
+            // One password for a folder of files: some of them open without it.
+            qp = std::make_unique<QPDF>();
+            qp->setSuppressWarnings(true);
+            try {
+                qp->processInputSource(pdf::openRevisionInput(path, last));
+            } catch (const QPDFExc& without) {
+                if (without.getErrorCode() == qpdf_e_password) throw e;
+                throw;
+            }
+            password.reset();
+            passwordNotNeeded = true;
+        }
+        qp->getRoot();
     } catch (const QPDFExc& e) {
         if (e.getErrorCode() == qpdf_e_password)
-            return unreadable(
-                tr("the PDF is encrypted with a password to open it; eseal cannot read its "
-                   "signatures without it"));
+            return encryptedWithoutPassword(std::move(report), path, *file, last, password != nullptr);
         return unreadable(fill(tr("not a readable PDF: {why}"), {{"{why}", e.getMessageDetail()}}));
     } catch (const std::exception& e) {
         return unreadable(fill(tr("not a readable PDF: {why}"), {{"{why}", e.what()}}));
     }
+    pdf::RevisionDocuments docs(path, revisions, password);
 
+    QPDF& q = *qp;
     const bool encrypted = q.isEncrypted();
     std::vector<FieldInSigningOrder> sigs;
     std::map<QPDFObjGen, int> onPage;
@@ -569,7 +671,8 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
     if (unanalysedTail) {
         try {
             whole.setSuppressWarnings(true);
-            whole.processInputSource(pdf::openClippedInput(path, report.fileSize));
+            whole.processInputSource(pdf::openClippedInput(path, report.fileSize),
+                                     password ? password->c_str() : nullptr);
             addTailSignatures(whole, report.fileSize, sigs);
         } catch (const std::exception&) {
             // Nothing more to find: the tail is reported for every seal below.
@@ -655,10 +758,16 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                 s.verdict.worsenTo(Indication::Indeterminate, SubIndication::FormatFailure);
                 s.errors.push_back(xrefDanger);
             }
-            if (encrypted)
+            if (encrypted && password)
+                s.warnings.push_back(
+                    tr("the PDF is encrypted and was opened with the password given; its objects were read "
+                       "decrypted, its signatures checked on the encrypted bytes"));
+            else if (encrypted)
                 s.warnings.push_back(
                     tr("the PDF is encrypted and opens without a password; its objects were read "
                        "decrypted, its signatures checked on the encrypted bytes"));
+            if (passwordNotNeeded)
+                s.warnings.push_back(tr("the password given is not this file's; it opens without one"));
 
             if (!range.valid) {
                 s.coverage = Coverage::BrokenRange;

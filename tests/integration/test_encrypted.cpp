@@ -171,3 +171,131 @@ BOOST_AUTO_TEST_CASE(permissions_that_forbid_new_fields_need_the_owner_password)
     BOOST_TEST_REQUIRE(r.exitCode == 0, r.describe());
     checkEncryptedSeal(out, "Seal1", 1);
 }
+
+namespace {
+
+// eseal verify --json with extra arguments (a password option).
+Verified verifyWith(const fs::path& f, const std::vector<std::string>& extra, const Env& env = {}) {
+    std::vector<std::string> args{"verify",  f.string(),          "--json",
+                                  "--trust", trustPem().string(), "--no-system-trust"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Verified v{eseal(args, env), nullptr};
+    v.report = nlohmann::json::parse(v.run.out, nullptr, /*allow_exceptions=*/false);
+    if (v.report.is_discarded()) v.report = nullptr;
+    return v;
+}
+
+bool anyErrorHas(const nlohmann::json& errors, const std::string& text) {
+    if (!errors.is_array()) return false;
+    for (const auto& e : errors)
+        if (e.is_string() && e.get<std::string>().find(text) != std::string::npos) return true;
+    return false;
+}
+
+// Without the right password nothing is judged: the file and every signature
+// found are INDETERMINATE / SIGNED_DATA_NOT_FOUND, and the file-level error says why.
+void checkNotJudged(const Verified& v, const std::string& sentence) {
+    BOOST_TEST_REQUIRE(v.report.is_object(), v.run.describe());
+    BOOST_TEST(v.run.exitCode == 2, v.run.describe());
+    BOOST_TEST(v.report["indication"] == "INDETERMINATE", v.run.out);
+    BOOST_TEST(anyErrorHas(v.report["errors"], sentence), v.run.out);
+    BOOST_TEST_REQUIRE(!v.report["signatures"].empty(), v.run.out);
+    for (const auto& s : v.report["signatures"]) {
+        BOOST_TEST(s["indication"] == "INDETERMINATE", v.run.out);
+        BOOST_TEST(s["subIndication"] == "SIGNED_DATA_NOT_FOUND", v.run.out);
+        BOOST_TEST(anyErrorHas(s["errors"], sentence), v.run.out);
+    }
+}
+
+// qpdf --encrypt u o 256 --, then sealed by eseal with the user password;
+// pdfsig -upw u and qpdf --password=u --check read the seal.
+fs::path sealedWithUserPassword(const TempDir& dir, bool objectStreams) {
+    const fs::path in = encryptedInput(dir, {"u", "o", "256"}, objectStreams, "in.pdf");
+    const fs::path out = dir / "sealed.pdf";
+    RunResult r = sign({in}, {"-o", out.string()}, "signer-ec",
+                       {"--reason", kReason, "--pdf-password-env", "DOC_PW"}, {{"DOC_PW", "u"}});
+    BOOST_TEST_REQUIRE(r.exitCode == 0, r.describe());
+    checkEncryptedSeal(out, "Seal1", 1, "u");
+    return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(verify_needs_the_user_password) {
+    TempDir dir("encrypted-verify");
+    const fs::path out = sealedWithUserPassword(dir, false);
+
+    const std::string noPassword = "encrypted with a user password (a password to open it)";
+    Verified v = verifyWith(out, {});
+    checkNotJudged(v, noPassword);
+    BOOST_TEST_REQUIRE(v.report["signatures"].size() == 1u, v.run.out);
+    // Found without decrypting: the field by its object, the signer from the CMS.
+    const auto& found = v.report["signatures"][0];
+    BOOST_TEST(found["id"].get<std::string>().rfind("field ", 0) == 0, v.run.out);
+    BOOST_TEST(found["signer"]["commonName"] == commonNameOf("signer-ec"), v.run.out);
+    BOOST_TEST(found["coverage"] == "entire-file", v.run.out);
+
+    // People read the same, in words, and no PASSED or FAILED.
+    RunResult text = eseal({"verify", out.string(), "--trust", trustPem().string(), "--no-system-trust"});
+    BOOST_TEST(text.exitCode == 2, text.describe());
+    BOOST_TEST(text.out.find(noPassword) != std::string::npos, text.out);
+    BOOST_TEST(text.out.find("PASSED") == std::string::npos, text.out);
+    BOOST_TEST(text.out.find("FAILED") == std::string::npos, text.out);
+
+    // A wrong password: the same, saying the password is not the file's.
+    checkNotJudged(verifyWith(out, {"--pdf-password-env", "DOC_PW"}, {{"DOC_PW", "wrong"}}),
+                   "neither its user nor its owner password");
+
+    // The user password (variable) and the owner password (file) open it: PASSED.
+    const fs::path ownerFile = dir / "owner-password";
+    writeFile(ownerFile, "o\n");
+    for (const Verified& ok : {verifyWith(out, {"--pdf-password-env", "DOC_PW"}, {{"DOC_PW", "u"}}),
+                               verifyWith(out, {"--pdf-password-file", ownerFile.string()})}) {
+        BOOST_TEST_REQUIRE(ok.report.is_object(), ok.run.describe());
+        BOOST_TEST(ok.run.exitCode == 0, ok.run.describe());
+        const nlohmann::json* seal = findSignature(ok.report, "Seal1");  // the /T decrypted
+        BOOST_TEST_REQUIRE(seal != nullptr, ok.run.out);
+        BOOST_TEST((*seal)["indication"] == "PASSED", ok.run.out);
+        BOOST_TEST(anyErrorHas((*seal)["warnings"], "opened with the password given"), ok.run.out);
+    }
+
+    // A byte changed in the signed range: FAILED with the password, and
+    // without it still only INDETERMINATE (nothing was judged).
+    const fs::path changed = dir / "changed.pdf";
+    std::string data = readFile(out);
+    const std::size_t at = data.find("/Reason");
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    data[at + 1] = 'S';  // "/Season": the signed bytes no longer match
+    writeFile(changed, data);
+    Verified bad = verifyWith(changed, {"--pdf-password-env", "DOC_PW"}, {{"DOC_PW", "u"}});
+    BOOST_TEST(bad.run.exitCode == 1, bad.run.describe());
+    checkNotJudged(verifyWith(changed, {}), noPassword);
+    RunResult pdfsigBad = run({"pdfsig", "-upw", "u", changed.string()});
+    BOOST_TEST(pdfsigBad.out.find("Signature is Valid") == std::string::npos, pdfsigBad.out);
+
+    // A password for a file that needs none is no error: it is read as it is.
+    const fs::path plain = encryptedInput(dir, {"", "o", "256"}, false, "plain.pdf");
+    const fs::path plainSealed = dir / "plain-sealed.pdf";
+    RunResult r = sign({plain}, {"-o", plainSealed.string()}, "signer-ec", {"--reason", kReason});
+    BOOST_TEST_REQUIRE(r.exitCode == 0, r.describe());
+    Verified extra = verifyWith(plainSealed, {"--pdf-password-env", "DOC_PW"}, {{"DOC_PW", "wrong"}});
+    BOOST_TEST(extra.run.exitCode == 0, extra.run.describe());
+    const nlohmann::json* plainSeal = findSignature(extra.report, "Seal1");
+    BOOST_TEST_REQUIRE(plainSeal != nullptr, extra.run.out);
+    BOOST_TEST(anyErrorHas((*plainSeal)["warnings"], "not this file's"), extra.run.out);
+}
+
+BOOST_AUTO_TEST_CASE(verify_without_the_password_in_object_streams) {
+    // The original's objects are in encrypted object streams (the page tree
+    // cannot be read without the password); the seal's update is not, so its
+    // signature is still found. (A file with no signature readable this way
+    // is one INDETERMINATE "encrypted document" entry: test_pdf_verify.)
+    TempDir dir("encrypted-verify-objstm");
+    const fs::path out = sealedWithUserPassword(dir, true);
+    Verified v = verifyWith(out, {});
+    checkNotJudged(v, "encrypted with a user password");
+    BOOST_TEST_REQUIRE(v.report["signatures"].size() == 1u, v.run.out);
+    BOOST_TEST(v.report["signatures"][0]["signer"]["commonName"] == commonNameOf("signer-ec"), v.run.out);
+    Verified ok = verifyWith(out, {"--pdf-password-env", "DOC_PW"}, {{"DOC_PW", "u"}});
+    BOOST_TEST(ok.run.exitCode == 0, ok.run.describe());
+}

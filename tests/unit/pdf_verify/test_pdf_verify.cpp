@@ -371,9 +371,6 @@ BOOST_AUTO_TEST_CASE(unreadable_inputs) {
     cases.emplace_back("garbage", dir / "garbage.pdf");
     writeAll(dir / "truncated.pdf", data.substr(0, data.size() / 2));
     cases.emplace_back("truncated", dir / "truncated.pdf");
-    BOOST_REQUIRE_EQUAL(run("qpdf --encrypt user owner 256 -- " + quote(base) + " " + quote(dir / "enc.pdf")),
-                        0);
-    cases.emplace_back("encrypted", dir / "enc.pdf");
     fs::create_directories(dir / "dir.pdf");
     cases.emplace_back("a directory", dir / "dir.pdf");
     for (const auto& [name, f] : cases) {
@@ -384,6 +381,29 @@ BOOST_AUTO_TEST_CASE(unreadable_inputs) {
             BOOST_TEST(r.signatures.empty());
             BOOST_TEST(eseal::verifyExitCode(r) == 4);
         }
+    }
+    // Encrypted with a user password: without it only the structure can be
+    // read, all of it here (no object streams), and it holds no signature.
+    BOOST_REQUIRE_EQUAL(run("qpdf --encrypt user owner 256 -- " + quote(base) + " " + quote(dir / "enc.pdf")),
+                        0);
+    Report closed = verify(dir / "enc.pdf");
+    BOOST_TEST_CONTEXT(describe(closed)) {
+        BOOST_TEST(closed.readable);
+        BOOST_TEST(closed.signatures.empty());
+        BOOST_REQUIRE_EQUAL(closed.errors.size(), 1u);
+        BOOST_TEST(closed.errors[0].find("encrypted with a user password") != std::string::npos);
+        BOOST_TEST(eseal::verifyExitCode(closed) == 3);
+    }
+    // In object streams, which are encrypted, nothing can be told: INDETERMINATE.
+    BOOST_REQUIRE_EQUAL(run("qpdf --object-streams=generate --encrypt user owner 256 -- " + quote(base) +
+                            " " + quote(dir / "enc-os.pdf")),
+                        0);
+    Report packed = verify(dir / "enc-os.pdf");
+    BOOST_TEST_CONTEXT(describe(packed)) {
+        BOOST_REQUIRE_EQUAL(packed.signatures.size(), 1u);
+        BOOST_TEST(packed.signatures[0].id == "encrypted document");
+        BOOST_TEST(packed.signatures[0].verdict.indication() == Indication::Indeterminate);
+        BOOST_TEST(eseal::verifyExitCode(packed) == 2);
     }
     // Encrypted with an empty user password: it opens like a viewer opens it,
     // and carries no signature (exit 3).
@@ -838,5 +858,82 @@ BOOST_AUTO_TEST_CASE(defining_a_dangling_reference_later_is_found) {
         BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
         BOOST_TEST(r.signatures[0].verdict.indication() == Indication::Failed);
         BOOST_TEST(hasModification(r.signatures[0], "page-content", 3, false));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(form_filling_after_a_seal_and_field_locks) {
+    // A form with an empty text field (Name) and an empty signature field
+    // that pdfsig signs; a later revision fills in Name with a value and an
+    // appearance. Form filling is allowed (DocMDP P2 and no certification,
+    // 12.8.2.2.2), unless the seal's field locks Name (FieldMDP through the
+    // field's /Lock, 12.7.4.5 Table 233, 12.8.2.4).
+    TempDir dir("v-fill");
+    for (const std::string lock : {"", "/Lock << /Type /SigFieldLock /Action /Include /Fields [(Name)] >>",
+                                   "/Lock << /Type /SigFieldLock /Action /Include /Fields [(Other)] >>"}) {
+        BOOST_TEST_CONTEXT("lock: " << lock) {
+            auto objs = onePageObjects();
+            const std::string paint = "0 0 0 rg 0 0 1 1 re f";
+            objs[1] =
+                "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 7 0 R] /SigFlags 3 /DA (/F1 0 Tf "
+                "0 g) >> >>";
+            objs[3] =
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                "/Resources << /Font << /F1 5 0 R >> >> /Annots [6 0 R 7 0 R] >>";
+            objs[6] =
+                "<< /FT /Tx /T (Name) /Type /Annot /Subtype /Widget /Rect [100 600 300 620] /P 3 0 R /F 4 "
+                "/AP << /N 8 0 R >> >>";
+            objs[7] =
+                "<< /FT /Sig /T (Seal1) /Type /Annot /Subtype /Widget /Rect [400 100 500 150] /P 3 0 R /F "
+                "4 " +
+                lock + " >>";
+            objs[8] = "<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Length " +
+                      std::to_string(paint.size()) + " >>\nstream\n" + paint + "\nendstream";
+            fs::path base = dir / "form.pdf";
+            writeAll(base, buildPdf(objs, 1));
+            fs::path f = dir / "signed.pdf";
+            fs::remove(f);
+            std::string log;
+            run("pdfsig -nssdir sql:" + nss().dir.string() + " -nick signer-rsa -sign Seal1 " + quote(base) +
+                    " " + quote(f),
+                &log);
+            BOOST_REQUIRE_MESSAGE(fs::exists(f), log);
+            if (!lock.empty()) BOOST_REQUIRE(showObject(f, 7).find("/Lock") != std::string::npos);
+
+            std::string data = readAll(f);
+            const int ap = lastSize(data);
+            const std::string blue = "0 0 1 rg 0 0 1 1 re f";
+            appendAll(f, tableUpdate(
+                             data.size(),
+                             {{6,
+                               "<< /FT /Tx /T (Name) /Type /Annot /Subtype /Widget /Rect [100 600 300 620] "
+                               "/P 3 0 R /F 4 /V (Alice) /AP << /N " +
+                                   std::to_string(ap) + " 0 R >> >>"},
+                              {ap, "<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Length " +
+                                       std::to_string(blue.size()) + " >>\nstream\n" + blue + "\nendstream"}},
+                             ap + 1, lastRoot(data), lastStartxref(data)));
+            std::string check;
+            BOOST_REQUIRE_MESSAGE(run("qpdf --check " + quote(f), &check) == 0, check);
+            // pdfsig: the signature itself stays valid (it judges no later revision).
+            BOOST_TEST((nss().check(f) == std::vector<std::string>{"valid"}));
+
+            Report r = verify(f);
+            BOOST_TEST_CONTEXT(describe(r)) {
+                BOOST_REQUIRE_EQUAL(r.signatures.size(), 1u);
+                const SignatureReport& s = r.signatures[0];
+                const bool locked = lock.find("(Name)") != std::string::npos;
+                BOOST_TEST(s.coverage == Coverage::EarlierRevision);
+                BOOST_TEST(hasModification(s, "form-field", 3, !locked));
+                if (locked) {
+                    BOOST_TEST(s.verdict.indication() == Indication::Failed);
+                    BOOST_TEST(s.verdict.subIndication() == SubIndication::SigConstraintsFailure);
+                    BOOST_TEST(std::any_of(s.errors.begin(), s.errors.end(), [](const std::string& e) {
+                        return e.find("'Name' is locked by this seal") != std::string::npos;
+                    }));
+                } else {
+                    BOOST_TEST(s.verdict.indication() == Indication::Passed);
+                    BOOST_TEST(eseal::verifyExitCode(r) == 0);
+                }
+            }
+        }
     }
 }
