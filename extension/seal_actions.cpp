@@ -460,6 +460,17 @@ std::string clerkHeadline(const Error& error, bool chinese) {
                t("。请检查印章名称，或在“签章管理”中查看可用的印章。",
                  ". Check the name, or see the seals there in 签章管理 (Manage).");
     }
+    if (const auto* unusable = dynamic_cast<const seal::SealUnusable*>(&error)) {
+        if (unusable->why() == seal::SealUnusable::Why::SignerNotListed)
+            return t(
+                "印章未绑定此 USB Key "
+                "的签章证书，未盖章。请选用为该证书制作的印章，或请印章管理机构重新绑定。",
+                "The seal is not bound to this USB Key's certificate: nothing was sealed. Choose the seal "
+                "made for this certificate, or ask the seal authority to bind it.");
+        return t("印章不在有效期内或已被改动，不能使用，未盖章。",
+                 "The seal is outside its validity period or was changed, and cannot be used: nothing was "
+                 "sealed.");
+    }
     if (const auto* token = dynamic_cast<const TokenError*>(&error)) {
         switch (token->kind()) {
             case TokenError::Kind::WrongPin:

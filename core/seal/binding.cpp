@@ -67,12 +67,12 @@ std::optional<std::string> signerProblem(const SesSeal& seal, ByteView signerCer
 
 void requireUsableSeal(const SesSeal& seal, std::time_t now, const std::string& path) {
     const auto problems = sealUseProblems(seal, now);
-    if (!problems.empty()) throw Error(ErrorCategory::BadInput, problems.front(), path);
+    if (!problems.empty()) throw SealUnusable(SealUnusable::Why::NotNow, problems.front(), path);
 }
 
 void requireSignerListed(const SesSeal& seal, ByteView signerCertificate, const std::string& path) {
     if (auto problem = signerProblem(seal, signerCertificate))
-        throw Error(ErrorCategory::BadInput, *problem, path);
+        throw SealUnusable(SealUnusable::Why::SignerNotListed, *problem, path);
 }
 
 RgbaImage pictureImage(const SesSeal& seal, const std::string& path) {

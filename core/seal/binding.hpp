@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/base/bytes.hpp"
+#include "core/base/error.hpp"
 #include "core/key/algorithms.hpp"
 #include "core/report/report.hpp"
 #include "core/seal/image.hpp"
@@ -40,7 +41,23 @@ bool listsCertificate(const SesSeal& seal, ByteView certificateDer);
 std::vector<std::string> sealUseProblems(const SesSeal& seal, std::time_t now);
 // Why the signer may not seal with it: the certificate is not one the seal lists.
 std::optional<std::string> signerProblem(const SesSeal& seal, ByteView signerCertificate);
-// Throws Error(BadInput) naming `path` with the first of the problems above.
+// A seal that may not be used to sign (below): Error(BadInput) as any bad
+// input, with what is wrong, so that a clerk's headline can say it.
+class SealUnusable final : public Error {
+public:
+    enum class Why {
+        NotNow,           // outside its validity period, or its maker signature does not verify
+        SignerNotListed,  // the seal does not list the signer certificate
+    };
+    SealUnusable(Why why, const std::string& message, const std::string& path)
+        : Error(ErrorCategory::BadInput, message, path), why_(why) {}
+    Why why() const noexcept { return why_; }
+
+private:
+    Why why_;
+};
+
+// Throw SealUnusable naming `path` with the first of the problems above.
 void requireUsableSeal(const SesSeal& seal, std::time_t now, const std::string& path);
 void requireSignerListed(const SesSeal& seal, ByteView signerCertificate, const std::string& path);
 

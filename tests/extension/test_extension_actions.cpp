@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/base/error.hpp"
+#include "core/seal/binding.hpp"
 #include "extension/seal_actions.hpp"
 
 using namespace eseal;
@@ -145,6 +146,35 @@ BOOST_AUTO_TEST_CASE(error_headlines_for_clerks) {
     BOOST_TEST(errorJson("token", "wrong PIN", "PIN 不正确") ==
                R"({"category":"token","error":"wrong PIN","headline":"PIN 不正确","ok":false})");
     BOOST_TEST(errorJson("usage", "x") == R"({"category":"usage","error":"x","ok":false})");
+}
+
+// A seal that does not list the signer certificate, or is outside its
+// validity: a headline that says so, not the generic "document or picture".
+BOOST_AUTO_TEST_CASE(an_unusable_seal_has_its_own_headline) {
+    const std::string v4 = std::string(ESEAL_SOURCE_DIR) + "/../shared/testdata/gbt38540/UserV4.esl";
+    BOOST_REQUIRE(std::filesystem::exists(v4));
+    const ChosenSeal file = chosenSeal({{"Seal", v4}});
+    BOOST_REQUIRE(file.electronic.has_value());
+    const seal::SesSeal& s = *file.electronic;
+    BOOST_REQUIRE(!seal::listsCertificate(s, s.makerCertificate));  // the maker is not a signer it lists
+    try {
+        seal::requireSignerListed(s, s.makerCertificate, v4);
+        BOOST_FAIL("a signer the seal does not list was accepted");
+    } catch (const Error& e) {
+        BOOST_TEST((e.category() == ErrorCategory::BadInput));
+        BOOST_TEST(clerkHeadline(e, true).find("印章未绑定此 USB Key 的签章证书") != std::string::npos);
+        BOOST_TEST(clerkHeadline(e, false).find("not bound to this USB Key's certificate") !=
+                   std::string::npos);
+    }
+    const std::time_t afterValidity = s.property.validEnd + 86400;
+    try {
+        seal::requireUsableSeal(s, afterValidity, v4);
+        BOOST_FAIL("a seal past its validity was accepted");
+    } catch (const Error& e) {
+        BOOST_TEST((e.category() == ErrorCategory::BadInput));
+        BOOST_TEST(clerkHeadline(e, true).find("印章不在有效期内或已被改动") != std::string::npos);
+        BOOST_TEST(clerkHeadline(e, false).find("outside its validity period") != std::string::npos);
+    }
 }
 
 // The Seal argument: a seal picture as before, or an electronic seal (GB/T
