@@ -410,8 +410,21 @@ std::vector<Bytes> pkcs11CertificatesBeforeLogin(std::string_view text) {
     const Pkcs11Uri uri = Pkcs11Uri::parse(text);
     TokenRef token = openToken(uri);
     Session session(token.module, token.slot, false);
+    // Of several certificates with one key's id (renewed for the same key:
+    // eseal token import-cert), the key signs with the most recently issued
+    // (openPkcs11Key): only that one is the signer, so that a seal bound to the
+    // old certificate is refused before the PIN, not after it.
+    const std::vector<CertEntry> named = namedCertificates(session, uri);
     std::vector<Bytes> out;
-    for (const auto& c : namedCertificates(session, uri)) out.push_back(c.der);
+    for (const auto& c : named) {
+        const bool superseded =
+            !c.id.empty() && std::any_of(named.begin(), named.end(), [&](const CertEntry& o) {
+                return &o != &c && o.id == c.id &&
+                       ASN1_TIME_compare(X509_get0_notBefore(o.x509.get()),
+                                         X509_get0_notBefore(c.x509.get())) > 0;
+            });
+        if (!superseded) out.push_back(c.der);
+    }
     return out;
 }
 

@@ -285,3 +285,65 @@ BOOST_AUTO_TEST_CASE(renewal_new_key_request_certificate_and_seals) {
     checkSealed(stillOld, "Seal1", "signer-ec", 1);
     checkSealCarried(stillOld, "seal-old");
 }
+
+// A certificate renewed for the same key (same CKA_ID, issued later) replaces
+// the old one as the signer: a seal bound to the old certificate is refused
+// before the PIN (a wrong PIN is never tried: exit 4, not 5), and the seal
+// bound to the new one gets to the login.
+BOOST_AUTO_TEST_CASE(seal_of_a_certificate_renewed_for_the_same_key_is_refused_before_the_pin) {
+    TempDir dir("same-key-renewal");
+    PrivateToken token;
+    const Env env{{"SOFTHSM2_CONF", token.conf.string()}, {"LANG", "C.UTF-8"}};
+    const fs::path req = dir / "req.pem", cert = dir / "renewed.crt";
+    RunResult csr = run({"openssl", "req", "-new", "-key", (pkiDir() / "signer-ec.key").string(), "-subj",
+                         "/C=CN/O=eseal test/CN=renewed signer-ec", "-out", req.string()});
+    BOOST_REQUIRE_MESSAGE(csr.exitCode == 0, csr.describe());
+    RunResult issue = run({"openssl",
+                           "x509",
+                           "-req",
+                           "-in",
+                           req.string(),
+                           "-CA",
+                           (pkiDir() / "intermediate-ca.crt").string(),
+                           "-CAkey",
+                           (pkiDir() / "intermediate-ca.key").string(),
+                           "-set_serial",
+                           "0x2026120402",
+                           "-days",
+                           "365",
+                           "-sha256",
+                           "-extfile",
+                           (pkiDir() / "intermediate-ca.cnf").string(),
+                           "-extensions",
+                           "v3_signer",
+                           "-out",
+                           cert.string()});
+    BOOST_REQUIRE_MESSAGE(issue.exitCode == 0, issue.describe());
+    RunResult imported =
+        eseal({"token", "import-cert", cert.string(), "--token", tokenUri(), "--pin-env", kPinVar}, env);
+    BOOST_REQUIRE_MESSAGE(imported.exitCode == 0, imported.describe());
+
+    const fs::path oldSeal = makeSeal(dir, "seal-old", pkiDir() / "signer-ec.crt", "测试单位业务专用章");
+    const fs::path newSeal = makeSeal(dir, "seal-new", cert, "测试单位业务专用章");
+    Env wrongPin = env;
+    wrongPin[kPinVar] = "not-the-pin";
+    const fs::path out = dir / "sealed.pdf";
+    RunResult old = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", out.string(), "--key",
+                           keyUri("signer-ec"), "--seal", oldSeal.string(), "--pin-env", kPinVar},
+                          wrongPin);
+    BOOST_TEST(old.exitCode == 4, old.describe());
+    BOOST_TEST(old.err.find("does not list the signer certificate") != std::string::npos, old.err);
+    BOOST_TEST(old.err.find("renewed signer-ec") != std::string::npos, old.err);
+    BOOST_TEST(!fs::exists(out));
+    RunResult fresh = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", out.string(), "--key",
+                             keyUri("signer-ec"), "--seal", newSeal.string(), "--pin-env", kPinVar},
+                            wrongPin);
+    BOOST_TEST(fresh.exitCode == 5, fresh.describe());  // past the seal check, at the login
+    RunResult sealed = eseal({"sign", (inputsDir() / "letter.pdf").string(), "-o", out.string(), "--key",
+                              keyUri("signer-ec"), "--seal", newSeal.string(), "--pin-env", kPinVar},
+                             env);
+    BOOST_REQUIRE_MESSAGE(sealed.exitCode == 0, sealed.describe());
+    RunResult pdfsig = run({"pdfsig", out.string()});
+    BOOST_TEST(pdfsig.out.find("renewed signer-ec") != std::string::npos, pdfsig.out);
+    BOOST_TEST(pdfsig.out.find("Signature is Valid") != std::string::npos, pdfsig.out);
+}
