@@ -9,6 +9,7 @@
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
 #include "core/crypto/digest.hpp"
+#include "core/crypto/signature_check.hpp"
 #include "core/crypto/sm2.hpp"
 #include "core/ossl/ossl.hpp"
 
@@ -49,18 +50,9 @@ std::optional<DigestAlgorithm> digestOfAlgorithmOid(const std::string& oid) {
     const bool known = obj && OBJ_find_sigid_algs(OBJ_obj2nid(obj.get()), &mdNid, &pkNid) == 1;
     ERR_clear_error();
     if (!known) return std::nullopt;
-    switch (mdNid) {
-        case NID_sha256:
-            return DigestAlgorithm::Sha256;
-        case NID_sha384:
-            return DigestAlgorithm::Sha384;
-        case NID_sha512:
-            return DigestAlgorithm::Sha512;
-        case NID_sm3:
-            return DigestAlgorithm::Sm3;
-        default:
-            return std::nullopt;
-    }
+    const std::optional<DigestAlgorithm> d = cms::digestFromNid(mdNid);
+    if (d == DigestAlgorithm::Sha1) return std::nullopt;  // never for an electronic signature
+    return d;
 }
 
 Bytes signMessage(Key& key, const SignatureAlgorithm& algorithm, ByteView message,

@@ -15,6 +15,31 @@ using namespace integ;
 
 namespace {
 
+// The test PKI's intermediate CA issues a signer certificate for a PKCS#10 request.
+RunResult issueSignerCertificate(const fs::path& req, const fs::path& cert, const std::string& serial,
+                                 const std::string& days) {
+    return run({"openssl",
+                "x509",
+                "-req",
+                "-in",
+                req.string(),
+                "-CA",
+                (pkiDir() / "intermediate-ca.crt").string(),
+                "-CAkey",
+                (pkiDir() / "intermediate-ca.key").string(),
+                "-set_serial",
+                serial,
+                "-days",
+                days,
+                "-sha256",
+                "-extfile",
+                (pkiDir() / "intermediate-ca.cnf").string(),
+                "-extensions",
+                "v3_signer",
+                "-out",
+                cert.string()});
+}
+
 fs::path makeSeal(const TempDir& dir, const std::string& id, const fs::path& cert, const std::string& name) {
     const fs::path out = dir / (id + ".esl");
     RunResult r = eseal({"seal",        "make",
@@ -195,26 +220,7 @@ BOOST_AUTO_TEST_CASE(renewal_new_key_request_certificate_and_seals) {
     // The test PKI's intermediate CA issues the certificate: 20 days, so the
     // 30-day expiry warning shows when sealing with it.
     const fs::path cert = dir / "renewed.crt";
-    RunResult issue = run({"openssl",
-                           "x509",
-                           "-req",
-                           "-in",
-                           req.string(),
-                           "-CA",
-                           (pkiDir() / "intermediate-ca.crt").string(),
-                           "-CAkey",
-                           (pkiDir() / "intermediate-ca.key").string(),
-                           "-set_serial",
-                           "0x2026120301",
-                           "-days",
-                           "20",
-                           "-sha256",
-                           "-extfile",
-                           (pkiDir() / "intermediate-ca.cnf").string(),
-                           "-extensions",
-                           "v3_signer",
-                           "-out",
-                           cert.string()});
+    RunResult issue = issueSignerCertificate(req, cert, "0x2026120301", "20");
     BOOST_REQUIRE_MESSAGE(issue.exitCode == 0, issue.describe());
 
     // A certificate whose key is not on the token is refused before the PIN.
@@ -298,26 +304,7 @@ BOOST_AUTO_TEST_CASE(seal_of_a_certificate_renewed_for_the_same_key_is_refused_b
     RunResult csr = run({"openssl", "req", "-new", "-key", (pkiDir() / "signer-ec.key").string(), "-subj",
                          "/C=CN/O=eseal test/CN=renewed signer-ec", "-out", req.string()});
     BOOST_REQUIRE_MESSAGE(csr.exitCode == 0, csr.describe());
-    RunResult issue = run({"openssl",
-                           "x509",
-                           "-req",
-                           "-in",
-                           req.string(),
-                           "-CA",
-                           (pkiDir() / "intermediate-ca.crt").string(),
-                           "-CAkey",
-                           (pkiDir() / "intermediate-ca.key").string(),
-                           "-set_serial",
-                           "0x2026120402",
-                           "-days",
-                           "365",
-                           "-sha256",
-                           "-extfile",
-                           (pkiDir() / "intermediate-ca.cnf").string(),
-                           "-extensions",
-                           "v3_signer",
-                           "-out",
-                           cert.string()});
+    RunResult issue = issueSignerCertificate(req, cert, "0x2026120402", "365");
     BOOST_REQUIRE_MESSAGE(issue.exitCode == 0, issue.describe());
     RunResult imported =
         eseal({"token", "import-cert", cert.string(), "--token", tokenUri(), "--pin-env", kPinVar}, env);
