@@ -63,6 +63,31 @@ std::set<QPDFObjGen> forwardRefs(OH o) {
     return refs;
 }
 
+// The new objects the newer revision uses: those the trailer (/Root, /Info,
+// /Encrypt) or a changed older object refers to, and what such a new object
+// refers to in turn. A tree of new objects that nothing reaches is unused
+// down to its leaves, as the validation data an LTA update supersedes (ETSI
+// EN 319 142-1 5.4: a later DSS replaces the one before); a referenced new
+// object is judged by what it is.
+std::set<QPDFObjGen> reachedAddedObjects(QPDF& q1, const std::set<QPDFObjGen>& changed,
+                                         const std::set<QPDFObjGen>& added) {
+    std::set<QPDFObjGen> refs;
+    directRefs(q1.getTrailer(), refs, 0);
+    for (const auto& og : changed)
+        if (!added.count(og)) directRefs(q1.getObject(og), refs, 0);
+    std::deque<QPDFObjGen> todo(refs.begin(), refs.end());
+    std::set<QPDFObjGen> reached;
+    while (!todo.empty()) {
+        const QPDFObjGen og = todo.front();
+        todo.pop_front();
+        if (!added.count(og) || !reached.insert(og).second) continue;
+        std::set<QPDFObjGen> next;
+        directRefs(q1.getObject(og), next, 0);
+        todo.insert(todo.end(), next.begin(), next.end());
+    }
+    return reached;
+}
+
 // Structure of one revision's document that the classification needs.
 struct Roles {
     QPDFObjGen root;
@@ -312,6 +337,11 @@ struct Classifier {
     std::map<QPDFObjGen, std::string> filled{};
     std::map<QPDFObjGen, std::string> replaced{};  // the same changes to a field that had a value
     std::map<QPDFObjGen, std::string> filledObjects{};
+    std::map<QPDFObjGen, QPDFObjGen> filledBy{};  // ... and the field whose /V or /AP reached each
+    // What the appearance streams (/AP, 12.5.5) of each annotation show, in
+    // either revision: object -> the annotations (read when a filled field needs it).
+    std::optional<std::map<QPDFObjGen, std::set<QPDFObjGen>>> shownBy{};
+    bool shownByComplete = true;
     // What the pages' content and resources use in either revision, not
     // through annotations (read when a filled field needs it); an object they
     // share with a field's appearance is no form filling.
@@ -505,6 +535,56 @@ struct Classifier {
         }
     }
 
+    static void appearancesOf(QPDF& q, const Roles& r, std::map<QPDFObjGen, std::set<QPDFObjGen>>& into,
+                              std::size_t& budget) {
+        for (const auto& [annot, page] : r.annots) {
+            std::deque<std::pair<OH, int>> todo{{q.getObject(annot).getKey("/AP"), 0}};
+            std::set<QPDFObjGen> seen;
+            while (!todo.empty()) {
+                auto [o, depth] = todo.front();
+                todo.pop_front();
+                if (depth > kMaxDepth) continue;
+                if (o.isIndirect()) {
+                    const QPDFObjGen og = o.getObjGen();
+                    if (r.pages.count(og) || r.pageTree.count(og) || !seen.insert(og).second) continue;
+                    if (budget == 0) throw BudgetExceeded{};
+                    --budget;
+                    into[og].insert(annot);
+                }
+                for (const auto& next : forwardRefs(o)) todo.emplace_back(q.getObject(next), depth + 1);
+            }
+        }
+    }
+
+    // Whether an annotation other than the field's own widgets (the field, or
+    // its kids) shows og through its appearance, before or after this
+    // revision: rewriting it would change what that annotation shows, which
+    // filling in this field does not allow.
+    bool shownByOtherAnnotations(QPDFObjGen og, QPDFObjGen fieldOg) {
+        if (!shownBy) {
+            shownBy.emplace();
+            std::size_t budget = kMaxObjects;
+            try {
+                appearancesOf(q0, r0, *shownBy, budget);
+                appearancesOf(q1, r1, *shownBy, budget);
+            } catch (const BudgetExceeded&) {
+                shownByComplete = false;  // too much to tell: shared, as far as anyone knows
+            }
+        }
+        if (!shownByComplete) return true;
+        auto it = shownBy->find(og);
+        if (it == shownBy->end()) return false;
+        std::set<QPDFObjGen> own{fieldOg};
+        for (QPDF* q : {&q0, &q1}) {
+            OH kids = q->getObject(fieldOg).getKey("/Kids");
+            if (kids.isArray())
+                for (auto& kid : kids.aitems())
+                    if (kid.isIndirect()) own.insert(kid.getObjGen());
+        }
+        return std::any_of(it->second.begin(), it->second.end(),
+                           [&](const QPDFObjGen& annot) { return !own.count(annot); });
+    }
+
     bool drawnByPages(QPDFObjGen og) {
         if (!drawn) {
             drawn.emplace();
@@ -523,7 +603,8 @@ struct Classifier {
     // itself: form filling, in the name of that field. msgid has {ref}, {field}.
     bool filling(QPDFObjGen og, const char* msgid) {
         auto it = filledObjects.find(og);
-        if (it == filledObjects.end() || drawnByPages(og)) return false;
+        if (it == filledObjects.end() || drawnByPages(og) || shownByOtherAnnotations(og, filledBy.at(og)))
+            return false;
         add(K::FormField, og, say(msgid, {{"{ref}", ref(og)}, {"{field}", it->second}}),
             ChangeLevel::FormFilling, it->second);
         return true;
@@ -564,7 +645,8 @@ struct Classifier {
             std::set<QPDFObjGen> uses;
             reachChanged(f1.getKey("/V"), uses);
             reachChanged(f1.getKey("/AP"), uses);
-            for (const auto& u : uses) filledObjects.emplace(u, name);
+            for (const auto& u : uses)
+                if (filledObjects.emplace(u, name).second) filledBy.emplace(u, og);
         }
         OH root1 = q1.getTrailer().getKey("/Root");
         reachChanged(root1.getKey("/DSS"), dss);
@@ -1117,10 +1199,7 @@ const RevisionDiffer::PairResult& RevisionDiffer::pair(int revision) {
 
         if (r0.root != r1.root)
             c.add(K::Catalog, r1.root, c.say("revision {n} replaced the document catalog"), false);
-        std::set<QPDFObjGen> referenced;
-        for (const auto& og : changed) directRefs(q1.getObject(og), referenced, 0);
-        // The trailer can reference new objects (/Root, /Info, /Encrypt).
-        directRefs(q1.getTrailer(), referenced, 0);
+        const std::set<QPDFObjGen> referenced = reachedAddedObjects(q1, changed, added);
         for (const auto& og : changed) {
             if (added.count(og))
                 c.classifyNew(og, referenced);

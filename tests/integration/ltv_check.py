@@ -583,10 +583,79 @@ def long_term(work, svc, db, env):
     check("B-LTA: a byte changed under the document timestamp: FAILED / HASH_FAILURE",
           at > 0 and code == 1 and sig(rep, 1).get("subIndication") == "HASH_FAILURE",
           "exit %d %s" % (code, json.dumps(sig(rep, 1).get("errors"))))
+    lta_leftovers(work, svc, db, env, lta)
     r = sign(LETTER, os.path.join(work, "lt-no-urls.pdf"), os.path.join(PKI, "signer-ec.p12"), "--tsa", svc.tsa_url,
              "--level", "B-LT", env=env)
     check("B-LT: a signer naming no CRL/OCSP service: exit 7, nothing written",
           r.returncode == 7 and not os.path.exists(os.path.join(work, "lt-no-urls.pdf")), r.stderr)
+
+
+def append_lta_leftovers(src, dst):
+    """Appends to src, as a later LTV tool does, an update that writes a new /DSS
+    (the old one's entries, in a new dictionary the catalog now names) and
+    leaves behind a tree of new objects nothing refers to: a superseded DSS
+    dictionary, its /VRI entry and a stream under that (Acrobat's LTV updates in
+    the EU DSS test files hold such trees). Returns the new objects' numbers."""
+    import pikepdf
+    data = open(src, "rb").read()
+    prev = int(re.findall(rb"startxref\s+(\d+)\s+%%EOF", data)[-1])
+    with pikepdf.open(src) as pdf:
+        size = int(pdf.trailer.Size)
+        root = pdf.trailer.Root
+        rnum, rgen = root.objgen
+        root_entries = " ".join("%s %s" % (k, v.unparse().decode("latin-1")) for k, v in root.items() if k != "/DSS")
+        dss_entries = " ".join("%s %s" % (k, v.unparse().decode("latin-1")) for k, v in root.DSS.items())
+        trailer = " ".join("%s %s" % (k, pdf.trailer.get(k).unparse().decode("latin-1"))
+                           for k in ("/Root", "/Info", "/ID") if k in pdf.trailer)
+    dss, orphan, vri, stream = size, size + 1, size + 2, size + 3
+    leftover = b"superseded validation data"
+    objects = {
+        dss: b"<< " + dss_entries.encode("latin-1") + b" >>",
+        orphan: b"<< /Type /DSS /VRI %d 0 R >>" % vri,
+        vri: b"<< /" + b"A" * 40 + b" << /Cert [%d 0 R] >> >>" % stream,
+        stream: b"<< /Length %d >>\nstream\n" % len(leftover) + leftover + b"\nendstream",
+        rnum: b"<< " + root_entries.encode("latin-1") + b" /DSS %d 0 R >>" % dss,
+    }
+    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
+    offsets = {}
+    for num, body in objects.items():
+        offsets[num] = len(out)
+        out += b"%d %d obj\n" % (num, rgen if num == rnum else 0) + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n"
+    for num in sorted(offsets):
+        out += b"%d 1\n%010d %05d n\r\n" % (num, offsets[num], rgen if num == rnum else 0)
+    out += ("trailer\n<< /Size %d %s /Prev %d >>\n" % (stream + 1, trailer, prev)).encode("latin-1")
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    open(dst, "wb").write(out)
+    return [orphan, vri, stream]
+
+
+def lta_leftovers(work, svc, db, env, lta):
+    """An LTV update after a B-LTA seal that leaves unused objects behind is an
+    allowed change (LTA update), not a FAILED seal: a verifier must not cry wolf."""
+    later = os.path.join(work, "b-lta-leftovers.pdf")
+    unused = append_lta_leftovers(lta, later)
+    ok, q = qpdf_check(later)
+    check("LTA leftovers: qpdf --check clean", ok, q)
+    svc.start_ocsp(svc.index)
+    p = pdfsig(later, db)
+    svc.stop_ocsp()
+    seal_part = p.partition("Signature #2:")[0]
+    check("LTA leftovers: pdfsig: the seal is still valid", "Signature is Valid" in seal_part, p)
+    code, rep = verify(later, env=env)
+    seal, dts = sig(rep, 0), sig(rep, 1)
+    last = rep.get("revisions", 0)
+    mods = [m for m in seal.get("modifications", []) if m["revision"] == last]
+    refs = {"%d 0 R" % n for n in unused}
+    check("LTA leftovers: the seal and the document timestamp PASSED (exit 0)",
+          code == 0 and seal.get("indication") == "PASSED" and dts.get("indication") == "PASSED",
+          "exit %d %s" % (code, json.dumps([seal.get("errors"), dts.get("errors")])[:800]))
+    check("LTA leftovers: the tree nothing uses is reported unused, to its leaves, and allowed",
+          refs <= {m["object"] for m in mods if m["kind"] == "unused" and m["allowed"]}, json.dumps(mods)[:800])
+    check("LTA leftovers: the new /DSS is an allowed dss change",
+          any(m["kind"] == "dss" and m["allowed"] for m in mods) and all(m["allowed"] for m in mods),
+          json.dumps(mods)[:800])
 
 
 if __name__ == "__main__":

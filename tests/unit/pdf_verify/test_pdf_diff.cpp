@@ -363,6 +363,8 @@ BOOST_AUTO_TEST_CASE(what_filling_may_not_change) {
     moved.replace(moved.find("[100 700 300 720]"), 17, "[0 0 595 842]");
     std::string shared = kFilledName;
     shared.replace(shared.find("10 0 R"), 6, "8 0 R");
+    std::string sharedWithField = kFilledName;
+    sharedWithField.replace(sharedWithField.find("10 0 R"), 6, "9 0 R");
     std::string dangling = kFilledName;
     dangling.replace(dangling.find("10 0 R"), 6, "40 0 R");
     const std::vector<Case> cases{
@@ -370,6 +372,9 @@ BOOST_AUTO_TEST_CASE(what_filling_may_not_change) {
         {"rect", formObjects(), {{6, moved}, {10, form("1 1 1")}}, "6 0 R"},
         // The appearance rewritten in place is also drawn by the page itself.
         {"shared", formObjects(true), {{6, shared}, {8, form("1 1 1")}}, "8 0 R"},
+        // The appearance rewritten in place is also the one the widget of
+        // the field Amount shows: filling in Name changes what Amount shows.
+        {"shared-with-field", formObjects(), {{6, sharedWithField}, {9, form("1 1 1")}}, "9 0 R"},
         // The new appearance is the object the page's resources named before it existed.
         {"dangling", formObjects(false, true), {{6, dangling}, {40, form("1 1 1")}}, "40 0 R"},
         // A value the seal covered is replaced, not filled in (Shadow Replace).
@@ -388,5 +393,59 @@ BOOST_AUTO_TEST_CASE(what_filling_may_not_change) {
             BOOST_TEST(!d.refusals.empty());
             BOOST_TEST(reports(d.modifications, c.refused, false));
         }
+    }
+}
+
+// ---- New objects nothing uses (superseded validation data of an LTA update) ----
+
+namespace {
+
+// Revision 2 adds the tree 20 -> 21 -> 22 and, when `owner` is set, changes
+// that older object to refer to 20.
+DiffOutcome newTree(const TempDir& dir, const std::string& name, int owner) {
+    fs::path f = dir / (name + ".pdf");
+    auto objects = originalObjects();
+    writeAll(f, buildPdf(objects, 1));
+    std::map<int, std::string> rev2{
+        {20, "<< /Kids [21 0 R] >>"}, {21, "<< /Certs [22 0 R] >>"}, {22, form("0 0 0")}};
+    if (owner) rev2[owner] = form("1 0 0").replace(2, 0, " /Next 20 0 R");
+    update(f, rev2);
+    std::string check;
+    BOOST_REQUIRE_MESSAGE(run("qpdf --check " + quote(f), &check) == 0, check);
+    auto revisions = eseal::scanRevisions(f.string());
+    BOOST_REQUIRE_EQUAL(revisions.size(), 2u);
+    RevisionDocuments docs(f.string(), revisions);
+    RevisionDiffer differ(docs);
+    return differ.changesAfter(1, 0);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_tree_nothing_reaches_is_unused_also_below_its_top) {
+    // An LTA update that writes a new /DSS leaves the old VRI entries and
+    // their streams behind: 20 is unreferenced, 21 and 22 only through it.
+    TempDir dir("diff-unused-tree");
+    DiffOutcome d = newTree(dir, "unreached", 0);
+    BOOST_TEST_CONTEXT(describe(d)) {
+        BOOST_TEST(d.complete);
+        BOOST_TEST(d.refusals.empty());
+        BOOST_TEST(d.modifications.size() == 3u);
+        for (const auto& m : d.modifications) {
+            BOOST_TEST(m.allowed);
+            BOOST_TEST(std::string(toString(m.kind)) == "unused");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_tree_an_older_object_reaches_is_judged_down_to_its_leaves) {
+    // The twin: the older object 8 now refers to 20, so 20, 21 and 22 are in
+    // use and, being nothing the rules know, are not allowed.
+    TempDir dir("diff-reached-tree");
+    DiffOutcome d = newTree(dir, "reached", 8);
+    BOOST_TEST_CONTEXT(describe(d)) {
+        BOOST_TEST(d.complete);
+        BOOST_TEST(!d.refusals.empty());
+        for (const char* og : {"8 0 R", "20 0 R", "21 0 R", "22 0 R"})
+            BOOST_TEST(reports(d.modifications, og, false));
     }
 }
