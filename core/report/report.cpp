@@ -230,6 +230,7 @@ Json signatureJson(const SignatureReport& s) {
                         {"description", m.description},
                         {"allowed", m.allowed}});
     j["modifications"] = std::move(mods);
+    j["laterChangesChecked"] = s.laterChangesChecked;
     auto path = Json::array();
     for (const auto& c : s.chain.path) path.push_back(certJson(c));
     j["chain"] = {{"status", toString(s.chain.status)},
@@ -472,7 +473,14 @@ std::string verdictSentence(const SignatureReport& s) {
                            "file."),
                         v);
         case Indication::Indeterminate:
-            if (s.digestMatches && s.signatureValid && s.chain.status != ChainStatus::Trusted)
+            if (s.digestMatches && s.signatureValid && s.chain.status != ChainStatus::Trusted &&
+                !s.laterRevisions.empty() && s.laterChangesChecked && onlyAllowedChanges(s))
+                return fill(tr("Not confirmed: the seal of {signer} ({time}) is intact and only allowed "
+                               "changes (such as further seals) were added after it, but the certificate is "
+                               "not trusted here ({chain}); give the unit's root certificate with --trust."),
+                            v);
+            if (s.digestMatches && s.signatureValid && s.chain.status != ChainStatus::Trusted &&
+                s.laterRevisions.empty() && s.laterChangesChecked)
                 return fill(
                     tr("Not confirmed: the seal of {signer} ({time}) is intact and the file unchanged, "
                        "but the certificate is not trusted here ({chain}); give the unit's root "

@@ -184,6 +184,9 @@ struct SignatureReport {
     int revision = 0;                 // which revision this signature closes
     std::vector<int> laterRevisions;  // revisions appended after it
     std::vector<Modification> modifications;
+    // Whether every revision after this signature was analysed (its
+    // modifications are complete); false when the analysis stopped short.
+    bool laterChangesChecked = true;
 
     ChainReport chain;
     std::optional<TimestampInfo> timestamp;  // the signature timestamp, or what a document timestamp is

@@ -807,6 +807,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                 // Made in an update the scan could not read: what it signs, and
                 // what changed after it, cannot be analysed.
                 s.coverage = signedEnd == report.fileSize ? Coverage::EntireFile : Coverage::EarlierRevision;
+                s.laterChangesChecked = false;
                 s.verdict.worsenTo(Indication::Indeterminate, SubIndication::FormatFailure);
                 s.errors.push_back(fill(
                     tr("this signature was found in bytes {from}-{to} of the file, which eseal could not "
@@ -822,6 +823,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                 for (const auto& rev : revisions)
                     if (rev.index > closes->index) s.laterRevisions.push_back(rev.index);
                 if (unanalysedTail) {
+                    s.laterChangesChecked = false;
                     s.verdict.worsenTo(Indication::Indeterminate, SubIndication::FormatFailure);
                     s.errors.push_back(
                         fill(tr("the file holds {n} bytes after byte {at} that eseal could not analyse as a "
@@ -899,6 +901,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
             }
 
             if (s.coverage == Coverage::BrokenRange) {
+                s.laterChangesChecked = false;
                 s.errors.push_back(fill(tr("the signed range ends at byte {at}, which is neither the end of "
                                            "the file nor the end of a revision"),
                                         {{"{at}", std::to_string(signedEnd)}}));
@@ -914,16 +917,18 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                 for (const std::string& why : diff.refusals)
                     fail(s, SubIndication::SigConstraintsFailure, why);
                 if (!diff.complete) {
+                    s.laterChangesChecked = false;
                     s.verdict.worsenTo(Indication::Indeterminate);
                     s.errors.push_back(tr("the changes made after this seal could not be fully checked: ") +
                                        diff.problem);
                 }
-                if (diff.refusals.empty())
+                if (diff.refusals.empty() && diff.complete)
                     s.warnings.push_back(fill(tr("revision(s) {list} added after this seal made only changes "
                                                  "a seal allows (signatures, validation data)"),
                                               {{"{list}", revisionList(s.laterRevisions)}}));
             }
         } catch (const std::exception& e) {
+            s.laterChangesChecked = false;
             s.verdict.worsenTo(Indication::Indeterminate);
             s.errors.push_back(std::string(tr("this signature could not be checked: ")) + e.what());
         }

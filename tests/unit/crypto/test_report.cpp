@@ -143,12 +143,14 @@ BOOST_AUTO_TEST_CASE(json_shape) {
                           "revision",
                           "laterRevisions",
                           "modifications",
+                          "laterChangesChecked",
                           "chain",
                           "timestamp",
                           "revocation",
                           "appearances"})
         BOOST_TEST(s.contains(k), k);
-    BOOST_TEST(s.size() == 27u);
+    BOOST_TEST(s.size() == 28u);
+    BOOST_TEST(s["laterChangesChecked"] == true);
     BOOST_TEST(s["timestamp"].is_null());
     BOOST_TEST(s["revocation"]["status"] == "not-checked");
     BOOST_TEST(s["indication"] == "INDETERMINATE");
@@ -291,6 +293,35 @@ BOOST_AUTO_TEST_CASE(modification_kind_names) {
     const auto j = nlohmann::json::parse(toJson(fullReport()));
     BOOST_TEST(j["signatures"][0]["modifications"][0]["kind"] == "page-content");
     BOOST_TEST(j["signatures"][0]["modifications"][1]["kind"] == "annotation-added");
+}
+
+BOOST_AUTO_TEST_CASE(untrusted_headline_tells_what_followed_the_seal) {
+    // An intact seal of an untrusted signer: the headline may say "unchanged"
+    // only when nothing followed it and that was analysed.
+    SignatureReport s = signature(Indication::Indeterminate, SubIndication::NoCertificateChainFound);
+    s.digestMatches = s.signatureValid = true;
+    s.chain.status = ChainStatus::Untrusted;
+    auto headline = [](const SignatureReport& sig) { return verdictLine(withSignatures({sig})); };
+    const std::string unchanged = "the file unchanged";
+    const std::string allowed = "only allowed changes";
+
+    BOOST_TEST(headline(s).find(unchanged) != std::string::npos, headline(s));
+
+    SignatureReport later = s;  // a further seal followed, and was judged allowed
+    later.laterRevisions = {2};
+    later.modifications = {{2, ModificationKind::SignatureAdded, "9 0 R", "a signature", true}};
+    BOOST_TEST(headline(later).find(allowed) != std::string::npos, headline(later));
+    BOOST_TEST(headline(later).find(unchanged) == std::string::npos, headline(later));
+
+    SignatureReport unchecked = later;  // the analysis of what followed stopped short
+    unchecked.laterChangesChecked = false;
+    BOOST_TEST(headline(unchecked).find(allowed) == std::string::npos, headline(unchecked));
+    BOOST_TEST(headline(unchecked).find(unchanged) == std::string::npos, headline(unchecked));
+
+    SignatureReport tail = s;  // bytes after it that could not be read as a revision
+    tail.laterChangesChecked = false;
+    BOOST_TEST(headline(tail).find(unchanged) == std::string::npos, headline(tail));
+    BOOST_TEST(headline(tail).find("could not be fully checked") != std::string::npos, headline(tail));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
