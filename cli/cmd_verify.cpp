@@ -7,6 +7,7 @@
 #include "cli/pin_sources.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
+#include "core/crypto/aia.hpp"
 #include "core/crypto/trust.hpp"
 #include "formats/format.hpp"
 
@@ -46,6 +47,7 @@ int run(const Args& args) {
     const TrustStore trust(policy);  // read once, for every file and signature
     VerifyOptions verifyOptions;
     verifyOptions.online = args.has("--online");
+    if (verifyOptions.online) verifyOptions.aia = std::make_shared<AiaFetcher>();
     verifyOptions.documentPassword = documentPassword(args);
 
     const bool json = args.has("--json"), quiet = args.has("--quiet");
@@ -116,7 +118,7 @@ const Command& verifyCommand() {
              {"--trust", "", true, true, "PEM", "Also trust the certificates in PEM (repeatable)."},
              {"--no-system-trust", "", false, false, "", "Do not trust the system certificate store."},
              {"--online", "", false, false, "",
-              "Ask the CRL and OCSP services the certificates name\nfor revocation data the file lacks."},
+              "Ask the CRL and OCSP services the certificates name\nfor revocation data the file lacks, and fetch missing\nissuing CA certificates from their AIA caIssuers URLs."},
              {"--pdf-password-env", "", true, false, "VAR",
               "Password of an encrypted PDF from variable VAR (its\nuser or owner password)."},
              {"--pdf-password-file", "", true, false, "FILE", "The same, from the first line of FILE."},
