@@ -422,15 +422,19 @@ int sealAll(const Args& args, SignOutput& tally) {
     if (!completed.missingIssuer.empty()) {
         std::string tried = tr("the key, --chain, ~/.config/eseal/certs, the system store");
         if (online) tried += tr(", its AIA caIssuers URL");
-        std::cerr << "eseal: " << tr("warning: ")
-                  << fill(tr("the seal's certificate chain is incomplete: the certificate of its issuer {issuer} "
-                             "was found in none of: {sources}; verifiers that lack it cannot check the seal"),
-                          {{"{issuer}", completed.missingIssuer}, {"{sources}", tried}});
+        std::cerr
+            << "eseal: " << tr("warning: ")
+            << fill(tr("the seal's certificate chain is incomplete: the certificate of its issuer {issuer} "
+                       "was found in none of: {sources}; verifiers that lack it cannot check the seal"),
+                    {{"{issuer}", completed.missingIssuer}, {"{sources}", tried}});
         if (!online && !key->certificateChain().empty()) {
             try {
                 if (!caIssuersUrls(Certificate::fromDer(key->certificateChain().front())).empty())
-                    std::cerr << " " << tr("(the certificate names a caIssuers URL: sign with --online to fetch it)");
+                    std::cerr
+                        << " "
+                        << tr("(the certificate names a caIssuers URL: sign with --online to fetch it)");
             } catch (const Error&) {
+                // An unreadable signer certificate is refused further on.
             }
         }
         std::cerr << "\n";

@@ -36,8 +36,8 @@ bool contains(const std::vector<Certificate>& list, const Certificate& c) {
 
 std::vector<std::string> caIssuersUrls(const Certificate& cert) {
     std::vector<std::string> out;
-    auto* info = static_cast<AUTHORITY_INFO_ACCESS*>(
-        X509_get_ext_d2i(cert.get(), NID_info_access, nullptr, nullptr));
+    auto* info =
+        static_cast<AUTHORITY_INFO_ACCESS*>(X509_get_ext_d2i(cert.get(), NID_info_access, nullptr, nullptr));
     for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(info); ++i) {
         const ACCESS_DESCRIPTION* ad = sk_ACCESS_DESCRIPTION_value(info, i);
         if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers || ad->location->type != GEN_URI) continue;
@@ -105,7 +105,8 @@ const AiaFetcher::Answer& AiaFetcher::fetch(const std::string& url) {
                                   {{"{url}", url}});
     } catch (const std::exception& e) {
         // Error::what() names the URL already.
-        answer.problem = fill(tr("the caIssuers certificate could not be fetched: {why}"), {{"{why}", e.what()}});
+        answer.problem =
+            fill(tr("the caIssuers certificate could not be fetched: {why}"), {{"{why}", e.what()}});
     }
     ERR_clear_error();
     return cache_.emplace(url, std::move(answer)).first->second;
@@ -117,9 +118,10 @@ std::optional<Certificate> AiaFetcher::issuerOf(const Certificate& cert, std::ve
         if (url.rfind("http://", 0) != 0) {
             // RFC 5280 4.2.2.1 allows http and ldap; eseal fetches plain http
             // only (the certificate signs itself, TLS adds nothing).
-            warnings.push_back(fill(tr("the caIssuers URL {url} was not fetched: only http:// URLs are fetched "
-                                       "(https and ldap caIssuers URLs are not)"),
-                                    {{"{url}", url}}));
+            warnings.push_back(
+                fill(tr("the caIssuers URL {url} was not fetched: only http:// URLs are fetched "
+                        "(https and ldap caIssuers URLs are not)"),
+                     {{"{url}", url}}));
             continue;
         }
         const Answer& answer = fetch(url);
@@ -129,9 +131,10 @@ std::optional<Certificate> AiaFetcher::issuerOf(const Certificate& cert, std::ve
         }
         for (const auto& c : answer.certificates)
             if (c.der() != cert.der() && signedBy(cert, c)) return c;
-        warnings.push_back(fill(tr("the certificate from the caIssuers URL {url} did not issue the certificate of "
-                                   "{subject}; it was ignored"),
-                                {{"{url}", url}, {"{subject}", cert.describe().commonName}}));
+        warnings.push_back(
+            fill(tr("the certificate from the caIssuers URL {url} did not issue the certificate of "
+                    "{subject}; it was ignored"),
+                 {{"{url}", url}, {"{subject}", cert.describe().commonName}}));
     }
     return std::nullopt;
 }
@@ -156,10 +159,11 @@ IssuerWalk walkIssuers(const Certificate& from, const LocalIssuerLookup& local, 
             issuer = aia->issuerOf(*current, warnings);
             byAia = issuer.has_value();
         } else if (aia && !caIssuersUrls(*current).empty()) {
-            warnings.push_back(fill(tr("caIssuers URLs are followed at most {n} levels up; the issuer of {subject} "
-                                       "was not fetched"),
-                                    {{"{n}", std::to_string(aia->limits().maxLevels)},
-                                     {"{subject}", current->describe().commonName}}));
+            warnings.push_back(
+                fill(tr("caIssuers URLs are followed at most {n} levels up; the issuer of {subject} "
+                        "was not fetched"),
+                     {{"{n}", std::to_string(aia->limits().maxLevels)},
+                      {"{subject}", current->describe().commonName}}));
         }
         if (!issuer) break;
         if (current == &from) out.firstFound = true;
@@ -167,7 +171,8 @@ IssuerWalk walkIssuers(const Certificate& from, const LocalIssuerLookup& local, 
             out.complete = true;
             break;
         }
-        if (issuer->der() == from.der() || contains(out.path, *issuer)) break;  // a loop of cross-certificates
+        if (issuer->der() == from.der() || contains(out.path, *issuer))
+            break;  // a loop of cross-certificates
         if (byAia) out.fetched.push_back(*issuer);
         out.path.push_back(*issuer);
         current = &out.path.back();
@@ -189,7 +194,8 @@ std::optional<Certificate> storeIssuer(X509_STORE* store, const Certificate& cer
     return out;
 }
 
-std::vector<Certificate> aiaPathCandidates(const Certificate& signer, const std::vector<Certificate>& candidates,
+std::vector<Certificate> aiaPathCandidates(const Certificate& signer,
+                                           const std::vector<Certificate>& candidates,
                                            const TrustStore& trust, AiaFetcher* aia,
                                            std::vector<std::string>& warnings) {
     if (!aia) return {};

@@ -102,7 +102,8 @@ std::optional<Certificate> storeIssuer(X509_STORE* store, const Certificate& cer
 // For verification: the certificates AIA adds to the candidates of signer's
 // path (candidates, the trust store's intermediates and its anchors searched
 // first). Empty without aia.
-std::vector<Certificate> aiaPathCandidates(const Certificate& signer, const std::vector<Certificate>& candidates,
+std::vector<Certificate> aiaPathCandidates(const Certificate& signer,
+                                           const std::vector<Certificate>& candidates,
                                            const TrustStore& trust, AiaFetcher* aia,
                                            std::vector<std::string>& warnings);
 

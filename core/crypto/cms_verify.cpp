@@ -260,7 +260,8 @@ void verifyInto(const ParsedCms& parsed, ByteView contentDigestIn, const TrustSt
     pathCandidates.insert(pathCandidates.end(), options.extraCertificates.begin(),
                           options.extraCertificates.end());
     // RFC 5280 4.2.2.1: with --online, issuers the file lacks from caIssuers URLs.
-    const auto fetched = aiaPathCandidates(*parsed.signer(), pathCandidates, trust, options.aia, out.warnings);
+    const auto fetched =
+        aiaPathCandidates(*parsed.signer(), pathCandidates, trust, options.aia, out.warnings);
     pathCandidates.insert(pathCandidates.end(), fetched.begin(), fetched.end());
     std::vector<Certificate> path;
     out.chain =

@@ -206,7 +206,8 @@ CompletedKey completeChain(std::unique_ptr<Key> key, const IssuerSources& source
     const IssuerWalk walk = walkIssuers(signer, lookup, sources.aia, out.warnings);
     for (const auto& issuer : walk.path)
         if (std::find(chain.begin(), chain.end(), issuer.der()) == chain.end()) chain.push_back(issuer.der());
-    if (!walk.firstFound && !isSelfSigned(signer)) out.missingIssuer = nameText(X509_get_issuer_name(signer.get()));
+    if (!walk.firstFound && !isSelfSigned(signer))
+        out.missingIssuer = nameText(X509_get_issuer_name(signer.get()));
     out.key = std::make_unique<ChainedKey>(std::move(key), std::move(chain));
     return out;
 }

@@ -46,8 +46,8 @@ Certificate make(const std::string& cn, EVP_PKEY* key, X509* issuer, EVP_PKEY* i
     X509_gmtime_adj(X509_getm_notBefore(c.get()), -3600);
     X509_gmtime_adj(X509_getm_notAfter(c.get()), 3600L * 24 * 365);
     X509_NAME* name = X509_get_subject_name(c.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1,
-                               -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()),
+                               -1, -1, 0);
     X509_set_issuer_name(c.get(), issuer ? X509_get_subject_name(issuer) : name);
     X509_set_pubkey(c.get(), key);
     addExt(c.get(), issuer, NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
@@ -225,7 +225,8 @@ BOOST_AUTO_TEST_CASE(the_walk_ends_before_the_root_and_after_four_levels) {
         parent = c;
     }
     ossl::EvpPkeyPtr leafKey = newKey();
-    const Certificate leaf = make("Leaf", leafKey.get(), parent.get(), keys.back().get(), false, "http://d/6");
+    const Certificate leaf =
+        make("Leaf", leafKey.get(), parent.get(), keys.back().get(), false, "http://d/6");
     AiaFetcher limited({}, deep.get());
     warnings.clear();
     IssuerWalk bounded = walkIssuers(leaf, none, &limited, warnings);
