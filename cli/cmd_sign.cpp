@@ -22,6 +22,7 @@
 #include "core/base/i18n.hpp"
 #include "core/base/interrupt.hpp"
 #include "core/base/time.hpp"
+#include "core/crypto/aia.hpp"
 #include "core/crypto/issuers.hpp"
 #include "core/key/pin.hpp"
 #include "core/seal/binding.hpp"
@@ -325,6 +326,7 @@ int sealAll(const Args& args, SignOutput& tally) {
 
     // Issuing CA certificates to embed beyond what the key holds: --chain files
     // (an unreadable one ends the command before the PIN) and the user's folder.
+    const bool online = args.has("--online");
     std::vector<Certificate> issuers;
     for (const auto& file : args.all("--chain")) {
         auto certs = readCertificateFile(file);
@@ -407,15 +409,36 @@ int sealAll(const Args& args, SignOutput& tally) {
     auto pinFile = args.get("--pin-file");
     auto pins = makePinSource(pinEnv ? &*pinEnv : nullptr, pinFile ? &*pinFile : nullptr);
     // One login for every file of the command.
-    auto key = withIssuers(openKey(*keySpec, *pins), issuers);
-    if (const std::string missing = missingIssuer(key->certificateChain()); !missing.empty())
+    // The key's chain completed from --chain, the user's folder, the system
+    // store and, with --online, the caIssuers URLs (RFC 5280 4.2.2.1).
+    std::unique_ptr<AiaFetcher> aia;
+    if (online) aia = std::make_unique<AiaFetcher>();
+    IssuerSources sources;
+    sources.candidates = std::move(issuers);
+    sources.aia = aia.get();
+    CompletedKey completed = completeChain(openKey(*keySpec, *pins), sources);
+    auto key = std::move(completed.key);
+    for (const auto& w : completed.warnings) std::cerr << "eseal: " << tr("warning: ") << w << "\n";
+    if (!completed.missingIssuer.empty()) {
+        std::string tried = tr("the key, --chain, ~/.config/eseal/certs, the system store");
+        if (online) tried += tr(", its AIA caIssuers URL");
         std::cerr
             << "eseal: " << tr("warning: ")
             << fill(tr("the seal's certificate chain is incomplete: the certificate of its issuer {issuer} "
-                       "is neither on the key nor given with --chain or in ~/.config/eseal/certs; "
-                       "verifiers that lack it cannot check the seal"),
-                    {{"{issuer}", missing}})
-            << "\n";
+                       "was found in none of: {sources}; verifiers that lack it cannot check the seal"),
+                    {{"{issuer}", completed.missingIssuer}, {"{sources}", tried}});
+        if (!online && !key->certificateChain().empty()) {
+            try {
+                if (!caIssuersUrls(Certificate::fromDer(key->certificateChain().front())).empty())
+                    std::cerr
+                        << " "
+                        << tr("(the certificate names a caIssuers URL: sign with --online to fetch it)");
+            } catch (const Error&) {
+                // An unreadable signer certificate is refused further on.
+            }
+        }
+        std::cerr << "\n";
+    }
     if (electronic) {
         if (key->certificateChain().empty())
             throw Error(ErrorCategory::BadInput, tr("holds no certificate"), key->description());
@@ -565,7 +588,10 @@ const Command& signCommand() {
              {"--digest", "", true, false, "ALG", "sha256 (default), sha384 or sha512."},
              {"--chain", "", true, true, "PEM",
               "Issuing CA certificates to embed with the signer's\n(repeatable); also read: "
-              "~/.config/eseal/certs/."},
+              "~/.config/eseal/certs/\nand the system store."},
+             {"--online", "", false, false, "",
+              "Fetch an issuing CA certificate that the key, --chain,\n~/.config/eseal/certs/ and the system "
+              "store lack\nfrom the certificate's AIA caIssuers URL (http://)."},
              {"--tsa", "", true, false, "URL",
               "RFC 3161 timestamp authority (http://): the seal\ngets a signature timestamp (PAdES B-T)."},
              {"--level", "", true, false, "LEVEL",

@@ -7,6 +7,7 @@
 #include "cli/pin_sources.hpp"
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
+#include "core/crypto/aia.hpp"
 #include "core/crypto/trust.hpp"
 #include "formats/format.hpp"
 
@@ -46,6 +47,7 @@ int run(const Args& args) {
     const TrustStore trust(policy);  // read once, for every file and signature
     VerifyOptions verifyOptions;
     verifyOptions.online = args.has("--online");
+    if (verifyOptions.online) verifyOptions.aia = std::make_shared<AiaFetcher>();
     verifyOptions.documentPassword = documentPassword(args);
 
     const bool json = args.has("--json"), quiet = args.has("--quiet");
@@ -97,8 +99,9 @@ const Command& verifyCommand() {
          "the displayed page, as 'eseal sign --at' takes them. A DIR is verified file by file (every\n"
          "supported document in it), one line each.\n\n"
          "Trust anchors: the system store, ${XDG_CONFIG_HOME:-~/.config}/eseal/trust/, and --trust;\n"
-         "intermediate CA certificates: ${XDG_CONFIG_HOME:-~/.config}/eseal/certs/. A signature\n"
-         "timestamp (PAdES B-T) that verifies moves the chain check to its time.\n\n"
+         "intermediate CA certificates: ${XDG_CONFIG_HOME:-~/.config}/eseal/certs/, and with --online\n"
+         "those the certificates' AIA caIssuers URLs (http://) give. A signature timestamp (PAdES B-T)\n"
+         "that verifies moves the chain check to its time.\n\n"
          "Revocation: CRLs and OCSP responses in the file (DSS, CMS); with --online also from the\n"
          "certificates' URLs. A revoked certificate is FAILED / REVOKED, an unknown status\n"
          "INDETERMINATE / TRY_LATER.\n\n"
@@ -116,7 +119,8 @@ const Command& verifyCommand() {
              {"--trust", "", true, true, "PEM", "Also trust the certificates in PEM (repeatable)."},
              {"--no-system-trust", "", false, false, "", "Do not trust the system certificate store."},
              {"--online", "", false, false, "",
-              "Ask the CRL and OCSP services the certificates name\nfor revocation data the file lacks."},
+              "Ask the CRL and OCSP services the certificates name\nfor revocation data the file lacks, and "
+              "fetch missing\nissuing CA certificates from their AIA caIssuers URLs."},
              {"--pdf-password-env", "", true, false, "VAR",
               "Password of an encrypted PDF from variable VAR (its\nuser or owner password)."},
              {"--pdf-password-file", "", true, false, "FILE", "The same, from the first line of FILE."},

@@ -264,7 +264,8 @@ SealSession::SealSession(const std::string& input, const std::string& checkOutpu
     // A USB Key (an SKF key above all) often holds only the unit's own
     // certificate: its issuers come from Chain (';'-separated PEM/DER files; an
     // unreadable one fails here, before the PIN) and the user's
-    // ~/.config/eseal/certs, as `eseal sign --chain` takes them.
+    // ~/.config/eseal/certs, then the system store, as `eseal sign --chain`
+    // takes them (no caIssuers fetch: the extension has no --online).
     std::vector<Certificate> issuers;
     if (const std::string* chain = find(args, "Chain"))
         for (const std::string& file : splitList(*chain)) {
@@ -277,7 +278,9 @@ SealSession::SealSession(const std::string& input, const std::string& checkOutpu
         issuers.insert(issuers.end(), certs.begin(), certs.end());
     }
     EnvPin environment(pinEnv ? *pinEnv : std::string());
-    key_ = withIssuers(openKey(*keySpec, pins ? *pins : environment), issuers);
+    IssuerSources sources;
+    sources.candidates = std::move(issuers);
+    key_ = completeChain(openKey(*keySpec, pins ? *pins : environment), sources).key;
     // GB/T 38540-2020 8.1 b: the seal must name the signer's certificate.
     if (electronic)
         seal::requireSignerListed(*electronic, key_->certificateChain().front(), request_.sealImage);

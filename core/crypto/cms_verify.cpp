@@ -259,6 +259,10 @@ void verifyInto(const ParsedCms& parsed, ByteView contentDigestIn, const TrustSt
     std::vector<Certificate> pathCandidates = parsed.certificates();
     pathCandidates.insert(pathCandidates.end(), options.extraCertificates.begin(),
                           options.extraCertificates.end());
+    // RFC 5280 4.2.2.1: with --online, issuers the file lacks from caIssuers URLs.
+    const auto fetched =
+        aiaPathCandidates(*parsed.signer(), pathCandidates, trust, options.aia, out.warnings);
+    pathCandidates.insert(pathCandidates.end(), fetched.begin(), fetched.end());
     std::vector<Certificate> path;
     out.chain =
         validateChain(*parsed.signer(), pathCandidates, trust, at, KeyUsagePurpose::DocumentSigning, &path);

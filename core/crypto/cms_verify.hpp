@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/base/bytes.hpp"
+#include "core/crypto/aia.hpp"
 #include "core/crypto/chain.hpp"
 #include "core/crypto/cms_parse.hpp"
 #include "core/crypto/revocation.hpp"
@@ -31,6 +32,8 @@ struct CmsVerifyOptions {
     // CMS's own (SignedData crls) are added by verifyCms.
     std::vector<RevocationData> revocation;
     bool online = false;  // fetch missing revocation data (--online)
+    // Fetches the issuers the path lacks from caIssuers URLs (--online); null: none.
+    AiaFetcher* aia = nullptr;
 };
 
 // The format-independent facts and verdict of one CMS signature.

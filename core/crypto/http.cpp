@@ -3,6 +3,8 @@
 #include <openssl/err.h>
 #include <openssl/http.h>
 
+#include <string>
+
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
 #include "core/ossl/ossl.hpp"
@@ -11,13 +13,18 @@ namespace eseal {
 
 namespace {
 
+// The reasons OpenSSL's HTTP client queued, oldest first, with their data
+// ("code=404,reason=Not Found", the content length over the maximum): the
+// last one alone is often only "error receiving".
 std::string lastOpensslError() {
-    const unsigned long code = ERR_peek_last_error();
     std::string text;
-    if (code != 0) {
-        char buf[256];
-        ERR_error_string_n(code, buf, sizeof buf);
-        text = buf;
+    const char* data = nullptr;
+    int flags = 0;
+    for (unsigned long code; (code = ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags)) != 0;) {
+        const char* reason = ERR_reason_error_string(code);
+        std::string item = reason ? reason : "error " + std::to_string(code);
+        if (data && *data && (flags & ERR_TXT_STRING)) item += std::string(": ") + data;
+        if (text.find(item) == std::string::npos) text += (text.empty() ? "" : "; ") + item;
     }
     ERR_clear_error();
     return text;

@@ -8,11 +8,14 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
+#include "core/crypto/aia.hpp"
 #include "core/crypto/sm2.hpp"
+#include "core/crypto/trust.hpp"
 #include "core/ossl/ossl.hpp"
 
 namespace eseal {
@@ -165,6 +168,48 @@ std::unique_ptr<Key> withIssuers(std::unique_ptr<Key> key, const std::vector<Cer
     for (const auto& issuer : issuerPath(signer, all))
         if (std::find(chain.begin(), chain.end(), issuer.der()) == chain.end()) chain.push_back(issuer.der());
     return std::make_unique<ChainedKey>(std::move(key), std::move(chain));
+}
+
+CompletedKey completeChain(std::unique_ptr<Key> key, const IssuerSources& sources) {
+    CompletedKey out;
+    std::vector<Bytes> chain = key->certificateChain();
+    std::vector<Certificate> local;
+    for (const auto& der : chain) {
+        try {
+            local.push_back(Certificate::fromDer(der));
+        } catch (const Error&) {
+            ERR_clear_error();  // the signer is checked where it is used
+        }
+    }
+    if (chain.empty() || local.empty() || local.front().der() != chain.front()) {
+        out.key = std::move(key);
+        return out;
+    }
+    const Certificate signer = local.front();
+    local.insert(local.end(), sources.candidates.begin(), sources.candidates.end());
+    // The system store as verification reads it: by subject in its hashed
+    // directory, only when an issuer is looked for.
+    std::optional<TrustStore> system;
+    if (sources.systemStore) {
+        TrustPolicy policy;
+        policy.useSystemStore = true;
+        system.emplace(policy);
+        out.warnings = system->warnings();
+    }
+    auto lookup = [&](const Certificate& cert) -> std::optional<LocalIssuer> {
+        for (const auto& c : local)
+            if (c.der() != cert.der() && issuedBy(cert, c)) return LocalIssuer{c, false};
+        if (system)
+            if (auto found = storeIssuer(system->get(), cert)) return LocalIssuer{*found, false};
+        return std::nullopt;
+    };
+    const IssuerWalk walk = walkIssuers(signer, lookup, sources.aia, out.warnings);
+    for (const auto& issuer : walk.path)
+        if (std::find(chain.begin(), chain.end(), issuer.der()) == chain.end()) chain.push_back(issuer.der());
+    if (!walk.firstFound && !isSelfSigned(signer))
+        out.missingIssuer = nameText(X509_get_issuer_name(signer.get()));
+    out.key = std::make_unique<ChainedKey>(std::move(key), std::move(chain));
+    return out;
 }
 
 std::string missingIssuer(const std::vector<Bytes>& chain) {

@@ -44,6 +44,29 @@ bool isSelfSigned(const Certificate& cert);
 // the key's certificates and `candidates`). The key keeps signing.
 std::unique_ptr<Key> withIssuers(std::unique_ptr<Key> key, const std::vector<Certificate>& candidates);
 
+class AiaFetcher;
+
+// Where `eseal sign` looks for the issuers a key lacks, in this order: the
+// key's own certificates, `candidates` (--chain files, then the user's folder),
+// the system store (looked up by subject, as verification does), and with
+// `aia` the certificates' caIssuers URLs (RFC 5280 4.2.2.1, --online).
+struct IssuerSources {
+    std::vector<Certificate> candidates;
+    bool systemStore = true;
+    AiaFetcher* aia = nullptr;  // null: nothing leaves the machine
+};
+
+// The key with its chain completed from sources (the self-signed root is
+// never added), and what was missing.
+struct CompletedKey {
+    std::unique_ptr<Key> key;
+    // The subject of the signer certificate's issuer when no source held it
+    // ("" when found, or the signer is self-signed or unreadable).
+    std::string missingIssuer;
+    std::vector<std::string> warnings;  // the system store, AIA answers
+};
+CompletedKey completeChain(std::unique_ptr<Key> key, const IssuerSources& sources);
+
 // When chain holds no issuer of its first (signer) certificate, which is not
 // self-signed: the subject of that issuer ("" otherwise).
 std::string missingIssuer(const std::vector<Bytes>& chain);

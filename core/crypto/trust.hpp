@@ -12,6 +12,8 @@
 
 namespace eseal {
 
+class AiaFetcher;
+
 // Which certificates a verification trusts as anchors.
 struct TrustPolicy {
     bool useSystemStore = true;           // /etc/ssl/certs
@@ -57,6 +59,10 @@ struct VerifyOptions {
     // Fetch revocation data (CRL, OCSP) the file lacks from the URLs the
     // certificates name (`eseal verify --online`); off: nothing leaves the machine.
     bool online = false;
+    // With --online: fetches the issuing CA certificates a path lacks from the
+    // certificates' AIA caIssuers URLs (untrusted candidates, never anchors),
+    // each URL once for the command. Null: none is fetched.
+    std::shared_ptr<AiaFetcher> aia;
     // The password of an encrypted document (PDF 7.6.3: its user or owner
     // password; `eseal verify --pdf-password-env/-file`); null = none (the
     // empty user password).

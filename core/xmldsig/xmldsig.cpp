@@ -14,6 +14,7 @@
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
+#include "core/crypto/aia.hpp"
 #include "core/crypto/certificate.hpp"
 #include "core/crypto/chain.hpp"
 #include "core/crypto/digest.hpp"
@@ -661,6 +662,9 @@ Checked verify(const XmlDocument& doc, const xmlNode* signature, const Dereferen
                 r.warnings.push_back(tr("a certificate in KeyInfo cannot be read; it was ignored"));
             }
         }
+        // RFC 5280 4.2.2.1: with --online, issuers the signature lacks from caIssuers URLs.
+        const auto fetched = aiaPathCandidates(signer, extra, trust, options.aia.get(), r.warnings);
+        extra.insert(extra.end(), fetched.begin(), fetched.end());
         r.chain = validateChain(signer, extra, trust, at, KeyUsagePurpose::DocumentSigning);
         if (r.chain.status != ChainStatus::Trusted)
             indeterminate(r, chainSubIndication(r.chain.status), chainProblem(r.chain, r.signer));

@@ -9,6 +9,7 @@
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
 #include "core/base/time.hpp"
+#include "core/crypto/aia.hpp"
 #include "core/crypto/certificate.hpp"
 #include "core/crypto/chain.hpp"
 #include "core/crypto/digest.hpp"
@@ -72,6 +73,9 @@ void checkSignerChain(const Bytes& signerDer, const std::vector<Bytes>& extra, c
                 r.warnings.push_back(tr("a certificate the seal lists cannot be read; it was ignored"));
             }
         }
+        // RFC 5280 4.2.2.1: with --online, issuers the seal lacks from caIssuers URLs.
+        const auto fetched = aiaPathCandidates(signer, intermediates, trust, options.aia.get(), r.warnings);
+        intermediates.insert(intermediates.end(), fetched.begin(), fetched.end());
         r.chain = validateChain(signer, intermediates, trust, at, KeyUsagePurpose::DocumentSigning);
     } catch (const Error& e) {
         r.chain = ChainReport{};

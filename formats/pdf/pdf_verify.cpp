@@ -871,6 +871,7 @@ Report detail::verifyPdfUnguarded(const std::string& path, const TrustStore& tru
                 CmsVerifyOptions cmsOptions;
                 cmsOptions.validationTime = options.validationTime;
                 cmsOptions.online = options.online;
+                cmsOptions.aia = options.aia.get();
                 cmsOptions.extraCertificates = dss.certificates;
                 cmsOptions.revocation.push_back(dss.revocation);
                 for (const auto& p : dss.problems) s.warnings.push_back(p);
