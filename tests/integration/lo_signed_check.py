@@ -14,15 +14,16 @@ Signatures signs). For each of the six:
     between elements and must refuse one that has it (LibreOffice's xmlsec
     digests those text nodes, ECMA-376 part 2 13.2.4.24 drops them), and then
     eseal must say it read them the LibreOffice way;
-  - eseal verify --trust CA.pem (the fixture's ca-chain.pem: the
-    signer's issuing CA and the root): PASSED,
-    exit 0, --json names the signer and every part covered;
+  - eseal verify --trust CA.pem (the fixture's ca-chain.pem: the signer's
+    issuing CA and the root; LibreOffice's OOXML signature carries the signer's
+    certificate alone): PASSED, exit 0; --json: the signer, the chain trusted,
+    coverage entire-file;
   - eseal verify without --trust (no trust files, no user trust folder):
     INDETERMINATE, exit 2, never PASSED (digests and signature value good, the
     chain not trusted);
-  - one byte of a signed part changed (content.xml, or the Word/Excel/PowerPoint
-    main content part): eseal verify FAILED, exit 1, and LibreOffice calls it
-    invalid too.
+  - one character of a signed part changed (合 -> 和 in content.xml,
+    word/document.xml, xl/sharedStrings.xml, ppt/slides/slide2.xml): eseal
+    verify FAILED, exit 1, and LibreOffice calls it invalid too.
 
 usage: lo_signed_check.py ESEAL_BIN TEST_DATA_DIR
 """
