@@ -575,7 +575,8 @@ const Command& signCommand() {
               "Which occurrence of --keyword (default 1); all: one\nsignature showing the seal on every "
               "occurrence."},
              {"--offset", "", true, false, "DX,DY",
-              "Move the keyword seal DX mm right and DY mm down\n(negative: left, up)."},
+              "Move the keyword seal DX mm right and DY mm down\n(negative: left, up); not in a spreadsheet "
+              "(exit 4)."},
              {"--cross-page", "", false, false, "",
               "Cross-page seal (骑缝章): one strip of the seal on\neach page's edge; at least two pages."},
              {"--pages", "", true, false, "A-B", "Pages of the cross-page seal (default: all)."},

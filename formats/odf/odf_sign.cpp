@@ -291,6 +291,14 @@ Bytes withSeal(const Bytes& content, const Frame& f, const Placement& placement,
             xmlAddChild(p, newFrame(d, f, "as-char"));
         }
     } else if (xmlNode* sheet = firstChild(body, kOfficeNs, "spreadsheet")) {
+        // The seal sits at the top-left corner of the keyword's cell; a move by millimetres
+        // would cross cells of other sizes, so --offset is refused rather than ignored.
+        if (placement.mode == Placement::Mode::Keyword &&
+            (placement.offsetXMm != 0 || placement.offsetYMm != 0))
+            throw Error(ErrorCategory::Unsupported,
+                        tr("--offset does not go with a spreadsheet: the seal goes at the top-left corner of "
+                           "the cell holding the keyword"),
+                        path);
         placeInSpreadsheet(d, sheet, f, placement, path);
     } else if (xmlNode* pres = firstChild(body, kOfficeNs, "presentation")) {
         xmlNode* page = firstChild(pres, kDrawNs, "page");

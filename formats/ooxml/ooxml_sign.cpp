@@ -773,6 +773,15 @@ Prepared prepare(const SealRequest& request) {
                     tr("an Office document takes one seal picture: --occurrence all is for PDF"), path);
     if (request.placement.mode == Placement::Mode::Cell && main->kind != Kind::Excel)
         throw Error(ErrorCategory::Unsupported, tr("--cell is for Excel workbooks"), path);
+    // In a workbook the seal sits at the top-left corner of the keyword's cell (an
+    // xdr:oneCellAnchor): a move by millimetres would need the column widths and row
+    // heights it crosses, so --offset is refused rather than ignored.
+    if (request.placement.mode == Placement::Mode::Keyword && main->kind == Kind::Excel &&
+        (request.placement.offsetXMm != 0 || request.placement.offsetYMm != 0))
+        throw Error(ErrorCategory::Unsupported,
+                    tr("--offset does not go with a spreadsheet: the seal goes at the top-left corner of "
+                       "the cell holding the keyword"),
+                    path);
 
     Prepared out{
         std::move(archive),           {}, *main, request.fieldName.empty() ? "eseal seal" : request.fieldName,
