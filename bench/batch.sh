@@ -6,8 +6,10 @@
 #   bench/batch.sh                 # 500 files, RUNS=3
 #   N=100 RUNS=1 bench/batch.sh
 #
+# Each run times eseal with its default workers (--jobs, two per core, at most 8)
+# and with --jobs 1 (one file after the other), then the pdfsig loop.
 # Inputs, keys and the NSS db are kept in ${ESEAL_BENCH_CACHE:-~/.cache/eseal-bench};
-# results go to bench/results/<UTC date>-batch.md.
+# results go to bench/results/<UTC date>-batch.md (ESEAL_BENCH_OUT=NAME: results/NAME.md).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -63,12 +65,20 @@ timed() {
   echo "$wall $rss"
 }
 
-ESEAL_WALLS=() PDFSIG_WALLS=() ESEAL_RSS=0 PDFSIG_RSS=0
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+ESEAL_WALLS=() SERIAL_WALLS=() PDFSIG_WALLS=() ESEAL_RSS=0 SERIAL_RSS=0 PDFSIG_RSS=0 ESEAL_CPU=() SERIAL_CPU=()
+# user + sys seconds of the last timed run
+cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$WORK/time.txt"; }
 for run in $(seq "$RUNS"); do
-  echo "bench: run $run: eseal sign DIR --out-dir (SoftHSM2, RSA-2048), $N files"
+  echo "bench: run $run: eseal sign DIR --out-dir --jobs 1 (SoftHSM2, RSA-2048), $N files"
+  rm -rf "$WORK/serial"
+  read -r w r < <(timed "'$ESEAL' sign '$IN' --out-dir '$WORK/serial' --jobs 1 --key '$P11KEY' --seal '$SEAL' --pin-env ESEAL_BENCH_PIN")
+  SERIAL_WALLS+=("$w"); SERIAL_CPU+=("$(cpu)"); [ "$r" -gt "$SERIAL_RSS" ] && SERIAL_RSS=$r
+  grep -q "^sealed $N, failed 0, skipped 0" "$WORK/cmd.log" || { echo "bench: eseal --jobs 1 did not seal all $N" >&2; exit 1; }
+  echo "bench: run $run: eseal sign DIR --out-dir, default --jobs (SoftHSM2, RSA-2048), $N files"
   rm -rf "$WORK/eseal"
   read -r w r < <(timed "'$ESEAL' sign '$IN' --out-dir '$WORK/eseal' --key '$P11KEY' --seal '$SEAL' --pin-env ESEAL_BENCH_PIN")
-  ESEAL_WALLS+=("$w"); [ "$r" -gt "$ESEAL_RSS" ] && ESEAL_RSS=$r
+  ESEAL_WALLS+=("$w"); ESEAL_CPU+=("$(cpu)"); [ "$r" -gt "$ESEAL_RSS" ] && ESEAL_RSS=$r
   grep -q "^sealed $N, failed 0, skipped 0" "$WORK/cmd.log" || { echo "bench: eseal did not seal all $N" >&2; exit 1; }
   echo "bench: run $run: pdfsig -add-signature loop (NSS, RSA-2048), $N files"
   rm -rf "$WORK/pdfsig"; mkdir -p "$WORK/pdfsig"
@@ -86,11 +96,15 @@ done
 [ "$(ls "$WORK/eseal" | wc -l)" = "$N" ] || { echo "bench: eseal wrote $(ls "$WORK/eseal" | wc -l) files" >&2; exit 1; }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-EW=$(median "${ESEAL_WALLS[@]}") PW=$(median "${PDFSIG_WALLS[@]}")
+EW=$(median "${ESEAL_WALLS[@]}") SW=$(median "${SERIAL_WALLS[@]}") PW=$(median "${PDFSIG_WALLS[@]}")
 rate() { awk -v n="$N" -v w="$1" 'BEGIN { printf "%.1f", n / w }'; }
 mkdir -p "$HERE/results"
-RES="$HERE/results/$(date -u +%Y-%m-%d)-batch.md"
-[ -e "$RES" ] && RES="$HERE/results/$(date -u +%Y-%m-%d-%H%M)-batch.md"
+if [ -n "${ESEAL_BENCH_OUT:-}" ]; then
+  RES="$HERE/results/$ESEAL_BENCH_OUT.md"
+else
+  RES="$HERE/results/$(date -u +%Y-%m-%d)-batch.md"
+  [ -e "$RES" ] && RES="$HERE/results/$(date -u +%Y-%m-%d-%H%M)-batch.md"
+fi
 {
   echo "# eseal batch benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
@@ -99,13 +113,14 @@ RES="$HERE/results/$(date -u +%Y-%m-%d)-batch.md"
   echo "first and last eseal output and pdfsig's own valid; \`eseal verify DIR --quiet\` exits 0 on"
   echo "all $N of eseal's."
   echo
-  echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs; load average at the start: $LOAD_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- $(. /etc/os-release && echo "$PRETTY_NAME"); $(openssl version | cut -d' ' -f1-2); $("$ESEAL" --version | head -1); Poppler $(pdfsig -v 2>&1 | sed -n 's/pdfsig version //p')"
   echo
-  echo "| tool | wall s (runs) | documents/s | peak RSS MiB | × pdfsig loop |"
-  echo "|---|---:|---:|---:|---:|"
-  echo "| eseal sign DIR --out-dir, SoftHSM2 RSA-2048, one PIN entry | $EW (${ESEAL_WALLS[*]}) | $(rate "$EW") | $(awk -v k="$ESEAL_RSS" 'BEGIN { printf "%.1f", k / 1024 }') | $(awk -v a="$PW" -v b="$EW" 'BEGIN { printf "%.1f", a / b }') |"
-  echo "| for f: pdfsig -add-signature (NSS, RSA-2048) | $PW (${PDFSIG_WALLS[*]}) | $(rate "$PW") | $(awk -v k="$PDFSIG_RSS" 'BEGIN { printf "%.1f", k / 1024 }') | 1.0 |"
+  echo "| tool | wall s (runs) | documents/s | CPU s, user+sys (runs) | peak RSS MiB | × pdfsig loop |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| eseal sign DIR --out-dir, default --jobs, SoftHSM2 RSA-2048, one PIN entry | $EW (${ESEAL_WALLS[*]}) | $(rate "$EW") | ${ESEAL_CPU[*]} | $(awk -v k="$ESEAL_RSS" 'BEGIN { printf "%.1f", k / 1024 }') | $(awk -v a="$PW" -v b="$EW" 'BEGIN { printf "%.1f", a / b }') |"
+  echo "| eseal sign DIR --out-dir --jobs 1 (one file after the other) | $SW (${SERIAL_WALLS[*]}) | $(rate "$SW") | ${SERIAL_CPU[*]} | $(awk -v k="$SERIAL_RSS" 'BEGIN { printf "%.1f", k / 1024 }') | $(awk -v a="$PW" -v b="$SW" 'BEGIN { printf "%.1f", a / b }') |"
+  echo "| for f: pdfsig -add-signature (NSS, RSA-2048) | $PW (${PDFSIG_WALLS[*]}) | $(rate "$PW") | | $(awk -v k="$PDFSIG_RSS" 'BEGIN { printf "%.1f", k / 1024 }') | 1.0 |"
 } >"$RES"
 cat "$RES"
 echo "bench: results in $RES"

@@ -10,11 +10,13 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <tuple>
 
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
 #include "cli/outputs.hpp"
+#include "cli/parallel_seal.hpp"
 #include "cli/pin_sources.hpp"
 #include "cli/seal_choice.hpp"
 #include "cli/sign_output.hpp"
@@ -25,6 +27,7 @@
 #include "core/crypto/aia.hpp"
 #include "core/crypto/issuers.hpp"
 #include "core/key/pin.hpp"
+#include "core/key/serial_key.hpp"
 #include "core/seal/binding.hpp"
 #include "core/seal/image.hpp"
 #include "core/seal/scan.hpp"
@@ -220,6 +223,73 @@ ExpandedInputs signInputs(const Args& args, const OutputOptions& options) {
     return expanded;
 }
 
+// --jobs N: files sealed at once in a batch; 1 seals them one after the other.
+unsigned jobsOption(const Args& args) {
+    const auto v = args.get("--jobs");
+    if (!v) return defaultJobs();
+    const double n = parseNumber(*v, "--jobs");
+    if (n != static_cast<int>(n) || n < 1 || n > 8)
+        throw Error(ErrorCategory::Usage, tr("--jobs must be a whole number from 1 to 8"));
+    return static_cast<unsigned>(n);
+}
+
+// A batch sealed by `jobs` workers at once (cli/parallel_seal.hpp): one login
+// (the key's signing serialised), each output finished and fsynced by its
+// worker, renamed here in input order with signals held, so a Ctrl-C leaves
+// only complete outputs and the summary it prints is true. Results, warnings
+// and the progress bar come in input order, as one after the other.
+void sealInParallel(const std::vector<OutputPlan>& plans, const std::vector<const FormatAdapter*>& formats,
+                    const SealRequest& base, std::unique_ptr<Key> key, unsigned jobs,
+                    const Progress& progress, std::size_t checkFailures, SignOutput& tally, int& status) {
+    std::vector<std::size_t> order;  // the plans to seal, in input order
+    for (std::size_t i = 0; i < plans.size(); ++i)
+        if (!plans[i].skip && formats[i] != nullptr) order.push_back(i);
+    const std::unique_ptr<Key> shared = serialisedKey(std::move(key));
+    std::mutex oneAtATime;  // formats that do not seal concurrently (FormatAdapter::sealsConcurrently)
+    ParallelSealer sealer(order.size(), jobs, 2 * std::size_t{jobs}, [&](std::size_t k) {
+        const std::size_t i = order[k];
+        SealRequest request = base;
+        request.input = plans[i].input;
+        request.output = plans[i].output;
+        SealOutcome outcome;
+        request.handOff = [&outcome](FinishedFile done) { outcome.output.emplace(std::move(done)); };
+        std::unique_lock<std::mutex> serial(oneAtATime, std::defer_lock);
+        if (!formats[i]->sealsConcurrently()) serial.lock();
+        outcome.result = formats[i]->seal(request, *shared);
+        return outcome;
+    });
+    // What a Ctrl-C now would leave: printed by the signal handler; changed
+    // with each rename (below).
+    setInterruptSummary(tally.interruptText(plans, 0));
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+        const OutputPlan& plan = plans[i];
+        if (!plan.skip && formats[i] == nullptr) continue;  // failed its check, reported above
+        if (plan.skip) {
+            tally.skippedExisting(plan.input, plan.output);
+            continue;
+        }
+        progress.show(tally.sealedCount() + tally.failedCount() - checkFailures, plan.input);
+        SealOutcome outcome = sealer.take();
+        progress.clear();
+        try {
+            if (outcome.error) std::rethrow_exception(outcome.error);
+            for (const std::string& w : outcome.result->warnings)
+                std::cerr << "eseal: " << tr("warning: ") << plan.input << ": " << w << "\n";
+            // The rename, the tally and what a Ctrl-C would print change together.
+            const InterruptsHeld held;
+            if (outcome.output) outcome.output->publish();
+            tally.sealed(plan.input, *outcome.result);
+            setInterruptSummary(tally.interruptText(plans, i + 1));
+        } catch (const TokenError&) {
+            throw;  // the key is gone or refuses: stop the batch (unrenamed outputs are removed)
+        } catch (const Error& e) {
+            tally.failed(plan.input, plan.output, e);
+            if (status == kOk) status = exitCodeFor(e);  // the batch goes on; the first failure decides
+            setInterruptSummary(tally.interruptText(plans, i + 1));
+        }
+    }
+}
+
 int sealAll(const Args& args, SignOutput& tally) {
     const OutputOptions outputOptions{args.get("--out"), args.get("--out-dir"), args.has("--force"),
                                       args.has("--skip-existing")};
@@ -320,6 +390,7 @@ int sealAll(const Args& args, SignOutput& tally) {
     base.location = args.get("--location").value_or("");
     base.fieldName = args.get("--field").value_or("");
     base.documentPassword = documentPassword(args);
+    const unsigned requestedJobs = jobsOption(args);
     if (!base.fieldName.empty() && inputs.size() > 1)
         throw Error(ErrorCategory::Usage,
                     tr("--field names one field; it cannot be used with several inputs"));
@@ -452,6 +523,13 @@ int sealAll(const Args& args, SignOutput& tally) {
 
     const Progress progress(toSeal);
     const std::size_t checkFailures = tally.failedCount();
+    const unsigned jobs = toSeal > 1 ? requestedJobs : 1;
+    if (jobs > 1) {
+        sealInParallel(plans, formats, base, std::move(key), jobs, progress, checkFailures, tally, status);
+        setInterruptSummary({});
+        tally.finish(batch, status);
+        return status;
+    }
     for (std::size_t i = 0; i < plans.size(); ++i) {
         const OutputPlan& plan = plans[i];
         if (!plan.skip && formats[i] == nullptr) continue;  // failed its check, reported above
@@ -546,6 +624,8 @@ const Command& signCommand() {
               "Write each sealed document into DIR (several inputs;\ncreated when missing)."},
              {"--force", "", false, false, "", "Replace an output file that exists already."},
              {"--skip-existing", "", false, false, "", "Leave inputs whose output exists (resume a batch)."},
+             {"--jobs", "", true, false, "N",
+              "Files of a batch sealed at once (default: 2 per core,\nat most 8; 1: one after the other)."},
              {"--key", "", true, false, "KEY", "The signing key (see below)."},
              {"--seal", "", true, false, "SEAL",
               "The electronic seal (GB/T 38540 SES_Seal file, e.g. from\n'eseal seal make', or the name of a "

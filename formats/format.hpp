@@ -57,6 +57,10 @@ public:
     // exit code) naming the file; writes nothing. The CLI calls it for every
     // file before it asks for a PIN; the LibreOffice extension does the same.
     virtual void check(const SealRequest& request) const = 0;
+    // True when seal() may run in several threads at once for different files
+    // (sharing one Key, whose sign() the caller serialises): everything it
+    // touches is per call or guarded. A batch seals other formats one at a time.
+    virtual bool sealsConcurrently() const { return false; }
     // True when seal() carries request.electronicSeal inside the signature;
     // callers refuse a request with an electronic seal for other formats.
     virtual bool carriesElectronicSeal() const { return false; }

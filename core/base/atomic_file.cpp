@@ -18,29 +18,38 @@ namespace eseal {
 
 namespace {
 std::string errnoText() { return std::strerror(errno); }
+
+// The umask can only be read by setting it: done once, so that threads
+// creating outputs at the same time never see (and restore) the 0 another
+// one set for a moment, which would leave the process without its umask.
+mode_t processUmask() {
+    static const mode_t mask = [] {
+        const mode_t m = ::umask(0);
+        ::umask(m);
+        return m;
+    }();
+    return mask;
+}
 }  // namespace
 
 AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
     std::filesystem::path p(target_);
     std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
     std::string pattern = (dir / ("." + p.filename().string() + ".eseal-XXXXXX")).string();
-    tempPath_.reserve(pattern.size());
-    // A Ctrl-C between mkstemp and rememberTemporary would leave the temporary behind.
-    InterruptsHeld held;
-    fd_ = ::mkstemp(pattern.data());
+    {
+        // A Ctrl-C between mkstemp and rememberTemporary would leave the
+        // temporary behind. Nothing in this scope allocates (see InterruptsHeld).
+        InterruptsHeld held;
+        fd_ = ::mkstemp(pattern.data());
+        if (fd_ >= 0) interruptSlot_ = rememberTemporary(pattern);
+    }
     if (fd_ < 0) {
         throw Error(ErrorCategory::OutputNotWritable,
                     fill(tr("cannot create output in {dir}: "), {{"{dir}", dir.string()}}) + errnoText(),
                     target_);
     }
-    tempPath_ = pattern;
-    interruptSlot_ = rememberTemporary(tempPath_);
-    ::fchmod(
-        fd_, 0644 & ~[] {
-            mode_t m = ::umask(0);
-            ::umask(m);
-            return m;
-        }());
+    tempPath_ = std::move(pattern);
+    ::fchmod(fd_, 0644 & ~processUmask());
 }
 
 AtomicFile::~AtomicFile() {
@@ -132,21 +141,79 @@ void AtomicFile::rewrite(std::uint64_t offset, ByteView data) {
     }
 }
 
-void AtomicFile::commit() {
-    if (committed_) return;
+FinishedFile AtomicFile::finish() {
+    if (committed_ || fd_ < 0) throw Error(ErrorCategory::Internal, "output finished twice", target_);
     if (::fsync(fd_) != 0)
         throw Error(ErrorCategory::OutputNotWritable, tr("fsync failed: ") + errnoText(), target_);
-    if (::close(fd_) != 0) {
-        fd_ = -1;
-        throw Error(ErrorCategory::OutputNotWritable, tr("close failed: ") + errnoText(), target_);
-    }
+    const int fd = fd_;
     fd_ = -1;
-    if (::rename(tempPath_.c_str(), target_.c_str()) != 0) {
+    if (::close(fd) != 0)
+        throw Error(ErrorCategory::OutputNotWritable, tr("close failed: ") + errnoText(), target_);
+    // From here the FinishedFile owns the temporary and its slot.
+    committed_ = true;
+    FinishedFile done(target_, std::move(tempPath_), interruptSlot_, written_);
+    tempPath_.clear();
+    interruptSlot_ = -1;
+    return done;
+}
+
+void AtomicFile::commit() { finish().publish(); }
+
+void AtomicFile::commit(const OutputHandOff& handOff) {
+    if (handOff)
+        handOff(finish());
+    else
+        commit();
+}
+
+FinishedFile::FinishedFile(std::string target, std::string temporary, int slot, std::uint64_t size) noexcept
+    : target_(std::move(target)), tempPath_(std::move(temporary)), interruptSlot_(slot), size_(size) {}
+
+FinishedFile::FinishedFile(FinishedFile&& other) noexcept
+    : target_(std::move(other.target_)),
+      tempPath_(std::move(other.tempPath_)),
+      interruptSlot_(other.interruptSlot_),
+      size_(other.size_) {
+    other.tempPath_.clear();
+    other.interruptSlot_ = -1;
+}
+
+FinishedFile& FinishedFile::operator=(FinishedFile&& other) noexcept {
+    if (this == &other) return *this;
+    drop();
+    target_ = std::move(other.target_);
+    tempPath_ = std::move(other.tempPath_);
+    interruptSlot_ = other.interruptSlot_;
+    size_ = other.size_;
+    other.tempPath_.clear();
+    other.interruptSlot_ = -1;
+    return *this;
+}
+
+FinishedFile::~FinishedFile() { drop(); }
+
+void FinishedFile::drop() noexcept {
+    if (!tempPath_.empty()) ::unlink(tempPath_.c_str());
+    forgetTemporary(interruptSlot_);
+    tempPath_.clear();
+    interruptSlot_ = -1;
+}
+
+void FinishedFile::publish() {
+    if (tempPath_.empty()) throw Error(ErrorCategory::Internal, "output published twice", target_);
+    int renamed = 0, error = 0;
+    {
+        InterruptsHeld held;
+        renamed = ::rename(tempPath_.c_str(), target_.c_str());
+        error = errno;
+        if (renamed == 0) forgetTemporary(interruptSlot_);
+    }
+    if (renamed != 0) {
+        errno = error;
         throw Error(ErrorCategory::OutputNotWritable, tr("rename failed: ") + errnoText(), target_);
     }
-    committed_ = true;
-    forgetTemporary(interruptSlot_);
     interruptSlot_ = -1;
+    tempPath_.clear();
 }
 
 void ensureDistinctFiles(const std::string& input, const std::string& output) {

@@ -12,6 +12,40 @@
 
 namespace eseal {
 
+// An output complete under its temporary name (written, fsynced, closed),
+// waiting for publish() to rename it onto its target. Until then it is one of
+// the temporaries a Ctrl-C removes; dropped unpublished, it is removed.
+class FinishedFile {
+public:
+    FinishedFile(FinishedFile&& other) noexcept;
+    FinishedFile& operator=(FinishedFile&& other) noexcept;  // removes the temporary it had
+    FinishedFile(const FinishedFile&) = delete;
+    FinishedFile& operator=(const FinishedFile&) = delete;
+    ~FinishedFile();
+
+    // Renames the temporary onto the target, with SIGINT/SIGTERM/SIGHUP held
+    // (core/base/interrupt.hpp) so a signal never falls between the rename
+    // and forgetting the temporary. Throws Error(OutputNotWritable).
+    void publish();
+    const std::string& target() const noexcept { return target_; }
+    std::uint64_t size() const noexcept { return size_; }
+
+private:
+    friend class AtomicFile;
+    FinishedFile(std::string target, std::string temporary, int slot, std::uint64_t size) noexcept;
+    void drop() noexcept;
+
+    std::string target_;
+    std::string tempPath_;  // empty once published or moved from
+    int interruptSlot_ = -1;
+    std::uint64_t size_ = 0;
+};
+
+// Where a finished output goes instead of being renamed at once: a batch that
+// seals files in parallel renames them in input order from one thread. Empty:
+// rename at once (AtomicFile::commit).
+using OutputHandOff = std::function<void(FinishedFile)>;
+
 class AtomicFile {
 public:
     // Throws Error(Io) when the temporary cannot be created (e.g. the target
@@ -44,6 +78,11 @@ public:
     std::uint64_t size() const noexcept { return written_; }
     // fsync + rename onto the target; after this the object is inert.
     void commit();
+    // fsync + close; the temporary then belongs to the result (size() stays
+    // valid; the object is otherwise inert).
+    FinishedFile finish();
+    // finish() handed to handOff when it is set, else commit().
+    void commit(const OutputHandOff& handOff);
 
     const std::string& target() const noexcept { return target_; }
     const std::string& temporaryPath() const noexcept { return tempPath_; }

@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <cstring>
+#include <ctime>
 #include <string>
 
 #include "core/base/i18n.hpp"
@@ -15,7 +16,9 @@ namespace eseal {
 
 namespace {
 
-constexpr std::size_t kSlots = 16;
+// Enough for a parallel batch: at most 8 workers with one temporary each, and
+// up to 16 finished outputs waiting for their rename in input order.
+constexpr std::size_t kSlots = 64;
 constexpr std::size_t kPathMax = 4096;
 
 // A slot is claimed by a compare-exchange on `state` (0 free, 1 being
@@ -27,7 +30,8 @@ struct Slot {
 std::array<Slot, kSlots> g_slots;
 
 // Two summary buffers: the writer fills the one not shown, then flips the index.
-constexpr std::size_t kSummaryMax = 4096;
+// A line per file of the batch: 64 KiB holds some 500 of them.
+constexpr std::size_t kSummaryMax = 64 * 1024;
 char g_summary[2][kSummaryMax];
 std::atomic<std::size_t> g_summaryLength[2];
 std::atomic<int> g_summaryIndex{0};
@@ -36,6 +40,26 @@ std::atomic<int> g_terminalFd{-1};
 termios g_terminal{};
 
 std::atomic<bool> g_installed{false};
+
+// InterruptsHeld scopes open in any thread, and whether a handler has begun.
+// Both sequentially consistent: a scope that sees no signal has been counted
+// before the handler looks at the count (the handler then waits for it), and a
+// handler that sees no scope has been seen by every scope opened after it.
+std::atomic<int> g_holders{0};
+std::atomic<bool> g_interrupting{false};
+static_assert(std::atomic<int>::is_always_lock_free && std::atomic<bool>::is_always_lock_free,
+              "used in a signal handler");
+
+// Waits for open InterruptsHeld scopes of other threads, at most about 2 s
+// (clock_gettime is async-signal-safe, POSIX.1-2017 2.4.3).
+void waitForHolders() noexcept {
+    timespec start{}, t{};
+    ::clock_gettime(CLOCK_MONOTONIC, &start);
+    while (g_holders.load() > 0) {
+        ::clock_gettime(CLOCK_MONOTONIC, &t);
+        if (t.tv_sec - start.tv_sec > 2) return;
+    }
+}
 
 // "eseal: interrupted; ..." in the messages' language, made before any signal can come.
 char g_head[512];
@@ -51,6 +75,8 @@ void writeAll(int fd, const char* p, std::size_t n) noexcept {
 }
 
 extern "C" void onInterrupt(int) {
+    g_interrupting.store(true);
+    waitForHolders();
     for (Slot& s : g_slots)
         if (s.state.load() == 2) ::unlink(s.path);
     if (const int fd = g_terminalFd.load(); fd >= 0) ::tcsetattr(fd, TCSAFLUSH, &g_terminal);
@@ -112,8 +138,18 @@ InterruptsHeld::InterruptsHeld() noexcept {
     sigemptyset(&held);
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&held, sig);
     ::pthread_sigmask(SIG_BLOCK, &held, &previous_);
+    g_holders.fetch_add(1);
+    if (g_interrupting.load()) {
+        // A handler in another thread is removing temporaries and exiting:
+        // nothing more may be created or renamed.
+        g_holders.fetch_sub(1);
+        for (;;) ::pause();
+    }
 }
 
-InterruptsHeld::~InterruptsHeld() { ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+InterruptsHeld::~InterruptsHeld() {
+    g_holders.fetch_sub(1);
+    ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+}
 
 }  // namespace eseal

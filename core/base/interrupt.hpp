@@ -11,6 +11,8 @@
 #include <termios.h>
 
 #include <string>
+#include <thread>
+#include <utility>
 
 namespace eseal {
 
@@ -28,13 +30,18 @@ int rememberTemporary(const std::string& path) noexcept;
 void forgetTemporary(int slot) noexcept;
 
 // The text the handler prints before exiting (what was and was not done so
-// far); replaced as work progresses. Truncated to 4 KiB.
+// far); replaced as work progresses. Truncated to 64 KiB.
 void setInterruptSummary(const std::string& text) noexcept;
 
-// Holds SIGINT, SIGTERM and SIGHUP back while in scope (pthread_sigmask), so a
-// signal cannot fall between two steps that belong together: creating a
-// temporary and remembering it, renaming it and forgetting it. A signal sent
-// meanwhile is delivered when the scope ends.
+// Holds SIGINT, SIGTERM and SIGHUP back while in scope, so a signal cannot
+// fall between two steps that belong together: creating a temporary and
+// remembering it, renaming it and forgetting it. This thread's mask blocks
+// them (pthread_sigmask; a signal sent meanwhile is delivered when the scope
+// ends), and a handler running in another thread waits (up to 2 s) until
+// every held scope has ended before it removes temporaries. A scope entered
+// after a signal arrived never ends: the process is about to exit. Keep the
+// scope short and free of locks and allocation (the waiting handler may have
+// interrupted another thread inside malloc).
 class InterruptsHeld {
 public:
     InterruptsHeld() noexcept;
@@ -45,6 +52,23 @@ public:
 private:
     sigset_t previous_{};
 };
+
+// A thread that never runs the handler: SIGINT, SIGTERM and SIGHUP stay
+// blocked in it for its whole life (they go to the main thread), so it can be
+// interrupted only at points the main thread chooses. Workers sealing files
+// in parallel are started this way (the mask is inherited by std::thread).
+template <class F>
+std::thread threadWithoutInterrupts(F&& body) {
+    sigset_t held, previous;
+    sigemptyset(&held);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&held, sig);
+    ::pthread_sigmask(SIG_BLOCK, &held, &previous);
+    struct Restore {
+        sigset_t mask;
+        ~Restore() { ::pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
+    } restore{previous};
+    return std::thread(std::forward<F>(body));
+}
 
 // While a PIN is typed with echo off: the terminal state to restore.
 void rememberTerminal(int fd, const termios& saved) noexcept;

@@ -375,7 +375,7 @@ void ZipWriter::copy(const ZipArchive& from, const std::string& name) {
     impl_->end(e);
 }
 
-std::uint64_t ZipWriter::commit() {
+std::uint64_t ZipWriter::commit(const OutputHandOff& handOff) {
     Impl& w = *impl_;
     const std::uint64_t start = w.file.size();
     Bytes cd;
@@ -404,7 +404,7 @@ std::uint64_t ZipWriter::commit() {
     w.file.write(cd);
     w.file.write(eocd);
     const std::uint64_t total = w.file.size();
-    w.file.commit();
+    w.file.commit(handOff);
     return total;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/atomic_file.hpp"
 #include "core/base/bytes.hpp"
 
 namespace eseal::package {
@@ -92,9 +93,10 @@ public:
                      const std::function<void(const std::function<void(ByteView)>&)>& produce);
     // The entry `name` of from, its compressed bytes, CRC and sizes unchanged.
     void copy(const ZipArchive& from, const std::string& name);
-    // Writes the central directory and renames the file onto path; returns
-    // the package's size in bytes.
-    std::uint64_t commit();
+    // Writes the central directory and renames the file onto path (or hands
+    // the finished file to handOff when set: AtomicFile::commit); returns the
+    // package's size in bytes.
+    std::uint64_t commit(const OutputHandOff& handOff = {});
 
 private:
     struct Impl;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "core/base/atomic_file.hpp"
 #include "core/base/secret.hpp"
 #include "core/key/algorithms.hpp"
 #include "core/seal/image.hpp"
@@ -54,6 +55,11 @@ struct SealRequest {
     std::shared_ptr<const SecretString> documentPassword;
     // The claimed signing time; nullopt = eseal::now().
     std::optional<std::time_t> signingTime;
+    // Set by a batch sealing files in parallel: the adapter hands the finished
+    // output (complete and fsynced under its temporary name) to this instead of
+    // renaming it, and the batch renames outputs in input order. Empty = the
+    // adapter renames it (AtomicFile::commit).
+    OutputHandOff handOff;
 };
 
 // The request's seal picture: the one decoded for the command, or sealImage

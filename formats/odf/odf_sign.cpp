@@ -476,7 +476,7 @@ SealResult sealOdf(const SealRequest& request, Key& key) {
     }
     writer.add(kSignaturesEntry, asBytes(signatures));
     SealResult result;
-    result.outputSize = writer.commit();
+    result.outputSize = writer.commit(request.handOff);
     result.output = request.output;
     result.fieldName = frame.name;
     return result;

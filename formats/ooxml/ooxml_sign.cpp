@@ -950,7 +950,7 @@ SealResult sealOoxml(const SealRequest& request, Key& key) {
     for (const auto& n : parts.order)
         if (n != prepared.contentTypes) write(n);
     SealResult result;
-    result.outputSize = writer.commit();
+    result.outputSize = writer.commit(request.handOff);
     result.output = request.output;
     result.fieldName = prepared.sealName;
     return result;

@@ -25,6 +25,12 @@ public:
     void check(const SealRequest& request) const override { pdf::checkPdfRequest(request); }
 
     bool carriesElectronicSeal() const override { return true; }
+    // qpdf objects and Poppler documents are per file (Poppler's GlobalParams
+    // is made and counted under Poppler's own lock, and kept for the process:
+    // pdf_keyword.cpp), OpenSSL 3 is thread-safe, the encoded seal image is
+    // shared under a mutex (pdf_appearance.cpp), the output is a per-call
+    // AtomicFile.
+    bool sealsConcurrently() const override { return true; }
 
     SealResult seal(const SealRequest& request, Key& key) const override {
         return pdf::sealPdf(request, key);

@@ -63,10 +63,23 @@ struct Glyph {
     poppler::rectf box;  // points from the displayed top-left
 };
 
+// Poppler makes its GlobalParams when a document opens and drops them when the
+// last open document closes (GlobalParamsIniter, counted under Poppler's own
+// lock). One empty one-page document kept open for the process makes them
+// once, not once per file of a batch, before any worker thread searches.
+constexpr char kKeepAlivePdf[] =
+    "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] "
+    "/Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 1 1] >>\nendobj\nxref\n0 "
+    "4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \ntrailer\n<< "
+    "/Size 4 /Root 1 0 R >>\nstartxref\n182\n%%EOF\n";
+
 void quietPoppler() {
     static std::once_flag once;
-    std::call_once(once,
-                   [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
+    std::call_once(once, [] {
+        poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr);
+        static const std::unique_ptr<poppler::document> keepAlive(
+            poppler::document::load_from_raw_data(kKeepAlivePdf, static_cast<int>(sizeof kKeepAlivePdf - 1)));
+    });
 }
 
 std::unique_ptr<poppler::document> openForText(const std::string& path, const char* why,

@@ -563,20 +563,16 @@ Bytes copyAndDigest(InputFile& in, const std::string& inputName, const PreparedU
     // The copier publishes how far the output is written; the hasher reads
     // the output back up to there. SHA-256 is the slower of the two, so the
     // copy (and its disk write, started as it goes) costs almost no time of
-    // its own. Both end before the function returns.
+    // its own. Both end before the function returns. An input of at most one
+    // read-back chunk is copied first and hashed after, in this thread: a
+    // thread of its own would cost more than it saves (a batch of letters).
     std::mutex lock;
     std::condition_variable moved;
     std::uint64_t written = output.size();
     bool finished = false;
     std::exception_ptr failure;
     const std::uint64_t start = output.size();
-    struct Joined {  // the copier ends before its state goes, also when hashing throws
-        std::thread thread;
-        ~Joined() {
-            if (thread.joinable()) thread.join();
-        }
-    } copier;
-    copier.thread = std::thread([&] {
+    const auto copy = [&] {
         try {
             output.appendFrom(::fileno(in.file.get()), 0, in.size, [&](std::uint64_t now) {
                 const std::lock_guard<std::mutex> hold(lock);
@@ -589,9 +585,20 @@ Bytes copyAndDigest(InputFile& in, const std::string& inputName, const PreparedU
         const std::lock_guard<std::mutex> hold(lock);
         finished = true;
         moved.notify_one();
-    });
+    };
+    struct Joined {  // the copier ends before its state goes, also when hashing throws
+        std::thread thread;
+        ~Joined() {
+            if (thread.joinable()) thread.join();
+        }
+    } copier;
+    if (in.size <= kCopyChunk)
+        copy();
+    else
+        copier.thread = std::thread(copy);
     Hasher hasher(algorithm);
-    Bytes chunk(kCopyChunk);
+    // Not larger than the input: no megabyte of zeros per one-page letter.
+    Bytes chunk(static_cast<std::size_t>(std::clamp<std::uint64_t>(in.size, 1, kCopyChunk)));
     std::uint64_t hashed = start;
     for (;;) {
         std::uint64_t until = 0;
@@ -612,7 +619,7 @@ Bytes copyAndDigest(InputFile& in, const std::string& inputName, const PreparedU
         }
         if (done && hashed >= until) break;
     }
-    copier.thread.join();
+    if (copier.thread.joinable()) copier.thread.join();
     if (failure) {
         try {
             std::rethrow_exception(failure);
@@ -662,9 +669,9 @@ void embedSignature(PreparedUpdate& update, ByteView cms, const std::string& inp
               update.bytes.begin() + static_cast<std::ptrdiff_t>(update.contentsAt + 1));
 }
 
-void commitUpdate(AtomicFile& output, const PreparedUpdate& update) {
+void commitUpdate(AtomicFile& output, const PreparedUpdate& update, const OutputHandOff& handOff) {
     output.write(update.bytes);
-    output.commit();
+    output.commit(handOff);
 }
 
 namespace {
@@ -743,9 +750,9 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
     if (request.profile.level == PadesLevel::BLT || request.profile.level == PadesLevel::BLTA) {
         output.write(update.bytes);
         appendLongTermValidation(output, update, key.certificateChain(), request);
-        output.commit();
+        output.commit(request.handOff);
     } else {
-        commitUpdate(output, update);
+        commitUpdate(output, update, request.handOff);
     }
 
     SealResult result;

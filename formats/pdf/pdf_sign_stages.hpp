@@ -123,7 +123,8 @@ Bytes makeSesSignature(const PreparedUpdate& update, const SealRequest& request,
 // not fit the reservation.
 void embedSignature(PreparedUpdate& update, ByteView cms, const std::string& inputName);
 
-// Stage 6: appends the update and renames the output into place.
-void commitUpdate(AtomicFile& output, const PreparedUpdate& update);
+// Stage 6: appends the update and renames the output into place (or hands the
+// finished output to handOff: a parallel batch renames in input order).
+void commitUpdate(AtomicFile& output, const PreparedUpdate& update, const OutputHandOff& handOff = {});
 
 }  // namespace eseal::pdf

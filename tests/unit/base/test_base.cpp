@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/bytes.hpp"
@@ -94,6 +95,52 @@ BOOST_AUTO_TEST_CASE(atomic_file_without_commit_leaves_nothing) {
     }
     BOOST_TEST(!fs::exists(target));
     BOOST_TEST(fs::is_empty(dir.path));
+}
+
+// A parallel batch: the worker finishes (fsync, close) and hands the file on;
+// the target appears only at publish(); a finished file dropped unpublished
+// leaves nothing, also after a move.
+BOOST_AUTO_TEST_CASE(finished_file_is_renamed_only_when_published_and_removed_when_dropped) {
+    TempDir dir;
+    const fs::path a = dir.path / "a.pdf", b = dir.path / "b.pdf";
+    std::optional<FinishedFile> kept;
+    {
+        AtomicFile f(a.string());
+        f.write(asBytes("complete a"));
+        FinishedFile done = f.finish();
+        BOOST_TEST(done.size() == 10u);
+        BOOST_TEST(f.size() == 10u);
+        kept.emplace(std::move(done));
+    }  // the AtomicFile is gone; its temporary now belongs to `kept`
+    BOOST_TEST(!fs::exists(a));
+    BOOST_TEST(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}) == 1);
+    kept->publish();
+    BOOST_TEST(slurp(a) == "complete a");
+    BOOST_CHECK_THROW(kept->publish(), Error);
+    kept.reset();
+    BOOST_TEST(slurp(a) == "complete a");  // published: dropping it removes nothing
+
+    {
+        AtomicFile f(b.string());
+        f.write(asBytes("never published"));
+        FinishedFile first = f.finish();
+        FinishedFile second(std::move(first));
+        BOOST_CHECK_THROW(first.publish(), Error);  // moved from: owns nothing
+    }
+    BOOST_TEST(!fs::exists(b));
+    BOOST_TEST(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}) == 1);
+
+    // The hand-off: commit(handOff) gives the finished file away instead of renaming.
+    std::optional<FinishedFile> handed;
+    {
+        AtomicFile f(b.string());
+        f.write(asBytes("handed"));
+        f.commit([&](FinishedFile done) { handed.emplace(std::move(done)); });
+    }
+    BOOST_TEST(!fs::exists(b));
+    BOOST_REQUIRE(handed.has_value());
+    handed->publish();
+    BOOST_TEST(slurp(b) == "handed");
 }
 
 BOOST_AUTO_TEST_CASE(atomic_file_in_unwritable_directory_is_an_io_error) {
