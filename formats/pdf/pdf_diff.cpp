@@ -512,15 +512,11 @@ struct Classifier {
         return v.isNull() || (v.isString() && v.getStringValue().empty()) || isName(v, "/Off");
     }
 
-    static void drawnBy(QPDF& q, const Roles& r, std::set<QPDFObjGen>& seen, std::size_t& budget) {
-        std::deque<std::pair<OH, int>> todo;
-        for (const auto& [og, page] : r.pages) {
-            OH p = q.getObject(og);
-            todo.emplace_back(p.getKey("/Resources"), 0);
-            todo.emplace_back(p.getKey("/Contents"), 0);
-        }
-        // Resources a page inherits (7.7.3.4).
-        for (const auto& og : r.pageTree) todo.emplace_back(q.getObject(og).getKey("/Resources"), 0);
+    // Every indirect object reached from `todo` through forwardRefs, not into
+    // pages or the page tree, each given once to `reached`; each spends budget.
+    template <typename Reached>
+    static void walk(QPDF& q, const Roles& r, std::deque<std::pair<OH, int>> todo, std::set<QPDFObjGen>& seen,
+                     std::size_t& budget, Reached reached) {
         while (!todo.empty()) {
             auto [o, depth] = todo.front();
             todo.pop_front();
@@ -530,29 +526,30 @@ struct Classifier {
                 if (r.pages.count(og) || r.pageTree.count(og) || !seen.insert(og).second) continue;
                 if (budget == 0) throw BudgetExceeded{};
                 --budget;
+                reached(og);
             }
             for (const auto& next : forwardRefs(o)) todo.emplace_back(q.getObject(next), depth + 1);
         }
     }
 
+    static void drawnBy(QPDF& q, const Roles& r, std::set<QPDFObjGen>& seen, std::size_t& budget) {
+        std::deque<std::pair<OH, int>> todo;
+        for (const auto& [og, page] : r.pages) {
+            OH p = q.getObject(og);
+            todo.emplace_back(p.getKey("/Resources"), 0);
+            todo.emplace_back(p.getKey("/Contents"), 0);
+        }
+        // Resources a page inherits (7.7.3.4).
+        for (const auto& og : r.pageTree) todo.emplace_back(q.getObject(og).getKey("/Resources"), 0);
+        walk(q, r, std::move(todo), seen, budget, [](QPDFObjGen) {});
+    }
+
     static void appearancesOf(QPDF& q, const Roles& r, std::map<QPDFObjGen, std::set<QPDFObjGen>>& into,
                               std::size_t& budget) {
         for (const auto& [annot, page] : r.annots) {
-            std::deque<std::pair<OH, int>> todo{{q.getObject(annot).getKey("/AP"), 0}};
             std::set<QPDFObjGen> seen;
-            while (!todo.empty()) {
-                auto [o, depth] = todo.front();
-                todo.pop_front();
-                if (depth > kMaxDepth) continue;
-                if (o.isIndirect()) {
-                    const QPDFObjGen og = o.getObjGen();
-                    if (r.pages.count(og) || r.pageTree.count(og) || !seen.insert(og).second) continue;
-                    if (budget == 0) throw BudgetExceeded{};
-                    --budget;
-                    into[og].insert(annot);
-                }
-                for (const auto& next : forwardRefs(o)) todo.emplace_back(q.getObject(next), depth + 1);
-            }
+            walk(q, r, {{q.getObject(annot).getKey("/AP"), 0}}, seen, budget,
+                 [&, a = annot](QPDFObjGen og) { into[og].insert(a); });
         }
     }
 
