@@ -756,12 +756,14 @@ SealResult sealPdf(const SealRequest& request, Key& key) {
     }
 
     SealResult result;
-    // ISO 19005-1 6.4: PDF/A-1 allows no soft mask; the seal needs one to let
-    // the text under it show (a picture without transparency is refused).
-    if (pdfaPart(plan.doc.root) == 1 && plan.picture->hasTransparency())
-        result.warnings.push_back(
-            tr("the file claims PDF/A-1, which forbids transparency (an /SMask); the seal needs it to let "
-               "the text under it show, so the sealed copy is no longer PDF/A-1 (PDF/A-2 and -3 allow it)"));
+    // ISO 19005-1 6.4: PDF/A-1 allows no soft mask and no blend mode but
+    // Normal; every seal is drawn with both (a picture without transparency
+    // is refused) so that the text under it shows.
+    if (pdfaPart(plan.doc.root) == 1)
+        result.warnings.push_back(tr(
+            "the file claims PDF/A-1, which forbids transparency (ISO 19005-1 6.4: no /SMask, no /BM "
+            "blend mode but Normal); the seal is drawn with the multiply blend mode so that the text under "
+            "it shows, so the sealed copy is no longer PDF/A-1 (PDF/A-2 and -3 allow it)"));
     result.output = request.output;
     result.fieldName = plan.fieldName;
     result.outputSize = output.size();

@@ -464,7 +464,7 @@ BOOST_AUTO_TEST_CASE(default_spot_without_a_date_is_the_lower_right_of_the_last_
     BOOST_CHECK_MESSAGE(again.find("/ExtensionLevel 32002") != std::string::npos, again);
 }
 
-// PDF/A (issue 6): a PDF/A-1 file cannot stay PDF/A-1 (the seal's /SMask), which the
+// PDF/A (issue 6): a PDF/A-1 file cannot stay PDF/A-1 (the seal's /SMask and multiply blend mode), which the
 // person is told; it is not raised to another PDF version. A PDF/A-3 file keeps PDF 1.7:
 // ECDSA gets no ISO/TS 32002 entry (PDF 2.0), the ESIC entry stays.
 BOOST_AUTO_TEST_CASE(pdfa_files_say_what_the_seal_does_to_their_claim) {
@@ -474,7 +474,9 @@ BOOST_AUTO_TEST_CASE(pdfa_files_say_what_the_seal_does_to_their_claim) {
     RunResult r = sign({data / "crazyones-pdfa.pdf"}, {"-o", one.string()}, "signer-rsa");
     BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.describe());
     BOOST_CHECK_MESSAGE(
-        r.err.find("PDF/A-1") != std::string::npos && r.err.find("/SMask") != std::string::npos, r.err);
+        r.err.find("PDF/A-1") != std::string::npos && r.err.find("/SMask") != std::string::npos &&
+            r.err.find("/BM") != std::string::npos && r.err.find("multiply") != std::string::npos,
+        r.err);
     checkSealed(one, "Seal1", "signer-rsa", 1);
     std::string catalog = catalogOf(one);
     BOOST_CHECK_MESSAGE(catalog.find("/ESIC") == std::string::npos, catalog);
