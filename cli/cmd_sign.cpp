@@ -233,6 +233,25 @@ unsigned jobsOption(const Args& args) {
     return static_cast<unsigned>(n);
 }
 
+// Whether plans[i] is sealed in this batch: a skipped one is tallied here, one
+// without an adapter failed its check and was reported before.
+bool inThisBatch(const OutputPlan& plan, const FormatAdapter* format, SignOutput& tally) {
+    if (plan.skip) tally.skippedExisting(plan.input, plan.output);
+    return !plan.skip && format != nullptr;
+}
+
+void printWarnings(const std::string& input, const SealResult& result) {
+    for (const std::string& w : result.warnings)
+        std::cerr << "eseal: " << tr("warning: ") << input << ": " << w << "\n";
+}
+
+// A file of the batch that could not be sealed: reported, and the batch goes
+// on; the first failure decides the exit code.
+void sealFailed(const OutputPlan& plan, const Error& e, SignOutput& tally, int& status) {
+    tally.failed(plan.input, plan.output, e);
+    if (status == kOk) status = exitCodeFor(e);
+}
+
 // A batch sealed by `jobs` workers at once (cli/parallel_seal.hpp): one login
 // (the key's signing serialised), each output finished and fsynced by its
 // worker, renamed here in input order with signals held, so a Ctrl-C leaves
@@ -263,18 +282,13 @@ void sealInParallel(const std::vector<OutputPlan>& plans, const std::vector<cons
     setInterruptSummary(tally.interruptText(plans, 0));
     for (std::size_t i = 0; i < plans.size(); ++i) {
         const OutputPlan& plan = plans[i];
-        if (!plan.skip && formats[i] == nullptr) continue;  // failed its check, reported above
-        if (plan.skip) {
-            tally.skippedExisting(plan.input, plan.output);
-            continue;
-        }
+        if (!inThisBatch(plan, formats[i], tally)) continue;
         progress.show(tally.sealedCount() + tally.failedCount() - checkFailures, plan.input);
         SealOutcome outcome = sealer.take();
         progress.clear();
         try {
             if (outcome.error) std::rethrow_exception(outcome.error);
-            for (const std::string& w : outcome.result->warnings)
-                std::cerr << "eseal: " << tr("warning: ") << plan.input << ": " << w << "\n";
+            printWarnings(plan.input, *outcome.result);
             // The rename, the tally and what a Ctrl-C would print change together.
             const InterruptsHeld held;
             if (outcome.output) outcome.output->publish();
@@ -283,8 +297,7 @@ void sealInParallel(const std::vector<OutputPlan>& plans, const std::vector<cons
         } catch (const TokenError&) {
             throw;  // the key is gone or refuses: stop the batch (unrenamed outputs are removed)
         } catch (const Error& e) {
-            tally.failed(plan.input, plan.output, e);
-            if (status == kOk) status = exitCodeFor(e);  // the batch goes on; the first failure decides
+            sealFailed(plan, e, tally, status);
             setInterruptSummary(tally.interruptText(plans, i + 1));
         }
     }
@@ -532,11 +545,7 @@ int sealAll(const Args& args, SignOutput& tally) {
     }
     for (std::size_t i = 0; i < plans.size(); ++i) {
         const OutputPlan& plan = plans[i];
-        if (!plan.skip && formats[i] == nullptr) continue;  // failed its check, reported above
-        if (plan.skip) {
-            tally.skippedExisting(plan.input, plan.output);
-            continue;
-        }
+        if (!inThisBatch(plan, formats[i], tally)) continue;
         // What a Ctrl-C now would leave: printed by the signal handler.
         setInterruptSummary(tally.interruptText(plans, i));
         SealRequest request = base;
@@ -546,16 +555,14 @@ int sealAll(const Args& args, SignOutput& tally) {
         try {
             SealResult result = formats[i]->seal(request, *key);
             progress.clear();
-            for (const std::string& w : result.warnings)
-                std::cerr << "eseal: " << tr("warning: ") << plan.input << ": " << w << "\n";
+            printWarnings(plan.input, result);
             tally.sealed(plan.input, result);
         } catch (const TokenError&) {
             progress.clear();
             throw;  // the key is gone or refuses: stop the batch
         } catch (const Error& e) {
             progress.clear();
-            tally.failed(plan.input, plan.output, e);
-            if (status == kOk) status = exitCodeFor(e);  // the batch goes on; the first failure decides
+            sealFailed(plan, e, tally, status);
         }
     }
     setInterruptSummary({});

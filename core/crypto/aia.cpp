@@ -10,6 +10,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/i18n.hpp"
+#include "core/crypto/issuers.hpp"
 #include "core/crypto/sm2.hpp"
 #include "core/crypto/trust.hpp"
 #include "core/ossl/ossl.hpp"
@@ -21,12 +22,6 @@ namespace {
 constexpr std::size_t kMaxPathLength = 16;  // as issuerPath: issuers followed from one certificate
 
 using Pkcs7Ptr = std::unique_ptr<PKCS7, ossl::Deleter<PKCS7, PKCS7_free>>;
-
-bool selfSigned(const Certificate& cert) {
-    const bool yes = (X509_get_extension_flags(cert.get()) & EXFLAG_SS) != 0;
-    ERR_clear_error();
-    return yes;
-}
 
 bool contains(const std::vector<Certificate>& list, const Certificate& c) {
     return std::any_of(list.begin(), list.end(), [&](const Certificate& p) { return p.der() == c.der(); });
@@ -142,7 +137,7 @@ std::optional<Certificate> AiaFetcher::issuerOf(const Certificate& cert, std::ve
 IssuerWalk walkIssuers(const Certificate& from, const LocalIssuerLookup& local, AiaFetcher* aia,
                        std::vector<std::string>& warnings) {
     IssuerWalk out;
-    if (selfSigned(from)) {
+    if (isSelfSigned(from)) {
         out.complete = true;
         return out;
     }
@@ -167,7 +162,7 @@ IssuerWalk walkIssuers(const Certificate& from, const LocalIssuerLookup& local, 
         }
         if (!issuer) break;
         if (current == &from) out.firstFound = true;
-        if (anchor || selfSigned(*issuer)) {  // the root is never embedded
+        if (anchor || isSelfSigned(*issuer)) {  // the root is never embedded
             out.complete = true;
             break;
         }

@@ -152,22 +152,7 @@ std::vector<Certificate> issuerPath(const Certificate& signer, const std::vector
 }
 
 std::unique_ptr<Key> withIssuers(std::unique_ptr<Key> key, const std::vector<Certificate>& candidates) {
-    std::vector<Bytes> chain = key->certificateChain();
-    if (chain.empty()) return key;
-    std::vector<Certificate> all;
-    for (const auto& der : chain) {
-        try {
-            all.push_back(Certificate::fromDer(der));
-        } catch (const Error&) {
-            ERR_clear_error();  // the signer is checked where it is used
-        }
-    }
-    if (all.empty()) return key;
-    const Certificate signer = all.front();
-    all.insert(all.end(), candidates.begin(), candidates.end());
-    for (const auto& issuer : issuerPath(signer, all))
-        if (std::find(chain.begin(), chain.end(), issuer.der()) == chain.end()) chain.push_back(issuer.der());
-    return std::make_unique<ChainedKey>(std::move(key), std::move(chain));
+    return completeChain(std::move(key), IssuerSources{candidates, false, nullptr}).key;
 }
 
 CompletedKey completeChain(std::unique_ptr<Key> key, const IssuerSources& sources) {

@@ -40,8 +40,9 @@ std::vector<Certificate> issuerPath(const Certificate& signer, const std::vector
 bool isSelfSigned(const Certificate& cert);
 
 // The key as it is, but whose certificateChain() is the key's own certificates
-// followed by the issuers of its signer certificate it lacks (issuerPath over
-// the key's certificates and `candidates`). The key keeps signing.
+// followed by the issuers of its signer certificate it lacks, from the key's
+// certificates and `candidates` only (completeChain without the system store
+// or caIssuers). The key keeps signing.
 std::unique_ptr<Key> withIssuers(std::unique_ptr<Key> key, const std::vector<Certificate>& candidates);
 
 class AiaFetcher;

@@ -158,20 +158,13 @@ def main():
         docs = make_documents(lo, work)
         check("LibreOffice wrote " + ", ".join(sorted(KINDS)), sorted(docs) == sorted(KINDS) and
               all(os.path.isfile(p) for p in docs.values()), str(docs))
-        security = lo.ctx.ServiceManager.createInstanceWithContext("com.sun.star.xml.crypto.SEInitializer", lo.ctx)
-        certs = security.createSecurityContext("").getSecurityEnvironment().getPersonalCertificates()
+        certs = lo.personal_certificates()
         check("LibreOffice sees the one signer in the NSS database", len(certs) == 1, "%d found" % len(certs))
         if len(certs) != 1:
             return summary()
         for kind, path in sorted(docs.items()):
             name = os.path.basename(path)
-            storage = lo.open_storage(path, 7)
-            try:
-                signed = lo.signatures.signDocumentWithCertificate(certs[0], storage, None)
-                storage.commit()
-            finally:
-                storage.dispose()
-            check("LibreOffice signs " + name, signed)
+            check("LibreOffice signs " + name, lo.sign(path, certs[0]))
             with zipfile.ZipFile(path) as z:
                 names = z.namelist()
             sigpart = "META-INF/documentsignatures.xml" if kind in ODF else "_xmlsignatures/sig1.xml"

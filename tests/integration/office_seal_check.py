@@ -343,20 +343,12 @@ def main():
             if s:
                 check("LibreOffice: " + name + " signer", s[0].Signer is not None and "RSA" in
                       s[0].Signer.SubjectName, str(s[0].Signer.SubjectName if s[0].Signer else None))
-        smgr = lo.ctx.ServiceManager
-        security = smgr.createInstanceWithContext("com.sun.star.xml.crypto.SEInitializer", lo.ctx)
-        certs = security.createSecurityContext("").getSecurityEnvironment().getPersonalCertificates()
+        certs = lo.personal_certificates()
         check("LibreOffice sees the signer in the NSS database", len(certs) == 1)
         for kind, path in lo_signed.items():
             if not certs:
                 break
-            storage = lo.open_storage(path, 7)
-            try:
-                signed = lo.signatures.signDocumentWithCertificate(certs[0], storage, None)
-                storage.commit()
-            finally:
-                storage.dispose()
-            check("LibreOffice signs " + os.path.basename(path), signed)
+            check("LibreOffice signs " + os.path.basename(path), lo.sign(path, certs[0]))
             s = lo.verify(path)
             check("LibreOffice: its own signature on " + os.path.basename(path) + " valid",
                   len(s) == 1 and s[0].SignatureIsValid, "%d found" % len(s))

@@ -109,6 +109,22 @@ class LibreOffice:
         return uno.invoke(self.storages, "createInstanceWithArguments",
                           ((uno.systemPathToFileUrl(os.path.abspath(path)), mode, storage_format(fmt)),))
 
+    def personal_certificates(self):
+        """The certificates with a private key in the NSS database LibreOffice was started with."""
+        security = self.ctx.ServiceManager.createInstanceWithContext("com.sun.star.xml.crypto.SEInitializer",
+                                                                     self.ctx)
+        return security.createSecurityContext("").getSecurityEnvironment().getPersonalCertificates()
+
+    def sign(self, path, cert):
+        """LibreOffice's own signature on a package (ODF or OOXML), written in place; its result."""
+        storage = self.open_storage(path, 7)
+        try:
+            signed = self.signatures.signDocumentWithCertificate(cert, storage, None)
+            storage.commit()
+        finally:
+            storage.dispose()
+        return signed
+
     def verify(self, path):
         """DocumentDigitalSignatures' verdict on a package (ODF or OOXML)."""
         storage = self.open_storage(path)
